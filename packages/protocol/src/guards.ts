@@ -1,0 +1,118 @@
+import { ProtocolError, ProtocolVersionError } from './errors.js';
+import type {
+  ErrorMessage,
+  FrameChunk,
+  FramesMessage,
+  HelloMessage,
+  Message,
+  ProtocolVersion,
+  ReplayMessage,
+  RunInfo,
+  RunUpdatedMessage,
+} from './messages.js';
+import { PROTOCOL_MAJOR, PROTOCOL_MINOR } from './version.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function need<T>(ok: boolean, value: T, field: string, what: string): T {
+  if (!ok) throw new ProtocolError(`Field '${field}' must be ${what}, got ${JSON.stringify(value)}`, field);
+  return value;
+}
+
+const str = (o: Json, f: string) => need(typeof o[f] === 'string', o[f], f, 'a string') as string;
+const int = (o: Json, f: string) => need(Number.isSafeInteger(o[f]), o[f], f, 'an integer') as number;
+const num = (o: Json, f: string) => need(typeof o[f] === 'number', o[f], f, 'a number') as number;
+const strOrNull = (o: Json, f: string) =>
+  need(o[f] === null || typeof o[f] === 'string', o[f], f, 'a string or null') as string | null;
+
+function version(o: Json): ProtocolVersion {
+  const v = o.protocol;
+  if (!isObject(v)) throw new ProtocolError("Field 'protocol' must be an object {major, minor}", 'protocol');
+  return { major: int(v, 'major'), minor: int(v, 'minor') };
+}
+
+const RUN_STATES = new Set(['running', 'finished', 'failed', 'crashed']);
+
+/** Validates a RunInfo object (as found in `hello.runs` and `run_updated.run`). */
+export function parseRunInfo(value: unknown): RunInfo {
+  if (!isObject(value)) throw new ProtocolError('A run must be an object', 'run');
+  const state = str(value, 'state');
+  need(RUN_STATES.has(state), state, 'state', `one of ${[...RUN_STATES].join(', ')}`);
+  need(isObject(value.config), value.config, 'config', 'an object');
+  return {
+    run_id: str(value, 'run_id'),
+    project: str(value, 'project'),
+    name: str(value, 'name'),
+    run_dir: str(value, 'run_dir'),
+    state: state as RunInfo['state'],
+    created_at: num(value, 'created_at'),
+    config: value.config as Json,
+  };
+}
+
+function parseChunk(value: unknown): FrameChunk {
+  if (!isObject(value)) throw new ProtocolError('A frame chunk must be an object', 'chunks');
+  return {
+    run_id: str(value, 'run_id'),
+    seq: int(value, 'seq'),
+    rows: int(value, 'rows'),
+    total_bytes: int(value, 'total_bytes'),
+    offset: int(value, 'offset'),
+  };
+}
+
+/**
+ * Validates a decoded comm message. Throws ProtocolVersionError for a newer major
+ * (so the caller can refuse politely) and ProtocolError for anything malformed.
+ */
+export function parseMessage(value: unknown, bufferCount = 0): Message {
+  if (!isObject(value)) throw new ProtocolError('A message must be a JSON object', 'kind');
+  const kind = value.kind;
+  switch (kind) {
+    case 'hello': {
+      const protocol = version(value);
+      if (protocol.major > PROTOCOL_MAJOR) {
+        throw new ProtocolVersionError(protocol, { major: PROTOCOL_MAJOR, minor: PROTOCOL_MINOR });
+      }
+      const runs = need(Array.isArray(value.runs), value.runs, 'runs', 'an array') as unknown[];
+      return {
+        kind,
+        protocol,
+        package_version: str(value, 'package_version'),
+        runs: runs.map(parseRunInfo),
+      } satisfies HelloMessage;
+    }
+    case 'run_updated':
+      return { kind, run: parseRunInfo(value.run) } satisfies RunUpdatedMessage;
+    case 'frames': {
+      const chunks = need(Array.isArray(value.chunks), value.chunks, 'chunks', 'an array') as unknown[];
+      if (chunks.length !== bufferCount) {
+        throw new ProtocolError(
+          `A frames message names ${chunks.length} chunks but carries ${bufferCount} buffers`,
+          'chunks',
+        );
+      }
+      return { kind, chunks: chunks.map(parseChunk), reply_to: strOrNull(value, 'reply_to') } satisfies FramesMessage;
+    }
+    case 'replay':
+      return {
+        kind,
+        request_id: str(value, 'request_id'),
+        run_id: str(value, 'run_id'),
+        after_seq: int(value, 'after_seq'),
+      } satisfies ReplayMessage;
+    case 'error':
+      return {
+        kind,
+        code: str(value, 'code'),
+        message: str(value, 'message'),
+        reply_to: strOrNull(value, 'reply_to'),
+      } satisfies ErrorMessage;
+    default:
+      throw new ProtocolError(`Unknown message kind ${JSON.stringify(kind)}`, 'kind');
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The whole kernel <-> frontend contract. Keys are snake_case on the wire, as Jupyter's are.
+ * Mirrored in kernel-bridge/spyglass/protocol.py; golden examples live in ../fixtures/messages.
+ */
+
+export interface ProtocolVersion {
+  major: number;
+  minor: number;
+}
+
+/** Lifecycle of a run as stored in run.json. */
+export type RunState = 'running' | 'finished' | 'failed' | 'crashed';
+
+/** What the frontend needs to know about a run (a subset of run.json). */
+export interface RunInfo {
+  run_id: string;
+  project: string;
+  name: string;
+  /** Absolute path of the run directory in the kernel's file system. */
+  run_dir: string;
+  state: RunState;
+  /** Seconds since the epoch. */
+  created_at: number;
+  config: Record<string, unknown>;
+}
+
+/** Describes one binary buffer of a `frames` message: a whole frame payload or one chunk of it. */
+export interface FrameChunk {
+  run_id: string;
+  /** Sequence number of the frame in the run's framed log (0, 1, 2, ...). */
+  seq: number;
+  /** Rows in the frame's record batch. */
+  rows: number;
+  /** Byte length of the whole frame payload (an Arrow IPC stream). */
+  total_bytes: number;
+  /** Where this buffer starts inside the payload; a frame is complete when offset + buffer length == total_bytes. */
+  offset: number;
+}
+
+/** Kernel -> frontend, as comm_open data and as the answer to a frontend `hello`. */
+export interface HelloMessage {
+  kind: 'hello';
+  protocol: ProtocolVersion;
+  /** Version of the package that sent it. */
+  package_version: string;
+  /** Runs this process knows (kernel side); empty from the frontend. */
+  runs: RunInfo[];
+}
+
+/** Kernel -> frontend: a run was created or its metadata changed (state, name, config). */
+export interface RunUpdatedMessage {
+  kind: 'run_updated';
+  run: RunInfo;
+}
+
+/** Kernel -> frontend: Arrow IPC payloads of framed-log frames, one per buffer (or one chunk per buffer). */
+export interface FramesMessage {
+  kind: 'frames';
+  chunks: FrameChunk[];
+  /** request_id of the `replay` this answers, or null for live data. */
+  reply_to: string | null;
+}
+
+/** Frontend -> kernel: send every frame of `run_id` with seq > after_seq, read from the store. */
+export interface ReplayMessage {
+  kind: 'replay';
+  request_id: string;
+  run_id: string;
+  /** -1 asks for the whole history. */
+  after_seq: number;
+}
+
+/** Either direction: a request failed or a message was refused. */
+export interface ErrorMessage {
+  kind: 'error';
+  /** Machine-readable reason, e.g. 'unknown_run', 'bad_message', 'protocol_major'. */
+  code: string;
+  message: string;
+  reply_to: string | null;
+}
+
+export type KernelMessage = HelloMessage | RunUpdatedMessage | FramesMessage | ErrorMessage;
+export type FrontendMessage = HelloMessage | ReplayMessage | ErrorMessage;
+export type Message = KernelMessage | FrontendMessage;
+export type MessageKind = Message['kind'];
+
+/** Data of a run panel output (RUN_MIME_TYPE). */
+export interface RunOutputData {
+  run_id: string;
+  project: string;
+  name: string;
+  run_dir: string;
+  protocol: ProtocolVersion;
+}

@@ -1,0 +1,12 @@
+/** Protocol version spoken by this package. A peer with a newer major is refused; minors are additive. */
+export const PROTOCOL_MAJOR = 1;
+export const PROTOCOL_MINOR = 0;
+
+/** Jupyter comm target name the frontend registers and the kernel opens. */
+export const COMM_TARGET = 'spyglass';
+
+/** MIME type of a run panel in a cell output bundle. */
+export const RUN_MIME_TYPE = 'application/vnd.spyglass.run.v1+json';
+
+/** Upper bound for the sum of a comm message's binary buffers (Tornado closes the socket at 10 MiB). */
+export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
