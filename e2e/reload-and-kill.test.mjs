@@ -1,0 +1,99 @@
+// Reload the page while a run logs, and SIGKILL a kernel mid-loop: the panel ends exact, with no duplicates, and
+// the store keeps every row the page had seen.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser } from './support/browser.mjs';
+import { startJupyterLab } from './support/jupyter-lab.mjs';
+import {
+  openLab,
+  openNotebook,
+  panelRows,
+  querySpyglass,
+  runAllCells,
+  saveNotebook,
+  waitFor,
+} from './support/lab-page.mjs';
+import { writeNotebook } from './support/notebook-file.mjs';
+import { listRuns, readStoredHistory } from './support/store.mjs';
+
+let lab;
+let browser;
+
+before(async () => {
+  lab = await startJupyterLab();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await lab?.stop();
+});
+
+function loggingNotebook(path, project, steps) {
+  writeNotebook(path, [
+    `import os, time\nimport spyglass as sg\nopen("${project}.pid", "w").write(str(os.getpid()))\nrun = sg.init(project="${project}")\nrun.display()`,
+    `for step in range(${steps}):\n    run.log({"loss": 1 / (step + 1), "step_seen": step})\n    time.sleep(0.02)\nrun.finish()`,
+  ]);
+}
+
+test('reloading the page mid-run shows every row exactly once', async () => {
+  const STEPS = 400;
+  loggingNotebook(join(lab.rootDir, 'reload.ipynb'), 'reload', STEPS);
+  const { page } = browser;
+  await openLab(page, lab.url);
+  await openNotebook(page, 'reload.ipynb');
+  await runAllCells(page);
+  const storeRoot = join(lab.rootDir, 'spyglass');
+  const run = await waitFor(() => listRuns(storeRoot, 'reload')[0], 'the run to start');
+  await waitFor(async () => (await panelRows(page, run.run_id)) >= 50, 'the panel to show 50 rows');
+  await saveNotebook(page); // the saved output is what the reloaded page renders
+
+  await page.reload();
+  await openLab(page, lab.url);
+  await openNotebook(page, 'reload.ipynb', { busyOk: true });
+  const rowsAfterReload = await waitFor(async () => {
+    const rows = await panelRows(page, run.run_id);
+    return rows > 0 ? rows : 0;
+  }, 'the reloaded panel to show rows');
+  assert.ok(rowsAfterReload < STEPS, 'the reload should happen while the run is still logging');
+
+  await waitFor(() => listRuns(storeRoot, 'reload')[0]?.state === 'finished', 'the run to finish', 60_000);
+  await waitFor(async () => (await panelRows(page, run.run_id)) === STEPS, `the panel to reach ${STEPS} rows`);
+  const [counts] = await querySpyglass(
+    page,
+    `SELECT count(*)::INTEGER AS points, count(DISTINCT step)::INTEGER AS steps
+       FROM points WHERE run_id = '${run.run_id}' AND metric = 'loss'`,
+  );
+  assert.deepEqual(counts, { points: STEPS, steps: STEPS });
+  const [frames] = await querySpyglass(
+    page,
+    `SELECT count(*)::INTEGER AS frames, count(DISTINCT seq)::INTEGER AS seqs FROM frames WHERE run_id = '${run.run_id}'`,
+  );
+  assert.equal(frames.frames, frames.seqs, 'no frame may be ingested twice');
+});
+
+test('a kernel killed with SIGKILL mid-loop leaves every row the page saw in the store', async () => {
+  loggingNotebook(join(lab.rootDir, 'kill.ipynb'), 'kill', 100_000);
+  const { page } = browser;
+  await openNotebook(page, 'kill.ipynb');
+  await runAllCells(page);
+  const storeRoot = join(lab.rootDir, 'spyglass');
+  const run = await waitFor(() => listRuns(storeRoot, 'kill')[0], 'the run to start');
+  await waitFor(async () => (await panelRows(page, run.run_id)) >= 100, 'the panel to show 100 rows');
+  const seenByPage = await panelRows(page, run.run_id);
+  const pid = Number(readFileSync(join(lab.rootDir, 'kill.pid'), 'utf8'));
+  process.kill(pid, 'SIGKILL');
+
+  const stored = readStoredHistory(join(storeRoot, 'kill', run.run_id));
+  assert.ok(
+    stored.steps.length >= seenByPage,
+    `the store holds ${stored.steps.length} rows but the page had already seen ${seenByPage}`,
+  );
+  assert.deepEqual(
+    stored.steps,
+    Array.from({ length: stored.steps.length }, (_, i) => i),
+    'the stored rows must be the contiguous prefix 0..n-1',
+  );
+});

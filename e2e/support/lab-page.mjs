@@ -1,0 +1,58 @@
+// Drives JupyterLab through its own command registry (window.jupyterapp, exposed by the test server).
+
+/** Loads /lab and waits until the application has restored its layout. */
+export async function openLab(page, url) {
+  await page.goto(`${url}/lab`);
+  await page.waitForFunction(() => window.jupyterapp !== undefined, null, { timeout: 60_000 });
+  await page.evaluate(() => window.jupyterapp.restored);
+}
+
+/** Opens a notebook and waits until its kernel is connected (idle, or busy when `busyOk`). */
+export async function openNotebook(page, path, { busyOk = false } = {}) {
+  await page.evaluate((p) => window.jupyterapp.commands.execute('docmanager:open', { path: p }), path);
+  await page.waitForFunction(
+    ([p, busy]) => {
+      const widget = window.jupyterapp.shell.currentWidget;
+      const kernel = widget?.sessionContext?.session?.kernel;
+      const ready = kernel?.status === 'idle' || (busy && kernel?.status === 'busy');
+      return widget?.context?.path === p && ready;
+    },
+    [path, busyOk],
+    { timeout: 60_000 },
+  );
+}
+
+/** Runs every cell of the current notebook (returns at once; the kernel keeps running). */
+export async function runAllCells(page) {
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
+}
+
+/** Saves the current notebook to disk. */
+export async function saveNotebook(page) {
+  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:save'));
+}
+
+/** Runs SQL against the page's DuckDB-WASM database through the extension's command. */
+export function querySpyglass(page, sql) {
+  return page.evaluate((s) => window.jupyterapp.commands.execute('spyglass:query', { sql: s }), sql);
+}
+
+/** The rows count a run panel shows (data-rows), or -1 when the panel is not on the page. */
+export function panelRows(page, runId) {
+  return page.evaluate((id) => {
+    const panel = document.querySelector(`[data-spyglass-run-id="${id}"]`);
+    return panel ? Number(panel.getAttribute('data-rows')) : -1;
+  }, runId);
+}
+
+/** Polls fn until it returns a truthy value; throws with `what` after timeoutMs. */
+export async function waitFor(fn, what, timeoutMs = 30_000, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last value: ${JSON.stringify(last)})`);
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Sets everything up (scripts/setup.sh) and runs every test: lint, TypeScript unit tests (node's runner, real
+# DuckDB-WASM and Vega), pytest (real ipykernel, real Jupyter server), and the end-to-end suite (real JupyterLab,
+# real headless Chromium). Ends with one line: "spyglass: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+[ "${SPYGLASS_SKIP_SETUP:-0}" = 1 ] || scripts/setup.sh || { echo "spyglass: 0 passed, 1 failed (setup)"; exit 1; }
+export PATH="$root/.venv/bin:$PATH"
+logs=$(mktemp -d)
+passed=0 failed=0
+
+count_node() {  # node's spec reporter ends with "ℹ pass N" / "ℹ fail N"
+  local p f
+  p=$(grep -E '^ℹ pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^ℹ fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  [ -n "$p" ] || failed=$((failed + 1))
+}
+count_pytest() {  # pytest's last line: "N passed, M failed, ... in 12.3s"
+  local line p f e
+  line=$(grep -E '(passed|failed|error)' "$1" | tail -1)
+  p=$(grep -oE '[0-9]+ passed' <<<"$line" | awk '{print $1}')
+  f=$(grep -oE '[0-9]+ failed' <<<"$line" | awk '{print $1}')
+  e=$(grep -oE '[0-9]+ errors?' <<<"$line" | awk '{print $1}')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
+  [ -n "$p$f$e" ] || failed=$((failed + 1))
+}
+step() {  # step NAME COUNTER COMMAND...
+  local name=$1 counter=$2; shift 2
+  printf '\n==> %s\n' "$name"
+  "$@" 2>&1 | tee "$logs/$name.log"
+  local rc=${PIPESTATUS[0]}
+  if [ "$counter" = none ]; then
+    if [ "$rc" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+  else
+    "$counter" "$logs/$name.log"
+    [ "$rc" = 0 ] || { echo "FAILED: $name (exit $rc)"; [ "$failed" -gt 0 ] || failed=1; }
+  fi
+}
+
+step lint-python none ruff check kernel-bridge bench scripts
+step format-python none ruff format --check kernel-bridge bench scripts
+step lint-typescript none npx biome check packages labextension/src e2e
+step typecheck none npx tsc --build tsconfig.json
+step unit-typescript count_node node --test --test-reporter=spec packages/*/lib/test/*.test.js
+step pytest count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests
+step e2e count_node node --test --test-concurrency=1 --test-reporter=spec e2e/*.test.mjs
+
+rm -rf "$logs"
+echo
+echo "spyglass: $passed passed, $failed failed"
+[ "$failed" = 0 ]
