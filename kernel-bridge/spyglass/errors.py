@@ -1,0 +1,58 @@
+"""Exceptions raised by Spyglass. Every one derives from SpyglassError, so callers can catch them all."""
+
+from __future__ import annotations
+
+import os
+
+
+class SpyglassError(Exception):
+    """Base class of every error Spyglass raises on purpose."""
+
+
+class StoreError(SpyglassError):
+    """The run store could not do what was asked (missing run, existing run, unreadable file, ...)."""
+
+
+class CorruptLogError(SpyglassError):
+    """A framed log holds invalid bytes before its end: data written earlier was damaged.
+
+    Everything before `offset` is still readable: `read_framed_log(data[:offset])`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None, offset: int, reason: str) -> None:
+        self.path = None if path is None else os.fspath(path)
+        self.offset = offset
+        self.reason = reason
+        where = self.path if self.path is not None else "<bytes>"
+        super().__init__(
+            f"{where}: corrupt framed log at byte offset {offset}: {reason}. "
+            f"The frames before offset {offset} are intact; the file needs repair or restoring from a copy."
+        )
+
+    def __reduce__(self):
+        # Keep the exception picklable (multiprocessing, pytest-xdist) despite the custom __init__.
+        return (type(self), (self.path, self.offset, self.reason))
+
+
+class InvalidNameError(SpyglassError, ValueError):
+    """A project name or run id cannot be used as a directory name in the store."""
+
+
+class ProtocolError(SpyglassError, ValueError):
+    """A comm message does not match the protocol (packages/protocol/src/messages.ts); `field` names the culprit."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class ProtocolVersionError(ProtocolError):
+    """The peer speaks a newer protocol major than this package understands."""
+
+
+class RunFinishedError(SpyglassError, RuntimeError):
+    """A run was used (log, config change) after finish()."""
+
+
+class FlushError(SpyglassError):
+    """The background flusher could not store some logged rows; they are still held in memory."""

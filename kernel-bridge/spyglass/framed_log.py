@@ -1,0 +1,280 @@
+"""The framed log (`history.sglog`): an append-only file of checksummed, numbered frames.
+
+The byte layout and the reading rules are specified in docs/store-format.md; the TypeScript reader in
+packages/store follows the same rules and both are checked against the golden files in
+packages/protocol/fixtures/framed-log/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import crc32c
+
+from .atomic_file import fsync_directory
+from .errors import CorruptLogError, StoreError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one writer per log is then the caller's responsibility.
+    fcntl = None
+
+FILE_MAGIC = b"SPYGLOG\0"
+FORMAT_VERSION = 1
+FRAME_MAGIC = b"SGFR"
+_FILE_HEADER = struct.Struct("<8sHHI")  # magic, version, reserved, CRC32C of bytes 0..11
+_FRAME_HEADER = struct.Struct("<4sIQII")  # magic, payload length, seq, payload CRC32C, CRC32C of bytes 0..19
+FILE_HEADER_SIZE = _FILE_HEADER.size
+FRAME_HEADER_SIZE = _FRAME_HEADER.size
+MAX_PAYLOAD_SIZE = 0xFFFF_FFFF
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One valid frame: its sequence number, its byte offset in the source and its payload."""
+
+    seq: int
+    offset: int
+    payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class TornTail:
+    """Where and why reading stopped before the end of the file (an interrupted write, not corruption)."""
+
+    offset: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogContents:
+    """The complete valid prefix of a log: its frames, the byte offset where it ends, and any torn tail."""
+
+    frames: list[Frame]
+    valid_end: int
+    torn: TornTail | None
+
+
+def encode_file_header() -> bytes:
+    """Return the 16-byte file header of a format-1 log."""
+    head = _FILE_HEADER.pack(FILE_MAGIC, FORMAT_VERSION, 0, 0)[:12]
+    return head + struct.pack("<I", crc32c.crc32c(head))
+
+
+def encode_frame(seq: int, payload: bytes | bytearray | memoryview) -> bytes:
+    """Return the bytes of one frame (24-byte header followed by the payload)."""
+    if len(payload) > MAX_PAYLOAD_SIZE:
+        raise ValueError(f"frame payload of {len(payload)} bytes exceeds the 4 GiB limit of the format")
+    head = _FRAME_HEADER.pack(FRAME_MAGIC, len(payload), seq, crc32c.crc32c(payload), 0)[:20]
+    return head + struct.pack("<I", crc32c.crc32c(head)) + payload
+
+
+def read_framed_log(
+    source: PathLike | bytes | bytearray | memoryview, *, after_seq: int = -1, any_first_seq: bool = False
+) -> LogContents:
+    """Return the complete valid prefix of a log (frames with seq > after_seq); raise CorruptLogError."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        path, data = None, bytes(source)
+    else:
+        path, data = os.fspath(source), _read_file(source)
+    spans, valid_end, torn = _scan(data, path, any_first_seq=any_first_seq)
+    view = memoryview(data)
+    frames = [
+        Frame(seq, start, bytes(view[start + FRAME_HEADER_SIZE : end]))
+        for seq, start, end in spans[_first_index_after(spans, after_seq) :]
+    ]
+    return LogContents(frames, valid_end, torn)
+
+
+def log_slice(path: PathLike, after_seq: int) -> bytes:
+    """Return the file header plus the stored frames with seq > after_seq, unchanged (read: any_first_seq)."""
+    data = _read_file(path)
+    spans, valid_end, _ = _scan(data, os.fspath(path), any_first_seq=False)
+    index = _first_index_after(spans, after_seq)
+    start = spans[index][1] if index < len(spans) else valid_end
+    # Frames are contiguous, so the slice is one copy whatever the number of frames.
+    return b"".join((encode_file_header(), memoryview(data)[start:valid_end]))
+
+
+def _read_file(path: PathLike) -> bytes:
+    # One read of the whole file: the scan then works on memoryview slices without further system calls.
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _first_index_after(spans: list[tuple[int, int, int]], after_seq: int) -> int:
+    # Sequence numbers are contiguous within a scan, so the first frame past after_seq is found by arithmetic.
+    if not spans:
+        return 0
+    return min(max(after_seq + 1 - spans[0][0], 0), len(spans))
+
+
+def _scan(
+    data: bytes, path: str | None, *, any_first_seq: bool
+) -> tuple[list[tuple[int, int, int]], int, TornTail | None]:
+    """Apply the reading rules; return (seq, start, end) per valid frame, the valid end, any torn tail."""
+    size = len(data)
+    if size == 0:
+        return [], 0, None
+    if size < FILE_HEADER_SIZE:
+        return [], 0, TornTail(0, "incomplete file header")
+    magic, version, _reserved, header_crc = _FILE_HEADER.unpack_from(data, 0)
+    if magic != FILE_MAGIC:
+        raise CorruptLogError(path, 0, "not a Spyglass framed log (bad file magic)")
+    if header_crc != crc32c.crc32c(data[:12]):
+        raise CorruptLogError(path, 0, "file header checksum mismatch")
+    if version != FORMAT_VERSION:
+        raise CorruptLogError(path, 0, f"unsupported format version {version} (this Spyglass reads 1)")
+
+    view = memoryview(data)
+    spans: list[tuple[int, int, int]] = []
+    expected_seq = None if any_first_seq else 0
+    pos = FILE_HEADER_SIZE
+    while pos < size:
+        if size - pos < FRAME_HEADER_SIZE:
+            return spans, pos, TornTail(pos, "incomplete frame header")
+        magic, length, seq, payload_crc, header_crc = _FRAME_HEADER.unpack_from(data, pos)
+        if magic != FRAME_MAGIC or header_crc != crc32c.crc32c(view[pos : pos + 20]):
+            # A crash can leave a zero-filled tail (the size grew before the data reached the disk).
+            if data.count(0, pos) == size - pos:
+                return spans, pos, TornTail(pos, "zero-filled tail")
+            what = "bad frame magic" if magic != FRAME_MAGIC else "frame header checksum mismatch"
+            raise CorruptLogError(path, pos, what)
+        if expected_seq is not None and seq != expected_seq:
+            raise CorruptLogError(path, pos, f"sequence number {seq} where {expected_seq} was expected")
+        end = pos + FRAME_HEADER_SIZE + length
+        if end > size:
+            return spans, pos, TornTail(pos, "incomplete frame payload")
+        if crc32c.crc32c(view[pos + FRAME_HEADER_SIZE : end]) != payload_crc:
+            if end == size:
+                return spans, pos, TornTail(pos, "payload checksum mismatch in the last frame")
+            raise CorruptLogError(path, pos, "payload checksum mismatch")
+        spans.append((seq, pos, end))
+        expected_seq = seq + 1
+        pos = end
+    return spans, pos, None
+
+
+class FramedLogWriter:
+    """Appends frames to one log file. Use it from one thread at a time; one writer per file (locked)."""
+
+    def __init__(self, path: PathLike) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            _create_empty_log(self.path)
+        self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_APPEND | getattr(os, "O_BINARY", 0))
+        try:
+            _lock_exclusively(self._fd, self.path)
+            self.recovered_tail, self._end, self._next_seq = self._recover()
+        except BaseException:
+            os.close(self._fd)
+            self._fd = None
+            raise
+
+    @property
+    def next_seq(self) -> int:
+        """The sequence number the next append() will get."""
+        return self._next_seq
+
+    @property
+    def size(self) -> int:
+        """The byte length of the log: the end of the last complete frame."""
+        return self._end
+
+    def append(self, payload: bytes | bytearray | memoryview) -> int:
+        """Append one frame with one write() call and return its sequence number (durable after sync())."""
+        fd = self._require_open()
+        seq = self._next_seq
+        frame = encode_frame(seq, payload)
+        try:
+            written = os.write(fd, frame)
+            while written < len(frame):  # A short write (disk nearly full, signal): finish the frame.
+                more = os.write(fd, memoryview(frame)[written:])
+                if more == 0:
+                    raise OSError(0, "write made no progress")
+                written += more
+        except OSError as error:
+            self._roll_back()
+            detail = error.strerror or error
+            raise StoreError(f"{self.path}: could not append frame {seq}: {detail}") from error
+        self._end += len(frame)
+        self._next_seq += 1
+        return seq
+
+    def sync(self) -> None:
+        """Make every appended frame durable (fsync)."""
+        os.fsync(self._require_open())
+
+    def close(self) -> None:
+        """Close the file (releasing the writer lock); later calls do nothing."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+    def __enter__(self) -> FramedLogWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _require_open(self) -> int:
+        if self._fd is None:
+            raise StoreError(f"{self.path}: the framed log writer is closed")
+        return self._fd
+
+    def _recover(self) -> tuple[TornTail | None, int, int]:
+        # Validate the whole file so that appending never buries corruption in the middle of the log.
+        spans, valid_end, torn = _scan(_read_file(self.path), os.fspath(self.path), any_first_seq=False)
+        if torn is not None or valid_end == 0:
+            os.ftruncate(self._fd, valid_end)
+            if valid_end == 0:
+                os.write(self._fd, encode_file_header())
+                valid_end = FILE_HEADER_SIZE
+            os.fsync(self._fd)
+        next_seq = spans[-1][0] + 1 if spans else 0
+        return torn, valid_end, next_seq
+
+    def _roll_back(self) -> None:
+        # Cut a partial frame off so the file stays a valid prefix; if even that fails, stop writing rather
+        # than append after garbage (which a reader would report as corruption in the middle).
+        try:
+            os.ftruncate(self._fd, self._end)
+        except OSError:
+            self.close()
+
+
+def _create_empty_log(path: Path) -> None:
+    # Write the header to a temporary file and link it into place: the log appears complete or not at all,
+    # and a log created concurrently by someone else is never overwritten.
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with open(temp, "xb") as file:
+            file.write(encode_file_header())
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+    fsync_directory(path.parent)
+
+
+def _lock_exclusively(fd: int, path: Path) -> None:
+    # Two writers would both append seq N and corrupt the log; the advisory lock turns that into an error.
+    if fcntl is None:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise StoreError(
+            f"{path}: the log is already open for writing (another process, or an unclosed FramedLogWriter); "
+            "close that writer first"
+        ) from None

@@ -1,0 +1,93 @@
+"""HTTP handlers that serve stored runs to the frontend: run.json and slices of the framed log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+
+from ..errors import CorruptLogError, StoreError
+from ..framed_log import encode_file_header, log_slice
+from ..run_store import LOG_FILE, RunDirectory
+from .run_access import RunAccessError, resolve_run_dir
+
+# Reading run files is reading the server's files, so the same permission as the contents API applies.
+AUTH_RESOURCE = "contents"
+
+
+class _RunHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
+    async def _resolve(self) -> Path:
+        settings = self.settings["spyglass"]
+        return await asyncio.to_thread(
+            resolve_run_dir, self.get_query_argument("run_dir", None), settings["root_dir"], settings["roots"]
+        )
+
+    def _fail(self, status: int, message: str, **extra: Any) -> None:
+        self.set_status(status)
+        self.finish(json.dumps({"error": message, **extra}))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        # Unexpected failures still answer with the {"error": ...} shape the frontend reads.
+        reason = self._reason or "internal error"
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else None
+        if isinstance(error, tornado.web.HTTPError) and error.log_message:
+            reason = error.log_message % error.args if error.args else error.log_message
+        self._fail(status_code, reason)
+
+
+class RunMetadataHandler(_RunHandler):
+    """GET /spyglass/api/v1/run?run_dir=PATH: the run's run.json."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            run = RunDirectory(await self._resolve())
+            meta = await asyncio.to_thread(run.read_metadata)
+        except RunAccessError as error:
+            return self._fail(error.status, error.message)
+        except (StoreError, OSError) as error:
+            return self._fail(500, f"could not read run metadata: {error}")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(meta))
+
+
+class HistorySliceHandler(_RunHandler):
+    """GET /spyglass/api/v1/history?run_dir=PATH&after_seq=N: file header + frames with seq > N."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        raw_after = self.get_query_argument("after_seq", "-1")
+        try:
+            after_seq = int(raw_after)
+        except ValueError:
+            after_seq = None
+        if after_seq is None or after_seq < -1:
+            return self._fail(400, f"after_seq must be an integer >= -1, got {raw_after!r}")
+        try:
+            run_path = await self._resolve()
+            body = await asyncio.to_thread(_read_slice, run_path / LOG_FILE, after_seq)
+        except RunAccessError as error:
+            return self._fail(error.status, error.message)
+        except CorruptLogError as error:
+            return self._fail(500, str(error), offset=error.offset, reason=error.reason)
+        except OSError as error:
+            return self._fail(500, f"could not read the run's history: {error}")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(body, set_content_type="application/octet-stream")
+
+
+def _read_slice(log_path: Path, after_seq: int) -> bytes:
+    try:
+        return log_slice(log_path, after_seq)
+    except FileNotFoundError:
+        return encode_file_header()  # A run that has not logged anything yet: a valid, empty log.

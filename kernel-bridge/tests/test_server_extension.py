@@ -1,0 +1,240 @@
+"""The Jupyter server extension serves run.json and framed-log slices, and refuses paths outside its roots.
+
+A real `jupyter server` runs in a subprocess (with a token, so authentication is exercised too). The
+pytest-jupyter plugin is not used: registering it suite-wide would put its autouse event-loop fixtures on
+every other test in this directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyarrow as pa
+import pytest
+
+from spyglass.arrow_codec import decode_payload, encode_batch
+from spyglass.framed_log import FramedLogWriter, encode_file_header, read_framed_log
+from spyglass.run_store import RunDirectory
+
+TOKEN = "spyglass-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_run(root, project, run_id, frames=0) -> RunDirectory:
+    run = RunDirectory.create(root, project, run_id)
+    run.write_metadata({"format": 1, "run_id": run_id, "project": project, "state": "running"})
+    if frames:
+        with FramedLogWriter(run.log_path) as writer:
+            for step in range(frames):
+                writer.append(encode_batch(pa.record_batch({"_step": pa.array([step], pa.int64())})))
+    return run
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("server")
+    root, store, outside, jupyter = (base / name for name in ("root", "store", "outside", "jupyter"))
+    for directory in (root, store, outside, jupyter):
+        directory.mkdir()
+    runs = {
+        "in_root": make_run(root / "spyglass", "demo", "run1", frames=4),
+        "no_history": make_run(root / "spyglass", "demo", "fresh"),
+        "in_store": make_run(store, "demo", "run2", frames=2),
+        "outside": make_run(outside, "demo", "run3", frames=1),
+    }
+    (root / "escape").symlink_to(runs["outside"].path)
+    sneaky = RunDirectory.create(root / "spyglass", "demo", "sneaky")
+    sneaky.metadata_path.symlink_to(runs["outside"].metadata_path)
+    (root / "not-a-run").mkdir()
+    (jupyter / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"jpserver_extensions": {"spyglass": True}}})
+    )
+    port = free_port()
+    env = {
+        **os.environ,
+        "SPYGLASS_DIR": str(store),
+        "JUPYTER_CONFIG_DIR": str(jupyter),
+        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
+        "JUPYTER_DATA_DIR": str(jupyter / "data"),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            "--allow-root",  # CI containers often run as root
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.token={TOKEN}",
+            f"--ServerApp.root_dir={root}",
+        ],
+        env=env,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(process, url)
+        yield {"url": url, "root": root, "store": store, "runs": runs}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_ready(process, url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"jupyter server exited early:\n{process.stderr.read().decode(errors='replace')}"
+            )
+        try:
+            get(url, "/api/status")
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    raise RuntimeError("jupyter server did not answer within 60 s")
+
+
+def get(url: str, path: str, token: str | None = TOKEN, **params) -> tuple[int, str, bytes]:
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    request = urllib.request.Request(url + path + query)
+    if token is not None:
+        request.add_header("Authorization", f"token {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def get_run(server, run_dir, **kwargs):
+    return get(server["url"], "/spyglass/api/v1/run", run_dir=run_dir, **kwargs)
+
+
+def get_history(server, run_dir, **params):
+    return get(server["url"], "/spyglass/api/v1/history", run_dir=run_dir, **params)
+
+
+def error_of(body: bytes) -> str:
+    return json.loads(body)["error"]
+
+
+def test_run_endpoint_returns_run_json_for_a_path_relative_to_root_dir(server):
+    status, content_type, body = get_run(server, "spyglass/demo/run1")
+    assert status == 200 and content_type.startswith("application/json")
+    assert json.loads(body)["run_id"] == "run1"
+
+
+def test_run_endpoint_accepts_an_absolute_path_inside_root_dir(server):
+    status, _, body = get_run(server, str(server["runs"]["in_root"].path))
+    assert status == 200 and json.loads(body)["run_id"] == "run1"
+
+
+def test_run_endpoint_serves_runs_under_spyglass_dir_outside_root_dir(server):
+    status, _, body = get_run(server, str(server["runs"]["in_store"].path))
+    assert status == 200 and json.loads(body)["run_id"] == "run2"
+
+
+def test_history_endpoint_returns_the_whole_log_by_default(server):
+    status, content_type, body = get_history(server, "spyglass/demo/run1")
+    assert status == 200 and content_type == "application/octet-stream"
+    assert body == server["runs"]["in_root"].log_path.read_bytes()
+
+
+def test_history_endpoint_returns_only_frames_after_the_given_sequence_number(server):
+    status, _, body = get_history(server, "spyglass/demo/run1", after_seq=1)
+    assert status == 200
+    frames = read_framed_log(body, any_first_seq=True).frames
+    assert [frame.seq for frame in frames] == [2, 3]
+    assert [decode_payload(frame.payload).column("_step").to_pylist() for frame in frames] == [[2], [3]]
+    assert get_history(server, "spyglass/demo/run1", after_seq=3)[2] == encode_file_header()
+
+
+def test_history_of_a_run_that_has_not_logged_yet_is_an_empty_log(server):
+    status, _, body = get_history(server, "spyglass/demo/fresh")
+    assert status == 200 and body == encode_file_header()
+
+
+def test_history_endpoint_refuses_a_malformed_after_seq(server):
+    for bad in ("abc", "-2", "1.5"):
+        status, _, body = get_history(server, "spyglass/demo/run1", after_seq=bad)
+        assert status == 400 and "after_seq" in error_of(body)
+
+
+@pytest.mark.parametrize("endpoint", [get_run, get_history])
+def test_a_parent_directory_path_out_of_root_dir_is_refused(server, endpoint):
+    status, _, body = endpoint(server, "../outside/demo/run3")
+    assert status == 403 and "outside the server's root_dir" in error_of(body)
+
+
+@pytest.mark.parametrize("endpoint", [get_run, get_history])
+def test_an_absolute_path_outside_root_dir_is_refused(server, endpoint):
+    status, _, body = endpoint(server, str(server["runs"]["outside"].path))
+    assert status == 403 and "outside" in error_of(body)
+
+
+@pytest.mark.parametrize("endpoint", [get_run, get_history])
+def test_a_symlink_escaping_root_dir_is_refused(server, endpoint):
+    status, _, body = endpoint(server, "escape")
+    assert status == 403 and "'escape'" in error_of(body)
+
+
+def test_a_run_json_symlinked_to_a_file_outside_root_dir_is_refused(server):
+    status, _, body = get_run(server, "spyglass/demo/sneaky")
+    assert status == 403 and "run.json" in error_of(body)
+
+
+def test_a_directory_without_run_json_is_not_found(server):
+    status, _, body = get_run(server, "not-a-run")
+    assert status == 404 and "no run.json" in error_of(body)
+
+
+def test_a_missing_run_dir_parameter_is_a_bad_request(server):
+    status, _, body = get(server["url"], "/spyglass/api/v1/run")
+    assert status == 400 and "run_dir" in error_of(body)
+
+
+def test_requests_without_the_token_are_refused(server):
+    status, _, _ = get(server["url"], "/spyglass/api/v1/run", token=None, run_dir="spyglass/demo/run1")
+    assert status == 403
+
+
+def test_a_corrupt_log_is_reported_with_its_offset(server):
+    run = make_run(server["root"] / "spyglass", "demo", "damaged", frames=3)
+    data = bytearray(run.log_path.read_bytes())
+    middle = read_framed_log(bytes(data)).frames[1].offset
+    data[middle + 30] ^= 0x01
+    run.log_path.write_bytes(data)
+    status, _, body = get_history(server, "spyglass/demo/damaged")
+    answer = json.loads(body)
+    assert status == 500 and answer["offset"] == middle and "corrupt framed log" in answer["error"]
+
+
+def test_importing_spyglass_does_not_import_jupyter_server():
+    probe = (
+        "import sys, spyglass;"
+        "print(spyglass._jupyter_server_extension_points(), 'jupyter_server' in sys.modules)"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[{'module': 'spyglass.server'}] False"
