@@ -96,7 +96,11 @@ export function parseMessage(value: unknown, bufferCount = 0): Message {
           'chunks',
         );
       }
-      return { kind, chunks: chunks.map(parseChunk), reply_to: strOrNull(value, 'reply_to') } satisfies FramesMessage;
+      return {
+        kind,
+        chunks: chunks.map(parseChunk),
+        reply_to: strOrNull(value, 'reply_to'),
+      } satisfies FramesMessage;
     }
     case 'replay':
       return {
