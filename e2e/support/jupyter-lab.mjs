@@ -67,6 +67,7 @@ export async function startJupyterLab() {
       '--LabApp.expose_app_in_browser=True',
       `--ServerApp.root_dir=${rootDir}`,
       `--LabApp.workspaces_dir=${join(base, 'workspaces')}`,
+      ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
     ],
     {
       cwd: rootDir,

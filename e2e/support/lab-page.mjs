@@ -24,7 +24,9 @@ export async function openNotebook(page, path, { busyOk = false } = {}) {
 
 /** Runs every cell of the current notebook (returns at once; the kernel keeps running). */
 export async function runAllCells(page) {
-  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
+  await page.evaluate(() => {
+    void window.jupyterapp.commands.execute('notebook:run-all-cells');
+  });
 }
 
 /** Saves the current notebook to disk. */

@@ -39,7 +39,7 @@ class InvalidNameError(SpyglassError, ValueError):
 
 
 class ProtocolError(SpyglassError, ValueError):
-    """A comm message does not match the protocol (packages/protocol/src/messages.ts); `field` names the culprit."""
+    """A comm message does not match the protocol (packages/protocol/src/messages.ts); `field` names it."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         self.field = field

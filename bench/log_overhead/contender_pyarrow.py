@@ -1,0 +1,70 @@
+"""Hand-written pyarrow baseline: per-key Python lists, one Arrow IPC batch written to a file every 1000 steps."""
+
+import os
+import time
+
+import pyarrow as pa
+from workload import METRICS, parse_args, prebuilt_rows, report
+
+BATCH = 1000
+
+
+class Baseline:
+    def __init__(self, path: str) -> None:
+        self.sink = pa.OSFile(path, "wb")
+        self.schema = pa.schema([(name, pa.float64()) for name in METRICS])
+        self.writer = pa.ipc.new_stream(self.sink, self.schema)
+        self.columns = {name: [] for name in METRICS}
+        self.count = 0
+
+    def log(self, row: dict) -> None:
+        columns = self.columns
+        for key, value in row.items():
+            columns[key].append(value)
+        self.count += 1
+        if self.count == BATCH:
+            self.write()
+
+    def write(self) -> None:
+        arrays = [pa.array(self.columns[name], pa.float64()) for name in METRICS]
+        self.writer.write_batch(pa.record_batch(arrays, schema=self.schema))
+        self.columns = {name: [] for name in METRICS}
+        self.count = 0
+
+    def close(self) -> None:
+        if self.count:
+            self.write()
+        self.writer.close()
+        self.sink.close()
+
+
+args = parse_args()
+baseline = Baseline(os.path.join(args.out, "history.arrows"))
+log = baseline.log
+if args.build_in_loop:
+    m0, m1, m2, m3, m4, m5, m6, m7, m8, m9 = METRICS
+    start = time.perf_counter()
+    for step in range(args.steps):
+        x = step * 0.001
+        log(
+            {
+                m0: x,
+                m1: x + 1,
+                m2: x + 2,
+                m3: x + 3,
+                m4: x + 4,
+                m5: x + 5,
+                m6: x + 6,
+                m7: x + 7,
+                m8: x + 8,
+                m9: x + 9,
+            }
+        )
+else:
+    rows = prebuilt_rows(args.steps)
+    start = time.perf_counter()
+    for row in rows:
+        log(row)
+loop_end = time.perf_counter()
+baseline.close()
+report("pyarrow baseline", args.steps, time.perf_counter() - start, loop_end - start)

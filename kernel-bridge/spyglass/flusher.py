@@ -1,0 +1,172 @@
+"""The background flusher: every interval, turn buffered rows into one frame, store it durably, then send it.
+
+Order matters (invariant 1): the frame is appended to the framed log and fsynced before the comm sees it.
+A failure never drops rows silently: the rows stay in memory, are retried at the next tick, a warning says
+what went wrong, and finish() raises FlushError if they still cannot be stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+
+from .arrow_codec import encode_batch
+from .batch_builder import build_batch, merge_batches, nonfinite_columns
+from .errors import FlushError
+from .framed_log import FramedLogWriter
+from .history import History, Segment
+from .protocol import StoredFrame
+
+DEFAULT_FLUSH_INTERVAL = 0.25
+
+
+class NonFiniteValueWarning(UserWarning):
+    """A metric holds NaN or ±inf; the values are stored as they are."""
+
+
+class FlushFailedWarning(UserWarning):
+    """The flusher could not store rows yet; they are kept in memory and retried."""
+
+
+class Flusher:
+    """Owns the run's framed log writer and a daemon thread flushing the History at least every interval."""
+
+    def __init__(
+        self,
+        history: History,
+        log_path: Path,
+        *,
+        run_label: str,
+        started_at: float,
+        publish: Callable[[StoredFrame], None],
+        interval: float = DEFAULT_FLUSH_INTERVAL,
+        run_id: str,
+    ) -> None:
+        self._history = history
+        self._log_path = log_path
+        self._run_label = run_label
+        self._run_id = run_id
+        self._started_at = started_at
+        self._publish = publish
+        self._interval = interval
+        self._writer: FramedLogWriter | None = FramedLogWriter(log_path)
+        self._flush_lock = threading.Lock()  # one flush at a time: the thread's or finish()'s
+        self._unstored: list[Segment] = []  # rows taken from the History but not converted yet
+        self._converted: list[pa.RecordBatch] = []  # converted rows not stored yet
+        self._error: BaseException | None = None
+        self._warned_nonfinite: set[str] = set()
+        self._wake = threading.Event()
+        history.chunk_ready = self._wake.set
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name=f"spyglass-flusher-{run_id}", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        # Between ticks, a full chunk of rows (history.CHUNK_ROWS) wakes the thread to convert it to Arrow
+        # while its values are still in the CPU cache; the tick then writes everything converted as one frame.
+        deadline = time.monotonic() + self._interval
+        while not self._stopping:
+            self._wake.wait(max(0.0, deadline - time.monotonic()))
+            self._wake.clear()
+            if self._stopping:
+                break
+            if time.monotonic() >= deadline:
+                self.flush()
+                deadline = time.monotonic() + self._interval
+            else:
+                self._convert_ahead()
+
+    def flush(self) -> bool:
+        """Store (and then publish) everything buffered so far; return False if rows are still unstored."""
+        with self._flush_lock:
+            try:
+                self._convert_taken()
+                if not self._converted:
+                    return True
+                frame = self._store(merge_batches(self._converted))
+            except Exception as error:  # keep the rows, whatever went wrong, and say so
+                self._report(error, self._unstored_rows())
+                return False
+            self._converted = []
+            self._error = None
+            # Published under the lock so frames reach the transport in sequence order.
+            self._publish(frame)
+        return True
+
+    def _convert_ahead(self) -> None:
+        # On failure the rows stay in _unstored; the next flush() retries and reports the error.
+        with self._flush_lock, contextlib.suppress(Exception):
+            self._convert_taken()
+
+    def _convert_taken(self) -> None:
+        segments = self._unstored + self._history.take()
+        self._unstored = []
+        if segments:
+            try:
+                self._converted.append(build_batch(segments, self._history.kinds, self._started_at))
+            except Exception:
+                self._unstored = segments
+                raise
+
+    def _unstored_rows(self) -> int:
+        return sum(len(s.rows) for s in self._unstored) + sum(b.num_rows for b in self._converted)
+
+    def _store(self, batch: pa.RecordBatch) -> StoredFrame:
+        self._warn_nonfinite(batch)
+        payload = encode_batch(batch)
+        if self._writer is None:  # a previous append failed: reopening truncates any partial frame
+            self._writer = FramedLogWriter(self._log_path)
+        try:
+            seq = self._writer.append(payload)
+        except Exception:
+            self._writer.close()
+            self._writer = None
+            raise
+        self._writer.sync()
+        return StoredFrame(self._run_id, seq, batch.num_rows, payload)
+
+    def _warn_nonfinite(self, batch) -> None:
+        for name in nonfinite_columns(batch, self._warned_nonfinite):
+            self._warned_nonfinite.add(name)
+            warnings.warn(
+                f"run {self._run_label}: metric '{name}' has NaN or infinite values; they are stored as "
+                "they are (this warning is shown once per metric).",
+                NonFiniteValueWarning,
+                stacklevel=2,
+            )
+
+    def _report(self, error: BaseException, rows: int) -> None:
+        first = self._error is None
+        self._error = error
+        if first:
+            warnings.warn(
+                f"run {self._run_label}: could not store {rows} logged rows in {self._log_path}: "
+                f"{type(error).__name__}: {error}. They are kept in memory and retried every "
+                f"{self._interval} s; finish() raises if they still cannot be stored.",
+                FlushFailedWarning,
+                stacklevel=2,
+            )
+
+    def close(self) -> None:
+        """Stop the thread, flush what is left, close the log; raise FlushError if rows remain unstored."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join()
+        stored = self.flush()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if not stored:
+            rows = self._unstored_rows()
+            raise FlushError(
+                f"run {self._run_label}: {rows} logged rows could not be stored in {self._log_path}: "
+                f"{type(self._error).__name__}: {self._error}. Fix the cause (disk space, permissions) — the "
+                "rows are still in memory until this process exits."
+            ) from self._error

@@ -1,0 +1,175 @@
+"""A run's history in memory: wandb step semantics and the row buffer that log() appends to (the hot path).
+
+Rows are kept in segments, one per tuple of keys, as tuples of raw values. When a row has the same keys and
+the same value types as the previous one (the common training loop), log() does one tuple compare and three
+list appends under a lock; everything else (flattening, validation, conversion) happens on the slow path or
+in the flusher thread.
+
+Step semantics follow wandb:
+- log(d) commits d (merged with anything pending) at the current step, then the step moves on by one.
+- log(d, commit=False) merges d into the pending row of the current step without committing it.
+- log(d, step=s): s equal to the current step merges; s greater commits the pending row and moves to s; in
+  both cases the row stays pending (commit defaults to False when a step is given) until a later step,
+  commit=True or finish(). s smaller than the current step cannot be honoured (steps only grow): a
+  StepOrderWarning names both steps and the values are recorded at the current step, never dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .errors import RunFinishedError
+from .row_values import Kind, check_row, flatten_row
+
+# Rows after which the flusher is woken to convert them while they are hot in the CPU cache (once per fill).
+CHUNK_ROWS = 2048
+_now = time.time  # bound once: the hot path skips a module attribute lookup per row
+
+
+class StepOrderWarning(UserWarning):
+    """log() was given a step smaller than the run's current step."""
+
+
+class Segment:
+    """Rows that share one tuple of keys, each stored as one flat tuple (step, timestamp, *values)."""
+
+    __slots__ = ("keys", "rows")
+
+    def __init__(self, keys: tuple[str, ...], rows: list[tuple[Any, ...]] | None = None) -> None:
+        self.keys = keys
+        self.rows: list[tuple[Any, ...]] = [] if rows is None else rows
+
+
+_NO_FAST_PATH: tuple[Any, Any, Any] = (None, None, None)
+
+
+class History:
+    """Step state, pending row and buffered segments of one run.
+
+    The fast path takes no lock: it reads the (keys, types, rows list) triple in one attribute load and does
+    one list.append of a tuple, both atomic in CPython (and per-object locked in free-threaded builds); the
+    step comes from itertools.count, whose next() is atomic too. The flusher drains a list with a slice copy
+    and a slice delete, so an append racing with it lands in the next frame and is never lost. Everything
+    else (slow path, draining, close) is serialized by a lock.
+    """
+
+    def __init__(self, run_label: str) -> None:
+        self._run_label = run_label
+        self._lock = threading.Lock()
+        self._counter = itertools.count()
+        self._pending: dict[str, Any] | None = None
+        self._closed = False
+        self.kinds: dict[str, tuple[Kind, str]] = {}
+        self._segments: dict[tuple[str, ...], Segment] = {}
+        # Keys and value types of the previous committed row, and the rows list of its segment.
+        self._fast: tuple[Any, Any, Any] = _NO_FAST_PATH
+        self.chunk_ready: Callable[[], object] = _do_nothing  # set by the flusher
+
+    @property
+    def step(self) -> int:
+        """The step the next committed row gets."""
+        # itertools.count has no peek; its repr is 'count(N)'.
+        return int(repr(self._counter)[6:-1])
+
+    def log(self, data: Mapping[str, Any], step: int | None = None, commit: bool | None = None) -> None:
+        """Record `data` per the step semantics above; raise on bad input before recording anything."""
+        if step is None and commit is None and type(data) is dict:
+            keys, types, rows = self._fast
+            if tuple(map(type, data.values())) == types and tuple(data) == keys:
+                rows.append((next(self._counter), _now(), *data.values()))
+                if len(rows) == CHUNK_ROWS:
+                    self.chunk_ready()
+                return
+        self._log_slow(data, step, commit)
+
+    def _log_slow(self, data: Mapping[str, Any], step: int | None, commit: bool | None) -> None:
+        if not isinstance(data, Mapping):
+            raise TypeError(
+                f"run.log() expects a dict of metric names to values, got {type(data).__name__}; "
+                "wrap it, e.g. run.log({'loss': value})."
+            )
+        if step is not None:
+            step = _check_step(step)
+        if commit is not None and not isinstance(commit, bool):
+            raise TypeError(f"run.log() commit must be True, False or None, got {commit!r}")
+        flat = flatten_row(data)
+        with self._lock:
+            if self._closed:
+                raise RunFinishedError(
+                    f"run {self._run_label} is finished; log() after finish() is refused. "
+                    "Start a new run with spyglass.init()."
+                )
+            self.kinds.update(check_row(flat, self.kinds))
+            current = self.step
+            if step is not None:
+                if step > current:
+                    if self._pending is not None:
+                        self._commit_pending()
+                    self._counter = itertools.count(step)
+                elif step < current:
+                    warnings.warn(
+                        f"run {self._run_label}: log() was given step={step}, but the current step is "
+                        "already "
+                        f"{current} (steps only grow). The values are recorded at step {current} instead.",
+                        StepOrderWarning,
+                        stacklevel=4,
+                    )
+            if self._pending is None:
+                self._pending = flat
+            else:
+                self._pending.update(flat)
+            if commit if commit is not None else step is None:
+                self._commit_pending()
+            else:
+                self._fast = _NO_FAST_PATH  # a pending row must see the next log() call
+
+    def _commit_pending(self) -> None:
+        # Caller holds the lock. The committed row's keys and types become the fast path's reference.
+        row = self._pending or {}
+        self._pending = None
+        keys = tuple(row)
+        values = tuple(row.values())
+        segment = self._segments.get(keys)
+        if segment is None:
+            segment = self._segments[keys] = Segment(keys)
+        segment.rows.append((next(self._counter), time.time(), *values))
+        self._fast = (keys, tuple(map(type, values)), segment.rows)
+
+    def take(self) -> list[Segment]:
+        """Hand the buffered rows to the caller (the flusher); the buffer keeps filling meanwhile."""
+        taken = []
+        with self._lock:
+            for segment in self._segments.values():
+                rows = segment.rows
+                count = len(rows)
+                if count:
+                    chunk = rows[:count]
+                    del rows[:count]  # appends racing with this land after index count: kept for later
+                    taken.append(Segment(segment.keys, chunk))
+        return taken
+
+    def close(self) -> None:
+        """Commit the pending row (if any) and refuse further log() calls."""
+        with self._lock:
+            if self._pending is not None:
+                self._commit_pending()
+            self._closed = True
+            self._fast = _NO_FAST_PATH
+
+
+def _do_nothing() -> None:
+    pass
+
+
+def _check_step(step: object) -> int:
+    if isinstance(step, bool) or not hasattr(step, "__index__"):
+        raise TypeError(f"run.log() step must be an integer, got {step!r} ({type(step).__name__})")
+    value = step.__index__()  # type: ignore[union-attr]
+    if value < 0:
+        raise ValueError(f"run.log() step must be >= 0, got {value}")
+    return value

@@ -1,0 +1,116 @@
+"""Validation of one logged row (the slow path of log()): flatten nested dicts, check keys and value types.
+
+Nothing here converts values: numpy scalars and 0-d tensors are kept as they are and turned into floats by the
+flusher thread, so log() never calls .item() (which would wait for the GPU).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+Kind = Literal["number", "string"]
+
+# Exact types that need no further inspection: the common case, decided by one dict lookup.
+_PLAIN_KINDS: dict[type, Kind | None] = {float: "number", int: "number", bool: "number", str: "string"}
+_PLAIN_KINDS[type(None)] = None
+
+
+def flatten_row(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Flatten nested dicts to 'a/b' keys; refuse empty, reserved ('_...') and non-string keys."""
+    flat: dict[str, Any] = {}
+    _flatten_into(flat, data, "")
+    return flat
+
+
+def _flatten_into(flat: dict[str, Any], data: Mapping[str, Any], prefix: str) -> None:
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise TypeError(
+                f"run.log() keys must be strings; got {key!r} ({type(key).__name__})"
+                + (f" inside '{prefix[:-1]}'" if prefix else "")
+                + ". Convert it, e.g. str(key)."
+            )
+        if key == "":
+            where = f" inside '{prefix[:-1]}'" if prefix else ""
+            raise ValueError(f"run.log() got an empty key{where}; give every metric a name.")
+        if not prefix and key.startswith("_"):
+            raise ValueError(
+                f"run.log() key '{key}' starts with '_', which is reserved for Spyglass's own columns "
+                "(_step, _timestamp, _runtime); rename it."
+            )
+        name = prefix + key
+        if isinstance(value, Mapping):
+            _flatten_into(flat, value, name + "/")
+        elif name in flat:
+            raise ValueError(f"run.log() got metric '{name}' twice (once nested, once as a flat 'a/b' key).")
+        else:
+            flat[name] = value
+
+
+def value_kind(key: str, value: object) -> Kind | None:
+    """Return 'number', 'string' or None (a missing value) for a loggable value; raise TypeError otherwise."""
+    try:
+        return _PLAIN_KINDS[type(value)]
+    except KeyError:
+        pass
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (int, float)):  # subclasses, e.g. numpy.float64, IntEnum
+        return "number"
+    if _is_scalar_array(value):
+        return "number"
+    shape = getattr(value, "shape", None)
+    detail = f" of shape {tuple(shape)}" if shape is not None else ""
+    raise TypeError(
+        f"run.log() cannot log metric '{key}': a {_type_name(value)}{detail} is not supported. Log numbers "
+        "(int, float, bool, numpy scalars, 0-d numpy arrays or torch tensors), strings or None."
+    )
+
+
+def _is_scalar_array(value: object) -> bool:
+    # numpy scalars and 0-d arrays, torch/jax/cupy 0-d tensors: all have a dtype and an empty shape. Only
+    # metadata is read here; the flusher converts the value (and may wait for a GPU there, not here).
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        return False
+    try:
+        shape = tuple(value.shape)  # type: ignore[attr-defined]
+    except (AttributeError, TypeError):
+        return False
+    if shape != ():
+        return False
+    kind = getattr(dtype, "kind", None)  # numpy dtypes: b(ool), i(nt), u(nsigned), f(loat)
+    if kind is not None:
+        return kind in "biuf"
+    is_complex = getattr(dtype, "is_complex", False)  # torch dtypes
+    return not is_complex
+
+
+def _type_name(value: object) -> str:
+    cls = type(value)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def check_row(flat: Mapping[str, Any], kinds: dict[str, tuple[Kind, str]]) -> dict[str, tuple[Kind, str]]:
+    """Check a row's values against the kinds seen so far (key -> (kind, first type name)); return new kinds.
+
+    Raises before anything is recorded, so a bad row leaves no trace.
+    """
+    new: dict[str, tuple[Kind, str]] = {}
+    for key, value in flat.items():
+        kind = value_kind(key, value)
+        if kind is None:
+            continue
+        known = kinds.get(key) or new.get(key)
+        if known is None:
+            new[key] = (kind, _type_name(value))
+        elif known[0] != kind:
+            raise TypeError(
+                f"run.log() metric '{key}' was logged as a {known[0]} ({known[1]}) before and is now a "
+                f"{kind} "
+                f"({_type_name(value)} {value!r:.60}); a metric keeps one kind, so log this under another "
+                "name. "
+                "Nothing of this row was recorded."
+            )
+    return new

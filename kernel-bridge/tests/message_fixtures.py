@@ -1,0 +1,107 @@
+"""Builds the golden comm messages in packages/protocol/fixtures/messages from the Python builders.
+
+Run `python kernel-bridge/tests/message_fixtures.py` to (re)write them; test_protocol_fixtures.py checks that
+the files and the builders agree, and the TypeScript tests load the same files.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pyarrow as pa
+
+from spyglass.arrow_codec import encode_batch
+from spyglass.protocol import (
+    RunInfo,
+    StoredFrame,
+    error_message,
+    frames_messages,
+    hello_message,
+    replay_message,
+    run_updated_message,
+)
+
+FIXTURE_DIR = Path(__file__).resolve().parents[2] / "packages" / "protocol" / "fixtures" / "messages"
+
+RUN: RunInfo = {
+    "run_id": "k3x9q2ab",
+    "project": "demo",
+    "name": "first run",
+    "run_dir": "/home/user/spyglass/demo/k3x9q2ab",
+    "state": "running",
+    "created_at": 1764280000.5,
+    "config": {"lr": 0.001, "layers": [64, 32], "optimizer": "adam"},
+}
+
+
+def frame_payload() -> bytes:
+    """A 3-row history batch, encoded the way the flusher stores it."""
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "_step": pa.array([0, 1, 2], pa.int64()),
+            "_timestamp": pa.array([1764280001.0, 1764280001.25, 1764280001.5], pa.float64()),
+            "_runtime": pa.array([0.5, 0.75, 1.0], pa.float64()),
+            "loss": pa.array([1.0, 0.5, None], pa.float64()),
+            "phase": pa.array(["warmup", None, "train"], pa.utf8()),
+        }
+    )
+    return encode_batch(batch)
+
+
+def fixtures() -> dict[str, dict]:
+    payload = frame_payload()
+    frame = StoredFrame("k3x9q2ab", 0, 3, payload)
+    [(whole, whole_buffers)] = frames_messages([frame])
+
+    chunked_messages = frames_messages([frame], max_buffer_bytes=(len(payload) + 1) // 2)
+    assert len(chunked_messages) == 2, "the chunked fixture must split one frame into two messages"
+    # The frontend sees the two chunks as two messages; the fixture keeps them in one for a compact example.
+    chunked = {
+        "kind": "frames",
+        "chunks": [m[0]["chunks"][0] for m in chunked_messages],
+        "reply_to": "replay-7",
+    }
+    chunked_buffers = [m[1][0] for m in chunked_messages]
+    return {
+        "hello": _fixture("Kernel hello (comm_open data) listing one running run.", hello_message([RUN])),
+        "run_updated": _fixture("The run finished.", run_updated_message({**RUN, "state": "finished"})),
+        "frames": _fixture(
+            "One whole frame (seq 0, 3 rows: loss with a null, phase as text) in one buffer.",
+            whole,
+            whole_buffers,
+        ),
+        "frames_chunked": _fixture(
+            "The same frame split by offset into two chunks, answering replay request 'replay-7'.",
+            chunked,
+            chunked_buffers,
+        ),
+        "replay": _fixture(
+            "Frontend asks for every frame after seq 4.", replay_message("replay-7", "k3x9q2ab", 4)
+        ),
+        "error": _fixture(
+            "Kernel refuses a replay of a run it does not know.",
+            error_message(
+                "unknown_run", "this kernel has no run 'zzzzzzzz' (its runs: k3x9q2ab)", "replay-8"
+            ),
+        ),
+    }
+
+
+def _fixture(description: str, data: dict, buffers: list[bytes] | None = None) -> dict:
+    return {
+        "description": description,
+        "data": data,
+        "buffers": [base64.b64encode(b).decode("ascii") for b in buffers or []],
+    }
+
+
+def write_fixtures() -> None:
+    FIXTURE_DIR.mkdir(parents=True, exist_ok=True)
+    for name, fixture in fixtures().items():
+        (FIXTURE_DIR / f"{name}.json").write_text(json.dumps(fixture, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    write_fixtures()

@@ -1,0 +1,169 @@
+"""log() accepts numbers, strings and None (nested dicts flattened) and refuses the rest with a clear message,
+before recording anything of the row."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pytest
+
+import spyglass as sg
+from spyglass.flusher import NonFiniteValueWarning
+from spyglass.run_store import RunDirectory
+
+
+def finished_history(run):
+    run.finish()
+    return RunDirectory(run.dir).read_history()
+
+
+def test_nested_dicts_are_flattened_with_slashes(store):
+    run = sg.init(project="p")
+    run.log({"train": {"loss": 1.5, "deep": {"x": 2}}, "lr": 0.1})
+    table = finished_history(run)
+    assert table.column_names == ["_step", "_timestamp", "_runtime", "train/loss", "train/deep/x", "lr"]
+
+
+def test_odd_characters_in_keys_are_kept_verbatim(store):
+    run = sg.init(project="p")
+    run.log({"val loss (ü)": 1, "a.b": 2, "⚡": 3})
+    assert {"val loss (ü)", "a.b", "⚡"} <= set(finished_history(run).column_names)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"_private": 1}, "'_private' starts with '_'"),
+        ({"": 1}, "empty key"),
+        ({"a": {"": 1}}, "empty key inside 'a'"),
+        ({3: 1}, "keys must be strings"),
+        ({"a/b": 1, "a": {"b": 2}}, "'a/b' twice"),
+    ],
+)
+def test_bad_keys_are_refused_with_a_message_naming_them(store, row, message):
+    run = sg.init(project="p")
+    with pytest.raises((TypeError, ValueError), match=message):
+        run.log(row)
+
+
+@pytest.mark.parametrize(("value", "type_name"), [([1, 2], "list"), (object(), "object"), (1j, "complex")])
+def test_unsupported_values_are_refused_naming_key_and_type(store, value, type_name):
+    run = sg.init(project="p")
+    with pytest.raises(TypeError, match=rf"metric 'weights': a {type_name}"):
+        run.log({"weights": value})
+
+
+def test_a_key_changing_from_number_to_string_is_refused_and_nothing_of_the_row_is_recorded(store):
+    run = sg.init(project="p")
+    run.log({"loss": 1.0, "note": "ok"})
+    with pytest.raises(
+        TypeError, match=r"'loss' was logged as a number \(float\) before and is now a string \(str"
+    ):
+        run.log({"other": 5.0, "loss": "high"})
+    run.log({"loss": 2.0})
+    table = finished_history(run)
+    assert table.column("loss").to_pylist() == [1.0, 2.0]
+    assert "other" not in table.column_names
+    assert run.step == 2
+
+
+def test_a_non_dict_is_refused(store):
+    run = sg.init(project="p")
+    with pytest.raises(TypeError, match="expects a dict"):
+        run.log([("loss", 1.0)])
+
+
+def test_ints_bools_strings_and_none_are_stored_with_their_kinds(store):
+    run = sg.init(project="p")
+    run.log({"n": 3, "flag": True, "text": "hello", "missing": None, "big": 2**70})
+    run.log({"n": 4.5, "flag": False, "text": None, "missing": None, "big": 10**400})
+    table = finished_history(run)
+    assert table.column("n").to_pylist() == [3.0, 4.5]
+    assert table.column("flag").to_pylist() == [1.0, 0.0]
+    assert table.column("text").to_pylist() == ["hello", None]
+    assert table.column("big").to_pylist() == [float(2**70), math.inf]
+    assert "missing" not in table.column_names  # never had a value: no column
+
+
+def test_numpy_scalars_and_zero_d_arrays_are_accepted(store):
+    np = pytest.importorskip("numpy")
+    run = sg.init(project="p")
+    for i in range(3):
+        run.log(
+            {"f32": np.float32(i + 0.5), "i64": np.int64(i), "b": np.bool_(i % 2), "arr": np.array(i * 2.0)}
+        )
+    table = finished_history(run)
+    assert table.column("f32").to_pylist() == [0.5, 1.5, 2.5]
+    assert table.column("i64").to_pylist() == [0.0, 1.0, 2.0]
+    assert table.column("b").to_pylist() == [0.0, 1.0, 0.0]
+    assert table.column("arr").to_pylist() == [0.0, 2.0, 4.0]
+
+
+def test_a_numpy_array_with_elements_is_refused_naming_its_shape(store):
+    np = pytest.importorskip("numpy")
+    run = sg.init(project="p")
+    with pytest.raises(TypeError, match=r"metric 'w': a numpy.ndarray of shape \(3,\)"):
+        run.log({"w": np.zeros(3)})
+
+
+class FakeGpuScalar:
+    """Looks like a 0-d torch tensor; records whether anything forced a device sync."""
+
+    synced = 0
+
+    def __init__(self, value):
+        self._value = value
+        self.shape = ()
+        self.dtype = type("dtype", (), {"is_complex": False})()
+
+    def item(self):
+        FakeGpuScalar.synced += 1
+        return self._value
+
+    def __float__(self):
+        return float(self.item())
+
+
+def test_zero_d_tensors_are_converted_by_the_flusher_never_inside_log(store):
+    run = sg.init(project="p", flush_interval=60)
+    FakeGpuScalar.synced = 0
+    for i in range(5):
+        run.log({"loss": FakeGpuScalar(i / 2)})
+    assert FakeGpuScalar.synced == 0, "log() must not call .item() (a GPU sync)"
+    assert finished_history(run).column("loss").to_pylist() == [0.0, 0.5, 1.0, 1.5, 2.0]
+    assert FakeGpuScalar.synced == 5
+
+
+def test_real_torch_scalars_are_accepted(store):
+    torch = pytest.importorskip("torch")
+    run = sg.init(project="p")
+    run.log({"loss": torch.tensor(0.25), "n": torch.tensor(3)})
+    table = finished_history(run)
+    assert table.column("loss").to_pylist() == [0.25] and table.column("n").to_pylist() == [3.0]
+
+
+def test_nan_and_inf_are_kept_and_warned_once_per_key(store):
+    run = sg.init(project="p", flush_interval=60)
+    run.log({"loss": float("nan"), "acc": 1.0})
+    run.log({"loss": float("inf"), "acc": float("-inf")})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run._flusher.flush()
+        run.log({"loss": float("nan"), "acc": 0.5})
+        table = finished_history(run)
+    messages = [str(w.message) for w in caught if issubclass(w.category, NonFiniteValueWarning)]
+    assert len(messages) == 2
+    assert any("'loss'" in m for m in messages) and any("'acc'" in m for m in messages)
+    loss = table.column("loss").to_pylist()
+    assert math.isnan(loss[0]) and loss[1] == math.inf and math.isnan(loss[2])
+
+
+def test_a_dict_of_100k_keys_round_trips(store):
+    run = sg.init(project="p")
+    row = {f"metric/{i:06d}": float(i) for i in range(100_000)}
+    run.log(row)
+    run.log(row)
+    table = finished_history(run)
+    assert table.num_columns == 100_003
+    assert table.column("metric/099999").to_pylist() == [99999.0, 99999.0]

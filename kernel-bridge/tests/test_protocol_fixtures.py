@@ -1,0 +1,109 @@
+"""The Python builders and parsers agree with the golden messages both test suites load."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from message_fixtures import FIXTURE_DIR, fixtures
+
+from spyglass.arrow_codec import decode_payload
+from spyglass.errors import ProtocolError, ProtocolVersionError
+from spyglass.protocol import (
+    MAX_MESSAGE_BYTES,
+    StoredFrame,
+    frames_messages,
+    hello_message,
+    parse_frontend_message,
+    parse_message,
+)
+
+NAMES = ["hello", "run_updated", "frames", "frames_chunked", "replay", "error"]
+
+
+def load(name: str) -> dict:
+    return json.loads((FIXTURE_DIR / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_builders_produce_exactly_the_golden_fixture(name):
+    assert load(name) == fixtures()[name]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_parser_accepts_the_golden_fixture_unchanged(name):
+    fixture = load(name)
+    assert parse_message(fixture["data"], len(fixture["buffers"])) == fixture["data"]
+
+
+def test_the_chunked_fixture_reassembles_into_the_whole_frame():
+    whole = load("frames")
+    chunked = load("frames_chunked")
+    payload = b"".join(base64.b64decode(b) for b in chunked["buffers"])
+    assert payload == base64.b64decode(whole["buffers"][0])
+    assert decode_payload(payload).num_rows == 3
+
+
+@pytest.mark.parametrize("name", ["hello", "replay", "error"])
+def test_frontend_messages_parse_as_frontend_messages(name):
+    assert parse_frontend_message(load(name)["data"])["kind"] == name
+
+
+def test_a_frontend_may_not_send_frames():
+    fixture = load("frames")
+    with pytest.raises(ProtocolError, match="may not send 'frames'"):
+        parse_frontend_message(fixture["data"], 1)
+
+
+@pytest.mark.parametrize(
+    ("message", "field"),
+    [
+        ({"no_kind": 1}, "kind"),
+        ({"kind": "bogus"}, "kind"),
+        ({"kind": "replay", "request_id": "r", "run_id": "x", "after_seq": "3"}, "after_seq"),
+        ({"kind": "replay", "request_id": "r", "after_seq": 3}, "run_id"),
+        ({"kind": "hello", "protocol": {"major": 1}, "package_version": "1", "runs": []}, "minor"),
+        ({"kind": "error", "code": "x", "message": "m", "reply_to": 5}, "reply_to"),
+    ],
+)
+def test_malformed_messages_raise_a_protocol_error_naming_the_field(message, field):
+    with pytest.raises(ProtocolError) as caught:
+        parse_frontend_message(message)
+    assert caught.value.field == field
+    assert field in str(caught.value)
+
+
+def test_a_newer_protocol_major_is_refused_politely():
+    hello = {**hello_message(), "protocol": {"major": 2, "minor": 0}}
+    with pytest.raises(ProtocolVersionError, match="upgrade"):
+        parse_frontend_message(hello)
+
+
+def test_a_frames_message_must_carry_one_buffer_per_chunk():
+    with pytest.raises(ProtocolError, match="2 chunks but carries 1 buffers"):
+        parse_message(load("frames_chunked")["data"], 1)
+
+
+def test_a_20_mib_payload_splits_into_messages_under_8_mib_that_reassemble():
+    payload = bytes(range(256)) * (20 * 1024 * 1024 // 256)
+    small = StoredFrame("run", 1, 5, b"tiny")
+    messages = frames_messages([StoredFrame("run", 0, 10, payload), small])
+    assert len(messages) == 3
+    for data, buffers in messages:
+        assert sum(map(len, buffers)) < MAX_MESSAGE_BYTES
+        assert len(data["chunks"]) == len(buffers)
+        parse_message(data, len(buffers))
+    pieces = {}
+    for data, buffers in messages:
+        for chunk, buffer in zip(data["chunks"], buffers, strict=True):
+            pieces.setdefault(chunk["seq"], []).append((chunk["offset"], buffer, chunk["total_bytes"]))
+    rebuilt = {seq: b"".join(b for _, b, _ in sorted(parts)) for seq, parts in pieces.items()}
+    assert rebuilt == {0: payload, 1: b"tiny"}
+    assert all(len(rebuilt[seq]) == parts[0][2] for seq, parts in pieces.items())
+
+
+def test_small_frames_share_one_message():
+    frames = [StoredFrame("a", seq, 1, b"x" * 100) for seq in range(50)]
+    [(data, buffers)] = frames_messages(frames)
+    assert [c["seq"] for c in data["chunks"]] == list(range(50)) and len(buffers) == 50

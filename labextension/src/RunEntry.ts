@@ -1,0 +1,80 @@
+import { type ISignal, Signal } from '@lumino/signaling';
+import type { RunInfo } from '@spyglass/protocol';
+import type { RunDatabase, SeriesPoint } from '@spyglass/store';
+import type { RunDataSource, RunLoadStatus, RunSummary } from '@spyglass/widgets';
+
+/** The hub's record of one run: metadata, load status and a change signal; data lives in the shared database. */
+export class RunEntry implements RunDataSource {
+  private readonly changedSignal: Signal<RunDataSource, void> = new Signal<RunDataSource, void>(this);
+  private summaryValue: RunSummary;
+  private statusValue: RunLoadStatus = { kind: 'loading' };
+  /** Run directory in the kernel's file system, known from the output data or run metadata. */
+  runDir: string | null = null;
+  /** Set once the store was asked for this run's history, so remounting a panel does not fetch it again. */
+  historyRequested = false;
+
+  constructor(
+    readonly runId: string,
+    private readonly database: () => Promise<RunDatabase>,
+  ) {
+    this.summaryValue = { runId, name: '', project: '', state: null };
+  }
+
+  get changed(): ISignal<RunDataSource, void> {
+    return this.changedSignal;
+  }
+
+  summary(): RunSummary {
+    return this.summaryValue;
+  }
+
+  status(): RunLoadStatus {
+    return this.statusValue;
+  }
+
+  async rowCount(): Promise<number> {
+    return (await this.database()).rowCount(this.runId);
+  }
+
+  async metricNames(): Promise<string[]> {
+    return (await this.database()).metricNames(this.runId);
+  }
+
+  async series(metric: string, maxPoints: number): Promise<SeriesPoint[]> {
+    return (await this.database()).series(this.runId, metric, { maxPoints });
+  }
+
+  /** Merges metadata from a kernel message, the store or a cell output; empty fields keep what was known. */
+  update(info: Partial<RunInfo>): void {
+    const next: RunSummary = {
+      runId: this.runId,
+      name: info.name || this.summaryValue.name,
+      project: info.project || this.summaryValue.project,
+      state: info.state ?? this.summaryValue.state,
+    };
+    if (info.run_dir) this.runDir = info.run_dir;
+    const same =
+      next.name === this.summaryValue.name &&
+      next.project === this.summaryValue.project &&
+      next.state === this.summaryValue.state;
+    this.summaryValue = next;
+    if (!same) this.changedSignal.emit();
+  }
+
+  /** New rows are queryable (or the run is known to have none yet); data that arrives clears a failed load. */
+  markReady(): void {
+    if (this.statusValue.kind !== 'refused') this.statusValue = { kind: 'ready' };
+    this.changedSignal.emit();
+  }
+
+  /** Shows a failure in the run's panels; later data does not clear a refusal. */
+  setProblem(status: Extract<RunLoadStatus, { kind: 'failed' | 'refused' }>): void {
+    if (this.statusValue.kind === 'refused') return;
+    this.statusValue = status;
+    this.changedSignal.emit();
+  }
+
+  dispose(): void {
+    Signal.clearData(this);
+  }
+}

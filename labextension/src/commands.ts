@@ -1,0 +1,41 @@
+import type { CommandRegistry } from '@lumino/commands';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type { RunHub } from './RunHub.js';
+
+export namespace CommandIDs {
+  /** Runs SQL on the page's DuckDB-WASM database; returns row objects (tests and debugging). */
+  export const query = 'spyglass:query';
+  /** Rows the page holds for a run. */
+  export const rowCount = 'spyglass:row-count';
+  /** Engine start and ingest timings of this page. */
+  export const stats = 'spyglass:stats';
+}
+
+function requireString(args: ReadonlyPartialJSONObject, key: string, command: string): string {
+  const value = args[key];
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${command} needs a non-empty string argument '${key}'`);
+  }
+  return value;
+}
+
+/** Registers the Spyglass commands; they have no UI entry (run them from the console or tests). */
+export function registerCommands(commands: CommandRegistry, hub: RunHub): void {
+  commands.addCommand(CommandIDs.query, {
+    label: 'Spyglass: Run SQL on the Page Database',
+    describedBy: { args: { type: 'object', properties: { sql: { type: 'string' } }, required: ['sql'] } },
+    execute: async (args) => (await hub.database()).query(requireString(args, 'sql', CommandIDs.query)),
+  });
+  commands.addCommand(CommandIDs.rowCount, {
+    label: 'Spyglass: Row Count of a Run',
+    describedBy: {
+      args: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+    },
+    execute: async (args) =>
+      (await hub.database()).rowCount(requireString(args, 'run_id', CommandIDs.rowCount)),
+  });
+  commands.addCommand(CommandIDs.stats, {
+    label: 'Spyglass: Page Database Statistics',
+    execute: () => ({ ...hub.stats() }),
+  });
+}

@@ -1,0 +1,3 @@
+import { spyglassPlugin } from './plugin.js';
+
+export default [spyglassPlugin];

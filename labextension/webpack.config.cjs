@@ -1,0 +1,16 @@
+// DuckDB-WASM's wasm and worker must be emitted as files the page can load same-origin (no CDN, ever):
+// `new URL('@duckdb/duckdb-wasm/dist/...', import.meta.url)` in src/duckdb-assets.ts resolves to them.
+// The worker needs its own rule because the builder treats every other .js file as `javascript/auto`.
+module.exports = {
+  module: {
+    rules: [
+      // Readable names make the shipped assets easy to find in the wheel and in the network panel.
+      { test: /duckdb-eh\.wasm$/, type: 'asset/resource', generator: { filename: '[name].[contenthash][ext]' } },
+      {
+        test: /duckdb-browser-eh\.worker\.js$/,
+        type: 'asset/resource',
+        generator: { filename: '[name].[contenthash][ext]' },
+      },
+    ],
+  },
+};

@@ -1,0 +1,68 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { RUN_PALETTE, runColor } from './palette.js';
+
+/** One row of the named dataset "points" that every line chart reads. */
+export interface ChartPoint {
+  step: number;
+  value: number;
+  run: string;
+}
+
+/** Name of the dataset a renderer updates in place (`view.data(POINTS_DATASET, rows)`). */
+export const POINTS_DATASET = 'points';
+
+export interface LineChartOptions {
+  /** The metric drawn; used as the y-axis title and chart title only, never as a field name. */
+  metric: string;
+  /** Initial rows of the "points" dataset; leave empty to stream them in with view.data later. */
+  points?: ChartPoint[];
+  /** Runs to colour, in legend order; defaults to the runs present in `points`. */
+  runs?: string[];
+  /** Pixels, or 'container' to follow the width of the element the chart is embedded in (default). */
+  width?: number | 'container';
+  height?: number;
+  /** Shown above the chart; defaults to the metric name. Pass null for none. */
+  title?: string | null;
+}
+
+function distinctRuns(points: ChartPoint[]): string[] {
+  return [...new Set(points.map((p) => p.run))].sort();
+}
+
+/**
+ * A Vega-Lite line chart of one metric over steps, one coloured line per run. Data comes only from the named
+ * dataset "points", so a live view can be updated with new rows without recompiling the spec.
+ */
+export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
+  const { metric, points = [], width = 'container', height = 200 } = options;
+  const runs = options.runs ?? distinctRuns(points);
+  const title = options.title === undefined ? metric : options.title;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(title === null ? {} : { title: { text: title, anchor: 'start', fontSize: 12 } }),
+    width,
+    height,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    background: 'transparent',
+    data: { name: POINTS_DATASET },
+    datasets: { [POINTS_DATASET]: points },
+    mark: { type: 'line', clip: true, strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: 'step', scale: { zero: false, nice: false } },
+      y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
+      color: {
+        field: 'run',
+        type: 'nominal',
+        title: 'run',
+        // A known run list pins each run to its hashed colour; otherwise fall back to the palette in order.
+        scale: runs.length > 0 ? { domain: runs, range: runs.map(runColor) } : { range: [...RUN_PALETTE] },
+        legend: runs.length > 1 ? { orient: 'bottom', direction: 'horizontal' } : null,
+      },
+      tooltip: [
+        { field: 'run', type: 'nominal', title: 'run' },
+        { field: 'step', type: 'quantitative', title: 'step' },
+        { field: 'value', type: 'quantitative', title: metric, format: '.6~g' },
+      ],
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import type { Table } from 'apache-arrow';
+import { m4Sql } from './downsample-m4.js';
+import type { SqlEngine } from './engine.js';
+import { IngestError } from './errors.js';
+import { type FrameInput, planIngest } from './ingest-plan.js';
+import { pointsInsertSql } from './ingest-sql.js';
+import { sqlIdentifier, sqlNumber, sqlString } from './sql-literal.js';
+
+export interface SeriesPoint {
+  step: number;
+  value: number;
+}
+
+export interface SeriesOptions {
+  /** Above this many points the series is downsampled with M4 to at most this many (default 1000). */
+  maxPoints?: number;
+  /** Inclusive step range to restrict the series to. */
+  stepRange?: [number, number];
+}
+
+// Each instance stages into its own tables, so two databases may share one engine.
+let instances = 0;
+/** Bounds the memory of one transaction when a long history is replayed. */
+const BYTES_PER_TRANSACTION = 32 * 1024 * 1024;
+
+/** Arrow query results to plain objects; 64-bit integers become numbers when they fit. */
+function toRows(table: Table): Record<string, unknown>[] {
+  return table.toArray().map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row.toJSON() as Record<string, unknown>)) {
+      out[k] =
+        typeof v === 'bigint' && v <= Number.MAX_SAFE_INTEGER && v >= Number.MIN_SAFE_INTEGER ? Number(v) : v;
+    }
+    return out;
+  });
+}
+
+/**
+ * The browser-side cache of run histories: frames as ingested (`frames`) and every numeric value in long format
+ * (`points`), queried for charts. Rebuildable at any time from the store.
+ */
+export class RunDatabase {
+  private writes: Promise<unknown> = Promise.resolve();
+  private readonly staging = `spyglass_staging_${instances++}`;
+
+  constructor(private readonly engine: SqlEngine) {}
+
+  /** Creates the tables (idempotent). */
+  async init(): Promise<void> {
+    await this.engine.query(
+      'CREATE TABLE IF NOT EXISTS frames (run_id VARCHAR NOT NULL, seq BIGINT NOT NULL, rows BIGINT NOT NULL)',
+    );
+    await this.engine.query(
+      'CREATE TABLE IF NOT EXISTS points (run_id VARCHAR NOT NULL, step BIGINT, ts DOUBLE, metric VARCHAR NOT NULL, ' +
+        'value DOUBLE)',
+    );
+  }
+
+  /**
+   * Ingests one frame payload (an Arrow IPC stream) and returns its row count; 0 if the frame was already
+   * ingested. Calls are serialized, so concurrent callers keep their order.
+   */
+  ingestFrame(runId: string, seq: number, payload: Uint8Array): Promise<number> {
+    return this.ingestFrames(runId, [{ seq, payload }]);
+  }
+
+  /**
+   * Ingests several frames of one run in one transaction (all or none) and returns the rows added; frames
+   * already ingested are skipped. Much faster than one call per frame when replaying a long history.
+   */
+  ingestFrames(runId: string, frames: FrameInput[]): Promise<number> {
+    const next = this.writes.then(async () => {
+      let rows = 0;
+      for (let start = 0, end = 0; start < frames.length; start = end) {
+        let bytes = 0;
+        for (end = start; end < frames.length && (end === start || bytes < BYTES_PER_TRANSACTION); end++) {
+          bytes += frames[end].payload.byteLength;
+        }
+        rows += await this.ingestNow(runId, frames.slice(start, end));
+      }
+      return rows;
+    });
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Rows ingested for a run (sum over its frames). */
+  async rowCount(runId: string): Promise<number> {
+    const rows = await this.query(
+      `SELECT coalesce(sum(rows), 0)::BIGINT AS n FROM frames WHERE run_id = ${sqlString(runId)}`,
+    );
+    return Number(rows[0].n);
+  }
+
+  /** Numeric metric names of a run, sorted. */
+  async metricNames(runId: string): Promise<string[]> {
+    const table = await this.engine.query(
+      `SELECT DISTINCT metric FROM points WHERE run_id = ${sqlString(runId)} ORDER BY metric`,
+    );
+    return table.getChild('metric')?.toArray() ?? [];
+  }
+
+  /** One metric's finite (step, value) points ordered by step, M4-downsampled above `maxPoints`. */
+  async series(runId: string, metric: string, options: SeriesOptions = {}): Promise<SeriesPoint[]> {
+    const maxPoints = options.maxPoints ?? 1000;
+    // NaN and ±inf stay in `points` but not in a series: a chart cannot place them, and NaN sorts above every
+    // number in DuckDB, so M4 would keep it instead of a bucket's real maximum.
+    let where = `run_id = ${sqlString(runId)} AND metric = ${sqlString(metric)} AND isfinite(value)`;
+    if (options.stepRange) {
+      const [lo, hi] = options.stepRange;
+      where += ` AND step BETWEEN ${sqlNumber(Math.floor(lo))} AND ${sqlNumber(Math.ceil(hi))}`;
+    }
+    const source = `(SELECT step, value FROM points WHERE ${where})`;
+    const count = await this.engine.query(`SELECT count(*)::BIGINT AS n FROM ${source}`);
+    const n = Number(count.getChild('n')?.get(0) ?? 0);
+    const sql =
+      n <= maxPoints
+        ? `SELECT step, value FROM ${source} ORDER BY step`
+        : m4Sql({ source, x: 'step', y: 'value', buckets: Math.max(1, Math.floor(maxPoints / 4)) });
+    const table = await this.engine.query(sql);
+    const steps = table.getChild('step')?.toArray() ?? [];
+    const values = table.getChild('value')?.toArray() ?? [];
+    const points: SeriesPoint[] = new Array(table.numRows);
+    for (let i = 0; i < table.numRows; i++) points[i] = { step: Number(steps[i]), value: values[i] };
+    return points;
+  }
+
+  /** Runs any SQL against the cache and returns plain row objects. */
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    return toRows(await this.engine.query(sql));
+  }
+
+  private async ingestNow(runId: string, batch: FrameInput[]): Promise<number> {
+    const run = sqlString(runId);
+    const seqs = batch.map((f) => sqlNumber(f.seq)).join(', ');
+    const known = await this.engine.query(
+      `SELECT seq FROM frames WHERE run_id = ${run} AND seq IN (${seqs})`,
+    );
+    const skip = new Set<number>(Array.from(known.getChild('seq')?.toArray() ?? [], Number));
+    const fresh: FrameInput[] = [];
+    for (const frame of batch) {
+      if (skip.has(frame.seq)) continue;
+      skip.add(frame.seq); // the same seq twice in one batch counts once
+      fresh.push(frame);
+    }
+    if (fresh.length === 0) return 0;
+    const groups = planIngest(runId, fresh);
+    const staged = groups.map((g, i) => ({ ...g, table: `${this.staging}_${i}` }));
+
+    await this.engine.query('BEGIN TRANSACTION');
+    try {
+      for (const group of staged) await this.engine.insertArrowIPC(group.table, group.ipc);
+      const insert = pointsInsertSql(runId, staged);
+      if (insert) await this.engine.query(insert);
+      const frames = staged.flatMap((g) => g.frames);
+      const values = frames.map((f) => `(${run}, ${sqlNumber(f.seq)}, ${sqlNumber(f.rows)})`);
+      await this.engine.query(`INSERT INTO frames VALUES ${values.join(', ')}`);
+      for (const group of staged) await this.engine.query(`DROP TABLE ${sqlIdentifier(group.table)}`);
+      await this.engine.query('COMMIT');
+      return frames.reduce((n, f) => n + f.rows, 0);
+    } catch (cause) {
+      // Staging tables a failure leaves behind are replaced by the next ingest (insertArrowIPC creates or replaces).
+      await this.engine.query('ROLLBACK').catch(() => undefined);
+      throw new IngestError(runId, fresh[0].seq, { cause });
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import type { Table } from 'apache-arrow';
+
+/**
+ * The narrow SQL surface the store needs, so RunDatabase runs on the blocking Node bundle in tests and on the
+ * worker bundle in the browser.
+ */
+export interface SqlEngine {
+  /** Runs one statement and returns its result as an Arrow table. */
+  query(sql: string): Promise<Table>;
+  /** Creates or replaces `table` from an Arrow IPC stream. */
+  insertArrowIPC(table: string, ipc: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}

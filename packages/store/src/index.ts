@@ -1,0 +1,35 @@
+export { crc32c } from './crc32c.js';
+export { type M4Query, m4Sql } from './downsample-m4.js';
+export type { SqlEngine } from './engine.js';
+export {
+  CorruptLogError,
+  FrameAssemblyError,
+  IngestError,
+  QueryError,
+  StoreError,
+  UnsupportedLogVersionError,
+} from './errors.js';
+export { type AssembledFrame, FrameAssembler, type FrameAssemblerOptions } from './frame-assembler.js';
+export {
+  FILE_HEADER_BYTES,
+  FILE_MAGIC,
+  FORMAT_VERSION,
+  FRAME_HEADER_BYTES,
+  FRAME_MAGIC,
+  type LogContents,
+  type LogFrame,
+  type LogPrefix,
+  type ReadOptions,
+  readFramedLog,
+  readFramedLogPrefix,
+  type TornTail,
+} from './framed-log.js';
+export { type FrameInput, metricColumns } from './ingest-plan.js';
+export { RunDatabase, type SeriesOptions, type SeriesPoint } from './RunDatabase.js';
+export {
+  type OfferResult,
+  type ReadyFrame,
+  SequenceTracker,
+  type SequenceTrackerOptions,
+} from './SequenceTracker.js';
+export { sqlIdentifier, sqlNumber, sqlString } from './sql-literal.js';

@@ -1,0 +1,15 @@
+export { createBrowserEngine, type DuckDBAssets } from './browser-engine.js';
+export {
+  BrowserEngineError,
+  ChartRenderError,
+  describeError,
+  RefusedLoadError,
+  WidgetsError,
+} from './errors.js';
+export { type GridLayout, gridLayout } from './grid-layout.js';
+export { MetricChart } from './MetricChart.js';
+export { messages } from './messages.js';
+export { RunPanel, type RunPanelOptions } from './RunPanel.js';
+export type { RunDataSource, RunLoadStatus, RunSummary } from './run-source.js';
+export { Throttle } from './throttle.js';
+export { embedChart, refusingLoader, replaceDataset, resizeChart } from './vega-render.js';
