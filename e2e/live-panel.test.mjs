@@ -57,10 +57,21 @@ test('the quickstart panel charts every logged row live and exactly once', async
   assert.deepEqual(counts, { points: STEPS, steps: STEPS, first: 0, last: STEPS - 1 });
 
   const charts = await page.$$eval(`[data-spyglass-run-id="${run.run_id}"] [data-metric]`, (nodes) =>
-    nodes.map((n) => ({ metric: n.getAttribute('data-metric'), paths: n.querySelectorAll('svg path').length })),
+    nodes.map((n) => ({
+      metric: n.getAttribute('data-metric'),
+      points: Number(n.getAttribute('data-points')),
+      lines: n.querySelectorAll('svg path[d*="L"]').length,
+    })),
   );
   assert.deepEqual(charts.map((c) => c.metric).sort(), ['learning_rate', 'train/accuracy', 'train/loss']);
-  for (const chart of charts) assert.ok(chart.paths > 0, `chart ${chart.metric} draws no line`);
+  for (const chart of charts) {
+    assert.equal(chart.points, STEPS, `chart ${chart.metric} shows every point`);
+    assert.ok(chart.lines > 0, `chart ${chart.metric} draws no line`);
+  }
+  if (process.env.SPYGLASS_SCREENSHOTS) {
+    const panel = await page.$(`[data-spyglass-run-id="${run.run_id}"]`);
+    await panel.screenshot({ path: join(process.env.SPYGLASS_SCREENSHOTS, 'run-panel.png') });
+  }
 
   const outside = browser.requests.filter((u) => !u.startsWith(lab.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
   assert.deepEqual(outside, [], 'the page must not fetch anything from outside the machine');
