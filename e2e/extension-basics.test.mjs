@@ -29,10 +29,18 @@ test('DuckDB-WASM starts from the files shipped inside the extension', async () 
   const [answer] = await querySpyglass(page, 'SELECT 42 AS answer');
   assert.deepEqual(answer, { answer: 42 });
   const { engineStartMs } = await page.evaluate(() => window.jupyterapp.commands.execute('spyglass:stats'));
-  console.log(`DuckDB-WASM engine start ${Math.round(engineStartMs)} ms, first answer ${Date.now() - started} ms`);
+  console.log(
+    `DuckDB-WASM engine start ${Math.round(engineStartMs)} ms, first answer ${Date.now() - started} ms`,
+  );
   const shipped = requests.filter((u) => u.includes('/lab/extensions/@spyglass/labextension/static/'));
-  assert.ok(shipped.some((u) => /duckdb-eh\.[0-9a-f]+\.wasm/.test(u)), 'the wasm comes from the extension');
-  assert.ok(shipped.some((u) => /duckdb-browser-eh\.worker\./.test(u)), 'the worker comes from the extension');
+  assert.ok(
+    shipped.some((u) => /duckdb-eh\.[0-9a-f]+\.wasm/.test(u)),
+    'the wasm comes from the extension',
+  );
+  assert.ok(
+    shipped.some((u) => /duckdb-browser-eh\.worker\./.test(u)),
+    'the worker comes from the extension',
+  );
   const outside = requests.filter((u) => !u.startsWith(lab.url) && !/^(data|blob):/.test(u));
   assert.deepEqual(outside, [], 'no request leaves 127.0.0.1');
   assert.deepEqual(browser.consoleErrors, [], 'no console errors');

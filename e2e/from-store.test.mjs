@@ -43,7 +43,8 @@ test('the headless run is complete on disk and its saved output carries a static
   const svg = [panel.data['image/svg+xml']].flat().join('');
   assert.match(svg, /^<svg[\s>]/, 'the static fallback is an SVG document');
   assert.doesNotMatch(svg, /<script/i, 'the static fallback carries no script');
-  for (const metric of ['train/loss', 'train/accuracy', 'learning_rate']) assert.ok(svg.includes(metric), metric);
+  for (const metric of ['train/loss', 'train/accuracy', 'learning_rate'])
+    assert.ok(svg.includes(metric), metric);
 });
 
 test('opening the executed notebook rebuilds the panel from the store', async () => {

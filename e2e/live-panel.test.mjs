@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser } from './support/browser.mjs';
 import { repoRoot, startJupyterLab } from './support/jupyter-lab.mjs';
-import { openLab, openNotebook, panelRows, querySpyglass, runAllCells, waitFor } from './support/lab-page.mjs';
+import {
+  openLab,
+  openNotebook,
+  panelRows,
+  querySpyglass,
+  runAllCells,
+  waitFor,
+} from './support/lab-page.mjs';
 import { listRuns } from './support/store.mjs';
 
 const STEPS = 300; // notebooks/quickstart.ipynb logs this many rows
@@ -73,7 +80,9 @@ test('the quickstart panel charts every logged row live and exactly once', async
     await panel.screenshot({ path: join(process.env.SPYGLASS_SCREENSHOTS, 'run-panel.png') });
   }
 
-  const outside = browser.requests.filter((u) => !u.startsWith(lab.url) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const outside = browser.requests.filter(
+    (u) => !u.startsWith(lab.url) && !u.startsWith('data:') && !u.startsWith('blob:'),
+  );
   assert.deepEqual(outside, [], 'the page must not fetch anything from outside the machine');
 });
 
@@ -86,7 +95,8 @@ test('a chart shows a flushed batch within 250 ms', async () => {
     const observer = new MutationObserver(() => {
       for (const panel of document.querySelectorAll('[data-spyglass-run-id]')) {
         const run = panel.getAttribute('data-spyglass-run-id');
-        if (run !== id) window.__spyglassSeen.push({ run, rows: Number(panel.getAttribute('data-rows')), at: Date.now() });
+        if (run !== id)
+          window.__spyglassSeen.push({ run, rows: Number(panel.getAttribute('data-rows')), at: Date.now() });
       }
     });
     observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-rows'] });
@@ -94,12 +104,17 @@ test('a chart shows a flushed batch within 250 ms', async () => {
   await runAllCells(page);
   const storeRoot = join(lab.rootDir, 'spyglass');
   await waitFor(
-    () => listRuns(storeRoot, 'quickstart').length === 2 && listRuns(storeRoot, 'quickstart')[0].state === 'finished',
+    () =>
+      listRuns(storeRoot, 'quickstart').length === 2 &&
+      listRuns(storeRoot, 'quickstart')[0].state === 'finished',
     'the second run to finish',
     60_000,
   );
   const second = listRuns(storeRoot, 'quickstart')[0];
-  await waitFor(async () => (await panelRows(page, second.run_id)) === STEPS, 'the second panel to be complete');
+  await waitFor(
+    async () => (await panelRows(page, second.run_id)) === STEPS,
+    'the second panel to be complete',
+  );
   const seen = await page.evaluate(() => window.__spyglassSeen);
   // For each visible update, when the newest row in it was flushed: the store frames carry no flush time, so
   // use the row's log time; the bound checked is log→chart ≤ flush interval (250 ms) + 250 ms.

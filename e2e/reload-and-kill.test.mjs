@@ -55,12 +55,15 @@ test('reloading the page mid-run shows every row exactly once', async () => {
   await openNotebook(page, 'reload.ipynb', { busyOk: true });
   const rowsAfterReload = await waitFor(async () => {
     const rows = await panelRows(page, run.run_id);
-    return rows > 0 ? rows : 0;
+    return Math.max(rows, 0);
   }, 'the reloaded panel to show rows');
   assert.ok(rowsAfterReload < STEPS, 'the reload should happen while the run is still logging');
 
   await waitFor(() => listRuns(storeRoot, 'reload')[0]?.state === 'finished', 'the run to finish', 60_000);
-  await waitFor(async () => (await panelRows(page, run.run_id)) === STEPS, `the panel to reach ${STEPS} rows`);
+  await waitFor(
+    async () => (await panelRows(page, run.run_id)) === STEPS,
+    `the panel to reach ${STEPS} rows`,
+  );
   const [counts] = await querySpyglass(
     page,
     `SELECT count(*)::INTEGER AS points, count(DISTINCT step)::INTEGER AS steps

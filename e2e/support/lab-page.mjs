@@ -56,5 +56,7 @@ export async function waitFor(fn, what, timeoutMs = 30_000, intervalMs = 100) {
     if (last) return last;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last value: ${JSON.stringify(last)})`);
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${what} (last value: ${JSON.stringify(last)})`,
+  );
 }
