@@ -24,7 +24,13 @@ export {
   readFramedLogPrefix,
   type TornTail,
 } from './framed-log.js';
-export { type FrameInput, metricColumns } from './ingest-plan.js';
+export {
+  type FrameInput,
+  type IngestGroup,
+  type IngestPlan,
+  metricColumns,
+  planIngest,
+} from './ingest-plan.js';
 export { RunDatabase, type SeriesOptions, type SeriesPoint } from './RunDatabase.js';
 export {
   type OfferResult,

@@ -1,4 +1,4 @@
-import { DataType, type Schema, type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { DataType, type Schema, Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { IngestError } from './errors.js';
 
 /** A frame payload (one Arrow IPC stream) as received. */
@@ -7,12 +7,22 @@ export interface FrameInput {
   payload: Uint8Array;
 }
 
-/** Consecutive frames with the same numeric columns, concatenated so the engine loads them in one insert. */
+/**
+ * Consecutive frames with the same numeric columns, concatenated into one Arrow stream whose metric columns are
+ * renamed to slots (`m0`, `m1`, ... indexing `IngestPlan.metrics`). DuckDB matches column names
+ * case-insensitively, so staging `Loss` and `loss` under their own names would read one column twice.
+ */
 export interface IngestGroup {
   ipc: Uint8Array;
-  metrics: string[];
+  slots: number[];
   hasTimestamp: boolean;
   frames: { seq: number; rows: number }[];
+}
+
+export interface IngestPlan {
+  /** Every metric of the batch, in order of first appearance; slot k is metrics[k]. */
+  metrics: string[];
+  groups: IngestGroup[];
 }
 
 /** Numeric history columns become metrics; `_`-prefixed columns are reserved (step, timestamp, runtime). */
@@ -22,53 +32,56 @@ export function metricColumns(schema: Schema): string[] {
     .map((f) => f.name);
 }
 
-function decode(
-  runId: string,
-  frame: FrameInput,
-): { table: Table; metrics: string[]; hasTimestamp: boolean } {
+function decode(runId: string, frame: FrameInput): Table {
   try {
     const table = tableFromIPC(frame.payload);
-    const names = new Set(table.schema.fields.map((f) => f.name));
-    if (names.size === 0) throw new Error('the payload is not an Arrow IPC stream (no columns)');
-    if (!names.has('_step')) throw new Error('the payload has no _step column');
-    return { table, metrics: metricColumns(table.schema), hasTimestamp: names.has('_timestamp') };
+    if (table.schema.fields.length === 0)
+      throw new Error('the payload is not an Arrow IPC stream (no columns)');
+    if (!table.getChild('_step')) throw new Error('the payload has no _step column');
+    return table;
   } catch (cause) {
     throw new IngestError(runId, frame.seq, { cause });
   }
 }
 
-const schemaKey = (schema: Schema) => schema.fields.map((f) => `${f.name}\u0001${f.type}`).join('\u0000');
-
 /**
- * Groups consecutive frames by their numeric columns. Loading one staging table per frame costs a few
- * milliseconds each in DuckDB-WASM, which made replaying a long history (thousands of small frames) take minutes.
- * Only the needed columns are kept, so string and dictionary columns never have to be re-encoded.
+ * Decodes a batch of frames and groups consecutive frames with the same numeric columns, so the engine loads
+ * each group with one insert: a staging table per frame costs milliseconds in DuckDB-WASM, which made replaying a
+ * long history of small frames take minutes. String columns are dropped here, so dictionaries never need merging.
  */
-export function planIngest(runId: string, frames: FrameInput[]): IngestGroup[] {
-  const groups: {
-    key: string;
-    tables: Table[];
-    inputs: FrameInput[];
-    metrics: string[];
-    hasTimestamp: boolean;
-  }[] = [];
+export function planIngest(runId: string, frames: FrameInput[]): IngestPlan {
+  const slotOf = new Map<string, number>();
+  const groups: { key: string; tables: Table[]; seqs: number[]; slots: number[]; hasTimestamp: boolean }[] =
+    [];
   for (const frame of frames) {
-    const { table, metrics, hasTimestamp } = decode(runId, frame);
-    const kept = table.select(['_step', ...(hasTimestamp ? ['_timestamp'] : []), ...metrics]);
-    const key = schemaKey(kept.schema);
+    const table = decode(runId, frame);
+    const step = table.getChild('_step') as Vector;
+    const timestamp = table.getChild('_timestamp');
+    const columns: Record<string, Vector> = { _step: step, ...(timestamp ? { _timestamp: timestamp } : {}) };
+    const slots: number[] = [];
+    for (const name of metricColumns(table.schema)) {
+      if (!slotOf.has(name)) slotOf.set(name, slotOf.size);
+      const slot = slotOf.get(name) as number;
+      slots.push(slot);
+      columns[`m${slot}`] = table.getChild(name) as Vector;
+    }
+    const staged = new Table(columns);
+    const key = staged.schema.fields.map((f) => `${f.name}:${f.type}`).join(',');
     const last = groups.at(-1);
     if (last && last.key === key) {
-      last.tables.push(kept);
-      last.inputs.push(frame);
+      last.tables.push(staged);
+      last.seqs.push(frame.seq);
     } else {
-      groups.push({ key, tables: [kept], inputs: [frame], metrics, hasTimestamp });
+      groups.push({ key, tables: [staged], seqs: [frame.seq], slots, hasTimestamp: timestamp !== null });
     }
   }
-  return groups.map(({ tables, inputs, metrics, hasTimestamp }) => ({
-    // A lone frame goes in as received, with no re-encoding.
-    ipc: inputs.length === 1 ? inputs[0].payload : tableToIPC(tables[0].concat(...tables.slice(1)), 'stream'),
-    metrics,
-    hasTimestamp,
-    frames: inputs.map((f, i) => ({ seq: f.seq, rows: tables[i].numRows })),
-  }));
+  return {
+    metrics: [...slotOf.keys()],
+    groups: groups.map(({ tables, seqs, slots, hasTimestamp }) => ({
+      ipc: tableToIPC(tables.length === 1 ? tables[0] : tables[0].concat(...tables.slice(1)), 'stream'),
+      slots,
+      hasTimestamp,
+      frames: seqs.map((seq, i) => ({ seq, rows: tables[i].numRows })),
+    })),
+  };
 }

@@ -1,46 +1,39 @@
 import { sqlIdentifier, sqlString } from './sql-literal.js';
 
-/** A group of frames loaded into one staging table. */
-export interface StagedFrame {
+const RESERVED = new Set(['step', 'ts', 'metric', 'value']);
+
+/** A staging table loaded from one IngestGroup: metric columns are named by slot (`m0`, `m1`, ...). */
+export interface StagedTable {
   table: string;
-  /** Numeric metric columns of this table. */
-  metrics: string[];
+  slots: number[];
   hasTimestamp: boolean;
 }
 
 /**
- * Column aliases for the stacked metrics. DuckDB matches identifiers case-insensitively, so when two metric
- * names differ only in case (`Loss`, `loss`) they get positional aliases and their names come back through a
- * CASE; otherwise the names themselves are the aliases, which is about a third faster than mapping them.
+ * SQL that stacks the metric slots of staged tables into long-format `points` rows, or null when there are no
+ * metrics. Each branch of the union lists every slot, NULL where a table lacks it, and UNPIVOT leaves nulls out,
+ * so sparse rows and missing columns add no points.
  */
-function aliases(metrics: string[]): { alias: Map<string, string>; nameOf: (column: string) => string } {
-  const collide = new Set(metrics.map((m) => m.toLowerCase())).size < metrics.length;
-  if (!collide)
-    return { alias: new Map(metrics.map((m) => [m, sqlIdentifier(m)])), nameOf: (column) => column };
-  const alias = new Map(metrics.map((m, i) => [m, `m${i}`]));
-  const cases = metrics.map((m, i) => `WHEN 'm${i}' THEN ${sqlString(m)}`).join(' ');
-  return { alias, nameOf: (column) => `CASE ${column} ${cases} END` };
-}
-
-/**
- * SQL that stacks the numeric metric columns of staged tables into long-format `points` rows, or null when no
- * table has a metric. Tables may have different columns; each branch of the union lists every metric, NULL where
- * absent, and UNPIVOT leaves nulls out, so sparse rows and missing columns add no points.
- */
-export function pointsInsertSql(runId: string, tables: StagedFrame[]): string | null {
-  const metrics = [...new Set(tables.flatMap((t) => t.metrics))];
-  if (metrics.length === 0) return null;
-  const { alias, nameOf } = aliases(metrics);
+export function pointsInsertSql(runId: string, metrics: string[], tables: StagedTable[]): string | null {
+  if (metrics.length === 0 || tables.length === 0) return null;
+  // Unpivoting under the metric names themselves is about a third faster than mapping slots back to names, but
+  // only safe when no two names differ just in case (DuckDB identifiers are case-insensitive) and none clashes
+  // with the other columns of the query.
+  const lower = metrics.map((m) => m.toLowerCase());
+  const byName =
+    new Set(lower).size === metrics.length && !lower.some((m) => RESERVED.has(m) || /^m\d+$/.test(m));
+  const alias = metrics.map((m, slot) => (byName ? sqlIdentifier(m) : `m${slot}`));
+  const name = byName
+    ? 'metric'
+    : `CASE metric ${metrics.map((m, slot) => `WHEN 'm${slot}' THEN ${sqlString(m)}`).join(' ')} END`;
   const branches = tables.map((t) => {
-    const present = new Set(t.metrics);
+    const present = new Set(t.slots);
     const ts = t.hasTimestamp ? '"_timestamp"::DOUBLE' : 'NULL::DOUBLE';
-    const values = metrics.map(
-      (m) => `${present.has(m) ? sqlIdentifier(m) : 'NULL'}::DOUBLE AS ${alias.get(m)}`,
-    );
+    const values = alias.map((a, slot) => `${present.has(slot) ? `m${slot}` : 'NULL'}::DOUBLE AS ${a}`);
     return `SELECT "_step"::BIGINT AS step, ${ts} AS ts, ${values.join(', ')} FROM ${sqlIdentifier(t.table)}`;
   });
   return (
-    `INSERT INTO points SELECT ${sqlString(runId)}, step, ts, ${nameOf('metric')}, value FROM (UNPIVOT (` +
-    `${branches.join(' UNION ALL ')}) ON ${[...alias.values()].join(', ')} INTO NAME metric VALUE value)`
+    `INSERT INTO points SELECT ${sqlString(runId)}, step, ts, ${name}, value FROM (UNPIVOT (` +
+    `${branches.join(' UNION ALL ')}) ON ${alias.join(', ')} INTO NAME metric VALUE value)`
   );
 }

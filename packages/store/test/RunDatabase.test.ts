@@ -136,9 +136,21 @@ describe('RunDatabase on the DuckDB-WASM Node bundle', () => {
       { seq: 0, payload: historyIPC([0], { Loss: [1] }) },
       { seq: 1, payload: historyIPC([1], { loss: [2] }) },
     ]);
-    await db.ingestFrame('cases', 2, historyIPC([2], { LOSS: [3] }));
+    await db.ingestFrame('cases', 2, historyIPC([2], { LOSS: [3], loss: [4] }));
     assert.deepEqual(await db.metricNames('cases'), ['LOSS', 'Loss', 'loss']);
-    assert.deepEqual(await db.series('cases', 'loss'), [{ step: 1, value: 2 }]);
+    assert.deepEqual(await db.series('cases', 'loss'), [
+      { step: 1, value: 2 },
+      { step: 2, value: 4 },
+    ]);
+    assert.deepEqual(await db.series('cases', 'LOSS'), [{ step: 2, value: 3 }]);
+  });
+
+  test('metrics named like the columns of the points table are stored as any other', async () => {
+    const names = ['value', 'step', 'metric', 'ts', 'm0', 'M1'];
+    await db.ingestFrame('clash', 0, historyIPC([5], Object.fromEntries(names.map((n, i) => [n, [i]]))));
+    assert.deepEqual(await db.metricNames('clash'), [...names].sort());
+    for (const [i, n] of names.entries())
+      assert.deepEqual(await db.series('clash', n), [{ step: 5, value: i }], n);
   });
 
   test('rowCount and metricNames of an unknown run are empty', async () => {

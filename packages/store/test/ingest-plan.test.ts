@@ -12,24 +12,39 @@ test('consecutive frames with the same numeric columns are concatenated into one
     { seq: 2, payload: historyIPC([3], { loss: [4], acc: [5] }) },
     { seq: 3, payload: historyIPC([4], { loss: [6] }) },
   ];
-  const groups = planIngest('r', frames);
+  const plan = planIngest('r', frames);
+  assert.deepEqual(plan.metrics, ['loss', 'acc']);
   assert.deepEqual(
-    groups.map((g) => [g.metrics, g.frames]),
+    plan.groups.map((g) => [g.slots, g.frames]),
     [
       [
-        ['loss'],
+        [0],
         [
           { seq: 0, rows: 2 },
           { seq: 1, rows: 1 },
         ],
       ],
-      [['loss', 'acc'], [{ seq: 2, rows: 1 }]],
-      [['loss'], [{ seq: 3, rows: 1 }]],
+      [[0, 1], [{ seq: 2, rows: 1 }]],
+      [[0], [{ seq: 3, rows: 1 }]],
     ],
   );
-  const merged = tableFromIPC(groups[0].ipc);
-  assert.deepEqual(Array.from(merged.getChild('loss') ?? [], Number), [1, 2, 3]);
-  assert.equal(groups[1].ipc, frames[2].payload, 'a lone frame is passed on as received');
+  const merged = tableFromIPC(plan.groups[0].ipc);
+  assert.deepEqual(
+    merged.schema.fields.map((f) => f.name),
+    ['_step', '_timestamp', 'm0'],
+  );
+  assert.deepEqual(Array.from(merged.getChild('m0') ?? [], Number), [1, 2, 3]);
+});
+
+test('metric columns are staged under slot names, so names that differ only in case stay apart', () => {
+  const payload = tableToIPC(
+    tableFromArrays({ _step: BigInt64Array.of(0n), Loss: [1], loss: [2] }),
+    'stream',
+  );
+  const plan = planIngest('r', [{ seq: 0, payload }]);
+  assert.deepEqual(plan.metrics, ['Loss', 'loss']);
+  const staged = tableFromIPC(plan.groups[0].ipc);
+  assert.deepEqual([staged.getChild('m0')?.get(0), staged.getChild('m1')?.get(0)], [1, 2]);
 });
 
 test('string and reserved columns are dropped before concatenating, so dictionaries never need merging', () => {
@@ -40,12 +55,13 @@ test('string and reserved columns are dropped before concatenating, so dictionar
       'stream',
     ),
   });
-  const [group] = planIngest('r', [frame(0, 'train'), frame(1, 'eval')]);
+  const { groups } = planIngest('r', [frame(0, 'train'), frame(1, 'eval')]);
+  assert.equal(groups.length, 1);
   assert.deepEqual(
-    tableFromIPC(group.ipc).schema.fields.map((f) => f.name),
-    ['_step', 'loss'],
+    tableFromIPC(groups[0].ipc).schema.fields.map((f) => f.name),
+    ['_step', 'm0'],
   );
-  assert.equal(group.hasTimestamp, false);
+  assert.equal(groups[0].hasTimestamp, false);
 });
 
 test('a frame without _step or not in Arrow format is an IngestError naming its seq', () => {
