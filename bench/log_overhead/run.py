@@ -52,7 +52,7 @@ def main() -> int:
         "wandb": args.bench_python,
         "tensorboardx": args.bench_python,
     }
-    results: dict[str, dict[str, float]] = {}
+    chosen = {}
     for name, python in contenders.items():
         if args.only and name not in args.only:
             continue
@@ -62,39 +62,22 @@ def main() -> int:
                 file=sys.stderr,
             )
             continue
-        runs = []
-        # Interleaving would be fairer on a noisy machine, but each contender warms its own imports anyway.
-        for _ in range(args.repeats):
-            with tempfile.TemporaryDirectory() as out:
-                command = [
-                    python,
-                    str(HERE / f"contender_{name}.py"),
-                    "--steps",
-                    str(args.steps),
-                    "--out",
-                    out,
-                ]
-                if args.build_in_loop:
-                    command.append("--build-in-loop")
-                done = subprocess.run(
-                    command,
-                    check=False,
-                    capture_output=True,
-                    text=True,
-                    cwd=HERE,
-                    timeout=1800,
-                )
-                if done.returncode != 0:
-                    print(f"{name} failed:\n{done.stderr}", file=sys.stderr)
-                    break
-                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        if runs:
+        chosen[name] = python
+    runs: dict[str, list[dict]] = {name: [] for name in chosen}
+    # Rounds interleave the contenders, so load from elsewhere on the machine hits them alike.
+    for _ in range(args.repeats):
+        for name, python in chosen.items():
+            result = run_once(name, python, args.steps, args.build_in_loop)
+            if result is not None:
+                runs[name].append(result)
+    results: dict[str, dict[str, float]] = {}
+    for name, done in runs.items():
+        if done:
             results[name] = {
-                "label": runs[0]["contender"],
-                "us": statistics.median(r["us_per_call"] for r in runs),
-                "loop_us": statistics.median(r["loop_us_per_call"] for r in runs),
-                "finish_us": statistics.median(r["finish_us_per_call"] for r in runs),
-                "runs": len(runs),
+                "label": done[0]["contender"],
+                "us": statistics.median(r["us_per_call"] for r in done),
+                "loop_us": statistics.median(r["loop_us_per_call"] for r in done),
+                "finish_us": statistics.median(r["finish_us_per_call"] for r in done),
             }
 
     mode = (
@@ -120,6 +103,22 @@ def main() -> int:
             f"{result['label']:18} {result['us']:9.2f} {result['loop_us']:10.2f} {ratio:>12}  {note}"
         )
     return 0
+
+
+def run_once(name: str, python: str, steps: int, build_in_loop: bool) -> dict | None:
+    """Run one contender in a fresh process; return its JSON report (None if it failed)."""
+    with tempfile.TemporaryDirectory() as out:
+        script = str(HERE / f"contender_{name}.py")
+        command = [python, script, "--steps", str(steps), "--out", out]
+        if build_in_loop:
+            command.append("--build-in-loop")
+        done = subprocess.run(
+            command, check=False, capture_output=True, text=True, cwd=HERE, timeout=1800
+        )
+        if done.returncode != 0:
+            print(f"{name} failed:\n{done.stderr}", file=sys.stderr)
+            return None
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

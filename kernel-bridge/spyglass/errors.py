@@ -56,3 +56,27 @@ class RunFinishedError(SpyglassError, RuntimeError):
 
 class FlushError(SpyglassError):
     """The background flusher could not store some logged rows; they are still held in memory."""
+
+
+class ProjectNotFoundError(StoreError, LookupError):
+    """The read API was asked for a project that the store does not hold."""
+
+
+class RunNotFoundError(StoreError, LookupError):
+    """The read API was asked for a run that the project does not hold."""
+
+
+class CorruptRunLogError(CorruptLogError):
+    """A run's framed log is corrupt; the message names the run as well as the file and byte offset."""
+
+    def __init__(self, run_path: str, path: str | os.PathLike[str] | None, offset: int, reason: str) -> None:
+        super().__init__(path, offset, reason)
+        self.run_path = run_path
+        self.args = (f"run {run_path}: {self.args[0]}",)
+
+    def __reduce__(self):
+        return (type(self), (self.run_path, self.path, self.offset, self.reason))
+
+
+class FilterError(SpyglassError, ValueError):
+    """A read API filter or order uses an operator or a shape that Spyglass does not understand."""

@@ -8,9 +8,11 @@ packages/protocol/fixtures/framed-log/.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import secrets
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +95,37 @@ def read_framed_log(
     return LogContents(frames, valid_end, torn)
 
 
+def iter_frames(path: PathLike, *, after_seq: int = -1) -> Iterator[Frame]:
+    """Yield the valid prefix of a log frame by frame, holding one payload in memory at a time.
+
+    Same rules and errors as read_framed_log (the scan runs over a read-only memory map, so the file's bytes
+    stay in the page cache instead of the heap). Frames appended after the call are not seen.
+    """
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size == 0:
+            return
+        with mmap.mmap(file.fileno(), size, access=mmap.ACCESS_READ) as mapped:
+            spans, failure = _scan_mapped(mapped, os.fspath(path))
+            if failure is not None:
+                raise failure
+            view = memoryview(mapped)
+            try:
+                for seq, start, end in spans[_first_index_after(spans, after_seq) :]:
+                    yield Frame(seq, start, bytes(view[start + FRAME_HEADER_SIZE : end]))
+            finally:
+                view.release()
+
+
+def _scan_mapped(mapped: mmap.mmap, path: str) -> tuple[list[tuple[int, int, int]], CorruptLogError | None]:
+    # The traceback of an error raised inside _scan keeps its memoryview of the map alive, and a map with
+    # live views cannot be closed; so the error is replaced by an equal one without that traceback.
+    try:
+        return _scan(mapped, path, any_first_seq=False)[0], None
+    except CorruptLogError as error:
+        return [], CorruptLogError(error.path, error.offset, error.reason)
+
+
 def log_slice(path: PathLike, after_seq: int) -> bytes:
     """Return the file header plus the stored frames with seq > after_seq, unchanged (read: any_first_seq)."""
     data = _read_file(path)
@@ -117,7 +150,7 @@ def _first_index_after(spans: list[tuple[int, int, int]], after_seq: int) -> int
 
 
 def _scan(
-    data: bytes, path: str | None, *, any_first_seq: bool
+    data: bytes | mmap.mmap, path: str | None, *, any_first_seq: bool
 ) -> tuple[list[tuple[int, int, int]], int, TornTail | None]:
     """Apply the reading rules; return (seq, start, end) per valid frame, the valid end, any torn tail."""
     size = len(data)
@@ -143,7 +176,7 @@ def _scan(
         magic, length, seq, payload_crc, header_crc = _FRAME_HEADER.unpack_from(data, pos)
         if magic != FRAME_MAGIC or header_crc != crc32c.crc32c(view[pos : pos + 20]):
             # A crash can leave a zero-filled tail (the size grew before the data reached the disk).
-            if data.count(0, pos) == size - pos:
+            if _zero_count_from(data, pos) == size - pos:
                 return spans, pos, TornTail(pos, "zero-filled tail")
             what = "bad frame magic" if magic != FRAME_MAGIC else "frame header checksum mismatch"
             raise CorruptLogError(path, pos, what)
@@ -160,6 +193,11 @@ def _scan(
         expected_seq = seq + 1
         pos = end
     return spans, pos, None
+
+
+def _zero_count_from(data: bytes | mmap.mmap, pos: int) -> int:
+    # bytes counts in place; a memory map has no count(), and this runs only when a header is bad.
+    return data.count(0, pos) if isinstance(data, bytes) else data[pos:].count(0)
 
 
 class FramedLogWriter:

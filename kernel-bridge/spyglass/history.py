@@ -26,8 +26,9 @@ from typing import Any
 from .errors import RunFinishedError
 from .row_values import Kind, check_row, flatten_row
 
-# Rows after which the flusher is woken to convert them while they are hot in the CPU cache (once per fill).
+# Every this many buffered rows, they are converted to Arrow while hot in the CPU cache (see Flusher).
 CHUNK_ROWS = 2048
+_PLAIN_TYPES = frozenset((float, int, bool, str, type(None)))
 _now = time.time  # bound once: the hot path skips a module attribute lookup per row
 
 
@@ -69,6 +70,8 @@ class History:
         # Keys and value types of the previous committed row, and the rows list of its segment.
         self._fast: tuple[Any, Any, Any] = _NO_FAST_PATH
         self.chunk_ready: Callable[[], object] = _do_nothing  # set by the flusher
+        # False once any row held a non-builtin value (numpy, tensor): converting those may sync a GPU.
+        self.only_plain_values = True
 
     @property
     def step(self) -> int:
@@ -82,7 +85,7 @@ class History:
             keys, types, rows = self._fast
             if tuple(map(type, data.values())) == types and tuple(data) == keys:
                 rows.append((next(self._counter), _now(), *data.values()))
-                if len(rows) == CHUNK_ROWS:
+                if not len(rows) % CHUNK_ROWS:
                     self.chunk_ready()
                 return
         self._log_slow(data, step, commit)
@@ -138,7 +141,10 @@ class History:
         if segment is None:
             segment = self._segments[keys] = Segment(keys)
         segment.rows.append((next(self._counter), time.time(), *values))
-        self._fast = (keys, tuple(map(type, values)), segment.rows)
+        types = tuple(map(type, values))
+        if not _PLAIN_TYPES.issuperset(types):
+            self.only_plain_values = False
+        self._fast = (keys, types, segment.rows)
 
     def take(self) -> list[Segment]:
         """Hand the buffered rows to the caller (the flusher); the buffer keeps filling meanwhile."""

@@ -97,14 +97,7 @@ class RunDirectory:
 
     def read_history(self) -> pa.Table:
         """Return every valid row of the log as one table (columns unified by name, nulls where missing)."""
-        if not self.log_path.exists():
-            return _EMPTY_HISTORY_SCHEMA.empty_table()
-        batches = [decode_payload(frame.payload) for frame in read_framed_log(self.log_path).frames]
-        if not batches:
-            return _EMPTY_HISTORY_SCHEMA.empty_table()
-        # Contiguous arrays: Parquet export and engines reading the table are much faster than over one chunk
-        # per frame (a long run has tens of thousands of small frames).
-        return _concat_unified(_tables_of_equal_schema(batches)).combine_chunks()
+        return read_log_table(self.log_path)
 
     def export_parquet(self) -> Path:
         """Write history.parquet (zstd) from the log, atomically, and return its path."""
@@ -133,6 +126,23 @@ def find_runs(root: str | os.PathLike[str], project: str | None = None) -> list[
         for run_path in _subdirs(project_path)
         if (run_path / METADATA_FILE).is_file()
     ]
+
+
+def read_log_table(path: str | os.PathLike[str]) -> pa.Table:
+    """Return every valid row of a framed log (history or system) as one table; an absent log has no rows."""
+    if not os.path.exists(path):
+        return _EMPTY_HISTORY_SCHEMA.empty_table()
+    batches = [decode_payload(frame.payload) for frame in read_framed_log(path).frames]
+    if not batches:
+        return _EMPTY_HISTORY_SCHEMA.empty_table()
+    # Contiguous arrays: Parquet export and engines reading the table are much faster than over one chunk
+    # per frame (a long run has tens of thousands of small frames).
+    return concat_unified(_tables_of_equal_schema(batches)).combine_chunks()
+
+
+def concat_unified(tables: list[pa.Table]) -> pa.Table:
+    """Concatenate tables with differing columns: unified by name, nulls where missing, conflicts as text."""
+    return _concat_unified(tables)
 
 
 def _subdirs(path: Path) -> list[Path]:

@@ -21,6 +21,7 @@ from .comm_transport import get_transport
 from .flusher import DEFAULT_FLUSH_INTERVAL, Flusher
 from .history import History
 from .protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, protocol_version
+from .run_config import RunConfig
 from .run_store import RunDirectory
 from .static_chart import MAX_CHARTS, render_svg
 
@@ -41,7 +42,7 @@ class Run:
         self.id = run_id
         self.project = project
         self.name = name
-        self.config = dict(config)
+        self.config = RunConfig(config)
         self._store = RunDirectory.create(root, project, run_id)
         self.dir = str(self._store.path)
         self._created_at = time.time()

@@ -12,7 +12,7 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 from spyglass.arrow_codec import decode_payload
-from spyglass.protocol import MAX_MESSAGE_BYTES, hello_message, replay_message
+from spyglass.protocol import MAX_MESSAGE_BYTES, RUN_MIME_TYPE, hello_message, replay_message
 
 ROWS = 500
 
@@ -134,3 +134,24 @@ def test_the_kernel_answers_bad_requests_with_an_error_message(kernel):
     replies = collect_iopub(kernel, request["header"]["msg_id"], quiet=0.3)
     hellos = [m["content"]["data"] for m in replies if m["msg_type"] == "comm_msg"]
     assert hellos and hellos[0]["kind"] == "hello" and hellos[0]["runs"][0]["run_id"] == "streamed"
+
+
+def test_a_displayed_run_gets_its_static_picture_replaced_by_finish(kernel):
+    code = textwrap.dedent(
+        """
+        import spyglass as sg
+        shown = sg.init(project="kernel", id="displayed", reinit="create_new")
+        shown
+        """
+    )
+    messages = collect_iopub(kernel, kernel.execute(code), quiet=0.3)
+    [shown] = [m for m in messages if m["msg_type"] == "display_data"]
+    assert not [m for m in messages if m["msg_type"] == "execute_result"]
+    display_id = shown["content"]["transient"]["display_id"]
+    assert shown["content"]["data"][RUN_MIME_TYPE]["run_id"] == "displayed"
+    assert "No numeric metrics logged yet" in shown["content"]["data"]["image/svg+xml"]
+
+    done = collect_iopub(kernel, kernel.execute('shown.log({"loss": 0.5}); shown.finish()'), quiet=0.3)
+    [update] = [m for m in done if m["msg_type"] == "update_display_data"]
+    assert update["content"]["transient"]["display_id"] == display_id
+    assert 'data-metric="loss"' in update["content"]["data"]["image/svg+xml"]

@@ -4,12 +4,14 @@ before recording anything of the row."""
 from __future__ import annotations
 
 import math
+import threading
 import warnings
 
 import pytest
 
 import spyglass as sg
 from spyglass.flusher import NonFiniteValueWarning
+from spyglass.history import CHUNK_ROWS
 from spyglass.run_store import RunDirectory
 
 
@@ -78,7 +80,8 @@ def test_ints_bools_strings_and_none_are_stored_with_their_kinds(store):
     run = sg.init(project="p")
     run.log({"n": 3, "flag": True, "text": "hello", "missing": None, "big": 2**70})
     run.log({"n": 4.5, "flag": False, "text": None, "missing": None, "big": 10**400})
-    table = finished_history(run)
+    with pytest.warns(NonFiniteValueWarning, match="'big'"):  # beyond float range: stored as inf
+        table = finished_history(run)
     assert table.column("n").to_pylist() == [3.0, 4.5]
     assert table.column("flag").to_pylist() == [1.0, 0.0]
     assert table.column("text").to_pylist() == ["hello", None]
@@ -111,6 +114,7 @@ class FakeGpuScalar:
     """Looks like a 0-d torch tensor; records whether anything forced a device sync."""
 
     synced = 0
+    synced_in: set[str] = set()
 
     def __init__(self, value):
         self._value = value
@@ -119,6 +123,7 @@ class FakeGpuScalar:
 
     def item(self):
         FakeGpuScalar.synced += 1
+        FakeGpuScalar.synced_in.add(threading.current_thread().name)
         return self._value
 
     def __float__(self):
@@ -133,6 +138,15 @@ def test_zero_d_tensors_are_converted_by_the_flusher_never_inside_log(store):
     assert FakeGpuScalar.synced == 0, "log() must not call .item() (a GPU sync)"
     assert finished_history(run).column("loss").to_pylist() == [0.0, 0.5, 1.0, 1.5, 2.0]
     assert FakeGpuScalar.synced == 5
+
+
+def test_many_tensor_rows_are_still_converted_off_the_logging_thread(store):
+    run = sg.init(project="p")
+    FakeGpuScalar.synced_in = set()
+    for i in range(CHUNK_ROWS * 3):
+        run.log({"loss": FakeGpuScalar(float(i)), "plain": 1.0})
+    assert threading.current_thread().name not in FakeGpuScalar.synced_in
+    assert finished_history(run).num_rows == CHUNK_ROWS * 3
 
 
 def test_real_torch_scalars_are_accepted(store):

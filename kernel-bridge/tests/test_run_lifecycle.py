@@ -186,3 +186,10 @@ def test_wandb_options_spyglass_does_not_use_are_accepted_and_unknown_ones_refus
     assert run.state == "running"
     with pytest.raises(TypeError, match="projekt"):
         sg.init(projekt="typo", reinit="create_new")
+
+
+def test_config_values_read_as_attributes_like_wandb_config(store):
+    run = sg.init(project="demo", config={"lr": 0.1})
+    assert run.config.lr == 0.1 and sg.config.lr == 0.1
+    with pytest.raises(AttributeError, match="no key 'momentum'"):
+        run.config.momentum  # noqa: B018

@@ -9,11 +9,11 @@ import {
   type KernelMessage as SpyglassKernelMessage,
 } from '@spyglass/protocol';
 import { describeError, messages } from '@spyglass/widgets';
-import type { RunHub } from './RunHub.js';
+import type { ReplayChannel, RunHub } from './RunHub.js';
 import { EXTENSION_VERSION } from './version.js';
 
-/** A replay not answered within this time may be asked for again (the kernel may have restarted meanwhile). */
-const REPLAY_RETRY_MS = 5000;
+/** Replay request ids remembered to match answers to runs; old ones only matter for answers long overdue. */
+const MAX_REMEMBERED_REPLAYS = 100;
 
 function toBytes(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (buffer instanceof Uint8Array) return buffer;
@@ -23,12 +23,13 @@ function toBytes(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
 
 /**
  * The Spyglass comm of one kernel connection: registers the comm target (the kernel opens the comm on its first
- * run), reattaches to an existing comm after a page reload, feeds frames into the hub, and asks for replays
- * when frames are missing.
+ * run), reattaches to an existing comm after a page reload, feeds frames into the hub, and sends the replays the
+ * hub orders (which it coordinates with store reads, so history is not fetched twice).
  */
-export class KernelChannel {
+export class KernelChannel implements ReplayChannel {
   private comm: Kernel.IComm | null = null;
-  private readonly pendingReplays = new Map<string, { afterSeq: number; at: number }>();
+  /** request_id → run_id of the replays sent on this comm. */
+  private readonly replays = new Map<string, string>();
   private disposed = false;
 
   constructor(
@@ -47,7 +48,17 @@ export class KernelChannel {
   /** The kernel restarted: JupyterLab has disposed its comms; the new process opens a fresh one. */
   forgetComm(): void {
     this.comm = null;
-    this.pendingReplays.clear();
+    this.replays.clear();
+    this.hub.dropChannel(this);
+  }
+
+  /** Asks the kernel for every frame of the run after `afterSeq` (the hub decides when). */
+  sendReplay(runId: string, afterSeq: number): void {
+    const requestId = crypto.randomUUID();
+    this.replays.set(requestId, runId);
+    if (this.replays.size > MAX_REMEMBERED_REPLAYS)
+      this.replays.delete(this.replays.keys().next().value as string);
+    this.send({ kind: 'replay', request_id: requestId, run_id: runId, after_seq: afterSeq });
   }
 
   get isDisposed(): boolean {
@@ -61,6 +72,7 @@ export class KernelChannel {
     // Dispose only the frontend side: closing the comm would tell the kernel to stop sending to other pages.
     this.comm?.dispose();
     this.comm = null;
+    this.hub.dropChannel(this);
   }
 
   private readonly onCommOpen = (comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg): void => {
@@ -111,30 +123,41 @@ export class KernelChannel {
     }
     switch (message.kind) {
       case 'hello':
+        // Frames this kernel sent before its comm was heard are lost to this page: catch each run up.
         for (const run of message.runs) {
           this.hub.updateRun(run);
-          this.requestReplay(run.run_id, this.hub.lastSeq(run.run_id), true);
+          this.hub.requestReplay(run.run_id, this, 'announced');
         }
         break;
       case 'run_updated':
         this.hub.updateRun(message.run);
+        this.hub.carry(message.run.run_id, this);
         break;
       case 'frames':
         message.chunks.forEach((chunk, i) => {
           try {
-            const gapAfter = this.hub.offerChunk(chunk, toBytes(rawBuffers[i]));
-            if (gapAfter === null) this.pendingReplays.delete(chunk.run_id);
-            else this.requestReplay(chunk.run_id, gapAfter, false);
+            this.hub.offerChunk(chunk, toBytes(rawBuffers[i]), this);
           } catch (error) {
             console.warn('Spyglass: dropped a malformed frame chunk; asking for a replay', error);
-            this.requestReplay(chunk.run_id, this.hub.lastSeq(chunk.run_id), false);
+            this.hub.requestReplay(chunk.run_id, this, 'gap');
           }
         });
+        this.answered(message.reply_to);
         break;
       case 'error':
         console.warn(`Spyglass kernel error (${message.code}): ${message.message}`);
+        if (message.code === 'unknown_run') {
+          const runId = message.reply_to === null ? undefined : this.replays.get(message.reply_to);
+          if (runId !== undefined) this.hub.replayRefused(runId, this);
+        }
         break;
     }
+  }
+
+  /** A frames message answering one of this channel's replays (possibly one of several parts of the answer). */
+  private answered(replyTo: string | null): void {
+    const runId = replyTo === null ? undefined : this.replays.get(replyTo);
+    if (runId !== undefined) this.hub.replayAnswered(runId);
   }
 
   private refuse(error: unknown): void {
@@ -150,18 +173,6 @@ export class KernelChannel {
     }
     console.warn('Spyglass: ignored a malformed kernel message', error);
     this.send({ kind: 'error', code: 'bad_message', message: describeError(error), reply_to: null });
-  }
-
-  /**
-   * Asks the kernel for every frame after `afterSeq`. An outstanding replay already covers later gaps (its
-   * answer holds everything after its seq), so it is not repeated until it had time to arrive.
-   */
-  private requestReplay(runId: string, afterSeq: number, force: boolean): void {
-    const pending = this.pendingReplays.get(runId);
-    const now = performance.now();
-    if (!force && pending && now - pending.at < REPLAY_RETRY_MS) return;
-    this.pendingReplays.set(runId, { afterSeq, at: now });
-    this.send({ kind: 'replay', request_id: crypto.randomUUID(), run_id: runId, after_seq: afterSeq });
   }
 
   private send(message: FrontendMessage): void {

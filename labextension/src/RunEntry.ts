@@ -10,8 +10,6 @@ export class RunEntry implements RunDataSource {
   private statusValue: RunLoadStatus = { kind: 'loading' };
   /** Run directory in the kernel's file system, known from the output data or run metadata. */
   runDir: string | null = null;
-  /** Set once the store was asked for this run's history, so remounting a panel does not fetch it again. */
-  historyRequested = false;
 
   constructor(
     readonly runId: string,

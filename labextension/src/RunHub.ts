@@ -1,38 +1,69 @@
+import { type ISignal, Signal } from '@lumino/signaling';
 import type { FrameChunk, RunInfo } from '@spyglass/protocol';
-import { FrameAssembler, RunDatabase, SequenceTracker, type SqlEngine } from '@spyglass/store';
+import {
+  CatchUpCoordinator,
+  type FrameInput,
+  FramePipeline,
+  type ReplayOrder,
+  type ReplayReason,
+  RunDatabase,
+  type SqlEngine,
+} from '@spyglass/store';
 import { describeError, messages } from '@spyglass/widgets';
 import { RunEntry } from './RunEntry.js';
+
+/** What the hub needs of a kernel channel: sending a replay request on its comm. */
+export interface ReplayChannel {
+  sendReplay(runId: string, afterSeq: number): void;
+}
 
 /** Timings the debug command reports (milliseconds, from performance.now()). */
 export interface HubStats {
   engineStartMs: number | null;
   framesIngested: number;
-  /** Time from a frame's arrival to its rows being queryable, for the latest frame. */
+  /** RunDatabase.ingestFrames calls; far fewer than frames when frames arrive in bursts. */
+  ingestCalls: number;
+  /** Time from a frame's arrival to its rows being queryable, for the latest drain. */
   lastIngestMs: number | null;
   lastFrameArrivedAt: number | null;
 }
 
 /**
- * The page-wide cache of every run this page has seen: one DuckDB-WASM database, one sequence tracker and
- * frame assembler, and a RunEntry (with its change signal) per run. Frames from live comms, replays and the
- * store all pass through the tracker, so each frame is ingested exactly once and in order.
+ * The page-wide cache of every run this page has seen: one DuckDB-WASM database, one frame pipeline (assembler,
+ * sequence tracker, batched ingest) and a RunEntry (with its change signal) per run. Frames from live comms,
+ * replays and the store all pass through the pipeline, so each frame is ingested exactly once and in order; the
+ * catch-up coordinator keeps the store and comm replays from fetching the same history twice.
  */
 export class RunHub {
   private readonly runs = new Map<string, RunEntry>();
-  private readonly tracker = new SequenceTracker();
-  private readonly assembler = new FrameAssembler();
+  private readonly pipeline: FramePipeline;
+  private readonly catchUp: CatchUpCoordinator<ReplayChannel>;
+  private readonly orphanedSignal = new Signal<RunHub, string>(this);
   private databasePromise: Promise<RunDatabase> | null = null;
   private engine: SqlEngine | null = null;
-  private ingestChain: Promise<void> = Promise.resolve();
-  private readonly statsValue: HubStats = {
-    engineStartMs: null,
-    framesIngested: 0,
-    lastIngestMs: null,
-    lastFrameArrivedAt: null,
-  };
+  private engineStartMs: number | null = null;
+  private lastIngestMs: number | null = null;
+  private lastFrameArrivedAt: number | null = null;
   private disposed = false;
 
-  constructor(private readonly startEngine: () => Promise<SqlEngine>) {}
+  constructor(private readonly startEngine: () => Promise<SqlEngine>) {
+    this.pipeline = new FramePipeline(() => this.database(), {
+      ingested: (runId, _frames, arrivedAt) => {
+        this.lastIngestMs = performance.now() - arrivedAt;
+        this.run(runId).markReady();
+      },
+      failed: (runId, error) => {
+        console.error(`Spyglass: cannot ingest frames of run ${runId}`, error);
+        this.run(runId).setProblem({ kind: 'failed', message: messages.loadFailed(describeError(error)) });
+      },
+    });
+    this.catchUp = new CatchUpCoordinator(this.pipeline);
+  }
+
+  /** Emits a run id when no live kernel channel holds that run any more (its store followers may poll). */
+  get orphaned(): ISignal<RunHub, string> {
+    return this.orphanedSignal;
+  }
 
   /** The shared database, started on first use. */
   database(): Promise<RunDatabase> {
@@ -42,7 +73,7 @@ export class RunHub {
         this.engine = engine;
         const database = new RunDatabase(engine);
         await database.init();
-        this.statsValue.engineStartMs = performance.now() - started;
+        this.engineStartMs = performance.now() - started;
         return database;
       });
       this.databasePromise.catch((error) => {
@@ -70,28 +101,68 @@ export class RunHub {
 
   /** Highest sequence number ingested (or queued) for a run, -1 when none. */
   lastSeq(runId: string): number {
-    return this.tracker.lastSeq(runId);
+    return this.pipeline.lastSeq(runId);
   }
 
-  /** Adds one comm buffer; returns the seq to replay after when a gap was found, else null. */
-  offerChunk(chunk: FrameChunk, buffer: Uint8Array): number | null {
-    const frame = this.assembler.add(chunk, buffer);
-    if (!frame) return null;
-    return this.offerFrame(frame.runId, frame.seq, frame.payload);
+  /** A kernel holds the run (hello or run_updated from its channel). */
+  carry(runId: string, channel: ReplayChannel): void {
+    this.catchUp.carry(runId, channel);
   }
 
-  /** Offers one whole frame (live, replayed or from the store); returns the gap to replay after, or null. */
-  offerFrame(runId: string, seq: number, payload: Uint8Array): number | null {
-    const arrived = performance.now();
-    this.statsValue.lastFrameArrivedAt = arrived;
-    const { ready, gapAfter } = this.tracker.offer(runId, seq, payload);
-    if (ready.length > 0) this.ingest(runId, ready, arrived);
-    return gapAfter;
+  /** Whether a live kernel channel holds the run. */
+  isCarried(runId: string): boolean {
+    return this.catchUp.isCarried(runId);
   }
 
-  /** Marks a run as known to have no more data to wait for (e.g. the store had nothing yet). */
+  /** A channel asks to catch a run up (its kernel announced the run, or frames were lost on the way). */
+  requestReplay(runId: string, channel: ReplayChannel, reason: ReplayReason): void {
+    this.send(this.catchUp.requestReplay(runId, channel, this.lastSeq(runId), reason));
+  }
+
+  /** Adds one comm buffer from a channel; asks that channel for a replay when frames are missing. */
+  offerChunk(chunk: FrameChunk, buffer: Uint8Array, channel: ReplayChannel): void {
+    this.catchUp.carry(chunk.run_id, channel);
+    this.noteArrival();
+    const gapAfter = this.pipeline.offerChunk(chunk, buffer);
+    if (gapAfter !== null) this.send(this.catchUp.requestReplay(chunk.run_id, channel, gapAfter, 'gap'));
+  }
+
+  /** A replay answer for the run arrived; its catch-up is over unless frames are still missing. */
+  replayAnswered(runId: string): void {
+    // With a gap left, more messages of the same answer may follow; the replay stays in flight until it expires.
+    if (this.pipeline.gapAfter(runId) === null) this.catchUp.replayAnswered(runId);
+  }
+
+  /** The channel's kernel answered that it does not hold the run. */
+  replayRefused(runId: string, channel: ReplayChannel): void {
+    this.catchUp.dropCarrier(runId, channel);
+    if (!this.catchUp.isCarried(runId)) this.orphanedSignal.emit(runId);
+  }
+
+  /** A channel's comm is gone (kernel restart or death, page teardown). */
+  dropChannel(channel: ReplayChannel): void {
+    for (const runId of this.catchUp.dropChannel(channel)) this.orphanedSignal.emit(runId);
+  }
+
+  /** Starts a store read of a run's history; false when a replay is already carrying it. */
+  beginStoreRead(runId: string): boolean {
+    return this.catchUp.beginStoreRead(runId);
+  }
+
+  /** Offers frames read from the store (the read began with beginStoreRead). */
+  offerStoredFrames(runId: string, frames: Iterable<FrameInput>): void {
+    this.noteArrival();
+    this.pipeline.offerFrames(runId, frames);
+  }
+
+  /** Ends a store read; a replay follows for frames still missing, or for all of them when the read failed. */
+  endStoreRead(runId: string, ok: boolean): void {
+    this.send(this.catchUp.endStoreRead(runId, ok));
+  }
+
+  /** Marks a run as known to have no more data to wait for, once what is queued is ingested. */
   markLoaded(runId: string): void {
-    this.ingestChain = this.ingestChain.then(() => this.run(runId).markReady());
+    void this.pipeline.settled().then(() => this.run(runId).markReady());
   }
 
   /** Refuses every run still waiting for data, with a message its panels show. */
@@ -102,7 +173,14 @@ export class RunHub {
   }
 
   stats(): HubStats {
-    return { ...this.statsValue };
+    const { framesIngested, ingestCalls } = this.pipeline.stats();
+    return {
+      engineStartMs: this.engineStartMs,
+      framesIngested,
+      ingestCalls,
+      lastIngestMs: this.lastIngestMs,
+      lastFrameArrivedAt: this.lastFrameArrivedAt,
+    };
   }
 
   get isDisposed(): boolean {
@@ -114,23 +192,16 @@ export class RunHub {
     this.disposed = true;
     for (const entry of this.runs.values()) entry.dispose();
     this.runs.clear();
+    Signal.clearData(this);
     this.engine?.close().catch((error) => console.warn('Spyglass: closing DuckDB-WASM failed', error));
     this.engine = null;
   }
 
-  private ingest(runId: string, frames: { seq: number; payload: Uint8Array }[], arrived: number): void {
-    this.ingestChain = this.ingestChain.then(async () => {
-      const entry = this.run(runId);
-      try {
-        const database = await this.database();
-        for (const frame of frames) await database.ingestFrame(runId, frame.seq, frame.payload);
-        this.statsValue.framesIngested += frames.length;
-        this.statsValue.lastIngestMs = performance.now() - arrived;
-        entry.markReady();
-      } catch (error) {
-        console.error('Spyglass: cannot ingest frames', error);
-        entry.setProblem({ kind: 'failed', message: messages.loadFailed(describeError(error)) });
-      }
-    });
+  private noteArrival(): void {
+    this.lastFrameArrivedAt = performance.now();
+  }
+
+  private send(order: ReplayOrder<ReplayChannel> | null): void {
+    order?.channel.sendReplay(order.runId, order.afterSeq);
   }
 }

@@ -4,16 +4,19 @@ import { PROTOCOL_MAJOR, RUN_MIME_TYPE } from '@spyglass/protocol';
 import { messages, RunPanel } from '@spyglass/widgets';
 import type { RunHub } from './RunHub.js';
 import { parseRunOutput } from './run-output.js';
-import type { StoreClient } from './StoreClient.js';
-import { loadRunFromStore } from './store-sync.js';
+import type { FollowHandle, StoreFollowers } from './StoreFollowers.js';
 
-/** Renders a run output as a live RunPanel bound to the page's hub, loading its history from the store if needed. */
+/**
+ * Renders a run output as a live RunPanel bound to the page's hub; while it is shown, the run's store follower
+ * loads its history and keeps it current when no kernel delivers it live.
+ */
 export class RunOutputRenderer extends Widget implements IRenderMime.IRenderer {
   private panel: RunPanel | null = null;
+  private following: FollowHandle | null = null;
 
   constructor(
     private readonly hub: RunHub,
-    private readonly store: StoreClient,
+    private readonly followers: StoreFollowers,
   ) {
     super();
     this.addClass('jp-SpyglassRunOutput');
@@ -43,12 +46,20 @@ export class RunOutputRenderer extends Widget implements IRenderMime.IRenderer {
       run_dir: data.run_dir,
     });
     this.setPanel(new RunPanel({ source: this.hub.run(data.run_id) }));
-    void loadRunFromStore(this.hub, this.store, data.run_id, data.run_dir);
+    this.following = this.followers.follow(data.run_id, data.run_dir);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.setPanel(null);
+    super.dispose();
   }
 
   private setPanel(panel: RunPanel | null): void {
     const layout = this.layout as PanelLayout;
     for (const widget of [...layout.widgets]) widget.dispose();
+    this.following?.dispose();
+    this.following = null;
     this.panel = panel;
     if (panel) layout.addWidget(panel);
   }

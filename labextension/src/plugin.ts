@@ -9,6 +9,7 @@ import { KernelWatcher } from './KernelWatcher.js';
 import { RunHub } from './RunHub.js';
 import { RunOutputRenderer } from './RunOutputRenderer.js';
 import { StoreClient } from './StoreClient.js';
+import { StoreFollowers } from './StoreFollowers.js';
 
 /** Wires the page: one hub (DuckDB-WASM), a comm channel on every notebook kernel, the run renderer, commands. */
 export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
@@ -18,7 +19,7 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
   requires: [INotebookTracker, IRenderMimeRegistry],
   activate: (app: JupyterFrontEnd, notebooks: INotebookTracker, rendermime: IRenderMimeRegistry) => {
     const hub = new RunHub(() => createBrowserEngine(duckdbAssets()));
-    const store = new StoreClient(app.serviceManager.serverSettings);
+    const followers = new StoreFollowers(hub, new StoreClient(app.serviceManager.serverSettings));
     const watcher = new KernelWatcher(hub);
     notebooks.forEach((panel) => {
       watcher.watch(panel.sessionContext);
@@ -32,7 +33,7 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
         safe: true,
         mimeTypes: [RUN_MIME_TYPE],
         defaultRank: 0,
-        createRenderer: () => new RunOutputRenderer(hub, store),
+        createRenderer: () => new RunOutputRenderer(hub, followers),
       },
       0,
     );

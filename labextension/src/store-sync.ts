@@ -1,6 +1,5 @@
-import type { RunInfo } from '@spyglass/protocol';
+import type { RunInfo, RunState } from '@spyglass/protocol';
 import { readFramedLog } from '@spyglass/store';
-import { describeError, messages } from '@spyglass/widgets';
 import type { RunHub } from './RunHub.js';
 import type { StoreClient } from './StoreClient.js';
 
@@ -21,34 +20,42 @@ export function runInfoFromMetadata(
   };
 }
 
+/** What one read of a run from the store found. */
+export interface StoreReadResult {
+  /** The state in run.json, null when it has none we know. */
+  state: RunState | null;
+  /** Frames read after the page's last seq; null when the history was not read (a replay is carrying it). */
+  frames: number | null;
+}
+
 /**
- * Fills the hub with a run's history from the store when the page has none of it (page reload, notebook opened
- * without a kernel, a run logged headless). Frames go through the hub's sequence tracker, so frames that also
- * arrive over a live comm are not ingested twice.
+ * Reads a run's metadata and every stored frame after the page's last seq, and feeds them to the hub. run.json is
+ * read first: the writer stores the last frame before it marks the run finished, so a history read after a
+ * terminal state holds everything. The history is skipped while a comm replay is carrying it; a failed read
+ * makes the hub fall back to a replay where a kernel holds the run.
  */
-export async function loadRunFromStore(
+export async function readRunFromStore(
   hub: RunHub,
   client: StoreClient,
   runId: string,
   runDir: string,
-): Promise<void> {
-  const entry = hub.run(runId);
-  if (entry.historyRequested || hub.lastSeq(runId) >= 0) return;
-  entry.historyRequested = true;
+): Promise<StoreReadResult> {
+  const withHistory = hub.beginStoreRead(runId);
   try {
-    const afterSeq = hub.lastSeq(runId);
-    const [meta, bytes] = await Promise.all([client.runMetadata(runDir), client.history(runDir, afterSeq)]);
-    hub.updateRun(runInfoFromMetadata(runId, meta));
-    const log = readFramedLog(bytes, { anyFirstSeq: true, source: runDir });
-    for (const frame of log.frames) hub.offerFrame(runId, frame.seq, frame.payload);
-    hub.markLoaded(runId);
-  } catch (error) {
-    if (hub.lastSeq(runId) >= 0) {
-      // The live comm delivered the data meanwhile; the store copy was only a fallback.
-      console.warn('Spyglass: reading the run from the store failed, using the live data', error);
-      return;
+    const info = runInfoFromMetadata(runId, await client.runMetadata(runDir));
+    hub.updateRun(info);
+    let frames: number | null = null;
+    if (withHistory) {
+      const bytes = await client.history(runDir, hub.lastSeq(runId));
+      // A torn tail is a frame still being appended: the valid prefix is used, the rest comes with the next read.
+      const log = readFramedLog(bytes, { anyFirstSeq: true, source: runDir });
+      frames = log.frames.length;
+      hub.offerStoredFrames(runId, log.frames);
     }
-    console.error('Spyglass: cannot read the run from the store', error);
-    entry.setProblem({ kind: 'failed', message: messages.loadFailed(describeError(error)) });
+    if (withHistory) hub.endStoreRead(runId, true);
+    return { state: info.state ?? null, frames };
+  } catch (error) {
+    if (withHistory) hub.endStoreRead(runId, false);
+    throw error;
   }
 }

@@ -5,6 +5,7 @@ import { RUN_PALETTE, runColor } from './palette.js';
 export interface ChartPoint {
   step: number;
   value: number;
+  /** The run id: colours key on it, since two runs may share a name. */
   run: string;
 }
 
@@ -16,7 +17,7 @@ export interface LineChartOptions {
   metric: string;
   /** Initial rows of the "points" dataset; leave empty to stream them in with view.data later. */
   points?: ChartPoint[];
-  /** Runs to colour, in legend order; defaults to the runs present in `points`. */
+  /** Run ids to colour, in legend order; defaults to the runs present in `points`. */
   runs?: string[];
   /** Pixels, or 'container' to follow the width of the element the chart is embedded in (default). */
   width?: number | 'container';

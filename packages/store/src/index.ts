@@ -1,3 +1,10 @@
+export {
+  CatchUpCoordinator,
+  type CatchUpCoordinatorOptions,
+  type ReplayOrder,
+  type ReplayReason,
+  type SequenceView,
+} from './CatchUpCoordinator.js';
 export { crc32c } from './crc32c.js';
 export { type M4Query, m4Sql } from './downsample-m4.js';
 export type { SqlEngine } from './engine.js';
@@ -9,6 +16,12 @@ export {
   StoreError,
   UnsupportedLogVersionError,
 } from './errors.js';
+export {
+  FramePipeline,
+  type FramePipelineEvents,
+  type FramePipelineOptions,
+  type FramePipelineStats,
+} from './FramePipeline.js';
 export { type AssembledFrame, FrameAssembler, type FrameAssemblerOptions } from './frame-assembler.js';
 export {
   FILE_HEADER_BYTES,
@@ -31,6 +44,7 @@ export {
   metricColumns,
   planIngest,
 } from './ingest-plan.js';
+export { PollBackoff, type PollBackoffOptions } from './poll-backoff.js';
 export { RunDatabase, type SeriesOptions, type SeriesPoint } from './RunDatabase.js';
 export {
   type OfferResult,

@@ -20,8 +20,8 @@ export class MetricChart {
 
   constructor(
     readonly metric: string,
-    /** Value of the `run` field: the run id, stable while the run's display name may still arrive. */
-    private readonly runName: string,
+    /** Value of the `run` field and the colour key: the run id, unique and stable, unlike the run's name. */
+    private readonly runId: string,
   ) {
     this.node = document.createElement('figure');
     this.node.className = 'jp-SpyglassChart';
@@ -35,7 +35,7 @@ export class MetricChart {
   /** Shows new points: the first call embeds the chart, later calls update its `points` dataset in place. */
   async update(points: SeriesPoint[], width: number): Promise<void> {
     if (this.disposed) return;
-    const rows = points.map((p) => ({ step: p.step, value: p.value, run: this.runName }));
+    const rows = points.map((p) => ({ step: p.step, value: p.value, run: this.runId }));
     const plotWidth = Math.max(MIN_WIDTH, Math.floor(width));
     try {
       const view = await this.ensureView(plotWidth);
@@ -77,7 +77,7 @@ export class MetricChart {
   private ensureView(width: number): Promise<View> {
     if (this.view) return Promise.resolve(this.view);
     if (!this.embedding) {
-      const spec = lineChartSpec({ metric: this.metric, runs: [this.runName], width, height: CHART_HEIGHT });
+      const spec = lineChartSpec({ metric: this.metric, runs: [this.runId], width, height: CHART_HEIGHT });
       this.embedding = embedChart(this.plot, spec).then((view) => {
         if (this.disposed) view.finalize();
         else this.view = view;

@@ -1,0 +1,156 @@
+"""A stored run as the read API returns it: read-only metadata plus its history as pandas or pyarrow."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import CorruptLogError, CorruptRunLogError
+from ..run_state import effective_state
+from ..run_store import RunDirectory, read_log_table
+from .history_sampling import STEP, as_frame, iter_rows, sample_rows, select_keys
+
+# The file SystemMonitor writes (system_metrics.SYSTEM_LOG_FILE; a test keeps them equal). Not imported from
+# there so that reading runs does not load the samplers and their probes.
+SYSTEM_LOG_FILE = "system.sglog"
+
+# run.json stores non-finite numbers as strings (browsers reject NaN in JSON); the read API gives floats back.
+_NON_FINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+class Run:
+    """One run in the store, read-only. Attributes follow wandb's public API (`wandb.Api().run(...)`)."""
+
+    def __init__(self, directory: RunDirectory, metadata: dict[str, Any] | None = None) -> None:
+        self._directory = directory
+        self.metadata: dict[str, Any] = directory.read_metadata() if metadata is None else metadata
+        meta = self.metadata
+        # The directory names, not run.json's fields, so that Api().run(run.path) finds a copied store's runs.
+        self.id: str = directory.path.name
+        self.project: str = directory.path.parent.name
+        self.name: str = meta.get("name") or self.id
+        self.state: str = effective_state(meta)
+        self.config: dict[str, Any] = decode_non_finite(meta.get("config") or {})
+        self.summary: dict[str, Any] = decode_non_finite(meta.get("summary") or {})
+        self.tags: list[str] = list(meta.get("tags") or [])
+        self.notes: str | None = meta.get("notes")
+        self.group: str | None = meta.get("group")
+        self.job_type: str | None = meta.get("job_type")
+        self.created_at: float | None = meta.get("created_at")
+        self.heartbeat_at: float | None = meta.get("heartbeat_at")
+        self.finished_at: float | None = meta.get("finished_at")
+        self.exit_code: int | None = meta.get("exit_code")
+        self._last_step: int | None = meta.get("last_step")
+
+    @property
+    def path(self) -> str:
+        """The run's path as Api.run() takes it: "project/run_id"."""
+        return f"{self.project}/{self.id}"
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The metadata that filters and orders see: run.json with the effective state and decoded values."""
+        return {**self.metadata, "state": self.state, "config": self.config, "summary": self.summary}
+
+    @property
+    def dir(self) -> str:
+        """The run's directory in the store."""
+        return str(self._directory.path)
+
+    @property
+    def last_step(self) -> int | None:
+        """The last committed step: from run.json, else from history.parquet's statistics (no rows read)."""
+        if self._last_step is None:
+            self._last_step = _last_step_in_parquet(self._directory.parquet_path)
+        return self._last_step
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from creation to finish (or to the last sign of life for a run not finished)."""
+        if self.created_at is None:
+            return None
+        end = self.finished_at or self.heartbeat_at or self.metadata.get("updated_at")
+        if end is None and self.state == "running":
+            end = time.time()
+        return None if end is None else max(0.0, end - self.created_at)
+
+    def history(
+        self,
+        keys: Sequence[str] | None = None,
+        samples: int | None = 500,
+        x_axis: str = STEP,
+        pandas: bool = True,
+    ) -> Any:
+        """Up to `samples` evenly spaced history rows (first and last kept; None: all), pandas or pyarrow."""
+        table = sample_rows(select_keys(self.to_arrow(), keys, x_axis), samples)
+        return as_frame(table, pandas)
+
+    def scan_history(
+        self,
+        keys: Sequence[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Iterate over every history row as a dict, decoding one stored frame at a time (memory bounded)."""
+        with self._naming_corrupt_log():
+            yield from iter_rows(
+                self._directory.log_path, keys=keys, page_size=page_size, min_step=min_step, max_step=max_step
+            )
+
+    def to_arrow(self) -> pa.Table:
+        """Return the whole history as one pyarrow Table (columns unified across frames)."""
+        with self._naming_corrupt_log():
+            return self._directory.read_history()
+
+    def system_metrics(self, samples: int | None = None, pandas: bool = True) -> Any:
+        """Return the system metrics stream (system.sglog; no rows when it was off) as pandas or pyarrow."""
+        with self._naming_corrupt_log():
+            table = read_log_table(self._directory.path / SYSTEM_LOG_FILE)
+        return as_frame(sample_rows(table, samples), pandas)
+
+    @contextlib.contextmanager
+    def _naming_corrupt_log(self) -> Iterator[None]:
+        try:
+            yield
+        except CorruptRunLogError:
+            raise
+        except CorruptLogError as error:
+            raise CorruptRunLogError(self.path, error.path, error.offset, error.reason) from error
+
+    def __repr__(self) -> str:
+        return f"<Run {self.path} ({self.state})>"
+
+
+def decode_non_finite(value: Any) -> Any:
+    """Return `value` with the strings "NaN", "Infinity", "-Infinity" turned back into floats."""
+    if isinstance(value, str):
+        return _NON_FINITE.get(value, value)
+    if isinstance(value, dict):
+        return {key: decode_non_finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decode_non_finite(item) for item in value]
+    return value
+
+
+def _last_step_in_parquet(path: os.PathLike[str]) -> int | None:
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except (OSError, pa.ArrowInvalid):
+        return None
+    names = metadata.schema.names
+    if STEP not in names:
+        return None
+    column = names.index(STEP)
+    maxima = []
+    for group in range(metadata.num_row_groups):
+        statistics = metadata.row_group(group).column(column).statistics
+        if statistics is not None and statistics.has_min_max:
+            maxima.append(statistics.max)
+    return max(maxima) if maxima else None

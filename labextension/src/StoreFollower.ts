@@ -1,0 +1,108 @@
+import type { RunState } from '@spyglass/protocol';
+import { PollBackoff } from '@spyglass/store';
+import { describeError, messages } from '@spyglass/widgets';
+import { StoreRequestError } from './errors.js';
+import type { RunHub } from './RunHub.js';
+import type { StoreClient } from './StoreClient.js';
+import { readRunFromStore } from './store-sync.js';
+
+const TERMINAL: ReadonlySet<RunState> = new Set(['finished', 'failed', 'crashed']);
+
+/**
+ * Keeps one displayed run up to date from the store: reads it once when its first panel mounts (unless the page
+ * already has it live), then, while run.json says 'running' and no kernel channel delivers the run (a plain
+ * script, another kernel, a dead kernel), polls the history after the page's last seq, about once a second and
+ * less often while nothing changes. Stops when the run ends or its last panel goes; a channel that drops the run
+ * wakes it. Frames go through the hub's pipeline, so polling and the live stream never duplicate a row.
+ */
+export class StoreFollower {
+  private readonly backoff = new PollBackoff();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private reading = false;
+  private loaded = false;
+  private stopped = false;
+  private disposed = false;
+
+  constructor(
+    private readonly hub: RunHub,
+    private readonly client: StoreClient,
+    readonly runId: string,
+    readonly runDir: string,
+  ) {
+    this.schedule(0);
+  }
+
+  /** Polls again soon: no live channel holds the run any more. */
+  wake(): void {
+    if (this.disposed || this.stopped) return;
+    this.backoff.reset();
+    this.schedule(0);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.disposed || this.reading) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick();
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.disposed) return;
+    if (this.hub.isCarried(this.runId) && (this.loaded || this.hub.lastSeq(this.runId) >= 0)) {
+      // The page has this run live: the channel delivers it and catches it up. Idle until woken.
+      if (!this.loaded) this.hub.markLoaded(this.runId);
+      this.loaded = true;
+      return;
+    }
+    this.reading = true;
+    let delay: number | null;
+    try {
+      const result = await readRunFromStore(this.hub, this.client, this.runId, this.runDir);
+      if (!this.loaded) this.hub.markLoaded(this.runId);
+      this.loaded = true;
+      delay = this.afterRead(result.state, (result.frames ?? 0) > 0);
+    } catch (error) {
+      delay = this.afterFailure(error);
+    } finally {
+      this.reading = false;
+    }
+    if (delay !== null) this.schedule(delay);
+  }
+
+  /** The delay before the next read, or null to stop polling. */
+  private afterRead(state: RunState | null, changed: boolean): number | null {
+    if (state !== null && TERMINAL.has(state)) {
+      this.stopped = true;
+      return null;
+    }
+    return this.backoff.next(changed);
+  }
+
+  private afterFailure(error: unknown): number | null {
+    const hasData = this.hub.lastSeq(this.runId) >= 0;
+    if (hasData || this.hub.isCarried(this.runId)) {
+      // The live channel (or an earlier read) has the data; the store copy was only a fallback.
+      console.warn('Spyglass: reading the run from the store failed', error);
+    } else {
+      console.error('Spyglass: cannot read the run from the store', error);
+      this.hub
+        .run(this.runId)
+        .setProblem({ kind: 'failed', message: messages.loadFailed(describeError(error)) });
+    }
+    // A request the server refuses (no such run, outside its root) will not succeed later; anything else may.
+    if (error instanceof StoreRequestError && error.status >= 400 && error.status < 500) return null;
+    return this.backoff.next(false);
+  }
+}
