@@ -4,7 +4,8 @@
 // output bundle, so the panel loads it from the store. Reports the time from opening the notebook until the panel
 // shows every row, for a cold page and after a reload, and the bytes the history endpoint sent. Then a notebook
 // logs the same run in its kernel and the page reloads: the kernel's comm and the store can both serve the history,
-// so it also reports the bytes that came over the websocket. To measure another build of the extension, point
+// so it also reports the bytes that came over the websocket; last, the same with the page reloaded while the kernel
+// is still busy logging (it answers comm requests late). To measure another build of the extension, point
 // JUPYTER_PATH at a directory holding labextensions/@spyglass/labextension (the first one found wins).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -117,13 +118,51 @@ try {
   await saveNotebook(page);
   await page.reload();
   let wsBytes = 0;
-  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => (wsBytes += payload.length)));
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', ({ payload }) => {
+      wsBytes += payload.length;
+    }),
+  );
   await openLab(page, lab.url);
   const live = await timeLoad(page, kernelRun.run_id, historyBytes, 'kernel.ipynb');
   await new Promise((r) => setTimeout(r, 3000)); // a late replay answer would still count
   console.log(
     `live kernel run reloaded: ${FRAMES} frames in ${live.seconds.toFixed(2)} s (history endpoint sent ` +
       `${historyBytes.reduce((a, b) => a + b, 0)} B, websockets received ${wsBytes} B)`,
+  );
+
+  // Reloaded while the kernel is busy: a burst of FRAMES one-row frames, then ~8 s more of slow logging.
+  await page.evaluate(() => {
+    const widget = window.jupyterapp.shell.currentWidget;
+    widget.context.model.dirty = false;
+    return widget.close();
+  });
+  project = 'busy';
+  const TAIL = 150;
+  writeNotebook(join(lab.rootDir, 'busy.ipynb'), [
+    `import time\nimport spyglass as sg\nrun = sg.init(project="busy")\nrun.display()`,
+    `for step in range(${FRAMES}):\n    run.log({"loss": 1 / (step + 1)})\n    run.flush()\n` +
+      `for step in range(${TAIL}):\n    run.log({"loss": 0.5})\n    time.sleep(0.05)\nrun.finish()`,
+  ]);
+  await openNotebook(page, 'busy.ipynb');
+  await runAllCells(page);
+  const busyRun = await waitFor(() => listRuns(storeRoot, 'busy')[0], 'the busy run to start');
+  await waitFor(async () => (await panelRows(page, busyRun.run_id)) >= FRAMES, 'the burst', 600_000);
+  await saveNotebook(page);
+  await page.reload();
+  await openLab(page, lab.url);
+  historyBytes.length = 0;
+  wsBytes = 0;
+  const started = performance.now();
+  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:open', { path: 'busy.ipynb' }));
+  await waitFor(async () => (await panelRows(page, busyRun.run_id)) >= FRAMES, 'the history', 600_000, 50);
+  const caughtUp = (performance.now() - started) / 1000;
+  await waitFor(() => listRuns(storeRoot, 'busy')[0]?.state === 'finished', 'the busy run to end', 600_000);
+  await waitFor(async () => (await panelRows(page, busyRun.run_id)) === FRAMES + TAIL, 'every row', 60_000);
+  await new Promise((r) => setTimeout(r, 3000));
+  console.log(
+    `busy kernel run reloaded: history (${FRAMES} frames) shown after ${caughtUp.toFixed(2)} s; until the end the ` +
+      `history endpoint sent ${historyBytes.reduce((a, b) => a + b, 0)} B, websockets received ${wsBytes} B`,
   );
 } finally {
   await browser.close();

@@ -98,11 +98,20 @@ test('a run logged by a plain script is polled from the store until it finishes,
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(await exited, 0, `the script failed: ${scriptErrors}`);
-  assert.ok(partial.size >= 2, `the panel should grow while the script runs; it showed ${JSON.stringify([...partial])}`);
-  assert.ok(states.has('running'), `the header should show the run as running; saw ${JSON.stringify([...states])}`);
+  assert.ok(
+    partial.size >= 2,
+    `the panel should grow while the script runs; it showed ${JSON.stringify([...partial])}`,
+  );
+  assert.ok(
+    states.has('running'),
+    `the header should show the run as running; saw ${JSON.stringify([...states])}`,
+  );
 
   await waitFor(async () => (await panelRows(page, run.run_id)) === STEPS, `the panel to show ${STEPS} rows`);
-  await waitFor(async () => (await panelState(page, run.run_id)) === 'finished', 'the header to say finished');
+  await waitFor(
+    async () => (await panelState(page, run.run_id)) === 'finished',
+    'the header to say finished',
+  );
   const [counts] = await querySpyglass(
     page,
     `SELECT count(*)::INTEGER AS points, count(DISTINCT step)::INTEGER AS steps, min(step)::INTEGER AS first,

@@ -1,6 +1,6 @@
 """What a run executed and where: the "environment" object of run.json.
 
-capture() is best effort: each part that fails is left out (logged at debug level), so it never fails init().
+capture() is best effort: a part that fails is null (logged at debug level), so it never fails init().
 It takes a few milliseconds plus the git commands (one shared 2 s budget). Environment variables are never
 recorded, and command-line values of options that look like secrets (--password, api_key=...) are redacted.
 """

@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ DIFF_LIMIT = 10 * 1024 * 1024
 DIFF_PATH = "code/diff.patch"  # relative to the run directory
 _CHUNK = 1024 * 1024
 _SSH_SCHEMES = ("ssh", "git+ssh", "ssh+git")
+# Plain text whatever the user's config: no external diff tools or textconv filters run on our behalf.
+_DIFF_OPTIONS = ("--no-color", "--no-ext-diff", "--no-textconv")
 # No prompts (a credential helper waiting on a terminal), no optional index lock (status/diff would otherwise
 # refresh the index and could collide with the user's own git commands), stable messages.
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
@@ -51,11 +54,11 @@ def git_info(directories: Sequence[str | os.PathLike[str]], run_dir: Path | None
     return None
 
 
+@dataclass(frozen=True)
 class _Result:
-    def __init__(self, returncode: int, output: bytes, truncated: bool) -> None:
-        self.returncode = returncode
-        self.output = output
-        self.truncated = truncated
+    returncode: int
+    output: bytes
+    truncated: bool  # output cut at the limit (and git killed)
 
     def lines(self) -> list[str]:
         return self.output.decode("utf-8", "replace").splitlines()
@@ -67,15 +70,13 @@ def _describe(git: str, directory, deadline: float, head: _Result, run_dir: Path
     ref = lines[2] if has_commit else ""
     info: dict[str, Any] = {
         "commit": lines[1] if has_commit else None,
-        "branch": ref.removeprefix("refs/heads/")
-        if ref.startswith("refs/heads/")
-        else None,  # None: detached
+        "branch": ref[len("refs/heads/") :] if ref.startswith("refs/heads/") else None,  # None: detached HEAD
         "remote": _remote_url(git, directory, deadline),
         "dirty": None,
         "diff_path": None,
     }
     if has_commit:
-        diff = _git(git, directory, deadline, "diff", "HEAD", "--no-color", "--no-ext-diff", limit=DIFF_LIMIT)
+        diff = _git(git, directory, deadline, "diff", "HEAD", *_DIFF_OPTIONS, limit=DIFF_LIMIT)
         if diff is not None and (diff.returncode == 0 or diff.truncated):
             info["dirty"] = bool(diff.output)
             if diff.output and run_dir is not None:

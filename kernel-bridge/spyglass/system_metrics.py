@@ -41,7 +41,7 @@ METRIC_PREFIX = "system/"
 # (or one interval if shorter) after the probes take their first reading.
 PRIMING_SECONDS = 0.1
 STOP_TIMEOUT = 2.0
-_DOUBLE = struct.Struct("<d")
+_DOUBLE = struct.Struct("=d")  # Arrow buffers are in native byte order
 
 OnFrame = Callable[[int, bytes, int], None]
 ProbeFactory = Callable[[], "Probe | None"]
@@ -109,9 +109,8 @@ class SystemMonitor:
         if thread is None or thread is threading.current_thread():
             return
         thread.join(STOP_TIMEOUT)
-        if (
-            thread.is_alive()
-        ):  # a probe hangs (a wedged GPU driver); the daemon thread closes up when it returns
+        # Only if a probe hangs (a wedged GPU driver); the daemon thread still closes the log when it returns.
+        if thread.is_alive():
             self._warn_once("stop", f"the system metrics thread did not stop within {STOP_TIMEOUT} s")
 
     @property

@@ -37,8 +37,17 @@ def cli_store(store):
     logged_run(
         store, "demo", "alpha", rows, config={"lr": 0.01}, summary={"loss": 0.2, "acc": 0.9}, created_at=100.0
     )
-    logged_run(store, "demo", "beta", rows[:2], config={"lr": 0.1}, summary={"loss": 1.5}, created_at=200.0,
-               name="evil\x1b[2Jname\u202e", **killed_metadata())  # fmt: skip
+    logged_run(
+        store,
+        "demo",
+        "beta",
+        rows[:2],
+        config={"lr": 0.1},
+        summary={"loss": 1.5},
+        created_at=200.0,
+        name="evil\x1b[2Jname\u202e",
+        **killed_metadata(),
+    )
     logged_run(store, "other", "gamma", [{"x": -1.0, "formula": "+cmd", "at": "@SUM(A1)", "minus": "-2"}])
     return store
 

@@ -31,8 +31,10 @@ def long_run(store):
 @pytest.fixture
 def framed(store):
     """A run of 50 frames of 20 rows each (steps 0..999), written frame by frame."""
-    frames = [history_batch(list(range(start, start + 20)), loss=[float(s) for s in range(start, start + 20)])
-              for start in range(0, 1000, 20)]  # fmt: skip
+    frames = [
+        history_batch(list(range(start, start + 20)), loss=[float(s) for s in range(start, start + 20)])
+        for start in range(0, 1000, 20)
+    ]
     framed_run(store, "demo", "framed", frames)
     return Api().run("demo/framed")
 

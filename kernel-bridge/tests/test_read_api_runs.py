@@ -22,12 +22,38 @@ from spyglass.api import Api, FilterError, ProjectNotFoundError, Run, RunNotFoun
 def project_store(store):
     """Four runs of project "demo" with configs, summaries, tags and states; one run in project "other"."""
     rows = [{"loss": 1.0 / (step + 1), "acc": step / 10} for step in range(10)]
-    logged_run(store, "demo", "small-lr", rows, config={"lr": 0.001, "optimizer": {"name": "adam"}},
-               summary={"loss": 0.1, "acc": 0.9}, tags=["baseline", "a"], created_at=100.0)  # fmt: skip
-    logged_run(store, "demo", "big-lr", rows[:3], config={"lr": 0.1, "optimizer": {"name": "sgd"}},
-               summary={"loss": 2.5, "acc": 0.2}, tags=["b"], created_at=200.0, group="sweep-1")  # fmt: skip
-    logged_run(store, "demo", "failed-one", rows[:1], config={"lr": 0.01}, state="failed", exit_code=1,
-               summary={"loss": "NaN"}, created_at=300.0)  # fmt: skip
+    logged_run(
+        store,
+        "demo",
+        "small-lr",
+        rows,
+        config={"lr": 0.001, "optimizer": {"name": "adam"}},
+        summary={"loss": 0.1, "acc": 0.9},
+        tags=["baseline", "a"],
+        created_at=100.0,
+    )
+    logged_run(
+        store,
+        "demo",
+        "big-lr",
+        rows[:3],
+        config={"lr": 0.1, "optimizer": {"name": "sgd"}},
+        summary={"loss": 2.5, "acc": 0.2},
+        tags=["b"],
+        created_at=200.0,
+        group="sweep-1",
+    )
+    logged_run(
+        store,
+        "demo",
+        "failed-one",
+        rows[:1],
+        config={"lr": 0.01},
+        state="failed",
+        exit_code=1,
+        summary={"loss": "NaN"},
+        created_at=300.0,
+    )
     logged_run(store, "demo", "killed", rows[:2], config={"lr": 0.05}, created_at=400.0, **killed_metadata())
     logged_run(store, "other", "lonely", rows[:1], created_at=50.0)
     return store

@@ -8,6 +8,7 @@ import {
   type ReplayReason,
   RunDatabase,
   type SqlEngine,
+  type StoreReadKind,
 } from '@spyglass/store';
 import { describeError, messages } from '@spyglass/widgets';
 import { RunEntry } from './RunEntry.js';
@@ -39,6 +40,8 @@ export class RunHub {
   private readonly pipeline: FramePipeline;
   private readonly catchUp: CatchUpCoordinator<ReplayChannel>;
   private readonly orphanedSignal = new Signal<RunHub, string>(this);
+  /** Runs with a timer pending to release a parked replay. */
+  private readonly parkTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private databasePromise: Promise<RunDatabase> | null = null;
   private engine: SqlEngine | null = null;
   private engineStartMs: number | null = null;
@@ -116,7 +119,7 @@ export class RunHub {
 
   /** A channel asks to catch a run up (its kernel announced the run, or frames were lost on the way). */
   requestReplay(runId: string, channel: ReplayChannel, reason: ReplayReason): void {
-    this.send(this.catchUp.requestReplay(runId, channel, this.lastSeq(runId), reason));
+    this.orderReplay(runId, channel, this.lastSeq(runId), reason);
   }
 
   /** Adds one comm buffer from a channel; asks that channel for a replay when frames are missing. */
@@ -124,7 +127,7 @@ export class RunHub {
     this.catchUp.carry(chunk.run_id, channel);
     this.noteArrival();
     const gapAfter = this.pipeline.offerChunk(chunk, buffer);
-    if (gapAfter !== null) this.send(this.catchUp.requestReplay(chunk.run_id, channel, gapAfter, 'gap'));
+    if (gapAfter !== null) this.orderReplay(chunk.run_id, channel, gapAfter, 'gap');
   }
 
   /** A replay answer for the run arrived; its catch-up is over unless frames are still missing. */
@@ -144,9 +147,9 @@ export class RunHub {
     for (const runId of this.catchUp.dropChannel(channel)) this.orphanedSignal.emit(runId);
   }
 
-  /** Starts a store read of a run's history; false when a replay is already carrying it. */
-  beginStoreRead(runId: string): boolean {
-    return this.catchUp.beginStoreRead(runId);
+  /** Starts a store read of a run's history; false when it must not run now (see CatchUpCoordinator). */
+  beginStoreRead(runId: string, kind: StoreReadKind): boolean {
+    return this.catchUp.beginStoreRead(runId, kind);
   }
 
   /** Offers frames read from the store (the read began with beginStoreRead). */
@@ -192,6 +195,8 @@ export class RunHub {
     this.disposed = true;
     for (const entry of this.runs.values()) entry.dispose();
     this.runs.clear();
+    for (const timer of this.parkTimers.values()) clearTimeout(timer);
+    this.parkTimers.clear();
     Signal.clearData(this);
     this.engine?.close().catch((error) => console.warn('Spyglass: closing DuckDB-WASM failed', error));
     this.engine = null;
@@ -199,6 +204,24 @@ export class RunHub {
 
   private noteArrival(): void {
     this.lastFrameArrivedAt = performance.now();
+  }
+
+  /** Sends the replay now, or, when the coordinator parks it, checks back once the parking time is over. */
+  private orderReplay(runId: string, channel: ReplayChannel, afterSeq: number, reason: ReplayReason): void {
+    const order = this.catchUp.requestReplay(runId, channel, afterSeq, reason);
+    if (order) this.send(order);
+    else this.checkParkedLater(runId);
+  }
+
+  private checkParkedLater(runId: string): void {
+    const due = this.catchUp.parkedDueIn(runId);
+    if (due === null || this.parkTimers.has(runId) || this.disposed) return;
+    const timer = setTimeout(() => {
+      this.parkTimers.delete(runId);
+      this.send(this.catchUp.releaseParked(runId));
+      this.checkParkedLater(runId);
+    }, due);
+    this.parkTimers.set(runId, timer);
   }
 
   private send(order: ReplayOrder<ReplayChannel> | null): void {

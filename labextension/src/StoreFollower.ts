@@ -69,7 +69,8 @@ export class StoreFollower {
     this.reading = true;
     let delay: number | null;
     try {
-      const result = await readRunFromStore(this.hub, this.client, this.runId, this.runDir);
+      const kind = this.loaded ? 'poll' : 'first';
+      const result = await readRunFromStore(this.hub, this.client, this.runId, this.runDir, kind);
       if (!this.loaded) this.hub.markLoaded(this.runId);
       this.loaded = true;
       delay = this.afterRead(result.state, (result.frames ?? 0) > 0);

@@ -1,5 +1,5 @@
 import type { RunInfo, RunState } from '@spyglass/protocol';
-import { readFramedLog } from '@spyglass/store';
+import { readFramedLog, type StoreReadKind } from '@spyglass/store';
 import type { RunHub } from './RunHub.js';
 import type { StoreClient } from './StoreClient.js';
 
@@ -24,23 +24,24 @@ export function runInfoFromMetadata(
 export interface StoreReadResult {
   /** The state in run.json, null when it has none we know. */
   state: RunState | null;
-  /** Frames read after the page's last seq; null when the history was not read (a replay is carrying it). */
+  /** Frames read after the page's last seq; null when the history was not read (another catch-up is running). */
   frames: number | null;
 }
 
 /**
  * Reads a run's metadata and every stored frame after the page's last seq, and feeds them to the hub. run.json is
  * read first: the writer stores the last frame before it marks the run finished, so a history read after a
- * terminal state holds everything. The history is skipped while a comm replay is carrying it; a failed read
- * makes the hub fall back to a replay where a kernel holds the run.
+ * terminal state holds everything. The history is skipped when the hub's coordinator says another catch-up has
+ * the turn; a failed read makes the hub fall back to a replay where a kernel holds the run.
  */
 export async function readRunFromStore(
   hub: RunHub,
   client: StoreClient,
   runId: string,
   runDir: string,
+  kind: StoreReadKind,
 ): Promise<StoreReadResult> {
-  const withHistory = hub.beginStoreRead(runId);
+  const withHistory = hub.beginStoreRead(runId, kind);
   try {
     const info = runInfoFromMetadata(runId, await client.runMetadata(runDir));
     hub.updateRun(info);

@@ -74,8 +74,14 @@ def list_runs(args: argparse.Namespace) -> int:
         return 0
     summary_keys = _common_summary_keys(runs)
     headers = (["project"] if args.project is None else []) + [
-        "id", "name", "state", "created", "duration", "step", *summary_keys,
-    ]  # fmt: skip
+        "id",
+        "name",
+        "state",
+        "created",
+        "duration",
+        "step",
+        *summary_keys,
+    ]
     rows = [
         ([run.project] if args.project is None else [])
         + [

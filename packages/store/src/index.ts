@@ -4,6 +4,7 @@ export {
   type ReplayOrder,
   type ReplayReason,
   type SequenceView,
+  type StoreReadKind,
 } from './CatchUpCoordinator.js';
 export { crc32c } from './crc32c.js';
 export { type M4Query, m4Sql } from './downsample-m4.js';
