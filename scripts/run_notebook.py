@@ -13,13 +13,22 @@ from nbclient import NotebookClient
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("notebook", type=Path)
-    parser.add_argument("--output", type=Path, help="where to save the executed notebook (default: in place)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="where to save the executed notebook (default: in place)",
+    )
     args = parser.parse_args()
 
     notebook_dir = args.notebook.resolve().parent
     nb = nbformat.read(args.notebook, as_version=4)
     started = time.time()
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(notebook_dir)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(notebook_dir)}},
+    ).execute()
     nbformat.write(nb, args.output or args.notebook)
 
     runs = []
@@ -28,10 +37,16 @@ def main() -> int:
         if meta.get("created_at", 0) >= started - 1:
             runs.append((meta_path.parent, meta))
     if not runs:
-        print("spyglass: the notebook ran but logged no run under", notebook_dir / "spyglass", file=sys.stderr)
+        print(
+            "spyglass: the notebook ran but logged no run under",
+            notebook_dir / "spyglass",
+            file=sys.stderr,
+        )
         return 1
     for run_dir, meta in runs:
-        print(f"spyglass: run {meta['run_id']} ({meta['state']}) of project '{meta['project']}' stored in {run_dir}")
+        print(
+            f"spyglass: run {meta['run_id']} ({meta['state']}) of project '{meta['project']}' stored in {run_dir}"
+        )
     print(f"spyglass: executed notebook saved to {args.output or args.notebook}")
     return 0
 
