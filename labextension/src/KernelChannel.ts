@@ -58,6 +58,7 @@ export class KernelChannel implements ReplayChannel {
     this.replays.set(requestId, runId);
     if (this.replays.size > MAX_REMEMBERED_REPLAYS)
       this.replays.delete(this.replays.keys().next().value as string);
+    console.debug(`Spyglass: asking the kernel to replay run ${runId} after seq ${afterSeq}`);
     this.send({ kind: 'replay', request_id: requestId, run_id: runId, after_seq: afterSeq });
   }
 
@@ -135,6 +136,9 @@ export class KernelChannel implements ReplayChannel {
         break;
       case 'frames':
         message.chunks.forEach((chunk, i) => {
+          // Protocol 1.1 frames may belong to another stream (system metrics) numbered from 0 on its own; mixed
+          // into the history's sequence they would read as duplicates and gaps, and this page charts history only.
+          if (((chunk as { stream?: string }).stream ?? 'history') !== 'history') return;
           try {
             this.hub.offerChunk(chunk, toBytes(rawBuffers[i]), this);
           } catch (error) {

@@ -44,7 +44,6 @@ export async function readRunFromStore(
   const withHistory = hub.beginStoreRead(runId, kind);
   try {
     const info = runInfoFromMetadata(runId, await client.runMetadata(runDir));
-    hub.updateRun(info);
     let frames: number | null = null;
     if (withHistory) {
       const bytes = await client.history(runDir, hub.lastSeq(runId));
@@ -54,6 +53,8 @@ export async function readRunFromStore(
       hub.offerStoredFrames(runId, log.frames);
     }
     if (withHistory) hub.endStoreRead(runId, true);
+    // Shown after the frames, so a header saying 'finished' never precedes the rows that came before it.
+    hub.updateRun(info);
     return { state: info.state ?? null, frames };
   } catch (error) {
     if (withHistory) hub.endStoreRead(runId, false);

@@ -9,6 +9,7 @@ import type {
   ReplayMessage,
   RunInfo,
   RunUpdatedMessage,
+  Stream,
 } from './messages.js';
 import { PROTOCOL_MAJOR, PROTOCOL_MINOR } from './version.js';
 
@@ -36,6 +37,14 @@ function version(o: Json): ProtocolVersion {
 }
 
 const RUN_STATES = new Set(['running', 'finished', 'failed', 'crashed']);
+const STREAMS = new Set<unknown>(['history', 'system']);
+
+/** The optional `stream` field (protocol 1.1), copied only when present so 1.0 messages decode unchanged. */
+function withStream<T extends object>(target: T, o: Json): T & { stream?: Stream } {
+  if (!('stream' in o)) return target;
+  const stream = need(STREAMS.has(o.stream), o.stream, 'stream', "'history' or 'system'") as Stream;
+  return { ...target, stream };
+}
 
 /** Validates a RunInfo object (as found in `hello.runs` and `run_updated.run`). */
 export function parseRunInfo(value: unknown): RunInfo {
@@ -56,13 +65,14 @@ export function parseRunInfo(value: unknown): RunInfo {
 
 function parseChunk(value: unknown): FrameChunk {
   if (!isObject(value)) throw new ProtocolError('A frame chunk must be an object', 'chunks');
-  return {
+  const chunk: FrameChunk = {
     run_id: str(value, 'run_id'),
     seq: int(value, 'seq'),
     rows: int(value, 'rows'),
     total_bytes: int(value, 'total_bytes'),
     offset: int(value, 'offset'),
   };
+  return withStream(chunk, value);
 }
 
 /**
@@ -102,13 +112,15 @@ export function parseMessage(value: unknown, bufferCount = 0): Message {
         reply_to: strOrNull(value, 'reply_to'),
       } satisfies FramesMessage;
     }
-    case 'replay':
-      return {
+    case 'replay': {
+      const replay: ReplayMessage = {
         kind,
         request_id: str(value, 'request_id'),
         run_id: str(value, 'run_id'),
         after_seq: int(value, 'after_seq'),
-      } satisfies ReplayMessage;
+      };
+      return withStream(replay, value);
+    }
     case 'error':
       return {
         kind,

@@ -15,5 +15,6 @@ export type {
   RunOutputData,
   RunState,
   RunUpdatedMessage,
+  Stream,
 } from './messages.js';
 export { COMM_TARGET, MAX_MESSAGE_BYTES, PROTOCOL_MAJOR, PROTOCOL_MINOR, RUN_MIME_TYPE } from './version.js';

@@ -8,6 +8,12 @@ export interface ProtocolVersion {
   minor: number;
 }
 
+/**
+ * Which framed log of a run a frame belongs to (protocol 1.1): `history.sglog` (logged rows) or `system.sglog`
+ * (system metrics samples). Each stream numbers its frames from 0 on its own.
+ */
+export type Stream = 'history' | 'system';
+
 /** Lifecycle of a run as stored in run.json. */
 export type RunState = 'running' | 'finished' | 'failed' | 'crashed';
 
@@ -35,6 +41,8 @@ export interface FrameChunk {
   total_bytes: number;
   /** Where this buffer starts inside the payload; a frame is complete when offset + buffer length == total_bytes. */
   offset: number;
+  /** The stream the frame belongs to (protocol 1.1); absent means 'history'. */
+  stream?: Stream;
 }
 
 /** Kernel -> frontend, as comm_open data and as the answer to a frontend `hello`. */
@@ -68,6 +76,8 @@ export interface ReplayMessage {
   run_id: string;
   /** -1 asks for the whole history. */
   after_seq: number;
+  /** Which stream to replay (protocol 1.1); absent means 'history'. */
+  stream?: Stream;
 }
 
 /** Either direction: a request failed or a message was refused. */

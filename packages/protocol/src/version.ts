@@ -1,6 +1,7 @@
 /** Protocol version spoken by this package. A peer with a newer major is refused; minors are additive. */
 export const PROTOCOL_MAJOR = 1;
-export const PROTOCOL_MINOR = 0;
+/** 1.1: frame chunks and replay requests may name a stream ('history' or 'system'). */
+export const PROTOCOL_MINOR = 1;
 
 /** Jupyter comm target name the frontend registers and the kernel opens. */
 export const COMM_TARGET = 'spyglass';

@@ -40,6 +40,20 @@ const expectations: Record<string, (message: Message, buffers: Uint8Array[]) => 
     assert.equal(b.offset, buffers[0].byteLength, 'the second chunk starts where the first ends');
     assert.equal(b.offset + buffers[1].byteLength, b.total_bytes, 'the chunks cover the payload exactly');
   },
+  frames_system(m, buffers) {
+    assert.equal(m.kind, 'frames');
+    if (m.kind !== 'frames') return;
+    const [system, history] = m.chunks;
+    assert.equal(system.stream, 'system');
+    assert.equal(history.stream, undefined, 'a history chunk carries no stream (absent means history)');
+    assert.equal(system.seq, history.seq, 'each stream numbers its frames on its own');
+    assert.equal(system.total_bytes, buffers[0].byteLength);
+  },
+  replay_system(m) {
+    assert.equal(m.kind, 'replay');
+    if (m.kind !== 'replay') return;
+    assert.equal(m.stream, 'system');
+  },
   replay(m) {
     assert.equal(m.kind, 'replay');
     if (m.kind !== 'replay') return;

@@ -83,6 +83,21 @@ describe('parseMessage', () => {
     rejects({ kind: 'error', code: 'x', reply_to: null }, 'message');
   });
 
+  test('protocol 1.1: a chunk or replay may name a stream, kept only when present', () => {
+    const frames = { kind: 'frames', chunks: [{ ...chunk, stream: 'system' }, chunk], reply_to: null };
+    assert.deepEqual(parseMessage(frames, 2), frames);
+    const replay = { kind: 'replay', request_id: 'r1', run_id: 'k3x9q2ab', after_seq: -1, stream: 'system' };
+    assert.deepEqual(parseMessage(replay), replay);
+    const plain = parseMessage({ kind: 'replay', request_id: 'r1', run_id: 'x', after_seq: -1 });
+    assert.ok(!('stream' in plain), 'a 1.0 replay decodes without a stream field');
+  });
+
+  test('a stream other than history or system is refused naming the field', () => {
+    rejects({ kind: 'frames', chunks: [{ ...chunk, stream: 'gpu' }], reply_to: null }, 'stream', 1);
+    rejects({ kind: 'frames', chunks: [{ ...chunk, stream: null }], reply_to: null }, 'stream', 1);
+    rejects({ kind: 'replay', request_id: 'r1', run_id: 'x', after_seq: -1, stream: 1 }, 'stream');
+  });
+
   test('a frames message whose chunk count differs from its buffer count is refused', () => {
     rejects({ kind: 'frames', chunks: [chunk, chunk], reply_to: null }, 'chunks', 1);
     rejects({ kind: 'frames', chunks: [chunk], reply_to: null }, 'chunks', 0);

@@ -14,7 +14,10 @@ export type StoreReadKind = 'first' | 'poll';
 export interface CatchUpCoordinatorOptions {
   /** A replay not answered within this time may be asked for again (default 5 s). */
   replayRetryMs?: number;
-  /** How long a whole-history replay waits for a panel's store read to make it unnecessary (default 2 s). */
+  /**
+   * How long a whole-history replay waits for a panel's store read to make it unnecessary (default 5 s: a reloaded
+   * page may hear the kernel seconds before it renders the output; without a panel the replay only fills the cache).
+   */
   parkMs?: number;
   now?: () => number;
 }
@@ -63,7 +66,7 @@ export class CatchUpCoordinator<C> {
     options: CatchUpCoordinatorOptions = {},
   ) {
     this.replayRetryMs = options.replayRetryMs ?? 5000;
-    this.parkMs = options.parkMs ?? 2000;
+    this.parkMs = options.parkMs ?? 5000;
     this.now = options.now ?? (() => performance.now());
   }
 
