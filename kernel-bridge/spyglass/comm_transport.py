@@ -26,12 +26,14 @@ from .protocol import (
     COMM_TARGET,
     RunInfo,
     StoredFrame,
+    Stream,
     error_message,
     frames_messages,
     hello_message,
     parse_frontend_message,
     run_updated_message,
 )
+from .run_store import SYSTEM_LOG_FILE
 
 log = logging.getLogger("spyglass.comm")
 
@@ -183,7 +185,13 @@ class CommTransport:
             if message["kind"] == "hello":
                 self._reply(comm, hello_message([s.info() for s in list(self._runs.values())]), [])
             elif message["kind"] == "replay":
-                self._replay(comm, message["request_id"], message["run_id"], message["after_seq"])
+                self._replay(
+                    comm,
+                    message["request_id"],
+                    message["run_id"],
+                    message["after_seq"],
+                    message.get("stream", "history"),
+                )
             else:
                 log.warning(
                     "spyglass: the frontend reported an error: %s (%s)", message["message"], message["code"]
@@ -196,7 +204,9 @@ class CommTransport:
             log.exception("spyglass: failed to handle a comm message")
             self._reply(comm, error_message("internal", f"{type(error).__name__}: {error}", request_id), [])
 
-    def _replay(self, comm: Any, request_id: str, run_id: str, after_seq: int) -> None:
+    def _replay(
+        self, comm: Any, request_id: str, run_id: str, after_seq: int, stream: Stream = "history"
+    ) -> None:
         source = self._runs.get(run_id)
         if source is None:
             known = ", ".join(sorted(self._runs)) or "none"
@@ -208,10 +218,14 @@ class CommTransport:
                 [],
             )
             return
-        contents = read_framed_log(source.log_path, after_seq=after_seq)
-        frames = [
-            StoredFrame(run_id, f.seq, decode_payload(f.payload).num_rows, f.payload) for f in contents.frames
-        ]
+        path = source.log_path if stream == "history" else source.log_path.with_name(SYSTEM_LOG_FILE)
+        frames = []
+        if stream == "history" or path.exists():  # a run without system metrics has no system log
+            contents = read_framed_log(path, after_seq=after_seq)
+            frames = [
+                StoredFrame(run_id, f.seq, decode_payload(f.payload).num_rows, f.payload, stream)
+                for f in contents.frames
+            ]
         messages = frames_messages(frames, reply_to=request_id)
         if not messages:  # nothing newer: an empty answer, so the frontend knows the request was seen
             messages = [({"kind": "frames", "chunks": [], "reply_to": request_id}, [])]

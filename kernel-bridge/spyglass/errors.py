@@ -80,3 +80,7 @@ class CorruptRunLogError(CorruptLogError):
 
 class FilterError(SpyglassError, ValueError):
     """A read API filter or order uses an operator or a shape that Spyglass does not understand."""
+
+
+class StepOrderError(SpyglassError, ValueError):
+    """With settings.strict, log() was given a step smaller than the run's current step."""

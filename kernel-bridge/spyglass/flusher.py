@@ -51,6 +51,18 @@ def _warm_up_arrow() -> None:
     encode_batch(first)
 
 
+def _unchanged(batch: pa.RecordBatch) -> pa.RecordBatch:
+    return batch
+
+
+def _ignore(batch: pa.RecordBatch) -> None:
+    return None
+
+
+def _no_tick() -> None:
+    return None
+
+
 class NonFiniteValueWarning(UserWarning):
     """A metric holds NaN or ±inf; the values are stored as they are."""
 
@@ -79,6 +91,14 @@ class Flusher:
         self._run_id = run_id
         self._started_at = started_at
         self._publish = publish
+        # Set by the Run: step_sync fill before a batch is stored, summary aggregates after (this thread).
+        self.prepare_batch: Callable[[pa.RecordBatch], pa.RecordBatch] = _unchanged
+        self.observe_batch: Callable[[pa.RecordBatch], object] = _ignore
+        self._observe_failed = False
+        # Set by the Run: its heartbeat, called from this thread at least every tick_interval seconds.
+        self.on_tick: Callable[[], object] = _no_tick
+        self.tick_interval = 1.0
+        self._tick_failed = False
         self._interval = interval
         self._writer: FramedLogWriter | None = FramedLogWriter(log_path)
         self._flush_lock = threading.Lock()  # one flush at a time: the thread's or finish()'s
@@ -96,17 +116,32 @@ class Flusher:
     def _loop(self) -> None:
         # Between ticks, a full chunk of rows (history.CHUNK_ROWS) wakes the thread to convert it to Arrow
         # while its values are still in the CPU cache; the tick then writes everything converted.
+        # After the flush, on_tick (the run's heartbeat and coalesced run.json writes) runs at least every
+        # tick_interval, even when the flush interval is longer.
         deadline = time.monotonic() + self._interval
+        next_tick = time.monotonic() + min(self._interval, self.tick_interval)
         while not self._stopping:
-            self._wake.wait(max(0.0, deadline - time.monotonic()))
+            self._wake.wait(max(0.0, min(deadline, next_tick) - time.monotonic()))
             self._wake.clear()
             if self._stopping:
                 break
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 self.flush()
                 deadline = time.monotonic() + self._interval
             else:
                 self._convert_ahead()
+            if now >= next_tick:
+                self._tick()
+                next_tick = time.monotonic() + min(self._interval, self.tick_interval)
+
+    def _tick(self) -> None:
+        try:
+            self.on_tick()
+        except Exception as error:  # the heartbeat must never stop the flushing
+            if not self._tick_failed:
+                self._tick_failed = True
+                warnings.warn(f"run {self._run_label}: run.json not updated: {error!r}", stacklevel=2)
 
     def flush(self) -> bool:
         """Store (and then publish) everything buffered so far; return False if rows are still unstored."""
@@ -164,6 +199,7 @@ class Flusher:
         return sum(len(s.rows) for s in self._unstored) + sum(b.num_rows for b in self._converted)
 
     def _append(self, batch: pa.RecordBatch) -> StoredFrame:
+        batch = self.prepare_batch(batch)
         self._warn_nonfinite(batch)
         payload = encode_batch(batch)
         if self._writer is None:  # a previous append failed: reopening truncates any partial frame
@@ -174,6 +210,12 @@ class Flusher:
             self._writer.close()
             self._writer = None
             raise
+        try:
+            self.observe_batch(batch)
+        except Exception as error:  # a summary is not worth a stored row; say so once
+            if not self._observe_failed:
+                self._observe_failed = True
+                warnings.warn(f"run {self._run_label}: summary not updated: {error!r}", stacklevel=2)
         return StoredFrame(self._run_id, seq, batch.num_rows, payload)
 
     def _sync(self) -> None:

@@ -11,7 +11,8 @@ Step semantics follow wandb:
 - log(d, step=s): s equal to the current step merges; s greater commits the pending row and moves to s; in
   both cases the row stays pending (commit defaults to False when a step is given) until a later step,
   commit=True or finish(). s smaller than the current step cannot be honoured (steps only grow): a
-  StepOrderWarning names both steps and the values are recorded at the current step, never dropped.
+  StepOrderWarning names both steps (once per run) and the values are recorded at the current step, never
+  dropped; with settings.strict a StepOrderError is raised instead, before anything of the row is recorded.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import RunFinishedError
+from .errors import RunFinishedError, StepOrderError
 from .row_values import Kind, check_row, flatten_row
 
 # Every this many buffered rows, they are converted to Arrow while hot in the CPU cache (see Flusher).
@@ -34,6 +35,10 @@ _now = time.time  # bound once: the hot path skips a module attribute lookup per
 
 class StepOrderWarning(UserWarning):
     """log() was given a step smaller than the run's current step."""
+
+
+class RefusedValueWarning(UserWarning):
+    """log() left a value of an unsupported type (list, array, object) out of the row."""
 
 
 class Segment:
@@ -72,12 +77,20 @@ class History:
         self.chunk_ready: Callable[[], object] = _do_nothing  # set by the flusher
         # False once any row held a non-builtin value (numpy, tensor): converting those may sync a GPU.
         self.only_plain_values = True
+        # settings.strict (set by the Run): a backwards step or a refused value raises instead of warning.
+        self.strict = False
+        self._warned: set[str] = set()  # warnings already shown: once per key (or once per run for steps)
 
     @property
     def step(self) -> int:
         """The step the next committed row gets."""
         # itertools.count has no peek; its repr is 'count(N)'.
         return int(repr(self._counter)[6:-1])
+
+    def start_at(self, step: int) -> None:
+        """Number the next committed row `step` (a resumed run continues after its last stored step)."""
+        with self._lock:
+            self._counter = itertools.count(step)
 
     def log(self, data: Mapping[str, Any], step: int | None = None, commit: bool | None = None) -> None:
         """Record `data` per the step semantics above; raise on bad input before recording anything."""
@@ -107,21 +120,18 @@ class History:
                     f"run {self._run_label} is finished; log() after finish() is refused. "
                     "Start a new run with spyglass.init()."
                 )
-            self.kinds.update(check_row(flat, self.kinds))
+            refused: dict[str, str] = {}
+            new_kinds = check_row(flat, self.kinds, refused)
             current = self.step
-            if step is not None:
-                if step > current:
-                    if self._pending is not None:
-                        self._commit_pending()
-                    self._counter = itertools.count(step)
-                elif step < current:
-                    warnings.warn(
-                        f"run {self._run_label}: log() was given step={step}, but the current step is "
-                        "already "
-                        f"{current} (steps only grow). The values are recorded at step {current} instead.",
-                        StepOrderWarning,
-                        stacklevel=4,
-                    )
+            if step is not None and step < current:
+                self._step_went_back(step, current)
+            if refused:
+                self._refuse(flat, refused)
+            self.kinds.update(new_kinds)
+            if step is not None and step > current:
+                if self._pending is not None:
+                    self._commit_pending()
+                self._counter = itertools.count(step)
             if self._pending is None:
                 self._pending = flat
             else:
@@ -130,6 +140,39 @@ class History:
                 self._commit_pending()
             else:
                 self._fast = _NO_FAST_PATH  # a pending row must see the next log() call
+
+    def _step_went_back(self, step: int, current: int) -> None:
+        # Caller holds the lock; raises (strict) before anything of the row is recorded.
+        text = (
+            f"run {self._run_label}: log() was given step={step}, but the current step is already {current}"
+        )
+        if self.strict:
+            raise StepOrderError(
+                f"{text}; steps only grow and settings.strict refuses this. Nothing of this row was recorded."
+            )
+        if "\0step" not in self._warned:
+            self._warned.add("\0step")
+            warnings.warn(
+                f"{text} (steps only grow). The values are recorded at step {current} instead; later "
+                "backwards steps are treated the same way without another warning.",
+                StepOrderWarning,
+                stacklevel=5,
+            )
+
+    def _refuse(self, flat: dict[str, Any], refused: dict[str, str]) -> None:
+        # Caller holds the lock. Strict: raise before recording. Otherwise drop the keys, warn once per key.
+        if self.strict:
+            first = next(iter(refused.values()))
+            raise TypeError(f"{first} settings.strict refuses it: nothing of this row was recorded.")
+        for key, message in refused.items():
+            del flat[key]
+            if key not in self._warned:
+                self._warned.add(key)
+                warnings.warn(
+                    f"{message} The key was left out of the row; the rest was recorded (shown once per key).",
+                    RefusedValueWarning,
+                    stacklevel=5,
+                )
 
     def _commit_pending(self) -> None:
         # Caller holds the lock. The committed row's keys and types become the fast path's reference.

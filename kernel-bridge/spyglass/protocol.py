@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from . import __version__
 from .errors import ProtocolError, ProtocolVersionError
 
 PROTOCOL_MAJOR = 1
-PROTOCOL_MINOR = 0
+PROTOCOL_MINOR = 1  # 1.1: frame chunks and replay requests may name a stream ("history" or "system")
 COMM_TARGET = "spyglass"
 RUN_MIME_TYPE = "application/vnd.spyglass.run.v1+json"
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
@@ -23,6 +23,8 @@ MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 _JSON_HEADROOM = 64 * 1024
 MAX_BUFFER_BYTES = MAX_MESSAGE_BYTES - _JSON_HEADROOM
 
+Stream = Literal["history", "system"]
+STREAMS: frozenset[str] = frozenset(("history", "system"))
 RunState = Literal["running", "finished", "failed", "crashed"]
 RUN_STATES: frozenset[str] = frozenset(("running", "finished", "failed", "crashed"))
 
@@ -48,6 +50,7 @@ class FrameChunk(TypedDict):
     rows: int
     total_bytes: int
     offset: int
+    stream: NotRequired[Stream]  # absent means "history"
 
 
 class HelloMessage(TypedDict):
@@ -73,6 +76,7 @@ class ReplayMessage(TypedDict):
     request_id: str
     run_id: str
     after_seq: int
+    stream: NotRequired[Stream]  # absent means "history"
 
 
 class ErrorMessage(TypedDict):
@@ -103,6 +107,7 @@ class StoredFrame:
     seq: int
     rows: int
     payload: bytes
+    stream: Stream = "history"
 
 
 def protocol_version() -> ProtocolVersion:
@@ -123,9 +128,19 @@ def run_updated_message(run: RunInfo) -> RunUpdatedMessage:
     return {"kind": "run_updated", "run": run}
 
 
-def replay_message(request_id: str, run_id: str, after_seq: int = -1) -> ReplayMessage:
-    """What a frontend sends to get every frame of a run with seq > after_seq (used by tests and fixtures)."""
-    return {"kind": "replay", "request_id": request_id, "run_id": run_id, "after_seq": after_seq}
+def replay_message(
+    request_id: str, run_id: str, after_seq: int = -1, stream: Stream | None = None
+) -> ReplayMessage:
+    """What a frontend sends for every frame of a run's stream with seq > after_seq (tests and fixtures)."""
+    message: ReplayMessage = {
+        "kind": "replay",
+        "request_id": request_id,
+        "run_id": run_id,
+        "after_seq": after_seq,
+    }
+    if stream is not None:
+        message["stream"] = stream
+    return message
 
 
 def error_message(code: str, message: str, reply_to: str | None = None) -> ErrorMessage:
@@ -159,15 +174,16 @@ def frames_messages(
             if used >= max_buffer_bytes:
                 close_message()
             size = min(total - offset, max_buffer_bytes - used)
-            chunks.append(
-                {
-                    "run_id": frame.run_id,
-                    "seq": frame.seq,
-                    "rows": frame.rows,
-                    "total_bytes": total,
-                    "offset": offset,
-                }
-            )
+            chunk: FrameChunk = {
+                "run_id": frame.run_id,
+                "seq": frame.seq,
+                "rows": frame.rows,
+                "total_bytes": total,
+                "offset": offset,
+            }
+            if frame.stream != "history":  # absent means history: 1.0 messages stay byte for byte the same
+                chunk["stream"] = frame.stream
+            chunks.append(chunk)
             buffers.append(bytes(view[offset : offset + size]))
             used += size
             offset += size
@@ -212,12 +228,15 @@ def parse_message(value: object, buffer_count: int = 0) -> Message:
             "reply_to": _str_or_none(value, "reply_to"),
         }
     if kind == "replay":
-        return {
+        replay: ReplayMessage = {
             "kind": "replay",
             "request_id": _str(value, "request_id"),
             "run_id": _str(value, "run_id"),
             "after_seq": _int(value, "after_seq"),
         }
+        if "stream" in value:
+            replay["stream"] = _stream(value)
+        return replay
     if kind == "error":
         return {
             "kind": "error",
@@ -256,13 +275,20 @@ def parse_run_info(value: object) -> RunInfo:
 def _chunk(value: object) -> FrameChunk:
     if not isinstance(value, Mapping):
         raise ProtocolError("A frame chunk must be an object", "chunks")
-    return {
+    chunk: FrameChunk = {
         "run_id": _str(value, "run_id"),
         "seq": _int(value, "seq"),
         "rows": _int(value, "rows"),
         "total_bytes": _int(value, "total_bytes"),
         "offset": _int(value, "offset"),
     }
+    if "stream" in value:
+        chunk["stream"] = _stream(value)
+    return chunk
+
+
+def _stream(value: Mapping[str, Any]) -> Stream:
+    return _need(value, "stream", value.get("stream") in STREAMS, "'history' or 'system'")
 
 
 def _version(value: Mapping[str, Any]) -> ProtocolVersion:

@@ -60,12 +60,29 @@ def value_kind(key: str, value: object) -> Kind | None:
         return "number"
     if _is_scalar_array(value):
         return "number"
+    raise TypeError(refusal_message(key, value))
+
+
+def refusal_message(key: str, value: object) -> str:
+    """Why `value` cannot be logged under `key`, and what to log instead."""
     shape = getattr(value, "shape", None)
-    detail = f" of shape {tuple(shape)}" if shape is not None else ""
-    raise TypeError(
-        f"run.log() cannot log metric '{key}': a {_type_name(value)}{detail} is not supported. Log numbers "
-        "(int, float, bool, numpy scalars, 0-d numpy arrays or torch tensors), strings or None."
-    )
+    if isinstance(value, (list, tuple)) or shape is not None:
+        what = (
+            f"a {_type_name(value)} of shape {tuple(shape)}"
+            if shape is not None
+            else f"a {_type_name(value)} of {len(value)} elements"  # type: ignore[arg-type]
+        )
+        advice = (
+            "Log a scalar summary of it instead, such as np.mean(x) or float(x.max()), or one key per "
+            "element; histograms (spyglass.Histogram) are not supported yet."
+        )
+    else:
+        what = f"a {_type_name(value)}"
+        advice = (
+            "Log numbers (int, float, bool, numpy scalars, 0-d numpy arrays or torch tensors), strings or "
+            "None."
+        )
+    return f"run.log() cannot log metric '{key}': {what} is not supported. {advice}"
 
 
 def _is_scalar_array(value: object) -> bool:
@@ -92,14 +109,25 @@ def _type_name(value: object) -> str:
     return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
-def check_row(flat: Mapping[str, Any], kinds: dict[str, tuple[Kind, str]]) -> dict[str, tuple[Kind, str]]:
+def check_row(
+    flat: Mapping[str, Any],
+    kinds: dict[str, tuple[Kind, str]],
+    refused: dict[str, str] | None = None,
+) -> dict[str, tuple[Kind, str]]:
     """Check a row's values against the kinds seen so far (key -> (kind, first type name)); return new kinds.
 
-    Raises before anything is recorded, so a bad row leaves no trace.
+    Raises before anything is recorded, so a bad row leaves no trace. With `refused` given, a value of an
+    unsupported type does not raise: its key and the reason go into `refused` and the key gets no kind.
     """
     new: dict[str, tuple[Kind, str]] = {}
     for key, value in flat.items():
-        kind = value_kind(key, value)
+        try:
+            kind = value_kind(key, value)
+        except TypeError as error:
+            if refused is None:
+                raise
+            refused[key] = str(error)
+            continue
         if kind is None:
             continue
         known = kinds.get(key) or new.get(key)

@@ -18,6 +18,7 @@ from .framed_log import read_framed_log
 
 METADATA_FILE = "run.json"
 LOG_FILE = "history.sglog"
+SYSTEM_LOG_FILE = "system.sglog"  # the system metrics stream (system_metrics.py), same framed format
 PARQUET_FILE = "history.parquet"
 DEFAULT_STORE_DIR = "spyglass"
 

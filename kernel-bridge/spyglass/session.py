@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import secrets
 import threading
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from .errors import SpyglassError
-from .flusher import DEFAULT_FLUSH_INTERVAL
+from . import exit_hooks
+from .disabled_run import DisabledRun
+from .environment import _kernel_shell
+from .errors import InvalidNameError
+from .run_config import parse_config
+from .run_names import default_run_name
+from .run_resume import plan_resume, remember_auto_run, resume_mode
 from .run_store import resolve_store_root, validate_name
+from .settings import Settings, coerce_settings
 from .tracked_run import Run
 
 ReinitMode = Literal["default", "return_previous", "finish_previous", "create_new"]
 _REINIT_MODES = ("default", "return_previous", "finish_previous", "create_new")
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
-# wandb.init options that Spyglass accepts so wandb scripts run unchanged, and ignores for now.
+# wandb.init options that Spyglass accepts so wandb scripts run unchanged, and ignores (see
+# docs/migrating-from-wandb.md for why each one has no meaning for a local store).
 IGNORED_WANDB_OPTIONS = frozenset(
     (
-        "entity", "tags", "notes", "group", "job_type", "mode", "resume", "resume_from", "fork_from",
-        "settings", "anonymous", "save_code", "sync_tensorboard", "monitor_gym", "allow_val_change", "magic",
-        "config_exclude_keys", "config_include_keys", "force", "tensorboard",
+        "entity", "resume_from", "fork_from", "anonymous", "save_code", "sync_tensorboard", "monitor_gym",
+        "magic", "force", "tensorboard",
     )
 )  # fmt: skip
-_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
+_MAX_RUN_ID = 128
 
 _lock = threading.RLock()
-_live_runs: list[Run] = []
-current_run: Run | None = None
+_live_runs: list[Run | DisabledRun] = []
+current_run: Run | DisabledRun | None = None
 
 
 class ReinitWarning(UserWarning):
@@ -51,25 +56,44 @@ def init(
     dir: str | os.PathLike[str] | None = None,  # noqa: A002 - wandb's name
     reinit: bool | ReinitMode | None = None,
     *,
+    group: str | None = None,
+    job_type: str | None = None,
+    tags: Sequence[str] | None = None,
+    notes: str | None = None,
+    config_exclude_keys: Sequence[str] | None = None,
+    config_include_keys: Sequence[str] | None = None,
+    allow_val_change: bool | None = None,
+    mode: str | None = None,
+    resume: bool | str | None = None,
+    settings: Settings | Mapping[str, Any] | None = None,
     flush_interval: float | None = None,
     **wandb_options: Any,
-) -> Run:
-    """Start a run: creates <dir>/<project>/<id>/ and returns the Run (also spyglass.run).
+) -> Run | DisabledRun:
+    """Start (or resume) a run: creates <dir>/<project>/<id>/ and returns the Run (also spyglass.run).
 
-    A second init() while a run is live follows wandb: by default (and with reinit="finish_previous" or True)
-    the previous run is finished first, with a note; "return_previous" (or False) returns the live run;
-    "create_new" keeps both running. wandb options Spyglass does not use (entity, tags, notes, mode, ...)
-    are accepted and ignored.
+    Parameters follow wandb.init (docs/python-run-api.md). A second init() while a run is live follows
+    wandb's reinit: by default (and with "finish_previous" or True) the previous run is finished first, with a
+    note; "return_previous" (or False) returns the live run; "create_new" keeps both running.
+    mode="disabled" returns a DisabledRun that accepts every call and records nothing; "offline" stores the
+    run without opening a comm. resume="allow" | "must" | "never" | "auto" continues a stored run.
     """
     global current_run
     unknown = sorted(set(wandb_options) - IGNORED_WANDB_OPTIONS)
     if unknown:
         raise TypeError(f"spyglass.init() got unexpected keyword argument(s): {', '.join(unknown)}")
-    mode = _reinit_mode(reinit)
+    chosen = coerce_settings(settings).with_overrides(mode=mode, flush_interval=flush_interval)
+    reinit_mode = _reinit_mode(reinit)
+    resume_how = resume_mode(resume)
+    if id is None:
+        id = os.environ.get("SPYGLASS_RUN_ID") or os.environ.get("WANDB_RUN_ID") or None  # noqa: A001
+    # Bad arguments are refused before anything happens to the live runs.
+    project = validate_name("project", project if project is not None else "uncategorized")
+    run_id = check_run_id(id) if id is not None else None
+    items = parse_config(config, config_include_keys, config_exclude_keys)
     with _lock:
-        if _live_runs and mode == "return_previous":
+        if _live_runs and reinit_mode == "return_previous":
             return _live_runs[-1]
-        if _live_runs and mode in ("default", "finish_previous"):
+        if _live_runs and reinit_mode in ("default", "finish_previous"):
             for previous in list(_live_runs):
                 warnings.warn(
                     f"spyglass.init(): finishing the live run '{previous.id}' before starting a new one "
@@ -78,25 +102,75 @@ def init(
                     stacklevel=2,
                 )
                 previous.finish()
-        project = validate_name("project", project if project is not None else "uncategorized")
-        run_id = _check_run_id(id) if id is not None else new_run_id()
-        interval = flush_interval if flush_interval is not None else _env_flush_interval()
-        if not interval > 0:
-            raise ValueError(f"spyglass.init(): flush_interval must be > 0 seconds, got {interval!r}")
-        run = Run(
-            project=project,
-            name=str(name) if name else run_id,
-            run_id=run_id,
-            config=_config_dict(config),
-            root=resolve_store_root(dir),
-            flush_interval=interval,
-        )
+        if chosen.mode == "disabled":
+            run: Run | DisabledRun = _disabled_run(
+                project, name, run_id, items, chosen, group, job_type, tags, notes
+            )
+        else:
+            run = _tracked_run(
+                project, name, run_id, items, dir, chosen, resume_how,
+                group=group, job_type=job_type, tags=tags, notes=notes,
+                allow_val_change=_allow_val_change(allow_val_change),
+            )  # fmt: skip
+            if not in_kernel():  # a kernel reports a cell's exception itself and the run goes on
+                exit_hooks.install(_finish_live_runs_failed)
         _live_runs.append(run)
         current_run = run
         return run
 
 
-def forget_run(run: Run) -> None:
+def _tracked_run(
+    project: str,
+    name: str | None,
+    run_id: str | None,
+    items: dict[str, Any],
+    dir: str | os.PathLike[str] | None,  # noqa: A002
+    settings: Settings,
+    resume_how: str | None,
+    **metadata: Any,
+) -> Run:
+    root = resolve_store_root(dir)
+    project_dir = root / project
+    run_id, resume_point = plan_resume(project_dir, run_id, resume_how)
+    if run_id is None:
+        run_id = new_run_id()
+    if resume_point is None and not name:
+        name = default_run_name(project_dir)
+    run = Run(
+        project=project,
+        name=name or "",
+        run_id=run_id,
+        config=items,
+        root=root,
+        flush_interval=settings.flush_interval,
+        settings=settings,
+        resume=resume_point,
+        **metadata,
+    )
+    if resume_how == "auto":
+        remember_auto_run(project_dir, run_id)
+    return run
+
+
+def _disabled_run(
+    project: str,
+    name: str | None,
+    run_id: str | None,
+    items: dict[str, Any],
+    settings: Settings,
+    group: str | None,
+    job_type: str | None,
+    tags: Sequence[str] | None,
+    notes: str | None,
+) -> DisabledRun:
+    run_id = run_id or new_run_id()
+    return DisabledRun(
+        project=project, name=name or run_id, run_id=run_id, config=items, settings=settings,
+        group=group, job_type=job_type, tags=tuple(tags or ()), notes=notes,
+    )  # fmt: skip
+
+
+def forget_run(run: Run | DisabledRun) -> None:
     """Called by Run.finish(): the run is no longer live."""
     global current_run
     with _lock:
@@ -106,7 +180,7 @@ def forget_run(run: Run) -> None:
             current_run = _live_runs[-1] if _live_runs else None
 
 
-def live_runs() -> list[Run]:
+def live_runs() -> list[Run | DisabledRun]:
     with _lock:
         return list(_live_runs)
 
@@ -125,42 +199,50 @@ def _reinit_mode(reinit: object) -> ReinitMode:
     )
 
 
-def _check_run_id(run_id: object) -> str:
-    if not isinstance(run_id, str) or not _RUN_ID.match(run_id):
-        raise ValueError(
-            f"spyglass.init(): run id {run_id!r} is not usable; use 1-128 letters, digits, '_', '-' or '.', "
-            "starting with a letter or digit (or leave id out for a random one)."
+def check_run_id(run_id: object) -> str:
+    """Return `run_id` if usable (wandb's rule: none of / \\ # ? % :, plus the store's name rules)."""
+    if not isinstance(run_id, str):
+        raise InvalidNameError(f"spyglass.init(): run id must be a string, got {type(run_id).__name__}")
+    bad = sorted({ch for ch in run_id if ch in "/\\#?%:"})
+    if bad:
+        raise InvalidNameError(
+            f"spyglass.init(): run id {run_id!r} contains {' '.join(bad)}; run ids cannot contain "
+            "/ \\ # ? % : (they are directory names and appear in URLs). Pick another id."
+        )
+    if len(run_id) > _MAX_RUN_ID:
+        raise InvalidNameError(
+            f"spyglass.init(): run id {run_id[:20]!r}... is {len(run_id)} characters; at most {_MAX_RUN_ID}."
         )
     return validate_name("run id", run_id)
 
 
-def _config_dict(config: object) -> dict[str, Any]:
-    if config is None:
-        return {}
-    if isinstance(config, Mapping):
-        return dict(config)
-    if hasattr(config, "__dict__"):  # argparse.Namespace and simple objects, as wandb accepts
-        return dict(vars(config))
-    raise TypeError(
-        f"spyglass.init(): config must be a dict (or argparse.Namespace), got {type(config).__name__}"
-    )
-
-
-def _env_flush_interval() -> float:
-    raw = os.environ.get("SPYGLASS_FLUSH_INTERVAL")
-    if not raw:
-        return DEFAULT_FLUSH_INTERVAL
-    try:
-        return float(raw)
-    except ValueError:
-        raise SpyglassError(f"SPYGLASS_FLUSH_INTERVAL must be a number of seconds, got {raw!r}") from None
+def _allow_val_change(given: bool | None) -> bool:
+    # As wandb: config values may change freely in a Jupyter kernel (cells are re-run), not in a script.
+    if given is not None:
+        return bool(given)
+    return in_kernel()
 
 
 @atexit.register
 def _finish_live_runs() -> None:
-    # A script that never calls finish() still gets its last rows stored and its run marked finished.
+    # A script that never calls finish() still gets its last rows stored and its run marked finished (or
+    # failed, when the script ended with sys.exit(n) for a non-zero n).
+    _finish_all(exit_hooks.exit_code or None)
+
+
+def _finish_live_runs_failed(exit_code: int) -> None:
+    """An uncaught exception ended the script: its live runs are failed."""
+    _finish_all(exit_code)
+
+
+def _finish_all(exit_code: int | None) -> None:
     for run in live_runs():
         try:
-            run.finish()
+            run.finish(exit_code=exit_code)
         except Exception as error:  # report and go on: other runs must still be finished
             warnings.warn(f"spyglass: finishing run '{run.id}' at exit failed: {error}", stacklevel=1)
+
+
+def in_kernel() -> bool:
+    """True inside a Jupyter (IPython) kernel."""
+    return _kernel_shell() is not None

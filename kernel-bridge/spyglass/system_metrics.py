@@ -24,7 +24,7 @@ import pyarrow as pa
 from .arrow_codec import encode_batch
 from .framed_log import FramedLogWriter
 from .gpu_probes import open_gpu_probe
-from .run_store import RunDirectory
+from .run_store import SYSTEM_LOG_FILE, RunDirectory
 from .system_probes import (
     DiskIOProbe,
     DiskUsageProbe,
@@ -34,7 +34,6 @@ from .system_probes import (
     SystemCpuMemoryProbe,
 )
 
-SYSTEM_LOG_FILE = "system.sglog"
 DEFAULT_INTERVAL = 10.0
 METRIC_PREFIX = "system/"
 # CPU percentages are rates over the time since the previous reading, so the first sample waits this long

@@ -11,22 +11,26 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pyarrow as pa
 
 from . import __version__
-from .comm_transport import get_transport
 from .flusher import DEFAULT_FLUSH_INTERVAL, Flusher
 from .history import History
-from .protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, protocol_version
+from .metric_definitions import MetricDefinition, MetricDefinitions
+from .protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, StoredFrame, protocol_version
 from .run_config import RunConfig
+from .run_lifecycle import LIVE_STATES, RunLifecycle
+from .run_resume import ResumePoint
 from .run_store import RunDirectory
+from .run_summary import Summary
+from .settings import Settings
 from .static_chart import MAX_CHARTS, render_svg
 
 
-class Run:
+class Run(RunLifecycle):
     """A live run. Log with run.log({...}); end with run.finish() or a `with` block."""
 
     def __init__(
@@ -38,34 +42,116 @@ class Run:
         config: Mapping[str, Any],
         root: os.PathLike[str],
         flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        settings: Settings | None = None,
+        group: str | None = None,
+        job_type: str | None = None,
+        tags: Iterable[str] | None = None,
+        notes: str | None = None,
+        allow_val_change: bool = False,
+        resume: ResumePoint | None = None,
     ) -> None:
+        """`resume`: continue that stored run (run_resume.plan_resume); metadata not given here is kept."""
         self.id = run_id
         self.project = project
-        self.name = name
-        self.config = RunConfig(config)
-        self._store = RunDirectory.create(root, project, run_id)
-        self.dir = str(self._store.path)
-        self._created_at = time.time()
         self._state = "running"
+        self._init_lifecycle(
+            settings=settings,
+            name=name,
+            group=group,
+            job_type=job_type,
+            tags=tags,
+            notes=notes,
+            resume=resume,
+        )
+        previous_config = resume.meta.get("config") or {} if resume is not None else {}
+        self.config = RunConfig(
+            {**previous_config, **config}, on_change=self._metadata_changed, allow_val_change=allow_val_change
+        )
+        self._store = RunDirectory.create(root, project, run_id, exist_ok=resume is not None)
+        self.dir = str(self._store.path)
+        self._created_at = float(resume.meta.get("created_at") or time.time()) if resume else time.time()
+        # _runtime continues where a resumed run stopped, not counting the time it was down (as wandb).
+        runtime_origin = time.time() - resume.runtime if resume is not None else self._created_at
+        self._capture_environment()
         self._exit_code: int | None = None
         self._finished_at: float | None = None
         self._finish_lock = threading.Lock()
         self._display_ids: list[str] = []
+        self._metric_definitions = MetricDefinitions()
+        self.summary = Summary(self._metric_definitions)
+        self._system_monitor: Any = None
         self._write_metadata()
-        self._history = History(f"'{run_id}' ({project}/{name})")
+        self._history = History(f"'{run_id}' ({project}/{self.name})")
+        if resume is not None:
+            self._history.start_at(resume.start_step)
         # The hot path: run.log is History.log itself, saving a call layer per logged row.
         self.log = self._history.log
-        self._transport = get_transport()
+        self._transport = self._choose_transport()
         self._flusher = Flusher(
             self._history,
             self._store.log_path,
             run_label=f"'{run_id}'",
             run_id=run_id,
-            started_at=self._created_at,
+            started_at=runtime_origin,
             publish=self._transport.publish,
             interval=flush_interval,
         )
         self._transport.add_run(run_id, self.info, self._store.log_path)
+        self._wire_metrics()
+        self._restore_summary(resume)
+        self._start_heartbeat()
+
+    def _wire_metrics(self) -> None:
+        # Summary, define_metric's step_sync, strict mode and system metrics (docs/python-run-api.md).
+        settings = getattr(self, "settings", None)
+        self._history.strict = bool(getattr(settings, "strict", False))
+        self._flusher.prepare_batch = self._metric_definitions.fill_step_metrics
+        self._flusher.observe_batch = self.summary.observe
+        object.__setattr__(self.summary, "_sync", self._flusher.flush)
+        if getattr(settings, "system_metrics", True) and getattr(settings, "mode", "online") != "disabled":
+            from .system_metrics import DEFAULT_INTERVAL, SystemMonitor
+
+            self._system_monitor = SystemMonitor(
+                self._store,
+                getattr(settings, "system_interval", DEFAULT_INTERVAL),
+                self._publish_system_frame,
+                started_at=self._created_at,
+            )
+            self._system_monitor.start()
+
+    def _system_metrics_fields(self) -> dict[str, Any]:
+        # run.json "system_metrics": {"interval": s} while a monitor samples this run; absent when off.
+        monitor = self._system_monitor
+        return {"system_metrics": {"interval": monitor.interval}} if monitor is not None else {}
+
+    def _publish_system_frame(self, seq: int, payload: bytes, rows: int) -> None:
+        self._transport.publish(StoredFrame(self.id, seq, rows, payload, "system"))
+
+    def define_metric(
+        self,
+        name: str,
+        step_metric: str | None = None,
+        step_sync: bool | None = None,
+        hidden: bool | None = None,
+        summary: str | None = None,
+        goal: str | None = None,
+        overwrite: bool | None = None,
+        **unsupported: Any,
+    ) -> MetricDefinition:
+        """Define a metric's step axis, summary aggregates ("min,max"), goal and visibility (as wandb does).
+
+        `name` may end in '*' ("train/*") for every metric with that prefix. Stored in run.json "metrics".
+        """
+        if unsupported:
+            raise TypeError(
+                f"run.define_metric() got unexpected keyword argument(s): {', '.join(sorted(unsupported))}"
+            )
+        definition = self._metric_definitions.define(
+            name, step_metric, step_sync, summary, goal, hidden, overwrite
+        )
+        if self._state == "running":
+            self._write_metadata()
+        return definition
 
     def log(self, data: Mapping[str, Any], step: int | None = None, commit: bool | None = None) -> None:
         """Log a dict of metrics (wandb semantics; see spyglass.history). Rebound per instance in __init__."""
@@ -75,8 +161,10 @@ class Run:
         """Store everything logged so far durably now (the flusher does this every 250 ms anyway).
 
         Not in wandb's API; the benchmark uses it to time log() with durable writes but no Parquet export.
+        Pending config and metadata changes are written to run.json too.
         """
         self._flusher.flush()
+        self._write_pending_metadata()
 
     @property
     def step(self) -> int:
@@ -89,7 +177,7 @@ class Run:
 
     @property
     def finished(self) -> bool:
-        return self._state != "running"
+        return self._state not in LIVE_STATES
 
     def info(self) -> RunInfo:
         """What the frontend needs to know about this run."""
@@ -98,7 +186,8 @@ class Run:
             "project": self.project,
             "name": self.name,
             "run_dir": self.dir,
-            "state": self._state,  # type: ignore[typeddict-item]
+            # protocol 1.x has no "preempting": the run is still live.
+            "state": "running" if self._state in LIVE_STATES else self._state,  # type: ignore[typeddict-item]
             "created_at": self._created_at,
             "config": _json_config(self.config),
         }
@@ -109,9 +198,11 @@ class Run:
         Calling it again does nothing. Raises FlushError if logged rows could not be stored (run then failed).
         """
         with self._finish_lock:
-            if self._state != "running":
+            if self._state not in LIVE_STATES:
                 return
             self._history.close()
+            if self._system_monitor is not None:
+                self._system_monitor.stop()  # the final sample, published before the last history frames
             flush_error: BaseException | None = None
             try:
                 self._flusher.close()
@@ -159,9 +250,13 @@ class Run:
                 "finished_at": self._finished_at,
                 "exit_code": self._exit_code,
                 "config": _json_config(self.config),
+                "summary": self.summary.snapshot(),
+                "metrics": self._metric_definitions.to_json(),
+                **self._system_metrics_fields(),
                 "pid": os.getpid(),
                 "host": socket.gethostname(),
                 "spyglass_version": __version__,
+                **self._lifecycle_fields(),
             }
         )
 

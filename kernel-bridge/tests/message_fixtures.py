@@ -50,6 +50,19 @@ def frame_payload() -> bytes:
     return encode_batch(batch)
 
 
+def system_payload() -> bytes:
+    """One system metrics sample, encoded the way SystemMonitor stores it in system.sglog."""
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "_timestamp": pa.array([1764280010.5], pa.float64()),
+            "_runtime": pa.array([10.0], pa.float64()),
+            "system/cpu.percent": pa.array([37.5], pa.float64()),
+            "system/proc.memory.rss_mb": pa.array([512.25], pa.float64()),
+        }
+    )
+    return encode_batch(batch)
+
+
 def fixtures() -> dict[str, dict]:
     payload = frame_payload()
     frame = StoredFrame("k3x9q2ab", 0, 3, payload)
@@ -64,6 +77,8 @@ def fixtures() -> dict[str, dict]:
         "reply_to": "replay-7",
     }
     chunked_buffers = [m[1][0] for m in chunked_messages]
+    system_frame = StoredFrame("k3x9q2ab", 0, 1, system_payload(), "system")
+    [(system, system_buffers)] = frames_messages([system_frame, frame])
     return {
         "hello": _fixture("Kernel hello (comm_open data) listing one running run.", hello_message([RUN])),
         "run_updated": _fixture("The run finished.", run_updated_message({**RUN, "state": "finished"})),
@@ -77,8 +92,19 @@ def fixtures() -> dict[str, dict]:
             chunked,
             chunked_buffers,
         ),
+        "frames_system": _fixture(
+            "Protocol 1.1: a system metrics frame (stream 'system', seq 0 of system.sglog) and a history "
+            "frame "
+            "(no stream: history) sharing one message; each stream numbers its frames on its own.",
+            system,
+            system_buffers,
+        ),
         "replay": _fixture(
             "Frontend asks for every frame after seq 4.", replay_message("replay-7", "k3x9q2ab", 4)
+        ),
+        "replay_system": _fixture(
+            "Protocol 1.1: frontend asks for the system metrics stream's frames after seq 2.",
+            replay_message("replay-9", "k3x9q2ab", 2, stream="system"),
         ),
         "error": _fixture(
             "Kernel refuses a replay of a run it does not know.",

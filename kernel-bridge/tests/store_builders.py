@@ -26,7 +26,10 @@ def logged_run(
     **meta: Any,
 ) -> RunDirectory:
     """A run written with the public run API; `meta` fields are then merged into its run.json."""
-    run = sg.init(project=project, id=run_id, dir=root, config=config or {}, reinit="create_new")
+    name = meta.get(
+        "name", run_id
+    )  # the id, so tests can name runs by it (init() would pick "adjective-noun-N")
+    run = sg.init(project=project, id=run_id, name=name, dir=root, config=config or {}, reinit="create_new")
     for row in rows:
         run.log(row)
     run.finish()

@@ -12,6 +12,7 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 from spyglass.arrow_codec import decode_payload
+from spyglass.framed_log import read_framed_log
 from spyglass.protocol import MAX_MESSAGE_BYTES, RUN_MIME_TYPE, hello_message, replay_message
 
 ROWS = 500
@@ -54,14 +55,16 @@ def collect_iopub(client, until_idle_of: str, quiet: float = 1.5, timeout: float
     raise AssertionError("the kernel did not finish in time")
 
 
-def frames_of(comm_msgs, reply_to=None) -> dict[int, bytes]:
-    """Reassemble frame payloads by seq from frames messages (chunks joined by offset)."""
+def frames_of(comm_msgs, reply_to=None, stream="history") -> dict[int, bytes]:
+    """Reassemble one stream's frame payloads by seq from frames messages (chunks joined by offset)."""
     parts: dict[int, list[tuple[int, bytes, int]]] = {}
     for msg in comm_msgs:
         data = msg["content"]["data"]
         if data.get("kind") != "frames" or data["reply_to"] != reply_to:
             continue
         for chunk, buffer in zip(data["chunks"], msg["buffers"], strict=True):
+            if chunk.get("stream", "history") != stream:
+                continue
             parts.setdefault(chunk["seq"], []).append((chunk["offset"], bytes(buffer), chunk["total_bytes"]))
     payloads = {}
     for seq, pieces in parts.items():
@@ -155,3 +158,50 @@ def test_a_displayed_run_gets_its_static_picture_replaced_by_finish(kernel):
     [update] = [m for m in done if m["msg_type"] == "update_display_data"]
     assert update["content"]["transient"]["display_id"] == display_id
     assert 'data-metric="loss"' in update["content"]["data"]["image/svg+xml"]
+
+
+def test_system_metrics_stream_over_the_comm_as_stream_system_and_replay_per_stream(kernel):
+    code = textwrap.dedent(
+        """
+        import time
+        import spyglass as sg
+        run = sg.init(project="kernel", id="sampled", reinit="create_new", settings={"system_interval": 0.2})
+        for i in range(100):
+            run.log({"i": i})
+            time.sleep(0.01)
+        run.finish()
+        print(run.dir, end="")
+        """
+    )
+    messages = collect_iopub(kernel, kernel.execute(code))
+    run_dir = next(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
+    comm_msgs = [m for m in messages if m["msg_type"] == "comm_msg"]
+    comm_id = comm_msgs[0]["content"]["comm_id"]
+    ours = [
+        m for m in comm_msgs if all(c["run_id"] == "sampled" for c in m["content"]["data"].get("chunks", []))
+    ]
+
+    system = frames_of(ours, stream="system")
+    assert len(system) >= 4 and sorted(system) == list(range(len(system)))
+    stored = read_framed_log(f"{run_dir}/system.sglog").frames
+    assert {f.seq: f.payload for f in stored} == system, "every stored sample is streamed, unchanged"
+    assert "system/cpu.percent" in decode_payload(system[0]).column_names
+    history = frames_of(ours)
+    steps = [s for seq in sorted(history) for s in decode_payload(history[seq]).column("_step").to_pylist()]
+    assert steps == list(range(100)), "history frames are not mixed up with system frames"
+
+    answers = {}
+    for request_id, stream in (("s1", "system"), ("h1", None)):
+        request = kernel.session.msg(
+            "comm_msg", {"comm_id": comm_id, "data": replay_message(request_id, "sampled", 1, stream=stream)}
+        )
+        kernel.shell_channel.send(request)
+        replies = [
+            m for m in collect_iopub(kernel, request["header"]["msg_id"]) if m["msg_type"] == "comm_msg"
+        ]
+        answers[request_id] = replies
+    assert frames_of(answers["s1"], reply_to="s1", stream="system") == {
+        seq: payload for seq, payload in system.items() if seq > 1
+    }
+    assert not frames_of(answers["s1"], reply_to="s1")
+    assert frames_of(answers["h1"], reply_to="h1") == {seq: p for seq, p in history.items() if seq > 1}

@@ -1,5 +1,6 @@
-"""log() accepts numbers, strings and None (nested dicts flattened) and refuses the rest with a clear message,
-before recording anything of the row."""
+"""log() accepts numbers, strings and None (nested dicts flattened); bad keys and kinds are refused with a
+clear message before recording anything of the row; values of unsupported types are left out with one
+warning per key."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 import spyglass as sg
 from spyglass.flusher import NonFiniteValueWarning
-from spyglass.history import CHUNK_ROWS
+from spyglass.history import CHUNK_ROWS, RefusedValueWarning
 from spyglass.run_store import RunDirectory
 
 
@@ -49,11 +50,20 @@ def test_bad_keys_are_refused_with_a_message_naming_them(store, row, message):
         run.log(row)
 
 
-@pytest.mark.parametrize(("value", "type_name"), [([1, 2], "list"), (object(), "object"), (1j, "complex")])
-def test_unsupported_values_are_refused_naming_key_and_type(store, value, type_name):
+@pytest.mark.parametrize(
+    ("value", "described"),
+    [([1, 2], "a list of 2 elements"), ((1, 2, 3), "a tuple of 3 elements"), (object(), "an? object"),
+     (1j, "a complex")],
+)  # fmt: skip
+def test_unsupported_values_are_left_out_with_a_warning_naming_key_and_type_and_the_rest_is_recorded(
+    store, value, described
+):
     run = sg.init(project="p")
-    with pytest.raises(TypeError, match=rf"metric 'weights': a {type_name}"):
-        run.log({"weights": value})
+    with pytest.warns(RefusedValueWarning, match=rf"metric 'weights': {described}.*rest was recorded"):
+        run.log({"weights": value, "loss": 0.5})
+    run.finish()
+    table = RunDirectory(run.dir).read_history()
+    assert "weights" not in table.column_names and table.column("loss").to_pylist() == [0.5]
 
 
 def test_a_key_changing_from_number_to_string_is_refused_and_nothing_of_the_row_is_recorded(store):
@@ -103,10 +113,10 @@ def test_numpy_scalars_and_zero_d_arrays_are_accepted(store):
     assert table.column("arr").to_pylist() == [0.0, 2.0, 4.0]
 
 
-def test_a_numpy_array_with_elements_is_refused_naming_its_shape(store):
+def test_a_numpy_array_with_elements_is_refused_naming_its_shape_and_what_to_log_instead(store):
     np = pytest.importorskip("numpy")
     run = sg.init(project="p")
-    with pytest.raises(TypeError, match=r"metric 'w': a numpy.ndarray of shape \(3,\)"):
+    with pytest.warns(RefusedValueWarning, match=r"metric 'w': a numpy.ndarray of shape \(3,\).*np.mean"):
         run.log({"w": np.zeros(3)})
 
 

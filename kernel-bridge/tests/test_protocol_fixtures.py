@@ -19,7 +19,16 @@ from spyglass.protocol import (
     parse_message,
 )
 
-NAMES = ["hello", "run_updated", "frames", "frames_chunked", "replay", "error"]
+NAMES = [
+    "hello",
+    "run_updated",
+    "frames",
+    "frames_chunked",
+    "frames_system",
+    "replay",
+    "replay_system",
+    "error",
+]
 
 
 def load(name: str) -> dict:
@@ -45,9 +54,39 @@ def test_the_chunked_fixture_reassembles_into_the_whole_frame():
     assert decode_payload(payload).num_rows == 3
 
 
-@pytest.mark.parametrize("name", ["hello", "replay", "error"])
+@pytest.mark.parametrize("name", ["hello", "replay", "replay_system", "error"])
 def test_frontend_messages_parse_as_frontend_messages(name):
-    assert parse_frontend_message(load(name)["data"])["kind"] == name
+    assert parse_frontend_message(load(name)["data"])["kind"] == load(name)["data"]["kind"]
+
+
+def test_the_system_fixture_carries_a_system_sample_and_a_history_frame_each_with_seq_0():
+    fixture = load("frames_system")
+    first, second = fixture["data"]["chunks"]
+    assert first["stream"] == "system" and "stream" not in second
+    assert first["seq"] == second["seq"] == 0
+    sample = decode_payload(base64.b64decode(fixture["buffers"][0]))
+    assert sample.column_names[:2] == ["_timestamp", "_runtime"] and sample.num_rows == 1
+    assert load("replay_system")["data"]["stream"] == "system"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"kind": "replay", "request_id": "r", "run_id": "x", "after_seq": 3, "stream": "gpu"},
+        {"kind": "replay", "request_id": "r", "run_id": "x", "after_seq": 3, "stream": None},
+    ],
+)
+def test_a_replay_naming_an_unknown_stream_is_refused(message):
+    with pytest.raises(ProtocolError, match="stream") as caught:
+        parse_frontend_message(message)
+    assert caught.value.field == "stream"
+
+
+def test_a_frame_chunk_naming_an_unknown_stream_is_refused():
+    data = load("frames")["data"]
+    bad = {**data, "chunks": [{**data["chunks"][0], "stream": "gpu"}]}
+    with pytest.raises(ProtocolError, match="'history' or 'system'"):
+        parse_message(bad, 1)
 
 
 def test_a_frontend_may_not_send_frames():

@@ -54,7 +54,17 @@ def project_store(store):
         summary={"loss": "NaN"},
         created_at=300.0,
     )
-    logged_run(store, "demo", "killed", rows[:2], config={"lr": 0.05}, created_at=400.0, **killed_metadata())
+    # Killed before its first heartbeat wrote a summary.
+    logged_run(
+        store,
+        "demo",
+        "killed",
+        rows[:2],
+        config={"lr": 0.05},
+        created_at=400.0,
+        summary={},
+        **killed_metadata(),
+    )
     logged_run(store, "other", "lonely", rows[:1], created_at=50.0)
     return store
 

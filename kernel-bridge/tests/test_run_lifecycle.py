@@ -13,7 +13,7 @@ import pytest
 
 import spyglass as sg
 from spyglass.errors import FlushError, RunFinishedError
-from spyglass.protocol import RUN_MIME_TYPE
+from spyglass.protocol import PROTOCOL_MAJOR, PROTOCOL_MINOR, RUN_MIME_TYPE
 from spyglass.run_store import RunDirectory
 from spyglass.session import ReinitWarning
 
@@ -138,7 +138,7 @@ def test_the_output_bundle_carries_the_run_mime_type_a_static_svg_and_text(store
         "project": "demo",
         "name": "n",
         "run_dir": run.dir,
-        "protocol": {"major": 1, "minor": 0},
+        "protocol": {"major": PROTOCOL_MAJOR, "minor": PROTOCOL_MINOR},
     }
     assert bundle["image/svg+xml"].startswith("<svg") and 'data-metric="loss"' in bundle["image/svg+xml"]
     assert run.id in bundle["text/plain"]
@@ -182,7 +182,7 @@ def test_a_script_that_never_calls_finish_is_finished_at_exit(tmp_path):
 
 
 def test_wandb_options_spyglass_does_not_use_are_accepted_and_unknown_ones_refused(store):
-    run = sg.init(project="demo", entity="me", tags=["a"], mode="offline", notes="n")
+    run = sg.init(project="demo", entity="me", save_code=True, anonymous="never", sync_tensorboard=False)
     assert run.state == "running"
     with pytest.raises(TypeError, match="projekt"):
         sg.init(projekt="typo", reinit="create_new")

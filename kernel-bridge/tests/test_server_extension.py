@@ -22,7 +22,7 @@ import pytest
 
 from spyglass.arrow_codec import decode_payload, encode_batch
 from spyglass.framed_log import FramedLogWriter, encode_file_header, read_framed_log
-from spyglass.run_store import RunDirectory
+from spyglass.run_store import SYSTEM_LOG_FILE, RunDirectory
 
 TOKEN = "spyglass-test-token"
 
@@ -55,6 +55,9 @@ def server(tmp_path_factory):
         "in_store": make_run(store, "demo", "run2", frames=2),
         "outside": make_run(outside, "demo", "run3", frames=1),
     }
+    with FramedLogWriter(runs["in_root"].path / SYSTEM_LOG_FILE) as writer:
+        for sample in range(3):
+            writer.append(encode_batch(pa.record_batch({"_runtime": pa.array([sample * 10.0])})))
     (root / "escape").symlink_to(runs["outside"].path)
     sneaky = RunDirectory.create(root / "spyglass", "demo", "sneaky")
     sneaky.metadata_path.symlink_to(runs["outside"].metadata_path)
@@ -176,6 +179,29 @@ def test_history_of_a_run_that_has_not_logged_yet_is_an_empty_log(server):
     assert status == 200 and body == encode_file_header()
 
 
+def test_stream_system_serves_the_system_metrics_log_after_the_given_sequence_number(server):
+    status, content_type, body = get_history(server, "spyglass/demo/run1", stream="system")
+    assert status == 200 and content_type == "application/octet-stream"
+    assert body == (server["runs"]["in_root"].path / SYSTEM_LOG_FILE).read_bytes()
+    frames = read_framed_log(get_history(server, "spyglass/demo/run1", stream="system", after_seq=0)[2],
+                             any_first_seq=True).frames  # fmt: skip
+    assert [decode_payload(f.payload).column("_runtime").to_pylist() for f in frames] == [[10.0], [20.0]]
+    assert (
+        get_history(server, "spyglass/demo/run1", stream="history")[2]
+        == get_history(server, "spyglass/demo/run1")[2]
+    )
+
+
+def test_stream_system_of_a_run_without_system_metrics_is_an_empty_log(server):
+    status, _, body = get_history(server, "spyglass/demo/fresh", stream="system")
+    assert status == 200 and body == encode_file_header()
+
+
+def test_an_unknown_stream_is_refused(server):
+    status, _, body = get_history(server, "spyglass/demo/run1", stream="gpu")
+    assert status == 400 and "stream must be 'history' or 'system'" in error_of(body)
+
+
 def test_history_endpoint_refuses_a_malformed_after_seq(server):
     for bad in ("abc", "-2", "1.5"):
         status, _, body = get_history(server, "spyglass/demo/run1", after_seq=bad)
@@ -238,3 +264,9 @@ def test_importing_spyglass_does_not_import_jupyter_server():
     )
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[{'module': 'spyglass.server'}] False"
+
+
+def test_run_endpoint_reports_a_running_run_without_a_fresh_heartbeat_as_crashed(server):
+    status, _, body = get_run(server, "spyglass/demo/run1")  # state "running", no heartbeat_at ever written
+    meta = json.loads(body)
+    assert status == 200 and meta["state"] == "crashed" and meta["stored_state"] == "running"

@@ -13,10 +13,12 @@ from jupyter_server.base.handlers import APIHandler
 
 from ..errors import CorruptLogError, StoreError
 from ..framed_log import encode_file_header, log_slice
-from ..run_store import LOG_FILE, RunDirectory
+from ..run_state import effective_state
+from ..run_store import LOG_FILE, SYSTEM_LOG_FILE, RunDirectory
 from .run_access import RunAccessError, resolve_run_dir
 
 # Reading run files is reading the server's files, so the same permission as the contents API applies.
+STREAM_FILES = {"history": LOG_FILE, "system": SYSTEM_LOG_FILE}
 AUTH_RESOURCE = "contents"
 
 
@@ -56,12 +58,16 @@ class RunMetadataHandler(_RunHandler):
             return self._fail(error.status, error.message)
         except (StoreError, OSError) as error:
             return self._fail(500, f"could not read run metadata: {error}")
+        # A "running" run whose heartbeat went stale (SIGKILL, dead kernel) is reported "crashed".
+        state = effective_state(meta)
+        if state != meta.get("state"):
+            meta = {**meta, "state": state, "stored_state": meta.get("state")}
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(meta))
 
 
 class HistorySliceHandler(_RunHandler):
-    """GET /spyglass/api/v1/history?run_dir=PATH&after_seq=N: file header + frames with seq > N."""
+    """GET /spyglass/api/v1/history?run_dir=PATH&after_seq=N[&stream=system]: header + frames with seq > N."""
 
     @tornado.web.authenticated
     @authorized
@@ -73,9 +79,12 @@ class HistorySliceHandler(_RunHandler):
             after_seq = None
         if after_seq is None or after_seq < -1:
             return self._fail(400, f"after_seq must be an integer >= -1, got {raw_after!r}")
+        stream = self.get_query_argument("stream", "history")
+        if stream not in STREAM_FILES:
+            return self._fail(400, f"stream must be 'history' or 'system', got {stream!r}")
         try:
             run_path = await self._resolve()
-            body = await asyncio.to_thread(_read_slice, run_path / LOG_FILE, after_seq)
+            body = await asyncio.to_thread(_read_slice, run_path / STREAM_FILES[stream], after_seq)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
         except CorruptLogError as error:

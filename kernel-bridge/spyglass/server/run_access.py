@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..run_store import LOG_FILE, METADATA_FILE
+from ..run_store import LOG_FILE, METADATA_FILE, SYSTEM_LOG_FILE
 
 
 class RunAccessError(Exception):
@@ -39,7 +39,7 @@ def resolve_run_dir(requested: str | None, root_dir: str, roots: list[Path]) -> 
     if not metadata.is_file():
         raise RunAccessError(404, f"run_dir {requested!r} is not a run directory (it has no {METADATA_FILE})")
     # The files themselves may be symlinks too; they must not lead outside either.
-    for name in (METADATA_FILE, LOG_FILE):
+    for name in (METADATA_FILE, LOG_FILE, SYSTEM_LOG_FILE):
         _require_inside(Path(os.path.realpath(real / name)), roots, f"{requested}/{name}")
     return real
 
