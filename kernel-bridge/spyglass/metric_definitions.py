@@ -62,6 +62,8 @@ class MetricDefinitions:
     ) -> MetricDefinition:
         """Validate and record a definition; merged into an earlier one for the same name unless overwrite."""
         name = _check_name("name", name, glob=True)
+        if isinstance(step_metric, MetricDefinition):  # wandb accepts the Metric a define_metric returned
+            step_metric = step_metric.name
         if step_metric is not None:
             step_metric = _check_name("step_metric", step_metric, glob=False)
         for flag_name, flag in (("step_sync", step_sync), ("hidden", hidden), ("overwrite", overwrite)):
@@ -174,7 +176,7 @@ def _parse_summary(summary: object) -> tuple[str, ...]:
         raise TypeError(
             f"define_metric(): summary must be a string such as 'min' or 'min,max', got {summary!r}"
         )
-    parts = tuple(dict.fromkeys(p.strip() for p in summary.split(",") if p.strip()))
+    parts = tuple(dict.fromkeys(p.strip().lower() for p in summary.split(",") if p.strip()))
     unknown = [p for p in parts if p not in SUMMARY_AGGREGATES]
     if not parts or unknown:
         raise ValueError(

@@ -155,6 +155,10 @@ class Summary:
         return self._merged()
 
     def __getitem__(self, key: str) -> Any:
+        # A value set by hand needs no flush: `if acc > run.summary.get("best", 0)` in a loop stays cheap.
+        manual = self._manual.get(key, _MISSING)
+        if manual is not _MISSING:
+            return manual
         self._sync()
         with self._lock:
             if key in self._manual:
@@ -216,6 +220,8 @@ class Summary:
         return list(self._merged().values())
 
     def __contains__(self, key: object) -> bool:
+        if key in self._manual:
+            return True
         return isinstance(key, str) and key in self._merged()
 
     def __iter__(self) -> Iterator[str]:

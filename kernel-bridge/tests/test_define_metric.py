@@ -63,6 +63,13 @@ def test_the_step_metrics_last_value_carries_over_from_a_frame_holding_only_the_
     assert [row["epoch"] for row in stored_rows(run)] == [4.0, 4.0]
 
 
+def test_step_metric_may_be_the_definition_returned_earlier_and_aggregates_ignore_case(store):
+    run = sg.init(project="p")
+    epoch = run.define_metric("epoch")
+    definition = run.define_metric("acc", step_metric=epoch, summary="Max, LAST")
+    assert definition.step_metric == "epoch" and definition.summary == ("max", "last")
+
+
 def test_step_sync_false_leaves_rows_as_logged(store):
     run = sg.init(project="p")
     run.define_metric("val/acc", step_metric="epoch", step_sync=False)

@@ -95,6 +95,20 @@ def test_a_value_set_by_hand_wins_over_later_automatic_updates(store):
     assert run.summary["acc"] == 0.99 and run.summary.best_epoch == 3
 
 
+def test_reading_a_value_set_by_hand_does_not_flush(store):
+    run = sg.init(project="p", settings={"flush_interval": 60.0})
+    run.summary["best"] = 1.0
+    flushes = []
+    sync = run.summary._sync
+    object.__setattr__(run.summary, "_sync", lambda: (flushes.append(1), sync()))
+    for i in range(1000):
+        run.log({"acc": i})
+        if run.summary.get("best", 0) < i and "best" in run.summary:
+            run.summary["best"] = i
+    assert run.summary["best"] == 999 and not flushes
+    assert run.summary["acc"] == 999 and flushes
+
+
 def test_summary_is_a_dict_like_with_update_attributes_keys_items_and_in(store):
     run = sg.init(project="p")
     run.log({"loss": 1.0})
