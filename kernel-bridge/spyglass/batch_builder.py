@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .history import Segment
+from .history import SegmentColumns
 from .row_values import Kind
 
 _ARROW_TYPES: dict[str, pa.DataType] = {"number": pa.float64(), "string": pa.utf8()}
+# struct format characters of the fixed-width types packed without pa.array (see _packed).
+_PACK_CODES: dict[pa.DataType, str] = {pa.float64(): "d", pa.int64(): "q"}
 
 
 def build_batch(
-    segments: Sequence[Segment], kinds: Mapping[str, tuple[Kind, str]], started_at: float
+    segments: Sequence[SegmentColumns], kinds: Mapping[str, tuple[Kind, str]], started_at: float
 ) -> pa.RecordBatch:
     """Columns _step, _timestamp, _runtime, then each metric by first appearance; nulls where a row lacks one.
 
@@ -28,8 +31,8 @@ def build_batch(
                 names[key] = _ARROW_TYPES[kinds[key][0]]
     chunks: dict[str, list[pa.Array]] = {name: [] for name in ("_step", "_timestamp", "_runtime", *names)}
     for segment in segments:
-        count = len(segment.rows)
-        steps, times, columns = _segment_columns(segment.keys, segment.rows, names)
+        count = segment.row_count
+        steps, times, columns = _to_arrow_columns(segment, names)
         chunks["_step"].append(steps)
         chunks["_timestamp"].append(times)
         chunks["_runtime"].append(pc.subtract(times, started_at))
@@ -43,41 +46,39 @@ def build_batch(
     return batch
 
 
-def _segment_columns(
-    keys: tuple[str, ...], rows: Sequence[tuple[object, ...]], names: Mapping[str, pa.DataType]
+def _to_arrow_columns(
+    segment: SegmentColumns, names: Mapping[str, pa.DataType]
 ) -> tuple[pa.Array, pa.Array, dict[str, pa.Array]]:
-    """Transpose a segment's flat row tuples (step, timestamp, *values) into steps, timestamps and columns."""
-    width = len(keys) + 2
-    if all(names.get(key) == pa.float64() for key in keys):
-        # All numbers: convert the segment's tuples in one pa.array call (as fixed-size lists), then pick each
-        # column out of the flat values with a strided take. Far cheaper than a Python list per column;
-        # falls back when a value needs conversion (numpy 0-d arrays, tensors, huge ints).
-        try:
-            flat = pa.array(rows, pa.list_(pa.float64(), width)).flatten()
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
-            pass
-        else:
-            first = pa.array(range(0, len(flat), width), pa.int64())
-            steps = flat.take(first).cast(pa.int64())  # steps are exact in float64 up to 2**53
-            times = flat.take(pc.add(first, 1))
-            columns = {key: flat.take(pc.add(first, index + 2)) for index, key in enumerate(keys)}
-            return steps, times, columns
-    transposed = list(zip(*rows, strict=True))
-    steps = pa.array(transposed[0], pa.int64())
-    times = pa.array(transposed[1], pa.float64())
-    metrics = zip(keys, transposed[2:], strict=True)
-    columns = {key: to_arrow(values, names[key]) for key, values in metrics if key in names}
-    return steps, times, columns
+    """A segment's steps, timestamps and metric columns (those with a known kind) as Arrow arrays."""
+    steps, times, *values = segment.columns
+    metrics = zip(segment.keys, values, strict=True)
+    columns = {key: to_arrow(column, names[key]) for key, column in metrics if key in names}
+    return to_arrow(steps, pa.int64()), to_arrow(times, pa.float64()), columns
 
 
 def to_arrow(values: Sequence[object], arrow_type: pa.DataType) -> pa.Array:
     """Convert one column of raw logged values (floats, ints, numpy scalars, 0-d tensors, None) to Arrow."""
+    code = _PACK_CODES.get(arrow_type)
+    if code is not None:
+        try:
+            return _packed(values, code, arrow_type)
+        except (struct.error, TypeError, OverflowError):
+            pass  # a None (null), an int beyond float range: pa.array and the fallbacks below handle them
     try:
         return pa.array(values, arrow_type)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
         if arrow_type == pa.utf8():
             return pa.array([None if v is None else str(v) for v in values], arrow_type)
         return pa.array([_to_float(v) for v in values], arrow_type)
+
+
+def _packed(values: Sequence[object], code: str, arrow_type: pa.DataType) -> pa.Array:
+    # struct.pack writes the values' bytes about twice as fast as pa.array converts a list, and Arrow takes
+    # the bytes as the array's buffer without a copy. It accepts exactly what float()/int() accept (numpy
+    # scalars, 0-d arrays and tensors too) and raises on None; callers in log()'s thread only pass plain
+    # Python numbers, so no tensor is read there.
+    data = struct.pack(f"{len(values)}{code}", *values)
+    return pa.Array.from_buffers(arrow_type, len(values), [None, pa.py_buffer(data)])
 
 
 def _to_float(value: object) -> float | None:

@@ -20,7 +20,7 @@ from .arrow_codec import encode_batch
 from .batch_builder import build_batch, merge_batches, nonfinite_columns
 from .errors import FlushError
 from .framed_log import FramedLogWriter
-from .history import History, Segment
+from .history import History, SegmentColumns
 from .protocol import StoredFrame
 
 DEFAULT_FLUSH_INTERVAL = 0.25
@@ -45,8 +45,9 @@ def _warm_up_arrow() -> None:
     # at interpreter exit that fails ("can't register atexit after shutdown"), so a run finished by our atexit
     # handler could not store its last rows. Doing it once here also keeps that cost out of the first flush.
     kinds = {"x": ("number", "float"), "s": ("string", "str")}
-    first = build_batch([Segment(("x",), [(0, 0.0, 1.5)])], kinds, 0.0)
-    second = build_batch([Segment(("s",), [(1, 0.0, "a")]), Segment(("x",), [(2, 0.0, 1)])], kinds, 0.0)
+    first = build_batch([SegmentColumns(("x",), [[0], [0.0], [1.5]])], kinds, 0.0)
+    second_rows = [SegmentColumns(("s",), [[1], [0.0], ["a"]]), SegmentColumns(("x",), [[2], [0.0], [1]])]
+    second = build_batch(second_rows, kinds, 0.0)
     nonfinite_columns(merge_batches([first, second]), set())
     encode_batch(first)
 
@@ -102,7 +103,7 @@ class Flusher:
         self._interval = interval
         self._writer: FramedLogWriter | None = FramedLogWriter(log_path)
         self._flush_lock = threading.Lock()  # one flush at a time: the thread's or finish()'s
-        self._unstored: list[Segment] = []  # rows taken from the History but not converted yet
+        self._unstored: list[SegmentColumns] = []  # rows taken from the History but not converted yet
         self._converted: list[pa.RecordBatch] = []  # converted rows not stored yet
         self._error: BaseException | None = None
         self._warned_nonfinite: set[str] = set()
@@ -114,8 +115,8 @@ class Flusher:
         self._thread.start()
 
     def _loop(self) -> None:
-        # Between ticks, a full chunk of rows (history.CHUNK_ROWS) wakes the thread to convert it to Arrow
-        # while its values are still in the CPU cache; the tick then writes everything converted.
+        # Between ticks, the thread is woken to store complete frames (see _store_complete_frames); the tick
+        # then writes everything else.
         # After the flush, on_tick (the run's heartbeat and coalesced run.json writes) runs at least every
         # tick_interval, even when the flush interval is longer.
         deadline = time.monotonic() + self._interval
@@ -130,7 +131,7 @@ class Flusher:
                 self.flush()
                 deadline = time.monotonic() + self._interval
             else:
-                self._convert_ahead()
+                self._store_complete_frames()
             if now >= next_tick:
                 self._tick()
                 next_tick = time.monotonic() + min(self._interval, self.tick_interval)
@@ -146,23 +147,34 @@ class Flusher:
     def flush(self) -> bool:
         """Store (and then publish) everything buffered so far; return False if rows are still unstored."""
         with self._flush_lock:
-            stored: list[StoredFrame] = []
-            try:
-                self._convert_taken()
-                while self._converted:
-                    group = _next_group(self._converted)
-                    stored.append(self._append(merge_batches(group)))
-                    del self._converted[: len(group)]
-                if stored:
-                    self._sync()
-            except Exception as error:  # keep the rows, whatever went wrong, and say so
-                self._report(error, self._unstored_rows())
-                return False
-            finally:
-                # Appended frames are in the store; published under the lock, so in sequence order.
-                for frame in stored:
-                    self._publish(frame)
-            self._error = None
+            return self._store(complete_frames_only=False)
+
+    def _store_complete_frames(self) -> None:
+        # Woken between ticks (log() converted a frame's worth of rows, or left numpy/tensor rows to convert
+        # here): store the complete frames now, so a fast loop's frames are written and fsynced while it runs
+        # (write and fsync release the GIL), not all at once at the next tick or at finish().
+        with self._flush_lock:
+            self._store(complete_frames_only=True)
+
+    def _store(self, *, complete_frames_only: bool) -> bool:
+        # Caller holds _flush_lock. complete_frames_only leaves a last partial frame to the next tick.
+        stored: list[StoredFrame] = []
+        try:
+            self._convert_taken()
+            while self._converted and (not complete_frames_only or self._converted_rows() >= FRAME_ROWS):
+                group = _next_group(self._converted)
+                stored.append(self._append(merge_batches(group)))
+                del self._converted[: len(group)]
+            if stored:
+                self._sync()
+        except Exception as error:  # keep the rows, whatever went wrong, and say so
+            self._report(error, self._unstored_rows())
+            return False
+        finally:
+            # Appended frames are in the store; published under the lock, so in sequence order.
+            for frame in stored:
+                self._publish(frame)
+        self._error = None
         return True
 
     def _chunk_ready(self) -> None:
@@ -171,19 +183,17 @@ class Flusher:
         # with the GIL this costs the training thread less than the same work done later by the flusher.
         # Never waits: while the flusher holds the lock (it may be in fsync) the rows wait for the next call.
         # numpy/tensor values are never converted here (that could wait for a GPU): the flusher is woken.
+        # A frame's worth of converted rows wakes it too, to write them while log() goes on.
         if not self._history.only_plain_values:
             self._wake.set()
         elif self._flush_lock.acquire(blocking=False):
             try:
-                with contextlib.suppress(Exception):
+                with contextlib.suppress(Exception):  # the rows stay in _unstored; flush() reports
                     self._convert_taken()
+                if self._converted_rows() >= FRAME_ROWS:
+                    self._wake.set()
             finally:
                 self._flush_lock.release()
-
-    def _convert_ahead(self) -> None:
-        # On failure the rows stay in _unstored; the next flush() retries and reports the error.
-        with self._flush_lock, contextlib.suppress(Exception):
-            self._convert_taken()
 
     def _convert_taken(self) -> None:
         segments = self._unstored + self._history.take()
@@ -195,8 +205,11 @@ class Flusher:
                 self._unstored = segments
                 raise
 
+    def _converted_rows(self) -> int:
+        return sum(batch.num_rows for batch in self._converted)
+
     def _unstored_rows(self) -> int:
-        return sum(len(s.rows) for s in self._unstored) + sum(b.num_rows for b in self._converted)
+        return sum(s.row_count for s in self._unstored) + self._converted_rows()
 
     def _append(self, batch: pa.RecordBatch) -> StoredFrame:
         batch = self.prepare_batch(batch)

@@ -1,9 +1,9 @@
 """A run's history in memory: wandb step semantics and the row buffer that log() appends to (the hot path).
 
-Rows are kept in segments, one per tuple of keys, as tuples of raw values. When a row has the same keys and
-the same value types as the previous one (the common training loop), log() does one tuple compare and three
-list appends under a lock; everything else (flattening, validation, conversion) happens on the slow path or
-in the flusher thread.
+Rows are kept in segments, one per tuple of keys, as raw values in one flat list. When a row has the same keys
+and the same value types as the previous one (the common training loop), log() does one list compare and one
+list.extend, without a lock; everything else (flattening, validation, conversion) happens on the slow path or
+in the flusher.
 
 Step semantics follow wandb:
 - log(d) commits d (merged with anything pending) at the current step, then the step moves on by one.
@@ -22,12 +22,13 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import RunFinishedError, StepOrderError
 from .row_values import Kind, check_row, flatten_row
 
-# Every this many buffered rows, they are converted to Arrow while hot in the CPU cache (see Flusher).
+# Every this many steps (a multiple of it, on the fast path), the buffered rows are converted to Arrow while
+# hot in the CPU cache (see Flusher).
 CHUNK_ROWS = 2048
 _PLAIN_TYPES = frozenset((float, int, bool, str, type(None)))
 _now = time.time  # bound once: the hot path skips a module attribute lookup per row
@@ -42,26 +43,41 @@ class RefusedValueWarning(UserWarning):
 
 
 class Segment:
-    """Rows that share one tuple of keys, each stored as one flat tuple (step, timestamp, *values)."""
+    """Rows that share one tuple of keys, stored back to back in one flat list: step, timestamp, *values.
 
-    __slots__ = ("keys", "rows")
+    Flat rather than a tuple per row: a row costs log() one list.extend (as atomic as an append) and no
+    object per row for the garbage collector to track; take() picks each column out with a strided slice.
+    """
 
-    def __init__(self, keys: tuple[str, ...], rows: list[tuple[Any, ...]] | None = None) -> None:
+    __slots__ = ("flat", "keys")
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
         self.keys = keys
-        self.rows: list[tuple[Any, ...]] = [] if rows is None else rows
+        self.flat: list[Any] = []
 
 
-_NO_FAST_PATH: tuple[Any, Any, Any] = (None, None, None)
+class SegmentColumns(NamedTuple):
+    """Rows taken from one segment, column by column: steps, timestamps, then the values of each key."""
+
+    keys: tuple[str, ...]
+    columns: list[list[Any]]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.columns[0])
+
+
+_NO_FAST_PATH: tuple[Any, Any] = (None, None)
 
 
 class History:
     """Step state, pending row and buffered segments of one run.
 
-    The fast path takes no lock: it reads the (keys, types, rows list) triple in one attribute load and does
-    one list.append of a tuple, both atomic in CPython (and per-object locked in free-threaded builds); the
-    step comes from itertools.count, whose next() is atomic too. The flusher drains a list with a slice copy
-    and a slice delete, so an append racing with it lands in the next frame and is never lost. Everything
-    else (slow path, draining, close) is serialized by a lock.
+    The fast path takes no lock: it reads the (signature, extend) pair in one attribute load and adds a whole
+    row with one list.extend, both atomic in CPython (and per-object locked in free-threaded builds), so rows
+    from several threads never interleave; the step comes from itertools.count, whose next() is atomic too.
+    take() slices the rows present when it starts and deletes just those, so a row racing with it lands in
+    the next frame and is never lost. Everything else (slow path, take, close) is serialized by a lock.
     """
 
     def __init__(self, run_label: str) -> None:
@@ -72,8 +88,8 @@ class History:
         self._closed = False
         self.kinds: dict[str, tuple[Kind, str]] = {}
         self._segments: dict[tuple[str, ...], Segment] = {}
-        # Keys and value types of the previous committed row, and the rows list of its segment.
-        self._fast: tuple[Any, Any, Any] = _NO_FAST_PATH
+        # The previous committed row's signature ([*keys, *value types]) and its segment's flat.extend.
+        self._fast: tuple[Any, Any] = _NO_FAST_PATH
         self.chunk_ready: Callable[[], object] = _do_nothing  # set by the flusher
         # False once any row held a non-builtin value (numpy, tensor): converting those may sync a GPU.
         self.only_plain_values = True
@@ -95,10 +111,14 @@ class History:
     def log(self, data: Mapping[str, Any], step: int | None = None, commit: bool | None = None) -> None:
         """Record `data` per the step semantics above; raise on bad input before recording anything."""
         if step is None and commit is None and type(data) is dict:
-            keys, types, rows = self._fast
-            if tuple(map(type, data.values())) == types and tuple(data) == keys:
-                rows.append((next(self._counter), _now(), *data.values()))
-                if not len(rows) % CHUNK_ROWS:
+            # Keys (in order) and exact value types in one list and one compare, the cheapest check found:
+            # a float where an int was, or a numpy scalar where a float was, takes the slow path and is
+            # validated there. The row is a list too (extend takes it as it is; a tuple would be built from one).
+            signature, extend = self._fast
+            if [*data, *map(type, data.values())] == signature:
+                step = next(self._counter)
+                extend([step, _now(), *data.values()])
+                if not step % CHUNK_ROWS:
                     self.chunk_ready()
                 return
         self._log_slow(data, step, commit)
@@ -183,23 +203,24 @@ class History:
         segment = self._segments.get(keys)
         if segment is None:
             segment = self._segments[keys] = Segment(keys)
-        segment.rows.append((next(self._counter), time.time(), *values))
-        types = tuple(map(type, values))
+        segment.flat.extend((next(self._counter), time.time(), *values))
+        types = list(map(type, values))
         if not _PLAIN_TYPES.issuperset(types):
             self.only_plain_values = False
-        self._fast = (keys, types, segment.rows)
+        self._fast = ([*keys, *types], segment.flat.extend)
 
-    def take(self) -> list[Segment]:
-        """Hand the buffered rows to the caller (the flusher); the buffer keeps filling meanwhile."""
+    def take(self) -> list[SegmentColumns]:
+        """Hand the buffered rows to the caller (the flusher) as columns; the buffer keeps filling meanwhile."""
         taken = []
         with self._lock:
             for segment in self._segments.values():
-                rows = segment.rows
-                count = len(rows)
+                flat = segment.flat
+                count = len(flat)  # whole rows: each was added by one atomic extend
                 if count:
-                    chunk = rows[:count]
-                    del rows[:count]  # appends racing with this land after index count: kept for later
-                    taken.append(Segment(segment.keys, chunk))
+                    width = len(segment.keys) + 2
+                    columns = [flat[index:count:width] for index in range(width)]
+                    del flat[:count]  # rows racing with this land after index count: kept for later
+                    taken.append(SegmentColumns(segment.keys, columns))
         return taken
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ import {
   ProtocolVersionError,
   parseMessage,
   type KernelMessage as SpyglassKernelMessage,
+  type Stream,
 } from '@spyglass/protocol';
 import { describeError, messages } from '@spyglass/widgets';
 import type { ReplayChannel, RunHub } from './RunHub.js';
@@ -28,8 +29,10 @@ function toBytes(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
  */
 export class KernelChannel implements ReplayChannel {
   private comm: Kernel.IComm | null = null;
-  /** request_id → run_id of the replays sent on this comm. */
-  private readonly replays = new Map<string, string>();
+  /** request_id → run and stream of the replays sent on this comm. */
+  private readonly replays = new Map<string, { runId: string; stream: Stream }>();
+  /** Whether the kernel speaks protocol 1.1 or later (streams); learnt from its hello. */
+  private kernelHasStreams = false;
   private disposed = false;
 
   constructor(
@@ -52,14 +55,20 @@ export class KernelChannel implements ReplayChannel {
     this.hub.dropChannel(this);
   }
 
-  /** Asks the kernel for every frame of the run after `afterSeq` (the hub decides when). */
-  sendReplay(runId: string, afterSeq: number): void {
+  /** Asks the kernel for every frame of the run's stream after `afterSeq` (the hub decides when). */
+  sendReplay(runId: string, afterSeq: number, stream: Stream): void {
+    // A 1.0 kernel would ignore `stream` and answer with history frames; it has no system stream to replay.
+    if (stream !== 'history' && !this.kernelHasStreams) return;
     const requestId = crypto.randomUUID();
-    this.replays.set(requestId, runId);
+    this.replays.set(requestId, { runId, stream });
     if (this.replays.size > MAX_REMEMBERED_REPLAYS)
       this.replays.delete(this.replays.keys().next().value as string);
-    console.debug(`Spyglass: asking the kernel to replay run ${runId} after seq ${afterSeq}`);
-    this.send({ kind: 'replay', request_id: requestId, run_id: runId, after_seq: afterSeq });
+    console.debug(
+      `Spyglass: asking the kernel to replay the ${stream} of run ${runId} after seq ${afterSeq}`,
+    );
+    const request = { kind: 'replay', request_id: requestId, run_id: runId, after_seq: afterSeq } as const;
+    // History replays stay 1.0-shaped, so older kernels understand them.
+    this.send(stream === 'history' ? request : { ...request, stream });
   }
 
   get isDisposed(): boolean {
@@ -124,26 +133,27 @@ export class KernelChannel implements ReplayChannel {
     }
     switch (message.kind) {
       case 'hello':
+        this.kernelHasStreams =
+          message.protocol.major > 1 || (message.protocol.major === 1 && message.protocol.minor >= 1);
         // Frames this kernel sent before its comm was heard are lost to this page: catch each run up.
         for (const run of message.runs) {
           this.hub.updateRun(run);
-          this.hub.requestReplay(run.run_id, this, 'announced');
+          this.hub.requestReplay(run.run_id, this, 'announced', 'history');
+          if (this.kernelHasStreams) this.hub.requestReplay(run.run_id, this, 'announced', 'system');
         }
         break;
       case 'run_updated':
         this.hub.updateRun(message.run);
         this.hub.carry(message.run.run_id, this);
+        this.hub.markMetadataStale(message.run.run_id);
         break;
       case 'frames':
         message.chunks.forEach((chunk, i) => {
-          // Protocol 1.1 frames may belong to another stream (system metrics) numbered from 0 on its own; mixed
-          // into the history's sequence they would read as duplicates and gaps, and this page charts history only.
-          if (((chunk as { stream?: string }).stream ?? 'history') !== 'history') return;
           try {
             this.hub.offerChunk(chunk, toBytes(rawBuffers[i]), this);
           } catch (error) {
             console.warn('Spyglass: dropped a malformed frame chunk; asking for a replay', error);
-            this.hub.requestReplay(chunk.run_id, this, 'gap');
+            this.hub.requestReplay(chunk.run_id, this, 'gap', chunk.stream ?? 'history');
           }
         });
         this.answered(message.reply_to);
@@ -151,8 +161,8 @@ export class KernelChannel implements ReplayChannel {
       case 'error':
         console.warn(`Spyglass kernel error (${message.code}): ${message.message}`);
         if (message.code === 'unknown_run') {
-          const runId = message.reply_to === null ? undefined : this.replays.get(message.reply_to);
-          if (runId !== undefined) this.hub.replayRefused(runId, this);
+          const replay = message.reply_to === null ? undefined : this.replays.get(message.reply_to);
+          if (replay !== undefined) this.hub.replayRefused(replay.runId, this);
         }
         break;
     }
@@ -160,8 +170,8 @@ export class KernelChannel implements ReplayChannel {
 
   /** A frames message answering one of this channel's replays (possibly one of several parts of the answer). */
   private answered(replyTo: string | null): void {
-    const runId = replyTo === null ? undefined : this.replays.get(replyTo);
-    if (runId !== undefined) this.hub.replayAnswered(runId);
+    const replay = replyTo === null ? undefined : this.replays.get(replyTo);
+    if (replay !== undefined) this.hub.replayAnswered(replay.runId, replay.stream);
   }
 
   private refuse(error: unknown): void {

@@ -1,5 +1,5 @@
 import { type ISignal, Signal } from '@lumino/signaling';
-import type { RunInfo } from '@spyglass/protocol';
+import type { RunInfo, RunMetadata } from '@spyglass/protocol';
 import type { RunDatabase, SeriesPoint } from '@spyglass/store';
 import type { RunDataSource, RunLoadStatus, RunSummary } from '@spyglass/widgets';
 
@@ -8,6 +8,9 @@ export class RunEntry implements RunDataSource {
   private readonly changedSignal: Signal<RunDataSource, void> = new Signal<RunDataSource, void>(this);
   private summaryValue: RunSummary;
   private statusValue: RunLoadStatus = { kind: 'loading' };
+  private metadataValue: RunMetadata | null = null;
+  /** The run.json last applied, as text: re-reads that change nothing emit nothing. */
+  private metadataText = '';
   /** Run directory in the kernel's file system, known from the output data or run metadata. */
   runDir: string | null = null;
 
@@ -26,6 +29,10 @@ export class RunEntry implements RunDataSource {
     return this.summaryValue;
   }
 
+  metadata(): RunMetadata | null {
+    return this.metadataValue;
+  }
+
   status(): RunLoadStatus {
     return this.statusValue;
   }
@@ -42,8 +49,34 @@ export class RunEntry implements RunDataSource {
     return (await this.database()).series(this.runId, metric, { maxPoints });
   }
 
+  async seriesAgainst(metric: string, xMetric: string, maxPoints: number): Promise<SeriesPoint[]> {
+    return (await this.database()).seriesAgainst(this.runId, metric, xMetric, { maxPoints });
+  }
+
+  async systemMetricNames(): Promise<string[]> {
+    return (await this.database()).systemMetricNames(this.runId);
+  }
+
+  async systemSeries(metric: string, maxPoints: number): Promise<SeriesPoint[]> {
+    return (await this.database()).systemSeries(this.runId, metric, { maxPoints });
+  }
+
+  /** Applies a run.json read from the store; its name, project and state update the summary too. */
+  updateMetadata(meta: RunMetadata): void {
+    const text = JSON.stringify(meta);
+    if (text === this.metadataText) return;
+    this.metadataText = text;
+    this.metadataValue = meta;
+    this.update({
+      name: meta.name ?? undefined,
+      project: meta.project ?? undefined,
+      state: meta.state ?? undefined,
+    });
+    this.changedSignal.emit();
+  }
+
   /** Merges metadata from a kernel message, the store or a cell output; empty fields keep what was known. */
-  update(info: Partial<RunInfo>): void {
+  update(info: Partial<Omit<RunInfo, 'state'>> & { state?: RunSummary['state'] }): void {
     const next: RunSummary = {
       runId: this.runId,
       name: info.name || this.summaryValue.name,

@@ -1,5 +1,5 @@
 import { type ISignal, Signal } from '@lumino/signaling';
-import type { FrameChunk, RunInfo } from '@spyglass/protocol';
+import type { FrameChunk, RunInfo, RunMetadata, Stream } from '@spyglass/protocol';
 import {
   CatchUpCoordinator,
   type FrameInput,
@@ -13,10 +13,12 @@ import {
 import { describeError, messages } from '@spyglass/widgets';
 import { RunEntry } from './RunEntry.js';
 
-/** What the hub needs of a kernel channel: sending a replay request on its comm. */
+/** What the hub needs of a kernel channel: sending a replay request (of one stream of a run) on its comm. */
 export interface ReplayChannel {
-  sendReplay(runId: string, afterSeq: number): void;
+  sendReplay(runId: string, afterSeq: number, stream: Stream): void;
 }
+
+const STREAMS: readonly Stream[] = ['history', 'system'];
 
 /** Timings the debug command reports (milliseconds, from performance.now()). */
 export interface HubStats {
@@ -33,14 +35,16 @@ export interface HubStats {
  * The page-wide cache of every run this page has seen: one DuckDB-WASM database, one frame pipeline (assembler,
  * sequence tracker, batched ingest) and a RunEntry (with its change signal) per run. Frames from live comms,
  * replays and the store all pass through the pipeline, so each frame is ingested exactly once and in order; the
- * catch-up coordinator keeps the store and comm replays from fetching the same history twice.
+ * catch-up coordinators (one per stream: history and system metrics number their frames apart) keep the store and
+ * comm replays from fetching the same frames twice.
  */
 export class RunHub {
   private readonly runs = new Map<string, RunEntry>();
   private readonly pipeline: FramePipeline;
-  private readonly catchUp: CatchUpCoordinator<ReplayChannel>;
+  private readonly catchUp: Record<Stream, CatchUpCoordinator<ReplayChannel>>;
   private readonly orphanedSignal = new Signal<RunHub, string>(this);
-  /** Runs with a timer pending to release a parked replay. */
+  private readonly metadataStaleSignal = new Signal<RunHub, string>(this);
+  /** Runs (keyed by stream and run id) with a timer pending to release a parked replay. */
   private readonly parkTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private databasePromise: Promise<RunDatabase> | null = null;
   private engine: SqlEngine | null = null;
@@ -60,7 +64,17 @@ export class RunHub {
         this.run(runId).setProblem({ kind: 'failed', message: messages.loadFailed(describeError(error)) });
       },
     });
-    this.catchUp = new CatchUpCoordinator(this.pipeline);
+    const coordinator = (stream: Stream) =>
+      new CatchUpCoordinator<ReplayChannel>({
+        lastSeq: (runId) => this.pipeline.lastSeq(runId, stream),
+        gapAfter: (runId) => this.pipeline.gapAfter(runId, stream),
+      });
+    this.catchUp = { history: coordinator('history'), system: coordinator('system') };
+  }
+
+  /** Emits a run id when a kernel says the run's metadata changed (its followers re-read run.json). */
+  get metadataStale(): ISignal<RunHub, string> {
+    return this.metadataStaleSignal;
   }
 
   /** Emits a run id when no live kernel channel holds that run any more (its store followers may poll). */
@@ -102,65 +116,83 @@ export class RunHub {
     this.run(info.run_id).update(info);
   }
 
-  /** Highest sequence number ingested (or queued) for a run, -1 when none. */
-  lastSeq(runId: string): number {
-    return this.pipeline.lastSeq(runId);
+  /** Applies a run.json read from the store (config, summary, tags, notes, define_metric entries...). */
+  updateMetadata(meta: RunMetadata): void {
+    this.run(meta.run_id).updateMetadata(meta);
+  }
+
+  /** A kernel says the run changed (state, name, config): its store followers should re-read run.json soon. */
+  markMetadataStale(runId: string): void {
+    this.metadataStaleSignal.emit(runId);
+  }
+
+  /** Highest sequence number ingested (or queued) for a run's stream, -1 when none. */
+  lastSeq(runId: string, stream: Stream = 'history'): number {
+    return this.pipeline.lastSeq(runId, stream);
   }
 
   /** A kernel holds the run (hello or run_updated from its channel). */
   carry(runId: string, channel: ReplayChannel): void {
-    this.catchUp.carry(runId, channel);
+    for (const stream of STREAMS) this.catchUp[stream].carry(runId, channel);
   }
 
   /** Whether a live kernel channel holds the run. */
   isCarried(runId: string): boolean {
-    return this.catchUp.isCarried(runId);
+    return this.catchUp.history.isCarried(runId);
   }
 
-  /** A channel asks to catch a run up (its kernel announced the run, or frames were lost on the way). */
-  requestReplay(runId: string, channel: ReplayChannel, reason: ReplayReason): void {
-    this.orderReplay(runId, channel, this.lastSeq(runId), reason);
+  /** A channel asks to catch a run's stream up (its kernel announced the run, or frames were lost on the way). */
+  requestReplay(
+    runId: string,
+    channel: ReplayChannel,
+    reason: ReplayReason,
+    stream: Stream = 'history',
+  ): void {
+    this.orderReplay(runId, channel, this.lastSeq(runId, stream), reason, stream);
   }
 
   /** Adds one comm buffer from a channel; asks that channel for a replay when frames are missing. */
   offerChunk(chunk: FrameChunk, buffer: Uint8Array, channel: ReplayChannel): void {
-    this.catchUp.carry(chunk.run_id, channel);
+    this.carry(chunk.run_id, channel);
     this.noteArrival();
     const gapAfter = this.pipeline.offerChunk(chunk, buffer);
-    if (gapAfter !== null) this.orderReplay(chunk.run_id, channel, gapAfter, 'gap');
+    if (gapAfter !== null)
+      this.orderReplay(chunk.run_id, channel, gapAfter, 'gap', chunk.stream ?? 'history');
   }
 
-  /** A replay answer for the run arrived; its catch-up is over unless frames are still missing. */
-  replayAnswered(runId: string): void {
+  /** A replay answer for the run's stream arrived; its catch-up is over unless frames are still missing. */
+  replayAnswered(runId: string, stream: Stream = 'history'): void {
     // With a gap left, more messages of the same answer may follow; the replay stays in flight until it expires.
-    if (this.pipeline.gapAfter(runId) === null) this.catchUp.replayAnswered(runId);
+    if (this.pipeline.gapAfter(runId, stream) === null) this.catchUp[stream].replayAnswered(runId);
   }
 
   /** The channel's kernel answered that it does not hold the run. */
   replayRefused(runId: string, channel: ReplayChannel): void {
-    this.catchUp.dropCarrier(runId, channel);
-    if (!this.catchUp.isCarried(runId)) this.orphanedSignal.emit(runId);
+    for (const stream of STREAMS) this.catchUp[stream].dropCarrier(runId, channel);
+    if (!this.isCarried(runId)) this.orphanedSignal.emit(runId);
   }
 
   /** A channel's comm is gone (kernel restart or death, page teardown). */
   dropChannel(channel: ReplayChannel): void {
-    for (const runId of this.catchUp.dropChannel(channel)) this.orphanedSignal.emit(runId);
+    this.catchUp.system.dropChannel(channel);
+    // Both coordinators hear of the same carriers, so the history one names every orphaned run.
+    for (const runId of this.catchUp.history.dropChannel(channel)) this.orphanedSignal.emit(runId);
   }
 
-  /** Starts a store read of a run's history; false when it must not run now (see CatchUpCoordinator). */
-  beginStoreRead(runId: string, kind: StoreReadKind): boolean {
-    return this.catchUp.beginStoreRead(runId, kind);
+  /** Starts a store read of a run's stream; false when it must not run now (see CatchUpCoordinator). */
+  beginStoreRead(runId: string, kind: StoreReadKind, stream: Stream = 'history'): boolean {
+    return this.catchUp[stream].beginStoreRead(runId, kind);
   }
 
-  /** Offers frames read from the store (the read began with beginStoreRead). */
-  offerStoredFrames(runId: string, frames: Iterable<FrameInput>): void {
+  /** Offers frames of a stream read from the store (the read began with beginStoreRead). */
+  offerStoredFrames(runId: string, frames: Iterable<FrameInput>, stream: Stream = 'history'): void {
     this.noteArrival();
-    this.pipeline.offerFrames(runId, frames);
+    this.pipeline.offerFrames(runId, frames, stream);
   }
 
   /** Ends a store read; a replay follows for frames still missing, or for all of them when the read failed. */
-  endStoreRead(runId: string, ok: boolean): void {
-    this.send(this.catchUp.endStoreRead(runId, ok));
+  endStoreRead(runId: string, ok: boolean, stream: Stream = 'history'): void {
+    this.send(this.catchUp[stream].endStoreRead(runId, ok), stream);
   }
 
   /** Marks a run as known to have no more data to wait for, once what is queued is ingested. */
@@ -207,24 +239,31 @@ export class RunHub {
   }
 
   /** Sends the replay now, or, when the coordinator parks it, checks back once the parking time is over. */
-  private orderReplay(runId: string, channel: ReplayChannel, afterSeq: number, reason: ReplayReason): void {
-    const order = this.catchUp.requestReplay(runId, channel, afterSeq, reason);
-    if (order) this.send(order);
-    else this.checkParkedLater(runId);
+  private orderReplay(
+    runId: string,
+    channel: ReplayChannel,
+    afterSeq: number,
+    reason: ReplayReason,
+    stream: Stream,
+  ): void {
+    const order = this.catchUp[stream].requestReplay(runId, channel, afterSeq, reason);
+    if (order) this.send(order, stream);
+    else this.checkParkedLater(runId, stream);
   }
 
-  private checkParkedLater(runId: string): void {
-    const due = this.catchUp.parkedDueIn(runId);
-    if (due === null || this.parkTimers.has(runId) || this.disposed) return;
+  private checkParkedLater(runId: string, stream: Stream): void {
+    const key = `${stream}\u0000${runId}`;
+    const due = this.catchUp[stream].parkedDueIn(runId);
+    if (due === null || this.parkTimers.has(key) || this.disposed) return;
     const timer = setTimeout(() => {
-      this.parkTimers.delete(runId);
-      this.send(this.catchUp.releaseParked(runId));
-      this.checkParkedLater(runId);
+      this.parkTimers.delete(key);
+      this.send(this.catchUp[stream].releaseParked(runId), stream);
+      this.checkParkedLater(runId, stream);
     }, due);
-    this.parkTimers.set(runId, timer);
+    this.parkTimers.set(key, timer);
   }
 
-  private send(order: ReplayOrder<ReplayChannel> | null): void {
-    order?.channel.sendReplay(order.runId, order.afterSeq);
+  private send(order: ReplayOrder<ReplayChannel> | null, stream: Stream): void {
+    order?.channel.sendReplay(order.runId, order.afterSeq, stream);
   }
 }

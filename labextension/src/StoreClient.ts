@@ -1,4 +1,5 @@
 import { ServerConnection } from '@jupyterlab/services';
+import type { Stream } from '@spyglass/protocol';
 import { StoreRequestError } from './errors.js';
 
 const API = 'spyglass/api/v1';
@@ -13,9 +14,12 @@ export class StoreClient {
     return (await response.json()) as Record<string, unknown>;
   }
 
-  /** A framed-log slice: the file header and every stored frame with seq > afterSeq. */
-  async history(runDir: string, afterSeq: number): Promise<Uint8Array> {
-    const response = await this.get('history', { run_dir: runDir, after_seq: String(afterSeq) });
+  /** A framed-log slice of a stream: the file header and every stored frame with seq > afterSeq. */
+  async history(runDir: string, afterSeq: number, stream: Stream = 'history'): Promise<Uint8Array> {
+    const params: Record<string, string> = { run_dir: runDir, after_seq: String(afterSeq) };
+    // History requests stay as a 1.0 server expects them.
+    if (stream !== 'history') params.stream = stream;
+    const response = await this.get('history', params);
     return new Uint8Array(await response.arrayBuffer());
   }
 

@@ -1,19 +1,25 @@
-import type { RunState } from '@spyglass/protocol';
+import type { StoredRunState } from '@spyglass/protocol';
 import { PollBackoff } from '@spyglass/store';
 import { describeError, messages } from '@spyglass/widgets';
 import { StoreRequestError } from './errors.js';
 import type { RunHub } from './RunHub.js';
 import type { StoreClient } from './StoreClient.js';
-import { readRunFromStore } from './store-sync.js';
+import { readRunFromStore, readRunMetadata } from './store-sync.js';
 
-const TERMINAL: ReadonlySet<RunState> = new Set(['finished', 'failed', 'crashed']);
+const TERMINAL: ReadonlySet<StoredRunState> = new Set(['finished', 'failed', 'crashed']);
+/**
+ * How often run.json is re-read while a kernel delivers the run's frames live: the kernel rewrites it with the
+ * summary at each heartbeat (5 s), and a `run_updated` message asks for a read at once.
+ */
+const METADATA_POLL_MS = 2500;
 
 /**
  * Keeps one displayed run up to date from the store: reads it once when its first panel mounts (unless the page
  * already has it live), then, while run.json says 'running' and no kernel channel delivers the run (a plain
  * script, another kernel, a dead kernel), polls the history after the page's last seq, about once a second and
  * less often while nothing changes. Stops when the run ends or its last panel goes; a channel that drops the run
- * wakes it. Frames go through the hub's pipeline, so polling and the live stream never duplicate a row.
+ * wakes it. Frames go through the hub's pipeline, so polling and the live stream never duplicate a row. While a
+ * kernel delivers the run, only run.json is re-read (summary, tags, notes change during a run).
  */
 export class StoreFollower {
   private readonly backoff = new PollBackoff();
@@ -39,6 +45,13 @@ export class StoreFollower {
     this.schedule(0);
   }
 
+  /** Re-reads run.json soon, even after the run ended: its kernel says the metadata changed. */
+  refresh(): void {
+    if (this.disposed) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
   get isDisposed(): boolean {
     return this.disposed;
   }
@@ -61,9 +74,10 @@ export class StoreFollower {
   private async tick(): Promise<void> {
     if (this.disposed) return;
     if (this.hub.isCarried(this.runId) && (this.loaded || this.hub.lastSeq(this.runId) >= 0)) {
-      // The page has this run live: the channel delivers it and catches it up. Idle until woken.
+      // The page has this run live: the channel delivers and catches up its frames; only run.json is read.
       if (!this.loaded) this.hub.markLoaded(this.runId);
       this.loaded = true;
+      await this.followMetadata();
       return;
     }
     this.reading = true;
@@ -82,8 +96,24 @@ export class StoreFollower {
     if (delay !== null) this.schedule(delay);
   }
 
+  private async followMetadata(): Promise<void> {
+    this.reading = true;
+    let delay: number | null = METADATA_POLL_MS;
+    try {
+      const state = await readRunMetadata(this.hub, this.client, this.runId, this.runDir);
+      if (state !== null && TERMINAL.has(state)) delay = null;
+    } catch (error) {
+      console.warn('Spyglass: reading the run metadata from the store failed', error);
+      if (error instanceof StoreRequestError && error.status >= 400 && error.status < 500) delay = null;
+    } finally {
+      this.reading = false;
+    }
+    if (delay === null) this.stopped = true;
+    else this.schedule(delay);
+  }
+
   /** The delay before the next read, or null to stop polling. */
-  private afterRead(state: RunState | null, changed: boolean): number | null {
+  private afterRead(state: StoredRunState | null, changed: boolean): number | null {
     if (state !== null && TERMINAL.has(state)) {
       this.stopped = true;
       return null;

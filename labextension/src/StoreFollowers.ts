@@ -22,6 +22,7 @@ export class StoreFollowers {
     private readonly client: StoreClient,
   ) {
     hub.orphaned.connect(this.onOrphaned, this);
+    hub.metadataStale.connect(this.onMetadataStale, this);
   }
 
   /** Follows a run while the returned handle lives (dispose it with the panel). */
@@ -56,11 +57,16 @@ export class StoreFollowers {
     if (this.disposed) return;
     this.disposed = true;
     this.hub.orphaned.disconnect(this.onOrphaned, this);
+    this.hub.metadataStale.disconnect(this.onMetadataStale, this);
     for (const { follower } of this.followed.values()) follower.dispose();
     this.followed.clear();
   }
 
   private onOrphaned(_hub: RunHub, runId: string): void {
     this.followed.get(runId)?.follower.wake();
+  }
+
+  private onMetadataStale(_hub: RunHub, runId: string): void {
+    this.followed.get(runId)?.follower.refresh();
   }
 }

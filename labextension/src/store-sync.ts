@@ -1,38 +1,22 @@
-import type { RunInfo, RunState } from '@spyglass/protocol';
+import { parseRunMetadata, type StoredRunState, type Stream } from '@spyglass/protocol';
 import { readFramedLog, type StoreReadKind } from '@spyglass/store';
+import { StoreRequestError } from './errors.js';
 import type { RunHub } from './RunHub.js';
 import type { StoreClient } from './StoreClient.js';
-
-const STATES = new Set(['running', 'finished', 'failed', 'crashed']);
-
-/** The RunInfo fields found in a run.json, ignoring anything missing or mistyped. */
-export function runInfoFromMetadata(
-  runId: string,
-  meta: Record<string, unknown>,
-): Partial<RunInfo> & { run_id: string } {
-  const text = (key: string) => (typeof meta[key] === 'string' ? (meta[key] as string) : undefined);
-  const state = text('state');
-  return {
-    run_id: runId,
-    name: text('name'),
-    project: text('project'),
-    state: state && STATES.has(state) ? (state as RunInfo['state']) : undefined,
-  };
-}
 
 /** What one read of a run from the store found. */
 export interface StoreReadResult {
   /** The state in run.json, null when it has none we know. */
-  state: RunState | null;
-  /** Frames read after the page's last seq; null when the history was not read (another catch-up is running). */
+  state: StoredRunState | null;
+  /** History frames read after the page's last seq; null when the history was not read (another catch-up runs). */
   frames: number | null;
 }
 
 /**
- * Reads a run's metadata and every stored frame after the page's last seq, and feeds them to the hub. run.json is
- * read first: the writer stores the last frame before it marks the run finished, so a history read after a
- * terminal state holds everything. The history is skipped when the hub's coordinator says another catch-up has
- * the turn; a failed read makes the hub fall back to a replay where a kernel holds the run.
+ * Reads a run's metadata and every stored frame of both streams after the page's last seqs, and feeds them to the
+ * hub. run.json is read first: the writer stores the last frame before it marks the run finished, so a read after
+ * a terminal state holds everything. A stream is skipped when the hub's coordinator says another catch-up has
+ * the turn; a failed history read makes the hub fall back to a replay where a kernel holds the run.
  */
 export async function readRunFromStore(
   hub: RunHub,
@@ -41,23 +25,70 @@ export async function readRunFromStore(
   runDir: string,
   kind: StoreReadKind,
 ): Promise<StoreReadResult> {
-  const withHistory = hub.beginStoreRead(runId, kind);
+  const withHistory = hub.beginStoreRead(runId, kind, 'history');
+  let meta: ReturnType<typeof parseRunMetadata>;
+  let frames: number | null = null;
   try {
-    const info = runInfoFromMetadata(runId, await client.runMetadata(runDir));
-    let frames: number | null = null;
-    if (withHistory) {
-      const bytes = await client.history(runDir, hub.lastSeq(runId));
-      // A torn tail is a frame still being appended: the valid prefix is used, the rest comes with the next read.
-      const log = readFramedLog(bytes, { anyFirstSeq: true, source: runDir });
-      frames = log.frames.length;
-      hub.offerStoredFrames(runId, log.frames);
-    }
-    if (withHistory) hub.endStoreRead(runId, true);
-    // Shown after the frames, so a header saying 'finished' never precedes the rows that came before it.
-    hub.updateRun(info);
-    return { state: info.state ?? null, frames };
+    meta = parseRunMetadata(await client.runMetadata(runDir), runId);
+    if (withHistory) frames = await readStream(hub, client, runId, runDir, 'history');
+    if (withHistory) hub.endStoreRead(runId, true, 'history');
   } catch (error) {
-    if (withHistory) hub.endStoreRead(runId, false);
+    if (withHistory) hub.endStoreRead(runId, false, 'history');
     throw error;
   }
+  await readSystemStream(hub, client, runId, runDir, kind);
+  // Shown after the frames, so a header saying 'finished' never precedes the rows that came before it.
+  hub.updateMetadata(meta);
+  return { state: meta.state, frames };
+}
+
+/** Reads run.json alone (a kernel delivers the frames live) and applies it; returns its state. */
+export async function readRunMetadata(
+  hub: RunHub,
+  client: StoreClient,
+  runId: string,
+  runDir: string,
+): Promise<StoredRunState | null> {
+  const meta = parseRunMetadata(await client.runMetadata(runDir), runId);
+  hub.updateMetadata(meta);
+  return meta.state;
+}
+
+/**
+ * The system metrics are secondary: a run without them, or a server that cannot serve them, leaves the panel
+ * without a system section rather than failing the read.
+ */
+async function readSystemStream(
+  hub: RunHub,
+  client: StoreClient,
+  runId: string,
+  runDir: string,
+  kind: StoreReadKind,
+): Promise<void> {
+  if (!hub.beginStoreRead(runId, kind, 'system')) return;
+  let ok = true;
+  try {
+    await readStream(hub, client, runId, runDir, 'system');
+  } catch (error) {
+    ok = false;
+    if (!(error instanceof StoreRequestError && error.status === 404)) {
+      console.warn('Spyglass: reading the system metrics from the store failed', error);
+    }
+  } finally {
+    hub.endStoreRead(runId, ok, 'system');
+  }
+}
+
+async function readStream(
+  hub: RunHub,
+  client: StoreClient,
+  runId: string,
+  runDir: string,
+  stream: Stream,
+): Promise<number> {
+  const bytes = await client.history(runDir, hub.lastSeq(runId, stream), stream);
+  // A torn tail is a frame still being appended: the valid prefix is used, the rest comes with the next read.
+  const log = readFramedLog(bytes, { anyFirstSeq: true, source: runDir });
+  hub.offerStoredFrames(runId, log.frames, stream);
+  return log.frames.length;
 }

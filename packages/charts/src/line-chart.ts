@@ -3,6 +3,7 @@ import { RUN_PALETTE, runColor } from './palette.js';
 
 /** One row of the named dataset "points" that every line chart reads. */
 export interface ChartPoint {
+  /** The x position: the step, or what the chart's `xTitle` names (a step metric, the runtime in seconds). */
   step: number;
   value: number;
   /** The run id: colours key on it, since two runs may share a name. */
@@ -24,6 +25,10 @@ export interface LineChartOptions {
   height?: number;
   /** Shown above the chart; defaults to the metric name. Pass null for none. */
   title?: string | null;
+  /** The x axis title, e.g. a define_metric step metric or 'runtime (s)' (default 'step'). */
+  xTitle?: string;
+  /** The y axis title; defaults to the metric name. Pass null for none (a small multiple titled by its metric). */
+  yTitle?: string | null;
 }
 
 function distinctRuns(points: ChartPoint[]): string[] {
@@ -38,6 +43,8 @@ export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
   const { metric, points = [], width = 'container', height = 200 } = options;
   const runs = options.runs ?? distinctRuns(points);
   const title = options.title === undefined ? metric : options.title;
+  const xTitle = options.xTitle ?? 'step';
+  const yTitle = options.yTitle === undefined ? metric : options.yTitle;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(title === null ? {} : { title: { text: title, anchor: 'start', fontSize: 12 } }),
@@ -49,8 +56,15 @@ export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
     datasets: { [POINTS_DATASET]: points },
     mark: { type: 'line', clip: true, strokeWidth: 1.5 },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step', scale: { zero: false, nice: false } },
-      y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
+      x: { field: 'step', type: 'quantitative', title: xTitle, scale: { zero: false, nice: false } },
+      // '~g' keeps tick labels short: a constant series (zero-width domain) otherwise shows '22.000000'.
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: yTitle,
+        scale: { zero: false },
+        axis: { format: '~g' },
+      },
       color: {
         field: 'run',
         type: 'nominal',
@@ -61,7 +75,7 @@ export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
       },
       tooltip: [
         { field: 'run', type: 'nominal', title: 'run' },
-        { field: 'step', type: 'quantitative', title: 'step' },
+        { field: 'step', type: 'quantitative', title: xTitle, format: '.6~g' },
         { field: 'value', type: 'quantitative', title: metric, format: '.6~g' },
       ],
     },

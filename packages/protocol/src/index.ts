@@ -17,4 +17,10 @@ export type {
   RunUpdatedMessage,
   Stream,
 } from './messages.js';
+export {
+  type MetricDefinition,
+  parseRunMetadata,
+  type RunMetadata,
+  type StoredRunState,
+} from './run-metadata.js';
 export { COMM_TARGET, MAX_MESSAGE_BYTES, PROTOCOL_MAJOR, PROTOCOL_MINOR, RUN_MIME_TYPE } from './version.js';

@@ -1,4 +1,4 @@
-import type { FrameChunk } from '@spyglass/protocol';
+import type { FrameChunk, Stream } from '@spyglass/protocol';
 import { FrameAssembler } from './frame-assembler.js';
 import type { FrameInput } from './ingest-plan.js';
 import type { RunDatabase } from './RunDatabase.js';
@@ -7,7 +7,7 @@ import { SequenceTracker } from './SequenceTracker.js';
 /** What the pipeline reports about a drain; the page turns these into panel updates. */
 export interface FramePipelineEvents {
   /** Frames of a run were ingested (their rows are queryable); `arrivedAt` is when the newest one arrived. */
-  ingested(runId: string, frames: number, arrivedAt: number): void;
+  ingested(runId: string, frames: number, arrivedAt: number, stream: Stream): void;
   /** Some frames of a run could not be ingested; the others of the same drain still were. */
   failed(runId: string, error: unknown): void;
 }
@@ -26,20 +26,28 @@ export interface FramePipelineStats {
 }
 
 interface Pending {
+  runId: string;
+  stream: Stream;
   frames: FrameInput[];
   arrivedAt: number;
 }
+
+const queueKey = (runId: string, stream: Stream) => `${stream}\u0000${runId}`;
 
 /**
  * The DOM-free core of the page's run hub: comm chunks → FrameAssembler → SequenceTracker → RunDatabase.
  * Everything the tracker releases waits in a per-run queue; one drain at a time takes the whole queue and ingests
  * each run's frames with a single `ingestFrames` call (DuckDB-WASM costs ~9 ms per call however small the frame,
  * so a 14k-frame catch-up one call per frame took minutes). Frames that arrive during a drain join the next one,
- * so order is kept and a burst costs one call.
+ * so order is kept and a burst costs one call. Each stream of a run (history, system metrics) has its own
+ * assembler and tracker, since both number their frames from 0.
  */
 export class FramePipeline {
-  private readonly tracker: SequenceTracker;
-  private readonly assembler = new FrameAssembler();
+  private readonly trackers: Record<Stream, SequenceTracker>;
+  private readonly assemblers: Record<Stream, FrameAssembler> = {
+    history: new FrameAssembler(),
+    system: new FrameAssembler(),
+  };
   private readonly now: () => number;
   private queued = new Map<string, Pending>();
   private draining: Promise<void> | null = null;
@@ -51,38 +59,45 @@ export class FramePipeline {
     options: FramePipelineOptions = {},
   ) {
     this.now = options.now ?? (() => performance.now());
-    this.tracker = new SequenceTracker({ maxHeldPerRun: options.maxHeldPerRun });
+    const trackerOptions = { maxHeldPerRun: options.maxHeldPerRun };
+    this.trackers = {
+      history: new SequenceTracker(trackerOptions),
+      system: new SequenceTracker(trackerOptions),
+    };
   }
 
-  /** Adds one comm buffer; returns the seq to replay after when frames are missing, else null. */
+  /** Adds one comm buffer (of the stream its chunk names); returns the seq to replay after when frames are missing. */
   offerChunk(chunk: FrameChunk, buffer: Uint8Array): number | null {
-    const frame = this.assembler.add(chunk, buffer);
+    const stream = chunk.stream ?? 'history';
+    const frame = this.assemblers[stream].add(chunk, buffer);
     if (!frame) return null;
-    return this.offerFrames(frame.runId, [frame]);
+    return this.offerFrames(frame.runId, [frame], stream);
   }
 
-  /** Offers whole frames of one run (live, replayed or read from the store); returns the gap, as offerChunk. */
-  offerFrames(runId: string, frames: Iterable<FrameInput>): number | null {
+  /** Offers whole frames of one run's stream (live, replayed or read from the store); returns the gap, as offerChunk. */
+  offerFrames(runId: string, frames: Iterable<FrameInput>, stream: Stream = 'history'): number | null {
     const arrivedAt = this.now();
+    const tracker = this.trackers[stream];
     let gapAfter: number | null = null;
     let released: FrameInput[] = [];
     for (const frame of frames) {
-      const result = this.tracker.offer(runId, frame.seq, frame.payload);
+      const result = tracker.offer(runId, frame.seq, frame.payload);
       gapAfter = result.gapAfter;
       if (result.ready.length > 0) released = released.concat(result.ready);
     }
-    if (released.length > 0) this.enqueue(runId, released, arrivedAt);
+    if (released.length > 0) this.enqueue(runId, stream, released, arrivedAt);
     return gapAfter;
   }
 
-  /** Highest seq released for a run (ingested or queued), -1 when none. */
-  lastSeq(runId: string): number {
-    return this.tracker.lastSeq(runId);
+  /** Highest seq released for a run's stream (ingested or queued), -1 when none. */
+  lastSeq(runId: string, stream: Stream = 'history'): number {
+    return this.trackers[stream].lastSeq(runId);
   }
 
-  /** The seq to replay after while frames of a run are missing (some are held), else null. */
-  gapAfter(runId: string): number | null {
-    return this.tracker.heldCount(runId) > 0 ? this.tracker.lastSeq(runId) : null;
+  /** The seq to replay after while frames of a run's stream are missing (some are held), else null. */
+  gapAfter(runId: string, stream: Stream = 'history'): number | null {
+    const tracker = this.trackers[stream];
+    return tracker.heldCount(runId) > 0 ? tracker.lastSeq(runId) : null;
   }
 
   /** Resolves once every frame released so far has been ingested (or reported as failed). */
@@ -94,13 +109,14 @@ export class FramePipeline {
     return { ...this.statsValue };
   }
 
-  private enqueue(runId: string, frames: FrameInput[], arrivedAt: number): void {
-    const pending = this.queued.get(runId);
+  private enqueue(runId: string, stream: Stream, frames: FrameInput[], arrivedAt: number): void {
+    const key = queueKey(runId, stream);
+    const pending = this.queued.get(key);
     if (pending) {
       for (const frame of frames) pending.frames.push(frame);
       pending.arrivedAt = arrivedAt;
     } else {
-      this.queued.set(runId, { frames, arrivedAt });
+      this.queued.set(key, { runId, stream, frames, arrivedAt });
     }
     this.drainSoon();
   }
@@ -124,40 +140,41 @@ export class FramePipeline {
       try {
         database = await this.database();
       } catch (error) {
-        for (const runId of batch.keys()) this.events.failed(runId, error);
+        for (const pending of batch.values()) this.events.failed(pending.runId, error);
         continue;
       }
-      for (const [runId, pending] of batch) await this.ingest(database, runId, pending);
+      for (const pending of batch.values()) await this.ingest(database, pending);
     }
   }
 
-  private async ingest(database: RunDatabase, runId: string, pending: Pending): Promise<void> {
+  private async ingest(database: RunDatabase, pending: Pending): Promise<void> {
+    const { runId, stream } = pending;
     this.statsValue.ingestCalls += 1;
     let ingested = pending.frames.length;
     let failure: unknown = null;
     try {
-      await database.ingestFrames(runId, pending.frames);
+      await ingestInto(database, stream, runId, pending.frames);
     } catch (error) {
       // One bad payload fails its whole transaction; retry frame by frame (ingested ones are skipped) so only the
       // bad frames are lost, not the good ones batched with them.
       failure = error;
-      ingested = pending.frames.length > 1 ? await this.ingestOneByOne(database, runId, pending.frames) : 0;
+      ingested = pending.frames.length > 1 ? await this.ingestOneByOne(database, pending) : 0;
     }
     if (ingested > 0) {
       this.statsValue.framesIngested += ingested;
-      this.events.ingested(runId, ingested, pending.arrivedAt);
+      this.events.ingested(runId, ingested, pending.arrivedAt, stream);
     }
     // Reported after the good frames, so the failure stays visible rather than being cleared by their arrival.
     if (failure !== null) this.events.failed(runId, failure);
   }
 
   /** Returns how many frames went in. */
-  private async ingestOneByOne(database: RunDatabase, runId: string, frames: FrameInput[]): Promise<number> {
+  private async ingestOneByOne(database: RunDatabase, { runId, stream, frames }: Pending): Promise<number> {
     let ingested = 0;
     for (const frame of frames) {
       this.statsValue.ingestCalls += 1;
       try {
-        await database.ingestFrame(runId, frame.seq, frame.payload);
+        await ingestInto(database, stream, runId, [frame]);
         ingested += 1;
       } catch {
         // the batch's error was already captured; this frame stays lost, as a bad payload must
@@ -165,4 +182,15 @@ export class FramePipeline {
     }
     return ingested;
   }
+}
+
+function ingestInto(
+  database: RunDatabase,
+  stream: Stream,
+  runId: string,
+  frames: FrameInput[],
+): Promise<number> {
+  return stream === 'system'
+    ? database.ingestSystemFrames(runId, frames)
+    : database.ingestFrames(runId, frames);
 }

@@ -32,12 +32,12 @@ export function metricColumns(schema: Schema): string[] {
     .map((f) => f.name);
 }
 
-function decode(runId: string, frame: FrameInput): Table {
+function decode(runId: string, frame: FrameInput, indexColumn: string): Table {
   try {
     const table = tableFromIPC(frame.payload);
     if (table.schema.fields.length === 0)
       throw new Error('the payload is not an Arrow IPC stream (no columns)');
-    if (!table.getChild('_step')) throw new Error('the payload has no _step column');
+    if (!table.getChild(indexColumn)) throw new Error(`the payload has no ${indexColumn} column`);
     return table;
   } catch (cause) {
     throw new IngestError(runId, frame.seq, { cause });
@@ -48,16 +48,20 @@ function decode(runId: string, frame: FrameInput): Table {
  * Decodes a batch of frames and groups consecutive frames with the same numeric columns, so the engine loads
  * each group with one insert: a staging table per frame costs milliseconds in DuckDB-WASM, which made replaying a
  * long history of small frames take minutes. String columns are dropped here, so dictionaries never need merging.
+ * `indexColumn` is the column every row must have: `_step` for history, `_runtime` for system samples.
  */
-export function planIngest(runId: string, frames: FrameInput[]): IngestPlan {
+export function planIngest(runId: string, frames: FrameInput[], indexColumn = '_step'): IngestPlan {
   const slotOf = new Map<string, number>();
   const groups: { key: string; tables: Table[]; seqs: number[]; slots: number[]; hasTimestamp: boolean }[] =
     [];
   for (const frame of frames) {
-    const table = decode(runId, frame);
-    const step = table.getChild('_step') as Vector;
+    const table = decode(runId, frame, indexColumn);
+    const index = table.getChild(indexColumn) as Vector;
     const timestamp = table.getChild('_timestamp');
-    const columns: Record<string, Vector> = { _step: step, ...(timestamp ? { _timestamp: timestamp } : {}) };
+    const columns: Record<string, Vector> = {
+      [indexColumn]: index,
+      ...(timestamp ? { _timestamp: timestamp } : {}),
+    };
     const slots: number[] = [];
     for (const name of metricColumns(table.schema)) {
       if (!slotOf.has(name)) slotOf.set(name, slotOf.size);

@@ -1,6 +1,7 @@
 import { sqlIdentifier, sqlString } from './sql-literal.js';
+import { HISTORY_TABLES, type StreamTables } from './stream-tables.js';
 
-const RESERVED = new Set(['step', 'ts', 'metric', 'value']);
+const RESERVED = new Set(['step', 'runtime', 'ts', 'metric', 'value']);
 
 /** A staging table loaded from one IngestGroup: metric columns are named by slot (`m0`, `m1`, ...). */
 export interface StagedTable {
@@ -12,9 +13,14 @@ export interface StagedTable {
 /**
  * SQL that stacks the metric slots of staged tables into long-format `points` rows, or null when there are no
  * metrics. Each branch of the union lists every slot, NULL where a table lacks it, and UNPIVOT leaves nulls out,
- * so sparse rows and missing columns add no points.
+ * so sparse rows and missing columns add no points. `target` names the stream's points table and x column.
  */
-export function pointsInsertSql(runId: string, metrics: string[], tables: StagedTable[]): string | null {
+export function pointsInsertSql(
+  runId: string,
+  metrics: string[],
+  tables: StagedTable[],
+  target: StreamTables = HISTORY_TABLES,
+): string | null {
   if (metrics.length === 0 || tables.length === 0) return null;
   // Unpivoting under the metric names themselves is about a third faster than mapping slots back to names, but
   // only safe when no two names differ just in case (DuckDB identifiers are case-insensitive) and none clashes
@@ -30,10 +36,12 @@ export function pointsInsertSql(runId: string, metrics: string[], tables: Staged
     const present = new Set(t.slots);
     const ts = t.hasTimestamp ? '"_timestamp"::DOUBLE' : 'NULL::DOUBLE';
     const values = alias.map((a, slot) => `${present.has(slot) ? `m${slot}` : 'NULL'}::DOUBLE AS ${a}`);
-    return `SELECT "_step"::BIGINT AS step, ${ts} AS ts, ${values.join(', ')} FROM ${sqlIdentifier(t.table)}`;
+    const x = `${sqlIdentifier(target.indexColumn)}::${target.xType} AS ${target.x}`;
+    return `SELECT ${x}, ${ts} AS ts, ${values.join(', ')} FROM ${sqlIdentifier(t.table)}`;
   });
   return (
-    `INSERT INTO points SELECT ${sqlString(runId)}, step, ts, ${name}, value FROM (UNPIVOT (` +
+    `INSERT INTO ${target.points} (run_id, ${target.x}, ts, metric, value) ` +
+    `SELECT ${sqlString(runId)}, ${target.x}, ts, ${name}, value FROM (UNPIVOT (` +
     `${branches.join(' UNION ALL ')}) ON ${alias.join(', ')} INTO NAME metric VALUE value)`
   );
 }

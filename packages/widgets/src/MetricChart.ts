@@ -22,6 +22,8 @@ export class MetricChart {
     readonly metric: string,
     /** Value of the `run` field and the colour key: the run id, unique and stable, unlike the run's name. */
     private readonly runId: string,
+    /** What the x axis shows: 'step', a define_metric step metric, or the runtime of system metrics. */
+    readonly xTitle = 'step',
   ) {
     this.node = document.createElement('figure');
     this.node.className = 'jp-SpyglassChart';
@@ -77,7 +79,15 @@ export class MetricChart {
   private ensureView(width: number): Promise<View> {
     if (this.view) return Promise.resolve(this.view);
     if (!this.embedding) {
-      const spec = lineChartSpec({ metric: this.metric, runs: [this.runId], width, height: CHART_HEIGHT });
+      const spec = lineChartSpec({
+        metric: this.metric,
+        runs: [this.runId],
+        width,
+        height: CHART_HEIGHT,
+        xTitle: this.xTitle,
+        // The chart title names the metric; a rotated copy on the y axis is cut off for long names.
+        yTitle: null,
+      });
       this.embedding = embedChart(this.plot, spec).then((view) => {
         if (this.disposed) view.finalize();
         else this.view = view;

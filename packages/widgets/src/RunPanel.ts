@@ -1,8 +1,13 @@
 import { Widget } from '@lumino/widgets';
+import { type PlannedChart, type PlannedSection, planSections } from '@spyglass/charts';
+import type { SeriesPoint } from '@spyglass/store';
+import { ChartSection } from './ChartSection.js';
 import { describeError } from './errors.js';
 import { gridLayout } from './grid-layout.js';
-import { MetricChart } from './MetricChart.js';
+import type { MetricChart } from './MetricChart.js';
 import { messages } from './messages.js';
+import { RunHeader } from './RunHeader.js';
+import { RunOverview } from './RunOverview.js';
 import type { RunDataSource, RunLoadStatus } from './run-source.js';
 import { Throttle } from './throttle.js';
 
@@ -15,19 +20,19 @@ export interface RunPanelOptions {
 }
 
 /**
- * One run: a header (name, state, row count) and a grid with one live line chart per numeric metric.
+ * One run, laid out like wandb's run page but compact: a header (name, state, duration, tags, notes), the config
+ * and summary tables, then collapsible sections of live line charts grouped by metric prefix, system metrics last.
  * Redraws are throttled and reuse each chart's Vega view; data attributes expose what is shown for tests.
  */
 export class RunPanel extends Widget {
   readonly source: RunDataSource;
   private readonly maxPoints: number;
-  private readonly charts = new Map<string, MetricChart>();
+  private readonly header = new RunHeader();
+  private readonly overview = new RunOverview();
+  private readonly sections = new Map<string, ChartSection>();
   private readonly throttle: Throttle;
-  private readonly titleNode = document.createElement('span');
-  private readonly stateNode = document.createElement('span');
-  private readonly rowsNode = document.createElement('span');
   private readonly messageNode = document.createElement('p');
-  private readonly gridNode = document.createElement('div');
+  private readonly sectionsNode = document.createElement('div');
   private readonly resizeObserver: ResizeObserver;
   private layoutWidth = 0;
 
@@ -38,12 +43,14 @@ export class RunPanel extends Widget {
     this.addClass('jp-SpyglassRunPanel');
     this.node.setAttribute('data-spyglass-run-id', this.source.runId);
     this.node.setAttribute('data-rows', '0');
-    this.buildDom();
+    this.messageNode.className = 'jp-SpyglassRunPanel-message';
+    this.sectionsNode.className = 'jp-SpyglassRunPanel-sections';
+    this.node.append(this.header.node, this.overview.node, this.messageNode, this.sectionsNode);
     this.throttle = new Throttle(() => this.redraw(), options.redrawIntervalMs ?? 125);
-    this.resizeObserver = new ResizeObserver(() => this.onGridResize());
-    this.resizeObserver.observe(this.gridNode);
+    this.resizeObserver = new ResizeObserver(() => this.onSectionsResize());
+    this.resizeObserver.observe(this.sectionsNode);
     this.source.changed.connect(this.onSourceChanged, this);
-    this.renderHeader();
+    this.renderDetails();
     this.throttle.request();
   }
 
@@ -52,34 +59,22 @@ export class RunPanel extends Widget {
     this.source.changed.disconnect(this.onSourceChanged, this);
     this.throttle.dispose();
     this.resizeObserver.disconnect();
-    for (const chart of this.charts.values()) chart.dispose();
-    this.charts.clear();
+    this.header.dispose();
+    for (const section of this.sections.values()) section.dispose();
+    this.sections.clear();
     super.dispose();
   }
 
-  private buildDom(): void {
-    const header = document.createElement('header');
-    header.className = 'jp-SpyglassRunPanel-header';
-    this.titleNode.className = 'jp-SpyglassRunPanel-name';
-    this.stateNode.className = 'jp-SpyglassRunPanel-state';
-    this.rowsNode.className = 'jp-SpyglassRunPanel-rows';
-    header.append(this.titleNode, this.stateNode, this.rowsNode);
-    this.messageNode.className = 'jp-SpyglassRunPanel-message';
-    this.gridNode.className = 'jp-SpyglassRunPanel-grid';
-    this.node.append(header, this.messageNode, this.gridNode);
-  }
-
   private onSourceChanged(): void {
-    this.renderHeader();
+    this.renderDetails();
     this.throttle.request();
   }
 
-  private renderHeader(): void {
+  private renderDetails(): void {
     const summary = this.source.summary();
-    this.titleNode.textContent = summary.name || messages.unnamedRun;
-    this.titleNode.title = `${summary.project} / ${summary.runId}`;
-    this.stateNode.textContent = summary.state ?? '';
-    this.stateNode.hidden = summary.state === null;
+    const meta = this.source.metadata();
+    this.header.update(summary, meta);
+    this.overview.update(meta);
     this.node.setAttribute('data-state', summary.state ?? 'unknown');
   }
 
@@ -92,23 +87,69 @@ export class RunPanel extends Widget {
       return;
     }
     try {
-      const [rows, metrics] = await Promise.all([this.source.rowCount(), this.source.metricNames()]);
+      const [rows, metrics, systemMetrics] = await Promise.all([
+        this.source.rowCount(),
+        this.source.metricNames(),
+        this.source.systemMetricNames(),
+      ]);
       if (this.isDisposed) return;
-      this.ensureCharts(metrics);
+      const plan = planSections(metrics, systemMetrics, this.source.metadata()?.metrics ?? {});
       const layout = this.applyLayout();
-      const series = await Promise.all(metrics.map((m) => this.source.series(m, this.maxPoints)));
+      const charts = this.ensureSections(plan);
+      const series = await Promise.all(charts.map(([planned]) => this.seriesOf(planned)));
       if (this.isDisposed) return;
       const drawn = await Promise.allSettled(
-        metrics.map((m, i) => this.charts.get(m)?.update(series[i], layout.plotWidth)),
+        charts.map(([, chart], i) => chart.update(series[i], layout.plotWidth)),
       );
       for (const result of drawn) if (result.status === 'rejected') console.warn('Spyglass:', result.reason);
-      this.rowsNode.textContent = messages.rows(rows);
+      this.header.setRows(messages.rows(rows));
       this.node.setAttribute('data-rows', String(rows));
       this.showStatusMessage(status, rows, metrics.length);
     } catch (error) {
       if (!this.isDisposed) this.showMessage(messages.loadFailed(describeError(error)), true);
       console.error('Spyglass: cannot redraw run panel', error);
     }
+  }
+
+  /** A chart's points: system metrics over runtime; others over their step metric when the rows have it. */
+  private async seriesOf(chart: PlannedChart): Promise<SeriesPoint[]> {
+    if (chart.stream === 'system') return this.source.systemSeries(chart.metric, this.maxPoints);
+    if (chart.stepMetric !== null) {
+      const points = await this.source.seriesAgainst(chart.metric, chart.stepMetric, this.maxPoints);
+      if (points.length > 0) return points;
+    }
+    return this.source.series(chart.metric, this.maxPoints);
+  }
+
+  /** Puts the sections in plan order, drops those gone, and returns every chart with what it should show. */
+  private ensureSections(plan: PlannedSection[]): [PlannedChart, MetricChart][] {
+    const wanted = new Set(plan.map((s) => s.name));
+    for (const [name, section] of this.sections) {
+      if (!wanted.has(name)) {
+        section.dispose();
+        this.sections.delete(name);
+      }
+    }
+    const pairs: [PlannedChart, MetricChart][] = [];
+    let previous: HTMLElement | null = null;
+    for (const planned of plan) {
+      let section = this.sections.get(planned.name);
+      if (!section) {
+        section = new ChartSection(planned.name, this.source.runId);
+        section.setColumns(gridLayout(this.layoutWidth).columns);
+        this.sections.set(planned.name, section);
+      }
+      if (previous ? previous.nextSibling !== section.node : this.sectionsNode.firstChild !== section.node) {
+        if (previous) previous.after(section.node);
+        else this.sectionsNode.prepend(section.node);
+      }
+      previous = section.node;
+      const charts = section.setCharts(planned.charts.map((c) => ({ metric: c.metric, xTitle: xTitle(c) })));
+      planned.charts.forEach((c, i) => {
+        pairs.push([c, charts[i]]);
+      });
+    }
+    return pairs;
   }
 
   private showStatusMessage(status: RunLoadStatus, rows: number, metricCount: number): void {
@@ -124,33 +165,26 @@ export class RunPanel extends Widget {
     this.messageNode.classList.toggle('jp-mod-error', isError);
   }
 
-  /** Adds a chart for every new metric, keeping the grid sorted by name. */
-  private ensureCharts(metrics: string[]): void {
-    let previous: HTMLElement | null = null;
-    for (const metric of metrics) {
-      let chart = this.charts.get(metric);
-      if (!chart) {
-        chart = new MetricChart(metric, this.source.runId);
-        this.charts.set(metric, chart);
-        if (previous) previous.after(chart.node);
-        else this.gridNode.prepend(chart.node);
-      }
-      previous = chart.node;
-    }
-  }
-
+  /** One layout for every section, from the width they share (a collapsed section has none of its own). */
   private applyLayout() {
-    const layout = gridLayout(this.gridNode.clientWidth);
-    this.gridNode.style.setProperty('--jp-spyglass-columns', String(layout.columns));
-    this.layoutWidth = this.gridNode.clientWidth;
+    this.layoutWidth = this.sectionsNode.clientWidth;
+    const layout = gridLayout(this.layoutWidth);
+    for (const section of this.sections.values()) section.setColumns(layout.columns);
     return layout;
   }
 
-  private onGridResize(): void {
-    if (this.isDisposed || this.gridNode.clientWidth === this.layoutWidth) return;
+  private onSectionsResize(): void {
+    if (this.isDisposed || this.sectionsNode.clientWidth === this.layoutWidth) return;
     const layout = this.applyLayout();
-    for (const chart of this.charts.values()) {
-      chart.resize(layout.plotWidth).catch((error) => console.warn('Spyglass:', error));
+    for (const section of this.sections.values()) {
+      for (const chart of section.allCharts()) {
+        chart.resize(layout.plotWidth).catch((error) => console.warn('Spyglass:', error));
+      }
     }
   }
+}
+
+function xTitle(chart: PlannedChart): string {
+  if (chart.stream === 'system') return messages.runtimeAxis;
+  return chart.stepMetric ?? 'step';
 }

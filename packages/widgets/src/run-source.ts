@@ -1,5 +1,5 @@
 import type { ISignal } from '@lumino/signaling';
-import type { RunState } from '@spyglass/protocol';
+import type { RunMetadata, StoredRunState } from '@spyglass/protocol';
 import type { SeriesPoint } from '@spyglass/store';
 
 /** What a run panel shows about the run besides its data. */
@@ -8,7 +8,7 @@ export interface RunSummary {
   name: string;
   project: string;
   /** Unknown until run metadata arrives (kernel hello, run_updated, or the store). */
-  state: RunState | null;
+  state: StoredRunState | null;
 }
 
 /** Where a panel is in getting its data; `failed` and `refused` carry a user-facing message. */
@@ -26,8 +26,16 @@ export interface RunDataSource {
   readonly runId: string;
   readonly changed: ISignal<RunDataSource, void>;
   summary(): RunSummary;
+  /** The run's run.json as last read from the store (config, summary, tags...); null until it was read. */
+  metadata(): RunMetadata | null;
   status(): RunLoadStatus;
   rowCount(): Promise<number>;
   metricNames(): Promise<string[]>;
   series(metric: string, maxPoints: number): Promise<SeriesPoint[]>;
+  /** One metric against another logged in the same rows (a define_metric step metric); empty when none has both. */
+  seriesAgainst(metric: string, xMetric: string, maxPoints: number): Promise<SeriesPoint[]>;
+  /** System metric names (`system/...`) sampled for the run. */
+  systemMetricNames(): Promise<string[]>;
+  /** One system metric with the runtime in seconds as `step`. */
+  systemSeries(metric: string, maxPoints: number): Promise<SeriesPoint[]>;
 }

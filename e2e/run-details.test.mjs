@@ -1,0 +1,129 @@
+// The run panel laid out like wandb's run page: header (state, tags, notes), config and summary tables, and
+// charts grouped into sections by metric prefix, with the system metrics stream charted in a "system" section.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser } from './support/browser.mjs';
+import { startJupyterLab } from './support/jupyter-lab.mjs';
+import { openLab, openNotebook, querySpyglass, runAllCells, waitFor } from './support/lab-page.mjs';
+import { writeNotebook } from './support/notebook-file.mjs';
+import { listRuns } from './support/store.mjs';
+
+const SHOTS = process.env.SPYGLASS_SHOTS ?? '/tmp/spyglass-shots';
+let lab;
+let browser;
+
+before(async () => {
+  lab = await startJupyterLab();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await lab?.stop();
+});
+
+const INIT_CELL = `import time
+import spyglass as sg
+
+run = sg.init(
+    project="details",
+    config={"lr": 0.01, "optimizer": {"name": "adam"}},
+    tags=["baseline"],
+    notes="first try <b>not bold</b>",
+    settings=sg.Settings(system_interval=0.5),
+)
+run`;
+
+// About 3 s of logging, so the system monitor samples several times.
+const LOG_CELL = `for step in range(60):
+    run.log({"train/loss": 1 / (step + 1), "train/acc": step / 60, "val/loss": 2 / (step + 1)})
+    time.sleep(0.05)
+run.summary["best_acc"] = 0.93
+run.finish()`;
+
+/** What the panel shows: sections with their charts' point counts, table rows, tags, notes and state. */
+function panelContents(page, runId) {
+  return page.evaluate((id) => {
+    const panel = document.querySelector(`[data-spyglass-run-id="${id}"]`);
+    if (!panel) return null;
+    const table = (attr) =>
+      Object.fromEntries(
+        [...panel.querySelectorAll(`[${attr}] tr[data-key]`)].map((tr) => [
+          tr.getAttribute('data-key'),
+          tr.querySelector('td')?.textContent,
+        ]),
+      );
+    const sections = Object.fromEntries(
+      [...panel.querySelectorAll('[data-section]')].map((s) => [
+        s.getAttribute('data-section'),
+        [...s.querySelectorAll('[data-metric]')].map((c) => Number(c.getAttribute('data-points'))),
+      ]),
+    );
+    return {
+      state: panel.getAttribute('data-state'),
+      sections,
+      sectionOrder: [...panel.querySelectorAll('[data-section]')].map((s) => s.getAttribute('data-section')),
+      config: table('data-spyglass-config'),
+      summary: table('data-spyglass-summary'),
+      tags: [...panel.querySelectorAll('[data-tag]')].map((t) => t.textContent),
+      notes: panel.querySelector('.jp-SpyglassRunPanel-notes')?.textContent ?? null,
+      notesMarkup: panel.querySelector('.jp-SpyglassRunPanel-notes b') !== null,
+    };
+  }, runId);
+}
+
+test('the run panel shows state, tags, notes, config, summary and train/val/system chart sections', async () => {
+  writeNotebook(join(lab.rootDir, 'details.ipynb'), [INIT_CELL, LOG_CELL]);
+  const { page } = browser;
+  await openLab(page, lab.url);
+  await openNotebook(page, 'details.ipynb');
+  await runAllCells(page);
+
+  const storeRoot = join(lab.rootDir, 'spyglass');
+  const run = await waitFor(() => listRuns(storeRoot, 'details')[0], 'the run to appear in the store');
+  await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"]`, { timeout: 30_000 });
+  await waitFor(() => listRuns(storeRoot, 'details')[0]?.state === 'finished', 'the run to finish', 60_000);
+
+  const contents = await waitFor(async () => {
+    const c = await panelContents(page, run.run_id);
+    const systemReady = (c?.sections.system ?? []).some((points) => points >= 2);
+    return c?.state === 'finished' && c.summary.best_acc !== undefined && systemReady ? c : null;
+  }, 'the panel to show the finished run with its summary and system charts');
+
+  assert.deepEqual(contents.sectionOrder, ['train', 'val', 'system']);
+  assert.deepEqual(contents.sections.train, [60, 60]);
+  assert.deepEqual(contents.sections.val, [60]);
+  assert.ok(contents.sections.system.length >= 1, 'at least one system chart');
+  assert.equal(contents.config['optimizer.name'], 'adam');
+  assert.equal(contents.config.lr, '0.01');
+  assert.equal(contents.summary.best_acc, '0.93');
+  assert.deepEqual(contents.tags, ['baseline']);
+  assert.equal(contents.notes, 'first try <b>not bold</b>', 'notes show as text');
+  assert.equal(contents.notesMarkup, false, 'notes are never parsed as markup');
+
+  const [system] = await querySpyglass(
+    page,
+    `SELECT count(*)::INTEGER AS n, count(DISTINCT runtime)::INTEGER AS times
+       FROM system_points WHERE run_id = '${run.run_id}' AND metric = 'system/cpu.percent'`,
+  );
+  assert.ok(
+    system.n >= 2 && system.n === system.times,
+    `system samples once each: ${JSON.stringify(system)}`,
+  );
+
+  // A viewport tall enough for the whole panel, so the shot is not cut by the notebook's scroll area.
+  mkdirSync(SHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1400, height: 2600 });
+  await new Promise((r) => setTimeout(r, 500));
+  const panel = page.locator(`[data-spyglass-run-id="${run.run_id}"]`);
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: join(SHOTS, 'run-details.png') });
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }),
+  );
+  await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'false', null, { timeout: 10_000 });
+  await new Promise((r) => setTimeout(r, 500));
+  await panel.screenshot({ path: join(SHOTS, 'run-details-dark.png') });
+});

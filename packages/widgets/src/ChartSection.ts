@@ -1,0 +1,85 @@
+import { MetricChart } from './MetricChart.js';
+import { messages } from './messages.js';
+
+/** A chart wanted in a section: the metric and what its x axis shows. */
+export interface ChartRequest {
+  metric: string;
+  xTitle: string;
+}
+
+/**
+ * One collapsible group of charts in a run panel (`train`, `val`, `system`...), like a wandb panel section:
+ * a `<details>` whose summary names the section and counts its charts, over a grid of MetricCharts.
+ */
+export class ChartSection {
+  readonly node: HTMLDetailsElement;
+  private readonly count = document.createElement('span');
+  private readonly grid = document.createElement('div');
+  private readonly charts = new Map<string, MetricChart>();
+
+  constructor(
+    readonly name: string,
+    private readonly runId: string,
+  ) {
+    this.node = document.createElement('details');
+    this.node.className = 'jp-SpyglassSection';
+    this.node.open = true;
+    this.node.setAttribute('data-section', name);
+    const label = document.createElement('summary');
+    label.className = 'jp-SpyglassSection-label';
+    const title = document.createElement('span');
+    title.className = 'jp-SpyglassSection-name';
+    title.textContent = name;
+    this.count.className = 'jp-SpyglassCount';
+    label.append(title, this.count);
+    this.grid.className = 'jp-SpyglassRunPanel-grid';
+    this.node.append(label, this.grid);
+  }
+
+  /** Makes the section hold exactly these charts, in this order; a chart whose x axis changed is rebuilt. */
+  setCharts(requests: readonly ChartRequest[]): MetricChart[] {
+    const wanted = new Set(requests.map((r) => r.metric));
+    for (const [metric, chart] of this.charts) {
+      if (!wanted.has(metric)) {
+        chart.dispose();
+        this.charts.delete(metric);
+      }
+    }
+    let previous: HTMLElement | null = null;
+    const ordered: MetricChart[] = [];
+    for (const { metric, xTitle } of requests) {
+      let chart = this.charts.get(metric);
+      if (chart && chart.xTitle !== xTitle) {
+        chart.dispose();
+        chart = undefined;
+      }
+      if (!chart) {
+        chart = new MetricChart(metric, this.runId, xTitle);
+        this.charts.set(metric, chart);
+      }
+      if (previous) {
+        if (previous.nextSibling !== chart.node) previous.after(chart.node);
+      } else if (this.grid.firstChild !== chart.node) {
+        this.grid.prepend(chart.node);
+      }
+      previous = chart.node;
+      ordered.push(chart);
+    }
+    this.count.textContent = messages.sectionCount(ordered.length);
+    return ordered;
+  }
+
+  setColumns(columns: number): void {
+    this.grid.style.setProperty('--jp-spyglass-columns', String(columns));
+  }
+
+  *allCharts(): Iterable<MetricChart> {
+    yield* this.charts.values();
+  }
+
+  dispose(): void {
+    for (const chart of this.charts.values()) chart.dispose();
+    this.charts.clear();
+    this.node.remove();
+  }
+}
