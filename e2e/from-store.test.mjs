@@ -63,4 +63,16 @@ test('opening the executed notebook rebuilds the panel from the store', async ()
     requests.some((u) => u.includes('/spyglass/api/v1/history')),
     'the history came from the store through the server extension',
   );
+  // The system metrics log is read from the store too, into its own section, each sample once.
+  assert.ok(requests.some((u) => u.includes('/spyglass/api/v1/history') && u.includes('stream=system')));
+  await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"] [data-section="system"] [data-metric]`);
+  const [system] = await querySpyglass(
+    page,
+    `SELECT count(*)::INTEGER AS n, count(DISTINCT runtime)::INTEGER AS times
+       FROM system_points WHERE run_id = '${run.run_id}' AND metric = 'system/cpu.percent'`,
+  );
+  assert.ok(
+    system.n >= 1 && system.n === system.times,
+    `system samples once each: ${JSON.stringify(system)}`,
+  );
 });

@@ -106,10 +106,13 @@ def merge_batches(batches: Sequence[pa.RecordBatch]) -> pa.RecordBatch:
 
 def nonfinite_columns(batch: pa.RecordBatch, skip: set[str]) -> list[str]:
     """Names of float metric columns (not in `skip`) holding NaN or ±inf."""
-    found = []
-    for field, column in zip(batch.schema, batch.columns, strict=True):
-        if field.name.startswith("_") or field.name in skip or field.type != pa.float64():
-            continue
-        if pc.any(pc.invert(pc.is_finite(column))).as_py():
-            found.append(field.name)
-    return found
+    checked = {
+        field.name: column
+        for field, column in zip(batch.schema, batch.columns, strict=True)
+        if not field.name.startswith("_") and field.name not in skip and field.type == pa.float64()
+    }
+    # One pass over all the columns at once (chunks of one array, no copy); column by column only when
+    # something is found, which is rare. Nulls are skipped: a column of only nulls is finite.
+    if not checked or pc.all(pc.is_finite(pa.chunked_array(checked.values(), pa.float64()))).as_py() is not False:
+        return []
+    return [name for name, column in checked.items() if pc.all(pc.is_finite(column)).as_py() is False]

@@ -102,7 +102,10 @@ class Flusher:
         self._tick_failed = False
         self._interval = interval
         self._writer: FramedLogWriter | None = FramedLogWriter(log_path)
-        self._flush_lock = threading.Lock()  # one flush at a time: the thread's or finish()'s
+        self._flush_lock = threading.Lock()  # one store at a time (the thread's or flush()'s); owns the writer
+        # Guards the two lists below. A store holds it only to take converted batches, never while it writes,
+        # so log()'s chunk conversion is not skipped for as long as a write, an fsync or a GIL wait lasts.
+        self._convert_lock = threading.Lock()
         self._unstored: list[SegmentColumns] = []  # rows taken from the History but not converted yet
         self._converted: list[pa.RecordBatch] = []  # converted rows not stored yet
         self._error: BaseException | None = None
@@ -115,8 +118,8 @@ class Flusher:
         self._thread.start()
 
     def _loop(self) -> None:
-        # Between ticks, the thread is woken to store complete frames (see _store_complete_frames); the tick
-        # then writes everything else.
+        # Between ticks, a chunk of numpy/tensor rows (history.CHUNK_ROWS) wakes the thread to convert it to
+        # Arrow (log() converts plain numbers itself); the tick then writes everything converted.
         # After the flush, on_tick (the run's heartbeat and coalesced run.json writes) runs at least every
         # tick_interval, even when the flush interval is longer.
         deadline = time.monotonic() + self._interval
@@ -131,7 +134,7 @@ class Flusher:
                 self.flush()
                 deadline = time.monotonic() + self._interval
             else:
-                self._store_complete_frames()
+                self._convert_ahead()
             if now >= next_tick:
                 self._tick()
                 next_tick = time.monotonic() + min(self._interval, self.tick_interval)
@@ -147,28 +150,27 @@ class Flusher:
     def flush(self) -> bool:
         """Store (and then publish) everything buffered so far; return False if rows are still unstored."""
         with self._flush_lock:
-            return self._store(complete_frames_only=False)
+            return self._store()
 
-    def _store_complete_frames(self) -> None:
-        # Woken between ticks (log() converted a frame's worth of rows, or left numpy/tensor rows to convert
-        # here): store the complete frames now, so a fast loop's frames are written and fsynced while it runs
-        # (write and fsync release the GIL), not all at once at the next tick or at finish().
-        with self._flush_lock:
-            self._store(complete_frames_only=True)
-
-    def _store(self, *, complete_frames_only: bool) -> bool:
-        # Caller holds _flush_lock. complete_frames_only leaves a last partial frame to the next tick.
+    def _store(self) -> bool:
+        # Caller holds _flush_lock.
         stored: list[StoredFrame] = []
+        batches: list[pa.RecordBatch] = []
         try:
-            self._convert_taken()
-            while self._converted and (not complete_frames_only or self._converted_rows() >= FRAME_ROWS):
-                group = _next_group(self._converted)
+            with self._convert_lock:
+                self._convert_taken()
+                batches, self._converted = self._converted, []
+            while batches:
+                group = _next_group(batches)
                 stored.append(self._append(merge_batches(group)))
-                del self._converted[: len(group)]
+                del batches[: len(group)]
             if stored:
                 self._sync()
         except Exception as error:  # keep the rows, whatever went wrong, and say so
-            self._report(error, self._unstored_rows())
+            with self._convert_lock:
+                self._converted[:0] = batches  # ahead of any rows converted meanwhile
+                rows = self._unstored_rows()
+            self._report(error, rows)
             return False
         finally:
             # Appended frames are in the store; published under the lock, so in sequence order.
@@ -178,22 +180,24 @@ class Flusher:
         return True
 
     def _chunk_ready(self) -> None:
-        # Called by log() every CHUNK_ROWS buffered rows. Plain Python numbers and strings are converted
-        # right here, while hot in the CPU cache (about 0.3 ms per chunk, as a hand-written Arrow logger);
-        # with the GIL this costs the training thread less than the same work done later by the flusher.
-        # Never waits: while the flusher holds the lock (it may be in fsync) the rows wait for the next call.
-        # numpy/tensor values are never converted here (that could wait for a GPU): the flusher is woken.
-        # A frame's worth of converted rows wakes it too, to write them while log() goes on.
+        # Called by log() every CHUNK_ROWS steps. Plain Python numbers and strings are converted right here,
+        # while hot in the CPU cache (about 0.3 ms per chunk, as a hand-written Arrow logger pays); with the
+        # GIL this costs the training thread less than the same work done later by the flusher.
+        # Never waits: if the flusher is converting or taking batches right now, the rows wait for the next
+        # call. numpy/tensor values are never converted here (that could wait for a GPU): the flusher is woken.
         if not self._history.only_plain_values:
             self._wake.set()
-        elif self._flush_lock.acquire(blocking=False):
+        elif self._convert_lock.acquire(blocking=False):
             try:
                 with contextlib.suppress(Exception):  # the rows stay in _unstored; flush() reports
                     self._convert_taken()
-                if self._converted_rows() >= FRAME_ROWS:
-                    self._wake.set()
             finally:
-                self._flush_lock.release()
+                self._convert_lock.release()
+
+    def _convert_ahead(self) -> None:
+        # On failure the rows stay in _unstored; the next flush() retries and reports the error.
+        with self._convert_lock, contextlib.suppress(Exception):
+            self._convert_taken()
 
     def _convert_taken(self) -> None:
         segments = self._unstored + self._history.take()
@@ -205,11 +209,8 @@ class Flusher:
                 self._unstored = segments
                 raise
 
-    def _converted_rows(self) -> int:
-        return sum(batch.num_rows for batch in self._converted)
-
     def _unstored_rows(self) -> int:
-        return sum(s.row_count for s in self._unstored) + self._converted_rows()
+        return sum(s.row_count for s in self._unstored) + sum(b.num_rows for b in self._converted)
 
     def _append(self, batch: pa.RecordBatch) -> StoredFrame:
         batch = self.prepare_batch(batch)

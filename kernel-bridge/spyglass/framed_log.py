@@ -36,7 +36,6 @@ FRAME_HEADER_SIZE = _FRAME_HEADER.size
 MAX_PAYLOAD_SIZE = 0xFFFF_FFFF
 
 PathLike = str | os.PathLike[str]
-_writev = getattr(os, "writev", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,8 +291,8 @@ class FramedLogWriter:
 def _write_frame(fd: int, header: bytes, payload: bytes | bytearray | memoryview) -> None:
     # One writev() of header and payload: one system call, as one write() of the frame would be, without
     # first copying megabytes of payload behind the header. Windows has no writev: one write() of the join.
-    if _writev is not None:
-        written = _writev(fd, (header, payload))
+    if hasattr(os, "writev"):
+        written = os.writev(fd, (header, payload))
     else:
         written = os.write(fd, header + payload)
     if written < len(header) + len(payload):  # A short write (disk nearly full, signal): finish the frame.

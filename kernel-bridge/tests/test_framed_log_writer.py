@@ -42,13 +42,18 @@ def test_writer_numbers_frames_from_zero_and_readers_get_them_back(tmp_path):
     assert contents.torn is None
 
 
+def patch_writes(monkeypatch, fake_write):
+    """Route the writer's write() and writev() (whichever the platform has) through fake_write(fd, data)."""
+    monkeypatch.setattr(framed_log.os, "write", fake_write)
+    if hasattr(os, "writev"):
+        monkeypatch.setattr(framed_log.os, "writev", lambda fd, buffers: fake_write(fd, b"".join(buffers)))
+
+
 def test_writer_appends_each_frame_with_a_single_write_call(tmp_path, monkeypatch):
     calls = []
     real_write = os.write
     with FramedLogWriter(tmp_path / "history.sglog") as writer:
-        monkeypatch.setattr(
-            framed_log.os, "write", lambda fd, data: calls.append(len(data)) or real_write(fd, data)
-        )
+        patch_writes(monkeypatch, lambda fd, data: calls.append(len(data)) or real_write(fd, data))
         writer.append(b"x" * 1000)
     assert calls == [framed_log.FRAME_HEADER_SIZE + 1000]
 
@@ -135,10 +140,10 @@ def test_a_failed_append_leaves_the_log_valid_and_the_sequence_unchanged(tmp_pat
 
     with FramedLogWriter(path) as writer:
         writer.append(b"kept")
-        monkeypatch.setattr(framed_log.os, "write", disk_full_half_way)
-        with pytest.raises(StoreError, match="No space left on device"):
-            writer.append(b"lost" * 100)
-        monkeypatch.setattr(framed_log.os, "write", real_write)
+        with monkeypatch.context() as disk_full:
+            patch_writes(disk_full, disk_full_half_way)
+            with pytest.raises(StoreError, match="No space left on device"):
+                writer.append(b"lost" * 100)
         assert writer.append(b"after the disk was freed") == 1
     contents = read_framed_log(path)
     assert [frame.payload for frame in contents.frames] == [b"kept", b"after the disk was freed"]
@@ -149,7 +154,7 @@ def test_writer_finishes_a_short_write(tmp_path, monkeypatch):
     path = tmp_path / "history.sglog"
     real_write = os.write
     with FramedLogWriter(path) as writer:
-        monkeypatch.setattr(framed_log.os, "write", lambda fd, data: real_write(fd, bytes(data)[:10]))
+        patch_writes(monkeypatch, lambda fd, data: real_write(fd, bytes(data)[:10]))
         writer.append(b"y" * 100)
     assert read_framed_log(path).frames[0].payload == b"y" * 100
 

@@ -57,13 +57,14 @@ export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
     mark: { type: 'line', clip: true, strokeWidth: 1.5 },
     encoding: {
       x: { field: 'step', type: 'quantitative', title: xTitle, scale: { zero: false, nice: false } },
-      // '~g' keeps tick labels short: a constant series (zero-width domain) otherwise shows '22.000000'.
+      // '~r' (significant digits fitted to the tick step, trailing zeros trimmed) keeps labels short: Vega's default
+      // labels a constant series (zero-width domain) '22.000000', and '~g' turns 80 into '8e+1'.
       y: {
         field: 'value',
         type: 'quantitative',
         title: yTitle,
         scale: { zero: false },
-        axis: { format: '~g' },
+        axis: { format: '~r' },
       },
       color: {
         field: 'run',

@@ -73,3 +73,16 @@ describe('lineChartSpec', () => {
     assert.match(svg, /^<svg/);
   });
 });
+
+test('y tick labels stay short: whole tens, and a constant series labelled by its value', async () => {
+  const ramp = await renderSVG(
+    lineChartSpec({ metric: 'cpu', width: 300, points: series('a', 9, (i) => 40 + i * 5) }),
+  );
+  const labels = [...ramp.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.ok(labels.includes('80'), `labels ${JSON.stringify(labels)}`);
+  assert.ok(!labels.some((l) => l.includes('e+')), 'no exponent notation for whole tens');
+  const flat = await renderSVG(
+    lineChartSpec({ metric: 'threads', width: 300, points: series('a', 5, () => 22) }),
+  );
+  assert.match(flat, /<text[^>]*>22<\/text>/);
+});

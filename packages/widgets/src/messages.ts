@@ -21,7 +21,7 @@ export const messages = {
   summary: 'Summary',
   overview: 'Config and summary',
   overviewCounts: (config: number, summary: number) =>
-    `${integer.format(config)} config, ${integer.format(summary)} summary ${summary === 1 ? 'value' : 'values'}`,
+    `${integer.format(config)} config ${config === 1 ? 'key' : 'keys'}, ${integer.format(summary)} summary ${summary === 1 ? 'value' : 'values'}`,
   noConfig: 'No config was given to init().',
   noSummary: 'No summary yet.',
   sectionCount: (n: number) => `${integer.format(n)} ${n === 1 ? 'chart' : 'charts'}`,
