@@ -113,6 +113,9 @@ def nonfinite_columns(batch: pa.RecordBatch, skip: set[str]) -> list[str]:
     }
     # One pass over all the columns at once (chunks of one array, no copy); column by column only when
     # something is found, which is rare. Nulls are skipped: a column of only nulls is finite.
-    if not checked or pc.all(pc.is_finite(pa.chunked_array(checked.values(), pa.float64()))).as_py() is not False:
+    if not checked:
+        return []
+    together = pa.chunked_array(checked.values(), pa.float64())
+    if pc.all(pc.is_finite(together)).as_py() is not False:
         return []
     return [name for name, column in checked.items() if pc.all(pc.is_finite(column)).as_py() is False]

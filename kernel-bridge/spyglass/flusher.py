@@ -102,7 +102,7 @@ class Flusher:
         self._tick_failed = False
         self._interval = interval
         self._writer: FramedLogWriter | None = FramedLogWriter(log_path)
-        self._flush_lock = threading.Lock()  # one store at a time (the thread's or flush()'s); owns the writer
+        self._flush_lock = threading.Lock()  # one store at a time (the thread's or flush()'s) uses the writer
         # Guards the two lists below. A store holds it only to take converted batches, never while it writes,
         # so log()'s chunk conversion is not skipped for as long as a write, an fsync or a GIL wait lasts.
         self._convert_lock = threading.Lock()
@@ -184,7 +184,7 @@ class Flusher:
         # while hot in the CPU cache (about 0.3 ms per chunk, as a hand-written Arrow logger pays); with the
         # GIL this costs the training thread less than the same work done later by the flusher.
         # Never waits: if the flusher is converting or taking batches right now, the rows wait for the next
-        # call. numpy/tensor values are never converted here (that could wait for a GPU): the flusher is woken.
+        # call. numpy/tensor values are never converted here (that may wait for a GPU): the flusher is woken.
         if not self._history.only_plain_values:
             self._wake.set()
         elif self._convert_lock.acquire(blocking=False):

@@ -291,10 +291,8 @@ class FramedLogWriter:
 def _write_frame(fd: int, header: bytes, payload: bytes | bytearray | memoryview) -> None:
     # One writev() of header and payload: one system call, as one write() of the frame would be, without
     # first copying megabytes of payload behind the header. Windows has no writev: one write() of the join.
-    if hasattr(os, "writev"):
-        written = os.writev(fd, (header, payload))
-    else:
-        written = os.write(fd, header + payload)
+    has_writev = hasattr(os, "writev")
+    written = os.writev(fd, (header, payload)) if has_writev else os.write(fd, header + payload)
     if written < len(header) + len(payload):  # A short write (disk nearly full, signal): finish the frame.
         rest = memoryview(header + payload)[written:]
         while rest:

@@ -113,7 +113,7 @@ class History:
         if step is None and commit is None and type(data) is dict:
             # Keys (in order) and exact value types in one list and one compare, the cheapest check found:
             # a float where an int was, or a numpy scalar where a float was, takes the slow path and is
-            # validated there. The row is a list too (extend takes it as it is; a tuple would be built from one).
+            # validated there. The row is a list too: extend takes it as it is (a tuple is built from a list).
             signature, extend = self._fast
             if [*data, *map(type, data.values())] == signature:
                 step = next(self._counter)
@@ -210,7 +210,7 @@ class History:
         self._fast = ([*keys, *types], segment.flat.extend)
 
     def take(self) -> list[SegmentColumns]:
-        """Hand the buffered rows to the caller (the flusher) as columns; the buffer keeps filling meanwhile."""
+        """Hand the buffered rows to the flusher, column by column; the buffer keeps filling meanwhile."""
         taken = []
         with self._lock:
             for segment in self._segments.values():

@@ -36,6 +36,14 @@ def test_encoded_batch_is_a_plain_arrow_ipc_stream_with_its_own_schema():
     assert reader.read_all().num_rows == 3
 
 
+def test_encoded_batch_has_the_bytes_of_pyarrows_stream_writer():
+    batch = sample_batch()
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    assert encode_batch(batch) == sink.getvalue().to_pybytes()
+
+
 def test_decode_accepts_a_memoryview_slice():
     payload = encode_batch(sample_batch())
     framed = b"header" + payload + b"trailer"
