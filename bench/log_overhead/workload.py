@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 
 METRICS = [f"metric_{i}" for i in range(10)]
 
@@ -28,6 +29,43 @@ def prebuilt_rows(steps: int) -> list[dict[str, float]]:
         {name: step * 0.001 + i for i, name in enumerate(METRICS)}
         for step in range(steps)
     ]
+
+
+def time_loop(
+    log: Callable[..., object], args: argparse.Namespace, pass_step: bool = False
+) -> tuple[float, float]:
+    """Calls log() once per step (with the step too when pass_step); returns perf_counter at start and loop end."""
+    if args.build_in_loop:
+        m0, m1, m2, m3, m4, m5, m6, m7, m8, m9 = METRICS
+        start = time.perf_counter()
+        for step in range(args.steps):
+            x = step * 0.001
+            row = {
+                m0: x,
+                m1: x + 1,
+                m2: x + 2,
+                m3: x + 3,
+                m4: x + 4,
+                m5: x + 5,
+                m6: x + 6,
+                m7: x + 7,
+                m8: x + 8,
+                m9: x + 9,
+            }
+            if pass_step:
+                log(row, step)
+            else:
+                log(row)
+        return start, time.perf_counter()
+    rows = prebuilt_rows(args.steps)
+    start = time.perf_counter()
+    if pass_step:
+        for step, row in enumerate(rows):
+            log(row, step)
+    else:
+        for row in rows:
+            log(row)
+    return start, time.perf_counter()
 
 
 def report(
