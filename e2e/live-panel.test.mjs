@@ -88,7 +88,7 @@ test('the quickstart panel charts every logged row live and exactly once', async
   assert.deepEqual(outside, [], 'the page must not fetch anything from outside the machine');
 });
 
-test('a chart shows a flushed batch within 250 ms', async () => {
+test('a logged row reaches the chart within one flush interval (250 ms) plus 250 ms', async () => {
   const { page } = browser;
   // Timestamps of when each row count became visible, recorded in the page as the panel's attribute changes.
   const runId = listRuns(join(lab.rootDir, 'spyglass'), 'quickstart')[0].run_id;
