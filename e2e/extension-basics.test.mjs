@@ -3,28 +3,15 @@
 // is refused with a polite message instead of a crash.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { startJupyterLab } from './support/jupyter-lab.mjs';
+import { test } from 'node:test';
 import { openLab, openNotebook, querySpyglass, runAllCells } from './support/lab-page.mjs';
+import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
 
-let lab;
-let browser;
-
-before(async () => {
-  lab = await startJupyterLab();
-  browser = await launchBrowser();
-  await openLab(browser.page, lab.url);
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
-});
+const session = useLabAndBrowser({ ready: ({ lab, browser }) => openLab(browser.page, lab.url) });
 
 test('DuckDB-WASM starts from the files shipped inside the extension', async () => {
-  const { page, requests } = browser;
+  const { page, requests } = session.browser;
   const started = Date.now();
   const [answer] = await querySpyglass(page, 'SELECT 42 AS answer');
   assert.deepEqual(answer, { answer: 42 });
@@ -41,23 +28,23 @@ test('DuckDB-WASM starts from the files shipped inside the extension', async () 
     shipped.some((u) => /duckdb-browser-eh\.worker\./.test(u)),
     'the worker comes from the extension',
   );
-  const outside = requests.filter((u) => !u.startsWith(lab.url) && !/^(data|blob):/.test(u));
+  const outside = requests.filter((u) => !u.startsWith(session.lab.url) && !/^(data|blob):/.test(u));
   assert.deepEqual(outside, [], 'no request leaves 127.0.0.1');
-  assert.deepEqual(browser.consoleErrors, [], 'no console errors');
+  assert.deepEqual(session.browser.consoleErrors, [], 'no console errors');
 });
 
 test('a kernel package speaking a newer protocol major is refused politely', async () => {
-  writeNotebook(join(lab.rootDir, 'future.ipynb'), [
+  writeNotebook(join(session.lab.rootDir, 'future.ipynb'), [
     'from comm import create_comm\nfrom IPython.display import display\n' +
       "future = create_comm(target_name='spyglass', data={'kind': 'hello', 'protocol': {'major': 2, 'minor': 0}, " +
       "'package_version': '9.0', 'runs': []})\n" +
       "display({'application/vnd.spyglass.run.v1+json': {'run_id': 'future', 'project': 'p', 'name': 'n', " +
       "'run_dir': '/nowhere', 'protocol': {'major': 2, 'minor': 0}}, 'text/plain': 'future run'}, raw=True)",
   ]);
-  const { page } = browser;
+  const { page } = session.browser;
   await openNotebook(page, 'future.ipynb');
   await runAllCells(page);
   const notice = await page.waitForSelector('.jp-SpyglassRunOutput-notice', { timeout: 30_000 });
   assert.match(await notice.textContent(), /newer Spyglass \(protocol 2\.0\)/);
-  assert.deepEqual(browser.consoleErrors, [], 'the refusal is a message, not an error');
+  assert.deepEqual(session.browser.consoleErrors, [], 'the refusal is a message, not an error');
 });

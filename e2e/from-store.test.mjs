@@ -5,37 +5,30 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { repoRoot, startJupyterLab, venvBin } from './support/jupyter-lab.mjs';
+import { test } from 'node:test';
+import { repoRoot, venvBin } from './support/jupyter-lab.mjs';
 import { openLab, openNotebook, panelRows, querySpyglass, waitFor } from './support/lab-page.mjs';
+import { useLabAndBrowser } from './support/lab-session.mjs';
 import { listRuns } from './support/store.mjs';
 
 const STEPS = 300;
 const RUN_MIME = 'application/vnd.spyglass.run.v1+json';
-let lab;
-let browser;
 
-before(async () => {
-  lab = await startJupyterLab();
-  const notebook = join(lab.rootDir, 'quickstart.ipynb');
-  copyFileSync(join(repoRoot, 'notebooks', 'quickstart.ipynb'), notebook);
-  execFileSync(join(venvBin, 'python'), [join(repoRoot, 'scripts', 'run_notebook.py'), notebook], {
-    encoding: 'utf8',
-    env: { ...process.env, SPYGLASS_DIR: '' },
-  });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
+const session = useLabAndBrowser({
+  prepare: async (lab) => {
+    const notebook = join(lab.rootDir, 'quickstart.ipynb');
+    copyFileSync(join(repoRoot, 'notebooks', 'quickstart.ipynb'), notebook);
+    execFileSync(join(venvBin, 'python'), [join(repoRoot, 'scripts', 'run_notebook.py'), notebook], {
+      encoding: 'utf8',
+      env: { ...process.env, SPYGLASS_DIR: '' },
+    });
+  },
 });
 
 test('the headless run is complete on disk and its saved output carries a static SVG fallback', () => {
-  const [run] = listRuns(join(lab.rootDir, 'spyglass'), 'quickstart');
+  const [run] = listRuns(join(session.lab.rootDir, 'spyglass'), 'quickstart');
   assert.equal(run.state, 'finished');
-  const notebook = JSON.parse(readFileSync(join(lab.rootDir, 'quickstart.ipynb'), 'utf8'));
+  const notebook = JSON.parse(readFileSync(join(session.lab.rootDir, 'quickstart.ipynb'), 'utf8'));
   const outputs = notebook.cells.flatMap((cell) => cell.outputs ?? []);
   const panel = outputs.find((o) => o.data?.[RUN_MIME]);
   assert.ok(panel, 'the run output is saved with its Spyglass MIME bundle');
@@ -48,9 +41,9 @@ test('the headless run is complete on disk and its saved output carries a static
 });
 
 test('opening the executed notebook rebuilds the panel from the store', async () => {
-  const [run] = listRuns(join(lab.rootDir, 'spyglass'), 'quickstart');
-  const { page, requests } = browser;
-  await openLab(page, lab.url);
+  const [run] = listRuns(join(session.lab.rootDir, 'spyglass'), 'quickstart');
+  const { page, requests } = session.browser;
+  await openLab(page, session.lab.url);
   await openNotebook(page, 'quickstart.ipynb');
   await waitFor(async () => (await panelRows(page, run.run_id)) === STEPS, `the panel to show ${STEPS} rows`);
   const [counts] = await querySpyglass(

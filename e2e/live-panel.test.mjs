@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { repoRoot, startJupyterLab } from './support/jupyter-lab.mjs';
+import { test } from 'node:test';
+import { repoRoot } from './support/jupyter-lab.mjs';
 import {
   openLab,
   openNotebook,
@@ -14,30 +13,24 @@ import {
   runAllCells,
   waitFor,
 } from './support/lab-page.mjs';
+import { useLabAndBrowser } from './support/lab-session.mjs';
 import { listRuns } from './support/store.mjs';
 
 const STEPS = 300; // notebooks/quickstart.ipynb logs this many rows
-let lab;
-let browser;
 
-before(async () => {
-  lab = await startJupyterLab();
-  copyFileSync(join(repoRoot, 'notebooks', 'quickstart.ipynb'), join(lab.rootDir, 'quickstart.ipynb'));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
+const session = useLabAndBrowser({
+  prepare: async (lab) => {
+    copyFileSync(join(repoRoot, 'notebooks', 'quickstart.ipynb'), join(lab.rootDir, 'quickstart.ipynb'));
+  },
 });
 
 test('the quickstart panel charts every logged row live and exactly once', async () => {
-  const { page } = browser;
-  await openLab(page, lab.url);
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
   await openNotebook(page, 'quickstart.ipynb');
   await runAllCells(page);
 
-  const storeRoot = join(lab.rootDir, 'spyglass');
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
   const run = await waitFor(() => listRuns(storeRoot, 'quickstart')[0], 'the run to appear in the store');
   await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"]`, { timeout: 30_000 });
 
@@ -82,16 +75,16 @@ test('the quickstart panel charts every logged row live and exactly once', async
     await panel.screenshot({ path: join(process.env.SPYGLASS_SCREENSHOTS, 'run-panel.png') });
   }
 
-  const outside = browser.requests.filter(
-    (u) => !u.startsWith(lab.url) && !u.startsWith('data:') && !u.startsWith('blob:'),
+  const outside = session.browser.requests.filter(
+    (u) => !u.startsWith(session.lab.url) && !u.startsWith('data:') && !u.startsWith('blob:'),
   );
   assert.deepEqual(outside, [], 'the page must not fetch anything from outside the machine');
 });
 
 test('a logged row reaches the chart within one flush interval (250 ms) plus 250 ms', async () => {
-  const { page } = browser;
+  const { page } = session.browser;
   // Timestamps of when each row count became visible, recorded in the page as the panel's attribute changes.
-  const runId = listRuns(join(lab.rootDir, 'spyglass'), 'quickstart')[0].run_id;
+  const runId = listRuns(join(session.lab.rootDir, 'spyglass'), 'quickstart')[0].run_id;
   await page.evaluate((id) => {
     window.__spyglassSeen = [];
     const observer = new MutationObserver(() => {
@@ -104,7 +97,7 @@ test('a logged row reaches the chart within one flush interval (250 ms) plus 250
     observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-rows'] });
   }, runId);
   await runAllCells(page);
-  const storeRoot = join(lab.rootDir, 'spyglass');
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
   await waitFor(
     () =>
       listRuns(storeRoot, 'quickstart').length === 2 &&

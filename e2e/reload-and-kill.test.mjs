@@ -3,9 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { startJupyterLab } from './support/jupyter-lab.mjs';
+import { test } from 'node:test';
 import {
   openLab,
   openNotebook,
@@ -15,21 +13,11 @@ import {
   saveNotebook,
   waitFor,
 } from './support/lab-page.mjs';
+import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
 import { listRuns, readStoredHistory } from './support/store.mjs';
 
-let lab;
-let browser;
-
-before(async () => {
-  lab = await startJupyterLab();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
-});
+const session = useLabAndBrowser();
 
 function loggingNotebook(path, project, steps) {
   writeNotebook(path, [
@@ -40,18 +28,18 @@ function loggingNotebook(path, project, steps) {
 
 test('reloading the page mid-run shows every row exactly once', async () => {
   const STEPS = 400;
-  loggingNotebook(join(lab.rootDir, 'reload.ipynb'), 'reload', STEPS);
-  const { page } = browser;
-  await openLab(page, lab.url);
+  loggingNotebook(join(session.lab.rootDir, 'reload.ipynb'), 'reload', STEPS);
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
   await openNotebook(page, 'reload.ipynb');
   await runAllCells(page);
-  const storeRoot = join(lab.rootDir, 'spyglass');
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
   const run = await waitFor(() => listRuns(storeRoot, 'reload')[0], 'the run to start');
   await waitFor(async () => (await panelRows(page, run.run_id)) >= 50, 'the panel to show 50 rows');
   await saveNotebook(page); // the saved output is what the reloaded page renders
 
   await page.reload();
-  await openLab(page, lab.url);
+  await openLab(page, session.lab.url);
   await openNotebook(page, 'reload.ipynb', { busyOk: true });
   const rowsAfterReload = await waitFor(async () => {
     const rows = await panelRows(page, run.run_id);
@@ -78,15 +66,15 @@ test('reloading the page mid-run shows every row exactly once', async () => {
 });
 
 test('a kernel killed with SIGKILL mid-loop leaves every row the page saw in the store', async () => {
-  loggingNotebook(join(lab.rootDir, 'kill.ipynb'), 'kill', 100_000);
-  const { page } = browser;
+  loggingNotebook(join(session.lab.rootDir, 'kill.ipynb'), 'kill', 100_000);
+  const { page } = session.browser;
   await openNotebook(page, 'kill.ipynb');
   await runAllCells(page);
-  const storeRoot = join(lab.rootDir, 'spyglass');
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
   const run = await waitFor(() => listRuns(storeRoot, 'kill')[0], 'the run to start');
   await waitFor(async () => (await panelRows(page, run.run_id)) >= 100, 'the panel to show 100 rows');
   const seenByPage = await panelRows(page, run.run_id);
-  const pid = Number(readFileSync(join(lab.rootDir, 'kill.pid'), 'utf8'));
+  const pid = Number(readFileSync(join(session.lab.rootDir, 'kill.pid'), 'utf8'));
   process.kill(pid, 'SIGKILL');
 
   const stored = readStoredHistory(join(storeRoot, 'kill', run.run_id));

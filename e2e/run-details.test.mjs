@@ -3,26 +3,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { startJupyterLab } from './support/jupyter-lab.mjs';
+import { test } from 'node:test';
 import { openLab, openNotebook, querySpyglass, runAllCells, waitFor } from './support/lab-page.mjs';
+import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
 import { listRuns } from './support/store.mjs';
 
-const SHOTS = process.env.SPYGLASS_SHOTS ?? '/tmp/spyglass-shots';
-let lab;
-let browser;
+const SHOTS = process.env.SPYGLASS_SCREENSHOTS; // opt-in: a folder for light and dark screenshots of the panel
 
-before(async () => {
-  lab = await startJupyterLab();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
-});
+const session = useLabAndBrowser();
 
 const INIT_CELL = `import time
 import spyglass as sg
@@ -75,13 +64,13 @@ function panelContents(page, runId) {
 }
 
 test('the run panel shows state, tags, notes, config, summary and train/val/system chart sections', async () => {
-  writeNotebook(join(lab.rootDir, 'details.ipynb'), [INIT_CELL, LOG_CELL]);
-  const { page } = browser;
-  await openLab(page, lab.url);
+  writeNotebook(join(session.lab.rootDir, 'details.ipynb'), [INIT_CELL, LOG_CELL]);
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
   await openNotebook(page, 'details.ipynb');
   await runAllCells(page);
 
-  const storeRoot = join(lab.rootDir, 'spyglass');
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
   const run = await waitFor(() => listRuns(storeRoot, 'details')[0], 'the run to appear in the store');
   await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"]`, { timeout: 30_000 });
   await waitFor(() => listRuns(storeRoot, 'details')[0]?.state === 'finished', 'the run to finish', 60_000);
@@ -113,6 +102,7 @@ test('the run panel shows state, tags, notes, config, summary and train/val/syst
     `system samples once each: ${JSON.stringify(system)}`,
   );
 
+  if (!SHOTS) return;
   // A viewport tall enough for the whole panel, so the shot is not cut by the notebook's scroll area.
   mkdirSync(SHOTS, { recursive: true });
   await page.setViewportSize({ width: 1400, height: 2600 });

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser } from './support/browser.mjs';
-import { startJupyterLab, venvBin } from './support/jupyter-lab.mjs';
+import { after, test } from 'node:test';
+import { venvBin } from './support/jupyter-lab.mjs';
 import {
   openLab,
   openNotebook,
@@ -16,23 +15,16 @@ import {
   runAllCells,
   waitFor,
 } from './support/lab-page.mjs';
+import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
 import { listRuns } from './support/store.mjs';
 
 const STEPS = 300;
-let lab;
-let browser;
+const session = useLabAndBrowser();
 let script;
 
-before(async () => {
-  lab = await startJupyterLab();
-  browser = await launchBrowser();
-});
-
-after(async () => {
+after(() => {
   if (script && script.exitCode === null) script.kill('SIGKILL');
-  await browser?.close();
-  await lab?.stop();
 });
 
 // ~6 s of logging; the flusher stores a frame every 250 ms.
@@ -66,14 +58,14 @@ function panelState(page, runId) {
 }
 
 test('a run logged by a plain script is polled from the store until it finishes, every row exactly once', async () => {
-  writeFileSync(join(lab.rootDir, 'log_script.py'), LOGGING_SCRIPT);
-  writeNotebook(join(lab.rootDir, 'script.ipynb'), [SHOW_RUN_CELL]);
-  const { page } = browser;
-  await openLab(page, lab.url);
+  writeFileSync(join(session.lab.rootDir, 'log_script.py'), LOGGING_SCRIPT);
+  writeNotebook(join(session.lab.rootDir, 'script.ipynb'), [SHOW_RUN_CELL]);
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
   await openNotebook(page, 'script.ipynb');
 
   script = spawn(join(venvBin, 'python'), ['log_script.py'], {
-    cwd: lab.rootDir,
+    cwd: session.lab.rootDir,
     env: { ...process.env, SPYGLASS_DIR: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -83,7 +75,7 @@ test('a run logged by a plain script is polled from the store until it finishes,
   });
   const exited = new Promise((resolve) => script.once('exit', resolve));
   await runAllCells(page);
-  const storeRoot = join(lab.rootDir, 'spyglass');
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
   const run = await waitFor(() => listRuns(storeRoot, 'script')[0], 'the script run to start');
   await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"]`, { timeout: 30_000 });
 
@@ -126,7 +118,7 @@ test('a run logged by a plain script is polled from the store until it finishes,
   assert.equal(frames.frames, frames.seqs, 'no frame may be ingested twice');
 
   // Once the run is finished the panel stops polling: no history request follows the one that saw the end.
-  const polls = () => browser.requests.filter((u) => u.includes('/spyglass/api/v1/history')).length;
+  const polls = () => session.browser.requests.filter((u) => u.includes('/spyglass/api/v1/history')).length;
   const settled = polls();
   await new Promise((r) => setTimeout(r, 2500));
   assert.equal(polls(), settled, 'a finished run is not polled');
