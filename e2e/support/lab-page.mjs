@@ -7,17 +7,19 @@ export async function openLab(page, url) {
   await page.evaluate(() => window.jupyterapp.restored);
 }
 
-/** Opens a notebook and waits until its kernel is connected (idle, or busy when `busyOk`). */
-export async function openNotebook(page, path, { busyOk = false } = {}) {
+/**
+ * Opens a notebook and waits until its kernel is idle; with `anyKernelState`, only until the notebook is open
+ * (after a reload, a kernel busy in a cell answers JupyterLab's kernel_info request only when the cell ends).
+ */
+export async function openNotebook(page, path, { anyKernelState = false } = {}) {
   await page.evaluate((p) => window.jupyterapp.commands.execute('docmanager:open', { path: p }), path);
   await page.waitForFunction(
-    ([p, busy]) => {
+    ([p, any]) => {
       const widget = window.jupyterapp.shell.currentWidget;
       const kernel = widget?.sessionContext?.session?.kernel;
-      const ready = kernel?.status === 'idle' || (busy && kernel?.status === 'busy');
-      return widget?.context?.path === p && ready;
+      return widget?.context?.path === p && (any || kernel?.status === 'idle');
     },
-    [path, busyOk],
+    [path, anyKernelState],
     { timeout: 60_000 },
   );
 }
