@@ -6,6 +6,8 @@ module.exports = {
     rules: [
       // Readable names make the shipped assets easy to find in the wheel and in the network panel.
       { test: /duckdb-eh\.wasm$/, type: 'asset/resource', generator: { filename: '[name].[contenthash][ext]' } },
+      // parquet-wasm decodes table outputs (DuckDB-WASM ships without its parquet extension).
+      { test: /parquet_wasm_bg\.wasm$/, type: 'asset/resource', generator: { filename: '[name].[contenthash][ext]' } },
       {
         test: /duckdb-browser-eh\.worker\.js$/,
         type: 'asset/resource',

@@ -43,7 +43,7 @@ step lint-python none ruff check kernel-bridge bench scripts
 step format-python none ruff format --check kernel-bridge bench scripts
 step lint-typescript none npx biome check packages labextension/src e2e
 step typecheck none npx tsc --build tsconfig.json
-step unit-typescript count_node node --test --test-reporter=spec packages/*/lib/test/*.test.js
+step unit-typescript count_node node --test --test-reporter=spec packages/*/lib/test/*.test.js packages/*/lib/test/*/*.test.js
 step pytest count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests
 step e2e count_node node --test --test-concurrency=1 --test-reporter=spec e2e/*.test.mjs
 

@@ -5,16 +5,30 @@ __version__ = "0.1.0"
 from typing import Any  # noqa: E402
 
 from .api import Api  # noqa: E402
+from .artifacts import Artifact  # noqa: E402
+from .data_types import Audio, Histogram, Html, Image, Object3D, Table, Video  # noqa: E402
+from .data_types import plot as plot  # noqa: E402
+from .data_types.plot import plot_table  # noqa: E402
 from .errors import FlushError, RunFinishedError, SpyglassError  # noqa: E402
 from .history import StepOrderWarning  # noqa: E402
 from .run_config import ConfigValueChangeError  # noqa: E402
 from .run_resume import ResumeError, TornTailWarning  # noqa: E402
 from .session import init  # noqa: E402
 from .settings import Settings  # noqa: E402
+from .sweeps import SweepController, TrialStopped, agent, controller, sweep  # noqa: E402
 from .tracked_run import Run  # noqa: E402
+from .workspace import Workspace, workspace  # noqa: E402
 
 __all__ = [
     "Api",
+    "Artifact",
+    "Audio",
+    "Histogram",
+    "Html",
+    "Image",
+    "Object3D",
+    "Table",
+    "Video",
     "ConfigValueChangeError",
     "FlushError",
     "ResumeError",
@@ -23,14 +37,26 @@ __all__ = [
     "Settings",
     "SpyglassError",
     "StepOrderWarning",
+    "SweepController",
     "TornTailWarning",
+    "TrialStopped",
+    "agent",
+    "controller",
     "define_metric",
     "finish",
     "init",
+    "link_artifact",
     "log",
+    "log_artifact",
     "login",
     "mark_preempting",
+    "plot",
+    "plot_table",
+    "sweep",
+    "use_artifact",
     "watch",
+    "Workspace",
+    "workspace",
 ]
 
 
@@ -95,3 +121,28 @@ def login(*args: Any, **kwargs: Any) -> bool:
 def watch(*args: Any, **kwargs: Any) -> None:
     """Accepted for wandb scripts and ignored: gradient and parameter histograms are not recorded yet."""
     return None
+
+
+def log_artifact(
+    artifact_or_path: Any, name: str | None = None, type: str | None = None, aliases: Any = None
+) -> Any:
+    """run.log_artifact on the current run (wandb.log_artifact)."""
+    return _current_run("log_artifact").log_artifact(artifact_or_path, name=name, type=type, aliases=aliases)
+
+
+def use_artifact(artifact_or_name: Any, type: str | None = None) -> Any:
+    """run.use_artifact on the current run (wandb.use_artifact)."""
+    return _current_run("use_artifact").use_artifact(artifact_or_name, type=type)
+
+
+def link_artifact(artifact: Any, target_path: str, aliases: Any = None, *, force: bool = False) -> str:
+    """run.link_artifact on the current run (wandb.link_artifact)."""
+    return _current_run("link_artifact").link_artifact(artifact, target_path, aliases=aliases, force=force)
+
+
+def _current_run(what: str) -> Any:
+    from . import session
+
+    if session.current_run is None:
+        raise SpyglassError(f"spyglass.{what}() needs a run: call spyglass.init() first.")
+    return session.current_run

@@ -96,6 +96,8 @@ class History:
         # settings.strict (set by the Run): a backwards step or a refused value raises instead of warning.
         self.strict = False
         self._warned: set[str] = set()  # warnings already shown: once per key (or once per run for steps)
+        # Set by the Run: turns rich values (sg.Table, sg.Image, figures) of a row into references, in place.
+        self.convert_rich: Callable[[dict[str, Any], int], None] | None = None
 
     @property
     def step(self) -> int:
@@ -134,6 +136,11 @@ class History:
         if commit is not None and not isinstance(commit, bool):
             raise TypeError(f"run.log() commit must be True, False or None, got {commit!r}")
         flat = flatten_row(data)
+        convert = self.convert_rich
+        if convert is not None and not self._closed and not _PLAIN_TYPES.issuperset(map(type, flat.values())):
+            # Tables, media and figures: files written now, the row then holds their reference JSON strings.
+            current = self.step
+            convert(flat, current if step is None or step < current else step)
         with self._lock:
             if self._closed:
                 raise RunFinishedError(

@@ -18,6 +18,7 @@ PROTOCOL_MAJOR = 1
 PROTOCOL_MINOR = 1  # 1.1: frame chunks and replay requests may name a stream ("history" or "system")
 COMM_TARGET = "spyglass"
 RUN_MIME_TYPE = "application/vnd.spyglass.run.v1+json"
+TABLE_MIME_TYPE = "application/vnd.spyglass.table.v1+json"  # sg.Table (data_types/table_display.py)
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 # Room left under MAX_MESSAGE_BYTES for the JSON part of a message (header, chunk descriptors).
 _JSON_HEADROOM = 64 * 1024

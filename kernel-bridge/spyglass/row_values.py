@@ -73,8 +73,9 @@ def refusal_message(key: str, value: object) -> str:
             else f"a {_type_name(value)} of {len(value)} elements"  # type: ignore[arg-type]
         )
         advice = (
-            "Log a scalar summary of it instead, such as np.mean(x) or float(x.max()), or one key per "
-            "element; histograms (spyglass.Histogram) are not supported yet."
+            "Log a scalar summary of it instead, such as np.mean(x) or float(x.max()), one key per "
+            "element, or wrap it: spyglass.Histogram(x) for a distribution, spyglass.Image(x) for an image, "
+            "spyglass.Table(...) for rows."
         )
     else:
         what = f"a {_type_name(value)}"

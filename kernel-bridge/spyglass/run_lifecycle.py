@@ -32,6 +32,10 @@ class RunLifecycle:
     id: str
     project: str
     _state: str
+    # Sweeps (docs/sweeps.md): True once a trial was told to stop (hyperband or by hand), else never.
+    should_stop: bool = False
+    sweep_id: str | None = None
+    _sweep: dict[str, Any] | None = None
 
     def _init_lifecycle(
         self,
@@ -179,6 +183,8 @@ class RunLifecycle:
         }
         if self._resumed_at:
             fields["resumed_at"] = self._resumed_at
+        if self._sweep is not None:
+            fields["sweep"] = self._sweep  # {"id", "trial", "dir"} of a sweep trial (sweeps/trial_context.py)
         return fields
 
 

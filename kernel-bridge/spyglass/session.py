@@ -84,6 +84,14 @@ def init(
     chosen = coerce_settings(settings).with_overrides(mode=mode, flush_interval=flush_interval)
     reinit_mode = _reinit_mode(reinit)
     resume_how = resume_mode(resume)
+    # Inside a sweep trial (sweeps/trial_context.py) the run joins the sweep: its project and store, its run.
+    trial = _sweep_trial() if chosen.mode != "disabled" else None
+    if trial is not None:
+        reused = trial.reuse(config)
+        if reused is not None:
+            return reused
+        project, id, dir = trial.init_arguments(id)  # noqa: A001
+        reinit_mode = "create_new"
     if id is None:
         id = os.environ.get("SPYGLASS_RUN_ID") or os.environ.get("WANDB_RUN_ID") or None  # noqa: A001
     # Bad arguments are refused before anything happens to the live runs.
@@ -114,6 +122,8 @@ def init(
             )  # fmt: skip
             if not in_kernel():  # a kernel reports a cell's exception itself and the run goes on
                 exit_hooks.install(_finish_live_runs_failed)
+            if trial is not None:
+                trial.attach(run)
         _live_runs.append(run)
         current_run = run
         return run
@@ -168,6 +178,12 @@ def _disabled_run(
         project=project, name=name or run_id, run_id=run_id, config=items, settings=settings,
         group=group, job_type=job_type, tags=tuple(tags or ()), notes=notes,
     )  # fmt: skip
+
+
+def _sweep_trial() -> Any:
+    from .sweeps.trial_context import active_trial
+
+    return active_trial()
 
 
 def forget_run(run: Run | DisabledRun) -> None:

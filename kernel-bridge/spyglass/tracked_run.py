@@ -21,6 +21,7 @@ from .flusher import DEFAULT_FLUSH_INTERVAL, Flusher
 from .history import History
 from .metric_definitions import MetricDefinition, MetricDefinitions
 from .protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, StoredFrame, protocol_version
+from .run_artifacts import RunArtifacts
 from .run_config import RunConfig
 from .run_lifecycle import LIVE_STATES, RunLifecycle
 from .run_resume import ResumePoint
@@ -30,7 +31,7 @@ from .settings import Settings
 from .static_chart import MAX_CHARTS, render_svg
 
 
-class Run(RunLifecycle):
+class Run(RunLifecycle, RunArtifacts):
     """A live run. Log with run.log({...}); end with run.finish() or a `with` block."""
 
     def __init__(
@@ -108,6 +109,7 @@ class Run(RunLifecycle):
         self._flusher.prepare_batch = self._metric_definitions.fill_step_metrics
         self._flusher.observe_batch = self.summary.observe
         object.__setattr__(self.summary, "_sync", self._flusher.flush)
+        self._history.convert_rich = _rich_value_converter(self.dir)
         if getattr(settings, "system_metrics", True) and getattr(settings, "mode", "online") != "disabled":
             from .system_metrics import DEFAULT_INTERVAL, SystemMonitor
 
@@ -316,6 +318,15 @@ class Run(RunLifecycle):
     def __repr__(self) -> str:
         where = f"project={self.project!r} state={self._state} dir={self.dir!r}"
         return f"<spyglass Run {self.id} '{self.name}' {where}>"
+
+
+def _rich_value_converter(run_dir: str) -> Any:
+    # Tables and media logged by this run write their files under <run_dir>/media (data_types/).
+    from .data_types.log_values import convert_rich_values
+    from .data_types.media_store import MediaWriter
+
+    writer = MediaWriter(run_dir)
+    return lambda flat, step: convert_rich_values(flat, writer, step)
 
 
 def _json_config(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,36 +1,27 @@
 """The Jupyter server extension serves run.json and framed-log slices, and refuses paths outside its roots.
 
-A real `jupyter server` runs in a subprocess (with a token, so authentication is exercised too). The
-pytest-jupyter plugin is not used: registering it suite-wide would put its autouse event-loop fixtures on
-every other test in this directory.
+A real `jupyter server` runs in a subprocess (tests/server_harness.py), with a token, so authentication is
+exercised too.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pyarrow as pa
 import pytest
+
+# TOKEN, free_port, get and _wait_until_ready are also imported from here by tests/workspace/.
+from server_harness import TOKEN, free_port, http, jupyter_server
+from server_harness import wait_until_ready as _wait_until_ready
 
 from spyglass.arrow_codec import decode_payload, encode_batch
 from spyglass.framed_log import FramedLogWriter, encode_file_header, read_framed_log
 from spyglass.run_store import SYSTEM_LOG_FILE, RunDirectory
 
-TOKEN = "spyglass-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["TOKEN", "_wait_until_ready", "free_port", "get"]
 
 
 def make_run(root, project, run_id, frames=0) -> RunDirectory:
@@ -46,8 +37,8 @@ def make_run(root, project, run_id, frames=0) -> RunDirectory:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("server")
-    root, store, outside, jupyter = (base / name for name in ("root", "store", "outside", "jupyter"))
-    for directory in (root, store, outside, jupyter):
+    root, store, outside = (base / name for name in ("root", "store", "outside"))
+    for directory in (root, store, outside):
         directory.mkdir()
     runs = {
         "in_root": make_run(root / "spyglass", "demo", "run1", frames=4),
@@ -62,73 +53,13 @@ def server(tmp_path_factory):
     sneaky = RunDirectory.create(root / "spyglass", "demo", "sneaky")
     sneaky.metadata_path.symlink_to(runs["outside"].metadata_path)
     (root / "not-a-run").mkdir()
-    (jupyter / "jupyter_server_config.json").write_text(
-        json.dumps({"ServerApp": {"jpserver_extensions": {"spyglass": True}}})
-    )
-    port = free_port()
-    env = {
-        **os.environ,
-        "SPYGLASS_DIR": str(store),
-        "JUPYTER_CONFIG_DIR": str(jupyter),
-        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
-        "JUPYTER_DATA_DIR": str(jupyter / "data"),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--no-browser",
-            "--allow-root",  # CI containers often run as root
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.token={TOKEN}",
-            f"--ServerApp.root_dir={root}",
-        ],
-        env=env,
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_ready(process, url)
+    with jupyter_server(root, base / "jupyter", store=store) as url:
         yield {"url": url, "root": root, "store": store, "runs": runs}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_ready(process, url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"jupyter server exited early:\n{process.stderr.read().decode(errors='replace')}"
-            )
-        try:
-            get(url, "/api/status")
-            return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    raise RuntimeError("jupyter server did not answer within 60 s")
 
 
 def get(url: str, path: str, token: str | None = TOKEN, **params) -> tuple[int, str, bytes]:
-    query = f"?{urllib.parse.urlencode(params)}" if params else ""
-    request = urllib.request.Request(url + path + query)
-    if token is not None:
-        request.add_header("Authorization", f"token {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers.get("Content-Type", ""), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type", ""), error.read()
+    status, headers, body = http(url, path, token=token, **params)
+    return status, headers.get("Content-Type", ""), body
 
 
 def get_run(server, run_dir, **kwargs):

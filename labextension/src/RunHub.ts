@@ -47,6 +47,7 @@ export class RunHub {
   /** Runs (keyed by stream and run id) with a timer pending to release a parked replay. */
   private readonly parkTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private databasePromise: Promise<RunDatabase> | null = null;
+  private tableEnginePromise: Promise<SqlEngine> | null = null;
   private engine: SqlEngine | null = null;
   private engineStartMs: number | null = null;
   private lastIngestMs: number | null = null;
@@ -99,6 +100,20 @@ export class RunHub {
       });
     }
     return this.databasePromise;
+  }
+
+  /**
+   * A connection to the page's DuckDB-WASM database for table explorers: their own, so they never run inside an
+   * ingest transaction (rows appended there carry provisional row ids until it commits).
+   */
+  tableEngine(): Promise<SqlEngine> {
+    if (!this.tableEnginePromise) {
+      this.tableEnginePromise = this.database().then(() => {
+        if (!this.engine) throw new Error('Spyglass: the DuckDB-WASM engine was closed');
+        return this.engine.connect ? this.engine.connect() : this.engine;
+      });
+    }
+    return this.tableEnginePromise;
   }
 
   /** The entry of a run, created on first mention. */

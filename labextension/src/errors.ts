@@ -5,8 +5,8 @@ export class StoreRequestError extends Error {
     readonly url: string,
     readonly status: number,
     detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; method?: string },
   ) {
-    super(`GET ${url} failed (${status || 'network error'}): ${detail}`, options);
+    super(`${options?.method ?? 'GET'} ${url} failed (${status || 'network error'}): ${detail}`, options);
   }
 }

@@ -9,13 +9,14 @@ from typing import Any
 
 from ..errors import ProjectNotFoundError, RunNotFoundError
 from ..run_store import METADATA_FILE, RunDirectory, find_runs, resolve_store_root, validate_name
+from .artifact_api import ArtifactApi
 from .run import Run
 from .runs import Runs
 
 _SHOWN_NAMES = 20  # how many existing projects or runs an error message lists
 
 
-class Api:
+class Api(ArtifactApi):
     """Read runs from a store: `dir`, else $SPYGLASS_DIR, else ./spyglass (as spyglass.init() resolves it)."""
 
     def __init__(self, dir: str | os.PathLike[str] | None = None) -> None:

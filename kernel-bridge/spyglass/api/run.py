@@ -109,6 +109,15 @@ class Run:
         with self._naming_corrupt_log():
             return self._directory.read_history()
 
+    def table(self, key: str, step: int | None = None) -> pa.Table:
+        """The sg.Table logged under `key` at `step` (default: the last one) as a pyarrow Table.
+
+        Media cells hold their reference JSON (paths relative to `run.dir`); KeyError if none was logged.
+        """
+        from ..data_types.table_storage import logged_table
+
+        return logged_table(self.to_arrow(), self.dir, key, step)
+
     def system_metrics(self, samples: int | None = None, pandas: bool = True) -> Any:
         """Return the system metrics stream (system.sglog; no rows when it was off) as pandas or pyarrow."""
         with self._naming_corrupt_log():

@@ -10,11 +10,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import FilterError, SpyglassError
-from . import runs
+from . import lineage, report, runs, sweeps
 from .usage_error import UsageError
 
 # Each command group adds its subparser; later groups (report, agent, lineage) register the same way.
-COMMAND_GROUPS = (runs,)
+COMMAND_GROUPS = (runs, lineage, sweeps, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..api import Api, Run
 from ..api.history_sampling import STEP
+from . import table_export
 from .history_export import export_format, write_table
 from .text_table import format_duration, format_time, format_value, printable, render_table
 from .usage_error import UsageError
@@ -53,6 +54,8 @@ def register(groups: argparse._SubParsersAction) -> None:
     export.add_argument("--keys", help="comma-separated metrics (default: every column)")
     _add_dir(export)
     export.set_defaults(handler=export_history)
+
+    table_export.register(commands)
 
 
 def _add_dir(parser: argparse.ArgumentParser) -> None:

@@ -7,8 +7,15 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
+from .file_handlers import MediaFileHandler
 from .handlers import HistorySliceHandler, RunMetadataHandler
+from .lineage_handlers import LineageHandler
+from .report_handlers import ReportHandler
 from .run_access import allowed_roots
+from .sweep_handlers import SweepControlHandler, SweepSnapshotHandler
+from .workspace_export_handlers import WorkspaceExportHandler
+from .workspace_handlers import MetricHandler, RunsListHandler
+from .workspace_layout_handlers import WorkspaceLayoutHandler, WorkspaceProjectsHandler
 
 API_PREFIX = "spyglass/api/v1"
 
@@ -32,6 +39,16 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
         [
             (url_path_join(base_url, API_PREFIX, "run"), RunMetadataHandler),
             (url_path_join(base_url, API_PREFIX, "history"), HistorySliceHandler),
+            (url_path_join(base_url, API_PREFIX, "sweep"), SweepSnapshotHandler),
+            (url_path_join(base_url, API_PREFIX, "sweep", "control"), SweepControlHandler),
+            (url_path_join(base_url, API_PREFIX, "lineage"), LineageHandler),
+            (url_path_join(base_url, API_PREFIX, "report"), ReportHandler),
+            (url_path_join(base_url, API_PREFIX, "file"), MediaFileHandler),
+            (url_path_join(base_url, API_PREFIX, "runs"), RunsListHandler),
+            (url_path_join(base_url, API_PREFIX, "metric"), MetricHandler),
+            (url_path_join(base_url, API_PREFIX, "workspace_layout"), WorkspaceLayoutHandler),
+            (url_path_join(base_url, API_PREFIX, "workspace_projects"), WorkspaceProjectsHandler),
+            (url_path_join(base_url, API_PREFIX, "workspace_export"), WorkspaceExportHandler),
         ],
     )
     server_app.log.info("Spyglass server extension: serving runs under %s", root_dir)

@@ -5,44 +5,30 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
-from jupyter_server.base.handlers import APIHandler
 
 from ..errors import CorruptLogError, StoreError
 from ..framed_log import encode_file_header, log_slice
 from ..run_state import effective_state
 from ..run_store import LOG_FILE, SYSTEM_LOG_FILE, RunDirectory
+
+# AUTH_RESOURCE is re-exported for handlers that still import it from here (see api_handler.py).
+from .api_handler import AUTH_RESOURCE as AUTH_RESOURCE
+from .api_handler import SpyglassAPIHandler
 from .run_access import RunAccessError, resolve_run_dir
 
-# Reading run files is reading the server's files, so the same permission as the contents API applies.
 STREAM_FILES = {"history": LOG_FILE, "system": SYSTEM_LOG_FILE}
-AUTH_RESOURCE = "contents"
 
 
-class _RunHandler(APIHandler):
-    auth_resource = AUTH_RESOURCE
+class _RunHandler(SpyglassAPIHandler):
+    """A handler of one run directory named by the `run_dir` query argument."""
 
     async def _resolve(self) -> Path:
-        settings = self.settings["spyglass"]
         return await asyncio.to_thread(
-            resolve_run_dir, self.get_query_argument("run_dir", None), settings["root_dir"], settings["roots"]
+            resolve_run_dir, self.get_query_argument("run_dir", None), self._root_dir, self._roots
         )
-
-    def _fail(self, status: int, message: str, **extra: Any) -> None:
-        self.set_status(status)
-        self.finish(json.dumps({"error": message, **extra}))
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        # Unexpected failures still answer with the {"error": ...} shape the frontend reads.
-        reason = self._reason or "internal error"
-        exc_info = kwargs.get("exc_info")
-        error = exc_info[1] if exc_info else None
-        if isinstance(error, tornado.web.HTTPError) and error.log_message:
-            reason = error.log_message % error.args if error.args else error.log_message
-        self._fail(status_code, reason)
 
 
 class RunMetadataHandler(_RunHandler):

@@ -32,15 +32,20 @@ def resolve_run_dir(requested: str | None, root_dir: str, roots: list[Path]) -> 
         raise RunAccessError(400, "missing query parameter 'run_dir'")
     if "\0" in requested:
         raise RunAccessError(400, "run_dir contains a NUL character")
-    candidate = os.path.join(root_dir, requested)  # join keeps an absolute `requested` as it is
-    real = Path(os.path.realpath(candidate))
-    _require_inside(real, roots, requested)
+    real = confined_path(requested, root_dir, roots)
     metadata = real / METADATA_FILE
     if not metadata.is_file():
         raise RunAccessError(404, f"run_dir {requested!r} is not a run directory (it has no {METADATA_FILE})")
     # The files themselves may be symlinks too; they must not lead outside either.
     for name in (METADATA_FILE, LOG_FILE, SYSTEM_LOG_FILE):
         _require_inside(Path(os.path.realpath(real / name)), roots, f"{requested}/{name}")
+    return real
+
+
+def confined_path(requested: str, root_dir: str, roots: list[Path]) -> Path:
+    """The real path of `requested` (relative to root_dir, or absolute); RunAccessError 403 outside roots."""
+    real = Path(os.path.realpath(os.path.join(root_dir, requested)))  # join keeps an absolute path as it is
+    _require_inside(real, roots, requested)
     return real
 
 

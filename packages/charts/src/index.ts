@@ -14,3 +14,38 @@ export {
 export { RUN_PALETTE, runColor } from './palette.js';
 export { type PanelChart, type RunPanelOptions, runPanelSpecs, toChartPoints } from './run-panel.js';
 export { formatDuration, type RunTimes, runDurationSeconds } from './run-timing.js';
+export {
+  type MetricByTrialOptions,
+  metricByTrialRows,
+  metricByTrialSpec,
+  TRIALS_DATASET,
+  type TrialMetricRow,
+} from './sweep/metric-by-trial.js';
+export {
+  PARALLEL_LINES,
+  PARALLEL_TICKS,
+  type ParallelCoordinatesOptions,
+  type ParallelLineRow,
+  type ParallelTickRow,
+  parallelAxisNames,
+  parallelCoordinatesData,
+  parallelCoordinatesSpec,
+} from './sweep/parallel-coordinates.js';
+export {
+  type ParamScatterOptions,
+  paramScatterSpec,
+  SCATTER_DATASET,
+  type ScatterRow,
+  scatterAxisKind,
+  scatterParameters,
+  scatterRows,
+} from './sweep/param-scatter.js';
+export {
+  IMPORTANCE_DATASET,
+  type ImportanceRow,
+  type ParameterImportanceOptions,
+  parameterImportanceRows,
+  parameterImportanceSpec,
+} from './sweep/parameter-importance.js';
+export { formatParam } from './sweep/trial-style.js';
+export * from './workspace/index.js';

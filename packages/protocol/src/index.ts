@@ -1,5 +1,18 @@
 export { ProtocolError, ProtocolVersionError } from './errors.js';
 export { parseMessage, parseRunInfo } from './guards.js';
+export {
+  LINEAGE_MIME_TYPE,
+  type LineageArtifactInfo,
+  type LineageEdge,
+  type LineageEdgeKind,
+  type LineageGraph,
+  type LineageNode,
+  type LineageNodeKind,
+  type LineageOutputData,
+  type LineageRunInfo,
+  parseLineageGraph,
+  parseLineageOutput,
+} from './lineage-graph.js';
 export type {
   ErrorMessage,
   FrameChunk,
@@ -23,4 +36,37 @@ export {
   type RunMetadata,
   type StoredRunState,
 } from './run-metadata.js';
-export { COMM_TARGET, MAX_MESSAGE_BYTES, PROTOCOL_MAJOR, PROTOCOL_MINOR, RUN_MIME_TYPE } from './version.js';
+export {
+  isSweepLive,
+  type ParameterImportance,
+  type ParameterKind,
+  type ParamValue,
+  parseSweepOutput,
+  parseSweepSnapshot,
+  type SweepCounts,
+  type SweepInfo,
+  type SweepMethod,
+  type SweepMetric,
+  type SweepOutputData,
+  type SweepParameter,
+  type SweepSnapshot,
+  type SweepState,
+  type SweepTrial,
+  type TrialState,
+} from './sweep-snapshot.js';
+export {
+  type ParsedTableOutput,
+  parseTableOutput,
+  type TableColumnInfo,
+  type TableOutputData,
+} from './table-output.js';
+export {
+  COMM_TARGET,
+  MAX_MESSAGE_BYTES,
+  PROTOCOL_MAJOR,
+  PROTOCOL_MINOR,
+  RUN_MIME_TYPE,
+  SWEEP_MIME_TYPE,
+  TABLE_MIME_TYPE,
+} from './version.js';
+export { parseWorkspaceOutput, WORKSPACE_MIME_TYPE, type WorkspaceOutputData } from './workspace-output.js';

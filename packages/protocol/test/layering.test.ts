@@ -18,8 +18,10 @@ const TIERS: Record<string, number> = {
   '@spyglass/reports': 3,
   '@spyglass/widgets': 4,
   '@spyglass/labextension': 5,
+  // The report runtime is an app like the extension: it bundles widgets' vega rendering into one script.
+  '@spyglass/report': 5,
 };
-const DOM_FREE = ['packages/protocol', 'packages/store', 'packages/charts'];
+const DOM_FREE = ['packages/protocol', 'packages/store', 'packages/charts', 'packages/lineage'];
 const JUPYTERLAB_ALLOWED = '@spyglass/labextension';
 
 interface Workspace {

@@ -9,5 +9,10 @@ export interface SqlEngine {
   query(sql: string): Promise<Table>;
   /** Creates or replaces `table` from an Arrow IPC stream. */
   insertArrowIPC(table: string, ipc: Uint8Array): Promise<void>;
+  /**
+   * A second connection to the same database (optional). Transactions are per connection: a caller that must
+   * not see another's open transaction (the table explorer next to the run cache's ingest) takes its own.
+   */
+  connect?(): Promise<SqlEngine>;
   close(): Promise<void>;
 }

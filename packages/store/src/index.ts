@@ -8,6 +8,7 @@ export {
 } from './CatchUpCoordinator.js';
 export { crc32c } from './crc32c.js';
 export { type M4Query, m4Sql } from './downsample-m4.js';
+export { ema, weightedEma } from './ema.js';
 export type { SqlEngine } from './engine.js';
 export {
   CorruptLogError,
@@ -45,8 +46,10 @@ export {
   metricColumns,
   planIngest,
 } from './ingest-plan.js';
+export { METRIC_METADATA_KEY, parseMetricIPC } from './metric-ipc.js';
 export { PollBackoff, type PollBackoffOptions } from './poll-backoff.js';
 export { RunDatabase, type SeriesOptions, type SeriesPoint } from './RunDatabase.js';
+export { runsTableIPC } from './runs-table.js';
 export {
   type OfferResult,
   type ReadyFrame,
@@ -54,3 +57,94 @@ export {
   type SequenceTrackerOptions,
 } from './SequenceTracker.js';
 export { sqlIdentifier, sqlNumber, sqlString } from './sql-literal.js';
+export {
+  AGGREGATE_FUNCTIONS,
+  type Aggregate,
+  type AggregateFunction,
+  aggregateName,
+  type CellValue,
+  COMPARE_STATUS,
+  type ColumnKind,
+  type ColumnSummary,
+  type CompareOptions,
+  cellValue,
+  changedFlag,
+  columnKind,
+  compareSql,
+  compareTables,
+  createMaterializedSource,
+  csvField,
+  DECODE_BATCH_ROWS,
+  describeColumns,
+  duckdbMessage,
+  type ExportFormat,
+  exportView,
+  fetchWindow,
+  type GroupBySpec,
+  groupBySql,
+  HIDDEN_PREFIX,
+  type HistogramBin,
+  isHidden,
+  isMediaPath,
+  type LoggedTableVersion,
+  looksLikeMedia,
+  type MediaKind,
+  type MediaReference,
+  neutraliseText,
+  type ParquetCodec,
+  type ParquetWasmModule,
+  parquetCodec,
+  parseMediaReference,
+  parseQuickFilter,
+  planView,
+  type QuickFilter,
+  quickFilterSql,
+  ROW_ID,
+  type RowWindow,
+  registerArrowIPC,
+  registerParquet,
+  releaseSource,
+  type SortKey,
+  type SummaryOptions,
+  selectStatement,
+  sideName,
+  summarizeColumn,
+  type TableColumn,
+  TableInputError,
+  TableQueryError,
+  type TableSource,
+  type TableView,
+  type TableViewSpec,
+  tableMessages,
+  tableToCsv,
+  tableToWindow,
+  tableVersions,
+  viewSql,
+  whereCondition,
+  windowSql,
+} from './table/index.js';
+export { createWorkspaceData, WorkspaceStore } from './WorkspaceStore.js';
+export {
+  type BandPoint,
+  type FlatValue,
+  type GroupBand,
+  type GroupBandQuery,
+  type LineSeries,
+  type LineSeriesQuery,
+  type LoadedMetric,
+  type LoadOptions,
+  type LoadPhase,
+  type MemoryUsage,
+  type MetricLoadProgress,
+  type MetricRequest,
+  type MetricResponse,
+  type RunListing,
+  type WorkspaceData,
+  type WorkspaceDataOptions,
+  WorkspaceMemoryError,
+  type WorkspaceRun,
+  type WorkspaceSource,
+  WorkspaceSourceError,
+  type XAxis,
+  type XYPoint,
+} from './workspace-data.js';

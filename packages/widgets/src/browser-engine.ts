@@ -15,8 +15,13 @@ class BrowserEngine implements SqlEngine {
   constructor(
     private readonly db: AsyncDuckDB,
     private readonly conn: AsyncDuckDBConnection,
-    private readonly worker: Worker,
+    /** The worker when this engine owns the database; null for a second connection. */
+    private readonly worker: Worker | null,
   ) {}
+
+  async connect(): Promise<SqlEngine> {
+    return new BrowserEngine(this.db, await this.db.connect(), null);
+  }
 
   async query(sql: string): Promise<Table> {
     try {
@@ -40,6 +45,7 @@ class BrowserEngine implements SqlEngine {
 
   async close(): Promise<void> {
     await this.conn.close();
+    if (!this.worker) return;
     await this.db.terminate();
     this.worker.terminate();
   }

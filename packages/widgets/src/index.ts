@@ -9,11 +9,24 @@ export {
 } from './errors.js';
 export { type GridLayout, gridLayout } from './grid-layout.js';
 export { KeyValueTable } from './KeyValueTable.js';
+export { LineagePanel, type LineagePanelOptions } from './LineagePanel.js';
 export { MetricChart } from './MetricChart.js';
 export { messages } from './messages.js';
 export { RunHeader } from './RunHeader.js';
 export { RunOverview } from './RunOverview.js';
 export { RunPanel, type RunPanelOptions } from './RunPanel.js';
 export type { RunDataSource, RunLoadStatus, RunSummary } from './run-source.js';
+export { type SweepControl, SweepPanel, type SweepPanelOptions } from './SweepPanel.js';
+export type { SweepAction } from './sweep/SweepHeader.js';
+export { sweepMessages } from './sweep/sweep-messages.js';
+export {
+  availableControls,
+  bestTrial,
+  isSnapshotBehind,
+  sweepProgress,
+  sweepWarnings,
+} from './sweep/sweep-progress.js';
+export * from './table/index.js';
 export { Throttle } from './throttle.js';
 export { embedChart, refusingLoader, replaceDataset, resizeChart } from './vega-render.js';
+export * from './workspace/index.js';

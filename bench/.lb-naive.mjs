@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { LineageIndex, extractNeighbourhood, layoutLineage } from '@spyglass/lineage';
+const g = JSON.parse(readFileSync('/tmp/sg-lineage-bench-mine/whole.json', 'utf8'));
+const t0 = performance.now();
+const v = extractNeighbourhood(new LineageIndex(g), { threshold: Infinity });
+const t1 = performance.now();
+console.log('nodes', v.nodes.length, 'extract', (t1 - t0).toFixed(0));
+layoutLineage(v);
+console.log('naive layout ms', (performance.now() - t1).toFixed(0));

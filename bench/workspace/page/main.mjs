@@ -1,0 +1,278 @@
+// The benchmark page: the workspace data layer (@spyglass/store's WorkspaceStore) on DuckDB-WASM's EH bundle in a
+// worker, as the labextension runs it, plus Vega rendering of what a panel would draw. Driven by bench.mjs.
+import { AsyncDuckDB, VoidLogger } from '@duckdb/duckdb-wasm';
+import { parseMetricIPC, QueryError, WorkspaceSourceError, WorkspaceStore } from '@spyglass/store';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+
+class BenchEngine {
+  constructor(db, conn) {
+    this.db = db;
+    this.conn = conn;
+  }
+  async query(sql) {
+    try {
+      return await this.conn.query(sql);
+    } catch (cause) {
+      throw new QueryError(sql, { cause });
+    }
+  }
+  async insertArrowIPC(table, ipc) {
+    await this.query(`DROP TABLE IF EXISTS "${table.replaceAll('"', '""')}"`);
+    await this.conn.insertArrowFromIPCStream(ipc.slice(), { name: table, create: true });
+  }
+  async close() {
+    await this.conn.close();
+    await this.db.terminate();
+  }
+}
+
+async function createEngine() {
+  const worker = new Worker('/duckdb/duckdb-browser-eh.worker.js');
+  const db = new AsyncDuckDB(new VoidLogger(), worker);
+  await db.instantiate('/duckdb/duckdb-eh.wasm');
+  const conn = await db.connect();
+  await conn.query('SET autoinstall_known_extensions = false');
+  await conn.query('SET autoload_known_extensions = false');
+  return new BenchEngine(db, conn);
+}
+
+/** WorkspaceSource over plain fetch (the proxy adds the Jupyter token); same requests as WorkspaceClient. */
+class FetchSource {
+  constructor(storeRoot, project) {
+    this.base = { store_root: storeRoot, project };
+  }
+  async get(endpoint, params) {
+    const response = await fetch(`/spyglass/api/v1/${endpoint}?${params}`);
+    if (!response.ok) throw new WorkspaceSourceError(endpoint, response.status, await response.text());
+    return response;
+  }
+  async listRuns() {
+    return (await this.get('runs', new URLSearchParams(this.base))).json();
+  }
+  async metric(request) {
+    const params = new URLSearchParams(this.base);
+    params.append('metric', request.metric);
+    for (const id of request.runIds) params.append('run_id', id);
+    if (request.xMetric) params.append('x_metric', request.xMetric);
+    if (request.overviewBuckets && !window.benchNoOverview)
+      params.append('overview_buckets', String(request.overviewBuckets));
+    const response = await this.get('metric', params);
+    return parseMetricIPC(new Uint8Array(await response.arrayBuffer()));
+  }
+  async history(runDir, afterSeq) {
+    const params = new URLSearchParams({ run_dir: runDir, after_seq: String(afterSeq) });
+    return new Uint8Array(await (await this.get('history', params)).arrayBuffer());
+  }
+}
+
+let view = null;
+/** Draws lines ({run, x, y} rows) as one Vega-Lite line chart on a canvas, as a panel would. */
+async function render(values) {
+  const spec = compile({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 800,
+    height: 300,
+    data: { name: 'points' },
+    mark: { type: 'line', strokeWidth: 1 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: { zero: false } },
+      y: { field: 'y', type: 'quantitative', scale: { zero: false } },
+      color: { field: 'run', type: 'nominal', legend: null },
+    },
+  }).spec;
+  view?.finalize();
+  view = new vega.View(vega.parse(spec), { renderer: 'canvas', container: '#chart' });
+  view.insert('points', values);
+  await view.runAsync();
+}
+
+function rowsOf(lines) {
+  const values = [];
+  for (const line of lines) for (const p of line.points) values.push({ run: line.runId, x: p.x, y: p.y });
+  return values;
+}
+
+const state = { store: null, source: null, naive: null, liveLatencies: [] };
+
+window.bench = {
+  async open(storeRoot, project) {
+    const t0 = performance.now();
+    const engine = await createEngine();
+    const engineMs = performance.now() - t0;
+    state.source = new FetchSource(storeRoot, project);
+    state.store = new WorkspaceStore({ engine, source: state.source, memoryBudgetBytes: 2.5 * 1024 ** 3 });
+    return { engineMs };
+  },
+  /** Runs table + first chart of one metric across the finished runs: list, load, M4 query, Vega draw. */
+  async firstChart(metric, buckets) {
+    const t0 = performance.now();
+    const listing = await state.store.listRuns();
+    const tList = performance.now();
+    const loaded = await state.store.loadMetric(metric);
+    const tLoad = performance.now();
+    const runIds = listing.runs.filter((r) => r.state === 'finished').map((r) => r.run_id);
+    const lines = await state.store.lineSeries({ metric, runIds, xAxis: 'step', buckets });
+    const tQuery = performance.now();
+    const values = rowsOf(lines);
+    await render(values);
+    const tDraw = performance.now();
+    state.runIds = runIds;
+    const slot = [...state.store.slots.values()].find((s) => s.metric === metric);
+    while (slot && !slot.rawReady) await new Promise((r) => setTimeout(r, 20));
+    const rawMs = performance.now() - t0;
+    await slot?.full;
+    const fullMs = performance.now() - t0;
+    return {
+      rawMs,
+      fullMs,
+      totalMs: tDraw - t0,
+      listMs: tList - t0,
+      loadMs: tLoad - tList,
+      queryMs: tQuery - tLoad,
+      drawMs: tDraw - tQuery,
+      rows: loaded.rows,
+      runs: runIds.length,
+      points: values.length,
+      maxPerLine: Math.max(...lines.map((l) => l.points.length)),
+    };
+  },
+  /** One zoom/pan: re-query the visible range, then redraw. */
+  async zoom(metric, range, buckets, draw) {
+    const t0 = performance.now();
+    const lines = await state.store.lineSeries({
+      metric,
+      runIds: state.runIds,
+      xAxis: 'step',
+      range,
+      buckets,
+    });
+    const tQuery = performance.now();
+    const values = rowsOf(lines);
+    if (draw) await render(values);
+    return { queryMs: tQuery - t0, totalMs: performance.now() - t0, points: values.length };
+  },
+  /** Whether each run's spike (value 100 at step (i·997) % steps) is among the drawn points of this range. */
+  async spikesKept(metric, range, buckets, steps) {
+    const lines = await state.store.lineSeries({
+      metric,
+      runIds: state.runIds,
+      xAxis: 'step',
+      range,
+      buckets,
+    });
+    let expected = 0;
+    let kept = 0;
+    for (const line of lines) {
+      const index = Number(line.runId.replace('bench', ''));
+      const spike = (index * 997) % steps;
+      if (spike < range[0] || spike > range[1]) continue;
+      expected++;
+      if (line.points.some((p) => p.x === spike && p.y === 100)) kept++;
+    }
+    return { expected, kept };
+  },
+  /** The naive way: every raw point of the metric for `runs` runs handed to Vega. */
+  async naiveFirstChart(metric, runs) {
+    const t0 = performance.now();
+    const listing = await state.source.listRuns();
+    const runIds = listing.runs
+      .filter((r) => r.state === 'finished')
+      .slice(0, runs)
+      .map((r) => r.run_id);
+    const answer = await state.source.metric({ metric, runIds });
+    const { tableFromIPC } = await import('apache-arrow');
+    const table = tableFromIPC(answer.ipc);
+    const run = table.getChild('run').toArray();
+    const step = table.getChild('step').toArray();
+    const value = table.getChild('value').toArray();
+    const values = new Array(table.numRows);
+    for (let i = 0; i < table.numRows; i++)
+      values[i] = { run: answer.runIds[run[i]], x: Number(step[i]), y: value[i] };
+    values.sort((a, b) => (a.run < b.run ? -1 : a.run > b.run ? 1 : a.x - b.x));
+    const tData = performance.now();
+    await render(values);
+    state.naive = values;
+    return { totalMs: performance.now() - t0, dataMs: tData - t0, points: values.length };
+  },
+  async naiveZoom(range) {
+    const t0 = performance.now();
+    const values = state.naive.filter((v) => v.x >= range[0] && v.x <= range[1]);
+    await render(values);
+    return { totalMs: performance.now() - t0, points: values.length };
+  },
+  /** Our path restricted to the same runs as the naive one (like-for-like ratio). */
+  async subsetChart(metric, runs, buckets, range) {
+    const t0 = performance.now();
+    const lines = await state.store.lineSeries({
+      metric,
+      runIds: state.runIds.slice(0, runs),
+      xAxis: 'step',
+      range,
+      buckets,
+    });
+    await render(rowsOf(lines));
+    return { totalMs: performance.now() - t0 };
+  },
+  /** Follows the live run: after each update, the newest drawn point's wall time vs now is the latency. */
+  async startLive(metric, liveRunId) {
+    state.liveLatencies = [];
+    await state.store.loadMetric(metric);
+    state.updates = 0;
+    state.store.onMetricUpdated(async (m, ids) => {
+      state.updates++;
+      if (m !== metric || !ids.includes(liveRunId)) return;
+      const now = Date.now() / 1000;
+      const [line] = await state.store.lineSeries({
+        metric,
+        runIds: [liveRunId],
+        xAxis: 'wall',
+        range: [now - 2, now + 1],
+        buckets: 100,
+      });
+      const newest = Math.max(...line.points.map((p) => p.x));
+      if (Number.isFinite(newest)) state.liveLatencies.push((Date.now() / 1000 - newest) * 1000);
+    });
+    state.store.startLive({ tailMs: 100, listMs: 2000 });
+  },
+  liveLatencies() {
+    return state.liveLatencies.slice();
+  },
+  liveDebug() {
+    const store = state.store;
+    return {
+      updates: state.updates,
+      slots: [...store.slots.values()].map((s) => ({
+        metric: s.metric,
+        ready: s.ready,
+        cursors: [...s.cursors],
+      })),
+    };
+  },
+  memory() {
+    return state.store.memory();
+  },
+};
+
+/** The naive live path: re-read the live run's whole metric and redraw every point, as fast as it goes. */
+window.bench.naiveLive = async (metric, liveRunId, seconds) => {
+  const { tableFromIPC } = await import('apache-arrow');
+  const latencies = [];
+  const until = performance.now() + seconds * 1000;
+  while (performance.now() < until) {
+    const answer = await state.source.metric({ metric, runIds: [liveRunId] });
+    const table = tableFromIPC(answer.ipc);
+    const step = table.getChild('step').toArray();
+    const wall = table.getChild('wall').toArray();
+    const value = table.getChild('value').toArray();
+    const values = [];
+    let newest = 0;
+    for (let i = 0; i < table.numRows; i++) {
+      values.push({ run: liveRunId, x: Number(step[i]), y: value[i] });
+      newest = Math.max(newest, wall[i]);
+    }
+    await render(values);
+    latencies.push((Date.now() / 1000 - newest) * 1000);
+  }
+  return latencies;
+};

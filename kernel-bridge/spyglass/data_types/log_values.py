@@ -1,0 +1,29 @@
+"""Rich values in log(): tables, media and matplotlib figures become reference JSON strings (the slow path).
+
+History.log calls `convert_rich_values` only for a row that holds a value of a non-builtin type, so logging
+plain numbers never comes here; numpy scalars and tensors pass through untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .media import Media
+from .media_store import MediaWriter
+
+
+def is_figure(value: object) -> bool:
+    """A matplotlib Figure (checked by module name, so matplotlib is never imported here)."""
+    cls = type(value)
+    return cls.__module__.startswith("matplotlib") and hasattr(value, "savefig")
+
+
+def convert_rich_values(flat: dict[str, Any], writer: MediaWriter, step: int) -> None:
+    """Replace each Media value (and matplotlib figure) in `flat` by its reference JSON, writing its files."""
+    for key, value in flat.items():
+        if isinstance(value, Media):
+            flat[key] = value.reference_json(writer, key, step)
+        elif is_figure(value):
+            from .image import Image
+
+            flat[key] = Image.from_figure(value).reference_json(writer, key, step)

@@ -1,0 +1,87 @@
+"""The table MIME bundle (application/vnd.spyglass.table.v1+json) that a displayed sg.Table returns.
+
+A logged table points at its stored Parquet file. An unlogged one travels inline as base64 Arrow IPC when it
+is at most INLINE_LIMIT bytes, otherwise it is written to `<store root>/.tables/<sha16>.parquet` and
+referenced
+from there; media cells of an unlogged table are written under `<store root>/.tables/media/`.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from ..protocol import TABLE_MIME_TYPE
+from .media_store import MediaWriter
+from .table_storage import table_bytes, write_display_table
+
+if TYPE_CHECKING:
+    from .table import Table
+
+INLINE_LIMIT = 2 * 1024 * 1024
+TABLES_DIR = ".tables"
+_PREVIEW_ROWS = 5
+
+
+def tables_dir() -> Path:
+    """`<store root>/.tables` of the current run's store (else $SPYGLASS_DIR, else ./spyglass)."""
+    from .. import session
+    from ..run_store import resolve_store_root
+
+    run = session.current_run
+    run_dir = getattr(run, "dir", None)
+    root = Path(run_dir).parent.parent if run_dir else resolve_store_root()
+    return root / TABLES_DIR
+
+
+def table_bundle(table: Table) -> dict[str, Any]:
+    """The MIME bundle: the table reference (or inline Arrow) plus a text/plain preview."""
+    columns = table.column_types()
+    logged = table._logged
+    if logged is not None:
+        data = {**logged, "nrows": len(table), "columns": columns, "inline_arrow": None}
+    else:
+        data = _unlogged(table, columns)
+    return {TABLE_MIME_TYPE: data, "text/plain": _preview(table)}
+
+
+def _unlogged(table: Table, columns: list[dict[str, str]]) -> dict[str, Any]:
+    directory = tables_dir()
+    writer = MediaWriter(directory) if table._objects else None
+    arrow = table.to_arrow(writer, "display", None)
+    data: dict[str, Any] = {
+        "run_dir": str(directory) if writer is not None else None,
+        "path": None,
+        "key": None,
+        "step": None,
+        "nrows": arrow.num_rows,
+        "columns": columns,
+        "inline_arrow": None,
+    }
+    if arrow.nbytes <= INLINE_LIMIT:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, arrow.schema) as stream:
+            stream.write_table(arrow)
+        payload = sink.getvalue()
+        if payload.size <= INLINE_LIMIT:
+            data["inline_arrow"] = base64.b64encode(payload).decode("ascii")
+            return data
+    data["run_dir"] = str(directory)
+    data["path"] = write_display_table(directory, table_bytes(arrow, columns))
+    return data
+
+
+def _preview(table: Table) -> str:
+    from ..cli.text_table import format_value, render_table
+
+    rows = []
+    for index, row in table.iterrows():
+        if index >= _PREVIEW_ROWS:
+            break
+        rows.append([format_value(value if not hasattr(value, "_type") else repr(value)) for value in row])
+    more = len(table) - len(rows)
+    text = render_table(table.columns, rows) if table.columns else "(no columns)"
+    return f"{table!r}\n{text}" + (f"\n... {more} more rows" if more > 0 else "")

@@ -1,0 +1,20 @@
+"""What a report embeds, at most. docs/reports.md explains each figure; tests check the size they lead to."""
+
+CHART_POINT_BUDGET = (
+    24_000  # points per chart, over all its runs (x + float32 y ≈ 5 bytes each after deflate)
+)
+SERIES_POINT_CAP = 4_000  # points per series even when the chart has room (a 1000-bucket M4 needs ≤ 4000)
+SERIES_POINT_FLOOR = 400  # a chart with very many runs still gives each run ≥ 100 M4 buckets
+M4_MAX_BUCKETS = 1_000  # ~ the pixel width of a wide chart: M4 at this resolution is visually lossless
+CHARTS_PER_PANEL = 24  # metrics charted per run or workspace panel (the rest are listed in a note)
+RUNS_PER_WORKSPACE = 50  # runs of a workspace panel (the most recent first)
+TABLE_ROW_BUDGET = 2_000  # table rows embedded (the table's row count is still shown)
+CELL_TEXT_LIMIT = 500  # characters per table cell and per config value shown
+TEXT_OUTPUT_LIMIT = 20_000  # characters of one text/plain or stream output
+IMAGE_BYTES_LIMIT = 2 * 1024 * 1024  # a larger PNG/JPEG/SVG output is replaced by a note
+
+
+def series_points(series_in_chart: int) -> int:
+    """Points one series may keep in a chart of `series_in_chart` series."""
+    share = CHART_POINT_BUDGET // max(1, series_in_chart)
+    return max(SERIES_POINT_FLOOR, min(SERIES_POINT_CAP, share))

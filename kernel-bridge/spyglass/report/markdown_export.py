@@ -1,0 +1,106 @@
+"""`--format markdown`: report.md, one SVG per chart and one file per image, for wikis and pull requests."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .build import ReportInput, collect
+from .svg_chart import line_chart_svg
+from .table_rows import table_rows
+
+MARKDOWN_TABLE_ROWS = 50  # rows per table in report.md (the HTML report embeds more)
+
+
+def write_markdown(source: ReportInput, directory: Path) -> Path:
+    """Write report.md and its charts/ and images/ into `directory`; return the path of report.md."""
+    collected = collect(source)
+    directory.mkdir(parents=True, exist_ok=True)
+    title = collected.document["title"]
+    blocks = collected.document["blocks"]
+    heading = f"# {title['title']}"
+    lines: list[str] = [heading, ""]
+    byline = [", ".join(title["authors"]), title["date"] or "", ", ".join(title["projects"])]
+    if any(byline):
+        lines += [" · ".join(part for part in byline if part), ""]
+    if blocks and blocks[0]["kind"] == "markdown" and blocks[0]["text"].lstrip().startswith(heading + "\n"):
+        # The notebook opens with its title as a heading: keep one, with the byline under it.
+        blocks = [{**blocks[0], "text": blocks[0]["text"].lstrip()[len(heading) :].lstrip("\n")}, *blocks[1:]]
+    images = 0
+    for block in blocks:
+        kind = block["kind"]
+        if kind == "markdown":
+            lines += [block["text"], ""]
+        elif kind == "code":
+            lines += ["```python", block["source"], "```", ""]
+        elif kind in ("text", "notice"):
+            text = block["text"] + (f"\n{block['detail']}" if block.get("detail") else "")
+            lines += ["```text", text.replace("```", "'''"), "```", ""]
+        elif kind in ("image", "svg"):
+            images += 1
+            suffix = {"image/png": "png", "image/jpeg": "jpg"}.get(block.get("mime", ""), "svg")
+            path = directory / "images" / f"image-{images}.{suffix}"
+            path.parent.mkdir(exist_ok=True)
+            data = base64.b64decode(block["data"]) if kind == "image" else block["svg"].encode("utf-8")
+            path.write_bytes(data)
+            lines += [f"![image {images}](images/{path.name})", ""]
+        elif kind == "charts":
+            lines += _charts(block, collected.series, directory)
+        elif kind == "table":
+            lines += _table(block)
+    path = directory / "report.md"
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8", newline="\n")
+    return path
+
+
+def _charts(block: dict[str, Any], series: bytes, directory: Path) -> list[str]:
+    names = {run["id"]: run["name"] for run in block["runs"]}
+    lines = [f"#### {_inline(block['title'])}", ""]
+    (directory / "charts").mkdir(exist_ok=True)
+    for chart in block["charts"]:
+        decoded = [(names.get(ref["run"], ref["run"]), *_decode(series, ref)) for ref in chart["series"]]
+        svg = line_chart_svg(chart["metric"], chart["x_title"], decoded)
+        (directory / "charts" / f"{chart['id']}.svg").write_text(svg, encoding="utf-8", newline="\n")
+        lines += [f"![{_inline(chart['metric'])}](charts/{chart['id']}.svg)", ""]
+    if block.get("note"):
+        lines += [f"_{_inline(block['note'])}_", ""]
+    return lines
+
+
+def _table(block: dict[str, Any]) -> list[str]:
+    header = [_inline(c["name"]) for c in block["columns"]]
+    rows = table_rows(block)[:MARKDOWN_TABLE_ROWS]
+    lines = [f"#### {_inline(block['title'])}", "", "| " + " | ".join(header) + " |"]
+    lines.append("|" + "---|" * len(header))
+    lines += ["| " + " | ".join(_inline("" if v is None else str(v)) for v in row) + " |" for row in rows]
+    if block["nrows"] > len(rows):
+        lines.append(f"\n_{len(rows)} of {block['nrows']} rows shown._")
+    return [*lines, ""]
+
+
+def _decode(series: bytes, ref: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    n, at = ref["n"], ref["offset"]
+    if ref["x"] == "i32-delta":
+        x = np.cumsum(np.frombuffer(series, dtype="<i4", count=n, offset=at).astype(np.int64)).astype(
+            np.float64
+        )
+        at += 4 * n
+    else:
+        x = np.frombuffer(series, dtype="<f8", count=n, offset=at).copy()
+        at += 8 * n
+    return x, np.frombuffer(series, dtype="<f4", count=n, offset=at).copy()
+
+
+def _inline(text: str) -> str:
+    """Text safe inside one Markdown line or table cell: no raw HTML, no pipes, no line breaks."""
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+    )

@@ -1,0 +1,31 @@
+"""Every user-facing text the report builder writes into a report or prints."""
+
+from __future__ import annotations
+
+RUN_MISSING = "Run {name} ({run_id}) is not in the store (looked in {places}); its charts are left out."
+RUN_UNREADABLE = "Run {name} ({run_id}) cannot be read: {error}"
+MORE_CHARTS = "{count} more metrics are not charted (a panel embeds at most {limit} charts): {names}"
+MORE_RUNS = "{count} older runs of the project are left out (a workspace embeds at most {limit} runs)."
+NO_METRICS = "No numeric metrics were logged."
+TABLE_TRUNCATED = "The first {shown} of {total} rows are embedded (reports embed at most {limit} rows)."
+TABLE_UNREADABLE = "This table cannot be read: {error}"
+LINEAGE_AS_TEXT = "Lineage graph (shown as text: reports do not draw lineage graphs yet)."
+UNKNOWN_SPYGLASS_OUTPUT = "A Spyglass output of type {mime} (shown as text: reports do not draw it yet)."
+IMAGE_TOO_LARGE = "An image output of {size} bytes is left out (reports embed images up to {limit} bytes)."
+TEXT_TRUNCATED = "\n… ({count} more characters not shown)"
+OUTPUT_ERROR = "{ename}: {evalue}"
+WORKSPACE_TITLE = "Workspace: project {project}"
+RUN_TITLE = "Run {name} ({project}/{run_id})"
+SWEEP_TITLE = "Sweep {name} ({method}, {state}): {done} done, {failed} failed"
+SWEEP_CHART_TITLE = "Sweep {name}"
+SWEEP_METRIC = "metric"
+SWEEP_BEST = "best so far"
+RUNTIME_MISSING = (
+    "The report runtime {path} is missing. In a source checkout run `npm run build` (it builds "
+    "packages/report into that file); installed wheels ship it."
+)
+NOTEBOOK_UNREADABLE = "Cannot read the notebook {path}: {error}"
+WROTE = "spyglass: report written to {path} ({size} bytes)"
+UNTITLED = "Untitled report"
+NOSCRIPT = "This report draws its content with JavaScript; enable it to read the report."
+LOADING = "Loading report…"

@@ -1,0 +1,78 @@
+"""Table bundles (application/vnd.spyglass.table.v1+json) as table blocks: the first rows, cells as text."""
+
+from __future__ import annotations
+
+import base64
+import math
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pyarrow.parquet as pq
+
+from . import messages
+from .budgets import CELL_TEXT_LIMIT, TABLE_ROW_BUDGET
+
+
+def table_block(bundle: dict[str, Any], store: Path | None) -> dict[str, Any]:
+    """The block of one table output; an unreadable table becomes a notice with the reason."""
+    title = str(bundle.get("key") or "Table")
+    try:
+        table = _read(bundle, store)
+    except (OSError, ValueError, pa.ArrowException) as error:
+        return {"kind": "notice", "text": messages.TABLE_UNREADABLE.format(error=error), "detail": None}
+    total = table.num_rows
+    shown = table.slice(0, TABLE_ROW_BUDGET)
+    return {
+        "kind": "table",
+        "title": title,
+        "columns": [{"name": f.name, "type": str(f.type)} for f in shown.schema],
+        "data": [[_cell(v) for v in column.to_pylist()] for column in shown.columns],
+        "nrows": total,
+        "note": messages.TABLE_TRUNCATED.format(shown=shown.num_rows, total=total, limit=TABLE_ROW_BUDGET)
+        if total > shown.num_rows
+        else None,
+    }
+
+
+def table_rows(block: dict[str, Any]) -> list[list[Any]]:
+    """Row-major cells of a table block."""
+    return [list(row) for row in zip(*block["data"], strict=True)] if block["data"] else []
+
+
+def _read(bundle: dict[str, Any], store: Path | None) -> pa.Table:
+    inline = bundle.get("inline_arrow")
+    if inline:
+        return ipc.open_stream(base64.b64decode(inline)).read_all()
+    run_dir, rel = bundle.get("run_dir"), bundle.get("path")
+    if not run_dir or not rel:
+        raise ValueError("the output names no table file")
+    for base in _places(Path(run_dir), store):
+        path = (base / rel).resolve()
+        # Only a Parquet file inside the run (or .tables) directory: a crafted notebook must not make the
+        # report embed other files of the machine that builds it.
+        if path.suffix == ".parquet" and path.is_relative_to(base.resolve()) and path.is_file():
+            return pq.read_table(path)
+    raise ValueError(f"{rel} is not in {run_dir}" + (f" nor in the store {store}" if store else ""))
+
+
+def _places(run_dir: Path, store: Path | None) -> list[Path]:
+    places = []
+    if store is not None:
+        # A run dir recorded on another machine: the same <project>/<run_id> (or .tables) under --store.
+        tail = run_dir.parts[-1:] if run_dir.name == ".tables" else run_dir.parts[-2:]
+        places.append(store.joinpath(*tail))
+    places.append(run_dir)
+    return places
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= CELL_TEXT_LIMIT else text[:CELL_TEXT_LIMIT] + "…"

@@ -1,0 +1,71 @@
+"""POST /spyglass/api/v1/report {"path": notebook, relative to the server root} -> {"path": the report}.
+
+Publishes the notebook as saved on disk (the frontend saves first) to `<notebook>.report.html` beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+
+from .handlers import AUTH_RESOURCE
+from .run_access import RunAccessError, _require_inside
+
+REPORT_SUFFIX = ".report.html"
+
+
+def resolve_notebook(requested: Any, root_dir: str, roots: list[Path]) -> Path:
+    """The real path of an .ipynb inside the server's roots, or RunAccessError (400/403/404)."""
+    if not requested or not isinstance(requested, str) or "\0" in requested:
+        raise RunAccessError(400, "missing or invalid 'path' (the notebook, relative to the server root)")
+    real = Path(os.path.realpath(os.path.join(root_dir, requested)))
+    _require_inside(real, roots, requested)
+    if real.suffix != ".ipynb" or not real.is_file():
+        raise RunAccessError(404, f"{requested!r} is not a notebook file")
+    return real
+
+
+def report_path(notebook: Path) -> Path:
+    return notebook.with_name(notebook.stem + REPORT_SUFFIX)
+
+
+class ReportHandler(APIHandler):
+    auth_resource = AUTH_RESOURCE
+
+    def _fail(self, status: int, message: str) -> None:
+        self.set_status(status)
+        self.finish(json.dumps({"error": message}))
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            return self._fail(400, 'the body must be JSON: {"path": "notebook.ipynb"}')
+        if not isinstance(body, dict):
+            return self._fail(400, "the body must be a JSON object")
+        settings = self.settings["spyglass"]
+        # Imported per request: the builder needs numpy and nbformat, which the rest of the server does not.
+        from ..report import ReportError, ReportInput, write_html
+
+        try:
+            notebook = resolve_notebook(body.get("path"), settings["root_dir"], settings["roots"])
+            store = os.environ.get("SPYGLASS_DIR")
+            source = ReportInput(notebook, Path(store) if store else None, bool(body.get("include_code")))
+            output = await asyncio.to_thread(write_html, source, report_path(notebook))
+        except RunAccessError as error:
+            return self._fail(error.status, error.message)
+        except ReportError as error:
+            return self._fail(500, str(error))
+        except Exception as error:  # the page shows the reason instead of a bare 500
+            return self._fail(500, f"could not build the report: {error}")
+        relative = os.path.relpath(output, settings["root_dir"])
+        self.finish(json.dumps({"path": relative.replace(os.sep, "/"), "size": output.stat().st_size}))

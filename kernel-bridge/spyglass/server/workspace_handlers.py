@@ -1,0 +1,111 @@
+"""HTTP handlers of the workspace: the runs of a project, and one metric across runs as Arrow IPC."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import tornado.web
+from jupyter_server.auth.decorator import authorized
+
+from ..errors import InvalidNameError
+from ..run_store import validate_name
+from ..workspace_index import list_runs
+from ..workspace_overview import overview_ipc, read_for_overview, take_rows
+from .handlers import _RunHandler
+from .run_access import RunAccessError, _require_inside
+
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+
+
+class _ProjectHandler(_RunHandler):
+    def _project(self) -> tuple[Path, str]:
+        """(real store root, project) from the query, confined to the server's roots, or RunAccessError."""
+        requested = self.get_query_argument("store_root", None)
+        project = self.get_query_argument("project", None)
+        if not requested:
+            raise RunAccessError(400, "missing query parameter 'store_root'")
+        if not project:
+            raise RunAccessError(400, "missing query parameter 'project'")
+        if "\0" in requested:
+            raise RunAccessError(400, "store_root contains a NUL character")
+        settings = self.settings["spyglass"]
+        real = Path(os.path.realpath(os.path.join(settings["root_dir"], requested)))
+        _require_inside(real, settings["roots"], requested)
+        try:
+            validate_name("project", project)
+        except InvalidNameError as error:
+            raise RunAccessError(400, str(error)) from None
+        project_dir = Path(os.path.realpath(real / project))
+        if project_dir.exists():
+            _require_inside(project_dir, settings["roots"], f"{requested}/{project}")
+        return real, project
+
+
+class RunsListHandler(_ProjectHandler):
+    """GET /spyglass/api/v1/runs?store_root=ABS&project=P: every run of the project, flattened."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            root, project = self._project()
+            listing = await asyncio.to_thread(list_runs, root, project)
+        except RunAccessError as error:
+            return self._fail(error.status, error.message)
+        except OSError as error:
+            return self._fail(500, f"could not list the runs: {error}")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(_dumps(listing))
+
+
+class MetricHandler(_ProjectHandler):
+    """GET /spyglass/api/v1/metric?store_root=&project=&metric=M[&run_id=R...][&x_metric=X]: Arrow IPC."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        metric = self.get_query_argument("metric", None)
+        if not metric:
+            return self._fail(400, "missing query parameter 'metric'")
+        run_ids = self.get_query_arguments("run_id")
+        x_metric = self.get_query_argument("x_metric", None) or None
+        raw_buckets = self.get_query_argument("overview_buckets", None)
+        try:
+            buckets = int(raw_buckets) if raw_buckets is not None else None
+        except ValueError:
+            buckets = 0
+        if buckets is not None and not 1 <= buckets <= 100_000:
+            return self._fail(400, f"overview_buckets must be an integer in 1..100000, got {raw_buckets!r}")
+        try:
+            root, project = self._project()
+            args = (str(root), project, metric, run_ids or None, x_metric)
+            # The rows request that follows an overview gets the same read (one snapshot of running runs).
+            if buckets is not None:
+                sliced = await asyncio.to_thread(read_for_overview, *args)
+                chunks = [await asyncio.to_thread(overview_ipc, sliced, buckets)]
+            else:
+                sliced = await asyncio.to_thread(take_rows, *args)
+                chunks = await asyncio.to_thread(sliced.ipc_chunks)
+        except RunAccessError as error:
+            return self._fail(error.status, error.message)
+        except OSError as error:
+            return self._fail(500, f"could not read metric {metric!r}: {error}")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", ARROW_STREAM)
+        self.set_header("Content-Length", str(sum(len(chunk) for chunk in chunks)))
+        if buckets is None:
+            self.set_header("X-Spyglass-Rows", str(sliced.table.num_rows))
+        # Written piece by piece so the page starts receiving while the rest is sent.
+        for chunk in chunks:
+            self.write(chunk)
+            await self.flush()
+        await self.finish()
+
+
+def _dumps(value: object) -> str:
+    import json
+
+    # Non-finite summary values stay the strings run.json stores ("NaN"), so strict JSON always works.
+    return json.dumps(value, allow_nan=False, default=str)

@@ -1,0 +1,226 @@
+"""A sweep's directory in the store, its only shared state: several processes and machines use it at once.
+
+    <root>/<project>/.sweeps/<sweep_id>/
+      sweep.json              the validated config, seed and creation time (written once)
+      control.json            {"state": "running"|"paused"|"stopped"} (pause/resume/stop)
+      claims/<index>-<attempt> one file per claim, made with os.link: exactly one agent wins each name
+      trials/<index>.json     the trial's record, written only by the agent holding its latest claim
+      hyperband/<index>.json  the metric values the trial had at each hyperband milestone
+      stop/<index>.json       a request to stop one trial (the panel's "stop trial", or hyperband's cut)
+
+A claim is a hard link of a fully written temporary file, so it appears atomically with its content and the
+creation fails if the name exists (link(2) is atomic on local filesystems and on NFS, unlike O_EXCL on old
+NFS).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..atomic_file import fsync_directory, write_atomic
+from ..run_state import process_alive
+from .errors import SweepNotFoundError
+
+SWEEP_FILE = "sweep.json"
+CONTROL_FILE = "control.json"
+CLAIMS_DIR = "claims"
+TRIALS_DIR = "trials"
+HYPERBAND_DIR = "hyperband"
+STOP_DIR = "stop"
+SWEEPS_DIR = ".sweeps"
+LIVE_TRIAL_STATES = frozenset(("claimed", "running"))
+ENDED_TRIAL_STATES = frozenset(("finished", "failed", "stopped_early", "stopped"))
+# A live trial whose agent wrote no heartbeat for this long is taken over (agents write every 5 s).
+STALE_AFTER = float(os.environ.get("SPYGLASS_SWEEP_STALE_AFTER", "30"))
+HEARTBEAT_INTERVAL = 5.0
+# A trial whose agent died this many times is marked failed instead of being retried again.
+MAX_ATTEMPTS = 2
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One agent's hold on one trial: which index, which attempt, and the configuration to run."""
+
+    index: int
+    attempt: int
+    params: dict[str, Any]
+    latent: dict[str, Any]
+    agent: str
+
+
+def agent_name() -> str:
+    """host:pid:random, unique per agent and readable in the trials table."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """The JSON object in `path`, or None if missing or unreadable (a reader never fails on one file)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_json(path: Path, data: dict[str, Any], durable: bool = True) -> None:
+    """Replace `path` atomically; durable=False skips the fsyncs (heartbeats: a lost one costs nothing)."""
+    payload = json.dumps(data, default=str).encode("utf-8")
+    if durable:
+        write_atomic(path, payload)
+        return
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    temp.write_bytes(payload)
+    os.replace(temp, path)
+
+
+class SweepStore:
+    """Files of one sweep directory (see the module docstring)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.claims = self.path / CLAIMS_DIR
+        self.trials = self.path / TRIALS_DIR
+        self.hyperband = self.path / HYPERBAND_DIR
+        self.stops = self.path / STOP_DIR
+        # Records of ended trials never change again: read each once per store object.
+        self._ended: dict[int, dict[str, Any]] = {}
+
+    @classmethod
+    def create(cls, path: Path, meta: dict[str, Any]) -> SweepStore:
+        path.mkdir(parents=True, exist_ok=False)
+        store = cls(path)
+        for directory in (store.claims, store.trials, store.hyperband, store.stops):
+            directory.mkdir()
+        write_json(path / CONTROL_FILE, {"state": "running", "updated_at": time.time()})
+        write_json(path / SWEEP_FILE, meta)
+        return store
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> SweepStore:
+        store = cls(path)
+        if not (store.path / SWEEP_FILE).is_file():
+            raise SweepNotFoundError(f"{store.path} is not a sweep directory (it has no {SWEEP_FILE})")
+        return store
+
+    def meta(self) -> dict[str, Any]:
+        meta = read_json(self.path / SWEEP_FILE)
+        if meta is None:
+            raise SweepNotFoundError(f"{self.path / SWEEP_FILE} is missing or unreadable")
+        return meta
+
+    def control_state(self) -> str:
+        control = read_json(self.path / CONTROL_FILE) or {}
+        state = control.get("state")
+        return state if state in ("running", "paused", "stopped") else "running"
+
+    def set_control_state(self, state: str) -> None:
+        write_json(self.path / CONTROL_FILE, {"state": state, "updated_at": time.time()})
+
+    def claimed(self) -> dict[int, int]:
+        """index -> latest attempt, for every claimed index."""
+        latest: dict[int, int] = {}
+        try:
+            names = os.listdir(self.claims)
+        except FileNotFoundError:
+            return latest
+        for name in names:
+            index, _, attempt = name.partition("-")
+            if index.isdigit() and attempt.isdigit():
+                i, a = int(index), int(attempt)
+                if a >= latest.get(i, -1):
+                    latest[i] = a
+        return latest
+
+    def read_claim(self, index: int, attempt: int) -> dict[str, Any] | None:
+        return read_json(self.claims / f"{index}-{attempt}")
+
+    def try_claim(self, index: int, attempt: int, content: dict[str, Any]) -> bool:
+        """Create claims/<index>-<attempt> holding `content`; False if another agent made it first."""
+        temp = self.claims / f".{index}-{attempt}.{secrets.token_hex(6)}.tmp"
+        with open(temp, "w", encoding="utf-8") as handle:
+            json.dump(content, handle, default=str)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, self.claims / f"{index}-{attempt}")
+        except FileExistsError:
+            return False
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+        fsync_directory(self.claims)
+        return True
+
+    def trial(self, index: int) -> dict[str, Any] | None:
+        return read_json(self.trials / f"{index}.json")
+
+    def write_trial(self, record: dict[str, Any], durable: bool = True) -> None:
+        write_json(self.trials / f"{record['index']}.json", record, durable)
+
+    def all_trials(self) -> list[dict[str, Any]]:
+        """Every claimed trial's record, by index; a claim without a record yet reads as state 'claimed'."""
+        records = []
+        for index, attempt in sorted(self.claimed().items()):
+            ended = self._ended.get(index)
+            if ended is not None and ended.get("attempt", 0) == attempt:
+                records.append(ended)
+                continue
+            record = self.trial(index)
+            if record is None or record.get("attempt", 0) < attempt:
+                claim = self.read_claim(index, attempt) or {}
+                record = pending_record(index, attempt, claim)
+            elif record.get("state") in ENDED_TRIAL_STATES:
+                self._ended[index] = record
+            records.append(record)
+        return records
+
+    def stop_request(self, index: int) -> dict[str, Any] | None:
+        return read_json(self.stops / f"{index}.json")
+
+    def request_stop(self, index: int, reason: str, state: str) -> None:
+        """Ask trial `index` to stop; it becomes `state` (stopped_early: hyperband; stopped: by hand)."""
+        path = self.stops / f"{index}.json"
+        if not path.exists():
+            write_json(path, {"reason": reason, "state": state, "at": time.time()})
+
+
+def pending_record(index: int, attempt: int, claim: dict[str, Any]) -> dict[str, Any]:
+    """The record of a trial whose agent has claimed it but not written its record yet."""
+    return {
+        "index": index,
+        "attempt": attempt,
+        "state": "claimed",
+        "params": claim.get("params") or {},
+        "latent": claim.get("latent") or {},
+        "run_id": None,
+        "run_dir": None,
+        "metric": None,
+        "stopped_reason": None,
+        "error": None,
+        "agent": claim.get("agent"),
+        "host": claim.get("host"),
+        "pid": claim.get("pid"),
+        "started_at": None,
+        "ended_at": None,
+        "heartbeat_at": claim.get("claimed_at"),
+    }
+
+
+def is_stale(record: dict[str, Any], now: float | None = None) -> bool:
+    """True for a live trial whose agent is gone: no heartbeat for STALE_AFTER s, or its process died here."""
+    if record.get("state") not in LIVE_TRIAL_STATES:
+        return False
+    now = time.time() if now is None else now
+    beat = record.get("heartbeat_at")
+    if not isinstance(beat, (int, float)) or now - beat > STALE_AFTER:
+        return True
+    return record.get("host") == socket.gethostname() and not process_alive(record.get("pid"))

@@ -1,0 +1,159 @@
+"""GET /spyglass/api/v1/runs and /metric through a real jupyter server (subprocess, token auth)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pyarrow as pa
+import pytest
+from store_builders import logged_run
+from test_server_extension import TOKEN, _wait_until_ready, free_port, get
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("ws_server")
+    root, outside, jupyter = (base / name for name in ("root", "outside", "jupyter"))
+    for directory in (root, outside, jupyter):
+        directory.mkdir()
+    store = root / "spyglass"
+    for run_id, lr in (("a", 0.1), ("b", "auto")):
+        logged_run(
+            store, "demo", run_id, [{"loss": 1.0 / (s + 1), "acc": s} for s in range(50)], config={"lr": lr}
+        )
+    broken = logged_run(store, "demo", "broken", [{"loss": 1.0}])
+    broken.metadata_path.write_text("{")
+    logged_run(outside, "demo", "x", [{"loss": 1.0}])
+    (jupyter / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"jpserver_extensions": {"spyglass": True}}})
+    )
+    port = free_port()
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(jupyter),
+        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
+        "JUPYTER_DATA_DIR": str(jupyter / "data"),
+    }
+    env.pop("SPYGLASS_DIR", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.token={TOKEN}",
+            f"--ServerApp.root_dir={root}",
+        ],  # fmt: skip
+        env=env,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(process, url)
+        yield {"url": url, "store": store, "outside": outside}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_runs_lists_every_run_including_the_damaged_one(server):
+    status, content_type, body = get(
+        server["url"], "/spyglass/api/v1/runs", store_root=str(server["store"]), project="demo"
+    )
+    assert status == 200 and "json" in content_type
+    listing = json.loads(body)
+    by_id = {r["run_id"]: r for r in listing["runs"]}
+    assert set(by_id) == {"a", "b", "broken"}
+    assert by_id["a"]["config"]["lr"] == 0.1 and by_id["b"]["config"]["lr"] == "auto"
+    assert by_id["a"]["metrics"] == ["acc", "loss"]
+    assert by_id["broken"]["damaged"]
+    assert listing["projects"] == ["demo"]
+
+
+def test_metric_answers_an_arrow_stream_of_one_metric(server):
+    status, content_type, body = get(
+        server["url"],
+        "/spyglass/api/v1/metric",
+        store_root=str(server["store"]),
+        project="demo",
+        metric="loss",
+    )
+    assert status == 200 and content_type == "application/vnd.apache.arrow.stream"
+    reader = pa.ipc.open_stream(body)
+    meta = json.loads(reader.schema.metadata[b"spyglass"])
+    assert meta["run_ids"] == ["a", "b"]
+    assert "broken" in meta["skipped"]
+    table = reader.read_all()
+    assert table.schema.names == ["run", "step", "wall", "value"] and table.num_rows == 100
+
+
+def test_metric_with_run_ids_and_a_step_metric(server):
+    url = (
+        f"/spyglass/api/v1/metric?store_root={server['store']}&project=demo&metric=loss&run_id=b&x_metric=acc"
+    )
+    status, _, body = get(server["url"], url)
+    table = pa.ipc.open_stream(body).read_all()
+    assert status == 200 and table.num_rows == 50
+    assert table.column("x").to_pylist() == list(range(50))
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"project": "demo"}, 400),
+        ({"store_root": "spyglass"}, 400),
+        ({"store_root": "spyglass", "project": "../x"}, 400),
+    ],
+)
+def test_bad_requests_answer_json_errors(server, params, status):
+    code, _, body = get(server["url"], "/spyglass/api/v1/runs", **params)
+    assert code == status and "error" in json.loads(body)
+
+
+def test_a_store_outside_the_server_roots_is_refused(server):
+    code, _, body = get(
+        server["url"], "/spyglass/api/v1/runs", store_root=str(server["outside"]), project="demo"
+    )
+    assert code == 403 and "outside" in json.loads(body)["error"]
+    code, _, _ = get(
+        server["url"],
+        "/spyglass/api/v1/metric",
+        store_root=str(server["outside"]),
+        project="demo",
+        metric="loss",
+    )
+    assert code == 403
+    code, _, _ = get(
+        server["url"], "/spyglass/api/v1/metric", store_root=str(server["store"]), project="demo"
+    )
+    assert code == 400
+    code, _, _ = get(
+        server["url"], "/spyglass/api/v1/runs", token=None, store_root=str(server["store"]), project="demo"
+    )
+    assert code == 403
+
+
+def test_metric_overview_answers_one_pyramid_level_then_the_rows(server):
+    params = {"store_root": str(server["store"]), "project": "demo", "metric": "loss"}
+    status, _, body = get(server["url"], "/spyglass/api/v1/metric", overview_buckets="10", **params)
+    reader = pa.ipc.open_stream(body)
+    meta = json.loads(reader.schema.metadata[b"spyglass"])
+    assert status == 200 and meta["level"] == 3 and meta["stats"]["a"]["rows"] == 50
+    assert reader.read_all().schema.names[:3] == ["lvl", "run", "b"]
+    status, _, body = get(server["url"], "/spyglass/api/v1/metric", **params)
+    assert status == 200 and pa.ipc.open_stream(body).read_all().num_rows == 100
+    code, _, _ = get(server["url"], "/spyglass/api/v1/metric", overview_buckets="0", **params)
+    assert code == 400

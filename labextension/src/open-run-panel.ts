@@ -1,0 +1,51 @@
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { PanelLayout, Widget } from '@lumino/widgets';
+import type { LineageNode } from '@spyglass/protocol';
+import { RunPanel } from '@spyglass/widgets';
+import type { RunHub } from './RunHub.js';
+import type { FollowHandle, StoreFollowers } from './StoreFollowers.js';
+
+let opened = 0;
+
+/** A main-area tab holding a run's panel; its store follower lives as long as the tab. */
+class RunTab extends Widget {
+  constructor(
+    panel: RunPanel,
+    private readonly following: FollowHandle,
+  ) {
+    super();
+    this.id = `spyglass-run-tab-${++opened}`;
+    this.addClass('jp-SpyglassRunTab');
+    this.title.closable = true;
+    this.layout = new PanelLayout();
+    (this.layout as PanelLayout).addWidget(panel);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.following.dispose();
+    super.dispose();
+  }
+}
+
+/**
+ * Opens the run of a lineage node in a tab beside the notebook, read from the store (the run directory is
+ * `<store_root>/<project>/<run_id>`, as the store layout defines it).
+ */
+export function openRunPanel(
+  app: JupyterFrontEnd,
+  hub: RunHub,
+  followers: StoreFollowers,
+  storeRoot: string,
+  node: LineageNode,
+): void {
+  const run = node.run;
+  if (!run) return;
+  const runDir = `${storeRoot.replace(/\/+$/, '')}/${node.project}/${run.run_id}`;
+  hub.updateRun({ run_id: run.run_id, name: run.name ?? run.run_id, project: node.project, run_dir: runDir });
+  const tab = new RunTab(new RunPanel({ source: hub.run(run.run_id) }), followers.follow(run.run_id, runDir));
+  tab.title.label = run.name || run.run_id;
+  tab.title.caption = `${node.project} / ${run.run_id}`;
+  app.shell.add(tab, 'main', { mode: 'split-right' });
+  app.shell.activateById(tab.id);
+}

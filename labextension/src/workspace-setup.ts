@@ -1,0 +1,131 @@
+import type { ILabShell, ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
+import { type ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import type { ILauncher } from '@jupyterlab/launcher';
+import type { INotebookTracker } from '@jupyterlab/notebook';
+import { LabIcon } from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { RunBrowserPanel } from './RunBrowserPanel.js';
+import { WorkspaceLayoutClient } from './WorkspaceLayoutClient.js';
+import { WorkspaceOutputRenderer } from './WorkspaceOutputRenderer.js';
+import { type WorkspaceSession, WorkspaceWidget } from './WorkspaceWidget.js';
+import { FileLayoutStore } from './workspace-layout-stores.js';
+import { openWorkspaceSession } from './workspace-session.js';
+
+export namespace WorkspaceCommandIDs {
+  /** Opens (or focuses) the workspace; args {store_root?, project?, select?: string[]}. */
+  export const open = 'spyglass:open-workspace';
+}
+
+const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
+  '<path d="M3 17h3v4H3zm5-6h3v10H8zm5 3h3v7h-3zm5-9h3v16h-3z"/></g></svg>';
+export const workspaceIcon = new LabIcon({ name: 'spyglass:workspace', svgstr: ICON_SVG });
+
+function stringArg(args: ReadonlyPartialJSONObject, key: string): string | undefined {
+  const value = args[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The workspace's pieces in the page: the open-workspace command (palette and launcher when present), the main
+ * area widgets (restored after a reload), the left sidebar's run browser, and the renderer used by `sg.workspace`.
+ */
+export function setupWorkspace(
+  app: JupyterFrontEnd,
+  notebooks: INotebookTracker,
+  palette: ICommandPalette | null,
+  launcher: ILauncher | null,
+  restorer: ILayoutRestorer | null,
+  labShell: ILabShell | null,
+): { createRenderer: () => WorkspaceOutputRenderer } {
+  const settings = app.serviceManager.serverSettings;
+  const client = new WorkspaceLayoutClient(settings);
+  const openSession = (storeRoot: string, project: string): Promise<WorkspaceSession> =>
+    openWorkspaceSession(settings, storeRoot, project);
+  const tracker = new WidgetTracker<MainAreaWidget<WorkspaceWidget>>({ namespace: 'spyglass-workspace' });
+
+  const open = async (args: ReadonlyPartialJSONObject) => {
+    const { store_root, projects } = await client.projects(stringArg(args, 'store_root'));
+    const select = Array.isArray(args.select)
+      ? args.select.filter((s): s is string => typeof s === 'string')
+      : undefined;
+    const project = stringArg(args, 'project') ?? projects[0] ?? '';
+    const existing = tracker.find((w) => w.content.store === store_root);
+    if (existing) {
+      existing.content.setProjects(projects);
+      app.shell.activateById(existing.id);
+      await existing.content.open(project, select);
+      return existing;
+    }
+    const content = new WorkspaceWidget({
+      storeRoot: store_root,
+      project,
+      projects,
+      select,
+      openSession,
+      layoutStore: (root, p) => new FileLayoutStore(client, root, p),
+      exportParquet: (columns, rows) => client.exportParquet(columns, rows),
+    });
+    const widget = new MainAreaWidget({ content });
+    widget.id = `spyglass-workspace-${tracker.size}-${Date.now()}`;
+    widget.title.icon = workspaceIcon;
+    widget.title.label = content.title.label;
+    content.title.changed.connect(() => {
+      widget.title.label = content.title.label;
+    });
+    await tracker.add(widget);
+    app.shell.add(widget, 'main');
+    app.shell.activateById(widget.id);
+    await content.open(project, select);
+    // Keep the restorer's record of which project is open current.
+    void tracker.save(widget);
+    return widget;
+  };
+
+  app.commands.addCommand(WorkspaceCommandIDs.open, {
+    label: 'Open Spyglass workspace',
+    caption: 'Compare every run of a Spyglass project: runs table and charts',
+    icon: (args) => (args.isLauncher ? workspaceIcon : undefined),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          store_root: { type: 'string' },
+          project: { type: 'string' },
+          select: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    execute: async (args) => {
+      await open(args);
+    },
+  });
+  palette?.addItem({ command: WorkspaceCommandIDs.open, category: 'Spyglass' });
+  launcher?.add({ command: WorkspaceCommandIDs.open, category: 'Other', rank: 1 });
+  restorer?.restore(tracker, {
+    command: WorkspaceCommandIDs.open,
+    args: (widget) => ({ store_root: widget.content.store, project: widget.content.project }),
+    name: (widget) => `${widget.content.store}:${widget.content.project}`,
+  });
+
+  const browser = new RunBrowserPanel(
+    { projects: () => client.projects(), runs: (root, project) => client.runs(root, project) },
+    (storeRoot, project, select) => {
+      void app.commands.execute(WorkspaceCommandIDs.open, {
+        store_root: storeRoot,
+        project,
+        select: select ?? [],
+      });
+    },
+  );
+  browser.title.icon = workspaceIcon;
+  if (labShell) labShell.add(browser, 'left', { rank: 650 });
+  else app.shell.add(browser, 'left', { rank: 650 });
+
+  return {
+    createRenderer: () =>
+      new WorkspaceOutputRenderer(notebooks, openSession, (columns, rows) =>
+        client.exportParquet(columns, rows),
+      ),
+  };
+}

@@ -1,0 +1,63 @@
+export { barSpec } from './bar-plot.js';
+export {
+  customPanelSpec,
+  DEFAULT_CUSTOM_SPEC,
+  DEFAULT_CUSTOM_SQL,
+  parseCustomSpec,
+  QUERY_DATASET,
+  validateCustomSpec,
+} from './custom-panel.js';
+export { CustomSpecError, LayoutValidationError, WorkspaceModelError } from './errors.js';
+export {
+  BANDS_DATASET,
+  type BandRow,
+  groupColor,
+  LINE_PARAMS,
+  LINES_DATASET,
+  type LineRow,
+  MAX_LEGEND_ENTRIES,
+  type WorkspaceLineOptions,
+  workspaceLineSpec,
+  type XType,
+} from './line-plot.js';
+export {
+  type ColumnKind,
+  cellText,
+  compareCells,
+  numericValue,
+  RUN_FIELD_IDS,
+  type RunColumn,
+  runColumns,
+  type TableRun,
+} from './run-columns.js';
+export {
+  DEFAULT_EXTRA_COLUMNS,
+  EMPTY_TABLE_STATE,
+  groupRows,
+  movedColumn,
+  type RowGroup,
+  type TableState,
+  type TableView,
+  tableView,
+  toggled,
+  visibleColumns,
+  withColumnToggled,
+} from './runs-table.js';
+export { RUN_POINTS_DATASET, type RunPlotOptions, type RunPointRow, scatterSpec } from './scatter-plot.js';
+export { neutraliseCell, runsTableCsv, runsTableValues } from './table-csv.js';
+export {
+  type AddedPanel,
+  type ChartSettings,
+  CUSTOM_SECTION as CUSTOM_PANELS_SECTION,
+  DEFAULT_CHART_SETTINGS,
+  defaultLayout,
+  LAYOUT_VERSION,
+  type LayoutXAxis,
+  newPanelId,
+  type PanelSection,
+  type PlannedPanel,
+  parseLayout,
+  planPanels,
+  serialiseLayout,
+  type WorkspaceLayout,
+} from './workspace-layout.js';

@@ -1,0 +1,227 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { runColor } from '../palette.js';
+
+/** One point of one run's line, as the data layer returns it after M4 downsampling (and EMA when smoothing). */
+export interface LineRow {
+  /** The run id: colours and highlighting key on it. */
+  run: string;
+  x: number;
+  y: number;
+  /** The EMA-smoothed value at x, or null when smoothing is off. */
+  smoothed: number | null;
+}
+
+/** One x bucket of a group of runs: the band spans min..max, the line follows the mean. */
+export interface BandRow {
+  group: string;
+  x: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+/** Named datasets a widget replaces through changesets; the spec never carries more than the downsampled rows. */
+export const LINES_DATASET = 'lines';
+export const BANDS_DATASET = 'bands';
+
+/** Signals and params the widget reads or sets; see docs/workspace.md. */
+export const LINE_PARAMS = {
+  /** Interval selection over x; its value `{x: [lo, hi]}` is the range to zoom to on pointer-up. */
+  brush: 'brush',
+  /** Run ids to emphasise (an array); empty means none is emphasised. */
+  highlight: 'highlight',
+  /** Run id → display name for the legend and tooltips (data-derived, drawn as escaped SVG text by vega). */
+  labels: 'run_labels',
+} as const;
+
+export type XType = 'quantitative' | 'temporal';
+
+export interface WorkspaceLineOptions {
+  metric: string;
+  /** Run ids in legend order (the runs on the chart); colours come from runColor(run id). */
+  runs: string[];
+  /** Run id → name. */
+  labels?: Record<string, string>;
+  /** Groups in legend order when the chart shows bands; null or absent draws one line per run. */
+  groups?: string[] | null;
+  /** Temporal for wall time (rows carry epoch milliseconds), quantitative otherwise. */
+  xType?: XType;
+  xTitle?: string;
+  logX?: boolean;
+  logY?: boolean;
+  /** True when rows carry EMA values: the raw line is drawn faded under the smoothed one. */
+  smoothing?: boolean;
+  highlight?: string[];
+  width?: number | 'container';
+  height?: number;
+  lines?: LineRow[];
+  bands?: BandRow[];
+}
+
+/** Above this many runs the legend would bury the plot; colours still match the runs table. */
+export const MAX_LEGEND_ENTRIES = 20;
+
+const HIGHLIGHT_ACTIVE = `length(${LINE_PARAMS.highlight}) > 0`;
+const IS_HIGHLIGHTED = `indexof(${LINE_PARAMS.highlight}, datum.run) >= 0`;
+
+/** The colour of a group's band and mean line: the same hash as runs, so a group keeps its colour too. */
+export const groupColor = runColor;
+
+function colorEncoding(field: 'run' | 'group', domain: string[], withLegend: boolean) {
+  const legend =
+    withLegend && domain.length > 1 && domain.length <= MAX_LEGEND_ENTRIES
+      ? {
+          orient: 'bottom' as const,
+          direction: 'horizontal' as const,
+          title: null,
+          ...(field === 'run' ? { labelExpr: `${LINE_PARAMS.labels}[datum.value] || datum.value` } : {}),
+        }
+      : null;
+  return {
+    field,
+    type: 'nominal' as const,
+    scale: { domain, range: domain.map(field === 'run' ? runColor : groupColor) },
+    legend,
+  };
+}
+
+/**
+ * The workspace line plot of one metric across many runs: one line per run coloured by run id (or, when runs
+ * are grouped, a min/max band and a mean line per group), EMA smoothing over a faded raw line, log scales,
+ * tooltips, a legend, an x brush the widget turns into a zoom, and a `highlight` param for linked selection.
+ * Data comes only from the named datasets, which the widget refills with the downsampled rows of the range shown.
+ */
+export function workspaceLineSpec(options: WorkspaceLineOptions): TopLevelSpec {
+  const { metric, runs, labels = {}, xType = 'quantitative', xTitle = 'step', width = 'container' } = options;
+  const grouped = options.groups != null;
+  const logY = options.logY === true;
+  const logX = options.logX === true && xType === 'quantitative';
+  const x = {
+    field: 'x',
+    type: xType,
+    title: xTitle,
+    scale: { nice: false, ...(logX ? { type: 'log' as const } : { zero: false }) },
+  };
+  const yScale = logY ? { type: 'log' as const } : { zero: false };
+  const positive = (field: string) => [
+    ...(logY ? [`datum.${field} > 0`] : []),
+    ...(logX ? ['datum.x > 0'] : []),
+    `isValid(datum.${field})`,
+    `isFinite(datum.${field})`,
+  ];
+  const filter = (field: string) => ({ filter: positive(field).join(' && ') });
+  const brush = { name: LINE_PARAMS.brush, select: { type: 'interval' as const, encodings: ['x' as const] } };
+  const tooltipX = {
+    field: 'x',
+    type: xType,
+    title: xTitle,
+    ...(xType === 'temporal' ? { format: '%Y-%m-%d %H:%M:%S' } : { format: '.6~g' }),
+  };
+
+  const layers = grouped
+    ? [
+        {
+          data: { name: BANDS_DATASET },
+          params: [brush],
+          transform: [filter('min'), filter('max')],
+          mark: { type: 'area' as const, opacity: 0.2, clip: true },
+          encoding: {
+            x,
+            y: { field: 'min', type: 'quantitative' as const, title: null, scale: yScale },
+            y2: { field: 'max' },
+            color: colorEncoding('group', options.groups ?? [], false),
+          },
+        },
+        {
+          data: { name: BANDS_DATASET },
+          transform: [filter('mean')],
+          mark: { type: 'line' as const, clip: true, strokeWidth: 1.5 },
+          encoding: {
+            x,
+            y: { field: 'mean', type: 'quantitative' as const, title: null, scale: yScale },
+            color: colorEncoding('group', options.groups ?? [], true),
+            tooltip: [
+              { field: 'group', type: 'nominal' as const, title: 'group' },
+              tooltipX,
+              { field: 'mean', type: 'quantitative' as const, title: `${metric} (mean)`, format: '.6~g' },
+              { field: 'min', type: 'quantitative' as const, title: 'min', format: '.6~g' },
+              { field: 'max', type: 'quantitative' as const, title: 'max', format: '.6~g' },
+            ],
+          },
+        },
+      ]
+    : [
+        lineLayer(
+          'y',
+          options.smoothing === true ? 0.25 : 1,
+          [brush],
+          filter('y'),
+          x,
+          yScale,
+          runs,
+          metric,
+          tooltipX,
+        ),
+        ...(options.smoothing === true
+          ? [lineLayer('smoothed', 1, [], filter('smoothed'), x, yScale, runs, metric, tooltipX)]
+          : []),
+      ];
+
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: metric, anchor: 'start', fontSize: 12 },
+    width,
+    height: options.height ?? 200,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    background: 'transparent',
+    params: [
+      { name: LINE_PARAMS.highlight, value: options.highlight ?? [] },
+      { name: LINE_PARAMS.labels, value: labels },
+    ],
+    datasets: { [LINES_DATASET]: options.lines ?? [], [BANDS_DATASET]: options.bands ?? [] },
+    layer: layers,
+    resolve: { scale: { color: 'shared' } },
+  } as TopLevelSpec;
+}
+
+function lineLayer(
+  field: 'y' | 'smoothed',
+  baseOpacity: number,
+  params: object[],
+  filter: { filter: string },
+  x: object,
+  yScale: object,
+  runs: string[],
+  metric: string,
+  tooltipX: object,
+) {
+  // The raw line under a smoothed one stays faded; highlighting only dims the runs not selected.
+  const dimmed = Math.min(baseOpacity, 0.12);
+  return {
+    data: { name: LINES_DATASET },
+    params,
+    transform: [filter, { calculate: `${LINE_PARAMS.labels}[datum.run] || datum.run`, as: 'run_name' }],
+    mark: { type: 'line' as const, clip: true },
+    encoding: {
+      x,
+      y: { field, type: 'quantitative' as const, title: null, scale: yScale, axis: { format: '~r' } },
+      color: colorEncoding('run', runs, field === 'y'),
+      detail: { field: 'run', type: 'nominal' as const },
+      opacity: {
+        condition: { test: `${HIGHLIGHT_ACTIVE} && !(${IS_HIGHLIGHTED})`, value: dimmed },
+        value: baseOpacity,
+      },
+      strokeWidth: { condition: { test: `${HIGHLIGHT_ACTIVE} && ${IS_HIGHLIGHTED}`, value: 3 }, value: 1.5 },
+      tooltip: [
+        { field: 'run_name', type: 'nominal' as const, title: 'run' },
+        tooltipX,
+        {
+          field,
+          type: 'quantitative' as const,
+          title: field === 'y' ? metric : `${metric} (smoothed)`,
+          format: '.6~g',
+        },
+      ],
+    },
+  };
+}

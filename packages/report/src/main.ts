@@ -1,0 +1,141 @@
+import { renderChart } from './ChartView.js';
+import { distinctRunColors } from './chart-spec.js';
+import { base64Bytes, inflate } from './decode.js';
+import { ReportDataError } from './errors.js';
+import { renderMarkdown, svgImage } from './markdown.js';
+import { messages } from './messages.js';
+import { type Block, type ChartsBlock, REPORT_FORMAT, type ReportDocument } from './report-data.js';
+import { renderTable } from './TableView.js';
+import { renderContents, renderTitleBlock } from './title-block.js';
+
+const DOC_ELEMENT = 'sg-report-doc';
+const SERIES_ELEMENT = 'sg-report-series';
+
+async function embedded(id: string): Promise<Uint8Array> {
+  const text = document.getElementById(id)?.textContent;
+  if (text === undefined || text === null) throw new ReportDataError(`element #${id} is missing`);
+  return inflate(base64Bytes(text));
+}
+
+function blockElement(block: Block, charts: { element: HTMLElement; block: ChartsBlock; index: number }[]) {
+  const section = document.createElement('section');
+  section.className = `sg-block sg-${block.kind}`;
+  switch (block.kind) {
+    case 'markdown':
+      section.append(renderMarkdown(block.text));
+      break;
+    case 'code': {
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = messages.code(block.execution_count);
+      const pre = document.createElement('pre');
+      pre.textContent = block.source;
+      details.append(summary, pre);
+      section.append(details);
+      break;
+    }
+    case 'text': {
+      const pre = document.createElement('pre');
+      pre.textContent = block.text;
+      section.append(pre);
+      break;
+    }
+    case 'image': {
+      const img = document.createElement('img');
+      img.src = `data:${block.mime};base64,${block.data}`;
+      img.alt = '';
+      section.append(img);
+      break;
+    }
+    case 'svg':
+      section.append(svgImage(block.svg));
+      break;
+    case 'notice': {
+      const note = document.createElement('p');
+      note.className = 'sg-note';
+      note.textContent = block.text;
+      section.append(note);
+      if (block.detail) {
+        const pre = document.createElement('pre');
+        pre.textContent = block.detail;
+        section.append(pre);
+      }
+      break;
+    }
+    case 'table': {
+      const title = document.createElement('h4');
+      title.textContent = block.title;
+      section.append(title, renderTable(block));
+      break;
+    }
+    case 'charts': {
+      const title = document.createElement('h4');
+      title.textContent = block.title;
+      const help = document.createElement('p');
+      help.className = 'sg-note';
+      help.textContent = messages.chartHelp;
+      const grid = document.createElement('div');
+      grid.className = 'sg-chart-grid';
+      block.charts.forEach((chart, index) => {
+        const element = document.createElement('div');
+        element.className = 'sg-chart';
+        element.dataset.chartId = chart.id;
+        element.dataset.metric = chart.metric;
+        if (chart.series.some((s) => s.m4)) element.title = messages.downsampled;
+        grid.append(element);
+        charts.push({ element, block, index });
+      });
+      section.append(title, help, grid);
+      if (block.note) {
+        const note = document.createElement('p');
+        note.className = 'sg-note';
+        note.textContent = block.note;
+        section.append(note);
+      }
+      break;
+    }
+  }
+  return section;
+}
+
+async function main(): Promise<void> {
+  const root = document.getElementById('sg-report');
+  if (!root) return;
+  try {
+    const doc = JSON.parse(new TextDecoder().decode(await embedded(DOC_ELEMENT))) as ReportDocument;
+    if (doc.format !== REPORT_FORMAT) throw new ReportDataError(messages.wrongFormat(String(doc.format)));
+    const series = await embedded(SERIES_ELEMENT);
+    const content = document.createElement('main');
+    const charts: { element: HTMLElement; block: ChartsBlock; index: number }[] = [];
+    for (const block of doc.blocks) content.append(blockElement(block, charts));
+    // A notebook that opens with its title as a heading would show it twice, under the title block.
+    const opening = content.querySelector('section.sg-markdown:first-child > h1:first-child');
+    if (opening?.textContent?.trim() === doc.title.title.trim()) opening.remove();
+    const contents = renderContents(content);
+    root.replaceChildren(renderTitleBlock(doc.title), ...(contents ? [contents] : []), content);
+    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+    const views = new Map<HTMLElement, { finalize(): void }>();
+    const drawCharts = async () => {
+      for (const { element, block, index } of charts) {
+        views.get(element)?.finalize(); // removes the old view's listeners and timers
+        const names = Object.fromEntries(block.runs.map((r) => [r.id, r.name]));
+        const colors = distinctRunColors(block.runs.map((r) => r.id));
+        element.replaceChildren();
+        const view = await renderChart(element, block.charts[index], series, names, colors, scheme.matches);
+        if (view) views.set(element, view);
+      }
+    };
+    await drawCharts();
+    // Axis and legend colours are baked into each spec, so a switch of the system theme redraws the charts.
+    scheme.addEventListener('change', () => void drawCharts());
+    root.dataset.ready = 'true';
+  } catch (error) {
+    const message = document.createElement('p');
+    message.className = 'sg-error';
+    message.textContent = messages.badData(error instanceof Error ? error.message : String(error));
+    root.replaceChildren(message);
+    root.dataset.ready = 'error';
+  }
+}
+
+void main();

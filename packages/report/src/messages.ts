@@ -1,0 +1,25 @@
+/** Every user-facing text of the report runtime. */
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export const messages = {
+  contents: 'Contents',
+  runs: 'Runs',
+  project: (names: string[]) => (names.length === 1 ? `Project ${names[0]}` : `Projects ${names.join(', ')}`),
+  by: (authors: string[]) => `by ${authors.join(', ')}`,
+  noConfig: 'no config',
+  code: (count: number | null) => (count === null ? 'Code' : `Code [${count}]`),
+  filter: 'Filter rows',
+  rowsShown: (shown: number, embedded: number, total: number) =>
+    `${integer.format(shown)} of ${integer.format(embedded)} embedded rows` +
+    (total > embedded ? ` (the table has ${integer.format(total)})` : ''),
+  downsampled:
+    'Downsampled (M4: first, min, max and last of each bucket); zoom shows the same points closer.',
+  chartHelp:
+    'Scroll to zoom, drag to pan, double-click to reset; click a legend entry to show only that run.',
+  chartFailed: (metric: string, detail: string) => `The chart for ${metric} could not be drawn: ${detail}`,
+  badData: (detail: string) => `This report's embedded data cannot be read: ${detail}`,
+  wrongFormat: (format: string) =>
+    `This report was written in format ${format}, which this runtime cannot read.`,
+  sortBy: (column: string) => `Sort by ${column}`,
+};

@@ -1,0 +1,43 @@
+import { RecordBatchReader } from 'apache-arrow';
+import type { MetricOverview, MetricResponse } from './workspace-data.js';
+import { WorkspaceSourceError } from './workspace-data.js';
+
+/** Schema metadata key under which the server puts {run_ids, cursors, skipped} (workspace_series.py). */
+export const METRIC_METADATA_KEY = 'spyglass';
+
+/**
+ * Reads the answer of `GET /spyglass/api/v1/metric`: the run ids, live cursors and skipped runs from the Arrow
+ * schema metadata (only the schema message is decoded; the batches go to DuckDB as they are), and the row count.
+ */
+export function parseMetricIPC(ipc: Uint8Array): MetricResponse & { rows: number } {
+  let meta: {
+    run_ids?: string[];
+    cursors?: Record<string, number>;
+    skipped?: Record<string, string>;
+    level?: number;
+    max_level?: number;
+    stats?: MetricOverview['stats'];
+  } = {};
+  let rows = 0;
+  try {
+    const reader = RecordBatchReader.from(ipc);
+    reader.open();
+    const text = reader.schema?.metadata.get(METRIC_METADATA_KEY);
+    if (text) meta = JSON.parse(text);
+    for (const batch of reader) rows += batch.numRows;
+  } catch (cause) {
+    throw new WorkspaceSourceError('metric', 200, `the answer is not an Arrow IPC stream: ${String(cause)}`);
+  }
+  const overview =
+    meta.level !== undefined && meta.max_level !== undefined && meta.stats
+      ? { level: meta.level, maxLevel: meta.max_level, stats: meta.stats }
+      : undefined;
+  return {
+    ipc,
+    runIds: meta.run_ids ?? [],
+    cursors: meta.cursors ?? {},
+    skipped: meta.skipped ?? {},
+    rows,
+    overview,
+  };
+}

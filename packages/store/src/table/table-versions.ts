@@ -1,0 +1,41 @@
+import { tableFromIPC } from 'apache-arrow';
+import { readFramedLogPrefix } from '../framed-log.js';
+
+/** One logged version of a table: the step it was logged at and its Parquet file inside the run directory. */
+export interface LoggedTableVersion {
+  step: number;
+  path: string;
+}
+
+/**
+ * The versions of table `key` in a run's history (a framed Arrow log): every row whose `key` column holds a
+ * `{"_type":"table","path":...}` reference, in step order.
+ */
+export function tableVersions(history: Uint8Array, key: string): LoggedTableVersion[] {
+  const versions: LoggedTableVersion[] = [];
+  const seen = new Set<string>();
+  for (const frame of readFramedLogPrefix(history, { anyFirstSeq: true }).frames) {
+    let table: ReturnType<typeof tableFromIPC>;
+    try {
+      table = tableFromIPC(frame.payload);
+    } catch {
+      continue;
+    }
+    const column = table.getChild(key);
+    const steps = table.getChild('_step');
+    if (!column || !steps) continue;
+    for (let i = 0; i < table.numRows; i++) {
+      const text = column.get(i);
+      if (typeof text !== 'string' || !text.includes('"table"')) continue;
+      try {
+        const ref = JSON.parse(text) as { _type?: unknown; path?: unknown };
+        if (ref._type !== 'table' || typeof ref.path !== 'string' || seen.has(ref.path)) continue;
+        seen.add(ref.path);
+        versions.push({ step: Number(steps.get(i)), path: ref.path });
+      } catch {
+        // not a reference: skip the cell
+      }
+    }
+  }
+  return versions.sort((a, b) => a.step - b.step);
+}

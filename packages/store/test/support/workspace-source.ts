@@ -1,0 +1,198 @@
+import { RecordBatch, Schema, Table, tableFromArrays, tableToIPC } from 'apache-arrow';
+import type {
+  MetricRequest,
+  MetricResponse,
+  RunListing,
+  WorkspaceRun,
+  WorkspaceSource,
+} from '../../src/workspace-data.js';
+import { framedLog } from './framed-log-writer.js';
+import { historyIPC } from './history-batch.js';
+
+/** One run of the fake store: its rows (step, wall) and metric columns; `frames` when it is live. */
+export interface FakeRun {
+  run_id: string;
+  state?: string;
+  steps: number[];
+  metrics: Record<string, number[]>;
+  wall?: number[];
+  /** Rows appended by the test to a running run; each call of appendRows becomes one frame. */
+  frames?: Uint8Array[];
+  damaged?: string | null;
+}
+
+/** A WorkspaceSource over runs held in memory, answering as the server's endpoints do. */
+export class FakeSource implements WorkspaceSource {
+  readonly runs = new Map<string, FakeRun>();
+  metricCalls: MetricRequest[] = [];
+  /** Answer `overviewBuckets` requests with an overview level, as the server does (else rows, as a plain source). */
+  overviews = false;
+  /** Resolved by the test to let the rows answer (after an overview) arrive. */
+  rowsGate: Promise<void> = Promise.resolve();
+
+  add(run: FakeRun): this {
+    this.runs.set(run.run_id, { state: 'finished', frames: [], ...run });
+    return this;
+  }
+
+  /** Logs rows to a running run: they land in its "framed log" as one new frame. */
+  appendRows(runId: string, steps: number[], metrics: Record<string, number[]>): void {
+    const run = this.runs.get(runId) as FakeRun;
+    run.steps.push(...steps);
+    for (const [name, values] of Object.entries(metrics)) {
+      run.metrics[name] = [...(run.metrics[name] ?? []), ...values];
+    }
+    run.frames?.push(historyIPC(steps, metrics));
+  }
+
+  async listRuns(): Promise<RunListing> {
+    const runs: WorkspaceRun[] = [...this.runs.values()].map((r) => ({
+      run_dir: `/store/p/${r.run_id}`,
+      run_id: r.run_id,
+      name: r.run_id,
+      state: r.state ?? 'finished',
+      created_at: 1_764_280_000,
+      duration: 10,
+      tags: [],
+      group: null,
+      job_type: null,
+      config: {},
+      summary: {},
+      metrics: Object.keys(r.metrics).sort(),
+      damaged: r.damaged ?? null,
+    }));
+    return { runs, projects: ['p'] };
+  }
+
+  async metric(request: MetricRequest): Promise<MetricResponse> {
+    this.metricCalls.push(request);
+    if (request.overviewBuckets && this.overviews)
+      return this.overview(request.metric, request.overviewBuckets);
+    if (this.overviews) await this.rowsGate;
+    const ids = request.runIds.length ? request.runIds : [...this.runs.keys()];
+    const run: number[] = [];
+    const step: bigint[] = [];
+    const wall: number[] = [];
+    const value: number[] = [];
+    const x: number[] = [];
+    const runIds: string[] = [];
+    const cursors: Record<string, number> = {};
+    for (const id of ids) {
+      const r = this.runs.get(id);
+      if (!r) continue;
+      if (r.state === 'running') cursors[id] = (r.frames?.length ?? 0) - 1;
+      const values = r.metrics[request.metric];
+      if (!values) continue;
+      const index = runIds.push(id) - 1;
+      values.forEach((v, i) => {
+        run.push(index);
+        step.push(BigInt(r.steps[i]));
+        wall.push(r.wall?.[i] ?? 1_764_280_000 + r.steps[i] / 10);
+        value.push(v);
+        x.push(request.xMetric ? (r.metrics[request.xMetric]?.[i] ?? Number.NaN) : 0);
+      });
+    }
+    const columns: Record<string, Int32Array | BigInt64Array | Float64Array> = {
+      run: Int32Array.from(run),
+      step: BigInt64Array.from(step),
+      wall: Float64Array.from(wall),
+      value: Float64Array.from(value),
+    };
+    if (request.xMetric) columns.x = Float64Array.from(x);
+    const plain = tableFromArrays(columns);
+    const meta = JSON.stringify({ run_ids: runIds, cursors, skipped: {} });
+    const schema = new Schema(plain.schema.fields, new Map([['spyglass', meta]]));
+    const table = new Table(
+      schema,
+      plain.batches.map((b) => new RecordBatch(schema, b.data)),
+    );
+    return { ipc: tableToIPC(table, 'stream'), runIds, cursors, skipped: {}, rows: value.length };
+  }
+
+  /** The server's overview (workspace_overview.py), written out independently: one M4 level per run. */
+  private overview(metric: string, buckets: number): MetricResponse {
+    const runIds: string[] = [];
+    const stats: Record<string, { rows: number; finite: number; max_step: number }> = {};
+    let maxStep = 0;
+    for (const r of this.runs.values()) if (r.metrics[metric]) maxStep = Math.max(maxStep, ...r.steps);
+    const maxLevel = Math.max(3, (maxStep || 1).toString(2).length);
+    const level = Math.min(maxLevel, Math.max(3, Math.ceil(Math.log2(Math.max((maxStep + 1) / buckets, 1)))));
+    const cols: Record<string, number[]> = {};
+    const names = [
+      'lvl',
+      'run',
+      'b',
+      'x_first',
+      'y_first',
+      'x_last',
+      'y_last',
+      'x_min',
+      'y_min',
+      'x_max',
+      'y_max',
+      'y_sum',
+      'n',
+    ];
+    for (const n of names) cols[n] = [];
+    for (const r of this.runs.values()) {
+      const values = r.metrics[metric];
+      if (!values) continue;
+      const run = runIds.push(r.run_id) - 1;
+      const finite = values.map((v, i) => [r.steps[i], v]).filter(([, v]) => Number.isFinite(v));
+      stats[r.run_id] = { rows: values.length, finite: finite.length, max_step: Math.max(0, ...r.steps) };
+      const byBucket = new Map<number, number[][]>();
+      for (const p of finite) {
+        const b = Math.floor(p[0] / 2 ** level);
+        byBucket.set(b, [...(byBucket.get(b) ?? []), p]);
+      }
+      for (const [b, pts] of byBucket) {
+        const low = pts.reduce((a, p) => (p[1] < a[1] ? p : a));
+        const high = pts.reduce((a, p) => (p[1] > a[1] ? p : a));
+        const row = [
+          level,
+          run,
+          b,
+          ...pts[0],
+          ...pts[pts.length - 1],
+          ...low,
+          ...high,
+          pts.reduce((a, p) => a + p[1], 0),
+          pts.length,
+        ];
+        for (const [i, n] of names.entries()) cols[n].push(row[i]);
+      }
+    }
+    const int64 = (xs: number[]) => BigInt64Array.from(xs, (x) => BigInt(x));
+    const plain = tableFromArrays({
+      lvl: Int32Array.from(cols.lvl),
+      run: Int32Array.from(cols.run),
+      b: int64(cols.b),
+      x_first: int64(cols.x_first),
+      y_first: Float64Array.from(cols.y_first),
+      x_last: int64(cols.x_last),
+      y_last: Float64Array.from(cols.y_last),
+      x_min: int64(cols.x_min),
+      y_min: Float64Array.from(cols.y_min),
+      x_max: int64(cols.x_max),
+      y_max: Float64Array.from(cols.y_max),
+      y_sum: Float64Array.from(cols.y_sum),
+      n: int64(cols.n),
+    });
+    const overview = { level, maxLevel, stats };
+    return {
+      ipc: tableToIPC(plain, 'stream'),
+      runIds,
+      cursors: {},
+      skipped: {},
+      rows: plain.numRows,
+      overview,
+    };
+  }
+
+  async history(runDir: string, afterSeq: number): Promise<Uint8Array> {
+    const id = runDir.split('/').pop() as string;
+    const frames = this.runs.get(id)?.frames ?? [];
+    const firstSeq = afterSeq + 1;
+    return framedLog(frames.slice(firstSeq), firstSeq);
+  }
+}

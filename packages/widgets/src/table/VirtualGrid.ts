@@ -1,0 +1,248 @@
+import type { CellValue, RowWindow } from '@spyglass/store';
+
+/** Fixed row height (px): the scroll position maps to a row by division, so no row is ever measured. */
+export const ROW_HEIGHT = 26;
+/** Rows rendered above and below the viewport so a small scroll shows no blank rows. */
+export const OVERSCAN = 6;
+/** Rows fetched per request; windows are cached by block. */
+export const BLOCK_ROWS = 128;
+/** Browsers cap element heights (Chrome ~33M px, Firefox ~17M px); past this the scrollbar is scaled. */
+const MAX_SCROLL_PX = 8_000_000;
+const CACHED_BLOCKS = 40;
+
+export interface GridColumn {
+  name: string;
+  width: number;
+  numeric: boolean;
+}
+
+/** How the grid gets rows and draws cells; the explorer supplies it for each view. */
+export interface GridSource {
+  count: number;
+  columns: GridColumn[];
+  fetch(offset: number, limit: number): Promise<RowWindow>;
+  renderCell(
+    cell: HTMLElement,
+    value: CellValue,
+    column: GridColumn,
+    row: readonly CellValue[],
+    index: number,
+  ): void;
+  /** Extra classes for a row (e.g. compare status) */
+  rowClass?(row: readonly CellValue[]): string | null;
+}
+
+export interface GridEvents {
+  rowClicked(index: number, row: readonly CellValue[], event: MouseEvent): void;
+  cellFocused(index: number, column: GridColumn, value: CellValue): void;
+  error(error: unknown): void;
+}
+
+/**
+ * A virtualised grid: a spacer as tall as all rows gives the scrollbar its range, and only the rows in view (plus
+ * a small overscan) exist in the DOM, absolutely positioned. Rows come from the source in cached blocks; a stale
+ * answer (after the view changed) is dropped by generation.
+ */
+export class VirtualGrid {
+  readonly node: HTMLDivElement;
+  readonly header: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly rowsLayer: HTMLDivElement;
+  private source: GridSource | null = null;
+  private generation = 0;
+  private readonly blocks = new Map<number, CellValue[][]>();
+  private wanted: [number, number] = [0, 0];
+  private inFlight = false;
+  private frame = 0;
+  private selected = new Set<number>();
+  private focused: { row: number; column: string } | null = null;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly events: GridEvents,
+  ) {
+    this.node = doc.createElement('div');
+    this.node.className = 'sg-grid';
+    this.node.tabIndex = 0;
+    this.header = doc.createElement('div');
+    this.header.className = 'sg-grid-header';
+    this.spacer = doc.createElement('div');
+    this.spacer.className = 'sg-grid-spacer';
+    this.rowsLayer = doc.createElement('div');
+    this.rowsLayer.className = 'sg-grid-rows';
+    this.spacer.append(this.rowsLayer);
+    this.node.append(this.header, this.spacer);
+    this.node.addEventListener('scroll', () => this.schedule(), { passive: true });
+  }
+
+  /** Shows a new view: forgets cached rows, scrolls to the top. */
+  setSource(source: GridSource): void {
+    this.source = source;
+    this.generation++;
+    this.blocks.clear();
+    this.inFlight = false;
+    this.selected.clear();
+    this.focused = null;
+    const width = source.columns.reduce((w, c) => w + c.width, 0);
+    this.spacer.style.width = `${width}px`;
+    this.spacer.style.height = `${Math.min(source.count * ROW_HEIGHT, MAX_SCROLL_PX)}px`;
+    this.node.scrollTop = 0;
+    this.render();
+  }
+
+  get selection(): ReadonlySet<number> {
+    return this.selected;
+  }
+
+  setSelection(rows: Iterable<number>): void {
+    this.selected = new Set(rows);
+    this.render();
+  }
+
+  /** The cached row at an index, if loaded. */
+  row(index: number): CellValue[] | undefined {
+    return this.blocks.get(Math.floor(index / BLOCK_ROWS))?.[index % BLOCK_ROWS];
+  }
+
+  /** Scrolls so that row `index` is at the top. */
+  scrollToRow(index: number): void {
+    const g = this.geometry();
+    this.node.scrollTop = g.scaled
+      ? (index / Math.max(1, this.rowCount() - g.visible + 1)) * g.maxScroll
+      : index * ROW_HEIGHT;
+    this.render();
+  }
+
+  /** Number of row elements in the DOM (tests and the benchmark check it stays small). */
+  renderedRows(): number {
+    return this.rowsLayer.childElementCount;
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.frame);
+    this.generation++;
+    this.node.remove();
+  }
+
+  private rowCount(): number {
+    return this.source?.count ?? 0;
+  }
+
+  private geometry() {
+    const viewport = Math.max(ROW_HEIGHT, this.node.clientHeight - this.header.offsetHeight);
+    const visible = Math.ceil(viewport / ROW_HEIGHT) + 1;
+    const total = this.rowCount() * ROW_HEIGHT;
+    const scaled = total > MAX_SCROLL_PX;
+    const maxScroll = Math.max(1, Math.min(total, MAX_SCROLL_PX) - viewport);
+    const top = this.node.scrollTop;
+    // Scaled: the scrollbar's fraction picks the first row, and rows are drawn from the current scroll position.
+    const exact = scaled
+      ? (Math.min(top, maxScroll) / maxScroll) * Math.max(0, this.rowCount() - visible + 1)
+      : top / ROW_HEIGHT;
+    const first = Math.floor(exact);
+    const y = (index: number) => (scaled ? top + (index - exact) * ROW_HEIGHT : index * ROW_HEIGHT);
+    return { visible, first, y, scaled, maxScroll };
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const source = this.source;
+    if (!source) return;
+    const { visible, first, y } = this.geometry();
+    const start = Math.max(0, first - OVERSCAN);
+    const end = Math.min(source.count, first + visible + OVERSCAN);
+    this.request(start, end);
+    const rows: HTMLElement[] = [];
+    for (let index = start; index < end; index++) {
+      const values = this.row(index);
+      const row = this.doc.createElement('div');
+      row.className = 'sg-grid-row';
+      row.style.transform = `translateY(${y(index)}px)`;
+      row.dataset.index = String(index);
+      if (this.selected.has(index)) row.classList.add('sg-selected');
+      const number = this.doc.createElement('div');
+      number.className = 'sg-grid-rownum';
+      number.textContent = String(index + 1);
+      row.append(number);
+      if (values) {
+        const extra = source.rowClass?.(values);
+        if (extra) row.classList.add(extra);
+        number.addEventListener('click', (event) => this.events.rowClicked(index, values, event));
+        source.columns.forEach((column, c) => {
+          const cell = this.doc.createElement('div');
+          cell.className = column.numeric ? 'sg-grid-cell sg-num' : 'sg-grid-cell';
+          cell.style.width = `${column.width}px`;
+          if (this.focused?.row === index && this.focused.column === column.name)
+            cell.classList.add('sg-focused');
+          source.renderCell(cell, values[c], column, values, index);
+          cell.addEventListener('click', () => {
+            this.focused = { row: index, column: column.name };
+            for (const el of this.rowsLayer.querySelectorAll('.sg-focused'))
+              el.classList.remove('sg-focused');
+            cell.classList.add('sg-focused');
+            this.events.cellFocused(index, column, values[c]);
+          });
+          row.append(cell);
+        });
+      } else {
+        row.classList.add('sg-loading');
+      }
+      rows.push(row);
+    }
+    this.rowsLayer.replaceChildren(...rows);
+    this.node.dataset.loadedBlocks = String(this.blocks.size);
+    this.node.dataset.fetching = String(this.inFlight);
+  }
+
+  private request(start: number, end: number): void {
+    this.wanted = [start, end];
+    this.pump();
+  }
+
+  /**
+   * Fetches one missing block of the wanted range at a time: while the user drags the scrollbar, rows that have
+   * scrolled past are never queried (DuckDB runs one query at a time, so a queue of stale windows would lag).
+   */
+  private pump(): void {
+    const source = this.source;
+    if (!source || this.inFlight) return;
+    const [start, end] = this.wanted;
+    if (end <= start) return;
+    let block = -1;
+    for (let b = Math.floor(start / BLOCK_ROWS); b <= Math.floor((end - 1) / BLOCK_ROWS); b++) {
+      if (!this.blocks.has(b)) {
+        block = b;
+        break;
+      }
+    }
+    if (block < 0) return;
+    this.inFlight = true;
+    const generation = this.generation;
+    source
+      .fetch(block * BLOCK_ROWS, BLOCK_ROWS)
+      .then((window) => {
+        if (generation !== this.generation) return;
+        this.blocks.set(block, window.rows);
+        while (this.blocks.size > CACHED_BLOCKS)
+          this.blocks.delete(this.blocks.keys().next().value as number);
+        // Render now rather than on the next animation frame: frames are not produced while the output is
+        // off-screen or the tab hidden, and rows that arrived must not wait for a scroll.
+        this.render();
+      })
+      .catch((error) => {
+        if (generation === this.generation) this.events.error(error);
+      })
+      .finally(() => {
+        if (generation !== this.generation) return; // setSource already cleared the flag for the new view
+        this.inFlight = false;
+        this.pump();
+      });
+  }
+}

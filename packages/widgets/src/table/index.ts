@@ -1,0 +1,15 @@
+export { cellText, displayText, MAX_CELL_CHARS, setCellText } from './cell-text.js';
+export { histogramSvg, renderMediaCell } from './media-cells.js';
+export { BlobUrlCache, type MediaLoader } from './media-loader.js';
+export { tableText } from './messages.js';
+export { PreviewOverlay } from './PreviewOverlay.js';
+export { loadParquetCodec } from './parquet-browser.js';
+export { TableExplorer, type TableExplorerOptions, type TableVersion } from './TableExplorer.js';
+export {
+  BLOCK_ROWS,
+  type GridColumn,
+  type GridSource,
+  OVERSCAN,
+  ROW_HEIGHT as GRID_ROW_HEIGHT,
+  VirtualGrid,
+} from './VirtualGrid.js';

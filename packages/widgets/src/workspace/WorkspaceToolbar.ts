@@ -1,0 +1,219 @@
+import type { ChartSettings, RunColumn } from '@spyglass/charts';
+import { workspaceMessages as text } from './workspace-messages.js';
+
+export interface ToolbarEvents {
+  search(value: string): void;
+  where(clause: string): void;
+  groupBy(column: string | null): void;
+  toggleColumn(column: string): void;
+  moveColumn(column: string, by: -1 | 1): void;
+  chart(settings: Partial<ChartSettings>): void;
+  addPanel(): void;
+  exportTable(format: 'csv' | 'parquet'): void;
+}
+
+const MAX_CHOICES = 500;
+
+function button(label: string, onClick: () => void, className = ''): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  if (className) b.className = className;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function labelled(label: string, control: HTMLElement): HTMLLabelElement {
+  const wrap = document.createElement('label');
+  wrap.className = 'jp-SpyglassWorkspace-control';
+  const span = document.createElement('span');
+  span.textContent = label;
+  wrap.append(span, control);
+  return wrap;
+}
+
+/**
+ * The controls above the runs table and charts: quick search, SQL WHERE box (with its error or match count),
+ * group-by picker, column chooser, x-axis picker, smoothing slider, log toggles, add-panel and table export.
+ */
+export class WorkspaceToolbar {
+  readonly node: HTMLElement;
+  readonly status = document.createElement('span');
+  private readonly search = document.createElement('input');
+  private readonly where = document.createElement('input');
+  private readonly whereStatus = document.createElement('span');
+  private readonly groupBy = document.createElement('select');
+  private readonly columnList = document.createElement('div');
+  private readonly xAxis = document.createElement('select');
+  private readonly smoothing = document.createElement('input');
+  private readonly smoothingValue = document.createElement('span');
+  private readonly logX = document.createElement('input');
+  private readonly logY = document.createElement('input');
+
+  constructor(private readonly events: ToolbarEvents) {
+    this.node = document.createElement('div');
+    this.node.className = 'jp-SpyglassWorkspace-toolbar';
+
+    this.search.type = 'search';
+    this.search.className = 'jp-SpyglassWorkspace-search';
+    this.search.placeholder = text.searchPlaceholder;
+    this.search.addEventListener('input', () => events.search(this.search.value));
+
+    this.where.type = 'text';
+    this.where.className = 'jp-SpyglassWorkspace-where';
+    this.where.placeholder = text.wherePlaceholder;
+    this.where.spellcheck = false;
+    this.where.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') events.where(this.where.value);
+    });
+    this.whereStatus.className = 'jp-SpyglassWorkspace-whereStatus';
+    const whereRow = document.createElement('div');
+    whereRow.className = 'jp-SpyglassWorkspace-whereRow';
+    whereRow.append(
+      this.where,
+      button(text.whereApply, () => events.where(this.where.value), 'jp-SpyglassWorkspace-whereApply'),
+      button(text.whereClear, () => {
+        this.where.value = '';
+        events.where('');
+      }),
+      this.whereStatus,
+    );
+
+    this.groupBy.className = 'jp-SpyglassWorkspace-groupBy';
+    this.groupBy.addEventListener('change', () =>
+      events.groupBy(this.groupBy.value === '' ? null : this.groupBy.value),
+    );
+
+    const chooser = document.createElement('details');
+    chooser.className = 'jp-SpyglassWorkspace-columns';
+    const summary = document.createElement('summary');
+    summary.textContent = text.columns;
+    this.columnList.className = 'jp-SpyglassWorkspace-columnList';
+    chooser.append(summary, this.columnList);
+
+    this.xAxis.className = 'jp-SpyglassWorkspace-xAxis';
+    this.xAxis.addEventListener('change', () => events.chart({ xAxis: this.xAxis.value }));
+
+    this.smoothing.type = 'range';
+    this.smoothing.min = '0';
+    this.smoothing.max = '0.99';
+    this.smoothing.step = '0.01';
+    this.smoothing.className = 'jp-SpyglassWorkspace-smoothing';
+    this.smoothing.addEventListener('input', () => {
+      this.smoothingValue.textContent = this.smoothing.value;
+      events.chart({ smoothing: Number(this.smoothing.value) });
+    });
+    for (const [box, key] of [
+      [this.logX, 'logX'],
+      [this.logY, 'logY'],
+    ] as const) {
+      box.type = 'checkbox';
+      box.className = `jp-SpyglassWorkspace-${key}`;
+      box.addEventListener('change', () => events.chart({ [key]: box.checked }));
+    }
+
+    const exports = document.createElement('span');
+    exports.className = 'jp-SpyglassWorkspace-exports';
+    exports.append(
+      document.createTextNode(`${text.exportTable}: `),
+      button(text.exportCsv, () => events.exportTable('csv'), 'jp-SpyglassWorkspace-exportCsv'),
+      button(text.exportParquet, () => events.exportTable('parquet'), 'jp-SpyglassWorkspace-exportParquet'),
+    );
+    this.status.className = 'jp-SpyglassWorkspace-status';
+
+    const tableRow = document.createElement('div');
+    tableRow.className = 'jp-SpyglassWorkspace-toolbarRow';
+    tableRow.append(this.search, labelled(text.groupBy, this.groupBy), chooser, exports, this.status);
+    const chartRow = document.createElement('div');
+    chartRow.className = 'jp-SpyglassWorkspace-toolbarRow';
+    chartRow.append(
+      labelled(text.xAxis, this.xAxis),
+      labelled(text.smoothing, this.smoothing),
+      this.smoothingValue,
+      labelled(text.logX, this.logX),
+      labelled(text.logY, this.logY),
+      button(text.addPanel, () => events.addPanel(), 'jp-SpyglassWorkspace-addPanel'),
+    );
+    this.node.append(tableRow, whereRow, chartRow);
+  }
+
+  /** Shows the current state (after a load or restore) without firing events. */
+  update(options: {
+    search: string;
+    where: string;
+    groupBy: string | null;
+    all: RunColumn[];
+    visible: RunColumn[];
+    chart: ChartSettings;
+    xAxes: string[];
+  }): void {
+    if (document.activeElement !== this.search) this.search.value = options.search;
+    if (document.activeElement !== this.where) this.where.value = options.where;
+    this.groupBy.replaceChildren(
+      option('', text.noGrouping),
+      ...options.all.slice(0, MAX_CHOICES).map((c) => option(c.id, c.kind === 'run' ? c.label : c.id)),
+    );
+    this.groupBy.value = options.groupBy ?? '';
+    this.renderColumns(options.all, options.visible);
+    const builtIn: [string, string][] = [
+      ['step', text.xStep],
+      ['wall', text.xWall],
+      ['relative', text.xRelative],
+    ];
+    this.xAxis.replaceChildren(
+      ...builtIn.map(([value, label]) => option(value, label)),
+      ...options.xAxes.map((m) => option(m, m)),
+    );
+    if (![...this.xAxis.options].some((o) => o.value === options.chart.xAxis)) {
+      this.xAxis.append(option(options.chart.xAxis, options.chart.xAxis));
+    }
+    this.xAxis.value = options.chart.xAxis;
+    this.smoothing.value = String(options.chart.smoothing);
+    this.smoothingValue.textContent = String(options.chart.smoothing);
+    this.logX.checked = options.chart.logX;
+    this.logY.checked = options.chart.logY;
+  }
+
+  /** The WHERE box's outcome: an error (red) or how many runs it kept; empty clears it. */
+  setWhereStatus(message: string, isError: boolean): void {
+    this.whereStatus.textContent = message;
+    this.whereStatus.classList.toggle('jp-mod-error', isError);
+    this.where.classList.toggle('jp-mod-error', isError);
+  }
+
+  private renderColumns(all: RunColumn[], visible: RunColumn[]): void {
+    const shown = new Set(visible.map((c) => c.id));
+    // Thousands of metric keys would make thousands of rows: offer the first ones; the rest stay reachable by SQL.
+    const ordered = [...visible, ...all.filter((c) => !shown.has(c.id))].slice(0, MAX_CHOICES);
+    this.columnList.replaceChildren(
+      ...ordered.map((column) => {
+        const row = document.createElement('div');
+        row.className = 'jp-SpyglassWorkspace-columnItem';
+        row.dataset.column = column.id;
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.checked = shown.has(column.id);
+        box.addEventListener('change', () => this.events.toggleColumn(column.id));
+        const name = document.createElement('span');
+        name.textContent = column.kind === 'run' ? column.label : column.id;
+        row.append(box, name);
+        if (shown.has(column.id)) {
+          row.append(
+            button('←', () => this.events.moveColumn(column.id, -1)),
+            button('→', () => this.events.moveColumn(column.id, 1)),
+          );
+          (row.lastChild as HTMLElement).title = text.moveRight;
+          (row.children[2] as HTMLElement).title = text.moveLeft;
+        }
+        return row;
+      }),
+    );
+  }
+}
+
+function option(value: string, label: string): HTMLOptionElement {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = label;
+  return o;
+}

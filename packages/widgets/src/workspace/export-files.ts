@@ -1,0 +1,57 @@
+import type { View } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** Saves bytes or text as a file through a temporary object URL (nothing leaves the page). */
+export function downloadFile(fileName: string, contents: BlobPart, type: string): void {
+  const url = URL.createObjectURL(new Blob([contents], { type }));
+  downloadUrl(fileName, url);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function downloadUrl(fileName: string, url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** A file name from a panel title: letters, digits, dot, dash and underscore only. */
+export function safeFileName(title: string, extension: string): string {
+  const stem = title.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+|_+$/g, '') || 'panel';
+  return `${stem.slice(0, 80)}.${extension}`;
+}
+
+/** Saves what a chart shows as PNG (2× scale) or SVG, rendered by vega itself. */
+export async function exportImage(view: View, title: string, format: 'png' | 'svg'): Promise<void> {
+  const url = await view.toImageURL(format, format === 'png' ? 2 : 1);
+  downloadUrl(safeFileName(title, format), url);
+}
+
+/**
+ * The chart's Vega-Lite spec with the rows it currently shows inlined into its named datasets, so the file
+ * renders the same picture anywhere (vega-embed, the Vega editor) without Spyglass.
+ */
+export function specWithData(spec: TopLevelSpec, view: View): TopLevelSpec {
+  const datasets = (spec as { datasets?: Record<string, unknown[]> }).datasets ?? {};
+  const filled: Record<string, unknown[]> = {};
+  for (const name of Object.keys(datasets)) {
+    try {
+      filled[name] = view.data(name).map((row) => ({ ...row }));
+    } catch {
+      filled[name] = datasets[name];
+    }
+  }
+  return { ...spec, datasets: filled } as TopLevelSpec;
+}
+
+export function exportSpec(spec: TopLevelSpec, view: View, title: string): void {
+  downloadFile(
+    safeFileName(title, 'vl.json'),
+    JSON.stringify(specWithData(spec, view), null, 1),
+    'application/json',
+  );
+}
