@@ -263,3 +263,48 @@ test('hostile cell values and column names render as inert text; no script runs'
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await page.evaluate(() => window.__xss), undefined);
 });
+
+const PLOT_CELL = `import numpy as np, spyglass as sg
+prun = sg.init(project="plots")
+curve = sg.Table(columns=["epoch", "loss"], data=[[k, 1 / (k + 1)] for k in range(30)])
+line = sg.plot.line(curve, "epoch", "loss", title="loss")
+prun.log({"loss_curve": line})
+display(line)
+rng = np.random.default_rng(0)
+truth = rng.integers(0, 3, 200)
+guess = np.where(rng.random(200) < 0.8, truth, rng.integers(0, 3, 200))
+cm = sg.plot.confusion_matrix(y_true=truth, preds=guess, class_names=["cat", "dog", "owl"])
+cm`;
+
+test('sg.plot outputs draw their chart above their table', async () => {
+  writeNotebook(join(session.lab.rootDir, 'plots.ipynb'), [PLOT_CELL]);
+  const { page } = session.browser;
+  const errorsBefore = session.browser.consoleErrors.length;
+  await openLab(page, session.lab.url);
+  await openNotebook(page, 'plots.ipynb');
+  await runAllCells(page);
+
+  const drawn = await waitFor(
+    () =>
+      page.evaluate(() => {
+        const plots = [...document.querySelectorAll('.jp-SpyglassTablePlot[data-spyglass-plot-rows]')];
+        return plots.length === 2
+          ? plots.map((plot) => ({
+              rows: Number(plot.dataset.spyglassPlotRows),
+              lines: plot.querySelectorAll('.mark-line.role-mark path').length,
+              cells: plot.querySelectorAll('.mark-rect.role-mark path').length,
+              explorerBelow: plot.nextElementSibling?.classList.contains('sg-table-explorer') ?? false,
+            }))
+          : null;
+      }),
+    'two sg.plot charts to draw',
+  );
+  // The line preset draws its 30 rows as one line; the confusion matrix one cell per (true, predicted) pair seen.
+  assert.deepEqual(
+    { rows: drawn[0].rows, lines: drawn[0].lines, explorerBelow: drawn[0].explorerBelow },
+    { rows: 30, lines: 1, explorerBelow: true },
+  );
+  assert.ok(drawn[1].rows > 0 && drawn[1].rows <= 9, `confusion rows: ${drawn[1].rows}`);
+  assert.equal(drawn[1].cells, drawn[1].rows);
+  assert.deepEqual(session.browser.consoleErrors.slice(errorsBefore), []);
+});

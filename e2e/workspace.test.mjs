@@ -110,9 +110,13 @@ function plotPoint(page, metric, value) {
     ([selector, x]) => {
       const node = document.querySelector(selector);
       const view = node.spyglassView;
-      const svg = node.querySelector('svg').getBoundingClientRect();
+      // Line plots draw on a canvas (many vertices); other panels on SVG.
+      const surface = node.querySelector(
+        '.jp-SpyglassWorkspaceChart-plot canvas, .jp-SpyglassWorkspaceChart-plot svg',
+      );
+      const box = surface.getBoundingClientRect();
       const [ox, oy] = view.origin();
-      return { x: svg.left + ox + view.scale('x')(x), y: svg.top + oy + view.height() / 2 };
+      return { x: box.left + ox + view.scale('x')(x), y: box.top + oy + view.height() / 2 };
     },
     [chart(metric), value],
   );
@@ -292,7 +296,7 @@ test('sg.workspace() embeds the workspace in a notebook and keeps its layout in 
       }),
     'the layout in the notebook metadata',
   );
-  assert.equal(saved.version, 1);
+  assert.equal(saved.version, 2);
   await waitFor(
     () =>
       page.evaluate(

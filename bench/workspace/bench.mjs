@@ -161,7 +161,8 @@ async function main() {
     { stdio: 'inherit' },
   );
   if (gen.status !== 0) throw new Error('store generation failed');
-  if (!existsSync(join(here, 'page/dist/main.js'))) await buildPage();
+  // Always rebundle: the page draws through the built product packages (spec builder + render path).
+  await buildPage();
   rmSync(join(store, 'bench', 'live'), { recursive: true, force: true });
   const jupyter = await startJupyter();
   const pages = await startPageServer(jupyter.url);

@@ -12,16 +12,11 @@ import sys
 
 import pyarrow as pa
 import pytest
-
-# TOKEN, free_port, get and _wait_until_ready are also imported from here by tests/workspace/.
-from server_harness import TOKEN, free_port, http, jupyter_server
-from server_harness import wait_until_ready as _wait_until_ready
+from server_harness import TOKEN, http, jupyter_server
 
 from spyglass.arrow_codec import decode_payload, encode_batch
 from spyglass.framed_log import FramedLogWriter, encode_file_header, read_framed_log
 from spyglass.run_store import SYSTEM_LOG_FILE, RunDirectory
-
-__all__ = ["TOKEN", "_wait_until_ready", "free_port", "get"]
 
 
 def make_run(root, project, run_id, frames=0) -> RunDirectory:

@@ -1,8 +1,16 @@
 import { ServerConnection } from '@jupyterlab/services';
 import type { Stream } from '@spyglass/protocol';
 import { StoreRequestError } from './errors.js';
+import { apiUrl, readBody, sendRequest } from './server-request.js';
 
-const API = 'spyglass/api/v1';
+/** One sweep as GET /sweeps lists it (`state` is the control state: running, paused or stopped). */
+export interface SweepListing {
+  id: string;
+  name: string | null;
+  state: string;
+  created_at: number | null;
+  sweep_dir: string;
+}
 
 /** The actions POST /sweep/control accepts. */
 export type SweepControlAction = 'pause' | 'resume' | 'stop' | 'stop_trial';
@@ -51,23 +59,23 @@ export class StoreClient {
   }
 
   private async post(endpoint: string, body: Record<string, unknown>): Promise<Response> {
-    const url = new URL(`${API}/${endpoint}`, this.settings.baseUrl);
+    const url = apiUrl(this.settings, endpoint);
     const init = {
       method: 'POST',
       body: JSON.stringify(body),
       headers: { 'Content-Type': 'application/json' },
     };
-    let response: Response;
-    try {
-      response = await ServerConnection.makeRequest(url.href, init, this.settings);
-    } catch (cause) {
-      throw new StoreRequestError(url.pathname, 0, String(cause), { cause, method: 'POST' });
-    }
-    if (!response.ok)
-      throw new StoreRequestError(url.pathname, response.status, await errorDetail(response), {
-        method: 'POST',
-      });
-    return response;
+    return sendRequest(this.settings, url, init, (status, detail, options) => {
+      return new StoreRequestError(url.pathname, status, detail, { ...options, method: 'POST' });
+    });
+  }
+
+  /** The sweeps of a project, newest first (GET /sweeps), for the workspace's sweep picker. */
+  async sweeps(storeRoot: string, project: string): Promise<SweepListing[]> {
+    const response = await this.get('sweeps', { store_root: storeRoot, project });
+    const body = (await response.json()) as { sweeps?: unknown };
+    if (!Array.isArray(body.sweeps)) throw new Error('the sweeps endpoint answered without a list');
+    return body.sweeps as SweepListing[];
   }
 
   /**
@@ -93,24 +101,8 @@ export class StoreClient {
   ): Promise<Uint8Array> {
     const response = await this.get('file', { run_dir: runDir, path });
     const total = Number(response.headers.get('Content-Length')) || null;
-    if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer());
-    const reader = response.body.getReader();
-    const parts: Uint8Array[] = [];
-    let done = 0;
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      parts.push(chunk.value);
-      done += chunk.value.byteLength;
-      onProgress(done, total);
-    }
-    const bytes = new Uint8Array(done);
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.byteLength;
-    }
-    return bytes;
+    if (!onProgress) return new Uint8Array(await response.arrayBuffer());
+    return readBody(response, total, onProgress);
   }
 
   /** A media file as a Blob typed by the server's Content-Type (for blob URLs of images and audio). */
@@ -120,26 +112,9 @@ export class StoreClient {
   }
 
   private async get(endpoint: string, params: Record<string, string>): Promise<Response> {
-    const url = new URL(`${API}/${endpoint}`, this.settings.baseUrl);
-    url.search = new URLSearchParams(params).toString();
-    let response: Response;
-    try {
-      response = await ServerConnection.makeRequest(url.href, { method: 'GET' }, this.settings);
-    } catch (cause) {
-      throw new StoreRequestError(url.pathname, 0, String(cause), { cause });
-    }
-    if (!response.ok) throw new StoreRequestError(url.pathname, response.status, await errorDetail(response));
-    return response;
+    const url = apiUrl(this.settings, endpoint, params);
+    return sendRequest(this.settings, url, { method: 'GET' }, (status, detail, options) => {
+      return new StoreRequestError(url.pathname, status, detail, options);
+    });
   }
-}
-
-/** The server extension answers errors as JSON {"error": "..."}; fall back to the status text. */
-async function errorDetail(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as { error?: unknown };
-    if (typeof body.error === 'string') return body.error;
-  } catch {
-    // not JSON: use the status line
-  }
-  return response.statusText || 'no detail';
 }

@@ -8,8 +8,7 @@ import {
   type WorkspaceSource,
   WorkspaceSourceError,
 } from '@spyglass/store';
-
-const API = 'spyglass/api/v1';
+import { apiUrl, readBody, sendRequest } from './server-request.js';
 
 /**
  * The workspace's data source: the run listing and per-metric Arrow streams of one (store root, project) from the
@@ -54,59 +53,9 @@ export class WorkspaceClient implements WorkspaceSource {
   }
 
   private async get(endpoint: string, params: URLSearchParams): Promise<Response> {
-    const url = new URL(`${API}/${endpoint}`, this.settings.baseUrl);
-    url.search = params.toString();
-    let response: Response;
-    try {
-      response = await ServerConnection.makeRequest(url.href, { method: 'GET' }, this.settings);
-    } catch (cause) {
-      throw new WorkspaceSourceError(endpoint, 0, String(cause));
-    }
-    if (!response.ok) throw new WorkspaceSourceError(endpoint, response.status, await errorDetail(response));
-    return response;
+    const url = apiUrl(this.settings, endpoint, params);
+    return sendRequest(this.settings, url, { method: 'GET' }, (status, detail) => {
+      return new WorkspaceSourceError(endpoint, status, detail);
+    });
   }
-}
-
-/** Reads a response body in chunks, reporting progress, into one buffer (sized up front when the length is known). */
-async function readBody(
-  response: Response,
-  total: number | null,
-  onProgress?: (loaded: number, total: number | null) => void,
-): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let out = total !== null ? new Uint8Array(total) : null;
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (out && loaded + value.byteLength <= out.byteLength) out.set(value, loaded);
-    else {
-      if (out) chunks.push(out.subarray(0, loaded));
-      out = null;
-      chunks.push(value);
-    }
-    loaded += value.byteLength;
-    onProgress?.(loaded, total);
-  }
-  if (out) return loaded === out.byteLength ? out : out.slice(0, loaded);
-  const joined = new Uint8Array(loaded);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return joined;
-}
-
-/** The server extension answers errors as JSON {"error": "..."}; fall back to the status text. */
-async function errorDetail(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as { error?: unknown };
-    if (typeof body.error === 'string') return body.error;
-  } catch {
-    // not JSON: use the status line
-  }
-  return response.statusText || 'no detail';
 }

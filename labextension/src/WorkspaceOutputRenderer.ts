@@ -2,7 +2,13 @@ import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import { parseWorkspaceOutput, WORKSPACE_MIME_TYPE } from '@spyglass/protocol';
-import { describeError, messages, WorkspacePanel, workspaceMessages } from '@spyglass/widgets';
+import {
+  describeError,
+  type EmbeddedPanelHost,
+  messages,
+  WorkspacePanel,
+  workspaceMessages,
+} from '@spyglass/widgets';
 import type { WorkspaceSession } from './WorkspaceWidget.js';
 import { NotebookLayoutStore } from './workspace-layout-stores.js';
 
@@ -19,6 +25,7 @@ export class WorkspaceOutputRenderer extends Widget implements IRenderMime.IRend
     private readonly tracker: INotebookTracker,
     private readonly openSession: (storeRoot: string, project: string) => Promise<WorkspaceSession>,
     private readonly exportParquet?: (columns: string[], rows: unknown[][]) => Promise<Uint8Array>,
+    private readonly embeddedPanels?: (storeRoot: string, project: string) => EmbeddedPanelHost,
   ) {
     super();
     this.addClass('jp-SpyglassWorkspaceOutput');
@@ -47,6 +54,7 @@ export class WorkspaceOutputRenderer extends Widget implements IRenderMime.IRend
       this.panel = new WorkspacePanel({
         data: session.data,
         exportParquet: this.exportParquet,
+        embeddedPanels: this.embeddedPanels?.(data.store_root, data.project),
         project: data.project,
         layoutStore: new NotebookLayoutStore(this.tracker, this.node, data.layout_key),
       });

@@ -1,6 +1,12 @@
 import { PanelLayout, Widget } from '@lumino/widgets';
 import type { SqlEngine, WorkspaceData } from '@spyglass/store';
-import { describeError, type LayoutStore, WorkspacePanel, workspaceMessages } from '@spyglass/widgets';
+import {
+  describeError,
+  type EmbeddedPanelHost,
+  type LayoutStore,
+  WorkspacePanel,
+  workspaceMessages,
+} from '@spyglass/widgets';
 
 /** A project's data layer and the engine behind it (closed with the workspace). */
 export interface WorkspaceSession {
@@ -16,6 +22,8 @@ export interface WorkspaceWidgetOptions {
   openSession: (storeRoot: string, project: string) => Promise<WorkspaceSession>;
   layoutStore: (storeRoot: string, project: string) => LayoutStore;
   exportParquet?: (columns: string[], rows: unknown[][]) => Promise<Uint8Array>;
+  /** Views for the table, sweep and lineage panels of a project (see workspace-embeds.ts). */
+  embeddedPanels?: (storeRoot: string, project: string) => EmbeddedPanelHost;
   select?: string[];
 }
 
@@ -121,6 +129,7 @@ export class WorkspaceWidget extends Widget {
       const panel = new WorkspacePanel({
         data: session.data,
         exportParquet: this.options.exportParquet,
+        embeddedPanels: this.options.embeddedPanels?.(this.storeRoot, project),
         project,
         layoutStore: this.options.layoutStore(this.storeRoot, project),
         select: select ?? this.options.select,

@@ -92,7 +92,11 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
     );
     // The workspace (sg.workspace): safe, since the output names a store and project only; every run value it
     // shows is text or drawn by vega from plain data.
-    const workspace = setupWorkspace(app, notebooks, palette, launcher, restorer, labShell);
+    const workspace = setupWorkspace(app, notebooks, palette, launcher, restorer, labShell, {
+      hub,
+      client: new StoreClient(app.serviceManager.serverSettings),
+      openRun: (storeRoot, node) => openRunPanel(app, hub, followers, storeRoot, node),
+    });
     rendermime.addFactory(
       {
         safe: true,

@@ -8,6 +8,7 @@ import { RunBrowserPanel } from './RunBrowserPanel.js';
 import { WorkspaceLayoutClient } from './WorkspaceLayoutClient.js';
 import { WorkspaceOutputRenderer } from './WorkspaceOutputRenderer.js';
 import { type WorkspaceSession, WorkspaceWidget } from './WorkspaceWidget.js';
+import { type EmbedServices, embeddedPanelHost } from './workspace-embeds.js';
 import { FileLayoutStore } from './workspace-layout-stores.js';
 import { openWorkspaceSession } from './workspace-session.js';
 
@@ -37,11 +38,15 @@ export function setupWorkspace(
   launcher: ILauncher | null,
   restorer: ILayoutRestorer | null,
   labShell: ILabShell | null,
+  embeds: EmbedServices | null = null,
 ): { createRenderer: () => WorkspaceOutputRenderer } {
   const settings = app.serviceManager.serverSettings;
   const client = new WorkspaceLayoutClient(settings);
   const openSession = (storeRoot: string, project: string): Promise<WorkspaceSession> =>
     openWorkspaceSession(settings, storeRoot, project);
+  const embeddedPanels = embeds
+    ? (storeRoot: string, project: string) => embeddedPanelHost(embeds, storeRoot, project)
+    : undefined;
   const tracker = new WidgetTracker<MainAreaWidget<WorkspaceWidget>>({ namespace: 'spyglass-workspace' });
 
   const open = async (args: ReadonlyPartialJSONObject) => {
@@ -65,6 +70,7 @@ export function setupWorkspace(
       openSession,
       layoutStore: (root, p) => new FileLayoutStore(client, root, p),
       exportParquet: (columns, rows) => client.exportParquet(columns, rows),
+      embeddedPanels,
     });
     const widget = new MainAreaWidget({ content });
     widget.id = `spyglass-workspace-${tracker.size}-${Date.now()}`;
@@ -124,8 +130,11 @@ export function setupWorkspace(
 
   return {
     createRenderer: () =>
-      new WorkspaceOutputRenderer(notebooks, openSession, (columns, rows) =>
-        client.exportParquet(columns, rows),
+      new WorkspaceOutputRenderer(
+        notebooks,
+        openSession,
+        (columns, rows) => client.exportParquet(columns, rows),
+        embeddedPanels,
       ),
   };
 }

@@ -1,9 +1,9 @@
 // The benchmark page: the workspace data layer (@spyglass/store's WorkspaceStore) on DuckDB-WASM's EH bundle in a
 // worker, as the labextension runs it, plus Vega rendering of what a panel would draw. Driven by bench.mjs.
 import { AsyncDuckDB, VoidLogger } from '@duckdb/duckdb-wasm';
+import { LINES_DATASET, WORKSPACE_LINE_RENDERER, workspaceLineSpec } from '@spyglass/charts';
 import { parseMetricIPC, QueryError, WorkspaceSourceError, WorkspaceStore } from '@spyglass/store';
-import * as vega from 'vega';
-import { compile } from 'vega-lite';
+import { embedChart, refillDataset } from '@spyglass/widgets/vega-render';
 
 class BenchEngine {
   constructor(db, conn) {
@@ -66,32 +66,34 @@ class FetchSource {
   }
 }
 
-let view = null;
-/** Draws lines ({run, x, y} rows) as one Vega-Lite line chart on a canvas, as a panel would. */
-async function render(values) {
-  const spec = compile({
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    width: 800,
-    height: 300,
-    data: { name: 'points' },
-    mark: { type: 'line', strokeWidth: 1 },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', scale: { zero: false } },
-      y: { field: 'y', type: 'quantitative', scale: { zero: false } },
-      color: { field: 'run', type: 'nominal', legend: null },
-    },
-  }).spec;
-  view?.finalize();
-  view = new vega.View(vega.parse(spec), { renderer: 'canvas', container: '#chart' });
-  view.insert('points', values);
-  await view.runAsync();
+// Draws exactly what a workspace line panel draws: the product's spec builder (workspaceLineSpec) embedded once
+// through the product's render path (embedChart: CSP-safe interpreter, URL-refusing loader), then every redraw
+// refills the rows in place through a changeset (refillDataset), as WorkspaceChart does on zoom.
+let chart = null;
+const CHART_WIDTH = 800;
+const CHART_HEIGHT = 180;
+async function render(values, runs) {
+  const key = JSON.stringify(runs);
+  if (!chart || chart.key !== key) {
+    chart?.view.finalize();
+    const element = document.querySelector('#chart');
+    element.replaceChildren();
+    const spec = workspaceLineSpec({ metric: 'bench', runs, width: CHART_WIDTH, height: CHART_HEIGHT });
+    chart = { key, view: await embedChart(element, spec, { renderer: WORKSPACE_LINE_RENDERER }) };
+  }
+  await refillDataset(chart.view, LINES_DATASET, values, 'run', ['x', 'y', 'smoothed']);
+  // Count the frame the browser paints the result in, as a user would see it.
+  await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
 }
 
+/** Rows as WorkspaceChart builds them: one per drawn point, no smoothing. */
 function rowsOf(lines) {
   const values = [];
-  for (const line of lines) for (const p of line.points) values.push({ run: line.runId, x: p.x, y: p.y });
+  for (const line of lines)
+    for (const p of line.points) values.push({ run: line.runId, x: p.x, y: p.y, smoothed: null });
   return values;
 }
+const runsOf = (lines) => lines.map((l) => l.runId);
 
 const state = { store: null, source: null, naive: null, liveLatencies: [] };
 
@@ -115,7 +117,7 @@ window.bench = {
     const lines = await state.store.lineSeries({ metric, runIds, xAxis: 'step', buckets });
     const tQuery = performance.now();
     const values = rowsOf(lines);
-    await render(values);
+    await render(values, runIds);
     const tDraw = performance.now();
     state.runIds = runIds;
     const slot = [...state.store.slots.values()].find((s) => s.metric === metric);
@@ -149,7 +151,7 @@ window.bench = {
     });
     const tQuery = performance.now();
     const values = rowsOf(lines);
-    if (draw) await render(values);
+    if (draw) await render(values, state.runIds);
     return { queryMs: tQuery - t0, totalMs: performance.now() - t0, points: values.length };
   },
   /** Whether each run's spike (value 100 at step (i·997) % steps) is among the drawn points of this range. */
@@ -188,17 +190,18 @@ window.bench = {
     const value = table.getChild('value').toArray();
     const values = new Array(table.numRows);
     for (let i = 0; i < table.numRows; i++)
-      values[i] = { run: answer.runIds[run[i]], x: Number(step[i]), y: value[i] };
+      values[i] = { run: answer.runIds[run[i]], x: Number(step[i]), y: value[i], smoothed: null };
     values.sort((a, b) => (a.run < b.run ? -1 : a.run > b.run ? 1 : a.x - b.x));
     const tData = performance.now();
-    await render(values);
+    await render(values, runIds);
     state.naive = values;
+    state.naiveRuns = runIds;
     return { totalMs: performance.now() - t0, dataMs: tData - t0, points: values.length };
   },
   async naiveZoom(range) {
     const t0 = performance.now();
     const values = state.naive.filter((v) => v.x >= range[0] && v.x <= range[1]);
-    await render(values);
+    await render(values, state.naiveRuns);
     return { totalMs: performance.now() - t0, points: values.length };
   },
   /** Our path restricted to the same runs as the naive one (like-for-like ratio). */
@@ -211,7 +214,7 @@ window.bench = {
       range,
       buckets,
     });
-    await render(rowsOf(lines));
+    await render(rowsOf(lines), runsOf(lines));
     return { totalMs: performance.now() - t0 };
   },
   /** Follows the live run: after each update, the newest drawn point's wall time vs now is the latency. */
@@ -268,10 +271,10 @@ window.bench.naiveLive = async (metric, liveRunId, seconds) => {
     const values = [];
     let newest = 0;
     for (let i = 0; i < table.numRows; i++) {
-      values.push({ run: liveRunId, x: Number(step[i]), y: value[i] });
+      values.push({ run: liveRunId, x: Number(step[i]), y: value[i], smoothed: null });
       newest = Math.max(newest, wall[i]);
     }
-    await render(values);
+    await render(values, [liveRunId]);
     latencies.push((Date.now() / 1000 - newest) * 1000);
   }
   return latencies;

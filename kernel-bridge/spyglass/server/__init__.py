@@ -13,6 +13,7 @@ from .lineage_handlers import LineageHandler
 from .report_handlers import ReportHandler
 from .run_access import allowed_roots
 from .sweep_handlers import SweepControlHandler, SweepSnapshotHandler
+from .sweep_list_handlers import SweepListHandler
 from .workspace_export_handlers import WorkspaceExportHandler
 from .workspace_handlers import MetricHandler, RunsListHandler
 from .workspace_layout_handlers import WorkspaceLayoutHandler, WorkspaceProjectsHandler
@@ -41,6 +42,7 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             (url_path_join(base_url, API_PREFIX, "history"), HistorySliceHandler),
             (url_path_join(base_url, API_PREFIX, "sweep"), SweepSnapshotHandler),
             (url_path_join(base_url, API_PREFIX, "sweep", "control"), SweepControlHandler),
+            (url_path_join(base_url, API_PREFIX, "sweeps"), SweepListHandler),
             (url_path_join(base_url, API_PREFIX, "lineage"), LineageHandler),
             (url_path_join(base_url, API_PREFIX, "report"), ReportHandler),
             (url_path_join(base_url, API_PREFIX, "file"), MediaFileHandler),

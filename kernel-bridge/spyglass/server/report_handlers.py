@@ -13,10 +13,9 @@ from typing import Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
-from jupyter_server.base.handlers import APIHandler
 
-from .handlers import AUTH_RESOURCE
-from .run_access import RunAccessError, _require_inside
+from .api_handler import SpyglassAPIHandler
+from .run_access import RunAccessError, confined_path
 
 REPORT_SUFFIX = ".report.html"
 
@@ -25,8 +24,7 @@ def resolve_notebook(requested: Any, root_dir: str, roots: list[Path]) -> Path:
     """The real path of an .ipynb inside the server's roots, or RunAccessError (400/403/404)."""
     if not requested or not isinstance(requested, str) or "\0" in requested:
         raise RunAccessError(400, "missing or invalid 'path' (the notebook, relative to the server root)")
-    real = Path(os.path.realpath(os.path.join(root_dir, requested)))
-    _require_inside(real, roots, requested)
+    real = confined_path(requested, root_dir, roots)
     if real.suffix != ".ipynb" or not real.is_file():
         raise RunAccessError(404, f"{requested!r} is not a notebook file")
     return real
@@ -36,28 +34,16 @@ def report_path(notebook: Path) -> Path:
     return notebook.with_name(notebook.stem + REPORT_SUFFIX)
 
 
-class ReportHandler(APIHandler):
-    auth_resource = AUTH_RESOURCE
-
-    def _fail(self, status: int, message: str) -> None:
-        self.set_status(status)
-        self.finish(json.dumps({"error": message}))
-
+class ReportHandler(SpyglassAPIHandler):
     @tornado.web.authenticated
     @authorized
     async def post(self) -> None:
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except ValueError:
-            return self._fail(400, 'the body must be JSON: {"path": "notebook.ipynb"}')
-        if not isinstance(body, dict):
-            return self._fail(400, "the body must be a JSON object")
-        settings = self.settings["spyglass"]
         # Imported per request: the builder needs numpy and nbformat, which the rest of the server does not.
         from ..report import ReportError, ReportInput, write_html
 
         try:
-            notebook = resolve_notebook(body.get("path"), settings["root_dir"], settings["roots"])
+            body = self._json_object('{"path": "notebook.ipynb"}')
+            notebook = resolve_notebook(body.get("path"), self._root_dir, self._roots)
             store = os.environ.get("SPYGLASS_DIR")
             source = ReportInput(notebook, Path(store) if store else None, bool(body.get("include_code")))
             output = await asyncio.to_thread(write_html, source, report_path(notebook))
@@ -67,5 +53,5 @@ class ReportHandler(APIHandler):
             return self._fail(500, str(error))
         except Exception as error:  # the page shows the reason instead of a bare 500
             return self._fail(500, f"could not build the report: {error}")
-        relative = os.path.relpath(output, settings["root_dir"])
+        relative = os.path.relpath(output, self._root_dir)
         self.finish(json.dumps({"path": relative.replace(os.sep, "/"), "size": output.stat().st_size}))

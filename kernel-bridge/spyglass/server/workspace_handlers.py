@@ -3,44 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from ..errors import InvalidNameError
-from ..run_store import validate_name
 from ..workspace_index import list_runs
 from ..workspace_overview import overview_ipc, read_for_overview, take_rows
-from .handlers import _RunHandler
-from .run_access import RunAccessError, _require_inside
+from .api_handler import SpyglassAPIHandler
+from .run_access import RunAccessError
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 
 
-class _ProjectHandler(_RunHandler):
+class _ProjectHandler(SpyglassAPIHandler):
+    """A handler of one project of a store; a project not written yet reads as an empty one."""
+
     def _project(self) -> tuple[Path, str]:
-        """(real store root, project) from the query, confined to the server's roots, or RunAccessError."""
-        requested = self.get_query_argument("store_root", None)
-        project = self.get_query_argument("project", None)
-        if not requested:
-            raise RunAccessError(400, "missing query parameter 'store_root'")
-        if not project:
-            raise RunAccessError(400, "missing query parameter 'project'")
-        if "\0" in requested:
-            raise RunAccessError(400, "store_root contains a NUL character")
-        settings = self.settings["spyglass"]
-        real = Path(os.path.realpath(os.path.join(settings["root_dir"], requested)))
-        _require_inside(real, settings["roots"], requested)
-        try:
-            validate_name("project", project)
-        except InvalidNameError as error:
-            raise RunAccessError(400, str(error)) from None
-        project_dir = Path(os.path.realpath(real / project))
-        if project_dir.exists():
-            _require_inside(project_dir, settings["roots"], f"{requested}/{project}")
-        return real, project
+        return self._store_and_project(project_must_exist=False)
 
 
 class RunsListHandler(_ProjectHandler):

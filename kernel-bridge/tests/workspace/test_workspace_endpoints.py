@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pyarrow as pa
 import pytest
+from server_harness import TOKEN, http, jupyter_server
 from store_builders import logged_run
-from test_server_extension import TOKEN, _wait_until_ready, free_port, get
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("ws_server")
-    root, outside, jupyter = (base / name for name in ("root", "outside", "jupyter"))
-    for directory in (root, outside, jupyter):
+    root, outside = base / "root", base / "outside"
+    for directory in (root, outside):
         directory.mkdir()
     store = root / "spyglass"
     for run_id, lr in (("a", 0.1), ("b", "auto")):
@@ -27,46 +24,13 @@ def server(tmp_path_factory):
     broken = logged_run(store, "demo", "broken", [{"loss": 1.0}])
     broken.metadata_path.write_text("{")
     logged_run(outside, "demo", "x", [{"loss": 1.0}])
-    (jupyter / "jupyter_server_config.json").write_text(
-        json.dumps({"ServerApp": {"jpserver_extensions": {"spyglass": True}}})
-    )
-    port = free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(jupyter),
-        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
-        "JUPYTER_DATA_DIR": str(jupyter / "data"),
-    }
-    env.pop("SPYGLASS_DIR", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--no-browser",
-            "--allow-root",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.token={TOKEN}",
-            f"--ServerApp.root_dir={root}",
-        ],  # fmt: skip
-        env=env,
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_ready(process, url)
+    with jupyter_server(root, base / "jupyter") as url:
         yield {"url": url, "store": store, "outside": outside}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+
+
+def get(url: str, path: str, token: str | None = TOKEN, **params) -> tuple[int, str, bytes]:
+    status, headers, body = http(url, path, token=token, **params)
+    return status, headers.get("Content-Type", ""), body
 
 
 def test_runs_lists_every_run_including_the_damaged_one(server):

@@ -73,7 +73,7 @@ describe('workspace layout', () => {
   test('malformed or newer layouts are refused with the path of the bad part', () => {
     const bad: [unknown, RegExp][] = [
       [null, /at layout: expected an object/],
-      [{ version: 2 }, /newer Spyglass/],
+      [{ version: LAYOUT_VERSION + 1 }, /newer Spyglass/],
       [{ version: 1, panels: [{ id: 'x', kind: 'pie' }] }, /layout\.panels\[0\]\.kind/],
       [{ version: 1, chart: { smoothing: 1.5 } }, /layout\.chart\.smoothing/],
       [{ version: 1, table: { selected: [1] } }, /layout\.table\.selected\[0\]/],

@@ -16,9 +16,14 @@ export interface TableOutputData {
   nrows: number;
   columns: TableColumnInfo[];
   inline_arrow: string | null;
+  /** Present for sg.plot charts: a Vega-Lite spec drawing the named dataset `table` (run with the interpreter). */
+  spec: Record<string, unknown> | null;
 }
 
 export type ParsedTableOutput = { kind: 'ok'; data: TableOutputData } | { kind: 'invalid'; reason: string };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const optionalString = (v: unknown): v is string | null | undefined =>
   v === null || v === undefined || typeof v === 'string';
@@ -56,6 +61,7 @@ export function parseTableOutput(value: unknown): ParsedTableOutput {
       nrows: o.nrows as number,
       columns: columns.map((c) => ({ name: c.name as string, type: c.type as string })),
       inline_arrow: (o.inline_arrow as string | null | undefined) ?? null,
+      spec: isPlainObject(o.spec) ? o.spec : null,
     },
   };
 }

@@ -10,6 +10,7 @@ const logged = {
   nrows: 3,
   columns: [{ name: 'id', type: 'integer' }],
   inline_arrow: null,
+  spec: null,
 };
 
 test('a logged table output parses as is', () => {
@@ -19,6 +20,14 @@ test('a logged table output parses as is', () => {
 test('an inline table needs no run directory', () => {
   const inline = { ...logged, run_dir: null, path: null, key: null, step: null, inline_arrow: 'QUJD' };
   assert.equal(parseTableOutput(inline).kind, 'ok');
+});
+
+test('an sg.plot output keeps its Vega-Lite spec; a spec that is not an object is dropped', () => {
+  const spec = { mark: 'line', data: { name: 'table' } };
+  const plot = parseTableOutput({ ...logged, spec });
+  assert.deepEqual(plot.kind === 'ok' && plot.data.spec, spec);
+  const odd = parseTableOutput({ ...logged, spec: 'alert(1)' });
+  assert.equal(odd.kind === 'ok' && odd.data.spec, null);
 });
 
 test('malformed outputs are refused with a reason', () => {

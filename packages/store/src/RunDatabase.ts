@@ -1,4 +1,4 @@
-import type { Table } from 'apache-arrow';
+import { toRows } from './arrow-rows.js';
 import { m4Sql } from './downsample-m4.js';
 import type { SqlEngine } from './engine.js';
 import { IngestError } from './errors.js';
@@ -25,18 +25,6 @@ type MaxPoints = Pick<SeriesOptions, 'maxPoints'>;
 let instances = 0;
 /** Bounds the memory of one transaction when a long history is replayed. */
 const BYTES_PER_TRANSACTION = 32 * 1024 * 1024;
-
-/** Arrow query results to plain objects; 64-bit integers become numbers when they fit. */
-function toRows(table: Table): Record<string, unknown>[] {
-  return table.toArray().map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row.toJSON() as Record<string, unknown>)) {
-      out[k] =
-        typeof v === 'bigint' && v <= Number.MAX_SAFE_INTEGER && v >= Number.MIN_SAFE_INTEGER ? Number(v) : v;
-    }
-    return out;
-  });
-}
 
 /**
  * The browser-side cache of run histories: frames as ingested (`frames`) and every numeric value in long format

@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import { toRows } from './arrow-rows.js';
 import { weightedEma } from './ema.js';
 import type { SqlEngine } from './engine.js';
 import { QueryError } from './errors.js';
@@ -682,17 +683,6 @@ async function guardMemory<T>(
     }
     throw error;
   }
-}
-
-function toRows(table: Table): Record<string, unknown>[] {
-  return table.toArray().map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row.toJSON() as Record<string, unknown>)) {
-      out[k] =
-        typeof v === 'bigint' && v <= Number.MAX_SAFE_INTEGER && v >= Number.MIN_SAFE_INTEGER ? Number(v) : v;
-    }
-    return out;
-  });
 }
 
 /** Creates the DuckDB-WASM implementation of WorkspaceData (call `listRuns()` first, then `startLive()`). */

@@ -1,3 +1,4 @@
+export { toRows } from './arrow-rows.js';
 export {
   CatchUpCoordinator,
   type CatchUpCoordinatorOptions,
@@ -75,6 +76,7 @@ export {
   createMaterializedSource,
   csvField,
   DECODE_BATCH_ROWS,
+  DIRECT_WINDOW_ROWS,
   describeColumns,
   duckdbMessage,
   type ExportFormat,
@@ -119,7 +121,9 @@ export {
   tableToCsv,
   tableToWindow,
   tableVersions,
+  type ViewWindows,
   viewSql,
+  viewWindows,
   whereCondition,
   windowSql,
 } from './table/index.js';

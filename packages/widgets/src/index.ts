@@ -28,5 +28,5 @@ export {
 } from './sweep/sweep-progress.js';
 export * from './table/index.js';
 export { Throttle } from './throttle.js';
-export { embedChart, refusingLoader, replaceDataset, resizeChart } from './vega-render.js';
+export { embedChart, refillDataset, refusingLoader, replaceDataset, resizeChart } from './vega-render.js';
 export * from './workspace/index.js';

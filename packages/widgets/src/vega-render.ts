@@ -10,17 +10,29 @@ export function refusingLoader(): Loader {
   return { ...vegaLoader(), load: refuse, sanitize: refuse, http: refuse, file: refuse };
 }
 
+export interface EmbedOptions {
+  /**
+   * SVG by default. Charts with many thousands of vertices (workspace line plots) draw on a canvas, which paints
+   * 100k points in a few milliseconds where SVG spends hundreds parsing path strings; view.toSVG() still exports SVG.
+   */
+  renderer?: 'svg' | 'canvas';
+}
+
 /**
  * Embeds a Vega-Lite spec CSP-safely: expressions run through the AST interpreter instead of `new Function`,
- * no export/source actions, no injected stylesheet, SVG output.
+ * no export/source actions, no injected stylesheet, SVG output unless the caller asks for a canvas.
  */
-export async function embedChart(element: HTMLElement, spec: TopLevelSpec): Promise<View> {
+export async function embedChart(
+  element: HTMLElement,
+  spec: TopLevelSpec,
+  options: EmbedOptions = {},
+): Promise<View> {
   const result = await embed(element, spec, {
     ast: true,
     expr: expressionInterpreter,
     actions: false,
     defaultStyle: false,
-    renderer: 'svg',
+    renderer: options.renderer ?? 'svg',
     loader: refusingLoader(),
     logLevel: 0,
   });
@@ -50,4 +62,51 @@ export async function replaceDataset(view: View, dataset: string, rows: object[]
  */
 export async function resizeChart(view: View, width: number): Promise<void> {
   await view.width(width).runAsync();
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Like replaceDataset, for large datasets whose rows keep their identity by `key` (a run's line on zoom): the
+ * tuples already in the view are refilled in place with the new rows' `fields` and flagged as modified, and only
+ * the difference in count is inserted or removed. Vega then updates its scenegraph items instead of dropping
+ * and re-creating 100k tuples and items, which costs several times more (and grows the dataflow's lookups).
+ * Rows of one key must come in drawing order; they are assigned to that key's tuples in the view's order.
+ */
+export async function refillDataset(
+  view: View,
+  dataset: string,
+  rows: Row[],
+  key: string,
+  fields: string[],
+): Promise<void> {
+  const pool = new Map<unknown, Row[]>();
+  for (const tuple of view.data(dataset) as Row[]) {
+    const list = pool.get(tuple[key]);
+    if (list) list.push(tuple);
+    else pool.set(tuple[key], [tuple]);
+  }
+  const used = new Map<unknown, number>();
+  const inserts: Row[] = [];
+  for (const row of rows) {
+    const k = row[key];
+    const list = pool.get(k);
+    const i = used.get(k) ?? 0;
+    if (list && i < list.length) {
+      const tuple = list[i];
+      for (const f of fields) tuple[f] = row[f];
+      used.set(k, i + 1);
+    } else inserts.push(row);
+  }
+  const removes: Row[] = [];
+  for (const [k, list] of pool) for (let i = used.get(k) ?? 0; i < list.length; i++) removes.push(list[i]);
+  const changes = changeset().insert(inserts).remove(removes);
+  // Values are already written; the identity modifier only tells the dataflow which fields changed.
+  for (const f of fields)
+    changes.modify(
+      () => true,
+      f,
+      (tuple: Row) => tuple[f],
+    );
+  await view.change(dataset, changes).resize().runAsync();
 }

@@ -1,6 +1,6 @@
 import type { SweepSnapshot, TrialState } from '@spyglass/protocol';
 import type { TopLevelSpec } from 'vega-lite';
-import { metricTitle, stateColor, TRIAL_SHAPE, TRIAL_STATES } from './trial-style.js';
+import { chartFrame, metricTitle, stateColor, stateShape, trialTooltip } from './trial-style.js';
 
 /** Named dataset of the metric-by-trial chart. */
 export const TRIALS_DATASET = 'trials';
@@ -40,11 +40,7 @@ export function metricByTrialSpec(options: MetricByTrialOptions): TopLevelSpec {
     axis: { tickMinStep: 1, format: 'd' },
   };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width,
-    height,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    background: 'transparent',
+    ...chartFrame(width, height),
     datasets: { [TRIALS_DATASET]: metricByTrialRows(snapshot) },
     data: { name: TRIALS_DATASET },
     encoding: { x },
@@ -62,15 +58,9 @@ export function metricByTrialSpec(options: MetricByTrialOptions): TopLevelSpec {
         encoding: {
           y: { field: 'metric', type: 'quantitative', title: metric, scale: { zero: false } },
           color: stateColor(),
-          shape: {
-            field: 'state',
-            type: 'nominal',
-            scale: { domain: [...TRIAL_STATES], range: [...TRIAL_SHAPE] },
-            title: 'trial',
-          },
+          shape: stateShape(),
           tooltip: [
-            { field: 'trial', type: 'quantitative', title: 'trial' },
-            { field: 'state', type: 'nominal', title: 'state' },
+            ...trialTooltip(),
             { field: 'metric', type: 'quantitative', title: metric, format: '.6~g' },
             { field: 'best', type: 'quantitative', title: 'best so far', format: '.6~g' },
           ],

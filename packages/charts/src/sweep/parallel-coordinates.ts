@@ -1,12 +1,14 @@
 import type { ParamValue, SweepParameter, SweepSnapshot, TrialState } from '@spyglass/protocol';
 import type { TopLevelSpec } from 'vega-lite';
 import {
+  chartFrame,
   formatParam,
   metricColorScale,
   metricTitle,
   NO_METRIC_COLOR,
   TRIAL_DASH,
   TRIAL_STATES,
+  trialTooltip,
 } from './trial-style.js';
 
 /** Named datasets a renderer replaces in place: one row per (trial, axis), and the axes' tick labels. */
@@ -181,18 +183,13 @@ export function parallelCoordinatesSpec(options: ParallelCoordinatesOptions): To
     legend: null,
   };
   const tooltip = [
-    { field: 'trial', type: 'quantitative' as const, title: 'trial' },
-    { field: 'state', type: 'nominal' as const, title: 'state' },
+    ...trialTooltip(),
     { field: 'axis', type: 'nominal' as const, title: 'axis' },
     { field: 'value', type: 'nominal' as const, title: 'value' },
   ];
   const line = { type: 'line' as const, strokeWidth: 1.5, opacity: 0.85 };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width,
-    height,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    background: 'transparent',
+    ...chartFrame(width, height),
     config: { view: { stroke: null } },
     datasets: { [PARALLEL_LINES]: lines, [PARALLEL_TICKS]: ticks },
     layer: [

@@ -1,6 +1,6 @@
 import type { SweepParameter, SweepSnapshot, TrialState } from '@spyglass/protocol';
 import type { TopLevelSpec } from 'vega-lite';
-import { formatParam, metricTitle, stateColor, TRIAL_SHAPE, TRIAL_STATES } from './trial-style.js';
+import { chartFrame, formatParam, metricTitle, stateColor, stateShape, trialTooltip } from './trial-style.js';
 
 /** Named dataset of the scatter. */
 export const SCATTER_DATASET = 'scatter';
@@ -68,11 +68,7 @@ export function paramScatterSpec(options: ParamScatterOptions): TopLevelSpec {
           axis: kind === 'log' ? { grid: false, labelOverlap: 'greedy' as const, labelSeparation: 6 } : {},
         };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width,
-    height,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    background: 'transparent',
+    ...chartFrame(width, height),
     datasets: { [SCATTER_DATASET]: scatterRows(snapshot, param) },
     data: { name: SCATTER_DATASET },
     mark: { type: 'point', filled: true, size: 45, opacity: 0.85 },
@@ -80,15 +76,9 @@ export function paramScatterSpec(options: ParamScatterOptions): TopLevelSpec {
       x,
       y: { field: 'metric', type: 'quantitative', title: metric, scale: { zero: false } },
       color: stateColor(),
-      shape: {
-        field: 'state',
-        type: 'nominal',
-        scale: { domain: [...TRIAL_STATES], range: [...TRIAL_SHAPE] },
-        title: 'trial',
-      },
+      shape: stateShape(),
       tooltip: [
-        { field: 'trial', type: 'quantitative', title: 'trial' },
-        { field: 'state', type: 'nominal', title: 'state' },
+        ...trialTooltip(),
         {
           field: 'x',
           type: kind === 'nominal' ? ('nominal' as const) : ('quantitative' as const),

@@ -84,3 +84,32 @@ export function stateColor() {
     },
   };
 }
+
+/** The `shape` encoding by trial state, for the point charts (its legend merges with stateColor's). */
+export function stateShape() {
+  return {
+    field: 'state',
+    type: 'nominal' as const,
+    scale: { domain: [...TRIAL_STATES], range: [...TRIAL_SHAPE] },
+    title: 'trial',
+  };
+}
+
+/** The first two tooltip lines of every per-trial mark: the trial's index and its state. */
+export function trialTooltip() {
+  return [
+    { field: 'trial', type: 'quantitative' as const, title: 'trial' },
+    { field: 'state', type: 'nominal' as const, title: 'state' },
+  ];
+}
+
+/** The top of every sweep chart's spec: its size, fitted to the container's width, on the page's background. */
+export function chartFrame(width: number | 'container', height: number) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width,
+    height,
+    autosize: { type: 'fit-x' as const, contains: 'padding' as const },
+    background: 'transparent',
+  };
+}

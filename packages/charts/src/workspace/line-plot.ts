@@ -58,6 +58,12 @@ export interface WorkspaceLineOptions {
   bands?: BandRow[];
 }
 
+/**
+ * The renderer a workspace line plot is embedded with. 100 runs × ~1000 M4 points is 100k vertices: a canvas
+ * paints them in milliseconds, SVG builds and lays out 100 huge path strings on every zoom.
+ */
+export const WORKSPACE_LINE_RENDERER: 'svg' | 'canvas' = 'canvas';
+
 /** Above this many runs the legend would bury the plot; colours still match the runs table. */
 export const MAX_LEGEND_ENTRIES = 20;
 
@@ -151,19 +157,9 @@ export function workspaceLineSpec(options: WorkspaceLineOptions): TopLevelSpec {
         },
       ]
     : [
-        lineLayer(
-          'y',
-          options.smoothing === true ? 0.25 : 1,
-          [brush],
-          filter('y'),
-          x,
-          yScale,
-          runs,
-          metric,
-          tooltipX,
-        ),
+        lineLayer('y', options.smoothing === true ? 0.25 : 1, [brush], filter('y'), x, yScale, runs),
         ...(options.smoothing === true
-          ? [lineLayer('smoothed', 1, [], filter('smoothed'), x, yScale, runs, metric, tooltipX)]
+          ? [lineLayer('smoothed', 1, [], filter('smoothed'), x, yScale, runs)]
           : []),
       ];
 
@@ -192,16 +188,17 @@ function lineLayer(
   x: object,
   yScale: object,
   runs: string[],
-  metric: string,
-  tooltipX: object,
 ) {
   // The raw line under a smoothed one stays faded; highlighting only dims the runs not selected.
   const dimmed = Math.min(baseOpacity, 0.12);
+  // Per-vertex work is what a zoom pays 100k times: no tooltip or aria description per point (both format
+  // numbers for every vertex), no derived label field. Hover is a nearest-point lookup in the widget instead.
   return {
     data: { name: LINES_DATASET },
     params,
-    transform: [filter, { calculate: `${LINE_PARAMS.labels}[datum.run] || datum.run`, as: 'run_name' }],
-    mark: { type: 'line' as const, clip: true },
+    transform: [filter],
+    // Rows are filtered above, so no per-vertex `defined` test (invalid: 'filter' folds it into the data filter).
+    mark: { type: 'line' as const, clip: true, aria: false, invalid: 'filter' },
     encoding: {
       x,
       y: { field, type: 'quantitative' as const, title: null, scale: yScale, axis: { format: '~r' } },
@@ -212,16 +209,6 @@ function lineLayer(
         value: baseOpacity,
       },
       strokeWidth: { condition: { test: `${HIGHLIGHT_ACTIVE} && ${IS_HIGHLIGHTED}`, value: 3 }, value: 1.5 },
-      tooltip: [
-        { field: 'run_name', type: 'nominal' as const, title: 'run' },
-        tooltipX,
-        {
-          field,
-          type: 'quantitative' as const,
-          title: field === 'y' ? metric : `${metric} (smoothed)`,
-          format: '.6~g',
-        },
-      ],
     },
   };
 }

@@ -2,8 +2,13 @@ import { sectionsFromMetrics } from '../metric-sections.js';
 import { LayoutValidationError } from './errors.js';
 import { EMPTY_TABLE_STATE, type TableState } from './runs-table.js';
 
-/** Version of the saved layout JSON; a newer one is refused with a message instead of being misread. */
-export const LAYOUT_VERSION = 1;
+/**
+ * Version of the saved layout JSON; a newer one is refused with a message instead of being misread.
+ * 2 added the embedded panel kinds (table, sweep, lineage); a version 1 layout still loads as it was.
+ */
+export const LAYOUT_VERSION = 2;
+/** The oldest layout version this one still reads. */
+export const OLDEST_LAYOUT_VERSION = 1;
 
 /**
  * What the line plots put on x, as WorkspaceData names it: 'step', 'wall' (wall time), 'relative' (seconds since
@@ -25,6 +30,28 @@ export type AddedPanel =
       spec: Record<string, unknown>;
     };
 
+/**
+ * Panels that embed a notebook output's widget (table explorer, sweep panel, lineage graph) instead of a chart;
+ * the page that hosts the workspace supplies their views (see EmbeddedPanelHost in packages/widgets).
+ */
+export type EmbeddedPanel =
+  /** One logged table of a run; `step` null follows the latest logged version. */
+  | { id: string; kind: 'table'; section: string; runId: string; key: string; step: number | null }
+  | { id: string; kind: 'sweep'; section: string; sweepId: string }
+  /** The project's lineage graph, around `focus` (a node id) or whole when null. */
+  | { id: string; kind: 'lineage'; section: string; focus: string | null };
+
+/** Every panel a layout can hold. */
+export type LayoutPanel = AddedPanel | EmbeddedPanel;
+
+export const EMBEDDED_PANEL_KINDS: readonly EmbeddedPanel['kind'][] = ['table', 'sweep', 'lineage'];
+
+export function isEmbeddedPanel<P extends { kind: string }>(
+  panel: P,
+): panel is Extract<P, { kind: EmbeddedPanel['kind'] }> {
+  return (EMBEDDED_PANEL_KINDS as readonly string[]).includes(panel.kind);
+}
+
 export interface ChartSettings {
   xAxis: LayoutXAxis;
   /** EMA weight 0 (off) … 0.99, as wandb's smoothing slider. */
@@ -37,7 +64,7 @@ export interface WorkspaceLayout {
   version: typeof LAYOUT_VERSION;
   table: TableState;
   chart: ChartSettings;
-  panels: AddedPanel[];
+  panels: LayoutPanel[];
   /** Default metric panels the user removed. */
   hiddenMetrics: string[];
   collapsedSections: string[];
@@ -67,10 +94,13 @@ export type PlannedPanel =
   | { id: string; kind: 'line'; metric: string; added: boolean }
   | (AddedPanel & { added: true });
 
+/** An embedded panel in the grid. */
+export type PlannedEmbed = EmbeddedPanel & { added: true };
+
 export interface PanelSection {
   name: string;
   collapsed: boolean;
-  panels: PlannedPanel[];
+  panels: (PlannedPanel | PlannedEmbed)[];
 }
 
 /** Section for added panels whose section names no metric prefix. */
@@ -83,7 +113,7 @@ export const CUSTOM_SECTION = 'Custom panels';
 export function planPanels(metrics: readonly string[], layout: WorkspaceLayout): PanelSection[] {
   const hidden = new Set(layout.hiddenMetrics);
   const collapsed = new Set(layout.collapsedSections);
-  const sections = new Map<string, PlannedPanel[]>();
+  const sections = new Map<string, (PlannedPanel | PlannedEmbed)[]>();
   for (const section of sectionsFromMetrics(metrics.filter((m) => !hidden.has(m)))) {
     sections.set(
       section.name,
@@ -93,7 +123,7 @@ export function planPanels(metrics: readonly string[], layout: WorkspaceLayout):
   for (const panel of layout.panels) {
     const name = panel.section || CUSTOM_SECTION;
     const list = sections.get(name);
-    const planned = { ...panel, added: true } as PlannedPanel;
+    const planned = { ...panel, added: true } as PlannedPanel | PlannedEmbed;
     if (list) list.push(planned);
     else sections.set(name, [planned]);
   }
@@ -101,7 +131,7 @@ export function planPanels(metrics: readonly string[], layout: WorkspaceLayout):
 }
 
 /** A fresh id for an added panel, unique within the layout. */
-export function newPanelId(layout: WorkspaceLayout, kind: AddedPanel['kind']): string {
+export function newPanelId(layout: WorkspaceLayout, kind: LayoutPanel['kind']): string {
   const taken = new Set(layout.panels.map((p) => p.id));
   for (let i = 1; ; i++) if (!taken.has(`${kind}-${i}`)) return `${kind}-${i}`;
 }
@@ -170,8 +200,25 @@ function parseTable(value: unknown, path: string): TableState {
   };
 }
 
-function parsePanel(value: unknown, path: string): AddedPanel {
+function nonEmpty(value: unknown, path: string): string {
+  const s = string(value, path);
+  if (s === '') throw new LayoutValidationError(path, 'expected a non-empty string');
+  return s;
+}
+
+function parseStep(value: unknown, path: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new LayoutValidationError(path, 'expected a step (an integer from 0) or null for the latest');
+  }
+  return value;
+}
+
+function parsePanel(value: unknown, path: string, version: number): LayoutPanel {
   const o = object(value, path);
+  if (version < 2 && typeof o.kind === 'string' && isEmbeddedPanel({ kind: o.kind })) {
+    throw new LayoutValidationError(`${path}.kind`, `panel kind ${o.kind} needs layout version 2`);
+  }
   const id = string(o.id, `${path}.id`);
   const section = o.section === undefined ? CUSTOM_SECTION : string(o.section, `${path}.section`);
   switch (o.kind) {
@@ -190,6 +237,24 @@ function parsePanel(value: unknown, path: string): AddedPanel {
         sql: string(o.sql, `${path}.sql`),
         spec: object(o.spec, `${path}.spec`),
       };
+    case 'table':
+      return {
+        id,
+        kind: 'table',
+        section,
+        runId: nonEmpty(o.runId, `${path}.runId`),
+        key: nonEmpty(o.key, `${path}.key`),
+        step: parseStep(o.step, `${path}.step`),
+      };
+    case 'sweep':
+      return { id, kind: 'sweep', section, sweepId: nonEmpty(o.sweepId, `${path}.sweepId`) };
+    case 'lineage':
+      return {
+        id,
+        kind: 'lineage',
+        section,
+        focus: o.focus === undefined || o.focus === null ? null : nonEmpty(o.focus, `${path}.focus`),
+      };
     default:
       throw new LayoutValidationError(`${path}.kind`, `unknown panel kind ${JSON.stringify(o.kind)}`);
   }
@@ -201,7 +266,13 @@ function parsePanel(value: unknown, path: string): AddedPanel {
  */
 export function parseLayout(value: unknown): WorkspaceLayout {
   const o = object(value, 'layout');
-  if (o.version !== LAYOUT_VERSION) {
+  const version = o.version;
+  if (
+    typeof version !== 'number' ||
+    !Number.isInteger(version) ||
+    version < OLDEST_LAYOUT_VERSION ||
+    version > LAYOUT_VERSION
+  ) {
     const detail =
       typeof o.version === 'number' && o.version > LAYOUT_VERSION
         ? `version ${o.version} was written by a newer Spyglass (this one reads ${LAYOUT_VERSION})`
@@ -215,7 +286,7 @@ export function parseLayout(value: unknown): WorkspaceLayout {
   }
   const panels = o.panels === undefined ? [] : o.panels;
   if (!Array.isArray(panels)) throw new LayoutValidationError('layout.panels', 'expected a list');
-  const parsed = panels.map((p, i) => parsePanel(p, `layout.panels[${i}]`));
+  const parsed = panels.map((p, i) => parsePanel(p, `layout.panels[${i}]`, version));
   const ids = new Set<string>();
   for (const [i, panel] of parsed.entries()) {
     if (ids.has(panel.id))

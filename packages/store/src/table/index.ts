@@ -55,6 +55,7 @@ export {
 } from './register.js';
 export { selectStatement, whereCondition } from './sql-text.js';
 export { type LoggedTableVersion, tableVersions } from './table-versions.js';
+export { DIRECT_WINDOW_ROWS, type ViewWindows, viewWindows } from './view-order.js';
 export {
   planView,
   type SortKey,

@@ -9,7 +9,6 @@ import {
   compareTables,
   type ExportFormat,
   exportView,
-  fetchWindow,
   HIDDEN_PREFIX,
   isHidden,
   type ParquetCodec,
@@ -26,6 +25,8 @@ import {
   type TableSource,
   type TableView,
   type TableViewSpec,
+  type ViewWindows,
+  viewWindows,
 } from '@spyglass/store';
 import { describeError } from '../errors.js';
 import { cellText, displayText, setCellText } from './cell-text.js';
@@ -78,6 +79,8 @@ export class TableExplorer extends Widget {
   private source: TableSource;
   private spec: TableViewSpec = {};
   private view: TableView | null = null;
+  /** Pages through `view`; its ordered temp table is dropped when the view changes or the explorer closes. */
+  private windows: ViewWindows | null = null;
   private generation = 0;
   private readonly filters = new Map<string, QuickFilter>();
   private readonly blobs: BlobUrlCache;
@@ -235,6 +238,8 @@ export class TableExplorer extends Widget {
     this.summary.close();
     this.preview.dispose();
     this.blobs.dispose();
+    void this.windows?.dispose();
+    this.windows = null;
     if (this.compared) void releaseSource(this.engine, this.compared);
     super.dispose();
   }
@@ -258,6 +263,9 @@ export class TableExplorer extends Widget {
     this.lastQueryMs = performance.now() - started;
     this.error.hidden = true;
     this.view = view;
+    void this.windows?.dispose();
+    const windows = viewWindows(this.engine, view);
+    this.windows = windows;
     this.selectedRows.clear();
     this.anchor = null;
     const shown = view.columns.filter((c) => !isHidden(c.name));
@@ -274,11 +282,8 @@ export class TableExplorer extends Widget {
     this.grid.setSource({
       count: view.count,
       columns: gridColumns,
-      fetch: async (offset, limit) => {
-        const window = await fetchWindow(this.engine, view, offset, limit);
-        // Keep full rows (hidden columns too): cells are rendered by name below.
-        return window;
-      },
+      // Full rows (hidden columns too): cells are rendered by name below.
+      fetch: (offset, limit, isWanted) => windows.fetch(offset, limit, isWanted),
       renderCell: (cell, _value, column, row) => {
         const index = indexOf.get(column.name) ?? -1;
         this.renderCell(cell, row[index] ?? null, column.name);

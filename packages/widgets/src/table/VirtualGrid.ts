@@ -20,7 +20,11 @@ export interface GridColumn {
 export interface GridSource {
   count: number;
   columns: GridColumn[];
-  fetch(offset: number, limit: number): Promise<RowWindow>;
+  /**
+   * Rows [offset, offset + limit); `isWanted` tells a source that had to wait whether the rows are still on screen.
+   * `null` means the source dropped a request the grid no longer wants.
+   */
+  fetch(offset: number, limit: number, isWanted?: () => boolean): Promise<RowWindow | null>;
   renderCell(
     cell: HTMLElement,
     value: CellValue,
@@ -226,9 +230,9 @@ export class VirtualGrid {
     this.inFlight = true;
     const generation = this.generation;
     source
-      .fetch(block * BLOCK_ROWS, BLOCK_ROWS)
+      .fetch(block * BLOCK_ROWS, BLOCK_ROWS, () => this.blockWanted(block, generation))
       .then((window) => {
-        if (generation !== this.generation) return;
+        if (generation !== this.generation || !window) return;
         this.blocks.set(block, window.rows);
         while (this.blocks.size > CACHED_BLOCKS)
           this.blocks.delete(this.blocks.keys().next().value as number);
@@ -244,5 +248,11 @@ export class VirtualGrid {
         this.inFlight = false;
         this.pump();
       });
+  }
+
+  /** Whether a block still overlaps the rows on screen (a scroll that moved on drops older requests). */
+  private blockWanted(block: number, generation: number): boolean {
+    const [start, end] = this.wanted;
+    return generation === this.generation && block * BLOCK_ROWS < end && (block + 1) * BLOCK_ROWS > start;
   }
 }

@@ -5,6 +5,7 @@ export { tableText } from './messages.js';
 export { PreviewOverlay } from './PreviewOverlay.js';
 export { loadParquetCodec } from './parquet-browser.js';
 export { TableExplorer, type TableExplorerOptions, type TableVersion } from './TableExplorer.js';
+export { TablePlot } from './TablePlot.js';
 export {
   BLOCK_ROWS,
   type GridColumn,

@@ -15,6 +15,9 @@ export const tableText = {
   registering: 'Preparing the table in the in-browser database…',
   loadFailed: (detail: string) => `Spyglass could not load this table: ${detail}`,
   queryFailed: (detail: string) => `Query failed: ${detail}`,
+  plotFailed: (detail: string) => `Spyglass could not draw this chart: ${detail}`,
+  plotSampled: (shown: number, total: number) =>
+    `The chart draws the first ${shown.toLocaleString()} of ${total.toLocaleString()} rows; the table below has them all.`,
   where: 'WHERE',
   wherePlaceholder: "e.g. score > 0.5 AND label = 'cat'",
   sql: 'SQL',

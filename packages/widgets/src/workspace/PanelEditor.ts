@@ -1,17 +1,37 @@
 import {
-  type AddedPanel,
   CUSTOM_PANELS_SECTION,
   DEFAULT_CUSTOM_SPEC,
   DEFAULT_CUSTOM_SQL,
+  isEmbeddedPanel,
+  type LayoutPanel,
   parseCustomSpec,
   type RunColumn,
 } from '@spyglass/charts';
+import type { WorkspaceRun } from '@spyglass/store';
 import { describeError } from '../errors.js';
+import { type EmbeddedPanelHost, tableKeys } from './embedded-panels.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
-type Kind = AddedPanel['kind'];
+type Kind = LayoutPanel['kind'];
 /** A panel as the editor produces it; the workspace gives it an id. */
-export type NewPanel = AddedPanel extends infer P ? (P extends AddedPanel ? Omit<P, 'id'> : never) : never;
+export type NewPanel = LayoutPanel extends infer P ? (P extends LayoutPanel ? Omit<P, 'id'> : never) : never;
+
+/** What the editor needs to offer the embedded kinds: the page's host and the project's runs. */
+export interface EditorEmbedding {
+  host: EmbeddedPanelHost;
+  runs: readonly WorkspaceRun[];
+}
+
+function fill(s: HTMLSelectElement, values: [string, string][]): void {
+  s.replaceChildren(
+    ...values.map(([value, label]) => {
+      const o = document.createElement('option');
+      o.value = value;
+      o.textContent = label;
+      return o;
+    }),
+  );
+}
 
 function field(label: string, control: HTMLElement, name: string): HTMLLabelElement {
   const wrap = document.createElement('label');
@@ -26,12 +46,7 @@ function field(label: string, control: HTMLElement, name: string): HTMLLabelElem
 function select(values: [string, string][], className: string): HTMLSelectElement {
   const s = document.createElement('select');
   s.className = className;
-  for (const [value, label] of values) {
-    const o = document.createElement('option');
-    o.value = value;
-    o.textContent = label;
-    s.append(o);
-  }
+  fill(s, values);
   return s;
 }
 
@@ -51,18 +66,27 @@ export class PanelEditor {
   private readonly sql = document.createElement('textarea');
   private readonly spec = document.createElement('textarea');
   private readonly error = document.createElement('p');
+  private readonly run = select([], 'jp-SpyglassPanelEditor-run');
+  private readonly tableKey = select([], 'jp-SpyglassPanelEditor-tableKey');
+  private readonly step = select([], 'jp-SpyglassPanelEditor-step');
+  private readonly sweep = select([], 'jp-SpyglassPanelEditor-sweep');
+  private readonly focus = document.createElement('input');
+  private readonly notes = document.createElement('p');
 
   constructor(
     metrics: string[],
     columns: RunColumn[],
     private readonly done: (panel: NewPanel | null) => void,
+    private readonly embedding: EditorEmbedding | null = null,
   ) {
     this.node = document.createElement('form');
     this.node.className = 'jp-SpyglassPanelEditor';
     const heading = document.createElement('h3');
     heading.textContent = text.editorTitle;
     this.kind = select(
-      (Object.keys(text.panelKinds) as Kind[]).map((k) => [k, text.panelKinds[k]]),
+      (Object.keys(text.panelKinds) as Kind[])
+        .filter((k) => embedding !== null || !isEmbeddedPanel({ kind: k }))
+        .map((k) => [k, text.panelKinds[k]]),
       'jp-SpyglassPanelEditor-kind',
     );
     this.metric = select(
@@ -100,9 +124,24 @@ export class PanelEditor {
         field(text.editorSql, this.sql, 'sql'),
         field(text.editorSpec, this.spec, 'spec'),
       ],
+      table: [
+        field(text.editorRun, this.run, 'run'),
+        field(text.editorTableKey, this.tableKey, 'tableKey'),
+        field(text.editorStep, this.step, 'step'),
+      ],
+      sweep: [field(text.editorSweep, this.sweep, 'sweep')],
+      lineage: [field(text.editorFocus, this.focus, 'focus')],
     };
+    this.focus.className = 'jp-SpyglassPanelEditor-focus';
+    this.notes.className = 'jp-SpyglassPanelEditor-notes';
+    if (embedding) this.prepareEmbedded(embedding);
     const body = document.createElement('div');
-    const showFields = () => body.replaceChildren(...fields[this.kind.value as Kind]);
+    const showFields = () => {
+      body.replaceChildren(...fields[this.kind.value as Kind]);
+      const embedded = isEmbeddedPanel({ kind: this.kind.value });
+      if (embedded) body.append(this.notes);
+      if (embedded && this.kind.value === 'sweep') this.loadSweeps();
+    };
     this.kind.addEventListener('change', showFields);
     showFields();
 
@@ -129,6 +168,75 @@ export class PanelEditor {
     );
   }
 
+  /** Runs that logged a table, and their keys and steps as the user picks. */
+  private prepareEmbedded({ runs }: EditorEmbedding): void {
+    const withTables = runs.filter((r) => tableKeys(r).length > 0);
+    fill(
+      this.run,
+      withTables.map((r) => [r.run_id, r.name && r.name !== r.run_id ? `${r.name} (${r.run_id})` : r.run_id]),
+    );
+    const pickRun = () => {
+      const run = withTables.find((r) => r.run_id === this.run.value);
+      fill(
+        this.tableKey,
+        (run ? tableKeys(run) : []).map((k) => [k, k]),
+      );
+      this.loadSteps();
+    };
+    this.run.addEventListener('change', pickRun);
+    this.tableKey.addEventListener('change', () => this.loadSteps());
+    if (withTables.length === 0) this.note(text.editorNoTables);
+    pickRun();
+  }
+
+  private loadSteps(): void {
+    const embedding = this.embedding;
+    fill(this.step, [['', text.editorLatestStep]]);
+    const run = embedding?.runs.find((r) => r.run_id === this.run.value);
+    const key = this.tableKey.value;
+    if (!embedding || !run || !key) return;
+    this.node.dataset.stepsLoaded = 'false';
+    embedding.host
+      .tableSteps(run, key)
+      .then((steps) => {
+        if (this.run.value !== run.run_id || this.tableKey.value !== key) return;
+        const chosen = this.step.value;
+        fill(this.step, [
+          ['', text.editorLatestStep],
+          ...[...steps].reverse().map((s): [string, string] => [String(s), String(s)]),
+        ]);
+        this.step.value = chosen;
+        this.node.dataset.stepsLoaded = 'true';
+      })
+      .catch((error) => this.note(text.editorListFailed(describeError(error))));
+  }
+
+  private sweepsRequested = false;
+
+  private loadSweeps(): void {
+    if (!this.embedding || this.sweepsRequested) return;
+    this.sweepsRequested = true;
+    fill(this.sweep, [['', text.editorLoading]]);
+    this.embedding.host
+      .listSweeps()
+      .then((sweeps) => {
+        fill(
+          this.sweep,
+          sweeps.map((s) => [s.id, `${s.name ?? s.id} (${s.id}, ${s.state})`]),
+        );
+        if (sweeps.length === 0) this.note(text.editorNoSweeps);
+        this.node.dataset.sweepsLoaded = String(sweeps.length);
+      })
+      .catch((error) => {
+        fill(this.sweep, []);
+        this.note(text.editorListFailed(describeError(error)));
+      });
+  }
+
+  private note(message: string): void {
+    this.notes.textContent = message;
+  }
+
   private submit(): void {
     try {
       this.done(this.read());
@@ -150,6 +258,20 @@ export class PanelEditor {
       case 'bar':
         if (!this.column.value) throw new Error(text.editorNeedColumns);
         return { kind: 'bar', section, column: this.column.value };
+      case 'table':
+        if (!this.run.value || !this.tableKey.value) throw new Error(text.editorNoTables);
+        return {
+          kind: 'table',
+          section,
+          runId: this.run.value,
+          key: this.tableKey.value,
+          step: this.step.value === '' ? null : Number(this.step.value),
+        };
+      case 'sweep':
+        if (!this.sweep.value) throw new Error(text.editorNoSweeps);
+        return { kind: 'sweep', section, sweepId: this.sweep.value };
+      case 'lineage':
+        return { kind: 'lineage', section, focus: this.focus.value.trim() || null };
       default:
         return {
           kind: 'custom',

@@ -1,5 +1,13 @@
-import type { PanelSection, PlannedPanel } from '@spyglass/charts';
+import { isEmbeddedPanel, type PanelSection, type PlannedEmbed, type PlannedPanel } from '@spyglass/charts';
+import { EmbeddedPanelFrame, type EmbeddingContext } from './EmbeddedPanelFrame.js';
 import { type ChartContext, type ChartEvents, WorkspaceChart } from './WorkspaceChart.js';
+
+/** A chart or an embedded panel: what the grid keeps per panel id. */
+interface GridCell {
+  readonly panel: unknown;
+  readonly node: HTMLElement;
+  dispose(): void;
+}
 
 /**
  * The panel grid: collapsible sections (by metric prefix, plus added ones), each a responsive grid of charts.
@@ -9,6 +17,8 @@ import { type ChartContext, type ChartEvents, WorkspaceChart } from './Workspace
 export class PanelGrid {
   readonly node: HTMLElement;
   private readonly charts = new Map<string, WorkspaceChart>();
+  /** Embedded panels (table, sweep, lineage) by id, kept across updates like the charts. */
+  private readonly embeds = new Map<string, EmbeddedPanelFrame>();
   private readonly sections = new Map<string, HTMLDetailsElement>();
   private readonly visible = new Set<string>();
   private readonly observer: IntersectionObserver;
@@ -18,6 +28,11 @@ export class PanelGrid {
 
   constructor(
     private readonly events: ChartEvents & { collapse(section: string, collapsed: boolean): void },
+    private readonly embedding: EmbeddingContext = {
+      host: null,
+      run: () => null,
+      remove: (id) => events.remove(id),
+    },
   ) {
     this.node = document.createElement('div');
     this.node.className = 'jp-SpyglassWorkspace-grid';
@@ -28,6 +43,7 @@ export class PanelGrid {
           this.visible.add(id);
           const chart = this.charts.get(id);
           if (chart && this.context) chart.update(this.context);
+          this.embeds.get(id)?.ensure();
         } else this.visible.delete(id);
       }
     });
@@ -47,21 +63,17 @@ export class PanelGrid {
   update(plan: PanelSection[], context: ChartContext): void {
     this.context = context;
     const wanted = new Set(plan.flatMap((s) => s.panels.map((p) => p.id)));
-    for (const [id, chart] of this.charts) {
-      if (!wanted.has(id)) {
-        this.observer.unobserve(chart.node);
-        chart.dispose();
-        this.charts.delete(id);
-        this.visible.delete(id);
-      }
-    }
+    this.dropUnwanted(this.charts, wanted);
+    this.dropUnwanted(this.embeds, wanted);
     const sectionNodes: HTMLElement[] = [];
     for (const section of plan) {
       const node = this.sectionNode(section.name);
       node.open = !section.collapsed;
       const grid = node.querySelector('.jp-SpyglassWorkspace-sectionGrid') as HTMLElement;
       (node.querySelector('summary') as HTMLElement).dataset.count = String(section.panels.length);
-      grid.replaceChildren(...section.panels.map((p) => this.chart(p).node));
+      grid.replaceChildren(
+        ...section.panels.map((p) => (isEmbeddedPanel(p) ? this.embed(p) : this.chart(p)).node),
+      );
       sectionNodes.push(node);
     }
     for (const name of [...this.sections.keys()]) {
@@ -69,6 +81,11 @@ export class PanelGrid {
     }
     this.node.replaceChildren(...sectionNodes);
     for (const [id, chart] of this.charts) if (this.visible.has(id)) chart.update(context);
+    for (const [id, frame] of this.embeds) if (this.visible.has(id)) frame.ensure();
+  }
+
+  embedsById(): ReadonlyMap<string, EmbeddedPanelFrame> {
+    return this.embeds;
   }
 
   /** Linked selection for every chart. */
@@ -94,21 +111,43 @@ export class PanelGrid {
     this.resizer.disconnect();
     for (const chart of this.charts.values()) chart.dispose();
     this.charts.clear();
+    for (const frame of this.embeds.values()) frame.dispose();
+    this.embeds.clear();
+  }
+
+  private embed(panel: PlannedEmbed): EmbeddedPanelFrame {
+    return this.kept(this.embeds, panel, () => new EmbeddedPanelFrame(panel, this.embedding));
   }
 
   private chart(panel: PlannedPanel): WorkspaceChart {
-    let chart = this.charts.get(panel.id);
-    if (chart && JSON.stringify(chart.panel) !== JSON.stringify(panel)) {
-      this.observer.unobserve(chart.node);
-      chart.dispose();
-      chart = undefined;
+    return this.kept(this.charts, panel, () => new WorkspaceChart(panel, this.events));
+  }
+
+  /** The cell kept for this panel id, made anew (and observed) when missing or when the panel changed. */
+  private kept<T extends GridCell>(cells: Map<string, T>, panel: { id: string }, make: () => T): T {
+    let cell = cells.get(panel.id);
+    if (cell && JSON.stringify(cell.panel) !== JSON.stringify(panel)) {
+      this.observer.unobserve(cell.node);
+      cell.dispose();
+      cell = undefined;
     }
-    if (!chart) {
-      chart = new WorkspaceChart(panel, this.events);
-      this.charts.set(panel.id, chart);
-      this.observer.observe(chart.node);
+    if (!cell) {
+      cell = make();
+      cells.set(panel.id, cell);
+      this.observer.observe(cell.node);
     }
-    return chart;
+    return cell;
+  }
+
+  /** Disposes the cells whose panels left the plan (an embedded view stops its polling here). */
+  private dropUnwanted(cells: Map<string, GridCell>, wanted: Set<string>): void {
+    for (const [id, cell] of cells) {
+      if (wanted.has(id)) continue;
+      this.observer.unobserve(cell.node);
+      cell.dispose();
+      cells.delete(id);
+      this.visible.delete(id);
+    }
   }
 
   private sectionNode(name: string): HTMLDetailsElement {

@@ -15,6 +15,7 @@ import {
   type RunPointRow,
   scatterSpec,
   type TableRun,
+  WORKSPACE_LINE_RENDERER,
   workspaceLineSpec,
 } from '@spyglass/charts';
 import { type WorkspaceData, WorkspaceMemoryError } from '@spyglass/store';
@@ -22,8 +23,9 @@ import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { describeError } from '../errors.js';
 import { Throttle } from '../throttle.js';
-import { embedChart, replaceDataset, resizeChart } from '../vega-render.js';
+import { embedChart, refillDataset, replaceDataset, resizeChart } from '../vega-render.js';
 import { exportImage, exportSpec } from './export-files.js';
+import { type HoverLine, nearestPoint } from './line-hover.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
 /** What every panel draws from: the data layer, the runs the filters keep, and the shared chart settings. */
@@ -47,6 +49,8 @@ export interface ChartEvents {
 }
 
 const BUILT_IN_AXES = new Set(['step', 'wall', 'relative']);
+/** The fields of a LineRow a zoom changes (the run is the tuple's identity). */
+const LINE_ROW_FIELDS = ['x', 'y', 'smoothed'];
 const HEIGHT = 180;
 const MIN_WIDTH = 240;
 
@@ -65,6 +69,12 @@ export class WorkspaceChart {
   readonly node: HTMLElement;
   private readonly plot = document.createElement('div');
   private readonly message = document.createElement('p');
+  /** Line plots' tooltip: text only, placed by the nearest-point lookup (no per-vertex tooltip in the spec). */
+  private readonly tooltip = document.createElement('div');
+  /** What the line plot draws, per run sorted by x, for the hover lookup. */
+  private hoverLines: HoverLine[] = [];
+  private hoverFrame = 0;
+  private hoveredRun: string | null = null;
   private view: View | null = null;
   private spec: TopLevelSpec | null = null;
   private specKey = '';
@@ -89,7 +99,20 @@ export class WorkspaceChart {
     this.plot.className = 'jp-SpyglassWorkspaceChart-plot';
     this.message.className = 'jp-SpyglassWorkspaceChart-message';
     this.message.hidden = true;
-    this.node.append(this.renderHeader(), this.plot, this.message);
+    this.tooltip.className = 'jp-SpyglassWorkspaceChart-tooltip';
+    this.tooltip.hidden = true;
+    Object.assign(this.tooltip.style, {
+      position: 'fixed',
+      pointerEvents: 'none',
+      whiteSpace: 'pre',
+      zIndex: '1000',
+      padding: '2px 6px',
+      font: '11px sans-serif',
+      background: 'var(--jp-layout-color0, #fff)',
+      color: 'var(--jp-ui-font-color0, #000)',
+      border: '1px solid var(--jp-border-color1, #ccc)',
+    });
+    this.node.append(this.renderHeader(), this.plot, this.message, this.tooltip);
     this.throttle = new Throttle(() => this.redraw(), 60);
     if (panel.kind === 'line') this.listenForZoom();
   }
@@ -139,6 +162,7 @@ export class WorkspaceChart {
   dispose(): void {
     this.disposed = true;
     this.throttle.dispose();
+    cancelAnimationFrame(this.hoverFrame);
     this.view?.finalize();
     this.view = null;
     this.node.remove();
@@ -192,7 +216,7 @@ export class WorkspaceChart {
     try {
       const drawn = await this.build(context);
       if (this.disposed || generation !== this.generation || drawn === null) return;
-      await this.show(drawn.key, drawn.spec, drawn.datasets);
+      await this.show(drawn.key, drawn.spec, drawn.datasets, drawn.renderer ?? 'svg');
       this.node.dataset.state = 'ready';
       this.node.removeAttribute('data-error');
       this.showMessage(drawn.notice ?? '', false);
@@ -286,6 +310,7 @@ export class WorkspaceChart {
     let bands: BandRow[] = [];
     let notice: string | undefined;
     const perLine = new Map<string, number>();
+    this.hoverLines = [];
     if (groups) {
       const result = await data.groupBands({
         metric,
@@ -315,8 +340,10 @@ export class WorkspaceChart {
         buckets,
         smoothing,
       });
+      const hoverLines: HoverLine[] = [];
       for (const s of series) {
         perLine.set(s.runId, s.points.length);
+        hoverLines.push(hoverLineOf(s.runId, s.points, toDisplay));
         s.points.forEach((p, i) => {
           const raw = s.raw?.[i];
           lines.push({
@@ -327,6 +354,7 @@ export class WorkspaceChart {
           });
         });
       }
+      this.hoverLines = hoverLines;
       if (lines.length === 0 && series.some((s) => s.emptyReason !== null)) notice = text.allNaN(metric);
     }
     if (runIds.length === 0) notice = text.noRunsToChart;
@@ -367,17 +395,24 @@ export class WorkspaceChart {
       spec: workspaceLineSpec(options),
       // Vega-Lite drops a dataset no layer reads, so only the one drawn is refilled.
       datasets: groups ? { [BANDS_DATASET]: bands } : { [LINES_DATASET]: lines },
+      // Bands are a few hundred rows and stay SVG; one line per run is up to 100k vertices: canvas.
+      renderer: groups ? 'svg' : WORKSPACE_LINE_RENDERER,
       notice,
     };
   }
 
   /** Embeds when the spec's shape changed, else swaps the rows in through changesets. */
-  private async show(key: string, spec: TopLevelSpec, datasets: Record<string, object[]>): Promise<void> {
+  private async show(
+    key: string,
+    spec: TopLevelSpec,
+    datasets: Record<string, object[]>,
+    renderer: 'svg' | 'canvas',
+  ): Promise<void> {
     if (!this.view || key !== this.specKey) {
       this.view?.finalize();
       this.view = null;
       this.plot.replaceChildren();
-      const view = await embedChart(this.plot, spec);
+      const view = await embedChart(this.plot, spec, { renderer });
       if (this.disposed) {
         view.finalize();
         return;
@@ -387,16 +422,25 @@ export class WorkspaceChart {
       this.specKey = key;
       this.width = this.plotWidth();
       (this.node as HTMLElement & { spyglassView?: View }).spyglassView = view;
-      view.addEventListener('pointerover', (_event, item) => {
-        const run = (item as { datum?: { run?: unknown } } | null)?.datum?.run;
-        if (typeof run === 'string') this.events.hover(run);
-      });
-      view.addEventListener('pointerout', () => this.events.hover(null));
+      // Line plots find the hovered run by lookup (see listenForHover); picking 100 long canvas paths per
+      // pointer move would cost more than a redraw.
+      if (this.panel.kind !== 'line') {
+        view.addEventListener('pointerover', (_event, item) => {
+          const run = (item as { datum?: { run?: unknown } } | null)?.datum?.run;
+          if (typeof run === 'string') this.events.hover(run);
+        });
+        view.addEventListener('pointerout', () => this.events.hover(null));
+      }
     }
     const view = this.view;
     view.signal(LINE_PARAMS.highlight, this.context?.highlight ?? []);
     this.node.dataset.highlighted = (this.context?.highlight ?? []).join(',');
-    for (const [name, rows] of Object.entries(datasets)) await replaceDataset(view, name, rows);
+    for (const [name, rows] of Object.entries(datasets)) {
+      // Lines keep their tuples across zooms (refilled in place); other datasets are small.
+      if (name === LINES_DATASET)
+        await refillDataset(view, name, rows as Record<string, unknown>[], 'run', LINE_ROW_FIELDS);
+      else await replaceDataset(view, name, rows);
+    }
     this.spec = { ...spec };
   }
 
@@ -408,6 +452,7 @@ export class WorkspaceChart {
 
   /** Brush to zoom (on pointer-up), wheel to zoom about the pointer, shift+wheel to pan, double-click to reset. */
   private listenForZoom(): void {
+    this.listenForHover();
     this.plot.addEventListener('pointerup', () => {
       const brush = this.view?.signal(LINE_PARAMS.brush) as { x?: unknown[] } | undefined;
       const x = brush?.x;
@@ -434,8 +479,8 @@ export class WorkspaceChart {
         if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi <= lo) return;
         event.preventDefault();
         const width = hi - lo;
-        const svg = this.plot.querySelector('svg');
-        const left = (svg?.getBoundingClientRect().left ?? 0) + view.origin()[0];
+        const surface = this.plot.querySelector('canvas, svg');
+        const left = (surface?.getBoundingClientRect().left ?? 0) + view.origin()[0];
         const fraction = Math.min(1, Math.max(0, (event.clientX - left) / Math.max(1, view.width())));
         if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
           const delta = (event.shiftKey ? event.deltaY : event.deltaX) / Math.max(1, view.width());
@@ -450,6 +495,65 @@ export class WorkspaceChart {
     );
   }
 
+  /** Tooltip and hover highlight from the nearest drawn point, at most once per animation frame. */
+  private listenForHover(): void {
+    let last: PointerEvent | null = null;
+    this.plot.addEventListener('pointermove', (event) => {
+      last = event;
+      if (this.hoverFrame) return;
+      this.hoverFrame = requestAnimationFrame(() => {
+        this.hoverFrame = 0;
+        if (last) this.hoverAt(last);
+      });
+    });
+    this.plot.addEventListener('pointerleave', () => {
+      last = null;
+      this.tooltip.hidden = true;
+      this.setHovered(null);
+    });
+  }
+
+  private hoverAt(event: PointerEvent): void {
+    const view = this.view;
+    const surface = this.plot.querySelector('canvas, svg');
+    if (!view || !surface || this.hoverLines.length === 0) return;
+    const box = surface.getBoundingClientRect();
+    const [ox, oy] = view.origin();
+    const x = view.scale('x') as ((v: number) => number) & { invert?: (p: number) => number };
+    const y = view.scale('y') as (v: number) => number;
+    if (!x?.invert || !y) return;
+    const invert = x.invert;
+    const hit = nearestPoint(
+      this.hoverLines,
+      event.clientX - box.left - ox,
+      event.clientY - box.top - oy,
+      (v) => x(v),
+      (p) => Number(invert(p)),
+      (v) => y(v),
+    );
+    this.setHovered(hit?.run ?? null);
+    if (!hit) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    const wall = this.context?.settings.xAxis === 'wall';
+    const name = this.context?.labels[hit.run] ?? hit.run;
+    const xText = wall ? new Date(hit.x).toISOString().replace('T', ' ').slice(0, 19) : formatNumber(hit.x);
+    const xTitle = xTitleOf(this.context?.settings.xAxis ?? 'step');
+    const metric = this.panel.kind === 'line' ? this.panel.metric : '';
+    this.tooltip.textContent = `${name}\n${xTitle}: ${xText}\n${metric}: ${formatNumber(hit.y)}`;
+    this.tooltip.style.left = `${event.clientX + 12}px`;
+    this.tooltip.style.top = `${event.clientY + 12}px`;
+    this.tooltip.hidden = false;
+  }
+
+  private setHovered(run: string | null): void {
+    if (run === this.hoveredRun) return;
+    this.hoveredRun = run;
+    this.node.dataset.hovered = run ?? '';
+    this.events.hover(run);
+  }
+
   private fromDisplay(value: number): number {
     return this.context?.settings.xAxis === 'wall' ? value / 1000 : value;
   }
@@ -457,9 +561,32 @@ export class WorkspaceChart {
 
 interface Drawn {
   key: string;
+  renderer?: 'svg' | 'canvas';
   spec: TopLevelSpec;
   datasets: Record<string, object[]>;
   notice?: string;
+}
+
+/** A line's points for the hover lookup: display x, the value drawn on top (smoothed when smoothing), by x. */
+function hoverLineOf(
+  run: string,
+  points: { x: number; y: number }[],
+  toDisplay: (x: number) => number,
+): HoverLine {
+  const order = points
+    .map((_, i) => i)
+    .filter((i) => Number.isFinite(points[i].x) && Number.isFinite(points[i].y));
+  if (order.some((i, k) => k > 0 && points[i].x < points[order[k - 1]].x))
+    order.sort((a, b) => points[a].x - points[b].x);
+  return {
+    run,
+    xs: Float64Array.from(order, (i) => toDisplay(points[i].x)),
+    ys: Float64Array.from(order, (i) => points[i].y),
+  };
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
 }
 
 function xTitleOf(axis: string): string {

@@ -1,8 +1,8 @@
 import { Widget } from '@lumino/widgets';
 import {
-  type AddedPanel,
   type ChartSettings,
   defaultLayout,
+  type LayoutPanel,
   movedColumn,
   newPanelId,
   parseLayout,
@@ -22,6 +22,7 @@ import {
 import { type RunListing, sqlString, type WorkspaceData, type WorkspaceRun } from '@spyglass/store';
 import { describeError } from '../errors.js';
 import { Throttle } from '../throttle.js';
+import type { EmbeddedPanelHost } from './embedded-panels.js';
 import { downloadFile } from './export-files.js';
 import type { LayoutStore } from './layout-store.js';
 import { type NewPanel, PanelEditor } from './PanelEditor.js';
@@ -44,6 +45,11 @@ export interface WorkspacePanelOptions {
   select?: string[];
   /** Tail running runs (default true). */
   live?: boolean;
+  /**
+   * Views for the embedded panel kinds (table, sweep, lineage), given by the page (the JupyterLab extension);
+   * without it the editor offers only the chart kinds.
+   */
+  embeddedPanels?: EmbeddedPanelHost;
 }
 
 /**
@@ -105,15 +111,22 @@ export class WorkspacePanel extends Widget {
       togglePin: (id) => this.changeTable({ pinned: toggled(this.saved.table.pinned, id) }),
       hover: (id) => this.setHovered(id, 'table'),
     });
-    this.grid = new PanelGrid({
-      hover: (id) => this.setHovered(id, 'chart'),
-      remove: (id) => this.removePanel(id),
-      collapse: (section, collapsed) => {
-        const list = this.saved.collapsedSections.filter((s) => s !== section);
-        if (collapsed === this.saved.collapsedSections.includes(section)) return;
-        this.setLayout({ ...this.saved, collapsedSections: collapsed ? [...list, section] : list }, false);
+    this.grid = new PanelGrid(
+      {
+        hover: (id) => this.setHovered(id, 'chart'),
+        remove: (id) => this.removePanel(id),
+        collapse: (section, collapsed) => {
+          const list = this.saved.collapsedSections.filter((s) => s !== section);
+          if (collapsed === this.saved.collapsedSections.includes(section)) return;
+          this.setLayout({ ...this.saved, collapsedSections: collapsed ? [...list, section] : list }, false);
+        },
       },
-    });
+      {
+        host: options.embeddedPanels ?? null,
+        run: (runId) => this.listing.runs.find((r) => r.run_id === runId) ?? null,
+        remove: (id) => this.removePanel(id),
+      },
+    );
     this.message.className = 'jp-SpyglassWorkspace-message';
     this.message.textContent = text.loadingRuns;
     this.editorSlot.className = 'jp-SpyglassWorkspace-editor';
@@ -313,15 +326,21 @@ export class WorkspacePanel extends Widget {
 
   private openEditor(): void {
     const metrics = [...new Set(this.listing.runs.flatMap((r) => r.metrics))].sort();
-    const editor = new PanelEditor(metrics, this.columns, (panel) => {
-      this.editorSlot.replaceChildren();
-      if (panel) this.addPanel(panel);
-    });
+    const host = this.options.embeddedPanels;
+    const editor = new PanelEditor(
+      metrics,
+      this.columns,
+      (panel) => {
+        this.editorSlot.replaceChildren();
+        if (panel) this.addPanel(panel);
+      },
+      host ? { host, runs: this.listing.runs.filter((r) => r.damaged === null) } : null,
+    );
     this.editorSlot.replaceChildren(editor.node);
   }
 
   private addPanel(panel: NewPanel): void {
-    const added = { ...panel, id: newPanelId(this.saved, panel.kind) } as AddedPanel;
+    const added = { ...panel, id: newPanelId(this.saved, panel.kind) } as LayoutPanel;
     this.setLayout({ ...this.saved, panels: [...this.saved.panels, added] });
   }
 

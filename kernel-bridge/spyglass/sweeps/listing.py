@@ -1,0 +1,36 @@
+"""The sweeps of a project, for pickers (the workspace's sweep panel): `<root>/<project>/.sweeps/*`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .store import SWEEP_FILE, SWEEPS_DIR, SweepStore, read_json
+
+
+def list_sweeps(store_root: str | Path, project: str) -> list[dict[str, Any]]:
+    """Every sweep directory of the project, newest first, as {id, name, state, created_at, sweep_dir}.
+
+    Only sweep.json and control.json are read (not the trials), so listing stays cheap; a directory whose
+    sweep.json is unreadable is skipped rather than failing the list.
+    """
+    sweeps_dir = Path(store_root) / project / SWEEPS_DIR
+    if not sweeps_dir.is_dir():
+        return []
+    found = []
+    for path in sweeps_dir.iterdir():
+        meta = read_json(path / SWEEP_FILE) if path.is_dir() else None
+        if meta is None:
+            continue
+        created = meta.get("created_at")
+        found.append(
+            {
+                "id": str(meta.get("id") or path.name),
+                "name": meta.get("name") if isinstance(meta.get("name"), str) else None,
+                "state": SweepStore(path).control_state(),
+                "created_at": created if isinstance(created, int | float) else None,
+                "sweep_dir": str(path.resolve()),
+            }
+        )
+    found.sort(key=lambda s: s["created_at"] or 0, reverse=True)
+    return found
