@@ -142,6 +142,30 @@ test('ten charts over twenty runs all render with twenty lines each', async () =
   await page.close();
 });
 
+test('sg.plot outputs draw their Vega-Lite spec over the embedded rows, above their table', async () => {
+  const { page, requests, errors, violations } = await openReport('plots.report.html');
+  const plots = await page.$$eval('.sg-plot-chart', (elements) =>
+    elements.map((e) => ({
+      rendered: e.dataset.rendered === 'true',
+      rows: Number(e.dataset.rows),
+      marks: e.querySelectorAll('svg .mark-line path, svg .mark-rect path').length,
+      table: e.nextElementSibling?.classList.contains('sg-table') ?? false,
+    })),
+  );
+  assert.equal(plots.length, 2);
+  assert.deepEqual([plots[0].rendered, plots[0].rows, plots[0].table], [true, 20, true]);
+  assert.ok(plots[0].marks >= 1, 'the line is drawn');
+  assert.deepEqual([plots[1].rendered, plots[1].table], [true, true]);
+  assert.ok(plots[1].marks >= 1, 'the confusion matrix cells are drawn');
+  assert.deepEqual(
+    requests.filter((url) => !url.startsWith('file://')),
+    [],
+  );
+  assert.deepEqual(await violations(), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('no script from the XSS corpus runs, and the payloads show as text', async () => {
   const { page, requests, errors, violations } = await openReport('xss.report.html');
   const text = await page.textContent('#sg-report');

@@ -51,6 +51,8 @@ def write_markdown(source: ReportInput, directory: Path) -> Path:
             lines += _charts(block, collected.series, directory)
         elif kind == "table":
             lines += _table(block)
+        elif kind == "plot":  # the chart needs Vega: Markdown keeps its data, as the table
+            lines += _table(block["table"])
     path = directory / "report.md"
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8", newline="\n")
     return path

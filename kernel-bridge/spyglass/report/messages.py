@@ -9,6 +9,7 @@ MORE_RUNS = "{count} older runs of the project are left out (a workspace embeds 
 NO_METRICS = "No numeric metrics were logged."
 TABLE_TRUNCATED = "The first {shown} of {total} rows are embedded (reports embed at most {limit} rows)."
 TABLE_UNREADABLE = "This table cannot be read: {error}"
+PLOT_SPEC_REFUSED = "This plot's spec loads data from elsewhere, which reports never do; its table follows."
 LINEAGE_AS_TEXT = "Lineage graph (shown as text: reports do not draw lineage graphs yet)."
 UNKNOWN_SPYGLASS_OUTPUT = "A Spyglass output of type {mime} (shown as text: reports do not draw it yet)."
 IMAGE_TOO_LARGE = "An image output of {size} bytes is left out (reports embed images up to {limit} bytes)."

@@ -14,6 +14,7 @@ from ..workspace import WORKSPACE_MIME_TYPE
 from . import messages
 from .budgets import IMAGE_BYTES_LIMIT, RUNS_PER_WORKSPACE, TEXT_OUTPUT_LIMIT
 from .chart_panels import ChartContext, charts_block
+from .plot_block import plot_block
 from .run_source import first_existing, locate_run, run_summary
 from .sweep_panel import sweep_blocks
 from .table_rows import table_block
@@ -62,7 +63,12 @@ class BlockCollector:
         elif SWEEP_MIME_TYPE in data:
             self.blocks.extend(sweep_blocks(data[SWEEP_MIME_TYPE], self.context))
         elif TABLE_MIME_TYPE in data:
-            self.blocks.append(table_block(data[TABLE_MIME_TYPE], self.store))
+            bundle = data[TABLE_MIME_TYPE]
+            block = table_block(bundle, self.store)
+            if "spec" in bundle and block["kind"] == "table":
+                self.blocks.extend(plot_block(bundle["spec"], block))
+            else:
+                self.blocks.append(block)
         elif LINEAGE_MIME_TYPE in data:
             self._add_notice(messages.LINEAGE_AS_TEXT, data)
         elif any(mime.startswith(SPYGLASS_PREFIX) for mime in data):

@@ -136,9 +136,31 @@ def decode_page(html: str) -> tuple[dict[str, Any], bytes]:
     return json.loads(block("sg-report-doc")), block("sg-report-series")
 
 
+def plots_notebook(directory: Path) -> tuple[Path, None]:
+    """A notebook displaying sg.plot.line and sg.plot.confusion_matrix (and a spec that names a URL)."""
+    import spyglass as sg
+
+    line = sg.plot.line(
+        sg.Table(columns=["x", "y"], data=[[i, i * i] for i in range(20)]), "x", "y", title="squares"
+    )
+    matrix = sg.plot.confusion_matrix(
+        y_true=[0, 1, 2, 1, 0, 2], preds=[0, 2, 2, 1, 0, 1], class_names=["a", "b", "c"]
+    )
+    remote = {"data": {"url": "https://example.com/rows.csv"}, "mark": "point"}
+    fetching = sg.plot_table(remote, sg.Table(columns=["v"], data=[[1]]), {})
+    cells = [new_markdown_cell("# Plots")]
+    for chart in (line, matrix, fetching):
+        output = new_output("display_data", data=chart._repr_mimebundle_())
+        cells.append(new_code_cell("chart", outputs=[output]))
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "plots.ipynb"
+    nbformat.write(new_notebook(cells=cells), path)
+    return path, None
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name, make in (("xss", xss_notebook), ("budget", budget_notebook)):
+    for name, make in (("xss", xss_notebook), ("budget", budget_notebook), ("plots", plots_notebook)):
         notebook, store = make(out / name)
         write_html(ReportInput(notebook, store), out / f"{name}.report.html")
         print(out / f"{name}.report.html")

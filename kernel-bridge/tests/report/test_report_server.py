@@ -1,85 +1,32 @@
-"""POST /spyglass/api/v1/report: a real `jupyter server` (as in tests/sweeps/test_sweep_server.py) writes
+"""POST /spyglass/api/v1/report: a real `jupyter server` (tests/server_harness.py) writes
 `<notebook>.report.html` beside a notebook inside its root, and refuses paths outside it."""
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 from report_fixtures import decode_page, xss_notebook
-
-TOKEN = "spyglass-report-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from server_harness import http, jupyter_server
 
 
 def post(url: str, body: object) -> tuple[int, dict]:
-    req = urllib.request.Request(
-        url + "/spyglass/api/v1/report", data=json.dumps(body).encode(), method="POST"
+    status, _, answer = http(
+        url, "/spyglass/api/v1/report", data=json.dumps(body).encode(), method="POST", timeout=60
     )
-    req.add_header("Authorization", f"token {TOKEN}")
-    try:
-        with urllib.request.urlopen(req, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
+    return status, json.loads(answer or b"{}")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("reportserver")
-    root, outside, jupyter = base / "root", base / "outside", base / "jupyter"
-    for directory in (root, outside, jupyter):
+    root, outside = base / "root", base / "outside"
+    for directory in (root, outside):
         directory.mkdir()
     xss_notebook(root)
     xss_notebook(outside)
-    (jupyter / "jupyter_server_config.json").write_text(
-        json.dumps({"ServerApp": {"jpserver_extensions": {"spyglass": True}}})
-    )
-    port = free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(jupyter), "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
-           "JUPYTER_DATA_DIR": str(jupyter / "data")}  # fmt: skip
-    env.pop("SPYGLASS_DIR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.token={TOKEN}",
-         f"--ServerApp.root_dir={root}"],
-        env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode(errors="replace"))
-            try:
-                urllib.request.urlopen(url + "/api/status", timeout=5)
-                break
-            except urllib.error.HTTPError:
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    with jupyter_server(root, base / "jupyter") as url:
         yield {"url": url, "root": root, "outside": outside}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_post_writes_the_report_beside_the_notebook(server):

@@ -4,7 +4,14 @@ import { base64Bytes, inflate } from './decode.js';
 import { ReportDataError } from './errors.js';
 import { renderMarkdown, svgImage } from './markdown.js';
 import { messages } from './messages.js';
-import { type Block, type ChartsBlock, REPORT_FORMAT, type ReportDocument } from './report-data.js';
+import { renderPlot } from './PlotView.js';
+import {
+  type Block,
+  type ChartsBlock,
+  type PlotBlock,
+  REPORT_FORMAT,
+  type ReportDocument,
+} from './report-data.js';
 import { renderTable } from './TableView.js';
 import { renderContents, renderTitleBlock } from './title-block.js';
 
@@ -17,7 +24,10 @@ async function embedded(id: string): Promise<Uint8Array> {
   return inflate(base64Bytes(text));
 }
 
-function blockElement(block: Block, charts: { element: HTMLElement; block: ChartsBlock; index: number }[]) {
+type PendingChart = { element: HTMLElement; block: ChartsBlock; index: number };
+type PendingPlot = { element: HTMLElement; block: PlotBlock };
+
+function blockElement(block: Block, charts: PendingChart[], plots: PendingPlot[]) {
   const section = document.createElement('section');
   section.className = `sg-block sg-${block.kind}`;
   switch (block.kind) {
@@ -68,6 +78,16 @@ function blockElement(block: Block, charts: { element: HTMLElement; block: Chart
       section.append(title, renderTable(block));
       break;
     }
+    case 'plot': {
+      const title = document.createElement('h4');
+      title.textContent = block.title;
+      const element = document.createElement('div');
+      element.className = 'sg-plot-chart';
+      plots.push({ element, block });
+      // The table stays below the chart, sortable and filterable like any table output.
+      section.append(title, element, renderTable(block.table));
+      break;
+    }
     case 'charts': {
       const title = document.createElement('h4');
       title.textContent = block.title;
@@ -106,8 +126,9 @@ async function main(): Promise<void> {
     if (doc.format !== REPORT_FORMAT) throw new ReportDataError(messages.wrongFormat(String(doc.format)));
     const series = await embedded(SERIES_ELEMENT);
     const content = document.createElement('main');
-    const charts: { element: HTMLElement; block: ChartsBlock; index: number }[] = [];
-    for (const block of doc.blocks) content.append(blockElement(block, charts));
+    const charts: PendingChart[] = [];
+    const plots: PendingPlot[] = [];
+    for (const block of doc.blocks) content.append(blockElement(block, charts, plots));
     // A notebook that opens with its title as a heading would show it twice, under the title block.
     const opening = content.querySelector('section.sg-markdown:first-child > h1:first-child');
     if (opening?.textContent?.trim() === doc.title.title.trim()) opening.remove();
@@ -126,6 +147,7 @@ async function main(): Promise<void> {
       }
     };
     await drawCharts();
+    for (const { element, block } of plots) await renderPlot(element, block);
     // Axis and legend colours are baked into each spec, so a switch of the system theme redraws the charts.
     scheme.addEventListener('change', () => void drawCharts());
     root.dataset.ready = 'true';

@@ -21,5 +21,6 @@ export const messages = {
   badData: (detail: string) => `This report's embedded data cannot be read: ${detail}`,
   wrongFormat: (format: string) =>
     `This report was written in format ${format}, which this runtime cannot read.`,
+  remoteData: 'the spec loads data from a URL, which reports never do',
   sortBy: (column: string) => `Sort by ${column}`,
 };

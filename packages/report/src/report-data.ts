@@ -58,6 +58,15 @@ export interface TableBlock {
   note: string | null;
 }
 
+/** A plot output (sg.plot.*, sg.plot_table): a Vega-Lite spec drawn over its table's embedded rows. */
+export interface PlotBlock {
+  kind: 'plot';
+  title: string;
+  /** Reads its rows from the named dataset "table"; the runtime binds the table's rows to it. */
+  spec: Record<string, unknown>;
+  table: TableBlock;
+}
+
 export type Block =
   | { kind: 'markdown'; text: string }
   | { kind: 'code'; source: string; execution_count: number | null }
@@ -66,7 +75,8 @@ export type Block =
   | { kind: 'svg'; svg: string }
   | { kind: 'notice'; text: string; detail: string | null }
   | ChartsBlock
-  | TableBlock;
+  | TableBlock
+  | PlotBlock;
 
 export interface ReportDocument {
   format: string;
