@@ -136,18 +136,10 @@ window.renderLineage = (text, focus) => {
     stdio: 'inherit',
   });
   const { chromium } = await import('playwright-core');
+  const { CHROMIUM_ARGS } = await import('../e2e/support/browser.mjs');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
