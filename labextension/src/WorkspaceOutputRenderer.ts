@@ -11,6 +11,7 @@ import {
 } from '@spyglass/widgets';
 import type { WorkspaceSession } from './WorkspaceWidget.js';
 import { NotebookLayoutStore } from './workspace-layout-stores.js';
+import { closeWorkspaceSession } from './workspace-session.js';
 
 /**
  * Renders `sg.workspace(project)` in a notebook: a WorkspacePanel whose layout lives in the notebook's metadata
@@ -76,12 +77,7 @@ export class WorkspaceOutputRenderer extends Widget implements IRenderMime.IRend
     this.panel = null;
     const session = this.session;
     this.session = null;
-    if (session) {
-      session.data
-        .dispose()
-        .catch(() => undefined)
-        .finally(() => session.engine.close().catch(() => undefined));
-    }
+    if (session) closeWorkspaceSession(session);
   }
 
   private showNotice(text: string): void {

@@ -7,6 +7,7 @@ import {
   WorkspacePanel,
   workspaceMessages,
 } from '@spyglass/widgets';
+import { closeWorkspaceSession } from './workspace-session.js';
 
 /** A project's data layer and the engine behind it (closed with the workspace). */
 export interface WorkspaceSession {
@@ -148,11 +149,6 @@ export class WorkspaceWidget extends Widget {
     this.panel = null;
     const session = this.session;
     this.session = null;
-    if (session) {
-      session.data
-        .dispose()
-        .catch(() => undefined)
-        .finally(() => session.engine.close().catch(() => undefined));
-    }
+    if (session) closeWorkspaceSession(session);
   }
 }

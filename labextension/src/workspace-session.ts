@@ -18,3 +18,11 @@ export async function openWorkspaceSession(
   const source = new WorkspaceClient(storeRoot, project, settings);
   return { engine, data: createWorkspaceData({ engine, source }) };
 }
+
+/** Releases a session in the background: the data layer first (it stops polling), then its engine. */
+export function closeWorkspaceSession(session: WorkspaceSession): void {
+  session.data
+    .dispose()
+    .catch(() => undefined)
+    .finally(() => session.engine.close().catch(() => undefined));
+}
