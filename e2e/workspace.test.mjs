@@ -63,32 +63,48 @@ async function openFromPalette(page) {
   });
 }
 
-/** What a line chart shows, read from its data attributes and its vega view. */
+/** What a line chart shows: its data attributes, the lines it painted, and its vega view (frame or bands). */
 function chartState(page, metric) {
   return page.evaluate((selector) => {
     const node = document.querySelector(selector);
     if (!node) return null;
     const view = node.spyglassView;
-    // Vega-Lite keeps only the dataset the spec draws: lines, or bands when runs are grouped.
-    const data = (name) => {
+    // Vega-Lite keeps only the dataset the spec draws: bands when runs are grouped.
+    const bands = (() => {
       try {
-        return view ? view.data(name) : [];
+        return view ? view.data('bands').length : 0;
       } catch {
-        return [];
+        return 0;
       }
-    };
-    const lines = data('lines');
+    })();
+    const lines = node.spyglassLines ?? [];
     const perRun = {};
-    for (const row of lines) perRun[row.run] = (perRun[row.run] ?? 0) + 1;
+    let yMax = -Infinity;
+    let xs = null;
+    for (const line of lines) {
+      perRun[line.run] = line.xs.length;
+      for (const y of line.ys) yMax = Math.max(yMax, y);
+      if (line.xs.length === 0) continue;
+      const [lo, hi] = [line.xs[0], line.xs[line.xs.length - 1]];
+      xs = xs ? [Math.min(xs[0], lo), Math.max(xs[1], hi)] : [lo, hi];
+    }
+    // The canvas the lines are painted on, as the user sees it: pixels with any ink.
+    const canvas = node.querySelector('.jp-SpyglassLinePlot-lines');
+    let inked = 0;
+    if (canvas && canvas.width > 0 && canvas.height > 0) {
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) inked++;
+    }
     return {
       state: node.dataset.state,
       error: node.dataset.error ?? null,
       lines: Number(node.dataset.lines),
       maxPoints: Number(node.dataset.maxPoints),
       perRun,
-      yMax: lines.reduce((m, r) => Math.max(m, r.y), -Infinity),
-      xs: lines.length ? [Math.min(...lines.map((r) => r.x)), Math.max(...lines.map((r) => r.x))] : null,
-      bands: data('bands').length,
+      yMax,
+      xs,
+      inked,
+      bands,
       groups: Number(node.dataset.groups),
       range: node.dataset.range ? JSON.parse(node.dataset.range) : null,
       highlighted: node.dataset.highlighted ?? '',
@@ -104,19 +120,14 @@ async function waitForChart(page, metric, predicate, what) {
   }, what);
 }
 
-/** The page position of x = value on a chart's plot. */
+/** The page position of x = value on a chart's plot (the line canvas covers exactly the plot area). */
 function plotPoint(page, metric, value) {
   return page.evaluate(
     ([selector, x]) => {
       const node = document.querySelector(selector);
       const view = node.spyglassView;
-      // Line plots draw on a canvas (many vertices); other panels on SVG.
-      const surface = node.querySelector(
-        '.jp-SpyglassWorkspaceChart-plot canvas, .jp-SpyglassWorkspaceChart-plot svg',
-      );
-      const box = surface.getBoundingClientRect();
-      const [ox, oy] = view.origin();
-      return { x: box.left + ox + view.scale('x')(x), y: box.top + oy + view.height() / 2 };
+      const box = node.querySelector('.jp-SpyglassLinePlot-lines').getBoundingClientRect();
+      return { x: box.left + view.scale('x')(x), y: box.top + view.height() / 2 };
     },
     [chart(metric), value],
   );
@@ -145,6 +156,8 @@ test('the workspace lists every run, filters, groups, selects, zooms and keeps i
     'train/loss drawn for every run',
   );
   assert.ok(full.maxPoints <= MAX_POINTS_PER_LINE, `points per line ${full.maxPoints}`);
+  assert.equal(Object.keys(full.perRun).length, RUNS, 'one painted line per run');
+  assert.ok(full.inked > 1000, `the lines are painted (${full.inked} pixels)`);
   assert.ok(Math.max(...Object.values(full.perRun)) <= MAX_POINTS_PER_LINE);
   assert.equal(full.yMax, SPIKE, 'the spike survives downsampling');
   for (const metric of ['train/acc', 'val/loss']) assert.ok(await page.$(chart(metric)), metric);

@@ -199,6 +199,7 @@ async function main() {
     // 2. Zoom / pan re-query across all runs.
     const zoomQ = [];
     const zoomDraw = [];
+    const drawParts = [];
     for (const range of windows(ZOOMS, 1)) {
       const z = await page.evaluate(
         ([m, r, b]) => window.bench.zoom(m, r, b, false),
@@ -206,13 +207,35 @@ async function main() {
       );
       zoomQ.push(z.queryMs);
     }
-    for (const range of windows(Math.min(ZOOMS, 15), 2)) {
+    for (const range of windows(ZOOMS, 2)) {
       const z = await page.evaluate(
         ([m, r, b]) => window.bench.zoom(m, r, b, true),
         [METRIC, range, BUCKETS],
       );
       zoomDraw.push(z.totalMs);
+      drawParts.push(z);
     }
+    const vegaLines = [];
+    for (const range of windows(Math.min(ZOOMS, 15), 2))
+      vegaLines.push(
+        (await page.evaluate(([m, r, b]) => window.bench.zoomVegaLines(m, r, b), [METRIC, range, BUCKETS]))
+          .totalMs,
+      );
+    const idle = [];
+    for (let i = 0; i < 20; i++) idle.push(await page.evaluate(() => window.bench.idleFrame()));
+    const part = (k, q) =>
+      fmt(
+        quantile(
+          drawParts.map((z) => z[k]),
+          q,
+        ),
+      );
+    console.log(
+      `redraw parts, median / p95: query ${part('queryMs', 0.5)} / ${part('queryMs', 0.95)}, ` +
+        `rows to lines ${part('convert', 0.5)} / ${part('convert', 0.95)}, ` +
+        `frame + paint ${part('show', 0.5)} / ${part('show', 0.95)} (canvas paint ${part('paint', 0.5)} / ${part('paint', 0.95)}), ` +
+        `browser frame ${part('frame', 0.5)} / ${part('frame', 0.95)} (an idle frame: ${fmt(quantile(idle, 0.5))})`,
+    );
     let expected = 0;
     let kept = 0;
     for (const range of windows(20, 3)) {
@@ -297,7 +320,13 @@ async function main() {
         null,
       ],
       ['zoom/pan re-query, all runs', median(zoomQ), quantile(zoomQ, 0.95), null, null],
-      ['zoom/pan re-query + Vega redraw, all runs', median(zoomDraw), quantile(zoomDraw, 0.95), null, null],
+      [
+        'zoom/pan re-query + redraw (frame + canvas lines), all runs; other: same rows as Vega line marks',
+        median(zoomDraw),
+        quantile(zoomDraw, 0.95),
+        median(vegaLines),
+        median(vegaLines) / median(zoomDraw),
+      ],
       [
         `first chart, ${NAIVE_RUNS} runs (ours: M4 query + draw, data loaded)`,
         oursSubsetFull,
@@ -324,7 +353,7 @@ async function main() {
       `\nnaive first chart: ${naiveFirst.points.toLocaleString()} raw points of ${NAIVE_RUNS} runs to Vega (data ${fmt(naiveFirst.dataMs)})`,
     );
     console.log(`live samples: ours ${live.length}, naive ${naiveLive.length}\n`);
-    console.log('| operation | spyglass median | spyglass p95 | naive median | naive / spyglass |');
+    console.log('| operation | spyglass median | spyglass p95 | naive (or other) median | ratio |');
     console.log('|---|---|---|---|---|');
     for (const [name, med, p95, naive, ratio] of results) {
       console.log(

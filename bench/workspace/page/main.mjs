@@ -1,8 +1,9 @@
 // The benchmark page: the workspace data layer (@spyglass/store's WorkspaceStore) on DuckDB-WASM's EH bundle in a
 // worker, as the labextension runs it, plus Vega rendering of what a panel would draw. Driven by bench.mjs.
 import { AsyncDuckDB, VoidLogger } from '@duckdb/duckdb-wasm';
-import { LINES_DATASET, WORKSPACE_LINE_RENDERER, workspaceLineSpec } from '@spyglass/charts';
+import { drawnLineOf, LINES_DATASET, workspaceLineSpec } from '@spyglass/charts';
 import { parseMetricIPC, QueryError, WorkspaceSourceError, WorkspaceStore } from '@spyglass/store';
+import { LinePlotView } from '@spyglass/widgets/line-plot-view';
 import { embedChart, refillDataset } from '@spyglass/widgets/vega-render';
 
 class BenchEngine {
@@ -66,34 +67,62 @@ class FetchSource {
   }
 }
 
-// Draws exactly what a workspace line panel draws: the product's spec builder (workspaceLineSpec) embedded once
-// through the product's render path (embedChart: CSP-safe interpreter, URL-refusing loader), then every redraw
-// refills the rows in place through a changeset (refillDataset), as WorkspaceChart does on zoom.
-let chart = null;
 const CHART_WIDTH = 800;
 const CHART_HEIGHT = 180;
-async function render(values, runs) {
-  const key = JSON.stringify(runs);
-  if (!chart || chart.key !== key) {
-    chart?.view.finalize();
-    const element = document.querySelector('#chart');
-    element.replaceChildren();
-    const spec = workspaceLineSpec({ metric: 'bench', runs, width: CHART_WIDTH, height: CHART_HEIGHT });
-    chart = { key, view: await embedChart(element, spec, { renderer: WORKSPACE_LINE_RENDERER }) };
+/** Each way of drawing keeps its own chart on the page, so alternating between them never re-embeds. */
+function slot(name) {
+  let element = document.querySelector(`#chart-${name}`);
+  if (!element) {
+    element = document.createElement('div');
+    element.id = `chart-${name}`;
+    document.querySelector('#chart').append(element);
   }
-  await refillDataset(chart.view, LINES_DATASET, values, 'run', ['x', 'y', 'smoothed']);
+  return element;
+}
+const frame = () => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+
+// Draws exactly what a workspace line panel draws, through the product's LinePlotView (Vega frame for axes and
+// legend, per-run lines painted on a canvas through the frame's scales), refilled in place on every zoom.
+let plot = null;
+const drawTimes = { convert: 0, show: 0, paint: 0 };
+async function render(lines, runs, range = null) {
+  if (!plot) {
+    plot = new LinePlotView();
+    slot('lines').replaceChildren(plot.node);
+  }
+  const t0 = performance.now();
+  const drawn = lines.map((l) => drawnLineOf(l.runId, l.points, null, (x) => x));
+  const t1 = performance.now();
+  const options = { metric: 'bench', runs, width: CHART_WIDTH, height: CHART_HEIGHT };
+  await plot.show(options, drawn, range, []);
+  const t2 = performance.now();
   // Count the frame the browser paints the result in, as a user would see it.
-  await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+  await frame();
+  Object.assign(drawTimes, {
+    convert: t1 - t0,
+    show: t2 - t1,
+    paint: plot.lastPaintMs,
+    frame: performance.now() - t2,
+  });
 }
 
-/** Rows as WorkspaceChart builds them: one per drawn point, no smoothing. */
-function rowsOf(lines) {
-  const values = [];
-  for (const line of lines)
-    for (const p of line.points) values.push({ run: line.runId, x: p.x, y: p.y, smoothed: null });
-  return values;
+// The naive way: every raw point handed to Vega as rows of the self-contained line spec (what exports save),
+// embedded once through the product's render path and refilled in place through a changeset.
+let naive = null;
+async function renderNaive(values, runs) {
+  const key = JSON.stringify(runs);
+  if (!naive || naive.key !== key) {
+    naive?.view.finalize();
+    const element = slot('vega');
+    const spec = workspaceLineSpec({ metric: 'bench', runs, width: CHART_WIDTH, height: CHART_HEIGHT });
+    naive = { key, view: await embedChart(element, spec, { renderer: 'canvas' }) };
+  }
+  await refillDataset(naive.view, LINES_DATASET, values, 'run', ['x', 'y', 'smoothed']);
+  await frame();
 }
+
 const runsOf = (lines) => lines.map((l) => l.runId);
+const pointsOf = (lines) => lines.reduce((n, l) => n + l.points.length, 0);
 
 const state = { store: null, source: null, naive: null, liveLatencies: [] };
 
@@ -116,8 +145,7 @@ window.bench = {
     const runIds = listing.runs.filter((r) => r.state === 'finished').map((r) => r.run_id);
     const lines = await state.store.lineSeries({ metric, runIds, xAxis: 'step', buckets });
     const tQuery = performance.now();
-    const values = rowsOf(lines);
-    await render(values, runIds);
+    await render(lines, runIds);
     const tDraw = performance.now();
     state.runIds = runIds;
     const slot = [...state.store.slots.values()].find((s) => s.metric === metric);
@@ -135,9 +163,15 @@ window.bench = {
       drawMs: tDraw - tQuery,
       rows: loaded.rows,
       runs: runIds.length,
-      points: values.length,
+      points: pointsOf(lines),
       maxPerLine: Math.max(...lines.map((l) => l.points.length)),
     };
+  },
+  /** A frame with nothing to draw: the floor the `frame` part of a redraw stands on. */
+  async idleFrame() {
+    const t0 = performance.now();
+    await frame();
+    return performance.now() - t0;
   },
   /** One zoom/pan: re-query the visible range, then redraw. */
   async zoom(metric, range, buckets, draw) {
@@ -150,9 +184,29 @@ window.bench = {
       buckets,
     });
     const tQuery = performance.now();
-    const values = rowsOf(lines);
-    if (draw) await render(values, state.runIds);
-    return { queryMs: tQuery - t0, totalMs: performance.now() - t0, points: values.length };
+    if (draw) await render(lines, state.runIds, range);
+    return {
+      queryMs: tQuery - t0,
+      totalMs: performance.now() - t0,
+      points: pointsOf(lines),
+      ...(draw ? { ...drawTimes } : {}),
+    };
+  },
+  /** The same zoom with the same M4 rows drawn by Vega line marks (the workspace's previous way), for the ratio. */
+  async zoomVegaLines(metric, range, buckets) {
+    const t0 = performance.now();
+    const lines = await state.store.lineSeries({
+      metric,
+      runIds: state.runIds,
+      xAxis: 'step',
+      range,
+      buckets,
+    });
+    const rows = [];
+    for (const line of lines)
+      for (const p of line.points) rows.push({ run: line.runId, x: p.x, y: p.y, smoothed: null });
+    await renderNaive(rows, state.runIds);
+    return { totalMs: performance.now() - t0 };
   },
   /** Whether each run's spike (value 100 at step (i·997) % steps) is among the drawn points of this range. */
   async spikesKept(metric, range, buckets, steps) {
@@ -193,7 +247,7 @@ window.bench = {
       values[i] = { run: answer.runIds[run[i]], x: Number(step[i]), y: value[i], smoothed: null };
     values.sort((a, b) => (a.run < b.run ? -1 : a.run > b.run ? 1 : a.x - b.x));
     const tData = performance.now();
-    await render(values, runIds);
+    await renderNaive(values, runIds);
     state.naive = values;
     state.naiveRuns = runIds;
     return { totalMs: performance.now() - t0, dataMs: tData - t0, points: values.length };
@@ -201,7 +255,7 @@ window.bench = {
   async naiveZoom(range) {
     const t0 = performance.now();
     const values = state.naive.filter((v) => v.x >= range[0] && v.x <= range[1]);
-    await render(values, state.naiveRuns);
+    await renderNaive(values, state.naiveRuns);
     return { totalMs: performance.now() - t0, points: values.length };
   },
   /** Our path restricted to the same runs as the naive one (like-for-like ratio). */
@@ -214,7 +268,7 @@ window.bench = {
       range,
       buckets,
     });
-    await render(rowsOf(lines), runsOf(lines));
+    await render(lines, runsOf(lines), range ?? null);
     return { totalMs: performance.now() - t0 };
   },
   /** Follows the live run: after each update, the newest drawn point's wall time vs now is the latency. */
@@ -274,7 +328,7 @@ window.bench.naiveLive = async (metric, liveRunId, seconds) => {
       values.push({ run: liveRunId, x: Number(step[i]), y: value[i], smoothed: null });
       newest = Math.max(newest, wall[i]);
     }
-    await render(values, [liveRunId]);
+    await renderNaive(values, [liveRunId]);
     latencies.push((Date.now() / 1000 - newest) * 1000);
   }
   return latencies;

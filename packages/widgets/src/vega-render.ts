@@ -1,7 +1,7 @@
-import { changeset, type Loader, type View, loader as vegaLoader } from 'vega';
+import { changeset, type Loader, parse, View, loader as vegaLoader } from 'vega';
 import embed from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
-import type { TopLevelSpec } from 'vega-lite';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { RefusedLoadError } from './errors.js';
 
 /** A loader that refuses every URL: chart data is always inline, so nothing is fetched on behalf of a spec. */
@@ -37,6 +37,22 @@ export async function embedChart(
     logLevel: 0,
   });
   return result.view;
+}
+
+/**
+ * A view with no DOM, for rendering a spec to an image (exports): the same CSP-safe interpreter and refusing
+ * loader as embedChart.
+ */
+export async function headlessView(spec: TopLevelSpec): Promise<View> {
+  const runtime = parse(compile(spec).spec, undefined, { ast: true });
+  const view = new View(runtime, {
+    expr: expressionInterpreter,
+    loader: refusingLoader(),
+    renderer: 'none',
+    logLevel: 0,
+  } as ConstructorParameters<typeof View>[1]);
+  await view.runAsync();
+  return view;
 }
 
 /**

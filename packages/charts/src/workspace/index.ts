@@ -8,6 +8,7 @@ export {
   validateCustomSpec,
 } from './custom-panel.js';
 export { CustomSpecError, LayoutValidationError, WorkspaceModelError } from './errors.js';
+export { EXTENT_DATASET, type ExtentRow, lineExtent, workspaceLineFrameSpec } from './line-frame.js';
 export {
   BANDS_DATASET,
   type BandRow,
@@ -16,11 +17,19 @@ export {
   LINES_DATASET,
   type LineRow,
   MAX_LEGEND_ENTRIES,
-  WORKSPACE_LINE_RENDERER,
   type WorkspaceLineOptions,
   workspaceLineSpec,
   type XType,
 } from './line-plot.js';
+export {
+  type DrawnLine,
+  drawnLineOf,
+  drawOrder,
+  lineStrokes,
+  type PathSink,
+  type Stroke,
+  tracePolyline,
+} from './line-strokes.js';
 export {
   type ColumnKind,
   cellText,

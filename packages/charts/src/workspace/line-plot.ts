@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { runColor } from '../palette.js';
+import { DIMMED, FADED_RAW, HIGHLIGHT_WIDTH, LINE_WIDTH } from './line-strokes.js';
 
 /** One point of one run's line, as the data layer returns it after M4 downsampling (and EMA when smoothing). */
 export interface LineRow {
@@ -58,12 +59,6 @@ export interface WorkspaceLineOptions {
   bands?: BandRow[];
 }
 
-/**
- * The renderer a workspace line plot is embedded with. 100 runs × ~1000 M4 points is 100k vertices: a canvas
- * paints them in milliseconds, SVG builds and lays out 100 huge path strings on every zoom.
- */
-export const WORKSPACE_LINE_RENDERER: 'svg' | 'canvas' = 'canvas';
-
 /** Above this many runs the legend would bury the plot; colours still match the runs table. */
 export const MAX_LEGEND_ENTRIES = 20;
 
@@ -73,7 +68,7 @@ const IS_HIGHLIGHTED = `indexof(${LINE_PARAMS.highlight}, datum.run) >= 0`;
 /** The colour of a group's band and mean line: the same hash as runs, so a group keeps its colour too. */
 export const groupColor = runColor;
 
-function colorEncoding(field: 'run' | 'group', domain: string[], withLegend: boolean) {
+export function colorEncoding(field: 'run' | 'group', domain: string[], withLegend: boolean) {
   const legend =
     withLegend && domain.length > 1 && domain.length <= MAX_LEGEND_ENTRIES
       ? {
@@ -95,20 +90,14 @@ function colorEncoding(field: 'run' | 'group', domain: string[], withLegend: boo
  * The workspace line plot of one metric across many runs: one line per run coloured by run id (or, when runs
  * are grouped, a min/max band and a mean line per group), EMA smoothing over a faded raw line, log scales,
  * tooltips, a legend, an x brush the widget turns into a zoom, and a `highlight` param for linked selection.
- * Data comes only from the named datasets, which the widget refills with the downsampled rows of the range shown.
+ * Data comes only from the named datasets. The workspace draws grouped bands with it directly; per-run lines are
+ * painted by the widget's canvas layer over `workspaceLineFrameSpec`, and this spec with the drawn rows inlined
+ * is what a line panel exports (it renders the same picture anywhere, without Spyglass).
  */
 export function workspaceLineSpec(options: WorkspaceLineOptions): TopLevelSpec {
-  const { metric, runs, labels = {}, xType = 'quantitative', xTitle = 'step', width = 'container' } = options;
+  const { metric, runs, xType = 'quantitative', xTitle = 'step' } = options;
   const grouped = options.groups != null;
-  const logY = options.logY === true;
-  const logX = options.logX === true && xType === 'quantitative';
-  const x = {
-    field: 'x',
-    type: xType,
-    title: xTitle,
-    scale: { nice: false, ...(logX ? { type: 'log' as const } : { zero: false }) },
-  };
-  const yScale = logY ? { type: 'log' as const } : { zero: false };
+  const { x, yScale, logX, logY } = lineAxes(options);
   const positive = (field: string) => [
     ...(logY ? [`datum.${field} > 0`] : []),
     ...(logX ? ['datum.x > 0'] : []),
@@ -116,7 +105,7 @@ export function workspaceLineSpec(options: WorkspaceLineOptions): TopLevelSpec {
     `isFinite(datum.${field})`,
   ];
   const filter = (field: string) => ({ filter: positive(field).join(' && ') });
-  const brush = { name: LINE_PARAMS.brush, select: { type: 'interval' as const, encodings: ['x' as const] } };
+  const brush = brushParam();
   const tooltipX = {
     field: 'x',
     type: xType,
@@ -157,27 +146,54 @@ export function workspaceLineSpec(options: WorkspaceLineOptions): TopLevelSpec {
         },
       ]
     : [
-        lineLayer('y', options.smoothing === true ? 0.25 : 1, [brush], filter('y'), x, yScale, runs),
+        lineLayer('y', options.smoothing === true ? FADED_RAW : 1, [brush], filter('y'), x, yScale, runs),
         ...(options.smoothing === true
           ? [lineLayer('smoothed', 1, [], filter('smoothed'), x, yScale, runs)]
           : []),
       ];
 
   return {
+    ...lineChartFrame(options),
+    datasets: { [LINES_DATASET]: options.lines ?? [], [BANDS_DATASET]: options.bands ?? [] },
+    layer: layers,
+  } as TopLevelSpec;
+}
+
+/** The x encoding and y scale every workspace line chart shares (log only where the axis allows it). */
+export function lineAxes(options: WorkspaceLineOptions) {
+  const { xType = 'quantitative', xTitle = 'step' } = options;
+  const logY = options.logY === true;
+  const logX = options.logX === true && xType === 'quantitative';
+  const x = {
+    field: 'x',
+    type: xType,
+    title: xTitle,
+    scale: { nice: false, ...(logX ? { type: 'log' as const } : { zero: false }) },
+  };
+  const yScale = logY ? { type: 'log' as const } : { zero: false };
+  return { x, yScale, logX, logY };
+}
+
+/** The interval selection over x the widget turns into a zoom on pointer-up. */
+export function brushParam() {
+  return { name: LINE_PARAMS.brush, select: { type: 'interval' as const, encodings: ['x' as const] } };
+}
+
+/** Title, size, autosize and the params a workspace line chart's widget sets (highlight, labels). */
+export function lineChartFrame(options: WorkspaceLineOptions) {
+  return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: metric, anchor: 'start', fontSize: 12 },
-    width,
+    title: { text: options.metric, anchor: 'start' as const, fontSize: 12 },
+    width: options.width ?? ('container' as const),
     height: options.height ?? 200,
-    autosize: { type: 'fit-x', contains: 'padding' },
+    autosize: { type: 'fit-x' as const, contains: 'padding' as const },
     background: 'transparent',
     params: [
       { name: LINE_PARAMS.highlight, value: options.highlight ?? [] },
-      { name: LINE_PARAMS.labels, value: labels },
+      { name: LINE_PARAMS.labels, value: options.labels ?? {} },
     ],
-    datasets: { [LINES_DATASET]: options.lines ?? [], [BANDS_DATASET]: options.bands ?? [] },
-    layer: layers,
-    resolve: { scale: { color: 'shared' } },
-  } as TopLevelSpec;
+    resolve: { scale: { color: 'shared' as const } },
+  };
 }
 
 function lineLayer(
@@ -190,7 +206,7 @@ function lineLayer(
   runs: string[],
 ) {
   // The raw line under a smoothed one stays faded; highlighting only dims the runs not selected.
-  const dimmed = Math.min(baseOpacity, 0.12);
+  const dimmed = Math.min(baseOpacity, DIMMED);
   // Per-vertex work is what a zoom pays 100k times: no tooltip or aria description per point (both format
   // numbers for every vertex), no derived label field. Hover is a nearest-point lookup in the widget instead.
   return {
@@ -208,7 +224,10 @@ function lineLayer(
         condition: { test: `${HIGHLIGHT_ACTIVE} && !(${IS_HIGHLIGHTED})`, value: dimmed },
         value: baseOpacity,
       },
-      strokeWidth: { condition: { test: `${HIGHLIGHT_ACTIVE} && ${IS_HIGHLIGHTED}`, value: 3 }, value: 1.5 },
+      strokeWidth: {
+        condition: { test: `${HIGHLIGHT_ACTIVE} && ${IS_HIGHLIGHTED}`, value: HIGHLIGHT_WIDTH },
+        value: LINE_WIDTH,
+      },
     },
   };
 }

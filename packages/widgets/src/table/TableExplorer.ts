@@ -1,49 +1,34 @@
 import { Widget } from '@lumino/widgets';
 import {
-  AGGREGATE_FUNCTIONS,
-  type Aggregate,
-  type AggregateFunction,
   type CellValue,
-  COMPARE_STATUS,
-  changedFlag,
-  compareTables,
   type ExportFormat,
   exportView,
-  HIDDEN_PREFIX,
-  isHidden,
   type ParquetCodec,
-  parseMediaReference,
-  parseQuickFilter,
   planView,
-  type QuickFilter,
-  releaseSource,
-  type SortKey,
   type SqlEngine,
-  sideName,
   summarizeColumn,
   type TableColumn,
   type TableSource,
   type TableView,
-  type TableViewSpec,
   type ViewWindows,
   viewWindows,
 } from '@spyglass/store';
-import { describeError } from '../errors.js';
-import { cellText, displayText, setCellText } from './cell-text.js';
-import { button, copyText, download, el, select, setOptions } from './dom.js';
+import { cellText } from './cell-text.js';
+import { copyText, download, el } from './dom.js';
+import { ExplorerStatus } from './ExplorerStatus.js';
+import { ExplorerToolbar } from './ExplorerToolbar.js';
+import { gridHeaderRows } from './grid-header.js';
 import { LinkedChart } from './LinkedChart.js';
-import { renderMediaCell } from './media-cells.js';
 import { BlobUrlCache, type MediaLoader } from './media-loader.js';
 import { tableText } from './messages.js';
 import { PreviewOverlay } from './PreviewOverlay.js';
+import { QueryState } from './QueryState.js';
+import { RowSelection } from './RowSelection.js';
 import { SummaryPopover } from './SummaryPopover.js';
-import { type GridColumn, VirtualGrid } from './VirtualGrid.js';
-
-/** Another version of the same table (another step or run) the explorer can compare against. */
-export interface TableVersion {
-  label: string;
-  load(): Promise<TableSource>;
-}
+import { TableCompare, type TableVersion } from './TableCompare.js';
+import { VirtualGrid } from './VirtualGrid.js';
+import { renderValueCell } from './value-cell.js';
+import { shownColumns, viewGridSource } from './view-grid.js';
 
 export interface TableExplorerOptions {
   engine: SqlEngine;
@@ -64,9 +49,6 @@ export interface TableExplorerOptions {
   previewOf?: number;
 }
 
-const COMPARE_OFF = '';
-const BY_POSITION = '';
-
 /**
  * The table explorer: a virtualised grid over a DuckDB view with sort, quick filters, a WHERE box, an SQL box,
  * group by, column summaries, compare, export, cell copy and a chart of the selected rows. All cell values are
@@ -77,30 +59,20 @@ export class TableExplorer extends Widget {
   private readonly engine: SqlEngine;
   private readonly base: TableSource;
   private source: TableSource;
-  private spec: TableViewSpec = {};
+  private readonly query = new QueryState();
   private view: TableView | null = null;
   /** Pages through `view`; its ordered temp table is dropped when the view changes or the explorer closes. */
   private windows: ViewWindows | null = null;
   private generation = 0;
-  private readonly filters = new Map<string, QuickFilter>();
+  private readonly compare: TableCompare;
   private readonly blobs: BlobUrlCache;
   private readonly preview: PreviewOverlay;
   private readonly summary: SummaryPopover;
   private readonly chart: LinkedChart;
-  private readonly status: HTMLDivElement;
-  private readonly error: HTMLDivElement;
-  private readonly whereInput: HTMLInputElement;
-  private readonly sqlInput: HTMLTextAreaElement;
-  private readonly groupSelect: HTMLSelectElement;
-  private readonly aggregateSelect: HTMLSelectElement;
-  private readonly compareSelect: HTMLSelectElement;
-  private readonly keySelect: HTMLSelectElement;
-  private readonly copyButton: HTMLButtonElement;
-  private versions: TableVersion[] = [];
-  private compared: TableSource | null = null;
+  private readonly toolbar: ExplorerToolbar;
+  private readonly status: ExplorerStatus;
   private focusedValue: CellValue | undefined;
-  private readonly selectedRows = new Map<number, readonly CellValue[]>();
-  private anchor: number | null = null;
+  private readonly selection = new RowSelection();
   /** Milliseconds the last view change took until its row count was known (the benchmark reads it). */
   lastQueryMs = 0;
 
@@ -111,6 +83,7 @@ export class TableExplorer extends Widget {
     this.engine = options.engine;
     this.base = options.source;
     this.source = options.source;
+    this.compare = new TableCompare(options.engine, options.source, options.versions);
     this.blobs = new BlobUrlCache(options.media);
     this.preview = new PreviewOverlay(doc, this.blobs);
     this.summary = new SummaryPopover(doc, this.blobs, this.preview);
@@ -119,81 +92,37 @@ export class TableExplorer extends Widget {
       rowClicked: (index, row, event) => this.toggleRow(index, row, event),
       cellFocused: (_, __, value) => {
         this.focusedValue = value;
-        this.copyButton.disabled = false;
+        this.toolbar.enableCopy();
       },
-      error: (error) => this.showError(error),
+      error: (error) => this.status.showError(error),
+    });
+    this.toolbar = new ExplorerToolbar(doc, {
+      runWhere: () => this.runWhere(),
+      runSql: () => this.runSql(),
+      clearQueries: () => this.clearQueries(),
+      applyGroup: () => this.applyGroup(),
+      listVersions: () => void this.listVersions(),
+      applyCompare: () => void this.applyCompare(),
+      export: (format) => void this.export(format),
+      copyFocused: () => void this.copyFocused(),
     });
 
-    this.whereInput = el(doc, 'input', 'sg-table-where');
-    this.whereInput.placeholder = tableText.wherePlaceholder;
-    this.whereInput.addEventListener('keydown', (e) => e.key === 'Enter' && this.runWhere());
-    this.sqlInput = el(doc, 'textarea', 'sg-table-sql');
-    this.sqlInput.placeholder = tableText.sqlPlaceholder;
-    this.sqlInput.rows = 1;
-    this.sqlInput.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.shiftKey)) {
-        e.preventDefault();
-        this.runSql();
-      }
-    });
-    this.groupSelect = select(doc, [], 'sg-table-groupby');
-    this.groupSelect.addEventListener('change', () => this.applyGroup());
-    this.aggregateSelect = select(
-      doc,
-      AGGREGATE_FUNCTIONS.filter((f) => f !== 'count').map((f) => [f, f]),
-      'sg-table-aggregate',
-    );
-    this.aggregateSelect.addEventListener('change', () => this.applyGroup());
-    this.compareSelect = select(doc, [[COMPARE_OFF, tableText.compareOff]], 'sg-table-compare');
-    this.compareSelect.addEventListener('focus', () => this.listVersions(), { once: true });
-    this.compareSelect.addEventListener('change', () => this.applyCompare());
-    this.keySelect = select(doc, [[BY_POSITION, tableText.byPosition]], 'sg-table-compare-key');
-    this.keySelect.addEventListener('change', () => this.applyCompare());
-    this.copyButton = button(doc, tableText.copyCell, () => this.copyFocused());
-    this.copyButton.disabled = true;
-
-    const label = (text: string, ...controls: HTMLElement[]) => {
-      const group = el(doc, 'label', 'sg-table-control');
-      group.append(el(doc, 'span', 'sg-table-control-label', text), ...controls);
-      return group;
-    };
-    const queryBar = el(doc, 'div', 'sg-table-toolbar');
-    queryBar.append(
-      label(tableText.where, this.whereInput),
-      button(doc, tableText.run, () => this.runWhere()),
-      label(tableText.sql, this.sqlInput),
-      button(doc, tableText.run, () => this.runSql()),
-      button(doc, tableText.clear, () => this.clearQueries()),
-    );
-    const toolsBar = el(doc, 'div', 'sg-table-toolbar');
-    toolsBar.append(
-      label(tableText.groupBy, this.groupSelect),
-      label(tableText.aggregate, this.aggregateSelect),
-      label(tableText.compare, this.compareSelect),
-      label(tableText.compareKey, this.keySelect),
-      button(doc, tableText.exportCsv, () => this.export('csv')),
-      button(doc, tableText.exportParquet, () => this.export('parquet')),
-      this.copyButton,
-    );
-    this.status = el(doc, 'div', 'sg-table-status');
-    this.error = el(doc, 'div', 'sg-table-error');
-    this.error.setAttribute('role', 'alert');
-    this.error.hidden = true;
+    this.status = new ExplorerStatus(doc);
     const gridWrap = el(doc, 'div', 'sg-table-gridwrap');
     gridWrap.append(this.grid.node, this.summary.node);
     this.node.append(
-      queryBar,
-      toolsBar,
-      this.error,
+      this.toolbar.queryBar,
+      this.toolbar.toolsBar,
+      this.status.alert,
       gridWrap,
-      this.status,
+      this.status.line,
       this.chart.node,
       this.preview.node,
     );
     this.grid.node.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === 'c') this.copyFocused();
     });
-    this.resetControls();
+    this.toolbar.setColumns(shownColumns(this.base.columns));
     if (options.previewOf !== undefined) {
       this.node.dataset.preview = 'true';
       for (const control of this.node.querySelectorAll<HTMLInputElement>('input, select, textarea, button')) {
@@ -210,7 +139,7 @@ export class TableExplorer extends Widget {
 
   /** Sets the sort (one key, or none) and re-queries. */
   sortBy(column: string | null, descending = false): Promise<void> {
-    this.spec = { ...this.spec, sort: column ? [{ column, descending }] : [] };
+    this.query.sortBy(column, descending);
     return this.apply();
   }
 
@@ -219,14 +148,11 @@ export class TableExplorer extends Widget {
     const info = this.queryColumns().find((c) => c.name === column);
     if (!info) return Promise.resolve();
     try {
-      const parsed = parseQuickFilter(info, text);
-      if (parsed) this.filters.set(column, parsed);
-      else this.filters.delete(column);
+      this.query.setFilter(info, text);
     } catch (error) {
-      this.showError(error);
+      this.status.showError(error);
       return Promise.resolve();
     }
-    this.spec = { ...this.spec, filters: [...this.filters.values()] };
     return this.apply();
   }
 
@@ -240,7 +166,7 @@ export class TableExplorer extends Widget {
     this.blobs.dispose();
     void this.windows?.dispose();
     this.windows = null;
-    if (this.compared) void releaseSource(this.engine, this.compared);
+    this.compare.dispose();
     super.dispose();
   }
 
@@ -251,184 +177,67 @@ export class TableExplorer extends Widget {
     this.node.dataset.state = 'querying';
     let view: TableView;
     try {
-      view = await planView(this.engine, this.source, this.spec);
+      view = await planView(this.engine, this.source, this.query.spec);
     } catch (error) {
       if (generation === this.generation) {
-        this.showError(error);
+        this.status.showError(error);
         this.node.dataset.state = 'ready';
       }
       return;
     }
     if (generation !== this.generation) return;
     this.lastQueryMs = performance.now() - started;
-    this.error.hidden = true;
+    this.status.hideError();
     this.view = view;
     void this.windows?.dispose();
     const windows = viewWindows(this.engine, view);
     this.windows = windows;
-    this.selectedRows.clear();
-    this.anchor = null;
-    const shown = view.columns.filter((c) => !isHidden(c.name));
+    this.selection.clear();
+    const shown = shownColumns(view.columns);
     const names = view.columns.map((c) => c.name);
-    const gridColumns: GridColumn[] = shown.map((c) => ({
-      name: c.name,
-      numeric: c.kind === 'number',
-      width: c.kind === 'number' ? 110 : c.kind === 'boolean' ? 70 : 180,
-    }));
-    const indexOf = new Map(names.map((n, i) => [n, i]));
-    // In compare mode each side's column is flagged by the hidden changed-column of its base name.
-    const flags = this.compareFlags(names);
-    const statusIndex = indexOf.get(COMPARE_STATUS);
-    this.grid.setSource({
-      count: view.count,
-      columns: gridColumns,
-      // Full rows (hidden columns too): cells are rendered by name below.
-      fetch: (offset, limit, isWanted) => windows.fetch(offset, limit, isWanted),
-      renderCell: (cell, _value, column, row) => {
-        const index = indexOf.get(column.name) ?? -1;
-        this.renderCell(cell, row[index] ?? null, column.name);
-        const flag = flags.get(column.name);
-        if (flag !== undefined && row[flag] === true) cell.classList.add('sg-changed');
-      },
-      rowClass: (row) => (statusIndex !== undefined ? `sg-status-${String(row[statusIndex])}` : null),
-    });
+    this.grid.setSource(
+      viewGridSource(view, windows, this.compareLabels(), (cell, value, column) =>
+        renderValueCell(cell, value, column, this.blobs, this.preview),
+      ),
+    );
     this.renderHeader(shown);
     this.chart.setColumns(shown, names);
     this.updateStatus();
     this.node.dataset.state = 'ready';
   }
 
-  private compareFlags(names: string[]): Map<string, number> {
-    const flags = new Map<string, number>();
-    const prefix = changedFlag('');
-    names.forEach((name, i) => {
-      if (!name.startsWith(prefix)) return;
-      const base = name.slice(prefix.length);
-      for (const label of this.compareLabels()) flags.set(sideName(base, label), i);
-    });
-    return flags;
-  }
-
   private compareLabels(): [string, string] {
-    return [this.options.label ?? 'A', this.compareSelect.selectedOptions[0]?.textContent ?? 'B'];
-  }
-
-  private renderCell(cell: HTMLElement, value: CellValue, column: string): void {
-    if (value === null) {
-      cell.classList.add('sg-null');
-      cell.replaceChildren();
-      return;
-    }
-    if (typeof value === 'string') {
-      const media = parseMediaReference(value);
-      if (media) {
-        renderMediaCell(cell, media, this.blobs, (m) => this.preview.showMedia(m));
-        return;
-      }
-    }
-    const shown = displayText(value);
-    setCellText(cell, shown.text);
-    cell.title = shown.truncated
-      ? tableText.truncated(shown.length)
-      : shown.text.length > 20
-        ? shown.text
-        : '';
-    if (shown.truncated) {
-      // Before the text: the cell clips its overflow, and the text of a long value always overflows.
-      const expand = button(
-        cell.ownerDocument,
-        '…',
-        () => this.preview.showText(column, cellText(value)),
-        'sg-table-expand',
-      );
-      expand.title = tableText.expand;
-      cell.prepend(expand);
-    }
+    return [this.options.label ?? 'A', this.toolbar.compareLabel ?? 'B'];
   }
 
   private renderHeader(columns: TableColumn[]): void {
-    const doc = this.node.ownerDocument;
-    const sort = this.spec.sort?.[0];
-    const titles = el(doc, 'div', 'sg-grid-header-row');
-    const filters = el(doc, 'div', 'sg-grid-header-row sg-grid-filters');
-    titles.append(el(doc, 'div', 'sg-grid-rownum', '#'));
-    filters.append(el(doc, 'div', 'sg-grid-rownum'));
-    const filterable = new Set(this.queryColumns().map((c) => c.name));
-    let left = 48;
-    for (const column of columns) {
-      const width = column.kind === 'number' ? 110 : column.kind === 'boolean' ? 70 : 180;
-      const head = el(doc, 'div', 'sg-grid-head');
-      head.style.width = `${width}px`;
-      head.dataset.column = column.name;
-      const name = el(doc, 'span', 'sg-grid-head-name');
-      setCellText(name, column.name);
-      name.title = `${column.name} (${column.sqlType})`;
-      const arrow = sort?.column === column.name ? (sort.descending ? ' ▼' : ' ▲') : '';
-      const sortButton = button(
-        doc,
-        arrow || '↕',
-        () => this.cycleSort(column.name),
-        'sg-table-icon sg-sort',
-      );
-      const at = left;
-      const summaryButton = button(
-        doc,
-        'Σ',
-        () => this.showSummary(column.name, at),
-        'sg-table-icon sg-summary-button',
-      );
-      summaryButton.title = tableText.summary;
-      head.append(name, sortButton, summaryButton);
-      titles.append(head);
-      const cell = el(doc, 'div', 'sg-grid-head');
-      cell.style.width = `${width}px`;
-      if (filterable.has(column.name) && !this.spec.groupBy) {
-        const input = el(doc, 'input', 'sg-grid-filter');
-        input.disabled = this.options.previewOf !== undefined;
-        input.placeholder = tableText.filterPlaceholder(column.kind);
-        input.dataset.column = column.name;
-        input.value = this.filterText(column.name);
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        input.addEventListener('input', () => {
-          clearTimeout(timer);
-          timer = setTimeout(() => void this.filter(column.name, input.value), 250);
-        });
-        input.addEventListener('keydown', (e) => {
-          if (e.key === 'Enter') {
-            clearTimeout(timer);
-            void this.filter(column.name, input.value);
-          }
-        });
-        cell.append(input);
-      }
-      filters.append(cell);
-      left += width;
-    }
-    this.grid.header.replaceChildren(titles, filters);
-  }
-
-  private filterText(column: string): string {
-    const f = this.filters.get(column);
-    if (!f) return '';
-    if (f.op === 'contains') return f.text;
-    if (f.op === 'equals') return typeof f.value === 'string' ? `=${f.value}` : String(f.value);
-    if (f.min !== undefined && f.max !== undefined) return `${f.min}..${f.max}`;
-    if (f.min !== undefined) return `${f.minExclusive ? '>' : '>='}${f.min}`;
-    return `${f.maxExclusive ? '<' : '<='}${f.max}`;
-  }
-
-  private cycleSort(column: string): void {
-    const current: SortKey | undefined = this.spec.sort?.[0];
-    if (current?.column !== column) void this.sortBy(column, false);
-    else if (!current.descending) void this.sortBy(column, true);
-    else void this.sortBy(null);
+    const filterable = new Set(this.query.grouped ? [] : this.queryColumns().map((c) => c.name));
+    const rows = gridHeaderRows(
+      this.node.ownerDocument,
+      columns,
+      {
+        sort: this.query.sort,
+        filterable,
+        filterText: (column) => this.query.filterText(column),
+        filtersDisabled: this.options.previewOf !== undefined,
+      },
+      {
+        cycleSort: (column) => {
+          this.query.cycleSort(column);
+          void this.apply();
+        },
+        showSummary: (column, left) => void this.showSummary(column, left),
+        filter: (column, text) => void this.filter(column, text),
+      },
+    );
+    this.grid.header.replaceChildren(...rows);
   }
 
   private async showSummary(column: string, left: number): Promise<void> {
     const view = this.view;
     if (!view) return;
     this.summary.loading(column, left - this.grid.node.scrollLeft);
-    const grouped = !!this.spec.groupBy;
+    const grouped = this.query.grouped;
     try {
       const summary = await summarizeColumn(
         this.engine,
@@ -444,129 +253,79 @@ export class TableExplorer extends Widget {
 
   /** Columns that quick filters and WHERE address: the rows before grouping. */
   private queryColumns(): TableColumn[] {
-    return (this.view?.filteredColumns ?? this.source.columns).filter((c) => !isHidden(c.name));
+    return shownColumns(this.view?.filteredColumns ?? this.source.columns);
   }
 
   private runWhere(): void {
-    this.spec = { ...this.spec, where: this.whereInput.value.trim() || null };
+    this.query.where(this.toolbar.where);
     void this.apply();
   }
 
   private runSql(): void {
-    this.filters.clear();
-    this.spec = { sql: this.sqlInput.value.trim() || null };
-    this.whereInput.value = '';
-    this.groupSelect.value = '';
+    this.query.sql(this.toolbar.sql);
+    this.toolbar.sqlRan();
     void this.apply();
   }
 
   private clearQueries(): void {
-    this.filters.clear();
-    this.whereInput.value = '';
-    this.sqlInput.value = '';
-    this.groupSelect.value = '';
-    this.spec = {};
+    this.toolbar.clearQueries();
+    this.query.clear();
     void this.apply();
   }
 
   private applyGroup(): void {
-    const key = this.groupSelect.value;
-    if (!key) {
-      this.spec = { ...this.spec, groupBy: null, sort: [] };
-      void this.apply();
-      return;
-    }
-    const fn = this.aggregateSelect.value as AggregateFunction;
-    const numeric = this.queryColumns().filter((c) => c.kind === 'number' && c.name !== key);
-    const aggregates: Aggregate[] = [
-      { fn: 'count' },
-      ...numeric.slice(0, 6).map((c) => ({ fn, column: c.name })),
-    ];
-    this.spec = { ...this.spec, groupBy: { columns: [key], aggregates }, sort: [] };
+    this.query.groupBy(this.toolbar.groupKey, this.toolbar.aggregate, this.queryColumns());
     void this.apply();
   }
 
   private async listVersions(): Promise<void> {
-    if (!this.options.versions) return;
+    let labels: string[] | null;
     try {
-      this.versions = await this.options.versions();
+      labels = await this.compare.list();
     } catch (error) {
-      this.showError(error);
+      this.status.showError(error);
       return;
     }
-    setOptions(this.compareSelect, [
-      [COMPARE_OFF, tableText.compareOff],
-      ...this.versions.map((v, i): [string, string] => [String(i), v.label]),
-    ]);
+    if (labels) this.toolbar.setVersions(labels);
   }
 
+  /** Switches compare mode to the chosen version (or off); either way the queries start over. */
   private async applyCompare(): Promise<void> {
-    const choice = this.compareSelect.value;
-    if (this.compared) {
-      await releaseSource(this.engine, this.compared);
-      this.compared = null;
-    }
-    this.filters.clear();
-    this.spec = {};
-    if (choice === COMPARE_OFF) {
+    const choice = this.toolbar.compareChoice;
+    await this.compare.release();
+    this.query.clear();
+    if (choice === null) {
       this.source = this.base;
       await this.apply();
       return;
     }
-    const version = this.versions[Number(choice)];
+    const version = this.compare.version(choice);
     if (!version) return;
-    this.status.textContent = tableText.compareLoading;
+    this.status.show(tableText.compareLoading);
     try {
       const other = await version.load();
-      this.compared = await compareTables(this.engine, this.base, other, {
-        key: this.keySelect.value || null,
+      this.source = await this.compare.join(other, {
+        key: this.toolbar.compareKey,
         labels: this.compareLabels(),
       });
-      this.source = this.compared;
     } catch (error) {
-      this.showError(error);
+      this.status.showError(error);
       return;
     }
     await this.apply();
   }
 
-  private resetControls(): void {
-    const visible = this.base.columns.filter((c) => !c.name.startsWith(HIDDEN_PREFIX));
-    setOptions(this.groupSelect, [
-      ['', tableText.none],
-      ...visible.map((c): [string, string] => [c.name, c.name]),
-    ]);
-    setOptions(this.keySelect, [
-      [BY_POSITION, tableText.byPosition],
-      ...visible.map((c): [string, string] => [c.name, c.name]),
-    ]);
-  }
-
   private toggleRow(index: number, row: readonly CellValue[], event: MouseEvent): void {
-    if (event.shiftKey && this.anchor !== null) {
-      const [a, b] = this.anchor < index ? [this.anchor, index] : [index, this.anchor];
-      for (let i = a; i <= b && this.selectedRows.size < 10_000; i++) {
-        const r = this.grid.row(i);
-        if (r) this.selectedRows.set(i, r);
-      }
-    } else if (this.selectedRows.has(index)) {
-      this.selectedRows.delete(index);
-    } else {
-      this.selectedRows.set(index, row);
-    }
-    this.anchor = index;
-    this.grid.setSelection(this.selectedRows.keys());
-    this.chart.setRows([...this.selectedRows.values()]);
+    this.selection.click(index, row, event.shiftKey, (i) => this.grid.row(i));
+    this.grid.setSelection(this.selection.indices());
+    this.chart.setRows(this.selection.values());
     this.updateStatus();
   }
 
   private async copyFocused(): Promise<void> {
     if (this.focusedValue === undefined) return;
     await copyText(this.node.ownerDocument, cellText(this.focusedValue));
-    this.copyButton.textContent = tableText.copied;
-    setTimeout(() => {
-      this.copyButton.textContent = tableText.copyCell;
-    }, 1200);
+    this.toolbar.showCopied();
   }
 
   private async export(format: ExportFormat): Promise<void> {
@@ -577,22 +336,15 @@ export class TableExplorer extends Widget {
       const type = format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet';
       download(this.node.ownerDocument, bytes, `${this.options.fileName ?? 'table'}.${format}`, type);
     } catch (error) {
-      this.showError(error);
+      this.status.showError(error);
     }
   }
 
   private updateStatus(): void {
     if (this.options.previewOf !== undefined) {
-      this.status.textContent = tableText.preview(this.source.nrows, this.options.previewOf);
-      return;
+      this.status.show(tableText.preview(this.source.nrows, this.options.previewOf));
+    } else {
+      this.status.showRows(this.view?.count ?? 0, this.source.nrows, this.selection.size);
     }
-    const parts = [tableText.rows(this.view?.count ?? 0, this.source.nrows)];
-    if (this.selectedRows.size) parts.push(tableText.selection(this.selectedRows.size));
-    this.status.textContent = parts.join(' · ');
-  }
-
-  private showError(error: unknown): void {
-    this.error.hidden = false;
-    this.error.textContent = tableText.queryFailed(describeError(error));
   }
 }

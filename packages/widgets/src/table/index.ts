@@ -4,7 +4,8 @@ export { BlobUrlCache, type MediaLoader } from './media-loader.js';
 export { tableText } from './messages.js';
 export { PreviewOverlay } from './PreviewOverlay.js';
 export { loadParquetCodec } from './parquet-browser.js';
-export { TableExplorer, type TableExplorerOptions, type TableVersion } from './TableExplorer.js';
+export type { TableVersion } from './TableCompare.js';
+export { TableExplorer, type TableExplorerOptions } from './TableExplorer.js';
 export { TablePlot } from './TablePlot.js';
 export {
   BLOCK_ROWS,

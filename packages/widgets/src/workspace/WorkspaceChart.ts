@@ -1,86 +1,66 @@
 import {
   BANDS_DATASET,
-  type BandRow,
   barSpec,
-  type ChartSettings,
   customPanelSpec,
   LINE_PARAMS,
-  LINES_DATASET,
-  type LineRow,
   numericValue,
   type PlannedPanel,
   QUERY_DATASET,
   RUN_POINTS_DATASET,
-  type RunColumn,
   type RunPointRow,
   scatterSpec,
   type TableRun,
-  WORKSPACE_LINE_RENDERER,
-  workspaceLineSpec,
 } from '@spyglass/charts';
-import { type WorkspaceData, WorkspaceMemoryError } from '@spyglass/store';
+import { WorkspaceMemoryError } from '@spyglass/store';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { describeError } from '../errors.js';
 import { Throttle } from '../throttle.js';
-import { embedChart, refillDataset, replaceDataset, resizeChart } from '../vega-render.js';
-import { exportImage, exportSpec } from './export-files.js';
-import { type HoverLine, nearestPoint } from './line-hover.js';
+import { embedChart, replaceDataset, resizeChart } from '../vega-render.js';
+import { bucketsFor, type ChartContext, type ChartEvents, xTitleOf } from './chart-context.js';
+import { listenForZoom } from './chart-zoom.js';
+import { downloadFile, downloadUrl, exportImage, exportSpec, safeFileName } from './export-files.js';
+import { LinePlotView } from './LinePlotView.js';
+import { LineTooltip } from './LineTooltip.js';
+import type { HoverLine } from './line-hover.js';
+import { type LineDrawing, type LineStats, lineDrawing } from './line-panel-data.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
-/** What every panel draws from: the data layer, the runs the filters keep, and the shared chart settings. */
-export interface ChartContext {
-  data: WorkspaceData;
-  /** Runs to draw, in table order (damaged runs excluded). */
-  runs: TableRun[];
-  columns: RunColumn[];
-  labels: Record<string, string>;
-  /** Groups of `runs` when the table is grouped (line plots draw bands), else null. */
-  groups: { key: string; runIds: string[] }[] | null;
-  settings: ChartSettings;
-  highlight: string[];
-  /** Settles once the `visible_runs` SQL view matches `runs` (custom panels query it). */
-  visibleRunsView: Promise<void>;
-}
+export { bucketsFor, type ChartContext, type ChartEvents } from './chart-context.js';
 
-export interface ChartEvents {
-  hover(runId: string | null): void;
-  remove(panelId: string): void;
-}
-
-const BUILT_IN_AXES = new Set(['step', 'wall', 'relative']);
-/** The fields of a LineRow a zoom changes (the run is the tuple's identity). */
-const LINE_ROW_FIELDS = ['x', 'y', 'smoothed'];
 const HEIGHT = 180;
 const MIN_WIDTH = 240;
 
-/** M4 buckets for a plot width: half a bucket per pixel keeps every line at ≤ ~1000 points, spikes intact. */
-export function bucketsFor(plotWidth: number): number {
-  return Math.max(50, Math.min(250, Math.round(plotWidth / 2)));
+/** A panel drawn wholly by Vega (scatter, bar, custom, grouped bands): its spec and the rows of its datasets. */
+interface VegaDrawing {
+  kind: 'vega';
+  key: string;
+  spec: TopLevelSpec;
+  datasets: Record<string, object[]>;
+  notice?: string;
 }
 
 /**
  * One panel of the workspace grid. Line plots re-query the data layer for the visible x range on every zoom
- * (brush, wheel, shift+wheel pan, double-click reset), so the view only ever holds downsampled rows. Data
- * attributes say what is drawn (data-lines, data-max-points, data-highlighted...) and `node.spyglassView` is the
- * vega view, for tests.
+ * (brush, wheel, shift+wheel pan, double-click reset), so the chart only ever holds downsampled rows; their
+ * per-run lines are painted by a LinePlotView. Data attributes say what is drawn (data-lines, data-max-points,
+ * data-highlighted...); `node.spyglassView` is the vega view and `node.spyglassLines` the lines painted, for tests.
  */
 export class WorkspaceChart {
   readonly node: HTMLElement;
   private readonly plot = document.createElement('div');
   private readonly message = document.createElement('p');
-  /** Line plots' tooltip: text only, placed by the nearest-point lookup (no per-vertex tooltip in the spec). */
-  private readonly tooltip = document.createElement('div');
-  /** What the line plot draws, per run sorted by x, for the hover lookup. */
+  private readonly tooltip: LineTooltip | null = null;
+  /** Scatter, bar, custom and grouped-band panels. */
+  private vega: View | null = null;
+  private vegaSpec: TopLevelSpec | null = null;
+  private vegaKey = '';
+  /** Per-run line panels. */
+  private linePlot: LinePlotView | null = null;
   private hoverLines: HoverLine[] = [];
-  private hoverFrame = 0;
-  private hoveredRun: string | null = null;
-  private view: View | null = null;
-  private spec: TopLevelSpec | null = null;
-  private specKey = '';
   private context: ChartContext | null = null;
   private range: [number, number] | null = null;
-  /** Width last given to the view (its `width` signal reads back smaller under autosize fit-x). */
+  /** Width last drawn at (the view's `width` signal reads back smaller under autosize fit-x). */
   private width = 0;
   private readonly throttle: Throttle;
   private generation = 0;
@@ -99,22 +79,27 @@ export class WorkspaceChart {
     this.plot.className = 'jp-SpyglassWorkspaceChart-plot';
     this.message.className = 'jp-SpyglassWorkspaceChart-message';
     this.message.hidden = true;
-    this.tooltip.className = 'jp-SpyglassWorkspaceChart-tooltip';
-    this.tooltip.hidden = true;
-    Object.assign(this.tooltip.style, {
-      position: 'fixed',
-      pointerEvents: 'none',
-      whiteSpace: 'pre',
-      zIndex: '1000',
-      padding: '2px 6px',
-      font: '11px sans-serif',
-      background: 'var(--jp-layout-color0, #fff)',
-      color: 'var(--jp-ui-font-color0, #000)',
-      border: '1px solid var(--jp-border-color1, #ccc)',
-    });
-    this.node.append(this.renderHeader(), this.plot, this.message, this.tooltip);
+    this.node.append(this.renderHeader(), this.plot, this.message);
     this.throttle = new Throttle(() => this.redraw(), 60);
-    if (panel.kind === 'line') this.listenForZoom();
+    if (panel.kind === 'line') {
+      this.tooltip = new LineTooltip(this.plot, {
+        view: () => this.view,
+        lines: () => this.hoverLines,
+        describe: (hit) => this.describeHit(hit),
+        hovered: (run) => {
+          this.node.dataset.hovered = run ?? '';
+          this.events.hover(run);
+        },
+      });
+      this.node.append(this.tooltip.node);
+      listenForZoom(this.plot, {
+        view: () => this.view,
+        range: () => this.range,
+        zoomTo: (range) => this.zoomTo(range),
+        fromDisplay: (x) => (this.context?.settings.xAxis === 'wall' ? x / 1000 : x),
+        wheelNeedsModifier: () => this.context?.wheelNeedsModifier === true,
+      });
+    }
   }
 
   get title(): string {
@@ -130,10 +115,17 @@ export class WorkspaceChart {
     return this.range;
   }
 
+  /** The vega view drawing the panel (a line panel's frame), once shown. */
+  private get view(): View | null {
+    return this.linePlot?.view ?? this.vega;
+  }
+
   /** New runs, filters or settings: redraw (throttled). A changed x axis forgets the zoom. */
   update(context: ChartContext): void {
     if (this.context && this.context.settings.xAxis !== context.settings.xAxis) this.range = null;
     this.context = context;
+    if (this.panel.kind === 'line')
+      this.plot.title = context.wheelNeedsModifier ? text.zoomHintEmbedded : text.zoomHint;
     this.throttle.request();
   }
 
@@ -143,28 +135,33 @@ export class WorkspaceChart {
     this.throttle.request();
   }
 
-  /** Follows a change of the grid's column width (the next re-query also uses it for the bucket count). */
+  /** Follows a change of the grid's column width; a line plot re-queries when its bucket count changes. */
   async resize(): Promise<void> {
     const width = this.plotWidth();
     if (!this.view || width === this.width) return;
+    const rebucket = this.panel.kind === 'line' && bucketsFor(width) !== bucketsFor(this.width);
     this.width = width;
-    await resizeChart(this.view, width);
+    if (rebucket) this.throttle.request();
+    else if (this.linePlot) await this.linePlot.resize(width);
+    else if (this.vega) await resizeChart(this.vega, width);
   }
 
   /** Linked selection: emphasises these runs without re-querying. */
   async setHighlight(runIds: string[]): Promise<void> {
     if (this.context) this.context = { ...this.context, highlight: runIds };
     this.node.dataset.highlighted = runIds.join(',');
-    if (!this.view) return;
-    await this.view.signal(LINE_PARAMS.highlight, runIds).runAsync();
+    if (this.linePlot) await this.linePlot.setHighlight(runIds);
+    else if (this.vega) await this.vega.signal(LINE_PARAMS.highlight, runIds).runAsync();
   }
 
   dispose(): void {
     this.disposed = true;
     this.throttle.dispose();
-    cancelAnimationFrame(this.hoverFrame);
-    this.view?.finalize();
-    this.view = null;
+    this.tooltip?.dispose();
+    this.vega?.finalize();
+    this.vega = null;
+    this.linePlot?.dispose();
+    this.linePlot = null;
     this.node.remove();
   }
 
@@ -197,12 +194,25 @@ export class WorkspaceChart {
   }
 
   private exportAs(format: 'png' | 'svg' | 'spec'): void {
-    if (!this.view || !this.spec) return;
-    if (format === 'spec') exportSpec(this.spec, this.view, this.title);
-    else
-      exportImage(this.view, this.title, format).catch((e) =>
-        this.showMessage(text.exportFailed(describeError(e)), true),
-      );
+    const failed = (e: unknown) => this.showMessage(text.exportFailed(describeError(e)), true);
+    const line = this.linePlot;
+    if (line) {
+      if (format === 'spec')
+        downloadFile(
+          safeFileName(this.title, 'vl.json'),
+          JSON.stringify(line.exportSpec(), null, 1),
+          'application/json',
+        );
+      else
+        line
+          .exportImageURL(format)
+          .then((url) => downloadUrl(safeFileName(this.title, format), url))
+          .catch(failed);
+      return;
+    }
+    if (!this.vega || !this.vegaSpec) return;
+    if (format === 'spec') exportSpec(this.vegaSpec, this.vega, this.title);
+    else exportImage(this.vega, this.title, format).catch(failed);
   }
 
   private plotWidth(): number {
@@ -213,15 +223,29 @@ export class WorkspaceChart {
     const context = this.context;
     if (this.disposed || !context) return;
     const generation = ++this.generation;
+    const stale = () => this.disposed || generation !== this.generation;
     try {
-      const drawn = await this.build(context);
-      if (this.disposed || generation !== this.generation || drawn === null) return;
-      await this.show(drawn.key, drawn.spec, drawn.datasets, drawn.renderer ?? 'svg');
+      if (this.panel.kind === 'line' && this.node.dataset.state !== 'ready')
+        this.showMessage(text.loadingMetric(this.panel.metric), false);
+      const width = this.plotWidth();
+      const drawing =
+        this.panel.kind === 'line'
+          ? await lineDrawing(this.panel.metric, context, {
+              width,
+              height: HEIGHT,
+              buckets: bucketsFor(width),
+              range: this.range,
+            })
+          : await this.build(context, width);
+      if (stale()) return;
+      this.width = width;
+      await this.show(drawing, context.highlight);
+      if (stale()) return;
       this.node.dataset.state = 'ready';
       this.node.removeAttribute('data-error');
-      this.showMessage(drawn.notice ?? '', false);
+      this.showMessage(drawing.notice ?? '', false);
     } catch (error) {
-      if (this.disposed || generation !== this.generation) return;
+      if (stale()) return;
       const message =
         error instanceof WorkspaceMemoryError
           ? text.memoryLimit(error.message)
@@ -232,15 +256,19 @@ export class WorkspaceChart {
     }
   }
 
-  private async build(context: ChartContext): Promise<Drawn | null> {
+  private async build(context: ChartContext, width: number): Promise<VegaDrawing> {
     const p = this.panel;
-    if (p.kind === 'line') return this.buildLine(p.metric, context);
+    if (p.kind === 'line') throw new Error('line panels are drawn by lineDrawing');
     if (p.kind === 'custom') {
       await context.visibleRunsView;
       const rows = await context.data.sql(p.sql);
-      const spec = customPanelSpec(p.spec, []);
       this.node.dataset.rows = String(rows.length);
-      return { key: JSON.stringify(p.spec), spec, datasets: { [QUERY_DATASET]: rows } };
+      return {
+        kind: 'vega',
+        key: JSON.stringify(p.spec),
+        spec: customPanelSpec(p.spec, []),
+        datasets: { [QUERY_DATASET]: rows },
+      };
     }
     const byId = new Map(context.columns.map((c) => [c.id, c]));
     const value = (id: string, run: TableRun) => {
@@ -248,31 +276,19 @@ export class WorkspaceChart {
       return column ? numericValue(column.value(run)) : null;
     };
     const runs = context.runs.map((r) => r.run_id);
-    const common = {
-      runs,
-      labels: context.labels,
-      highlight: context.highlight,
-      width: this.plotWidth(),
-      height: HEIGHT,
-    };
+    const common = { runs, labels: context.labels, highlight: context.highlight, width, height: HEIGHT };
+    const { logX, logY } = context.settings;
     if (p.kind === 'scatter') {
       const rows: RunPointRow[] = context.runs.flatMap((run) => {
         const x = value(p.x, run);
         const y = value(p.y, run);
         return x === null || y === null ? [] : [{ run: run.run_id, x, y }];
       });
-      const spec = scatterSpec({
-        ...common,
-        title: this.title,
-        xTitle: p.x,
-        yTitle: p.y,
-        logX: context.settings.logX,
-        logY: context.settings.logY,
-      });
       this.node.dataset.points = String(rows.length);
       return {
-        key: JSON.stringify(['scatter', runs, context.settings.logX, context.settings.logY]),
-        spec,
+        kind: 'vega',
+        key: JSON.stringify(['scatter', runs, logX, logY]),
+        spec: scatterSpec({ ...common, title: this.title, xTitle: p.x, yTitle: p.y, logX, logY }),
         datasets: { [RUN_POINTS_DATASET]: rows },
         notice: rows.length === 0 ? text.notNumeric(`${p.x} / ${p.y}`) : undefined,
       };
@@ -281,149 +297,55 @@ export class WorkspaceChart {
       const x = value(p.column, run);
       return x === null ? [] : [{ run: run.run_id, x, y: 0 }];
     });
-    const spec = barSpec({ ...common, title: this.title, xTitle: p.column, logX: context.settings.logX });
     this.node.dataset.points = String(rows.length);
     return {
-      key: JSON.stringify(['bar', runs, context.settings.logX]),
-      spec,
+      kind: 'vega',
+      key: JSON.stringify(['bar', runs, logX]),
+      spec: barSpec({ ...common, title: this.title, xTitle: p.column, logX }),
       datasets: { [RUN_POINTS_DATASET]: rows },
       notice: rows.length === 0 ? text.notNumeric(p.column) : undefined,
     };
   }
 
-  private async buildLine(metric: string, context: ChartContext): Promise<Drawn | null> {
-    const { settings, data } = context;
-    const xMetric = BUILT_IN_AXES.has(settings.xAxis) ? undefined : settings.xAxis;
-    const runIds = context.runs.filter((r) => r.metrics.includes(metric)).map((r) => r.run_id);
-    if (this.node.dataset.state !== 'ready') this.showMessage(text.loadingMetric(metric), false);
-    await data.loadMetric(metric, xMetric ? { xMetric } : undefined);
-    const wall = settings.xAxis === 'wall';
-    const toDisplay = (x: number) => (wall ? x * 1000 : x);
-    const smoothing = settings.smoothing > 0 ? { ema: settings.smoothing } : undefined;
-    const buckets = bucketsFor(this.plotWidth());
-    const range = this.range ?? undefined;
-    const groups =
-      context.groups
-        ?.map((g) => ({ key: g.key, runIds: g.runIds.filter((id) => runIds.includes(id)) }))
-        .filter((g) => g.runIds.length > 0) ?? null;
-    let lines: LineRow[] = [];
-    let bands: BandRow[] = [];
-    let notice: string | undefined;
-    const perLine = new Map<string, number>();
-    this.hoverLines = [];
-    if (groups) {
-      const result = await data.groupBands({
-        metric,
-        groups,
-        xAxis: settings.xAxis,
-        range,
-        buckets,
-        smoothing,
-      });
-      bands = result.flatMap((band) =>
-        band.points.map((p) => ({
-          group: band.key,
-          x: toDisplay(p.x),
-          min: p.min,
-          max: p.max,
-          mean: p.mean,
-        })),
-      );
-      for (const band of result) perLine.set(band.key, band.points.length);
-      if (bands.length === 0 && runIds.length > 0) notice = text.allNaN(metric);
-    } else if (runIds.length > 0) {
-      const series = await data.lineSeries({
-        metric,
-        runIds,
-        xAxis: settings.xAxis,
-        range,
-        buckets,
-        smoothing,
-      });
-      const hoverLines: HoverLine[] = [];
-      for (const s of series) {
-        perLine.set(s.runId, s.points.length);
-        hoverLines.push(hoverLineOf(s.runId, s.points, toDisplay));
-        s.points.forEach((p, i) => {
-          const raw = s.raw?.[i];
-          lines.push({
-            run: s.runId,
-            x: toDisplay(p.x),
-            y: raw ? raw.y : p.y,
-            smoothed: smoothing ? p.y : null,
-          });
-        });
+  private async show(drawing: VegaDrawing | LineDrawing, highlight: string[]): Promise<void> {
+    if (drawing.kind !== 'vega') this.report(drawing.stats);
+    if (drawing.kind === 'lines') {
+      if (!this.linePlot) {
+        this.dropVega();
+        this.linePlot = new LinePlotView();
+        this.plot.replaceChildren(this.linePlot.node);
       }
-      this.hoverLines = hoverLines;
-      if (lines.length === 0 && series.some((s) => s.emptyReason !== null)) notice = text.allNaN(metric);
+      await this.linePlot.show(drawing.options, drawing.lines, this.range, highlight);
+      this.hoverLines = drawing.lines.map((l) => ({ run: l.run, xs: l.xs, ys: l.smoothed ?? l.ys }));
+      this.expose({ spyglassView: this.linePlot.view, spyglassLines: this.linePlot.drawn });
+      return;
     }
-    if (runIds.length === 0) notice = text.noRunsToChart;
-    const counts = [...perLine.values()];
-    this.node.dataset.lines = String(counts.filter((n) => n > 0).length);
-    this.node.dataset.maxPoints = String(counts.length ? Math.max(...counts) : 0);
-    this.node.dataset.points = String(lines.length + bands.length);
-    this.node.dataset.groups = groups ? String(groups.length) : '0';
-    this.node.dataset.range = this.range ? JSON.stringify(this.range) : '';
-    this.node.dataset.yMax = String(lines.reduce((m, r) => Math.max(m, r.y), Number.NEGATIVE_INFINITY));
-    const groupKeys = groups?.map((g) => g.key) ?? null;
-    const options = {
-      metric,
-      runs: runIds,
-      labels: context.labels,
-      groups: groupKeys,
-      xType: wall ? ('temporal' as const) : ('quantitative' as const),
-      xTitle: xTitleOf(settings.xAxis),
-      logX: settings.logX,
-      logY: settings.logY,
-      smoothing: smoothing !== undefined,
-      highlight: context.highlight,
-      width: this.plotWidth(),
-      height: HEIGHT,
-    };
-    lines = lines.filter((r) => Number.isFinite(r.x));
-    return {
-      key: JSON.stringify([
-        options.runs,
-        options.groups,
-        options.xType,
-        options.xTitle,
-        options.logX,
-        options.logY,
-        options.smoothing,
-        options.labels,
-      ]),
-      spec: workspaceLineSpec(options),
-      // Vega-Lite drops a dataset no layer reads, so only the one drawn is refilled.
-      datasets: groups ? { [BANDS_DATASET]: bands } : { [LINES_DATASET]: lines },
-      // Bands are a few hundred rows and stay SVG; one line per run is up to 100k vertices: canvas.
-      renderer: groups ? 'svg' : WORKSPACE_LINE_RENDERER,
-      notice,
-    };
+    this.hoverLines = [];
+    if (drawing.kind === 'bands')
+      await this.showVega(drawing.key, drawing.spec, { [BANDS_DATASET]: drawing.bands }, highlight);
+    else await this.showVega(drawing.key, drawing.spec, drawing.datasets, highlight);
   }
 
   /** Embeds when the spec's shape changed, else swaps the rows in through changesets. */
-  private async show(
+  private async showVega(
     key: string,
     spec: TopLevelSpec,
     datasets: Record<string, object[]>,
-    renderer: 'svg' | 'canvas',
+    highlight: string[],
   ): Promise<void> {
-    if (!this.view || key !== this.specKey) {
-      this.view?.finalize();
-      this.view = null;
-      this.plot.replaceChildren();
-      const view = await embedChart(this.plot, spec, { renderer });
+    if (!this.vega || key !== this.vegaKey) {
+      this.dropVega();
+      this.linePlot?.dispose();
+      this.linePlot = null;
+      const host = document.createElement('div');
+      this.plot.replaceChildren(host);
+      const view = await embedChart(host, spec);
       if (this.disposed) {
         view.finalize();
         return;
       }
-      this.view = view;
-      this.spec = spec;
-      this.specKey = key;
-      this.width = this.plotWidth();
-      (this.node as HTMLElement & { spyglassView?: View }).spyglassView = view;
-      // Line plots find the hovered run by lookup (see listenForHover); picking 100 long canvas paths per
-      // pointer move would cost more than a redraw.
+      this.vega = view;
+      this.vegaKey = key;
       if (this.panel.kind !== 'line') {
         view.addEventListener('pointerover', (_event, item) => {
           const run = (item as { datum?: { run?: unknown } } | null)?.datum?.run;
@@ -432,16 +354,41 @@ export class WorkspaceChart {
         view.addEventListener('pointerout', () => this.events.hover(null));
       }
     }
-    const view = this.view;
-    view.signal(LINE_PARAMS.highlight, this.context?.highlight ?? []);
+    const view = this.vega;
+    view.signal(LINE_PARAMS.highlight, highlight);
+    for (const [name, rows] of Object.entries(datasets)) await replaceDataset(view, name, rows);
+    this.vegaSpec = spec;
+    this.expose({ spyglassView: view, spyglassLines: [] });
+  }
+
+  private dropVega(): void {
+    this.vega?.finalize();
+    this.vega = null;
+    this.vegaKey = '';
+  }
+
+  private report(stats: LineStats): void {
+    const d = this.node.dataset;
+    d.lines = String(stats.lines);
+    d.maxPoints = String(stats.maxPoints);
+    d.points = String(stats.points);
+    d.groups = String(stats.groups);
+    d.range = this.range ? JSON.stringify(this.range) : '';
+    d.yMax = String(stats.yMax);
+  }
+
+  private expose(drawn: { spyglassView: View | null; spyglassLines: unknown }): void {
+    Object.assign(this.node, drawn);
     this.node.dataset.highlighted = (this.context?.highlight ?? []).join(',');
-    for (const [name, rows] of Object.entries(datasets)) {
-      // Lines keep their tuples across zooms (refilled in place); other datasets are small.
-      if (name === LINES_DATASET)
-        await refillDataset(view, name, rows as Record<string, unknown>[], 'run', LINE_ROW_FIELDS);
-      else await replaceDataset(view, name, rows);
-    }
-    this.spec = { ...spec };
+  }
+
+  private describeHit(hit: { run: string; x: number; y: number }): string {
+    const axis = this.context?.settings.xAxis ?? 'step';
+    const name = this.context?.labels[hit.run] ?? hit.run;
+    const xText =
+      axis === 'wall' ? new Date(hit.x).toISOString().replace('T', ' ').slice(0, 19) : formatNumber(hit.x);
+    const metric = this.panel.kind === 'line' ? this.panel.metric : '';
+    return `${name}\n${xTitleOf(axis)}: ${xText}\n${metric}: ${formatNumber(hit.y)}`;
   }
 
   private showMessage(message: string, isError: boolean): void {
@@ -449,148 +396,8 @@ export class WorkspaceChart {
     this.message.hidden = message === '';
     this.message.classList.toggle('jp-mod-error', isError);
   }
-
-  /** Brush to zoom (on pointer-up), wheel to zoom about the pointer, shift+wheel to pan, double-click to reset. */
-  private listenForZoom(): void {
-    this.listenForHover();
-    this.plot.addEventListener('pointerup', () => {
-      const brush = this.view?.signal(LINE_PARAMS.brush) as { x?: unknown[] } | undefined;
-      const x = brush?.x;
-      if (!Array.isArray(x) || x.length !== 2) return;
-      const [a, b] = x.map((v) => this.fromDisplay(v instanceof Date ? v.getTime() : Number(v)));
-      if (!Number.isFinite(a) || !Number.isFinite(b) || a === b) return;
-      // Clear the brush rectangle: the zoomed chart shows the new range instead.
-      this.view
-        ?.signal(`${LINE_PARAMS.brush}_x`, [])
-        .runAsync()
-        .catch(() => undefined);
-      this.zoomTo([Math.min(a, b), Math.max(a, b)]);
-    });
-    this.plot.addEventListener('dblclick', () => this.zoomTo(null));
-    this.plot.addEventListener(
-      'wheel',
-      (event) => {
-        const view = this.view;
-        if (!view) return;
-        const domain = (view.scale('x')?.domain() ?? []).map((v: unknown) =>
-          this.fromDisplay(v instanceof Date ? v.getTime() : Number(v)),
-        );
-        const [lo, hi] = this.range ?? [domain[0], domain[domain.length - 1]];
-        if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi <= lo) return;
-        event.preventDefault();
-        const width = hi - lo;
-        const surface = this.plot.querySelector('canvas, svg');
-        const left = (surface?.getBoundingClientRect().left ?? 0) + view.origin()[0];
-        const fraction = Math.min(1, Math.max(0, (event.clientX - left) / Math.max(1, view.width())));
-        if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
-          const delta = (event.shiftKey ? event.deltaY : event.deltaX) / Math.max(1, view.width());
-          this.zoomTo([lo + delta * width, hi + delta * width]);
-          return;
-        }
-        const factor = Math.exp(Math.max(-1, Math.min(1, event.deltaY * 0.002)));
-        const pivot = lo + fraction * width;
-        this.zoomTo([pivot - (pivot - lo) * factor, pivot + (hi - pivot) * factor]);
-      },
-      { passive: false },
-    );
-  }
-
-  /** Tooltip and hover highlight from the nearest drawn point, at most once per animation frame. */
-  private listenForHover(): void {
-    let last: PointerEvent | null = null;
-    this.plot.addEventListener('pointermove', (event) => {
-      last = event;
-      if (this.hoverFrame) return;
-      this.hoverFrame = requestAnimationFrame(() => {
-        this.hoverFrame = 0;
-        if (last) this.hoverAt(last);
-      });
-    });
-    this.plot.addEventListener('pointerleave', () => {
-      last = null;
-      this.tooltip.hidden = true;
-      this.setHovered(null);
-    });
-  }
-
-  private hoverAt(event: PointerEvent): void {
-    const view = this.view;
-    const surface = this.plot.querySelector('canvas, svg');
-    if (!view || !surface || this.hoverLines.length === 0) return;
-    const box = surface.getBoundingClientRect();
-    const [ox, oy] = view.origin();
-    const x = view.scale('x') as ((v: number) => number) & { invert?: (p: number) => number };
-    const y = view.scale('y') as (v: number) => number;
-    if (!x?.invert || !y) return;
-    const invert = x.invert;
-    const hit = nearestPoint(
-      this.hoverLines,
-      event.clientX - box.left - ox,
-      event.clientY - box.top - oy,
-      (v) => x(v),
-      (p) => Number(invert(p)),
-      (v) => y(v),
-    );
-    this.setHovered(hit?.run ?? null);
-    if (!hit) {
-      this.tooltip.hidden = true;
-      return;
-    }
-    const wall = this.context?.settings.xAxis === 'wall';
-    const name = this.context?.labels[hit.run] ?? hit.run;
-    const xText = wall ? new Date(hit.x).toISOString().replace('T', ' ').slice(0, 19) : formatNumber(hit.x);
-    const xTitle = xTitleOf(this.context?.settings.xAxis ?? 'step');
-    const metric = this.panel.kind === 'line' ? this.panel.metric : '';
-    this.tooltip.textContent = `${name}\n${xTitle}: ${xText}\n${metric}: ${formatNumber(hit.y)}`;
-    this.tooltip.style.left = `${event.clientX + 12}px`;
-    this.tooltip.style.top = `${event.clientY + 12}px`;
-    this.tooltip.hidden = false;
-  }
-
-  private setHovered(run: string | null): void {
-    if (run === this.hoveredRun) return;
-    this.hoveredRun = run;
-    this.node.dataset.hovered = run ?? '';
-    this.events.hover(run);
-  }
-
-  private fromDisplay(value: number): number {
-    return this.context?.settings.xAxis === 'wall' ? value / 1000 : value;
-  }
-}
-
-interface Drawn {
-  key: string;
-  renderer?: 'svg' | 'canvas';
-  spec: TopLevelSpec;
-  datasets: Record<string, object[]>;
-  notice?: string;
-}
-
-/** A line's points for the hover lookup: display x, the value drawn on top (smoothed when smoothing), by x. */
-function hoverLineOf(
-  run: string,
-  points: { x: number; y: number }[],
-  toDisplay: (x: number) => number,
-): HoverLine {
-  const order = points
-    .map((_, i) => i)
-    .filter((i) => Number.isFinite(points[i].x) && Number.isFinite(points[i].y));
-  if (order.some((i, k) => k > 0 && points[i].x < points[order[k - 1]].x))
-    order.sort((a, b) => points[a].x - points[b].x);
-  return {
-    run,
-    xs: Float64Array.from(order, (i) => toDisplay(points[i].x)),
-    ys: Float64Array.from(order, (i) => points[i].y),
-  };
 }
 
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-}
-
-function xTitleOf(axis: string): string {
-  if (axis === 'wall') return text.xWall;
-  if (axis === 'relative') return text.xRelative;
-  return axis;
 }

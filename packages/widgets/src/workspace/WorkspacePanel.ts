@@ -50,6 +50,8 @@ export interface WorkspacePanelOptions {
    * without it the editor offers only the chart kinds.
    */
   embeddedPanels?: EmbeddedPanelHost;
+  /** Shown inside a notebook: a plain wheel scrolls the notebook, so charts zoom on Ctrl/⌘+wheel. */
+  inNotebook?: boolean;
 }
 
 /**
@@ -310,6 +312,7 @@ export class WorkspacePanel extends Widget {
       settings: this.saved.chart,
       highlight: this.highlight(),
       visibleRunsView: this.defineVisibleRuns(drawn.map((r) => r.run_id)),
+      wheelNeedsModifier: this.options.inNotebook === true,
     };
     this.grid.update(planPanels(metrics, this.saved), context);
   }

@@ -8,7 +8,8 @@ export function downloadFile(fileName: string, contents: BlobPart, type: string)
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function downloadUrl(fileName: string, url: string): void {
+/** Saves what a URL holds (an object or data URL made on the page) as a file. */
+export function downloadUrl(fileName: string, url: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

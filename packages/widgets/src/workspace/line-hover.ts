@@ -30,7 +30,7 @@ function closestIndex(xs: Float64Array, x: number): number {
  * Replaces a per-vertex tooltip layer: one binary search per line instead of 100k encoded tooltip objects.
  */
 export function nearestPoint(
-  lines: HoverLine[],
+  lines: readonly HoverLine[],
   px: number,
   py: number,
   xScale: (x: number) => number,

@@ -55,6 +55,7 @@ export const workspaceMessages = {
   memoryLimit: (detail: string) => detail,
   zoomHint: 'Drag to zoom, wheel to zoom, shift+wheel to pan, double-click to reset.',
   resetZoom: 'Reset zoom',
+  zoomHintEmbedded: 'Drag to zoom, Ctrl/⌘+wheel to zoom, Shift+Ctrl/⌘+wheel to pan, double-click to reset.',
   exportPng: 'PNG',
   exportSvg: 'SVG',
   exportSpec: 'Spec + data',

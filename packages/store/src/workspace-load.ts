@@ -1,0 +1,112 @@
+import type { SqlEngine } from './engine.js';
+import { parseMetricIPC } from './metric-ipc.js';
+import type { LoadOptions, LoadPhase, MetricResponse, WorkspaceSource } from './workspace-data.js';
+import { fetchLimitBytes, guardMemory, rowBytes } from './workspace-memory.js';
+import { MAX_BUCKETS } from './workspace-query.js';
+import type { MetricSlot } from './workspace-slot.js';
+
+/** What loading a metric needs of the store. */
+export interface SlotLoadContext {
+  engine: SqlEngine;
+  source: WorkspaceSource;
+  budget: number;
+  serial: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** False once the slot was evicted or unloaded. */
+  holds: (slot: MetricSlot) => boolean;
+  /** Evicts other metrics until `needed` more bytes fit the budget. */
+  makeRoom: (slot: MetricSlot, needed: number) => Promise<void>;
+  /** The raw rows of a metric first drawn from its overview are in (charts should re-query). */
+  rowsLoaded: (metric: string) => void;
+}
+
+type Progress = (phase: LoadPhase, loaded: number, total: number | null) => void;
+
+/**
+ * Loads a metric: first the server's overview (one pyramid level, enough for the whole-range chart), so the
+ * first paint does not wait; then, in the background, the raw rows and the full pyramid (`slot.full`). A source
+ * that answers rows straight away (no overview) goes to the full load at once.
+ */
+export async function loadSlot(
+  context: SlotLoadContext,
+  slot: MetricSlot,
+  options: LoadOptions,
+): Promise<void> {
+  const progress: Progress = (phase, loaded, total) =>
+    options.onProgress?.({ metric: slot.metric, phase, loadedBytes: loaded, totalBytes: total });
+  progress('fetching', 0, null);
+  const perRow = rowBytes(slot.xMetric);
+  const request = {
+    metric: slot.metric,
+    runIds: [],
+    xMetric: slot.xMetric ?? undefined,
+    onProgress: (loaded: number, total: number | null) => progress('fetching', loaded, total),
+    maxBytes: fetchLimitBytes(context.budget, slot.xMetric),
+  };
+  const first = withRows(await context.source.metric({ ...request, overviewBuckets: MAX_BUCKETS }));
+  if (!first.overview) {
+    await loadRows(context, slot, first, perRow, progress);
+    return;
+  }
+  let rows = 0;
+  for (const s of Object.values(first.overview.stats)) rows += s.rows;
+  await context.makeRoom(slot, rows * perRow);
+  await context.serial(() => slot.ingestOverview(context.engine, first));
+  slot.bytes = rows * perRow;
+  slot.ready = true;
+  progress('ready', first.ipc.byteLength, first.ipc.byteLength);
+  slot.full = (async () => {
+    const response = withRows(await context.source.metric(request));
+    await loadRows(context, slot, response, perRow, progress);
+    context.rowsLoaded(slot.metric);
+  })();
+  slot.full.catch(() => undefined); // reported to whoever awaits it (a query that needs the rows)
+}
+
+/** Adds runs that appeared after the metric was loaded (a new run, a run that started logging it). */
+export async function appendRuns(
+  context: SlotLoadContext,
+  slot: MetricSlot,
+  runIds: string[],
+): Promise<string[]> {
+  const response = await context.source.metric({
+    metric: slot.metric,
+    runIds,
+    xMetric: slot.xMetric ?? undefined,
+  });
+  const parsed: MetricResponse = response.rows === undefined ? parseMetricIPC(response.ipc) : response;
+  return context.serial(() => slot.append(context.engine, parsed));
+}
+
+/** Ingests the raw rows, then builds the pyramid; the slot is fullReady after. */
+async function loadRows(
+  context: SlotLoadContext,
+  slot: MetricSlot,
+  response: MetricResponse,
+  perRow: number,
+  progress: Progress,
+): Promise<void> {
+  const { engine, budget } = context;
+  // Evicted or unloaded while the rows were on their way: do not bring its tables back.
+  if (!context.holds(slot)) return;
+  const rows = response.rows ?? 0;
+  const needed = rows * perRow;
+  await context.makeRoom(slot, needed);
+  progress('ingesting', response.ipc.byteLength, response.ipc.byteLength);
+  await context.serial(() =>
+    guardMemory(slot.metric, needed, budget, () => slot.ingest(engine, response, rows)),
+  );
+  progress('indexing', response.ipc.byteLength, response.ipc.byteLength);
+  // One serial step at a time: chart queries (answered from the raw rows meanwhile) run in between.
+  for (const step of slot.pyramidSteps()) {
+    await context.serial(() => guardMemory(slot.metric, needed, budget, () => step(engine)));
+  }
+  slot.bytes = needed;
+  slot.overviewLevel = null;
+  slot.ready = true;
+  slot.fullReady = true;
+  progress('ready', response.ipc.byteLength, response.ipc.byteLength);
+}
+
+function withRows(response: MetricResponse): MetricResponse {
+  return response.rows === undefined ? { ...response, ...parseMetricIPC(response.ipc) } : response;
+}
