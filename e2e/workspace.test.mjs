@@ -120,16 +120,35 @@ async function waitForChart(page, metric, predicate, what) {
   }, what);
 }
 
-/** The page position of x = value on a chart's plot (the line canvas covers exactly the plot area). */
-function plotPoint(page, metric, value) {
+/** The page position of (x, y) on a chart's plot, y mid-height when omitted (the line canvas covers the plot). */
+function plotPoint(page, metric, x, y) {
   return page.evaluate(
-    ([selector, x]) => {
+    ([selector, xv, yv]) => {
       const node = document.querySelector(selector);
       const view = node.spyglassView;
       const box = node.querySelector('.jp-SpyglassLinePlot-lines').getBoundingClientRect();
-      return { x: box.left + view.scale('x')(x), y: box.top + view.height() / 2 };
+      const top = yv === null ? view.height() / 2 : view.scale('y')(yv);
+      return { x: box.left + view.scale('x')(xv), y: box.top + top };
     },
-    [chart(metric), value],
+    [chart(metric), x, y ?? null],
+  );
+}
+
+/** Alpha of the line canvas around a page position (3×3 device pixels, max). */
+function inkAt(page, metric, at) {
+  return page.evaluate(
+    ([selector, { x, y }]) => {
+      const canvas = document.querySelector(`${selector} .jp-SpyglassLinePlot-lines`);
+      const box = canvas.getBoundingClientRect();
+      const ratio = canvas.width / box.width;
+      const px = Math.round((x - box.left) * ratio);
+      const py = Math.round((y - box.top) * ratio);
+      const data = canvas.getContext('2d').getImageData(px - 1, py - 1, 3, 3).data;
+      let alpha = 0;
+      for (let i = 3; i < data.length; i += 4) alpha = Math.max(alpha, data[i]);
+      return alpha;
+    },
+    [chart(metric), at],
   );
 }
 
@@ -211,6 +230,17 @@ test('the workspace lists every run, filters, groups, selects, zooms and keeps i
   assert.ok(zoomed.maxPoints <= MAX_POINTS_PER_LINE, `points per line ${zoomed.maxPoints}`);
   assert.equal(zoomed.yMax, SPIKE, 'the spike survives the zoom');
   assert.ok(zoomed.xs[0] >= zoomed.range[0] && zoomed.xs[1] <= zoomed.range[1], 'only the range is held');
+
+  // The spike is painted where the axes put it, and hovering it highlights its run's row in the table.
+  const spikeRun = rows.find((r) => r.text.includes('run-03')).id;
+  const spikeAt = await plotPoint(page, 'train/loss', SPIKE_STEP, SPIKE);
+  assert.ok((await inkAt(page, 'train/loss', spikeAt)) > 0, 'the spike is painted on the canvas');
+  await page.mouse.move(spikeAt.x, spikeAt.y + 1);
+  await waitFor(
+    () => page.$eval(`${WORKSPACE} .jp-SpyglassRunsTable`, (n, id) => n.dataset.hoveredRun === id, spikeRun),
+    'hovering the spike to highlight its run in the table',
+  );
+  await page.mouse.move(5, 5);
 
   const centre = await plotPoint(page, 'train/loss', SPIKE_STEP);
   await page.mouse.move(centre.x, centre.y);
@@ -300,6 +330,31 @@ test('sg.workspace() embeds the workspace in a notebook and keeps its layout in 
   await page.waitForSelector(`${embedded}[data-status="ready"][data-runs="${RUNS + 1}"]`, {
     timeout: 60_000,
   });
+
+  // In a notebook a plain wheel scrolls the notebook; Ctrl+wheel zooms the chart.
+  const lossChart = `${embedded} .jp-SpyglassWorkspaceChart[data-metric="train/loss"]`;
+  await page.locator(lossChart).scrollIntoViewIfNeeded();
+  await page.waitForSelector(`${lossChart}[data-state="ready"]`);
+  await page.evaluate(() => {
+    window.sgWheels = [];
+    document.addEventListener('wheel', (e) => window.sgWheels.push(e.defaultPrevented));
+  });
+  const box = await page.locator(`${lossChart} .jp-SpyglassLinePlot-lines`).boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -200);
+  await waitFor(() => page.evaluate(() => window.sgWheels.length > 0), 'the plain wheel event');
+  assert.deepEqual(await page.evaluate(() => window.sgWheels), [false], 'a plain wheel is left to the page');
+  assert.equal(await page.$eval(lossChart, (n) => n.dataset.range), '', 'no zoom from a plain wheel');
+  const moved = await page.locator(`${lossChart} .jp-SpyglassLinePlot-lines`).boundingBox();
+  await page.mouse.move(moved.x + moved.width / 2, moved.y + moved.height / 2);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -200);
+  await page.keyboard.up('Control');
+  await waitFor(
+    () => page.$eval(lossChart, (n) => n.dataset.state === 'ready' && n.dataset.range !== ''),
+    'Ctrl+wheel to zoom the embedded chart',
+  );
+
   await page.selectOption(`${embedded} .jp-SpyglassWorkspace-groupBy`, 'config.opt');
   const saved = await waitFor(
     () =>
