@@ -255,6 +255,38 @@ test('the workspace lists every run, filters, groups, selects, zooms and keeps i
   assert.ok(wheeled.maxPoints <= MAX_POINTS_PER_LINE);
   assert.equal(wheeled.yMax, SPIKE, 'the spike survives the wheel zoom');
 
+  // Wall-time axis: the zoom resets, x is epoch milliseconds, and a brush zooms to the range it covers.
+  await page.selectOption('.jp-SpyglassWorkspace-xAxis', 'wall');
+  const wall = await waitForChart(
+    page,
+    'train/loss',
+    (s) => s.range === null && s.xs !== null && s.xs[0] > 1e12,
+    'the wall-time axis',
+  );
+  assert.equal(wall.lines, RUNS);
+  const span = wall.xs[1] - wall.xs[0];
+  const [wallFrom, wallTo] = [wall.xs[0] + span * 0.3, wall.xs[0] + span * 0.6];
+  const a = await plotPoint(page, 'train/loss', wallFrom);
+  const b = await plotPoint(page, 'train/loss', wallTo);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 6 });
+  await page.mouse.up();
+  const wallZoom = await waitForChart(
+    page,
+    'train/loss',
+    (s) => s.range !== null,
+    'the wall-time brush zoom',
+  );
+  // The range is kept in seconds; the axis shows it in milliseconds.
+  const domain = await page.$eval(chart('train/loss'), (n) => n.spyglassView.scale('x').domain().map(Number));
+  assert.ok(Math.abs(domain[0] - wallZoom.range[0] * 1000) < 1, `domain ${domain} for ${wallZoom.range}`);
+  assert.ok(Math.abs(domain[1] - wallZoom.range[1] * 1000) < 1, `domain ${domain} for ${wallZoom.range}`);
+  assert.ok(Math.abs(domain[0] - wallFrom) < span * 0.02, 'the brushed range is shown');
+  assert.ok(wallZoom.xs[0] >= domain[0] && wallZoom.xs[1] <= domain[1], 'lines within the zoomed range');
+  await page.selectOption('.jp-SpyglassWorkspace-xAxis', 'step');
+  await waitForChart(page, 'train/loss', (s) => s.range === null && s.xs[1] < 1e12, 'back to the step axis');
+
   // Exports: the table as CSV and Parquet, a panel as PNG and as its spec with data.
   const download = async (selector) => {
     const [file] = await Promise.all([

@@ -315,7 +315,7 @@ export class WorkspaceChart {
         this.linePlot = new LinePlotView();
         this.plot.replaceChildren(this.linePlot.node);
       }
-      await this.linePlot.show(drawing.options, drawing.lines, this.range, highlight);
+      await this.linePlot.show(drawing.options, drawing.lines, drawing.range, highlight);
       this.hoverLines = drawing.lines.map((l) => ({ run: l.run, xs: l.xs, ys: l.smoothed ?? l.ys }));
       this.expose({ spyglassView: this.linePlot.view, spyglassLines: this.linePlot.drawn });
       return;

@@ -17,7 +17,15 @@ export interface LineStats {
 
 /** A line panel's drawing: per-run lines for the canvas layer, or (grouped) a bands spec drawn by Vega. */
 export type LineDrawing =
-  | { kind: 'lines'; options: LinePlotOptions; lines: DrawnLine[]; stats: LineStats; notice?: string }
+  | {
+      kind: 'lines';
+      options: LinePlotOptions;
+      lines: DrawnLine[];
+      /** The zoomed x range in display units (as the lines' xs), or null. */
+      range: [number, number] | null;
+      stats: LineStats;
+      notice?: string;
+    }
   | { kind: 'bands'; key: string; spec: TopLevelSpec; bands: BandRow[]; stats: LineStats; notice?: string };
 
 /**
@@ -92,6 +100,7 @@ export async function lineDrawing(
     kind: 'lines',
     options,
     lines,
+    range: view.range ? [toDisplay(view.range[0]), toDisplay(view.range[1])] : null,
     stats: statsOf(
       series.map((s) => s.points.length),
       points,
