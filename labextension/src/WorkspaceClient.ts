@@ -32,6 +32,7 @@ export class WorkspaceClient implements WorkspaceSource {
     for (const runId of request.runIds) params.append('run_id', runId);
     if (request.xMetric) params.append('x_metric', request.xMetric);
     if (request.overviewBuckets) params.append('overview_buckets', String(request.overviewBuckets));
+    if (request.overviewAxis) params.append('overview_axis', request.overviewAxis);
     const response = await this.get('metric', params);
     const total = Number(response.headers.get('Content-Length')) || null;
     if (request.maxBytes !== undefined && total !== null && total > request.maxBytes) {

@@ -58,6 +58,7 @@ class FetchSource {
     if (request.xMetric) params.append('x_metric', request.xMetric);
     if (request.overviewBuckets && !window.benchNoOverview)
       params.append('overview_buckets', String(request.overviewBuckets));
+    if (request.overviewAxis && !window.benchNoOverview) params.append('overview_axis', request.overviewAxis);
     const response = await this.get('metric', params);
     return parseMetricIPC(new Uint8Array(await response.arrayBuffer()));
   }
@@ -135,15 +136,18 @@ window.bench = {
     state.store = new WorkspaceStore({ engine, source: state.source, memoryBudgetBytes: 2.5 * 1024 ** 3 });
     return { engineMs };
   },
-  /** Runs table + first chart of one metric across the finished runs: list, load, M4 query, Vega draw. */
-  async firstChart(metric, buckets) {
+  /**
+   * Runs table + first chart of one metric across the finished runs: list, load, M4 query, Vega draw. With
+   * `tellAxis`, loadMetric is told the chart's x axis (its overview comes first).
+   */
+  async firstChart(metric, buckets, xAxis = 'step', tellAxis = false) {
     const t0 = performance.now();
     const listing = await state.store.listRuns();
     const tList = performance.now();
-    const loaded = await state.store.loadMetric(metric);
+    const loaded = await state.store.loadMetric(metric, tellAxis ? { xAxis } : undefined);
     const tLoad = performance.now();
     const runIds = listing.runs.filter((r) => r.state === 'finished').map((r) => r.run_id);
-    const lines = await state.store.lineSeries({ metric, runIds, xAxis: 'step', buckets });
+    const lines = await state.store.lineSeries({ metric, runIds, xAxis, buckets });
     const tQuery = performance.now();
     await render(lines, runIds);
     const tDraw = performance.now();

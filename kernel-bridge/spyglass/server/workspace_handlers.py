@@ -9,7 +9,7 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..workspace_index import list_runs
-from ..workspace_overview import overview_ipc, read_for_overview, take_rows
+from ..workspace_overview import AXES, overview_ipc, read_for_overview, take_rows
 from .api_handler import SpyglassAPIHandler
 from .run_access import RunAccessError
 
@@ -41,7 +41,8 @@ class RunsListHandler(_ProjectHandler):
 
 
 class MetricHandler(_ProjectHandler):
-    """GET /spyglass/api/v1/metric?store_root=&project=&metric=M[&run_id=R...][&x_metric=X]: Arrow IPC."""
+    """GET /spyglass/api/v1/metric?store_root=&project=&metric=M[&run_id=R...][&x_metric=X]: Arrow IPC (the
+    rows, or with overview_buckets=N[&overview_axis=A] the first-paint overview)."""
 
     @tornado.web.authenticated
     @authorized
@@ -58,13 +59,19 @@ class MetricHandler(_ProjectHandler):
             buckets = 0
         if buckets is not None and not 1 <= buckets <= 100_000:
             return self._fail(400, f"overview_buckets must be an integer in 1..100000, got {raw_buckets!r}")
+        axis = self.get_query_argument("overview_axis", "step")
+        if axis not in AXES or (axis == "x" and not x_metric):
+            return self._fail(
+                400, f"overview_axis must be one of {', '.join(AXES)} (x with x_metric), got {axis!r}"
+            )
         try:
             root, project = self._project()
             args = (str(root), project, metric, run_ids or None, x_metric)
             # The rows request that follows an overview gets the same read (one snapshot of running runs).
+            # An overview on another axis comes after the step one: it reuses that read when it is still kept.
             if buckets is not None:
-                sliced = await asyncio.to_thread(read_for_overview, *args)
-                chunks = [await asyncio.to_thread(overview_ipc, sliced, buckets)]
+                sliced = await asyncio.to_thread(read_for_overview, *args, reuse=axis != "step")
+                chunks = [await asyncio.to_thread(overview_ipc, sliced, buckets, axis)]
             else:
                 sliced = await asyncio.to_thread(take_rows, *args)
                 chunks = await asyncio.to_thread(sliced.ipc_chunks)

@@ -121,3 +121,29 @@ def test_metric_overview_answers_one_pyramid_level_then_the_rows(server):
     assert status == 200 and pa.ipc.open_stream(body).read_all().num_rows == 100
     code, _, _ = get(server["url"], "/spyglass/api/v1/metric", overview_buckets="0", **params)
     assert code == 400
+
+
+def test_metric_overview_on_another_axis_answers_plain_m4_buckets(server):
+    params = {"store_root": str(server["store"]), "project": "demo", "metric": "loss"}
+    for axis in ("wall", "relative"):
+        status, _, body = get(
+            server["url"], "/spyglass/api/v1/metric", overview_buckets="10", overview_axis=axis, **params
+        )
+        reader = pa.ipc.open_stream(body)
+        meta = json.loads(reader.schema.metadata[b"spyglass"])
+        assert status == 200 and meta["axis"] == axis and meta["buckets"] == 10
+        table = reader.read_all()
+        assert table.schema.names[:2] == ["run", "q"] and sum(table.column("n").to_pylist()) == 100
+    status, _, body = get(
+        server["url"],
+        "/spyglass/api/v1/metric",
+        overview_buckets="5",
+        overview_axis="x",
+        x_metric="acc",
+        **params,
+    )
+    meta = json.loads(pa.ipc.open_stream(body).schema.metadata[b"spyglass"])
+    assert status == 200 and (meta["x0"], meta["x1"]) == (0, 49)
+    for bad in ({"overview_axis": "time"}, {"overview_axis": "x"}):
+        code, _, body = get(server["url"], "/spyglass/api/v1/metric", overview_buckets="10", **bad, **params)
+        assert code == 400 and "overview_axis" in json.loads(body)["error"]

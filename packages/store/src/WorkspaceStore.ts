@@ -19,7 +19,13 @@ import { lineSeries } from './workspace-lines.js';
 // Side-effect import: keeps workspace-lines' LineSeries augmentation in this file's published types.
 import './workspace-lines.js';
 import { LiveTail } from './workspace-live.js';
-import { appendRuns, loadSlot, type SlotLoadContext } from './workspace-load.js';
+import {
+  appendRuns,
+  firstOverviewAxis,
+  loadAxisOverview,
+  loadSlot,
+  type SlotLoadContext,
+} from './workspace-load.js';
 import { DEFAULT_BUDGET, makeRoom, memoryUsage } from './workspace-memory.js';
 import { type ChartContext, xMetricOf } from './workspace-query.js';
 import { MetricSlot, slotKey } from './workspace-slot.js';
@@ -58,7 +64,12 @@ export class WorkspaceStore implements WorkspaceData {
         makeRoom(slot, needed, this.budget, [...this.slots.values()], (victim) => this.drop(victim)),
       rowsLoaded: (metric) => this.metricUpdated(metric, []),
     };
-    this.charts = { engine: this.engine, serial: (fn) => this.serial(fn), listing: () => this.listing };
+    this.charts = {
+      engine: this.engine,
+      serial: (fn) => this.serial(fn),
+      listing: () => this.listing,
+      axisOverview: (slot, axis) => loadAxisOverview(this.loader, slot, axis),
+    };
     this.live = new LiveTail({
       source: options.source,
       slots: () => [...this.slots.values()],
@@ -98,12 +109,12 @@ export class WorkspaceStore implements WorkspaceData {
   }
 
   async lineSeries(query: LineSeriesQuery): Promise<LineSeries[]> {
-    const slot = await this.slotFor(query.metric, xMetricOf(query.xAxis));
+    const slot = await this.slotFor(query.metric, xMetricOf(query.xAxis), { xAxis: query.xAxis });
     return lineSeries(this.charts, slot, query);
   }
 
   async groupBands(query: GroupBandQuery): Promise<GroupBand[]> {
-    const slot = await this.slotFor(query.metric, xMetricOf(query.xAxis));
+    const slot = await this.slotFor(query.metric, xMetricOf(query.xAxis), { xAxis: query.xAxis });
     return groupBands(this.charts, slot, query);
   }
 
@@ -167,11 +178,13 @@ export class WorkspaceStore implements WorkspaceData {
       slot = new MetricSlot(metric, xMetric, this.nextSlot++);
       this.slots.set(key, slot);
       const created = slot;
-      slot.loading = loadSlot(this.loader, created, options).catch(async (error) => {
-        this.slots.delete(key);
-        await this.serial(() => created.dropTables(this.engine)).catch(() => undefined);
-        throw error;
-      });
+      slot.loading = loadSlot(this.loader, created, options, firstOverviewAxis(options, xMetric)).catch(
+        async (error) => {
+          this.slots.delete(key);
+          await this.serial(() => created.dropTables(this.engine)).catch(() => undefined);
+          throw error;
+        },
+      );
     }
     await slot.loading;
     slot.lastUsed = performance.now();

@@ -129,6 +129,7 @@ export {
 } from './table/index.js';
 export { createWorkspaceData, WorkspaceStore } from './WorkspaceStore.js';
 export {
+  type AxisOverviewGrid,
   type BandPoint,
   type FlatValue,
   type GroupBand,
@@ -142,6 +143,7 @@ export {
   type MetricLoadProgress,
   type MetricRequest,
   type MetricResponse,
+  type OverviewAxis,
   type RunListing,
   type WorkspaceData,
   type WorkspaceDataOptions,

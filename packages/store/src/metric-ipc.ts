@@ -1,5 +1,5 @@
 import { RecordBatchReader } from 'apache-arrow';
-import type { MetricOverview, MetricResponse } from './workspace-data.js';
+import type { AxisOverviewGrid, MetricOverview, MetricResponse } from './workspace-data.js';
 import { WorkspaceSourceError } from './workspace-data.js';
 
 /** Schema metadata key under which the server puts {run_ids, cursors, skipped} (workspace_series.py). */
@@ -17,6 +17,10 @@ export function parseMetricIPC(ipc: Uint8Array): MetricResponse & { rows: number
     level?: number;
     max_level?: number;
     stats?: MetricOverview['stats'];
+    axis?: AxisOverviewGrid['axis'];
+    x0?: number;
+    x1?: number;
+    buckets?: number;
   } = {};
   let rows = 0;
   try {
@@ -32,6 +36,10 @@ export function parseMetricIPC(ipc: Uint8Array): MetricResponse & { rows: number
     meta.level !== undefined && meta.max_level !== undefined && meta.stats
       ? { level: meta.level, maxLevel: meta.max_level, stats: meta.stats }
       : undefined;
+  const axisOverview =
+    meta.axis !== undefined && meta.axis !== 'step' && meta.buckets !== undefined && meta.stats
+      ? { axis: meta.axis, x0: meta.x0 ?? 0, x1: meta.x1 ?? 0, buckets: meta.buckets, stats: meta.stats }
+      : undefined;
   return {
     ipc,
     runIds: meta.run_ids ?? [],
@@ -39,5 +47,6 @@ export function parseMetricIPC(ipc: Uint8Array): MetricResponse & { rows: number
     skipped: meta.skipped ?? {},
     rows,
     overview,
+    axisOverview,
   };
 }

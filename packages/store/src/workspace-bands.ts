@@ -1,6 +1,7 @@
 import { toRows } from './arrow-rows.js';
 import { weightedEma } from './ema.js';
 import type { SqlEngine } from './engine.js';
+import { axisOverviewBuckets } from './workspace-axis-overview.js';
 import { type Buckets, emptyBuckets, queryBuckets, runSpans } from './workspace-buckets.js';
 import type { BandPoint, GroupBand, GroupBandQuery } from './workspace-data.js';
 import {
@@ -22,15 +23,16 @@ export async function groupBands(
   query: GroupBandQuery,
 ): Promise<GroupBand[]> {
   const buckets = clampBuckets(query.buckets);
-  await servable(slot, query.xAxis, query.range, buckets);
+  const overview = await servable(context, slot, query.xAxis, query.range, buckets);
   const runs = new Set<number>();
   for (const group of query.groups) {
     for (const runId of group.runIds)
       if (emptyReason(slot, context.listing(), runId) === null) runs.add(slot.runIndex.get(runId) as number);
   }
-  const { rows, center } = await context.serial(() =>
-    bucketMeans(context.engine, slot, [...runs], query, buckets),
-  );
+  // Before the rows are in, a whole-range band off the step axis comes from the server's overview on its axis.
+  const { rows, center } = overview
+    ? axisOverviewBuckets(overview, [...runs], buckets)
+    : await context.serial(() => bucketMeans(context.engine, slot, [...runs], query, buckets));
   // Per run: bucket → mean (smoothed per run first when asked).
   const means = new Map<number, Map<number, number>>();
   for (const [run, [start, end]] of runSpans(rows)) {

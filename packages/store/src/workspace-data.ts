@@ -10,8 +10,11 @@
  *   loadMetric gives you progress and the memory error early). Nothing is loaded until a panel asks.
  *   loadMetric resolves as soon as the server's overview (one M4 level, enough for the whole-range step chart) is
  *   in; the raw rows follow in the background, then the full pyramid, and `onMetricUpdated(metric, [])` fires when
- *   it is in: re-query then (edges become exact, short runs come back point for point). A query that needs the
- *   rows before they arrive (deep zoom, wall/relative/step-metric axes) simply waits for them.
+ *   it is in: re-query then (edges become exact, short runs come back point for point). A whole-range chart on
+ *   another axis (wall, relative, a step metric) is drawn from the server's overview on that axis: pass the
+ *   chart's axis as `loadMetric(metric, { xAxis })` so it is the one fetched first (else it is fetched when the
+ *   chart asks). Any other query that needs the rows before they arrive (a zoom finer than the overview, a zoom
+ *   off the step axis) simply waits for them.
  * - `onMetricUpdated(metric, runIds)` also fires for live rows (runIds = the runs that grew) and new runs.
  * - `lineSeries` returns at most ~4 points per bucket per run (M4: first, last, min, max of each x bucket over the
  *   visible range), every point when the visible range holds ≤ `maxRawPoints` (default 1000) points of that run.
@@ -153,6 +156,12 @@ export interface LoadOptions {
   onProgress?: (progress: MetricLoadProgress) => void;
   /** Also load this step metric's values (required before using it as xAxis). */
   xMetric?: string;
+  /**
+   * The x axis the first chart will use: the server's overview is asked for on it, so a wall or relative chart
+   * paints as soon as a step chart does (step charts then wait for the rows). Default: the step metric when
+   * `xMetric` is given, else step. A chart asking for another axis first fetches that axis's overview too.
+   */
+  xAxis?: XAxis;
 }
 
 export interface MemoryUsage {
@@ -214,6 +223,28 @@ export interface MetricRequest {
    * this many buckets (`overview` is then set in the answer). A source may ignore it and answer the rows.
    */
   overviewBuckets?: number;
+  /**
+   * The x axis the overview is bucketed on (default step). Any other: plain M4 in `overviewBuckets` equal buckets
+   * over the whole x range (`axisOverview` is then set in the answer). A source may ignore it.
+   */
+  overviewAxis?: OverviewAxis;
+}
+
+/** The axes an overview can be bucketed on; "x" is the step metric asked for with `xMetric`. */
+export type OverviewAxis = 'step' | 'wall' | 'relative' | 'x';
+
+/**
+ * The grid of an overview on a non-step axis: bucket q of `buckets` equal ones covers
+ * [x0 + q·w, x0 + (q+1)·w) with w = (x1 − x0) / buckets, the last one including x1. Its rows are
+ * (run, q, x_first, y_first, x_last, y_last, x_min, y_min, x_max, y_max, y_sum, n).
+ */
+export interface AxisOverviewGrid {
+  axis: OverviewAxis;
+  x0: number;
+  x1: number;
+  buckets: number;
+  /** Per run, as the step overview's. */
+  stats: MetricOverview['stats'];
 }
 
 /** The server's first-paint overview of a metric (the `level` rows of its M4 pyramid, as `ws_lvl` holds them). */
@@ -235,6 +266,8 @@ export interface MetricResponse {
   rows?: number;
   /** Set when `ipc` holds the overview level rather than rows. */
   overview?: MetricOverview;
+  /** Set when `ipc` holds an overview on a non-step axis (`overviewAxis`) rather than rows. */
+  axisOverview?: AxisOverviewGrid;
 }
 
 /** A metric would not fit in the page's memory budget even after evicting every other loaded metric. */

@@ -1,6 +1,7 @@
 import { toRows } from './arrow-rows.js';
 import { weightedEma } from './ema.js';
 import type { SqlEngine } from './engine.js';
+import { type AxisOverview, axisOverviewBuckets } from './workspace-axis-overview.js';
 import { type Buckets, queryBuckets, runSpans } from './workspace-buckets.js';
 import type { LineSeries, LineSeriesQuery, XYPoint } from './workspace-data.js';
 import { messages } from './workspace-messages.js';
@@ -39,7 +40,7 @@ export async function lineSeries(
   query: LineSeriesQuery,
 ): Promise<LineSeries[]> {
   const buckets = clampBuckets(query.buckets);
-  await servable(slot, query.xAxis, query.range, buckets);
+  const overview = await servable(context, slot, query.xAxis, query.range, buckets);
   const maxRaw = query.maxRawPoints ?? DEFAULT_MAX_RAW;
   const results = new Map<string, LineSeries>();
   const active: number[] = [];
@@ -49,9 +50,9 @@ export async function lineSeries(
     if (reason === null) active.push(slot.runIndex.get(runId) as number);
   }
   if (active.length) {
-    const perRun = await context.serial(() =>
-      queryLines(context.engine, slot, active, query, buckets, maxRaw),
-    );
+    const perRun = overview
+      ? overviewLines(overview, active, buckets, query.smoothing !== undefined)
+      : await context.serial(() => queryLines(context.engine, slot, active, query, buckets, maxRaw));
     for (const [run, line] of perRun) {
       const result = results.get(slot.runIds[run]);
       if (result) Object.assign(result, line);
@@ -161,11 +162,31 @@ async function rawLines(
         range,
       ),
     );
-    for (const [run, [start, end]] of runSpans(rows)) {
-      let total = 0;
-      for (let i = start; i < end; i++) total += rows.n[i];
-      out.set(run, m4Line(rows, start, end, total, smooth));
-    }
+    m4Lines(rows, smooth, out);
+  }
+}
+
+/**
+ * Lines of a whole-range chart from the server's overview on its axis, before the raw rows are in: M4 lines even
+ * for short runs (re-queried, point for point, once the rows arrive, as on the step axis).
+ */
+function overviewLines(
+  overview: AxisOverview,
+  runs: number[],
+  buckets: number,
+  smooth: boolean,
+): Map<number, LineResult> {
+  const out = new Map<number, LineResult>();
+  m4Lines(axisOverviewBuckets(overview, runs, buckets).rows, smooth, out);
+  return out;
+}
+
+/** One M4 line per run of `rows` into `out`. */
+function m4Lines(rows: Buckets, smooth: boolean, out: Map<number, LineResult>): void {
+  for (const [run, [start, end]] of runSpans(rows)) {
+    let total = 0;
+    for (let i = start; i < end; i++) total += rows.n[i];
+    out.set(run, m4Line(rows, start, end, total, smooth));
   }
 }
 

@@ -1,8 +1,15 @@
 import type { SqlEngine } from './engine.js';
 import { parseMetricIPC } from './metric-ipc.js';
-import type { LoadOptions, LoadPhase, MetricResponse, WorkspaceSource } from './workspace-data.js';
+import { type AxisOverview, axisOverviewOf } from './workspace-axis-overview.js';
+import type {
+  LoadOptions,
+  LoadPhase,
+  MetricResponse,
+  OverviewAxis,
+  WorkspaceSource,
+} from './workspace-data.js';
 import { fetchLimitBytes, guardMemory, rowBytes } from './workspace-memory.js';
-import { MAX_BUCKETS } from './workspace-query.js';
+import { MAX_BUCKETS, overviewAxisOf } from './workspace-query.js';
 import type { MetricSlot } from './workspace-slot.js';
 
 /** What loading a metric needs of the store. */
@@ -21,15 +28,22 @@ export interface SlotLoadContext {
 
 type Progress = (phase: LoadPhase, loaded: number, total: number | null) => void;
 
+/** The axis a new slot's first overview is asked for on (see LoadOptions.xAxis). */
+export function firstOverviewAxis(options: LoadOptions, xMetric: string | null): OverviewAxis {
+  const axis = options.xAxis !== undefined ? overviewAxisOf(options.xAxis) : xMetric ? 'x' : 'step';
+  return axis === 'x' && !xMetric ? 'step' : axis;
+}
+
 /**
- * Loads a metric: first the server's overview (one pyramid level, enough for the whole-range chart), so the
- * first paint does not wait; then, in the background, the raw rows and the full pyramid (`slot.full`). A source
- * that answers rows straight away (no overview) goes to the full load at once.
+ * Loads a metric: first the server's overview on `axis` (one pyramid level on the step axis, plain M4 on another;
+ * enough for the whole-range chart), so the first paint does not wait; then, in the background, the raw rows and
+ * the full pyramid (`slot.full`). A source that answers rows straight away (no overview) goes to the full load.
  */
 export async function loadSlot(
   context: SlotLoadContext,
   slot: MetricSlot,
   options: LoadOptions,
+  axis: OverviewAxis = 'step',
 ): Promise<void> {
   const progress: Progress = (phase, loaded, total) =>
     options.onProgress?.({ metric: slot.metric, phase, loadedBytes: loaded, totalBytes: total });
@@ -42,15 +56,23 @@ export async function loadSlot(
     onProgress: (loaded: number, total: number | null) => progress('fetching', loaded, total),
     maxBytes: fetchLimitBytes(context.budget, slot.xMetric),
   };
-  const first = withRows(await context.source.metric({ ...request, overviewBuckets: MAX_BUCKETS }));
-  if (!first.overview) {
+  const overviewAxis = axis === 'step' ? undefined : axis;
+  const first = withRows(
+    await context.source.metric({ ...request, overviewBuckets: MAX_BUCKETS, overviewAxis }),
+  );
+  const stats = first.overview?.stats ?? first.axisOverview?.stats;
+  if (!stats) {
     await loadRows(context, slot, first, perRow, progress);
     return;
   }
   let rows = 0;
-  for (const s of Object.values(first.overview.stats)) rows += s.rows;
+  for (const s of Object.values(stats)) rows += s.rows;
   await context.makeRoom(slot, rows * perRow);
-  await context.serial(() => slot.ingestOverview(context.engine, first));
+  await context.serial(() =>
+    first.overview
+      ? slot.ingestOverview(context.engine, first)
+      : slot.ingestAxisOverview(context.engine, first),
+  );
   slot.bytes = rows * perRow;
   slot.ready = true;
   progress('ready', first.ipc.byteLength, first.ipc.byteLength);
@@ -60,6 +82,33 @@ export async function loadSlot(
     context.rowsLoaded(slot.metric);
   })();
   slot.full.catch(() => undefined); // reported to whoever awaits it (a query that needs the rows)
+}
+
+/**
+ * The server's overview of a slot still waiting for its rows on a non-step axis, fetched once per axis; null when
+ * the source gave none (it ignored the axis, or failed: the chart then waits for the rows).
+ */
+export function loadAxisOverview(
+  context: SlotLoadContext,
+  slot: MetricSlot,
+  axis: OverviewAxis,
+): Promise<AxisOverview | null> {
+  let pending = slot.axisOverviews.get(axis);
+  if (!pending) {
+    const request = {
+      metric: slot.metric,
+      runIds: [],
+      xMetric: slot.xMetric ?? undefined,
+      overviewBuckets: MAX_BUCKETS,
+      overviewAxis: axis,
+    };
+    pending = context.source
+      .metric(request)
+      .then((response) => axisOverviewOf(slot, withRows(response)))
+      .catch(() => null);
+    slot.axisOverviews.set(axis, pending);
+  }
+  return pending;
 }
 
 /** Adds runs that appeared after the metric was loaded (a new run, a run that started logging it). */
@@ -95,6 +144,7 @@ async function loadRows(
   await context.serial(() =>
     guardMemory(slot.metric, needed, budget, () => slot.ingest(engine, response, rows)),
   );
+  slot.axisOverviews.clear(); // every axis is answered from the rows now
   progress('indexing', response.ipc.byteLength, response.ipc.byteLength);
   // One serial step at a time: chart queries (answered from the raw rows meanwhile) run in between.
   for (const step of slot.pyramidSteps()) {

@@ -1,7 +1,8 @@
 import { toRows } from './arrow-rows.js';
 import type { SqlEngine } from './engine.js';
+import type { AxisOverview } from './workspace-axis-overview.js';
 import { type Buckets, queryBuckets } from './workspace-buckets.js';
-import type { RunListing } from './workspace-data.js';
+import type { OverviewAxis, RunListing } from './workspace-data.js';
 import { messages } from './workspace-messages.js';
 import type { MetricSlot } from './workspace-slot.js';
 import {
@@ -21,6 +22,8 @@ export interface ChartContext {
   serial: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Read when a query checks its runs, so a relist during the load counts. */
   listing: () => RunListing;
+  /** The server's overview of a slot on a non-step axis (see loadAxisOverview), or null. */
+  axisOverview: (slot: MetricSlot, axis: OverviewAxis) => Promise<AxisOverview | null>;
 }
 
 export function clampBuckets(buckets: number): number {
@@ -35,6 +38,12 @@ export function xMetricOf(xAxis: string): string | null {
 export function rawAxis(xAxis: string): RawAxis {
   if (xAxis === 'step' || xAxis === 'wall' || xAxis === 'relative') return { kind: xAxis };
   return { kind: 'metric' };
+}
+
+/** The axis the server buckets an overview on for this x axis ("x": the slot's step metric). */
+export function overviewAxisOf(xAxis: string): OverviewAxis {
+  const { kind } = rawAxis(xAxis);
+  return kind === 'metric' ? 'x' : kind;
 }
 
 /** Why a run draws nothing for the slot's metric, or null when it has points to query. */
@@ -54,24 +63,32 @@ export function emptyReason(slot: MetricSlot, listing: RunListing, runId: string
 }
 
 /**
- * Waits for the metric's raw rows unless the overview alone answers the query exactly enough: the step axis at
- * a zoom whose level is the overview's or coarser.
+ * Waits for the metric's raw rows unless an overview alone answers the query exactly enough: on the step axis
+ * the overview level (a zoom at that level or coarser, answered from the pyramid table), on another axis the
+ * whole range, answered from the server's overview on that axis, which is returned (else null).
  */
 export async function servable(
+  context: ChartContext,
   slot: MetricSlot,
   xAxis: string,
   range: [number, number] | undefined,
   buckets: number,
-): Promise<void> {
-  if (slot.rawReady) return;
-  if (rawAxis(xAxis).kind === 'step' && slot.overviewLevel !== null) {
+): Promise<AxisOverview | null> {
+  if (slot.rawReady) return null;
+  const axis = overviewAxisOf(xAxis);
+  if (axis === 'step' && slot.overviewLevel !== null) {
     let maxStep = 0;
     for (const s of slot.stats.values()) maxStep = Math.max(maxStep, s.maxStep);
     const [x0, x1] = range ?? [0, maxStep];
     const grid = pyramidGrid(x0, x1, buckets, slot.maxLevel);
-    if (grid && grid.level >= slot.overviewLevel) return;
+    if (grid && grid.level >= slot.overviewLevel) return null;
+  } else if (axis !== 'step' && range === undefined) {
+    const overview = await context.axisOverview(slot, axis);
+    if (slot.rawReady) return null; // the rows came first: off the step axis they answer without the pyramid
+    if (overview) return overview;
   }
   await slot.full;
+  return null;
 }
 
 /** The pyramid grid that answers a step-axis query, or null when the raw rows must (no extent, level not built). */

@@ -1,7 +1,8 @@
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import type { SqlEngine } from './engine.js';
 import { sqlNumber } from './sql-literal.js';
-import type { LoadedMetric, MetricResponse } from './workspace-data.js';
+import { type AxisOverview, axisOverviewOf } from './workspace-axis-overview.js';
+import type { LoadedMetric, MetricResponse, OverviewAxis } from './workspace-data.js';
 import {
   alignDown,
   buildFirstLevelSql,
@@ -61,6 +62,8 @@ export class MetricSlot {
   fullReady = false;
   /** The finest level present before fullReady (the server's overview), else null. */
   overviewLevel: number | null = null;
+  /** The server's overviews on other axes, fetched when a whole-range chart first asks (until rawReady). */
+  readonly axisOverviews = new Map<OverviewAxis, Promise<AxisOverview | null>>();
   loading: Promise<void> | null = null;
   /** Settles when fullReady (or the full load failed). */
   full: Promise<void> = Promise.resolve();
@@ -93,17 +96,32 @@ export class MetricSlot {
     const overview = response.overview as NonNullable<MetricResponse['overview']>;
     if ((response.rows ?? 0) > 0) await engine.insertArrowIPC(this.tables.levels, response.ipc);
     else await engine.query(createLevelsSql(this.tables));
-    this.setRuns(response.runIds);
-    this.skipped = { ...response.skipped };
-    for (const [runId, s] of Object.entries(overview.stats)) {
-      const run = this.runIndex.get(runId);
-      if (run !== undefined) this.stats.set(run, { rows: s.rows, finite: s.finite, maxStep: s.max_step });
-    }
+    this.takeRuns(response, overview.stats);
     this.maxLevel = Math.max(overview.maxLevel, overview.level);
     for (let level = overview.level + 1; level <= this.maxLevel; level++) {
       await engine.query(buildLevelSql(this.tables, level));
     }
     this.overviewLevel = overview.level;
+  }
+
+  /**
+   * Takes the server's overview on another axis as the load's first answer: its runs and statistics, an empty
+   * pyramid (no level: step charts wait for the rows) and the overview for whole-range charts on its axis.
+   */
+  async ingestAxisOverview(engine: SqlEngine, response: MetricResponse): Promise<void> {
+    const grid = response.axisOverview as NonNullable<MetricResponse['axisOverview']>;
+    await engine.query(createLevelsSql(this.tables));
+    this.takeRuns(response, grid.stats);
+    this.axisOverviews.set(grid.axis, Promise.resolve(axisOverviewOf(this, response)));
+  }
+
+  private takeRuns(response: MetricResponse, stats: NonNullable<MetricResponse['overview']>['stats']): void {
+    this.setRuns(response.runIds);
+    this.skipped = { ...response.skipped };
+    for (const [runId, s] of Object.entries(stats)) {
+      const run = this.runIndex.get(runId);
+      if (run !== undefined) this.stats.set(run, { rows: s.rows, finite: s.finite, maxStep: s.max_step });
+    }
   }
 
   /** Creates the raw table from the server's answer (the IPC goes into DuckDB as it is, no copy in JS). */

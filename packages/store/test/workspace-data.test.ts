@@ -6,6 +6,7 @@ import { parseMetricIPC } from '../src/metric-ipc.js';
 import { createNodeEngine } from '../src/node-engine.js';
 import { runsTableIPC } from '../src/runs-table.js';
 import { WorkspaceStore } from '../src/WorkspaceStore.js';
+import { mergeBuckets } from '../src/workspace-buckets.js';
 import { WorkspaceMemoryError, type WorkspaceRun } from '../src/workspace-data.js';
 import { FakeSource } from './support/workspace-source.js';
 
@@ -476,11 +477,7 @@ describe('first paint from the server overview', () => {
   test('the whole-range chart is drawn from the overview, the same as from the full pyramid', async () => {
     const rand = random(21);
     const source = new FakeSource();
-    source.overviews = true;
-    let open: () => void = () => undefined;
-    source.rowsGate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
+    const open = source.holdRows();
     for (let r = 0; r < 5; r++) {
       const values = range(20_000).map(() => rand());
       values[(r * 3571) % 20_000] = 9;
@@ -508,5 +505,204 @@ describe('first paint from the server overview', () => {
       late.map((l) => l.points),
       early.map((l) => l.points),
     );
+  });
+});
+
+describe('first paint on the wall, relative and step-metric axes from the server overview', () => {
+  /** Five runs of 20,000 points, one spike each, started 500 s apart (wall = start + step), rows held back. */
+  function overviewSource(): { source: FakeSource; open: () => void; spikeAt: (r: number) => number } {
+    const rand = random(33);
+    const source = new FakeSource();
+    const open = source.holdRows();
+    const spikeAt = (r: number) => (r * 3571 + 17) % 20_000;
+    for (let r = 0; r < 5; r++) {
+      const values = range(20_000).map(() => rand());
+      values[spikeAt(r)] = 9;
+      const epoch = range(20_000).map((s) => s / 1000);
+      const wall = range(20_000, 1_764_280_000 + r * 500);
+      source.add({ run_id: `w${r}`, steps: range(20_000), wall, metrics: { m: values, epoch } });
+    }
+    return { source, open, spikeAt };
+  }
+  const runIds = range(5).map((r) => `w${r}`);
+
+  test('wall and relative whole-range charts draw before the rows arrive, every spike kept', async () => {
+    const { source, open, spikeAt } = overviewSource();
+    const store = await storeOf(source);
+    await store.loadMetric('m');
+    const wall = await store.lineSeries({ metric: 'm', runIds, xAxis: 'wall', buckets: 200 });
+    const relative = await store.lineSeries({ metric: 'm', runIds, xAxis: 'relative', buckets: 200 });
+    for (const [r, line] of wall.entries()) {
+      const start = 1_764_280_000 + r * 500;
+      assert.ok(line.points.some((p) => p.x === start + spikeAt(r) && p.y === 9));
+      assert.ok(line.downsampled && line.points.length <= 4 * 200 && line.pointsInRange === 20_000);
+      for (const p of line.points) assert.ok(Number.isInteger(p.x - start) && p.x - start < 20_000);
+    }
+    for (const [r, line] of relative.entries()) {
+      // Each run's relative time starts at its own first row, whatever its wall-clock start.
+      assert.equal(line.points[0].x, 0);
+      assert.equal(line.points.at(-1)?.x, 19_999);
+      assert.ok(line.points.some((p) => p.x === spikeAt(r) && p.y === 9));
+      assert.ok(line.points.length <= 4 * 200);
+    }
+    const asked = source.metricCalls.map((c) => c.overviewAxis ?? null);
+    assert.deepEqual(asked.sort(), ['relative', 'wall', null, null].sort());
+    // Once the rows are in, the same whole-range query answered from them gives the same lines (same grid).
+    const updated = new Promise<void>((resolve) => store.onMetricUpdated(() => resolve()));
+    open();
+    await updated;
+    const late = await store.lineSeries({ metric: 'm', runIds, xAxis: 'wall', buckets: 200 });
+    assert.deepEqual(
+      late.map((l) => l.points),
+      wall.map((l) => l.points),
+    );
+  });
+
+  test('a zoom off the step axis still waits for the rows; bands and a step metric use the overview', async () => {
+    const { source, open, spikeAt } = overviewSource();
+    const store = await storeOf(source);
+    await store.loadMetric('m', { xMetric: 'epoch' });
+    const byEpoch = await store.lineSeries({ metric: 'm', runIds, xAxis: 'epoch', buckets: 100 });
+    for (const [r, line] of byEpoch.entries()) {
+      assert.ok(line.points.some((p) => p.x === spikeAt(r) / 1000 && p.y === 9));
+      assert.ok(line.points.length <= 4 * 100);
+    }
+    const bands = await store.groupBands({
+      metric: 'm',
+      groups: [{ key: 'all', runIds }],
+      xAxis: 'relative',
+      buckets: 300,
+    });
+    // 1000 overview buckets merged by ⌈1000 / 300⌉ = 4: 250 equal buckets over [0, 19999].
+    assert.equal(bands[0].points.length, 250);
+    assert.equal(bands[0].points[0].x, (0.5 * 4 * 19_999) / 1000);
+    assert.ok(bands[0].points.every((p) => p.runs === 5 && p.min <= p.mean && p.mean <= p.max));
+    let settled = false;
+    const zoom = store
+      .lineSeries({ metric: 'm', runIds, xAxis: 'relative', range: [100, 999], buckets: 200 })
+      .then((lines) => {
+        settled = true;
+        return lines;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(settled, false);
+    open();
+    const zoomed = await zoom;
+    assert.equal(zoomed[0].points.length, 900); // every point: the raw rows are in
+  });
+
+  test('told the chart axis, the load asks for that overview first and step charts wait for the rows', async () => {
+    const { source, open, spikeAt } = overviewSource();
+    const store = await storeOf(source);
+    const loaded = await store.loadMetric('m', { xAxis: 'relative' });
+    assert.equal(loaded.rows, 100_000);
+    assert.deepEqual(
+      source.metricCalls.map((c) => c.overviewAxis),
+      ['relative', undefined], // the overview, then the rows in the background: no step overview
+    );
+    const lines = await store.lineSeries({ metric: 'm', runIds, xAxis: 'relative', buckets: 250 });
+    for (const [r, line] of lines.entries())
+      assert.ok(line.points.some((p) => p.x === spikeAt(r) && p.y === 9));
+    let settled = false;
+    const step = store.lineSeries({ metric: 'm', runIds, xAxis: 'step', buckets: 250 }).then((l) => {
+      settled = true;
+      return l;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(settled, false);
+    open();
+    const [first] = await step;
+    assert.ok(first.points.some((p) => p.x === spikeAt(0) && p.y === 9));
+    assert.equal(source.metricCalls.length, 2);
+  });
+
+  test('a filtered subset of runs is bucketed over its own range, at the overview grid', async () => {
+    const source = new FakeSource();
+    source.holdRows();
+    const values = range(1000).map((i) => Math.sin(i / 10));
+    values[421] = 50;
+    source.add({ run_id: 'a', steps: range(1000), wall: range(1000), metrics: { m: values } });
+    source.add({ run_id: 'b', steps: range(1000), wall: range(1000, 99_000), metrics: { m: values } });
+    const store = await storeOf(source);
+    await store.loadMetric('m');
+    // The overview cuts [0, 99999] in 1000 buckets of 100 s: run a touches 10 of them, each kept whole.
+    const [a] = await store.lineSeries({ metric: 'm', runIds: ['a'], xAxis: 'wall', buckets: 100 });
+    assert.ok(a.points.length > 4 * 5 && a.points.length <= 4 * 10);
+    assert.ok(a.points.some((p) => p.x === 421 && p.y === 50));
+    const [band] = await store.groupBands({
+      metric: 'm',
+      groups: [{ key: 'a', runIds: ['a'] }],
+      xAxis: 'wall',
+      buckets: 4,
+    });
+    // 10 overview buckets (width 99.999 s) merged by ⌈10 / 4⌉ = 3 from the first: 4 buckets, the last of one.
+    const centres = [1.5, 4.5, 7.5, 10.5].map((k) => k * 99.999);
+    assert.equal(band.points.length, 4);
+    for (const [i, p] of band.points.entries()) assert.ok(Math.abs(p.x - centres[i]) < 1e-9);
+  });
+
+  test('a single point, an all-NaN run and a run without the metric on the wall axis', async () => {
+    const source = new FakeSource();
+    source.overviews = true;
+    source.rowsGate = new Promise<void>(() => undefined); // the rows never come
+    source.add({ run_id: 'one', steps: [7], wall: [1_764_280_123.5], metrics: { m: [2.5] } });
+    source.add({ run_id: 'nan', steps: [0, 1, 2], metrics: { m: [Number.NaN, Number.NaN, Number.NaN] } });
+    source.add({ run_id: 'none', steps: [0, 1], metrics: { other: [1, 2] } });
+    const store = await storeOf(source);
+    await store.loadMetric('m');
+    const ids = ['one', 'nan', 'none'];
+    for (const xAxis of ['wall', 'relative']) {
+      const [one, nan, none] = await store.lineSeries({ metric: 'm', runIds: ids, xAxis, buckets: 50 });
+      assert.deepEqual(one.points, [{ x: xAxis === 'wall' ? 1_764_280_123.5 : 0, y: 2.5 }]);
+      assert.match(nan.emptyReason ?? '', /NaN/);
+      assert.equal(none.points.length, 0);
+      assert.notEqual(none.emptyReason, null);
+    }
+  });
+});
+
+describe('merging overview buckets', () => {
+  test('k consecutive buckets become one: earliest first, latest last, extremes with ties to the earlier', () => {
+    const column = (xs: number[]) => Float64Array.from(xs);
+    // Run 0 has buckets q = 0..3, run 1 has q = 1; rows ordered by run, q.
+    const b = {
+      length: 5,
+      run: column([0, 0, 0, 0, 1]),
+      q: column([0, 1, 2, 3, 1]),
+      x_first: column([0, 10, 20, 30, 12]),
+      y_first: column([1, 2, 3, 4, 5]),
+      x_last: column([9, 19, 29, 39, 13]),
+      y_last: column([1.5, 2.5, 3.5, 4.5, 5.5]),
+      x_min: column([5, 15, 25, 35, 12]),
+      y_min: column([-1, -1, -3, 0, 5]),
+      x_max: column([6, 16, 26, 36, 13]),
+      y_max: column([8, 8, 7, 9, 5.5]),
+      y_sum: column([10, 20, 30, 40, 10.5]),
+      n: column([10, 10, 10, 10, 2]),
+    };
+    const merged = mergeBuckets(b, (run) => run === 0, 2);
+    assert.equal(merged.length, 2);
+    assert.deepEqual(
+      [...'run q x_first y_first x_last y_last x_min y_min x_max y_max y_sum n'.split(' ')].map((k) => [
+        ...Array.from(merged[k as keyof typeof merged] as ArrayLike<number>),
+      ]),
+      [
+        [0, 0],
+        [0, 1],
+        [0, 20],
+        [1, 3],
+        [19, 39],
+        [2.5, 4.5],
+        [5, 25],
+        [-1, -3],
+        [6, 36],
+        [8, 9],
+        [30, 70],
+        [20, 20],
+      ],
+    );
+    const both = mergeBuckets(b, () => true, 4);
+    assert.deepEqual(Array.from(both.run), [0, 1]);
+    assert.deepEqual(Array.from(both.n), [40, 2]);
   });
 });

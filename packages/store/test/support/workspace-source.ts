@@ -9,6 +9,9 @@ import type {
 import { framedLog } from './framed-log-writer.js';
 import { historyIPC } from './history-batch.js';
 
+/** An M4 row's columns after its bucket key, in the servers' order. */
+const M4_COLUMNS = 'x_first y_first x_last y_last x_min y_min x_max y_max y_sum n'.split(' ');
+
 /** One run of the fake store: its rows (step, wall) and metric columns; `frames` when it is live. */
 export interface FakeRun {
   run_id: string;
@@ -29,6 +32,16 @@ export class FakeSource implements WorkspaceSource {
   overviews = false;
   /** Resolved by the test to let the rows answer (after an overview) arrive. */
   rowsGate: Promise<void> = Promise.resolve();
+
+  /** Answers overviews, and holds the rows back until the returned function is called. */
+  holdRows(): () => void {
+    this.overviews = true;
+    let open: () => void = () => undefined;
+    this.rowsGate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return () => open();
+  }
 
   add(run: FakeRun): this {
     this.runs.set(run.run_id, { state: 'finished', frames: [], ...run });
@@ -66,6 +79,8 @@ export class FakeSource implements WorkspaceSource {
 
   async metric(request: MetricRequest): Promise<MetricResponse> {
     this.metricCalls.push(request);
+    if (request.overviewBuckets && this.overviews && request.overviewAxis && request.overviewAxis !== 'step')
+      return this.axisOverview(request);
     if (request.overviewBuckets && this.overviews)
       return this.overview(request.metric, request.overviewBuckets);
     if (this.overviews) await this.rowsGate;
@@ -118,21 +133,7 @@ export class FakeSource implements WorkspaceSource {
     const maxLevel = Math.max(3, (maxStep || 1).toString(2).length);
     const level = Math.min(maxLevel, Math.max(3, Math.ceil(Math.log2(Math.max((maxStep + 1) / buckets, 1)))));
     const cols: Record<string, number[]> = {};
-    const names = [
-      'lvl',
-      'run',
-      'b',
-      'x_first',
-      'y_first',
-      'x_last',
-      'y_last',
-      'x_min',
-      'y_min',
-      'x_max',
-      'y_max',
-      'y_sum',
-      'n',
-    ];
+    const names = ['lvl', 'run', 'b', ...M4_COLUMNS];
     for (const n of names) cols[n] = [];
     for (const r of this.runs.values()) {
       const values = r.metrics[metric];
@@ -178,15 +179,65 @@ export class FakeSource implements WorkspaceSource {
       y_sum: Float64Array.from(cols.y_sum),
       n: int64(cols.n),
     });
-    const overview = { level, maxLevel, stats };
-    return {
-      ipc: tableToIPC(plain, 'stream'),
-      runIds,
-      cursors: {},
-      skipped: {},
-      rows: plain.numRows,
-      overview,
-    };
+    return overviewAnswer(plain, runIds, { overview: { level, maxLevel, stats } });
+  }
+
+  /** The server's overview on a non-step axis (workspace_overview.py), written out independently: plain M4. */
+  private axisOverview(request: MetricRequest): MetricResponse {
+    const { metric, overviewAxis: axis, xMetric } = request;
+    const buckets = request.overviewBuckets as number;
+    const runIds: string[] = [];
+    const perRun: number[][][] = [];
+    const stats: Record<string, { rows: number; finite: number; max_step: number }> = {};
+    for (const r of this.runs.values()) {
+      const values = r.metrics[metric];
+      if (!values) continue;
+      runIds.push(r.run_id);
+      const finite = values.filter(Number.isFinite).length;
+      stats[r.run_id] = { rows: values.length, finite, max_step: Math.max(0, ...r.steps) };
+      const walls = values.map((_, i) => r.wall?.[i] ?? 1_764_280_000 + r.steps[i] / 10);
+      const start = Math.min(...walls);
+      const xs = values.map((_, i) =>
+        axis === 'x'
+          ? (r.metrics[xMetric as string]?.[i] ?? Number.NaN)
+          : walls[i] - (axis === 'relative' ? start : 0),
+      );
+      const points = values
+        .map((v, i) => [xs[i], v])
+        .filter(([x, v]) => Number.isFinite(x) && Number.isFinite(v));
+      perRun.push(points.sort((a, b) => a[0] - b[0]));
+    }
+    const all = perRun.flat();
+    const x0 = all.length ? Math.min(...all.map((p) => p[0])) : 0;
+    const x1 = all.length ? Math.max(...all.map((p) => p[0])) : 0;
+    const span = Math.max(x1 - x0, Number.MIN_VALUE);
+    const names = ['run', 'q', ...M4_COLUMNS];
+    const cols: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    for (const [run, points] of perRun.entries()) {
+      const byBucket = new Map<number, number[][]>();
+      for (const p of points) {
+        const q = Math.min(buckets - 1, Math.max(0, Math.floor(((p[0] - x0) * buckets) / span)));
+        byBucket.set(q, [...(byBucket.get(q) ?? []), p]);
+      }
+      for (const [q, pts] of byBucket) {
+        const low = pts.reduce((a, p) => (p[1] < a[1] ? p : a));
+        const high = pts.reduce((a, p) => (p[1] > a[1] ? p : a));
+        const row = [run, q, ...pts[0], ...pts[pts.length - 1], ...low, ...high];
+        row.push(
+          pts.reduce((a, p) => a + p[1], 0),
+          pts.length,
+        );
+        for (const [i, n] of names.entries()) cols[n].push(row[i]);
+      }
+    }
+    const plain = tableFromArrays({
+      run: Int32Array.from(cols.run),
+      q: Int32Array.from(cols.q),
+      ...Object.fromEntries(names.slice(2, -1).map((n) => [n, Float64Array.from(cols[n])])),
+      n: BigInt64Array.from(cols.n, (x) => BigInt(x)),
+    });
+    const axisOverview = { axis: axis as NonNullable<MetricRequest['overviewAxis']>, x0, x1, buckets, stats };
+    return overviewAnswer(plain, runIds, { axisOverview });
   }
 
   async history(runDir: string, afterSeq: number): Promise<Uint8Array> {
@@ -195,4 +246,16 @@ export class FakeSource implements WorkspaceSource {
     const firstSeq = afterSeq + 1;
     return framedLog(frames.slice(firstSeq), firstSeq);
   }
+}
+
+/** An overview answer as the server sends it: the rows of `table`, no live cursors, nothing skipped. */
+function overviewAnswer(table: Table, runIds: string[], extra: Partial<MetricResponse>): MetricResponse {
+  return {
+    ipc: tableToIPC(table, 'stream'),
+    runIds,
+    cursors: {},
+    skipped: {},
+    rows: table.numRows,
+    ...extra,
+  };
 }

@@ -1,16 +1,4 @@
-import {
-  BANDS_DATASET,
-  barSpec,
-  customPanelSpec,
-  LINE_PARAMS,
-  numericValue,
-  type PlannedPanel,
-  QUERY_DATASET,
-  RUN_POINTS_DATASET,
-  type RunPointRow,
-  scatterSpec,
-  type TableRun,
-} from '@spyglass/charts';
+import { BANDS_DATASET, LINE_PARAMS, type PlannedPanel } from '@spyglass/charts';
 import { WorkspaceMemoryError } from '@spyglass/store';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
@@ -24,21 +12,13 @@ import { LinePlotView } from './LinePlotView.js';
 import { LineTooltip } from './LineTooltip.js';
 import type { HoverLine } from './line-hover.js';
 import { type LineDrawing, type LineStats, lineDrawing } from './line-panel-data.js';
+import { runPanelDrawing, type VegaDrawing } from './run-panel-drawing.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
 export { bucketsFor, type ChartContext, type ChartEvents } from './chart-context.js';
 
 const HEIGHT = 180;
 const MIN_WIDTH = 240;
-
-/** A panel drawn wholly by Vega (scatter, bar, custom, grouped bands): its spec and the rows of its datasets. */
-interface VegaDrawing {
-  kind: 'vega';
-  key: string;
-  spec: TopLevelSpec;
-  datasets: Record<string, object[]>;
-  notice?: string;
-}
 
 /**
  * One panel of the workspace grid. Line plots re-query the data layer for the visible x range on every zoom
@@ -236,7 +216,7 @@ export class WorkspaceChart {
               buckets: bucketsFor(width),
               range: this.range,
             })
-          : await this.build(context, width);
+          : await runPanelDrawing(this.panel, this.title, context, { width, height: HEIGHT });
       if (stale()) return;
       this.width = width;
       await this.show(drawing, context.highlight);
@@ -256,59 +236,9 @@ export class WorkspaceChart {
     }
   }
 
-  private async build(context: ChartContext, width: number): Promise<VegaDrawing> {
-    const p = this.panel;
-    if (p.kind === 'line') throw new Error('line panels are drawn by lineDrawing');
-    if (p.kind === 'custom') {
-      await context.visibleRunsView;
-      const rows = await context.data.sql(p.sql);
-      this.node.dataset.rows = String(rows.length);
-      return {
-        kind: 'vega',
-        key: JSON.stringify(p.spec),
-        spec: customPanelSpec(p.spec, []),
-        datasets: { [QUERY_DATASET]: rows },
-      };
-    }
-    const byId = new Map(context.columns.map((c) => [c.id, c]));
-    const value = (id: string, run: TableRun) => {
-      const column = byId.get(id);
-      return column ? numericValue(column.value(run)) : null;
-    };
-    const runs = context.runs.map((r) => r.run_id);
-    const common = { runs, labels: context.labels, highlight: context.highlight, width, height: HEIGHT };
-    const { logX, logY } = context.settings;
-    if (p.kind === 'scatter') {
-      const rows: RunPointRow[] = context.runs.flatMap((run) => {
-        const x = value(p.x, run);
-        const y = value(p.y, run);
-        return x === null || y === null ? [] : [{ run: run.run_id, x, y }];
-      });
-      this.node.dataset.points = String(rows.length);
-      return {
-        kind: 'vega',
-        key: JSON.stringify(['scatter', runs, logX, logY]),
-        spec: scatterSpec({ ...common, title: this.title, xTitle: p.x, yTitle: p.y, logX, logY }),
-        datasets: { [RUN_POINTS_DATASET]: rows },
-        notice: rows.length === 0 ? text.notNumeric(`${p.x} / ${p.y}`) : undefined,
-      };
-    }
-    const rows: RunPointRow[] = context.runs.flatMap((run) => {
-      const x = value(p.column, run);
-      return x === null ? [] : [{ run: run.run_id, x, y: 0 }];
-    });
-    this.node.dataset.points = String(rows.length);
-    return {
-      kind: 'vega',
-      key: JSON.stringify(['bar', runs, logX]),
-      spec: barSpec({ ...common, title: this.title, xTitle: p.column, logX }),
-      datasets: { [RUN_POINTS_DATASET]: rows },
-      notice: rows.length === 0 ? text.notNumeric(p.column) : undefined,
-    };
-  }
-
   private async show(drawing: VegaDrawing | LineDrawing, highlight: string[]): Promise<void> {
     if (drawing.kind !== 'vega') this.report(drawing.stats);
+    else Object.assign(this.node.dataset, drawing.attributes);
     if (drawing.kind === 'lines') {
       if (!this.linePlot) {
         this.dropVega();

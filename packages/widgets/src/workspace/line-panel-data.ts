@@ -40,7 +40,8 @@ export async function lineDrawing(
   const { settings, data } = context;
   const xMetric = stepMetricOf(settings.xAxis);
   const runIds = context.runs.filter((r) => r.metrics.includes(metric)).map((r) => r.run_id);
-  await data.loadMetric(metric, xMetric ? { xMetric } : undefined);
+  // The chart's axis picks the server overview fetched first, so a wall or relative chart paints from it too.
+  await data.loadMetric(metric, { xAxis: settings.xAxis, ...(xMetric ? { xMetric } : {}) });
   const wall = settings.xAxis === 'wall';
   const toDisplay = (x: number) => (wall ? x * 1000 : x);
   const smoothing = settings.smoothing > 0 ? { ema: settings.smoothing } : undefined;
