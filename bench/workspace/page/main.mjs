@@ -127,6 +127,11 @@ const pointsOf = (lines) => lines.reduce((n, l) => n + l.points.length, 0);
 
 const state = { store: null, source: null, naive: null, liveLatencies: [] };
 
+/** M4 lines of a step range (undefined: all of it) for the finished runs, as a zoomed chart asks. */
+function stepLines(metric, range, buckets, runIds = state.runIds) {
+  return state.store.lineSeries({ metric, runIds, xAxis: 'step', range, buckets });
+}
+
 window.bench = {
   async open(storeRoot, project) {
     const t0 = performance.now();
@@ -180,13 +185,7 @@ window.bench = {
   /** One zoom/pan: re-query the visible range, then redraw. */
   async zoom(metric, range, buckets, draw) {
     const t0 = performance.now();
-    const lines = await state.store.lineSeries({
-      metric,
-      runIds: state.runIds,
-      xAxis: 'step',
-      range,
-      buckets,
-    });
+    const lines = await stepLines(metric, range, buckets);
     const tQuery = performance.now();
     if (draw) await render(lines, state.runIds, range);
     return {
@@ -199,13 +198,7 @@ window.bench = {
   /** The same zoom with the same M4 rows drawn by Vega line marks (the workspace's previous way), for the ratio. */
   async zoomVegaLines(metric, range, buckets) {
     const t0 = performance.now();
-    const lines = await state.store.lineSeries({
-      metric,
-      runIds: state.runIds,
-      xAxis: 'step',
-      range,
-      buckets,
-    });
+    const lines = await stepLines(metric, range, buckets);
     const rows = [];
     for (const line of lines)
       for (const p of line.points) rows.push({ run: line.runId, x: p.x, y: p.y, smoothed: null });
@@ -214,13 +207,7 @@ window.bench = {
   },
   /** Whether each run's spike (value 100 at step (i·997) % steps) is among the drawn points of this range. */
   async spikesKept(metric, range, buckets, steps) {
-    const lines = await state.store.lineSeries({
-      metric,
-      runIds: state.runIds,
-      xAxis: 'step',
-      range,
-      buckets,
-    });
+    const lines = await stepLines(metric, range, buckets);
     let expected = 0;
     let kept = 0;
     for (const line of lines) {
@@ -265,13 +252,7 @@ window.bench = {
   /** Our path restricted to the same runs as the naive one (like-for-like ratio). */
   async subsetChart(metric, runs, buckets, range) {
     const t0 = performance.now();
-    const lines = await state.store.lineSeries({
-      metric,
-      runIds: state.runIds.slice(0, runs),
-      xAxis: 'step',
-      range,
-      buckets,
-    });
+    const lines = await stepLines(metric, range, buckets, state.runIds.slice(0, runs));
     await render(lines, runsOf(lines), range ?? null);
     return { totalMs: performance.now() - t0 };
   },

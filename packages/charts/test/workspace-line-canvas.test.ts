@@ -6,7 +6,7 @@ import { runColor } from '../src/palette.js';
 import { EXTENT_DATASET, lineExtent, workspaceLineFrameSpec } from '../src/workspace/line-frame.js';
 import { LINE_PARAMS, type LineRow, workspaceLineSpec } from '../src/workspace/line-plot.js';
 import { drawnLineOf, drawOrder, lineStrokes, tracePolyline } from '../src/workspace/line-strokes.js';
-import { vertexCount } from './support/render.js';
+import { strokes } from './support/render.js';
 
 const f64 = (values: number[]) => Float64Array.from(values);
 const drawn = (run: string, xs: number[], ys: number[], smoothed: number[] | null = null) => ({
@@ -21,19 +21,6 @@ async function view(spec: ReturnType<typeof workspaceLineSpec>, signals: Record<
   for (const [name, value] of Object.entries(signals)) v.signal(name, value);
   await v.runAsync();
   return v;
-}
-
-/** Stroke paths of an SVG with their colour, opacity, width and vertex count. */
-function strokes(svg: string) {
-  return [...svg.matchAll(/<path [^>]*d="([^"]*)"[^>]*>/g)]
-    .map((m) => m[0])
-    .filter((tag) => /stroke="#/.test(tag) && !/fill="#/.test(tag.replace(/fill="none"/, '')))
-    .map((tag) => ({
-      stroke: /stroke="([^"]*)"/.exec(tag)?.[1],
-      opacity: Number(/stroke-opacity="([^"]*)"/.exec(tag)?.[1] ?? /opacity="([^"]*)"/.exec(tag)?.[1] ?? 1),
-      width: Number(/stroke-width="([^"]*)"/.exec(tag)?.[1] ?? 1),
-      vertices: vertexCount(/ d="([^"]*)"/.exec(tag)?.[1] ?? ''),
-    }));
 }
 
 describe('workspaceLineFrameSpec', () => {

@@ -11,7 +11,7 @@ import {
   type LineRow,
   workspaceLineSpec,
 } from '../src/workspace/line-plot.js';
-import { vertexCount } from './support/render.js';
+import { strokes } from './support/render.js';
 
 const line = (run: string, n: number, smoothed = false): LineRow[] =>
   Array.from({ length: n }, (_, i) => ({ run, x: i, y: 1 + Math.cos(i / 5), smoothed: smoothed ? 1 : null }));
@@ -22,19 +22,6 @@ async function render(spec: ReturnType<typeof workspaceLineSpec>, signals: Recor
   await view.runAsync();
   const svg = await view.toSVG();
   return { view, svg };
-}
-
-/** Line paths with their stroke colour, opacity and width. */
-function strokes(svg: string) {
-  return [...svg.matchAll(/<path [^>]*d="([^"]*)"[^>]*>/g)]
-    .map((m) => m[0])
-    .filter((tag) => /stroke="#/.test(tag) && !/fill="#/.test(tag.replace(/fill="none"/, '')))
-    .map((tag) => ({
-      stroke: /stroke="([^"]*)"/.exec(tag)?.[1],
-      opacity: Number(/stroke-opacity="([^"]*)"/.exec(tag)?.[1] ?? /opacity="([^"]*)"/.exec(tag)?.[1] ?? 1),
-      width: Number(/stroke-width="([^"]*)"/.exec(tag)?.[1] ?? 1),
-      vertices: vertexCount(/ d="([^"]*)"/.exec(tag)?.[1] ?? ''),
-    }));
 }
 
 describe('workspaceLineSpec', () => {

@@ -21,3 +21,16 @@ export function linePaths(svg: string): string[] {
 export function vertexCount(d: string): number {
   return (d.match(/[ML]/g) ?? []).length;
 }
+
+/** Stroked paths (lines, not filled shapes) with their colour, opacity, width and vertex count. */
+export function strokes(svg: string) {
+  return [...svg.matchAll(/<path [^>]*d="([^"]*)"[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((tag) => /stroke="#/.test(tag) && !/fill="#/.test(tag.replace(/fill="none"/, '')))
+    .map((tag) => ({
+      stroke: /stroke="([^"]*)"/.exec(tag)?.[1],
+      opacity: Number(/stroke-opacity="([^"]*)"/.exec(tag)?.[1] ?? /opacity="([^"]*)"/.exec(tag)?.[1] ?? 1),
+      width: Number(/stroke-width="([^"]*)"/.exec(tag)?.[1] ?? 1),
+      vertices: vertexCount(/ d="([^"]*)"/.exec(tag)?.[1] ?? ''),
+    }));
+}
