@@ -117,6 +117,9 @@ test('a 1M-row table scrolls, sorts, filters, groups, previews images and compar
   assert.equal(grid.rows[0].name, 'item 0');
   assert.match(grid.status, /1,000,000 rows/);
   assert.ok(grid.domRows > 5 && grid.domRows < 60, `DOM rows: ${grid.domRows}`);
+  // The whole file was decoded in the Parquet worker, not on the page's main thread.
+  const decoder = await page.evaluate(() => document.querySelector('.sg-table-explorer')?.dataset.decoder);
+  assert.equal(decoder, 'worker');
 
   // Scroll to the middle: other rows show, the DOM stays small.
   await page.evaluate(() => {

@@ -1,41 +1,17 @@
 // The benchmark page: the workspace data layer (@spyglass/store's WorkspaceStore) on DuckDB-WASM's EH bundle in a
 // worker, as the labextension runs it, plus Vega rendering of what a panel would draw. Driven by bench.mjs.
-import { AsyncDuckDB, VoidLogger } from '@duckdb/duckdb-wasm';
 import { drawnLineOf, LINES_DATASET, workspaceLineSpec } from '@spyglass/charts';
-import { parseMetricIPC, QueryError, WorkspaceSourceError, WorkspaceStore } from '@spyglass/store';
+import { parseMetricIPC, WorkspaceSourceError, WorkspaceStore } from '@spyglass/store';
+import { createBrowserEngine } from '@spyglass/widgets/browser-engine';
 import { LinePlotView } from '@spyglass/widgets/line-plot-view';
 import { embedChart, refillDataset } from '@spyglass/widgets/vega-render';
 
-class BenchEngine {
-  constructor(db, conn) {
-    this.db = db;
-    this.conn = conn;
-  }
-  async query(sql) {
-    try {
-      return await this.conn.query(sql);
-    } catch (cause) {
-      throw new QueryError(sql, { cause });
-    }
-  }
-  async insertArrowIPC(table, ipc) {
-    await this.query(`DROP TABLE IF EXISTS "${table.replaceAll('"', '""')}"`);
-    await this.conn.insertArrowFromIPCStream(ipc.slice(), { name: table, create: true });
-  }
-  async close() {
-    await this.conn.close();
-    await this.db.terminate();
-  }
-}
-
-async function createEngine() {
-  const worker = new Worker('/duckdb/duckdb-browser-eh.worker.js');
-  const db = new AsyncDuckDB(new VoidLogger(), worker);
-  await db.instantiate('/duckdb/duckdb-eh.wasm');
-  const conn = await db.connect();
-  await conn.query('SET autoinstall_known_extensions = false');
-  await conn.query('SET autoload_known_extensions = false');
-  return new BenchEngine(db, conn);
+/** The product's engine (DuckDB-WASM's EH bundle in a worker), as the labextension starts it. */
+function createEngine() {
+  return createBrowserEngine({
+    workerUrl: '/duckdb/duckdb-browser-eh.worker.js',
+    wasmUrl: '/duckdb/duckdb-eh.wasm',
+  });
 }
 
 /** WorkspaceSource over plain fetch (the proxy adds the Jupyter token); same requests as WorkspaceClient. */

@@ -10,7 +10,7 @@ export {
 export { crc32c } from './crc32c.js';
 export { type M4Query, m4Sql } from './downsample-m4.js';
 export { ema, weightedEma } from './ema.js';
-export type { SqlEngine } from './engine.js';
+export type { InsertOptions, SqlEngine } from './engine.js';
 export {
   CorruptLogError,
   FrameAssemblyError,

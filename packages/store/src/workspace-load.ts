@@ -139,13 +139,15 @@ async function loadRows(
   if (!context.holds(slot)) return;
   const rows = response.rows ?? 0;
   const needed = rows * perRow;
+  // Read before ingesting: the IPC is handed over to DuckDB's worker, which detaches it.
+  const bytes = response.ipc.byteLength;
   await context.makeRoom(slot, needed);
-  progress('ingesting', response.ipc.byteLength, response.ipc.byteLength);
+  progress('ingesting', bytes, bytes);
   await context.serial(() =>
     guardMemory(slot.metric, needed, budget, () => slot.ingest(engine, response, rows)),
   );
   slot.axisOverviews.clear(); // every axis is answered from the rows now
-  progress('indexing', response.ipc.byteLength, response.ipc.byteLength);
+  progress('indexing', bytes, bytes);
   // One serial step at a time: chart queries (answered from the raw rows meanwhile) run in between.
   for (const step of slot.pyramidSteps()) {
     await context.serial(() => guardMemory(slot.metric, needed, budget, () => step(engine)));
@@ -154,7 +156,7 @@ async function loadRows(
   slot.overviewLevel = null;
   slot.ready = true;
   slot.fullReady = true;
-  progress('ready', response.ipc.byteLength, response.ipc.byteLength);
+  progress('ready', bytes, bytes);
 }
 
 function withRows(response: MetricResponse): MetricResponse {

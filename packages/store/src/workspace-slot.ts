@@ -124,9 +124,12 @@ export class MetricSlot {
     }
   }
 
-  /** Creates the raw table from the server's answer (the IPC goes into DuckDB as it is, no copy in JS). */
+  /**
+   * Creates the raw table from the server's answer. The IPC goes into DuckDB as it is, handed over without a copy
+   * in JS (10M rows are ~280 MB): the response is not read again.
+   */
   async ingest(engine: SqlEngine, response: MetricResponse, rows: number): Promise<void> {
-    if (rows > 0) await engine.insertArrowIPC(this.tables.raw, response.ipc);
+    if (rows > 0) await engine.insertArrowIPC(this.tables.raw, response.ipc, { handOver: true });
     else await engine.query(this.createRawSql());
     this.setRuns(response.runIds);
     this.skipped = { ...response.skipped };

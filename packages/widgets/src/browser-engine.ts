@@ -1,6 +1,6 @@
 // Named imports let the bundler drop getJsDelivrBundles (a CDN URL) from the bundle; Spyglass never uses it.
 import { AsyncDuckDB, type AsyncDuckDBConnection, VoidLogger } from '@duckdb/duckdb-wasm';
-import type { SqlEngine } from '@spyglass/store';
+import type { InsertOptions, SqlEngine } from '@spyglass/store';
 import { QueryError } from '@spyglass/store';
 import type { Table } from 'apache-arrow';
 import { BrowserEngineError } from './errors.js';
@@ -31,11 +31,12 @@ class BrowserEngine implements SqlEngine {
     }
   }
 
-  async insertArrowIPC(table: string, ipc: Uint8Array): Promise<void> {
+  async insertArrowIPC(table: string, ipc: Uint8Array, options: InsertOptions = {}): Promise<void> {
     await this.query(`DROP TABLE IF EXISTS "${table.replaceAll('"', '""')}"`);
     // AsyncDuckDB transfers ipc.buffer to the worker, which detaches it; the payload is often a view into a
-    // comm message or a whole history file, so hand over a private copy.
-    const copy = ipc.slice();
+    // comm message or a whole history file, so it gets a private copy unless the caller hands the bytes over
+    // (a 1M-row table or a metric's 10M rows: copying them blocked the page for 100-200 ms).
+    const copy = options.handOver ? ipc : ipc.slice();
     try {
       await this.conn.insertArrowFromIPCStream(copy, { name: table, create: true });
     } catch (cause) {

@@ -8,9 +8,19 @@ import type { Table } from 'apache-arrow';
 export interface ParquetCodec {
   /** Decodes Parquet bytes to an Arrow IPC stream, optionally only the first `limit` rows. */
   toArrowIPC(parquet: Uint8Array, options?: { limit?: number }): Uint8Array;
+  /**
+   * The same decode off the calling thread (the browser's runs in a Web Worker, so a 1M-row table does not
+   * freeze the page). It takes ownership of `parquet`'s buffer, which may be transferred: do not reuse it.
+   */
+  toArrowIPCAsync?(parquet: Uint8Array, options?: { limit?: number }): Promise<Uint8Array>;
+  /** Where whole tables are decoded; the explorer shows it (tests assert it). Unset means the calling thread. */
+  readonly decoder?: ParquetDecoder;
   /** Encodes an Arrow table (a query result) as Parquet (zstd). */
   fromArrowTable(table: Table): Uint8Array;
 }
+
+/** Where a table's Parquet was decoded: in a Web Worker, or on the thread that asked (the page's main thread). */
+export type ParquetDecoder = 'worker' | 'main-thread';
 
 /** Rows per decoded record batch: few large batches ingest much faster than parquet's default of 1024. */
 export const DECODE_BATCH_ROWS = 131_072;

@@ -1,9 +1,9 @@
-import type { SqlEngine } from '../engine.js';
+import type { InsertOptions, SqlEngine } from '../engine.js';
 import { sqlIdentifier } from '../sql-literal.js';
 import { describeColumns, ROW_ID, type TableColumn } from './columns.js';
 import { asTableQueryError, TableInputError } from './errors.js';
 import { tableMessages } from './messages.js';
-import type { ParquetCodec } from './parquet-codec.js';
+import type { ParquetCodec, ParquetDecoder } from './parquet-codec.js';
 
 /**
  * Something the explorer can query: a relation (a view name) with its columns and row count. Registered table
@@ -16,6 +16,8 @@ export interface TableSource {
   nrows: number;
   /** What to drop when the source is released (views and tables, in order). */
   owned: string[];
+  /** Where its Parquet was decoded (unset for Arrow and derived sources). */
+  decoder?: ParquetDecoder;
 }
 
 // Every registration gets its own names, so several outputs share one engine.
@@ -42,8 +44,9 @@ async function createView(engine: SqlEngine, data: string, view: string): Promis
 }
 
 /**
- * Registers one table version from Parquet bytes: decoded to Arrow (parquet-wasm) and stored once in a DuckDB
- * table behind a view; the decoded stream is garbage once ingested.
+ * Registers one table version from Parquet bytes: decoded to Arrow (parquet-wasm, off the calling thread when the
+ * codec can) and stored once in a DuckDB table behind a view; the decoded stream is garbage once ingested. The
+ * bytes belong to the codec afterwards (a worker codec transfers their buffer).
  */
 export async function registerParquet(
   engine: SqlEngine,
@@ -52,24 +55,31 @@ export async function registerParquet(
 ): Promise<TableSource> {
   let ipc: Uint8Array;
   try {
-    ipc = codec.toArrowIPC(bytes);
+    ipc = codec.toArrowIPCAsync ? await codec.toArrowIPCAsync(bytes) : codec.toArrowIPC(bytes);
   } catch (cause) {
     throw new TableInputError(
       tableMessages.badParquet(cause instanceof Error ? cause.message : String(cause)),
       { cause },
     );
   }
-  return registerArrowIPC(engine, ipc);
+  // The decoded stream is ours alone: DuckDB's worker may take its buffer without a copy.
+  const source = await registerArrowIPC(engine, ipc, { handOver: true });
+  return { ...source, decoder: codec.decoder ?? 'main-thread' };
 }
 
 /** Registers one table version from an Arrow IPC stream (an inline table), copied once into DuckDB. */
-export async function registerArrowIPC(engine: SqlEngine, ipc: Uint8Array): Promise<TableSource> {
+export async function registerArrowIPC(
+  engine: SqlEngine,
+  ipc: Uint8Array,
+  options: InsertOptions = {},
+): Promise<TableSource> {
   const id = registered++;
   const data = `spyglass_table_${id}_data`;
+  const bytes = ipc.byteLength; // read before a hand-over detaches it
   try {
-    await engine.insertArrowIPC(data, ipc);
+    await engine.insertArrowIPC(data, ipc, options);
   } catch (error) {
-    throw asTableQueryError(error, `-- Arrow IPC stream of ${ipc.byteLength} bytes`);
+    throw asTableQueryError(error, `-- Arrow IPC stream of ${bytes} bytes`);
   }
   return createView(engine, data, `spyglass_table_${id}`);
 }

@@ -123,6 +123,7 @@ export class TableExplorer extends Widget {
       if ((e.ctrlKey || e.metaKey) && e.key === 'c') this.copyFocused();
     });
     this.toolbar.setColumns(shownColumns(this.base.columns));
+    if (options.source.decoder) this.node.dataset.decoder = options.source.decoder;
     if (options.previewOf !== undefined) {
       this.node.dataset.preview = 'true';
       for (const control of this.node.querySelectorAll<HTMLInputElement>('input, select, textarea, button')) {

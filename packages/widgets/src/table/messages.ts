@@ -14,6 +14,10 @@ export const tableText = {
       : `Loading table… ${mb(done)}`,
   registering: 'Preparing the table in the in-browser database…',
   loadFailed: (detail: string) => `Spyglass could not load this table: ${detail}`,
+  decodeWorkerFailed: 'the Parquet decode worker stopped',
+  decodeWorkerSilent: 'the Parquet decode worker did not start in time',
+  decodeOnMainThread:
+    'Spyglass: cannot start the Parquet decode worker; tables are decoded on the main thread (the page may pause while a large one loads).',
   queryFailed: (detail: string) => `Query failed: ${detail}`,
   plotFailed: (detail: string) => `Spyglass could not draw this chart: ${detail}`,
   plotSampled: (shown: number, total: number) =>
