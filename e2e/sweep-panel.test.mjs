@@ -234,8 +234,18 @@ test('pause, resume, stop a trial and the sweep from the panel; errors on click;
     15_000,
   );
   const victim = Object.entries(running.at(-1).states).find(([, state]) => state === 'running')[0];
+  // Rows are updated in place: the row (and its Stop button) a user is pointing at never gets swapped out.
+  const victimRow = (index) =>
+    window.jupyterapp.shell.currentWidget.node.querySelector(
+      `[data-spyglass-sweep] tr[data-trial="${index}"]`,
+    );
+  await page.evaluate(`window.__victimRow = (${victimRow})(${victim})`);
   await page.locator(`tr[data-trial="${victim}"] button[data-action="stop_trial"]:visible`).click();
   await samplePanel(page, (s) => s.states[victim] === 'stopped', `trial ${victim} to stop`, 15_000);
+  assert.ok(
+    await page.evaluate(`window.__victimRow === (${victimRow})(${victim})`),
+    'the stopped trial keeps the row it had while running',
+  );
 
   page.once('dialog', (dialog) => dialog.accept());
   await button('stop').click();

@@ -3,10 +3,24 @@ import type { SweepSnapshot, SweepTrial } from '@spyglass/protocol';
 import { sweepMessages as m } from './sweep-messages.js';
 import { isTrialStoppable } from './sweep-progress.js';
 
+/** One trial's rows, kept for the life of the trial so a button under the pointer is never swapped mid-click. */
+interface TrialRow {
+  tr: HTMLTableRowElement;
+  state: HTMLTableCellElement;
+  params: HTMLTableCellElement[];
+  metric: HTMLTableCellElement;
+  note: HTMLTableCellElement;
+  noteKey: string;
+  action: HTMLTableCellElement | null;
+  detail: HTMLTableRowElement;
+  pre: HTMLPreElement;
+}
+
 /**
  * The trials table: index, state, each varying parameter, the metric and a note (why a trial was stopped early;
  * a failed trial's traceback on click), plus a stop button on live trials. Every cell is text. Rows are keyed
- * by trial and rebuilt only when they change, so an open traceback stays open across updates.
+ * by trial and updated in place: a live trial's metric changes several times a second, and rebuilding its row
+ * would detach the Stop button between a press and its release, and close an open traceback.
  */
 export class SweepTrialsTable {
   readonly node = document.createElement('section');
@@ -14,10 +28,7 @@ export class SweepTrialsTable {
   private readonly head = document.createElement('thead');
   private readonly body = document.createElement('tbody');
   private readonly empty = document.createElement('p');
-  private readonly rows = new Map<
-    number,
-    { key: string; tr: HTMLTableRowElement; detail: HTMLTableRowElement }
-  >();
+  private readonly rows = new Map<number, TrialRow>();
   private readonly expanded = new Set<number>();
   private columns = '';
 
@@ -51,28 +62,22 @@ export class SweepTrialsTable {
     const seen = new Set<number>();
     for (const trial of trials) {
       seen.add(trial.index);
-      const stoppable = this.onStopTrial !== null && isTrialStoppable(trial, snapshot.sweep.state);
-      const key = JSON.stringify([trial, stoppable, this.expanded.has(trial.index)]);
-      let entry = this.rows.get(trial.index);
-      if (!entry || entry.key !== key) {
-        const fresh = this.renderRow(trial, params, stoppable);
-        if (entry) {
-          entry.tr.replaceWith(fresh.tr);
-          entry.detail.replaceWith(fresh.detail);
-        }
-        entry = { key, ...fresh };
-        this.rows.set(trial.index, entry);
+      let row = this.rows.get(trial.index);
+      if (!row) {
+        row = this.createRow(trial.index, params.length);
+        this.rows.set(trial.index, row);
       }
+      this.fillRow(row, trial, params, isTrialStoppable(trial, snapshot.sweep.state));
       // Keep rows in trial order (a row appears once a trial is claimed, in any order across agents).
       const before: ChildNode | null = previous ? previous.nextSibling : this.body.firstChild;
-      if (before !== entry.tr) this.body.insertBefore(entry.tr, before);
-      entry.tr.after(entry.detail);
-      previous = entry.detail;
+      if (before !== row.tr) this.body.insertBefore(row.tr, before);
+      if (row.tr.nextSibling !== row.detail) row.tr.after(row.detail);
+      previous = row.detail;
     }
-    for (const [index, entry] of this.rows) {
+    for (const [index, row] of this.rows) {
       if (seen.has(index)) continue;
-      entry.tr.remove();
-      entry.detail.remove();
+      row.tr.remove();
+      row.detail.remove();
       this.rows.delete(index);
     }
     this.table.setAttribute('data-spyglass-sweep-trials', String(trials.length));
@@ -87,82 +92,100 @@ export class SweepTrialsTable {
     this.head.replaceChildren(tr);
   }
 
-  private renderRow(trial: SweepTrial, params: string[], stoppable: boolean) {
+  private createRow(index: number, paramCount: number): TrialRow {
     const tr = document.createElement('tr');
-    tr.setAttribute('data-trial', String(trial.index));
-    tr.setAttribute('data-state', trial.state);
-    const state = cell('td', trial.state.replace('_', ' '));
-    state.className = `jp-SpyglassSweep-trialState jp-mod-${trial.state}`;
-    if (trial.run_id) tr.title = `run ${trial.run_id}${trial.agent ? ` · agent ${trial.agent}` : ''}`;
-    tr.append(cell('td', String(trial.index)), state);
-    for (const p of params) tr.append(cell('td', formatParam(trial.params[p])));
-    const metric = cell('td', formatParam(trial.metric));
+    tr.setAttribute('data-trial', String(index));
+    const state = cell('td', '');
+    const params = Array.from({ length: paramCount }, () => cell('td', ''));
+    const metric = cell('td', '');
     metric.className = 'jp-SpyglassSweep-metric';
-    tr.append(metric, this.noteCell(trial));
-    if (this.onStopTrial) {
-      const td = document.createElement('td');
-      if (stoppable) {
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.className = 'jp-SpyglassSweep-button';
-        b.setAttribute('data-action', 'stop_trial');
-        b.textContent = m.stopTrial;
-        b.title = m.stopTrialTitle(trial.index);
-        b.addEventListener('click', () => {
-          b.disabled = true;
-          this.onStopTrial?.(trial.index);
-        });
-        td.append(b);
-      }
-      tr.append(td);
-    }
+    const note = cell('td', '');
+    note.className = 'jp-SpyglassSweep-note';
+    const action = this.onStopTrial ? document.createElement('td') : null;
+    tr.append(cell('td', String(index)), state, ...params, metric, note, ...(action ? [action] : []));
     const detail = document.createElement('tr');
     detail.className = 'jp-SpyglassSweep-errorRow';
     const td = document.createElement('td');
     td.colSpan = tr.children.length;
     const pre = document.createElement('pre');
-    pre.setAttribute('data-spyglass-sweep-error', String(trial.index));
-    pre.textContent = trial.error ?? '';
+    pre.setAttribute('data-spyglass-sweep-error', String(index));
     td.append(pre);
     detail.append(td);
-    detail.hidden = !(trial.error && this.expanded.has(trial.index));
-    return { tr, detail };
+    return { tr, state, params, metric, note, noteKey: '', action, detail, pre };
   }
 
-  private noteCell(trial: SweepTrial): HTMLTableCellElement {
-    const td = cell('td', trial.stopped_reason ?? '');
-    td.className = 'jp-SpyglassSweep-note';
-    if (trial.stopped_reason) td.title = trial.stopped_reason;
-    if (trial.error) {
-      const open = this.expanded.has(trial.index);
-      const toggle = document.createElement('button');
-      toggle.type = 'button';
-      toggle.className = 'jp-SpyglassSweep-link';
-      toggle.setAttribute('data-action', 'toggle_error');
-      toggle.textContent = open ? m.hideError : m.showError;
-      toggle.title = lastLine(trial.error);
-      toggle.addEventListener('click', () => this.toggleError(trial.index));
-      const summary = document.createElement('span');
-      summary.textContent = ` ${lastLine(trial.error)}`;
-      td.replaceChildren(toggle, summary);
+  /** Writes only what changed, so an unchanged cell keeps its node (and the pointer's target). */
+  private fillRow(row: TrialRow, trial: SweepTrial, params: string[], stoppable: boolean): void {
+    setAttr(row.tr, 'data-state', trial.state);
+    row.tr.title = trial.run_id ? `run ${trial.run_id}${trial.agent ? ` · agent ${trial.agent}` : ''}` : '';
+    setText(row.state, trial.state.replace('_', ' '));
+    row.state.className = `jp-SpyglassSweep-trialState jp-mod-${trial.state}`;
+    for (const [i, p] of params.entries()) setText(row.params[i], formatParam(trial.params[p]));
+    setText(row.metric, formatParam(trial.metric));
+    const noteKey = JSON.stringify([trial.stopped_reason ?? null, trial.error ?? null]);
+    if (noteKey !== row.noteKey) {
+      row.noteKey = noteKey;
+      this.fillNote(row.note, trial);
+      setText(row.pre, trial.error ?? '');
     }
-    return td;
+    row.detail.hidden = !(trial.error && this.expanded.has(trial.index));
+    if (row.action) this.fillAction(row.action, trial.index, stoppable);
+  }
+
+  private fillAction(td: HTMLTableCellElement, index: number, stoppable: boolean): void {
+    const button = td.querySelector('button');
+    if (!stoppable) {
+      button?.remove();
+      return;
+    }
+    if (button) return;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'jp-SpyglassSweep-button';
+    b.setAttribute('data-action', 'stop_trial');
+    b.textContent = m.stopTrial;
+    b.title = m.stopTrialTitle(index);
+    b.addEventListener('click', () => {
+      b.disabled = true;
+      this.onStopTrial?.(index);
+    });
+    td.append(b);
+  }
+
+  private fillNote(td: HTMLTableCellElement, trial: SweepTrial): void {
+    td.textContent = trial.stopped_reason ?? '';
+    td.title = trial.stopped_reason ?? '';
+    if (!trial.error) return;
+    const toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.className = 'jp-SpyglassSweep-link';
+    toggle.setAttribute('data-action', 'toggle_error');
+    toggle.textContent = this.expanded.has(trial.index) ? m.hideError : m.showError;
+    toggle.title = lastLine(trial.error);
+    toggle.addEventListener('click', () => this.toggleError(trial.index));
+    const summary = document.createElement('span');
+    summary.textContent = ` ${lastLine(trial.error)}`;
+    td.replaceChildren(toggle, summary);
   }
 
   private toggleError(index: number): void {
     if (this.expanded.has(index)) this.expanded.delete(index);
     else this.expanded.add(index);
-    const entry = this.rows.get(index);
-    if (!entry) return;
+    const row = this.rows.get(index);
+    if (!row) return;
     const open = this.expanded.has(index);
-    entry.detail.hidden = !open;
-    const toggle = entry.tr.querySelector('[data-action="toggle_error"]');
+    row.detail.hidden = !open;
+    const toggle = row.note.querySelector('[data-action="toggle_error"]');
     if (toggle) toggle.textContent = open ? m.hideError : m.showError;
-    // The row's key includes the open state; refresh it so the next update does not rebuild the row.
-    const key = JSON.parse(entry.key) as unknown[];
-    key[2] = open;
-    entry.key = JSON.stringify(key);
   }
+}
+
+function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function setAttr(node: HTMLElement, name: string, value: string): void {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
 }
 
 function cell(tag: 'td' | 'th', text: string): HTMLTableCellElement {
