@@ -2,11 +2,9 @@
 // the panel polls the store while run.json says 'running', grows while the script logs, ends exact with no
 // duplicates, and its header follows the state to 'finished'.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { venvBin } from './support/jupyter-lab.mjs';
 import {
   openLab,
   openNotebook,
@@ -17,7 +15,7 @@ import {
 } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
-import { listRuns } from './support/store.mjs';
+import { listRuns, startPython } from './support/store.mjs';
 
 const STEPS = 300;
 const session = useLabAndBrowser();
@@ -64,16 +62,8 @@ test('a run logged by a plain script is polled from the store until it finishes,
   await openLab(page, session.lab.url);
   await openNotebook(page, 'script.ipynb');
 
-  script = spawn(join(venvBin, 'python'), ['log_script.py'], {
-    cwd: session.lab.rootDir,
-    env: { ...process.env, SPYGLASS_DIR: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let scriptErrors = '';
-  script.stderr.on('data', (chunk) => {
-    scriptErrors += chunk;
-  });
-  const exited = new Promise((resolve) => script.once('exit', resolve));
+  const logger = startPython(['log_script.py'], { cwd: session.lab.rootDir });
+  script = logger.child;
   await runAllCells(page);
   const storeRoot = join(session.lab.rootDir, 'spyglass');
   const run = await waitFor(() => listRuns(storeRoot, 'script')[0], 'the script run to start');
@@ -89,7 +79,7 @@ test('a run logged by a plain script is polled from the store until it finishes,
     states.add(await panelState(page, run.run_id));
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.equal(await exited, 0, `the script failed: ${scriptErrors}`);
+  assert.equal(await logger.exited, 0, `the script failed: ${logger.stderr()}`);
   assert.ok(
     partial.size >= 2,
     `the panel should grow while the script runs; it showed ${JSON.stringify([...partial])}`,

@@ -2,13 +2,11 @@
 // of mixed types across runs. Every run is listed, the panels are laid out by section, the charts in view draw,
 // the NaN metric says why it is empty, and nothing reaches the console.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { venvBin } from './support/jupyter-lab.mjs';
 import { openLab, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
+import { runPython } from './support/store.mjs';
 
 const KEYS = 3000;
 const SECTIONS = 40;
@@ -31,14 +29,7 @@ narrow.finish()
 `;
 
 const session = useLabAndBrowser({
-  prepare: async (lab) => {
-    const script = join(lab.rootDir, '..', 'generate_odd.py');
-    writeFileSync(script, GENERATOR);
-    execFileSync(join(venvBin, 'python'), [script, join(lab.rootDir, 'spyglass')], {
-      env: { ...process.env, SPYGLASS_DIR: '' },
-      stdio: 'pipe',
-    });
-  },
+  prepare: (lab) => runPython(GENERATOR, [join(lab.rootDir, 'spyglass')]),
 });
 
 const WORKSPACE = '.jp-SpyglassWorkspace';

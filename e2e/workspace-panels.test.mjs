@@ -3,13 +3,10 @@
 // shows its content (the latest table's rows, the three trials, the lineage nodes); after a reload the three
 // panels are restored from the saved layout.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { venvBin } from './support/jupyter-lab.mjs';
 import { openLab, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
+import { runPython } from './support/store.mjs';
 
 const PROJECT = 'panels';
 const GENERATOR = `
@@ -47,15 +44,8 @@ print(json.dumps({"finished": sweep_id, "idle": idle}))
 
 const sweeps = { finished: '', idle: '' };
 const session = useLabAndBrowser({
-  prepare: async (lab) => {
-    const script = join(lab.rootDir, '..', 'generate_panels_store.py');
-    writeFileSync(script, GENERATOR);
-    const out = execFileSync(join(venvBin, 'python'), [script], {
-      cwd: lab.rootDir,
-      encoding: 'utf8',
-      env: { ...process.env, SPYGLASS_DIR: '' },
-      stdio: 'pipe',
-    });
+  prepare: (lab) => {
+    const out = runPython(GENERATOR, [], { cwd: lab.rootDir });
     Object.assign(sweeps, JSON.parse(out.trim().split('\n').at(-1)));
   },
 });

@@ -1,14 +1,13 @@
 // The workspace over a generated store: 12 runs × 20k steps × 3 metrics (one run with a spike) and one damaged run.
 // Opened from the command palette; filter, group, select, zoom, add a panel, and the layout survives a reload.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { venvBin } from './support/jupyter-lab.mjs';
 import { openLab, openNotebook, runAllCells, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
+import { runPython } from './support/store.mjs';
 
 const PROJECT = 'ws';
 const RUNS = 12;
@@ -39,15 +38,7 @@ with open(os.path.join(broken, "run.json"), "w") as f:
 `;
 
 const session = useLabAndBrowser({
-  prepare: async (lab) => {
-    const script = join(lab.rootDir, '..', 'generate_store.py');
-    writeFileSync(script, GENERATOR);
-    execFileSync(
-      join(venvBin, 'python'),
-      [script, join(lab.rootDir, 'spyglass'), String(RUNS), String(STEPS), String(SPIKE_STEP), String(SPIKE)],
-      { encoding: 'utf8', env: { ...process.env, SPYGLASS_DIR: '' }, stdio: 'pipe' },
-    );
-  },
+  prepare: (lab) => runPython(GENERATOR, [join(lab.rootDir, 'spyglass'), RUNS, STEPS, SPIKE_STEP, SPIKE]),
 });
 
 const WORKSPACE = '.jp-SpyglassWorkspace';

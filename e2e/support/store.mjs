@@ -1,5 +1,5 @@
 // Reads the run store the way a user would, with the installed spyglass package in the project's .venv.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { venvBin } from './jupyter-lab.mjs';
@@ -26,4 +26,35 @@ export function readStoredHistory(runDir) {
     'print(json.dumps({"steps": steps, "torn": None if log.torn is None else log.torn.reason}))',
   ].join('\n');
   return JSON.parse(execFileSync(join(venvBin, 'python'), ['-c', script, runDir], { encoding: 'utf8' }));
+}
+
+/**
+ * Runs Python source with the project's .venv as a plain script would (no kernel; SPYGLASS_DIR unset so `dir=` or
+ * the working directory decides the store); returns its stdout. Used to generate stores before a test.
+ */
+export function runPython(source, args = [], { cwd } = {}) {
+  return execFileSync(join(venvBin, 'python'), ['-c', source, ...args.map(String)], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, SPYGLASS_DIR: '' },
+    stdio: 'pipe',
+  });
+}
+
+/**
+ * Starts a Python script in the background, as a user's training script outside Jupyter would run. Returns the
+ * child, a promise of its exit code and a reader of what it printed to stderr (for the failure message).
+ */
+export function startPython(args, { cwd } = {}) {
+  const child = spawn(join(venvBin, 'python'), args.map(String), {
+    cwd,
+    env: { ...process.env, SPYGLASS_DIR: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return { child, exited, stderr: () => stderr };
 }

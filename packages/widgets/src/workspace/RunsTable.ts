@@ -1,31 +1,22 @@
-import {
-  cellText,
-  formatDuration,
-  type RunColumn,
-  runColor,
-  type TableRun,
-  type TableView,
-} from '@spyglass/charts';
+import type { RunColumn, TableRun, TableView } from '@spyglass/charts';
+import { RunRow, type RunRowEvents } from './runs-table-row.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
 /** Pixel height of one row; fixed so that only the rows in view need to exist in the DOM. */
 export const ROW_HEIGHT = 26;
 const OVERSCAN = 8;
-const MAX_CELL_CHARS = 60;
 
-export interface RunsTableEvents {
+export interface RunsTableEvents extends RunRowEvents {
   sort(column: string): void;
-  toggleSelect(runId: string): void;
-  togglePin(runId: string): void;
-  hover(runId: string | null): void;
 }
 
 type Item = { kind: 'group'; key: string; count: number } | { kind: 'run'; run: TableRun };
 
 /**
  * The runs table: a sticky header and virtualised rows (only those in view, plus a few, are in the DOM, so
- * thousands of runs scroll smoothly). Every cell is set with textContent. Rows carry data-run-id,
- * data-selected, data-pinned and data-damaged for tests and styling.
+ * thousands of runs scroll smoothly). Every cell is set as text. Rows carry data-run-id, data-selected,
+ * data-pinned and data-damaged for tests and styling. Rows and header cells in view are reused across updates
+ * (a live run re-renders the table every poll), so a press is never split across two nodes.
  */
 export class RunsTable {
   readonly node: HTMLElement;
@@ -40,7 +31,10 @@ export class RunsTable {
   private hovered: string | null = null;
   private sort: { column: string; descending: boolean } | null = null;
   private template = '';
+  private headerKey = '';
   private frame = 0;
+  private readonly runRows = new Map<string, RunRow>();
+  private readonly groupRows = new Map<string, HTMLElement>();
 
   constructor(private readonly events: RunsTableEvents) {
     this.node = document.createElement('div');
@@ -111,6 +105,9 @@ export class RunsTable {
   }
 
   private renderHeader(): void {
+    const key = JSON.stringify([this.template, this.sort, this.columns.map((c) => [c.id, c.label, c.kind])]);
+    if (key === this.headerKey) return;
+    this.headerKey = key;
     const cells = ['', ''].map(() => document.createElement('span'));
     for (const column of this.columns) {
       const cell = document.createElement('button');
@@ -143,78 +140,65 @@ export class RunsTable {
       this.items.length,
       Math.ceil((this.viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN,
     );
-    const rows: HTMLElement[] = [];
-    for (let i = first; i < last; i++) rows.push(this.renderItem(this.items[i], i));
-    this.rowsNode.replaceChildren(...rows);
+    const runs = new Set<string>();
+    const groups = new Set<string>();
+    let previous: HTMLElement | null = null;
+    for (let i = first; i < last; i++) {
+      const item = this.items[i];
+      let node: HTMLElement;
+      if (item.kind === 'group') {
+        groups.add(item.key);
+        node = this.groupRow(item.key, item.count, i);
+      } else {
+        runs.add(item.run.run_id);
+        node = this.runRow(item.run, i);
+      }
+      // Move a node only when it is out of order, so the rows that stay are never detached.
+      const before: ChildNode | null = previous ? previous.nextSibling : this.rowsNode.firstChild;
+      if (before !== node) this.rowsNode.insertBefore(node, before);
+      previous = node;
+    }
+    for (const [id, row] of this.runRows) if (!runs.has(id)) this.dropRow(this.runRows, id, row.node);
+    for (const [key, row] of this.groupRows) if (!groups.has(key)) this.dropRow(this.groupRows, key, row);
   }
 
-  private renderItem(item: Item, index: number): HTMLElement {
-    const row = document.createElement('div');
+  private runRow(run: TableRun, index: number): HTMLElement {
+    let row = this.runRows.get(run.run_id);
+    if (!row) {
+      row = new RunRow(run.run_id, this.events);
+      this.runRows.set(run.run_id, row);
+    }
+    row.update(run, this.columns, {
+      top: index * ROW_HEIGHT,
+      template: this.template,
+      selected: this.selected.has(run.run_id),
+      pinned: this.pinned.has(run.run_id),
+      hovered: this.hovered === run.run_id,
+    });
+    return row.node;
+  }
+
+  private groupRow(key: string, count: number, index: number): HTMLElement {
+    let row = this.groupRows.get(key);
+    if (!row) {
+      row = document.createElement('div');
+      row.className = 'jp-SpyglassRunsTable-group';
+      row.dataset.group = key;
+      this.groupRows.set(key, row);
+    }
     row.style.top = `${index * ROW_HEIGHT}px`;
     row.style.gridTemplateColumns = this.template;
-    if (item.kind === 'group') {
-      row.className = 'jp-SpyglassRunsTable-group';
-      row.dataset.group = item.key;
-      row.textContent = text.group(item.key, item.count);
-      return row;
-    }
-    const run = item.run;
-    row.className = 'jp-SpyglassRunsTable-row';
-    row.dataset.runId = run.run_id;
-    row.dataset.selected = String(this.selected.has(run.run_id));
-    row.dataset.pinned = String(this.pinned.has(run.run_id));
-    if (run.damaged !== null) row.dataset.damaged = run.damaged;
-    row.classList.toggle('jp-mod-hovered', this.hovered === run.run_id);
-    row.addEventListener('pointerenter', () => this.events.hover(run.run_id));
-
-    const select = document.createElement('input');
-    select.type = 'checkbox';
-    select.className = 'jp-SpyglassRunsTable-select';
-    select.checked = this.selected.has(run.run_id);
-    select.title = text.select;
-    select.style.accentColor = runColor(run.run_id);
-    select.addEventListener('change', () => this.events.toggleSelect(run.run_id));
-
-    const pin = document.createElement('button');
-    pin.type = 'button';
-    pin.className = 'jp-SpyglassRunsTable-pin';
-    const isPinned = this.pinned.has(run.run_id);
-    pin.textContent = isPinned ? '★' : '☆';
-    pin.title = isPinned ? text.unpin : text.pin;
-    pin.addEventListener('click', () => this.events.togglePin(run.run_id));
-
-    const cells: HTMLElement[] = [select, pin];
-    for (const column of this.columns) {
-      const cell = document.createElement('span');
-      cell.className = 'jp-SpyglassRunsTable-cell';
-      cell.dataset.column = column.id;
-      let value = cellText(column.value(run));
-      if (column.id === 'created') value = formatCreated(run.created_at);
-      if (column.id === 'duration') value = run.duration === null ? '' : formatDuration(run.duration);
-      if (column.id === 'state' && run.damaged !== null) value = text.damaged(run.damaged);
-      if (column.id === 'name') {
-        const swatch = document.createElement('i');
-        swatch.className = 'jp-SpyglassRunsTable-swatch';
-        swatch.style.background = runColor(run.run_id);
-        cell.append(swatch);
-      }
-      cell.append(value.length > MAX_CELL_CHARS ? `${value.slice(0, MAX_CELL_CHARS - 1)}…` : value);
-      cell.title = value;
-      cells.push(cell);
-    }
-    row.append(...cells);
+    row.textContent = text.group(key, count);
     return row;
+  }
+
+  private dropRow<T>(rows: Map<string, T>, key: string, node: HTMLElement): void {
+    node.remove();
+    rows.delete(key);
   }
 
   dispose(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.node.remove();
   }
-}
-
-function formatCreated(seconds: number | null): string {
-  if (seconds === null) return '';
-  const date = new Date(seconds * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
