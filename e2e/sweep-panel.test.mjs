@@ -17,7 +17,8 @@ const session = useLabAndBrowser({
   ready: ({ lab, browser }) => openLab(browser.page, lab.url),
 });
 
-// A sweep long enough to press buttons in: up to 40 trials of about a second each; the second one fails.
+// A sweep long enough to press buttons in: up to 40 trials of about 3 s each (the panel polls about once a
+// second, so a trial it shows as running has time left to be stopped); the second one fails.
 const STOP_CELL = `import time
 import spyglass as sg
 
@@ -37,7 +38,7 @@ def train():
     run = sg.init()
     if started == 2:
         raise ValueError("diverged <on purpose>")
-    for step in range(8):
+    for step in range(25):
         if run.should_stop:
             break
         run.log({"loss": run.config.lr * 10 + 1 / (step + 1)})
@@ -226,14 +227,13 @@ test('pause, resume, stop a trial and the sweep from the panel; errors on click;
   const traceback = await page.locator('[data-spyglass-sweep-error="1"]:visible').textContent();
   assert.match(traceback, /Traceback[\s\S]*ValueError: diverged <on purpose>/);
 
-  // Stop one running trial: it ends as stopped and the sweep goes on.
-  const running = await samplePanel(
-    page,
-    (s) => Object.values(s.states).includes('running'),
-    'a running trial',
-    15_000,
-  );
-  const victim = Object.entries(running.at(-1).states).find(([, state]) => state === 'running')[0];
+  // Stop one running trial: it ends as stopped and the sweep goes on. The victim is a trial that started after
+  // this point, so it cannot finish on its own before the click lands.
+  const known = Math.max(...Object.keys((await panelState(page)).states).map(Number));
+  const fresh = (s) =>
+    Object.entries(s.states).find(([index, state]) => state === 'running' && Number(index) > known);
+  const running = await samplePanel(page, (s) => fresh(s) !== undefined, 'a trial that just started', 15_000);
+  const victim = fresh(running.at(-1))[0];
   // Rows are updated in place: the row (and its Stop button) a user is pointing at never gets swapped out.
   const victimRow = (index) =>
     window.jupyterapp.shell.currentWidget.node.querySelector(
