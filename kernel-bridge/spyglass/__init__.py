@@ -88,7 +88,15 @@ def __getattr__(name: str) -> Any:
         return session.current_run.config if session.current_run is not None else {}
     if name == "summary":
         return getattr(session.current_run, "summary", None) if session.current_run is not None else {}
+    if name in _LAZY_SUBMODULES:
+        # wandb.sklearn, wandb.xgboost, ... work without their own import; the framework loads only now.
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'spyglass' has no attribute {name!r}")
+
+
+_LAZY_SUBMODULES = frozenset({"integration", "keras", "lightgbm", "sklearn", "xgboost"})
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
