@@ -53,6 +53,7 @@ __all__ = [
     "plot",
     "plot_table",
     "sweep",
+    "unwatch",
     "use_artifact",
     "watch",
     "Workspace",
@@ -126,9 +127,21 @@ def login(*args: Any, **kwargs: Any) -> bool:
     return True
 
 
-def watch(*args: Any, **kwargs: Any) -> None:
-    """Accepted for wandb scripts and ignored: gradient and parameter histograms are not recorded yet."""
-    return None
+def watch(
+    models: Any,
+    criterion: Any = None,
+    log: str | None = "gradients",
+    log_freq: int = 1000,
+    idx: int | None = None,
+    log_graph: bool = False,
+) -> None:
+    """run.watch on the current run: gradient/parameter histograms of a PyTorch model (wandb.watch)."""
+    _current_run("watch").watch(models, criterion, log=log, log_freq=log_freq, idx=idx, log_graph=log_graph)
+
+
+def unwatch(models: Any = None) -> None:
+    """run.unwatch on the current run (wandb.unwatch)."""
+    _current_run("unwatch").unwatch(models)
 
 
 def log_artifact(

@@ -159,6 +159,26 @@ class Run(RunLifecycle, RunArtifacts):
         """Log a dict of metrics (wandb semantics; see spyglass.history). Rebound per instance in __init__."""
         self._history.log(data, step, commit)
 
+    def watch(
+        self,
+        models: Any,
+        criterion: Any = None,
+        log: str | None = "gradients",
+        log_freq: int = 1000,
+        idx: int | None = None,
+        log_graph: bool = False,
+    ) -> None:
+        """Histograms of a PyTorch model's gradients and/or parameters every `log_freq` batches (wandb)."""
+        from .torch_watch import watcher_of
+
+        watcher_of(self).watch(models, criterion, log, log_freq, idx, log_graph)
+
+    def unwatch(self, models: Any = None) -> None:
+        """Remove watch()'s hooks from `models`, or from every watched model (wandb.unwatch)."""
+        from .torch_watch import watcher_of
+
+        watcher_of(self).unwatch(models)
+
     def flush(self) -> None:
         """Store everything logged so far durably now (the flusher does this every 250 ms anyway).
 
@@ -278,7 +298,7 @@ class Run(RunLifecycle, RunArtifacts):
         except Exception as error:  # a picture is not worth failing a display for
             return render_svg(f"{self.name}: history unreadable ({error})", [], {})
         steps = table.column("_step").to_pylist() if table.num_rows else []
-        names = [f.name for f in table.schema if not f.name.startswith("_") and pa.types.is_floating(f.type)]
+        names = [f.name for f in table.schema if not f.name.startswith("_") and _is_number(f.type)]
         metrics = {name: table.column(name).to_pylist() for name in names[:MAX_CHARTS]}
         title = f"{self.project} / {self.name} ({self.id}, {self._state})"
         return render_svg(title, steps, metrics, not_given=len(names) - len(metrics))
@@ -327,6 +347,10 @@ def _rich_value_converter(run_dir: str) -> Any:
 
     writer = MediaWriter(run_dir)
     return lambda flat, step: convert_rich_values(flat, writer, step)
+
+
+def _is_number(arrow_type: pa.DataType) -> bool:
+    return pa.types.is_floating(arrow_type) or pa.types.is_integer(arrow_type)
 
 
 def _json_config(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,14 @@
 export { flattenRecord, formatNumber, formatValue, type KeyValueRow, truncate } from './format-value.js';
+export {
+  DEFAULT_HEAT_THEME,
+  HEAT_CELLS_DATASET,
+  type HeatCell,
+  type HeatStripOptions,
+  type HeatStripTheme,
+  type HistogramStep,
+  heatCells,
+  heatStripSpec,
+} from './histogram-strip.js';
 export { type ChartPoint, type LineChartOptions, lineChartSpec, POINTS_DATASET } from './line-chart.js';
 export {
   definitionFor,
