@@ -26,11 +26,15 @@ from typing import Any, NamedTuple
 
 from .errors import RunFinishedError, StepOrderError
 from .row_values import Kind, check_row, flatten_row
+from .text_checks import LimitExceededError, is_storable, replaced_text
 
 # Every this many steps (a multiple of it, on the fast path), the buffered rows are converted to Arrow while
 # hot in the CPU cache (see Flusher).
 CHUNK_ROWS = 2048
 _PLAIN_TYPES = frozenset((float, int, bool, str, type(None)))
+# Distinct metric keys one run may hold. Every key is a column of every stored frame and of history.parquet,
+# whose writer spends ~0.2 ms per column: 100k keys take ~30 s at finish(), a million would take many minutes.
+MAX_KEYS_PER_RUN = 100_000
 _now = time.time  # bound once: the hot path skips a module attribute lookup per row
 
 
@@ -135,6 +139,8 @@ class History:
             step = _check_step(step)
         if commit is not None and not isinstance(commit, bool):
             raise TypeError(f"run.log() commit must be True, False or None, got {commit!r}")
+        if len(data) > MAX_KEYS_PER_RUN:  # before flattening a million keys
+            self._too_many_keys(len(data))
         flat = flatten_row(data)
         convert = self.convert_rich
         if convert is not None and not self._closed and not _PLAIN_TYPES.issuperset(map(type, flat.values())):
@@ -148,12 +154,18 @@ class History:
                     "Start a new run with spyglass.init()."
                 )
             refused: dict[str, str] = {}
-            new_kinds = check_row(flat, self.kinds, refused)
+            unstorable: list[str] = []
+            new_kinds = check_row(flat, self.kinds, refused, unstorable)
+            if new_kinds and len(self.kinds) + len(new_kinds) > MAX_KEYS_PER_RUN:
+                self._too_many_keys(len(self.kinds) + len(new_kinds))
             current = self.step
             if step is not None and step < current:
                 self._step_went_back(step, current)
             if refused:
                 self._refuse(flat, refused)
+            for key in unstorable:  # strict raises here, before anything is recorded
+                where = f"run.log() metric '{key}'"
+                flat[key] = replaced_text(where, flat[key], self._warned, self.strict, 3)
             self.kinds.update(new_kinds)
             if step is not None and step > current:
                 if self._pending is not None:
@@ -186,6 +198,23 @@ class History:
                 stacklevel=5,
             )
 
+    def _too_many_keys(self, count: int) -> None:
+        raise LimitExceededError(
+            f"run {self._run_label}: this log() would bring the run to {count} distinct metric keys; a run "
+            f"holds at most {MAX_KEYS_PER_RUN} (each key is a column, and storing that many columns takes "
+            "minutes). Log fewer keys, or put per-item values in an sg.Table. Nothing of this row was "
+            "recorded."
+        )
+
+    def conversion_failed(self, key: str, message: str) -> None:
+        """The batch builder stored a value of `key` otherwise than given (`message` says how): warn once."""
+        marker = "\0convert " + key
+        if marker not in self._warned:
+            self._warned.add(marker)
+            warnings.warn(
+                f"run {self._run_label}: {message} (shown once per key).", RefusedValueWarning, stacklevel=2
+            )
+
     def _refuse(self, flat: dict[str, Any], refused: dict[str, str]) -> None:
         # Caller holds the lock. Strict: raise before recording. Otherwise drop the keys, warn once per key.
         if self.strict:
@@ -214,7 +243,29 @@ class History:
         types = list(map(type, values))
         if not _PLAIN_TYPES.issuperset(types):
             self.only_plain_values = False
-        self._fast = ([*keys, *types], segment.flat.extend)
+        self._fast = self._fast_path_for(segment, keys, types)
+
+    def _fast_path_for(self, segment: Segment, keys: tuple[str, ...], types: list[type]) -> tuple[Any, Any]:
+        # Numbers only: list.extend itself, so the float path costs what it always did. With strings, a check
+        # for lone surrogates first (replaced, warned once per key); strict mode sends such rows down the slow
+        # path instead, where a bad string is refused before the row takes a step.
+        extend = segment.flat.extend
+        if str not in types:
+            return [*keys, *types], extend
+        if self.strict:
+            return _NO_FAST_PATH
+        texts = [
+            (index + 2, key) for index, (key, kind) in enumerate(zip(keys, types, strict=True)) if kind is str
+        ]
+        warned = self._warned
+
+        def extend_checked(row: list[Any]) -> None:
+            for index, key in texts:
+                if not row[index].isascii() and not is_storable(row[index]):
+                    row[index] = replaced_text(f"run.log() metric '{key}'", row[index], warned, False, 3)
+            extend(row)
+
+        return [*keys, *types], extend_checked
 
     def take(self) -> list[SegmentColumns]:
         """Hand the buffered rows to the flusher, column by column; the buffer keeps filling meanwhile."""

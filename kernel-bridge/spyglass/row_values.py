@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from .nested_values import MAX_NESTING_DEPTH
+from .text_checks import MAX_NAME_LENGTH, LimitExceededError, check_name, is_storable, preview
+
 Kind = Literal["number", "string"]
 
 # Exact types that need no further inspection: the common case, decided by one dict lookup.
@@ -17,13 +20,19 @@ _PLAIN_KINDS[type(None)] = None
 
 
 def flatten_row(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Flatten nested dicts to 'a/b' keys; refuse empty, reserved ('_...') and non-string keys."""
+    """Flatten nested dicts to 'a/b' keys; refuse empty, reserved ('_...'), non-string, unstorable and too
+    long keys, and dicts nested deeper than MAX_NESTING_DEPTH (a dict that contains itself among them)."""
     flat: dict[str, Any] = {}
-    _flatten_into(flat, data, "")
+    _flatten_into(flat, data, "", 0)
     return flat
 
 
-def _flatten_into(flat: dict[str, Any], data: Mapping[str, Any], prefix: str) -> None:
+def _flatten_into(flat: dict[str, Any], data: Mapping[str, Any], prefix: str, depth: int) -> None:
+    if depth > MAX_NESTING_DEPTH:
+        raise LimitExceededError(
+            f"run.log() got dicts nested more than {MAX_NESTING_DEPTH} levels deep (or a dict that contains "
+            f"itself), under {preview(prefix[:-1])}; flatten them. Nothing of this row was recorded."
+        )
     for key, value in data.items():
         if not isinstance(key, str):
             raise TypeError(
@@ -41,8 +50,11 @@ def _flatten_into(flat: dict[str, Any], data: Mapping[str, Any], prefix: str) ->
             )
         name = prefix + key
         if isinstance(value, Mapping):
-            _flatten_into(flat, value, name + "/")
-        elif name in flat:
+            _flatten_into(flat, value, name + "/", depth + 1)
+            continue
+        if len(name) > MAX_NAME_LENGTH or not is_storable(name):
+            check_name("run.log() metric name", name)
+        if name in flat:
             raise ValueError(f"run.log() got metric '{name}' twice (once nested, once as a flat 'a/b' key).")
         else:
             flat[name] = value
@@ -114,11 +126,13 @@ def check_row(
     flat: Mapping[str, Any],
     kinds: dict[str, tuple[Kind, str]],
     refused: dict[str, str] | None = None,
+    unstorable: list[str] | None = None,
 ) -> dict[str, tuple[Kind, str]]:
     """Check a row's values against the kinds seen so far (key -> (kind, first type name)); return new kinds.
 
     Raises before anything is recorded, so a bad row leaves no trace. With `refused` given, a value of an
     unsupported type does not raise: its key and the reason go into `refused` and the key gets no kind.
+    Keys of strings holding a lone surrogate go into `unstorable` (text_checks), for the caller to replace.
     """
     new: dict[str, tuple[Kind, str]] = {}
     for key, value in flat.items():
@@ -131,6 +145,8 @@ def check_row(
             continue
         if kind is None:
             continue
+        if kind == "string" and unstorable is not None and not is_storable(value):
+            unstorable.append(key)
         known = kinds.get(key) or new.get(key)
         if known is None:
             new[key] = (kind, _type_name(value))
