@@ -20,6 +20,7 @@ METADATA_FILE = "run.json"
 LOG_FILE = "history.sglog"
 SYSTEM_LOG_FILE = "system.sglog"  # the system metrics stream (system_metrics.py), same framed format
 PARQUET_FILE = "history.parquet"
+RUN_FILES = (METADATA_FILE, LOG_FILE, SYSTEM_LOG_FILE, PARQUET_FILE)  # every file a reader of a run opens
 DEFAULT_STORE_DIR = "spyglass"
 
 # Characters that would change the meaning of a path or of a URL built from it (the server and the frontend

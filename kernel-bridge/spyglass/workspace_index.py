@@ -19,8 +19,9 @@ import pyarrow.parquet as pq
 
 from .errors import SpyglassError, StoreError
 from .framed_log import iter_frames
+from .path_confinement import Roots, stays_within
 from .run_state import effective_state
-from .run_store import METADATA_FILE, PARQUET_FILE, RunDirectory, validate_name
+from .run_store import METADATA_FILE, PARQUET_FILE, RUN_FILES, RunDirectory, validate_name
 
 # History columns that are not metrics (the step, wall clock and runtime of each row).
 INDEX_COLUMNS = frozenset({"_step", "_timestamp", "_runtime"})
@@ -30,18 +31,26 @@ _cache_lock = threading.Lock()
 _metric_cache: dict[str, tuple[tuple[int, int], list[str]]] = {}
 
 
-def list_projects(store_root: str | os.PathLike[str]) -> list[str]:
-    """Project directories of a store root (dot-directories are feature data, not projects), sorted."""
+def list_projects(store_root: str | os.PathLike[str], roots: Roots | None = None) -> list[str]:
+    """Project directories of a store root (dot-directories are feature data, not projects), sorted; with
+    `roots`, only those whose real path lies inside them."""
     try:
         entries = os.scandir(store_root)
     except (FileNotFoundError, NotADirectoryError):
         return []
     with entries:
-        return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+        return sorted(
+            e.name
+            for e in entries
+            if e.is_dir() and not e.name.startswith(".") and stays_within(e.path, roots)
+        )
 
 
-def run_directories(store_root: str | os.PathLike[str], project: str) -> list[Path]:
-    """Run directories of a project (those holding a run.json), sorted by name."""
+def run_directories(
+    store_root: str | os.PathLike[str], project: str, roots: Roots | None = None
+) -> list[Path]:
+    """Run directories of a project (those holding a run.json), sorted by name; with `roots`, a run whose
+    directory or files (run.json, history.sglog, ...) resolve outside them is not part of the project."""
     project_dir = Path(store_root) / validate_name("project", project)
     try:
         entries = sorted(os.scandir(project_dir), key=lambda e: e.name)
@@ -50,18 +59,24 @@ def run_directories(store_root: str | os.PathLike[str], project: str) -> list[Pa
     return [
         Path(e.path)
         for e in entries
-        if e.is_dir() and not e.name.startswith(".") and os.path.isfile(os.path.join(e.path, METADATA_FILE))
+        if e.is_dir()
+        and not e.name.startswith(".")
+        and os.path.isfile(os.path.join(e.path, METADATA_FILE))
+        and stays_within(e.path, roots, RUN_FILES)
     ]
 
 
-def list_runs(store_root: str | os.PathLike[str], project: str, now: float | None = None) -> dict[str, Any]:
-    """The /runs answer: {"runs": [entry, ...], "projects": [...]}; a run deleted meanwhile is left out."""
+def list_runs(
+    store_root: str | os.PathLike[str], project: str, now: float | None = None, roots: Roots | None = None
+) -> dict[str, Any]:
+    """The /runs answer: {"runs": [entry, ...], "projects": [...]}; a run deleted meanwhile is left out, and
+    so is one leading outside `roots` when they are given (run_directories)."""
     runs = []
-    for path in run_directories(store_root, project):
+    for path in run_directories(store_root, project, roots):
         entry = run_entry(path, now=now)
         if entry is not None:
             runs.append(entry)
-    return {"runs": runs, "projects": list_projects(store_root)}
+    return {"runs": runs, "projects": list_projects(store_root, roots)}
 
 
 def run_entry(path: Path, now: float | None = None) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from .path_confinement import Roots
 from .workspace_series import MetricSlice, read_metric
 
 MIN_LEVEL = 3
@@ -64,6 +65,7 @@ def read_for_overview(
     x_metric: str | None,
     *,
     reuse: bool = False,
+    roots: Roots | None = None,
 ) -> MetricSlice:
     """read_metric, kept two minutes for the page's next requests for the same rows (see take_rows); with
     `reuse`, the kept read when there is one (another axis's overview of the same snapshot)."""
@@ -73,7 +75,7 @@ def read_for_overview(
             for entry in _cache:
                 if entry.key == key:
                     return entry.sliced
-    sliced = read_metric(store_root, project, metric, run_ids, x_metric)
+    sliced = read_metric(store_root, project, metric, run_ids, x_metric, roots)
     kept = _KeptRead(key, sliced)
     with _lock:
         _cache[:] = [entry for entry in _cache if entry.key != key][-(_CACHE_ENTRIES - 1) :]
@@ -91,7 +93,12 @@ def _forget(kept: _KeptRead) -> None:
 
 
 def take_rows(
-    store_root: str, project: str, metric: str, run_ids: list[str] | None, x_metric: str | None
+    store_root: str,
+    project: str,
+    metric: str,
+    run_ids: list[str] | None,
+    x_metric: str | None,
+    roots: Roots | None = None,
 ) -> MetricSlice:
     """The read an overview was made from (once, within two minutes), else a fresh read_metric."""
     key = (str(store_root), project, metric, tuple(run_ids or ()), x_metric)
@@ -100,7 +107,7 @@ def take_rows(
             if entry.key == key and not entry.rows_taken:
                 entry.rows_taken = True  # kept for overviews on other axes until it expires
                 return entry.sliced
-    return read_metric(store_root, project, metric, run_ids, x_metric)
+    return read_metric(store_root, project, metric, run_ids, x_metric, roots)
 
 
 def overview(sliced: MetricSlice, buckets: int) -> tuple[pa.Table, dict[str, Any]]:

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from .arrow_codec import decode_payload
 from .errors import SpyglassError
 from .framed_log import iter_frames
+from .path_confinement import Roots
 from .run_state import effective_state
 from .run_store import RunDirectory
 from .workspace_index import run_directories
@@ -87,9 +88,11 @@ def read_metric(
     metric: str,
     run_ids: list[str] | None = None,
     x_metric: str | None = None,
+    roots: Roots | None = None,
 ) -> MetricSlice:
-    """Read `metric` (and `x_metric`) of the project's runs (all, or those in `run_ids`, in that order)."""
-    by_id = {path.name: path for path in run_directories(store_root, project)}
+    """Read `metric` (and `x_metric`) of the project's runs (all, or those in `run_ids`, in that order); with
+    `roots`, only runs that stay inside them (run_directories)."""
+    by_id = {path.name: path for path in run_directories(store_root, project, roots)}
     wanted = list(dict.fromkeys(run_ids)) if run_ids else sorted(by_id)
     result = MetricSlice(table=output_schema(x_metric is not None).empty_table(), run_ids=[])
 

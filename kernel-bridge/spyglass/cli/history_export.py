@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..atomic_file import atomic_output
+from ..atomic_file import output_file
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
@@ -24,11 +24,11 @@ def export_format(path: str | os.PathLike[str]) -> str | None:
 
 
 def write_table(table: pa.Table, path: str | os.PathLike[str]) -> None:
-    """Write `table` to `path` atomically, as Parquet (zstd) or CSV according to the extension."""
+    """Write `table` to `path` atomically (never through a symlink), as Parquet (zstd) or CSV by extension."""
     kind = export_format(path)
     if kind is None:
         raise ValueError(f"cannot tell the format of {os.fspath(path)!r}: name it .parquet or .csv")
-    with atomic_output(path) as out:
+    with output_file(path) as out:
         if kind == "parquet":
             pq.write_table(table, out, compression="zstd")
         else:
@@ -55,4 +55,4 @@ def _write_csv(table: pa.Table, out: Any) -> None:
         columns = [column.to_pylist() for column in batch.columns]
         writer.writerows([neutralise_cell(value) for value in row] for row in zip(*columns, strict=True))
     text.flush()
-    text.detach()  # leave `out` open: atomic_output fsyncs and closes it
+    text.detach()  # leave `out` open: output_file fsyncs and closes it

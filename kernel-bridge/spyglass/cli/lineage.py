@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..api import Api
 from ..artifacts import lineage_graph, openlineage_events, render_lineage_svg
+from ..atomic_file import write_output
 from ..run_store import resolve_store_root
 from .text_table import format_time, render_table
 from .usage_error import UsageError
@@ -66,7 +67,7 @@ def export_lineage(args: argparse.Namespace) -> int:
         text = render_lineage_svg(graph, f"lineage · {project}")
         summary = f"an SVG of {len(graph['nodes'])} nodes"
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_output(args.output, text.encode("utf-8"))
         print(f"wrote {summary} to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

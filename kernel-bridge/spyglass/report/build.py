@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic_file import write_output
 from . import messages
 from .errors import ReportError
 from .html_page import REPORT_FORMAT, render_page
@@ -20,6 +21,8 @@ class ReportInput:
     notebook: Path
     store: Path | None = None
     include_code: bool = False
+    # Set by the server: the runs and tables embedded, and the output, must resolve inside these real paths.
+    roots: tuple[Path, ...] | None = None
 
 
 @dataclass
@@ -36,7 +39,9 @@ def collect(source: ReportInput) -> CollectedReport:
         notebook = nbformat.read(source.notebook, as_version=4)
     except (OSError, ValueError) as error:
         raise ReportError(messages.NOTEBOOK_UNREADABLE.format(path=source.notebook, error=error)) from error
-    collector = BlockCollector(source.notebook.resolve().parent, source.store, source.include_code)
+    collector = BlockCollector(
+        source.notebook.resolve().parent, source.store, source.include_code, source.roots
+    )
     collector.add_notebook(notebook)
     document = {
         "format": REPORT_FORMAT,
@@ -53,7 +58,7 @@ def build_html(source: ReportInput) -> str:
 
 
 def write_html(source: ReportInput, output: Path) -> Path:
+    """Build the page; write it to `output` atomically, never through a symlink (atomic_file.output_file)."""
     text = build_html(source)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8", newline="\n")
-    return output
+    return write_output(output, text.encode("utf-8"), within=source.roots)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..atomic_file import output_directory, write_output
 from .build import ReportInput, collect
 from .svg_chart import line_chart_svg
 from .table_rows import table_rows
@@ -18,7 +19,7 @@ MARKDOWN_TABLE_ROWS = 50  # rows per table in report.md (the HTML report embeds 
 def write_markdown(source: ReportInput, directory: Path) -> Path:
     """Write report.md and its charts/ and images/ into `directory`; return the path of report.md."""
     collected = collect(source)
-    directory.mkdir(parents=True, exist_ok=True)
+    output_directory(directory, within=source.roots)
     title = collected.document["title"]
     blocks = collected.document["blocks"]
     heading = f"# {title['title']}"
@@ -42,10 +43,9 @@ def write_markdown(source: ReportInput, directory: Path) -> Path:
         elif kind in ("image", "svg"):
             images += 1
             suffix = {"image/png": "png", "image/jpeg": "jpg"}.get(block.get("mime", ""), "svg")
-            path = directory / "images" / f"image-{images}.{suffix}"
-            path.parent.mkdir(exist_ok=True)
+            path = output_directory(directory / "images") / f"image-{images}.{suffix}"
             data = base64.b64decode(block["data"]) if kind == "image" else block["svg"].encode("utf-8")
-            path.write_bytes(data)
+            write_output(path, data)
             lines += [f"![image {images}](images/{path.name})", ""]
         elif kind == "charts":
             lines += _charts(block, collected.series, directory)
@@ -53,19 +53,17 @@ def write_markdown(source: ReportInput, directory: Path) -> Path:
             lines += _table(block)
         elif kind == "plot":  # the chart needs Vega: Markdown keeps its data, as the table
             lines += _table(block["table"])
-    path = directory / "report.md"
-    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8", newline="\n")
-    return path
+    return write_output(directory / "report.md", ("\n".join(lines).rstrip() + "\n").encode("utf-8"))
 
 
 def _charts(block: dict[str, Any], series: bytes, directory: Path) -> list[str]:
     names = {run["id"]: run["name"] for run in block["runs"]}
     lines = [f"#### {_inline(block['title'])}", ""]
-    (directory / "charts").mkdir(exist_ok=True)
+    charts = output_directory(directory / "charts")
     for chart in block["charts"]:
         decoded = [(names.get(ref["run"], ref["run"]), *_decode(series, ref)) for ref in chart["series"]]
         svg = line_chart_svg(chart["metric"], chart["x_title"], decoded)
-        (directory / "charts" / f"{chart['id']}.svg").write_text(svg, encoding="utf-8", newline="\n")
+        write_output(charts / f"{chart['id']}.svg", svg.encode("utf-8"))
         lines += [f"![{_inline(chart['metric'])}](charts/{chart['id']}.svg)", ""]
     if block.get("note"):
         lines += [f"_{_inline(block['note'])}_", ""]

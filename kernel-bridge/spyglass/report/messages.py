@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 RUN_MISSING = "Run {name} ({run_id}) is not in the store (looked in {places}); its charts are left out."
+RUN_OUTSIDE_ROOTS = (
+    "Run {name} ({run_id}) is left out: {places} lies outside the server's root_dir and $SPYGLASS_DIR "
+    "(a symlink or a recorded path leading elsewhere)."
+)
 RUN_UNREADABLE = "Run {name} ({run_id}) cannot be read: {error}"
 MORE_CHARTS = "{count} more metrics are not charted (a panel embeds at most {limit} charts): {names}"
 MORE_RUNS = "{count} older runs of the project are left out (a workspace embeds at most {limit} runs)."

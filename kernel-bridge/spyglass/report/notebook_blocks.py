@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from ..artifacts.lineage import LINEAGE_MIME_TYPE
+from ..path_confinement import Roots, stays_within
 from ..protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE
-from ..run_store import find_runs
 from ..sweeps.display import SWEEP_MIME_TYPE
 from ..workspace import WORKSPACE_MIME_TYPE
+from ..workspace_index import run_directories
 from . import messages
 from .budgets import IMAGE_BYTES_LIMIT, RUNS_PER_WORKSPACE, TEXT_OUTPUT_LIMIT
 from .chart_panels import ChartContext, charts_block
@@ -25,10 +26,13 @@ SPYGLASS_PREFIX = "application/vnd.spyglass."
 class BlockCollector:
     """Walks a notebook once; `blocks` and `context.runs` hold the result."""
 
-    def __init__(self, notebook_dir: Path, store: Path | None, include_code: bool) -> None:
+    def __init__(
+        self, notebook_dir: Path, store: Path | None, include_code: bool, roots: Roots | None = None
+    ) -> None:
         self.notebook_dir = notebook_dir
         self.store = store
         self.include_code = include_code
+        self.roots = roots  # server-built reports: nothing is read from outside these
         self.context = ChartContext()
         self.blocks: list[dict[str, Any]] = []
 
@@ -64,7 +68,7 @@ class BlockCollector:
             self.blocks.extend(sweep_blocks(data[SWEEP_MIME_TYPE], self.context))
         elif TABLE_MIME_TYPE in data:
             bundle = data[TABLE_MIME_TYPE]
-            block = table_block(bundle, self.store)
+            block = table_block(bundle, self.store, self.roots)
             if "spec" in bundle and block["kind"] == "table":
                 self.blocks.extend(plot_block(bundle["spec"], block))
             else:
@@ -111,9 +115,10 @@ class BlockCollector:
         project, run_id = str(bundle.get("project", "")), str(bundle.get("run_id", ""))
         name = str(bundle.get("name") or run_id)
         places = locate_run(bundle.get("run_dir"), project, run_id, self.store, self.notebook_dir)
-        path = first_existing(places)
+        path, refused = first_existing(places, self.roots)
         if path is None:
-            note = messages.RUN_MISSING.format(name=name, run_id=run_id, places=", ".join(map(str, places)))
+            template = messages.RUN_OUTSIDE_ROOTS if refused else messages.RUN_MISSING
+            note = template.format(name=name, run_id=run_id, places=", ".join(map(str, refused or places)))
             self.blocks.append({"kind": "notice", "text": note, "detail": None})
             return
         summary = self._remember(path)
@@ -125,10 +130,17 @@ class BlockCollector:
     def _add_workspace(self, bundle: dict[str, Any]) -> None:
         project = str(bundle.get("project", ""))
         roots = [r for r in (self.store, bundle.get("store_root"), self.notebook_dir / "spyglass") if r]
-        root = next((Path(r) for r in roots if (Path(r) / project).is_dir()), None)
-        runs = find_runs(root, project) if root is not None else []
+        root = next(
+            (
+                Path(r)
+                for r in roots
+                if (Path(r) / project).is_dir() and stays_within(Path(r) / project, self.roots)
+            ),
+            None,
+        )
+        runs = run_directories(root, project, self.roots) if root is not None else []
         summaries = sorted(
-            ((run_summary(r.path), r.path) for r in runs),
+            ((run_summary(path), path) for path in runs),
             key=lambda pair: (-float(pair[0]["created_at"] or 0), pair[0]["id"]),
         )
         kept = summaries[:RUNS_PER_WORKSPACE]

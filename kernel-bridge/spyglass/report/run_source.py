@@ -7,7 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..run_store import RunDirectory
+from ..path_confinement import Roots, stays_within
+from ..run_store import METADATA_FILE, RUN_FILES, RunDirectory
 from ..workspace_index import _config_values, flatten
 from .budgets import CELL_TEXT_LIMIT
 
@@ -27,8 +28,11 @@ def locate_run(
     return places
 
 
-def first_existing(places: list[Path]) -> Path | None:
-    return next((p for p in places if (p / "run.json").is_file()), None)
+def first_existing(places: list[Path], roots: Roots | None = None) -> tuple[Path | None, list[Path]]:
+    """(the first place holding a run inside `roots`, or None; the places holding one outside them)."""
+    found = [p for p in places if (p / METADATA_FILE).is_file()]
+    inside = [p for p in found if stays_within(p, roots, RUN_FILES)]
+    return (inside[0] if inside else None), [p for p in found if p not in inside]
 
 
 def run_summary(path: Path) -> dict[str, Any]:

@@ -11,15 +11,17 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
+from ..path_confinement import Roots, stays_within
 from . import messages
 from .budgets import CELL_TEXT_LIMIT, TABLE_ROW_BUDGET
 
 
-def table_block(bundle: dict[str, Any], store: Path | None) -> dict[str, Any]:
-    """The block of one table output; an unreadable table becomes a notice with the reason."""
+def table_block(bundle: dict[str, Any], store: Path | None, roots: Roots | None = None) -> dict[str, Any]:
+    """The block of one table output; an unreadable table (or, with `roots`, one outside them) becomes a
+    notice with the reason."""
     title = str(bundle.get("key") or "Table")
     try:
-        table = _read(bundle, store)
+        table = _read(bundle, store, roots)
     except (OSError, ValueError, pa.ArrowException) as error:
         return {"kind": "notice", "text": messages.TABLE_UNREADABLE.format(error=error), "detail": None}
     total = table.num_rows
@@ -41,7 +43,7 @@ def table_rows(block: dict[str, Any]) -> list[list[Any]]:
     return [list(row) for row in zip(*block["data"], strict=True)] if block["data"] else []
 
 
-def _read(bundle: dict[str, Any], store: Path | None) -> pa.Table:
+def _read(bundle: dict[str, Any], store: Path | None, roots: Roots | None) -> pa.Table:
     inline = bundle.get("inline_arrow")
     if inline:
         return ipc.open_stream(base64.b64decode(inline)).read_all()
@@ -52,7 +54,8 @@ def _read(bundle: dict[str, Any], store: Path | None) -> pa.Table:
         path = (base / rel).resolve()
         # Only a Parquet file inside the run (or .tables) directory: a crafted notebook must not make the
         # report embed other files of the machine that builds it.
-        if path.suffix == ".parquet" and path.is_relative_to(base.resolve()) and path.is_file():
+        inside = path.is_relative_to(base.resolve()) and stays_within(path, roots)
+        if path.suffix == ".parquet" and inside and path.is_file():
             return pq.read_table(path)
     raise ValueError(f"{rel} is not in {run_dir}" + (f" nor in the store {store}" if store else ""))
 

@@ -16,7 +16,7 @@ from jupyter_server.base.handlers import APIHandler
 
 from ..errors import InvalidNameError
 from ..run_store import validate_name
-from .run_access import RunAccessError, _require_inside, confined_path
+from .run_access import RunAccessError, confine, require_within
 
 # Reading run files is reading the server's files, so the same permission as the contents API applies.
 AUTH_RESOURCE = "contents"
@@ -64,22 +64,18 @@ class SpyglassAPIHandler(APIHandler):
         """
         requested = self.get_query_argument("store_root", None)
         project = self.get_query_argument("project", None)
-        if not requested:
-            raise RunAccessError(400, "missing query parameter 'store_root'")
+        real = confine(requested, "store_root", self._root_dir, self._roots)
         if not project:
             raise RunAccessError(400, "missing query parameter 'project'")
-        if "\0" in requested:
-            raise RunAccessError(400, "store_root contains a NUL character")
         try:
             validate_name("project", project)
         except InvalidNameError as error:
             raise RunAccessError(400, str(error)) from None
-        real = confined_path(requested, self._root_dir, self._roots)
-        project_dir = Path(os.path.realpath(real / project))
+        project_dir = real / project
         if not project_dir.is_dir():
             if project_must_exist:
                 raise RunAccessError(404, f"no project {project!r} in the store {requested!r}")
-            if not project_dir.exists():
+            if not os.path.lexists(project_dir):
                 return real, project
-        _require_inside(project_dir, self._roots, f"{requested}/{project}")
+        require_within(project_dir, self._roots, f"{requested}/{project}")
         return real, project

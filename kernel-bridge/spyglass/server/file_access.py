@@ -10,7 +10,8 @@ import mimetypes
 import os
 from pathlib import Path, PurePosixPath
 
-from .run_access import RunAccessError, resolve_run_dir
+from ..path_confinement import is_within, real_path
+from .run_access import RunAccessError, confine, resolve_run_dir
 
 MEDIA_DIR = "media"
 TABLES_DIR = ".tables"  # data_types.table_display.TABLES_DIR: displayed, unlogged tables and their media
@@ -45,20 +46,23 @@ def resolve_file(run_dir: str | None, path: str | None, root_dir: str, roots: li
     """The real path of an allowed file, or RunAccessError (400 bad request, 403 outside, 404 missing)."""
     relative = _clean_relative(path)
     base = _resolve_base(run_dir, root_dir, roots)
-    if base.name == TABLES_DIR:
-        allowed = base
-        if len(relative.parts) == 1 and relative.suffix != ".parquet":
+    in_media = len(relative.parts) > 1 and relative.parts[0] == MEDIA_DIR
+    if base.name == TABLES_DIR and not in_media:
+        # .tables holds the displayed tables' Parquet files; anything else there (a planted subdirectory of
+        # notes, keys, ...) is not served.
+        if relative.suffix != ".parquet":
             raise RunAccessError(403, "only .parquet tables and media/ files are served from .tables")
-    else:
+        allowed = base
+    elif in_media:
         allowed = base / MEDIA_DIR
-        if relative.parts[0] != MEDIA_DIR:
-            raise RunAccessError(
-                403, f"only files under the run's {MEDIA_DIR}/ are served, not {str(relative)!r}"
-            )
-    real = Path(os.path.realpath(base / relative))
-    allowed_real = Path(os.path.realpath(allowed))
-    # Both: a `media` directory that is itself a symlink out of the run must not widen the allowed area.
-    if not (real.is_relative_to(allowed_real) and real.is_relative_to(base)):
+    else:
+        raise RunAccessError(
+            403, f"only files under the run's {MEDIA_DIR}/ are served, not {str(relative)!r}"
+        )
+    # Within the allowed directory (itself within the run): a `media` directory that is a symlink out of the
+    # run, or a file linked out of it, must not widen the area, even when the target is inside the roots.
+    real = real_path(base / relative)
+    if not is_within(real, [real_path(allowed)]) or not is_within(real, [base]):
         raise RunAccessError(403, f"path {str(relative)!r} resolves outside {allowed.name}/; refusing it")
     if not real.is_file():
         raise RunAccessError(404, f"no file {str(relative)!r} in {str(base)!r}")
@@ -91,12 +95,8 @@ def _clean_relative(path: str | None) -> PurePosixPath:
 
 
 def _resolve_base(run_dir: str | None, root_dir: str, roots: list[Path]) -> Path:
-    if run_dir and os.path.basename(os.path.normpath(run_dir)) == TABLES_DIR:
-        if "\0" in run_dir:
-            raise RunAccessError(400, "run_dir contains a NUL character")
-        real = Path(os.path.realpath(os.path.join(root_dir, run_dir)))
-        if not any(real == root or real.is_relative_to(root) for root in roots):
-            raise RunAccessError(403, f"{run_dir!r} resolves outside the server's root_dir and $SPYGLASS_DIR")
+    if isinstance(run_dir, str) and os.path.basename(os.path.normpath(run_dir)) == TABLES_DIR:
+        real = confine(run_dir, "run_dir", root_dir, roots)
         if real.name != TABLES_DIR or not real.is_dir():
             raise RunAccessError(404, f"{run_dir!r} is not a {TABLES_DIR} directory")
         return real

@@ -1,6 +1,8 @@
 """POST /spyglass/api/v1/report {"path": notebook, relative to the server root} -> {"path": the report}.
 
-Publishes the notebook as saved on disk (the frontend saves first) to `<notebook>.report.html` beside it.
+Publishes the notebook as saved on disk (the frontend saves first) to `<notebook>.report.html` beside it:
+written atomically, never through a symlink, inside the server's roots, embedding only runs and tables inside
+them.
 """
 
 from __future__ import annotations
@@ -14,17 +16,16 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
+from ..atomic_file import UnsafeOutputError
 from .api_handler import SpyglassAPIHandler
-from .run_access import RunAccessError, confined_path
+from .run_access import RunAccessError, confine
 
 REPORT_SUFFIX = ".report.html"
 
 
 def resolve_notebook(requested: Any, root_dir: str, roots: list[Path]) -> Path:
     """The real path of an .ipynb inside the server's roots, or RunAccessError (400/403/404)."""
-    if not requested or not isinstance(requested, str) or "\0" in requested:
-        raise RunAccessError(400, "missing or invalid 'path' (the notebook, relative to the server root)")
-    real = confined_path(requested, root_dir, roots)
+    real = confine(requested, "path", root_dir, roots)
     if real.suffix != ".ipynb" or not real.is_file():
         raise RunAccessError(404, f"{requested!r} is not a notebook file")
     return real
@@ -45,10 +46,14 @@ class ReportHandler(SpyglassAPIHandler):
             body = self._json_object('{"path": "notebook.ipynb"}')
             notebook = resolve_notebook(body.get("path"), self._root_dir, self._roots)
             store = os.environ.get("SPYGLASS_DIR")
-            source = ReportInput(notebook, Path(store) if store else None, bool(body.get("include_code")))
+            source = ReportInput(
+                notebook, Path(store) if store else None, bool(body.get("include_code")), tuple(self._roots)
+            )
             output = await asyncio.to_thread(write_html, source, report_path(notebook))
         except RunAccessError as error:
             return self._fail(error.status, error.message)
+        except UnsafeOutputError as error:
+            return self._fail(403, str(error))
         except ReportError as error:
             return self._fail(500, str(error))
         except Exception as error:  # the page shows the reason instead of a bare 500

@@ -1,15 +1,25 @@
-"""Which run directories the server may read: inside its root_dir or $SPYGLASS_DIR, symlinks resolved."""
+"""Which paths the server may touch: inside its root_dir or $SPYGLASS_DIR, every symlink resolved.
+
+`confine` is the one check every route applies to a path a request names; `require_within` checks files and
+directories below one (a run's files, a sweep's, a project); listings hand the same roots to the store
+functions, which skip entries that lead out (path_confinement.py). docs/server-api.md, "Confinement".
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from ..run_store import LOG_FILE, METADATA_FILE, SYSTEM_LOG_FILE
+from ..path_confinement import escaping_name, is_within, real_path
+from ..run_store import METADATA_FILE, RUN_FILES
+
+_OUTSIDE = "resolves outside the server's root_dir and $SPYGLASS_DIR; refusing it"
 
 
 class RunAccessError(Exception):
-    """A request named a run directory the server must not or cannot serve; carries the HTTP status."""
+    """A request named a path the server must not or cannot serve; carries the HTTP status."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -18,39 +28,42 @@ class RunAccessError(Exception):
 
 
 def allowed_roots(root_dir: str, store_dir: str | None) -> list[Path]:
-    """Return the real paths under which runs may be read: the server's root_dir and $SPYGLASS_DIR if set."""
-    roots = [Path(os.path.realpath(root_dir))]
+    """Return the real paths under which the server reads and writes: root_dir and $SPYGLASS_DIR if set."""
+    roots = [real_path(root_dir)]
     if store_dir:
         # A relative $SPYGLASS_DIR means the same for the server as for a kernel started in root_dir.
-        roots.append(Path(os.path.realpath(os.path.join(root_dir, os.path.expanduser(store_dir)))))
+        roots.append(real_path(os.path.join(root_dir, os.path.expanduser(store_dir))))
     return roots
 
 
-def resolve_run_dir(requested: str | None, root_dir: str, roots: list[Path]) -> Path:
-    """Return the real path of the requested run directory, or raise RunAccessError (400/403/404)."""
-    if not requested:
-        raise RunAccessError(400, "missing query parameter 'run_dir'")
+def confine(requested: Any, what: str, root_dir: str, roots: list[Path]) -> Path:
+    """The real path of `requested` (absolute, or relative to root_dir) if it lies inside the roots.
+
+    RunAccessError 400 when it is missing, not text or holds NUL; 403 when its real path is outside.
+    """
+    if not requested or not isinstance(requested, str):
+        raise RunAccessError(400, f"missing '{what}' (a path, absolute or relative to the server's root_dir)")
     if "\0" in requested:
-        raise RunAccessError(400, "run_dir contains a NUL character")
-    real = confined_path(requested, root_dir, roots)
-    metadata = real / METADATA_FILE
-    if not metadata.is_file():
+        raise RunAccessError(400, f"{what} contains a NUL character")
+    real = real_path(os.path.join(root_dir, requested))  # join keeps an absolute path as it is
+    if not is_within(real, roots):
+        raise RunAccessError(403, f"{what} {requested!r} {_OUTSIDE}")
+    return real
+
+
+def require_within(path: Path, roots: list[Path], shown: str, names: Iterable[str] = ()) -> None:
+    """RunAccessError 403 unless `path` and each `path/name` (links resolved) lie inside the roots."""
+    escaped = escaping_name(path, roots, names)
+    if escaped is not None:
+        where = shown if escaped == "." else f"{shown}/{escaped}"
+        raise RunAccessError(403, f"{where!r} {_OUTSIDE}")
+
+
+def resolve_run_dir(requested: Any, root_dir: str, roots: list[Path]) -> Path:
+    """Return the real path of the requested run directory, or raise RunAccessError (400/403/404)."""
+    real = confine(requested, "run_dir", root_dir, roots)
+    if not (real / METADATA_FILE).is_file():
         raise RunAccessError(404, f"run_dir {requested!r} is not a run directory (it has no {METADATA_FILE})")
     # The files themselves may be symlinks too; they must not lead outside either.
-    for name in (METADATA_FILE, LOG_FILE, SYSTEM_LOG_FILE):
-        _require_inside(Path(os.path.realpath(real / name)), roots, f"{requested}/{name}")
+    require_within(real, roots, requested, RUN_FILES)
     return real
-
-
-def confined_path(requested: str, root_dir: str, roots: list[Path]) -> Path:
-    """The real path of `requested` (relative to root_dir, or absolute); RunAccessError 403 outside roots."""
-    real = Path(os.path.realpath(os.path.join(root_dir, requested)))  # join keeps an absolute path as it is
-    _require_inside(real, roots, requested)
-    return real
-
-
-def _require_inside(real: Path, roots: list[Path], shown: str) -> None:
-    if not any(real == root or real.is_relative_to(root) for root in roots):
-        raise RunAccessError(
-            403, f"run_dir {shown!r} resolves outside the server's root_dir and $SPYGLASS_DIR; refusing it"
-        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,23 +11,30 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..sweeps import SweepControlError, control, snapshot
-from ..sweeps.store import SWEEP_FILE, SWEEPS_DIR
+from ..sweeps.store import (
+    CLAIMS_DIR,
+    CONTROL_FILE,
+    HYPERBAND_DIR,
+    STOP_DIR,
+    SWEEP_FILE,
+    SWEEPS_DIR,
+    TRIALS_DIR,
+)
 from .api_handler import SpyglassAPIHandler
-from .run_access import RunAccessError, _require_inside, confined_path
+from .run_access import RunAccessError, confine, require_within
+
+# The files a snapshot or a control request reads or writes directly in the sweep directory.
+SWEEP_FILES = (SWEEP_FILE, CONTROL_FILE, TRIALS_DIR, CLAIMS_DIR, STOP_DIR, HYPERBAND_DIR)
 
 
 def resolve_sweep_dir(requested: Any, root_dir: str, roots: list[Path]) -> Path:
     """The real path of a sweep directory inside the server's roots, or RunAccessError (400/403/404)."""
-    if not requested or not isinstance(requested, str):
-        raise RunAccessError(400, "missing 'sweep_dir'")
-    if "\0" in requested:
-        raise RunAccessError(400, "sweep_dir contains a NUL character")
-    real = confined_path(requested, root_dir, roots)
+    real = confine(requested, "sweep_dir", root_dir, roots)
     if real.parent.name != SWEEPS_DIR or not (real / SWEEP_FILE).is_file():
         raise RunAccessError(
             404, f"sweep_dir {requested!r} is not a sweep directory (<project>/.sweeps/<id>)"
         )
-    _require_inside(Path(os.path.realpath(real / SWEEP_FILE)), roots, f"{requested}/{SWEEP_FILE}")
+    require_within(real, roots, requested, SWEEP_FILES)
     return real
 
 

@@ -21,7 +21,7 @@ class SweepListHandler(_ProjectHandler):
     async def get(self) -> None:
         try:
             root, project = self._project()
-            sweeps = await asyncio.to_thread(list_sweeps, root, project)
+            sweeps = await asyncio.to_thread(list_sweeps, root, project, self._roots)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
         except OSError as error:

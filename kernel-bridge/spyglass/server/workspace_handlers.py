@@ -31,7 +31,7 @@ class RunsListHandler(_ProjectHandler):
     async def get(self) -> None:
         try:
             root, project = self._project()
-            listing = await asyncio.to_thread(list_runs, root, project)
+            listing = await asyncio.to_thread(list_runs, root, project, roots=self._roots)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
         except OSError as error:
@@ -70,10 +70,12 @@ class MetricHandler(_ProjectHandler):
             # The rows request that follows an overview gets the same read (one snapshot of running runs).
             # An overview on another axis comes after the step one: it reuses that read when it is still kept.
             if buckets is not None:
-                sliced = await asyncio.to_thread(read_for_overview, *args, reuse=axis != "step")
+                sliced = await asyncio.to_thread(
+                    read_for_overview, *args, reuse=axis != "step", roots=self._roots
+                )
                 chunks = [await asyncio.to_thread(overview_ipc, sliced, buckets, axis)]
             else:
-                sliced = await asyncio.to_thread(take_rows, *args)
+                sliced = await asyncio.to_thread(take_rows, *args, self._roots)
                 chunks = await asyncio.to_thread(sliced.ipc_chunks)
         except RunAccessError as error:
             return self._fail(error.status, error.message)

@@ -16,11 +16,12 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from ..atomic_file import write_atomic
+from ..atomic_file import UnsafeOutputError, write_output
 from ..errors import InvalidNameError
 from ..run_store import DEFAULT_STORE_DIR, validate_name
+from ..workspace_index import list_projects
 from .api_handler import SpyglassAPIHandler
-from .run_access import RunAccessError, _require_inside, confined_path
+from .run_access import RunAccessError, confine, require_within
 
 LAYOUT_FILE = ".workspace.json"
 # A layout is a few KiB; a bigger body is a mistake or an attack, not a layout.
@@ -37,9 +38,7 @@ def confined_store_root(requested: str | None, root_dir: str, roots: list[Path])
     """The real path of a requested store root (default when absent) inside the roots, else RunAccessError."""
     if requested is None or requested == "":
         requested = default_store_root(root_dir)
-    if "\0" in requested:
-        raise RunAccessError(400, "store_root contains a NUL character")
-    return confined_path(requested, root_dir, roots)
+    return confine(requested, "store_root", root_dir, roots)
 
 
 def layout_path(store_root: Path, project: str, roots: list[Path]) -> Path:
@@ -49,7 +48,7 @@ def layout_path(store_root: Path, project: str, roots: list[Path]) -> Path:
     except InvalidNameError as error:
         raise RunAccessError(400, str(error)) from None
     path = store_root / project / LAYOUT_FILE
-    _require_inside(Path(os.path.realpath(path)), roots, f"{project}/{LAYOUT_FILE}")
+    require_within(path, roots, f"{project}/{LAYOUT_FILE}")
     return path
 
 
@@ -61,11 +60,15 @@ def read_layout(path: Path) -> Any:
         return None
 
 
-def write_layout(path: Path, layout: Any) -> None:
-    """Replace the layout file atomically; the project directory must exist (a layout arranges its runs)."""
+def write_layout(path: Path, layout: Any, roots: list[Path] | None = None) -> None:
+    """Replace the layout file atomically, never through a symlink, inside the roots; the project directory
+    must exist (a layout arranges its runs)."""
     if not path.parent.is_dir():
         raise RunAccessError(404, f"project directory {path.parent.name!r} does not exist in the store")
-    write_atomic(path, json.dumps(layout, indent=1, sort_keys=True).encode("utf-8"))
+    try:
+        write_output(path, json.dumps(layout, indent=1, sort_keys=True).encode("utf-8"), within=roots)
+    except UnsafeOutputError as error:
+        raise RunAccessError(403, str(error)) from None
 
 
 def parse_layout_body(body: bytes) -> dict[str, Any]:
@@ -81,13 +84,6 @@ def parse_layout_body(body: bytes) -> dict[str, Any]:
     if not isinstance(value.get("version"), int) or isinstance(value.get("version"), bool):
         raise RunAccessError(400, "the layout needs an integer 'version'")
     return value
-
-
-def list_projects(store_root: Path) -> list[str]:
-    """Project directories of a store (entries starting with '.' are not projects), sorted."""
-    if not store_root.is_dir():
-        return []
-    return sorted(p.name for p in store_root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 class WorkspaceLayoutHandler(SpyglassAPIHandler):
@@ -119,7 +115,7 @@ class WorkspaceLayoutHandler(SpyglassAPIHandler):
         try:
             path = self._path()
             layout = parse_layout_body(self.request.body)
-            await asyncio.to_thread(write_layout, path, layout)
+            await asyncio.to_thread(write_layout, path, layout, self._roots)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
         except OSError as error:
@@ -137,7 +133,7 @@ class WorkspaceProjectsHandler(SpyglassAPIHandler):
             root = confined_store_root(
                 self.get_query_argument("store_root", None), self._root_dir, self._roots
             )
-            projects = await asyncio.to_thread(list_projects, root)
+            projects = await asyncio.to_thread(list_projects, root, self._roots)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
         except OSError as error:

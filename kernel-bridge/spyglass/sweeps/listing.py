@@ -5,21 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .store import SWEEP_FILE, SWEEPS_DIR, SweepStore, read_json
+from ..path_confinement import Roots, stays_within
+from .store import CONTROL_FILE, SWEEP_FILE, SWEEPS_DIR, SweepStore, read_json
 
 
-def list_sweeps(store_root: str | Path, project: str) -> list[dict[str, Any]]:
+def list_sweeps(store_root: str | Path, project: str, roots: Roots | None = None) -> list[dict[str, Any]]:
     """Every sweep directory of the project, newest first, as {id, name, state, created_at, sweep_dir}.
 
     Only sweep.json and control.json are read (not the trials), so listing stays cheap; a directory whose
-    sweep.json is unreadable is skipped rather than failing the list.
+    sweep.json is unreadable is skipped rather than failing the list, and so is one that (or whose files)
+    resolves outside `roots` when they are given.
     """
     sweeps_dir = Path(store_root) / project / SWEEPS_DIR
     if not sweeps_dir.is_dir():
         return []
     found = []
     for path in sweeps_dir.iterdir():
-        meta = read_json(path / SWEEP_FILE) if path.is_dir() else None
+        inside = stays_within(path, roots, (SWEEP_FILE, CONTROL_FILE))
+        meta = read_json(path / SWEEP_FILE) if inside and path.is_dir() else None
         if meta is None:
             continue
         created = meta.get("created_at")

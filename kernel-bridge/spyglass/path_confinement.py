@@ -1,0 +1,38 @@
+"""Whether a path stays inside a set of roots once every symlink is resolved.
+
+The one check behind every server route, store listing and server-built report (docs/server-api.md,
+"Confinement"): a run directory, a `history.sglog`, a sweep directory or an output's directory may be a
+symlink planted inside a project; what counts is where it really leads. Callers that read on their own
+behalf (the library, the CLI) pass no roots and follow links as usual.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+Roots = Sequence[Path]  # real (symlink-free) absolute paths
+
+
+def real_path(path: str | os.PathLike[str]) -> Path:
+    """The absolute path with every symlink resolved (a dangling link resolves to where it points)."""
+    return Path(os.path.realpath(path))
+
+
+def is_within(real: Path, roots: Roots) -> bool:
+    """Whether the real path `real` is one of `roots` or below one."""
+    return any(real == root or real.is_relative_to(root) for root in roots)
+
+
+def escaping_name(path: str | os.PathLike[str], roots: Roots, names: Iterable[str] = ()) -> str | None:
+    """None when `path` and each `path/name` resolve inside `roots`; else the first that does not ("." for
+    `path` itself)."""
+    if not is_within(real_path(path), roots):
+        return "."
+    return next((name for name in names if not is_within(real_path(os.path.join(path, name)), roots)), None)
+
+
+def stays_within(path: str | os.PathLike[str], roots: Roots | None, names: Iterable[str] = ()) -> bool:
+    """True without roots (no confinement asked); else whether `path` and `path/name...` resolve inside."""
+    return roots is None or escaping_name(path, roots, names) is None
