@@ -92,24 +92,25 @@ def log_summary(
 def _results(results: list[tuple[Any, ...]]) -> list[tuple[str, Any]]:
     pairs = []
     for item in results:
+        data_name, metric = _names(item)
         if len(item) == 4:  # lgb.train: (data name, metric, value, higher is better)
-            pairs.append((f"{item[0]}_{item[1]}", item[2]))
-        else:  # lgb.cv: ("cv_agg", "<data name> <metric>", mean, higher is better, stdv)
-            data_name, metric = item[1].split()
+            pairs.append((f"{data_name}_{metric}", item[2]))
+        else:  # lgb.cv: (..., mean, higher is better, stdv)
             pairs.append((f"{data_name}_{metric}-mean", item[2]))
             pairs.append((f"{data_name}_{metric}-stdv", item[4]))
     return pairs
 
 
 def _metric_names(results: list[tuple[Any, ...]]) -> list[tuple[str, str, tuple[str, ...]]]:
-    names = []
-    for item in results:
-        if len(item) == 4:
-            names.append((str(item[0]), str(item[1]), ("",)))
-        else:
-            data_name, metric = item[1].split()
-            names.append((data_name, metric, ("-mean", "-stdv")))
-    return names
+    return [(*_names(item), ("",) if len(item) == 4 else ("-mean", "-stdv")) for item in results]
+
+
+def _names(item: tuple[Any, ...]) -> tuple[str, str]:
+    # lgb.cv before 4.6 reports ("cv_agg", "<data name> <metric>", ...); later ones (data name, metric, ...).
+    if len(item) == 5 and " " in str(item[1]):
+        data_name, metric = str(item[1]).split(maxsplit=1)
+        return data_name, metric
+    return str(item[0]), str(item[1])
 
 
 def _plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
