@@ -2,6 +2,13 @@ import { toRows } from './arrow-rows.js';
 import { m4Sql } from './downsample-m4.js';
 import type { SqlEngine } from './engine.js';
 import { IngestError } from './errors.js';
+import {
+  CREATE_HISTOGRAMS_SQL,
+  type HistogramPoint,
+  histogramSeriesSql,
+  histogramsInsertSql,
+  parseHistogramPoints,
+} from './histogram-rows.js';
 import { type FrameInput, planIngest } from './ingest-plan.js';
 import { pointsInsertSql } from './ingest-sql.js';
 import { sqlIdentifier, sqlNumber, sqlString } from './sql-literal.js';
@@ -42,6 +49,7 @@ export class RunDatabase {
     for (const tables of [HISTORY_TABLES, SYSTEM_TABLES]) {
       for (const sql of createTablesSql(tables)) await this.engine.query(sql);
     }
+    await this.engine.query(CREATE_HISTOGRAMS_SQL);
   }
 
   /**
@@ -140,6 +148,27 @@ export class RunDatabase {
     return this.downsampled(`(SELECT step, value FROM points WHERE ${where})`, maxPoints);
   }
 
+  /** Keys of a run that hold histograms (sg.Histogram, watch's `gradients/…`, `parameters/…`), sorted. */
+  async histogramNames(runId: string): Promise<string[]> {
+    const rows = await this.query(
+      `SELECT DISTINCT metric FROM histograms WHERE run_id = ${sqlString(runId)} ORDER BY metric`,
+    );
+    return rows.map((r) => String(r.metric));
+  }
+
+  /** How many histograms a run has in the cache: a panel redraws its heat strips only when this grows. */
+  async histogramCount(runId: string): Promise<number> {
+    const rows = await this.query(
+      `SELECT count(*)::BIGINT AS n FROM histograms WHERE run_id = ${sqlString(runId)}`,
+    );
+    return Number(rows[0].n);
+  }
+
+  /** One key's histograms ordered by step; above `maxSteps` (default 200) evenly thinned, the last kept. */
+  async histogramSeries(runId: string, metric: string, maxSteps = 200): Promise<HistogramPoint[]> {
+    return parseHistogramPoints(await this.query(histogramSeriesSql(runId, metric, maxSteps)));
+  }
+
   /** Runs any SQL against the cache and returns plain row objects. */
   async query(sql: string): Promise<Record<string, unknown>[]> {
     return toRows(await this.engine.query(sql));
@@ -190,6 +219,8 @@ export class RunDatabase {
       for (const group of staged) await this.engine.insertArrowIPC(group.table, group.ipc);
       const insert = pointsInsertSql(runId, plan.metrics, staged, tables);
       if (insert) await this.engine.query(insert);
+      const histograms = histogramsInsertSql(runId, plan.histograms);
+      if (histograms) await this.engine.query(histograms);
       const frames = staged.flatMap((g) => g.frames);
       const values = frames.map((f) => `(${run}, ${sqlNumber(f.seq)}, ${sqlNumber(f.rows)})`);
       await this.engine.query(`INSERT INTO ${tables.frames} VALUES ${values.join(', ')}`);

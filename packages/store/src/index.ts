@@ -40,6 +40,7 @@ export {
   readFramedLogPrefix,
   type TornTail,
 } from './framed-log.js';
+export type { HistogramPoint } from './histogram-rows.js';
 export {
   type FrameInput,
   type IngestGroup,

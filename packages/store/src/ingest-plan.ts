@@ -1,5 +1,6 @@
 import { DataType, type Schema, Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { IngestError } from './errors.js';
+import { type HistogramRow, histogramRows } from './histogram-rows.js';
 
 /** A frame payload (one Arrow IPC stream) as received. */
 export interface FrameInput {
@@ -23,6 +24,8 @@ export interface IngestPlan {
   /** Every metric of the batch, in order of first appearance; slot k is metrics[k]. */
   metrics: string[];
   groups: IngestGroup[];
+  /** Histograms (sg.Histogram references) in the frames' string columns; history frames only. */
+  histograms: HistogramRow[];
 }
 
 /** Numeric history columns become metrics; `_`-prefixed columns are reserved (step, timestamp, runtime). */
@@ -54,8 +57,10 @@ export function planIngest(runId: string, frames: FrameInput[], indexColumn = '_
   const slotOf = new Map<string, number>();
   const groups: { key: string; tables: Table[]; seqs: number[]; slots: number[]; hasTimestamp: boolean }[] =
     [];
+  const histograms: HistogramRow[] = [];
   for (const frame of frames) {
     const table = decode(runId, frame, indexColumn);
+    if (indexColumn === '_step') histograms.push(...histogramRows(table));
     const index = table.getChild(indexColumn) as Vector;
     const timestamp = table.getChild('_timestamp');
     const columns: Record<string, Vector> = {
@@ -87,5 +92,6 @@ export function planIngest(runId: string, frames: FrameInput[], indexColumn = '_
       hasTimestamp,
       frames: seqs.map((seq, i) => ({ seq, rows: tables[i].numRows })),
     })),
+    histograms,
   };
 }
