@@ -43,6 +43,9 @@ def layout(tmp_path_factory):
     (tables / "0123456789abcdef.parquet").write_bytes(b"PAR1table")
     (tables / "media" / "images" / "display_img_x.png").write_bytes(b"\x89PNG")
     (tables / "notes.txt").write_text("not served")
+    (tables / "notes").mkdir()
+    (tables / "notes" / "keys.txt").write_text("not served either")
+    (tables / "notes" / "nested.parquet").write_bytes(b"PAR1nested")
     return {"root": root, "run": run.path, "tables": tables, "roots": [Path(os.path.realpath(root))]}
 
 
@@ -94,10 +97,12 @@ def test_a_media_directory_that_is_a_symlink_out_of_the_run_is_refused(layout, t
     assert caught.value.status == 403
 
 
-def test_dot_tables_serves_only_parquet_and_media(layout):
+@pytest.mark.parametrize("path", ["notes.txt", "notes/keys.txt", "media", "notes"])
+def test_dot_tables_serves_only_parquet_and_media(layout, path):
     with pytest.raises(RunAccessError) as caught:
-        resolve(layout, layout["tables"], "notes.txt")
+        resolve(layout, layout["tables"], path)
     assert caught.value.status == 403
+    assert resolve(layout, layout["tables"], "notes/nested.parquet").name == "nested.parquet"
 
 
 def test_run_dirs_outside_the_roots_are_refused(layout, tmp_path):
@@ -171,6 +176,9 @@ def test_the_endpoint_refuses_with_json_errors_and_requires_auth(server, layout)
     ):
         answer, _, body = fetch(server, "/spyglass/api/v1/file", run_dir=layout["run"], path=path)
         assert answer == status and "error" in json.loads(body)
+    # A subdirectory of .tables holds only what a table display put there: its non-Parquet files stay private.
+    answer, _, body = fetch(server, "/spyglass/api/v1/file", run_dir=layout["tables"], path="notes/keys.txt")
+    assert answer == 403 and "parquet" in json.loads(body)["error"]
     answer, _, _ = fetch(
         server,
         "/spyglass/api/v1/file",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import pyarrow as pa
 import pytest
 from server_harness import TOKEN, http, jupyter_server
-from store_builders import logged_run
+from store_builders import framed_run, history_batch, logged_run
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +25,27 @@ def server(tmp_path_factory):
     broken = logged_run(store, "demo", "broken", [{"loss": 1.0}])
     broken.metadata_path.write_text("{")
     logged_run(outside, "demo", "x", [{"loss": 1.0}])
+    planted = plant_links(root / "planted", outside)
     with jupyter_server(root, base / "jupyter") as url:
-        yield {"url": url, "store": store, "outside": outside}
+        yield {"url": url, "store": store, "outside": outside, "planted": planted}
+
+
+SECRET = 999.0  # the value only the runs outside the root hold
+
+
+def plant_links(store, outside):
+    """A project inside the root holding one real run and symlinks planted to lead outside it: a run
+    directory, a history.sglog (dangling-safe: its target exists) and a run.json."""
+    secret = framed_run(outside, "elsewhere", "secret", [history_batch([0, 1], loss=[SECRET, SECRET])])
+    framed_run(store, "demo", "ok", [history_batch([0, 1, 2], loss=[0.5, 0.4, 0.3])])
+    (store / "demo" / "linked_run").symlink_to(secret.path)
+    log_link = framed_run(store, "demo", "log_link", [history_batch([0], loss=[0.1])])
+    log_link.log_path.unlink()
+    log_link.log_path.symlink_to(secret.log_path)
+    meta_link = framed_run(store, "demo", "meta_link", [history_batch([0], loss=[0.2])])
+    meta_link.metadata_path.unlink()
+    meta_link.metadata_path.symlink_to(secret.metadata_path)
+    return store
 
 
 def get(url: str, path: str, token: str | None = TOKEN, **params) -> tuple[int, str, bytes]:
@@ -147,3 +167,33 @@ def test_metric_overview_on_another_axis_answers_plain_m4_buckets(server):
     for bad in ({"overview_axis": "time"}, {"overview_axis": "x"}):
         code, _, body = get(server["url"], "/spyglass/api/v1/metric", overview_buckets="10", **bad, **params)
         assert code == 400 and "overview_axis" in json.loads(body)["error"]
+
+
+def test_runs_skips_run_directories_and_files_symlinked_out_of_the_roots(server):
+    status, _, body = get(
+        server["url"], "/spyglass/api/v1/runs", store_root=str(server["planted"]), project="demo"
+    )
+    assert status == 200
+    assert [run["run_id"] for run in json.loads(body)["runs"]] == ["ok"]
+
+
+@pytest.mark.parametrize("overview", [None, "step", "wall"])
+def test_metric_never_reads_a_history_log_or_run_symlinked_out_of_the_roots(server, overview):
+    params = {"store_root": str(server["planted"]), "project": "demo", "metric": "loss"}
+    if overview:
+        params.update(overview_buckets="10", overview_axis=overview)
+    for run_ids in ([], ["log_link", "linked_run", "meta_link", "ok"]):
+        query = urllib.parse.urlencode({**params, "run_id": run_ids}, doseq=True)
+        status, _, body = get(server["url"], f"/spyglass/api/v1/metric?{query}")
+        assert status == 200, body
+        reader = pa.ipc.open_stream(body)
+        meta = json.loads(reader.schema.metadata[b"spyglass"])
+        table = reader.read_all()
+        assert meta["run_ids"] == ["ok"]
+        values = [
+            v
+            for name in ("value", "y_first", "y_last", "y_min", "y_max")
+            if name in table.schema.names
+            for v in table.column(name).to_pylist()
+        ]
+        assert values and SECRET not in values
