@@ -15,6 +15,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .text_checks import check_name
+
 SUMMARY_AGGREGATES = ("min", "max", "mean", "first", "last", "best", "copy", "none")
 GOALS = ("minimize", "maximize")
 _GOAL_ALIASES = {"min": "minimize", "max": "maximize", "minimize": "minimize", "maximize": "maximize"}
@@ -160,6 +162,7 @@ class MetricDefinitions:
 def _check_name(argument: str, value: object, *, glob: bool) -> str:
     if not isinstance(value, str) or not value:
         raise TypeError(f"define_metric(): {argument} must be a non-empty string, got {value!r}")
+    check_name(f"define_metric(): {argument}", value)
     if "*" in value:
         if not glob:
             raise ValueError(f"define_metric(): {argument} {value!r} may not contain '*'; name one metric.")

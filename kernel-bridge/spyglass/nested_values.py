@@ -50,8 +50,9 @@ def _walk(where: str, value: Any, depth: int, inside: set[int], warned: set[str]
         problem = (
             "contains itself" if id(value) in inside else f"is nested more than {MAX_NESTING_DEPTH} levels"
         )
+        shown = where if len(where) <= 100 else f"{where[:60]}...{where[-30:]}"
         raise LimitExceededError(
-            f"{where} {problem}; run.json holds at most {MAX_NESTING_DEPTH} levels of nested dicts and "
+            f"{shown} {problem}; run.json holds at most {MAX_NESTING_DEPTH} levels of nested dicts and "
             "lists. Flatten it or store a shallower copy."
         )
     inside.add(id(value))

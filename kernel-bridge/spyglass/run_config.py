@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .errors import SpyglassError
+from .nested_values import checked_value
+from .text_checks import check_name
 
 _WANDB_FILE_KEYS = ("wandb_version", "_wandb")
 
@@ -38,8 +40,9 @@ class RunConfig(dict):
         super().__init__()
         object.__setattr__(self, "_on_change", _nothing)
         object.__setattr__(self, "_allow_val_change", allow_val_change)
+        object.__setattr__(self, "_warned", set())  # keys whose text was replaced (warned once each)
         if initial:
-            dict.update(self, {_key(key): value for key, value in initial.items()})
+            dict.update(self, self._checked(initial))
         object.__setattr__(self, "_on_change", on_change)
 
     def __getattr__(self, name: str) -> Any:
@@ -67,7 +70,7 @@ class RunConfig(dict):
     def update(self, d: Any = None, allow_val_change: bool | None = None, **more: Any) -> None:  # type: ignore[override]
         """Add keys (dict, argparse.Namespace or YAML path); changing a value needs allow_val_change=True."""
         items = {**parse_config(d), **more} if d is not None else dict(more)
-        items = {_key(key): value for key, value in items.items()}
+        items = self._checked(items)
         allowed = self._allow_val_change if allow_val_change is None else allow_val_change
         if not allowed:
             for key, value in items.items():
@@ -80,6 +83,14 @@ class RunConfig(dict):
         if items:
             self._on_change()
             dict.update(self, items)
+
+    def _checked(self, items: Mapping[Any, Any]) -> dict[str, Any]:
+        # Keys and values run.json can hold (nested_values), checked before anything of the update changes.
+        checked = {}
+        for key, value in items.items():
+            key = _key(key)
+            checked[key] = checked_value(f"config[{key!r}]", value, self._warned)
+        return checked
 
     def setdefaults(self, d: Any) -> None:
         """Add the keys of `d` that the config does not have yet (existing values are kept)."""
@@ -183,7 +194,7 @@ def _key(key: Any) -> str:
     # wandb strips leading and trailing dashes ("--lr" from a flag-like key becomes "lr").
     if not isinstance(key, str):
         raise TypeError(f"config keys must be strings, got {key!r} ({type(key).__name__})")
-    return key.strip("-")
+    return check_name("config key", key.strip("-"))
 
 
 def _same(old: Any, new: Any) -> bool:

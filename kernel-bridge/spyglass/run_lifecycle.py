@@ -19,6 +19,7 @@ from .errors import RunFinishedError
 from .run_metadata import MetadataSync
 from .run_resume import ResumePoint
 from .settings import Settings
+from .text_checks import check_name, is_storable, replaced_text
 
 LIVE_STATES = ("running", "preempting")
 PREEMPTING = "preempting"
@@ -52,7 +53,7 @@ class RunLifecycle:
         previous = resume.meta if resume is not None else {}
         self.settings = settings if settings is not None else Settings()
         self._metadata_sync: MetadataSync | None = None
-        self._name = str(name) if name else str(previous.get("name") or self.id)
+        self._name = check_name("run name", str(name)) if name else str(previous.get("name") or self.id)
         self._group = _optional_text("group", group if group is not None else previous.get("group"))
         self._job_type = _optional_text(
             "job_type", job_type if job_type is not None else previous.get("job_type")
@@ -111,8 +112,9 @@ class RunLifecycle:
 
     @name.setter
     def name(self, value: str) -> None:
+        name = check_name("run name", str(value))
         self._metadata_changed()
-        self._name = str(value)
+        self._name = name
 
     @property
     def group(self) -> str | None:
@@ -193,7 +195,9 @@ def _optional_text(what: str, value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"run {what} must be a string or None, got {type(value).__name__}")
-    return value
+    if what != "notes":  # group and job_type are names; notes are free text
+        return check_name(f"run {what}", value)
+    return value if is_storable(value) else replaced_text("run notes", value, set(), stacklevel=3)
 
 
 def _tags(value: object) -> tuple[str, ...]:
@@ -208,4 +212,5 @@ def _tags(value: object) -> tuple[str, ...]:
     for tag in tags:
         if not isinstance(tag, str) or not tag:
             raise TypeError(f"run tags must be non-empty strings, got {tag!r}")
+        check_name("run tag", tag)
     return tags

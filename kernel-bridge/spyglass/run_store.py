@@ -15,6 +15,7 @@ from .arrow_codec import decode_payload
 from .atomic_file import atomic_output, fsync_directory, write_atomic
 from .errors import InvalidNameError, StoreError
 from .framed_log import read_framed_log
+from .text_checks import is_storable, replace_surrogates
 
 METADATA_FILE = "run.json"
 LOG_FILE = "history.sglog"
@@ -52,6 +53,8 @@ def validate_name(kind: str, name: str) -> str:
         problem = "contains '..' or starts with '.' (hidden entries are not part of the store)"
     elif any(ord(ch) < 0x20 or ch == "\x7f" for ch in name):
         problem = "contains a control character (NUL, newline, ...)"
+    elif not is_storable(name):
+        problem = "holds a lone surrogate (no UTF-8 encoding)"
     elif len(name.encode("utf-8", "surrogatepass")) > _MAX_NAME_BYTES:
         problem = f"is longer than {_MAX_NAME_BYTES} bytes in UTF-8"
     if problem is not None:
@@ -88,6 +91,8 @@ class RunDirectory:
     def write_metadata(self, meta: dict[str, Any]) -> None:
         """Replace run.json atomically (temp file, fsync, rename, fsync directory)."""
         text = json.dumps(_json_safe(meta), indent=2, ensure_ascii=False, allow_nan=False)
+        if not is_storable(text):  # a lone surrogate that got past the checks at the call (text_checks)
+            text = replace_surrogates(text)
         write_atomic(self.metadata_path, (text + "\n").encode("utf-8"))
 
     def read_metadata(self) -> dict[str, Any]:

@@ -18,6 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .metric_definitions import MetricDefinitions
+from .nested_values import checked_value
+from .text_checks import check_name
 
 _MISSING = object()
 _NUMERIC_AGGREGATES = frozenset(("min", "max", "mean", "best"))
@@ -46,6 +48,7 @@ class Summary:
         object.__setattr__(self, "_lock", threading.Lock())
         object.__setattr__(self, "_stats", {})
         object.__setattr__(self, "_manual", {})
+        object.__setattr__(self, "_warned", set())  # keys whose text was replaced (warned once each)
         # Called before a read from user code, so rows logged but not yet flushed count (the Run sets it).
         object.__setattr__(self, "_sync", _do_nothing)
 
@@ -172,6 +175,9 @@ class Summary:
     def __setitem__(self, key: str, value: Any) -> None:
         if not isinstance(key, str) or not key:
             raise TypeError(f"run.summary keys must be non-empty strings, got {key!r}")
+        check_name("run.summary key", key)
+        # Refused here if run.json could not hold it (nested_values), not at every later write of run.json.
+        value = checked_value(f"run.summary[{key!r}]", value, self._warned)
         with self._lock:
             self._manual[key] = value
 
