@@ -1,6 +1,6 @@
 import { type ISignal, Signal } from '@lumino/signaling';
 import type { RunInfo, RunMetadata } from '@spyglass/protocol';
-import type { RunDatabase, SeriesPoint } from '@spyglass/store';
+import type { HistogramPoint, RunDatabase, SeriesPoint } from '@spyglass/store';
 import type { RunDataSource, RunLoadStatus, RunSummary } from '@spyglass/widgets';
 
 /** The hub's record of one run: metadata, load status and a change signal; data lives in the shared database. */
@@ -59,6 +59,18 @@ export class RunEntry implements RunDataSource {
 
   async systemSeries(metric: string, maxPoints: number): Promise<SeriesPoint[]> {
     return (await this.database()).systemSeries(this.runId, metric, { maxPoints });
+  }
+
+  async histogramCount(): Promise<number> {
+    return (await this.database()).histogramCount(this.runId);
+  }
+
+  async histogramNames(): Promise<string[]> {
+    return (await this.database()).histogramNames(this.runId);
+  }
+
+  async histogramSeries(metric: string, maxSteps: number): Promise<HistogramPoint[]> {
+    return (await this.database()).histogramSeries(this.runId, metric, maxSteps);
   }
 
   /** Applies a run.json read from the store; its name, project and state update the summary too. */

@@ -4,6 +4,7 @@ import type { SeriesPoint } from '@spyglass/store';
 import { ChartSection } from './ChartSection.js';
 import { describeError } from './errors.js';
 import { gridLayout } from './grid-layout.js';
+import { HistogramSections } from './HistogramSections.js';
 import type { MetricChart } from './MetricChart.js';
 import { messages } from './messages.js';
 import { RunHeader } from './RunHeader.js';
@@ -33,6 +34,7 @@ export class RunPanel extends Widget {
   private readonly throttle: Throttle;
   private readonly messageNode = document.createElement('p');
   private readonly sectionsNode = document.createElement('div');
+  private readonly histograms = new HistogramSections();
   private readonly resizeObserver: ResizeObserver;
   private layoutWidth = 0;
 
@@ -45,7 +47,13 @@ export class RunPanel extends Widget {
     this.node.setAttribute('data-rows', '0');
     this.messageNode.className = 'jp-SpyglassRunPanel-message';
     this.sectionsNode.className = 'jp-SpyglassRunPanel-sections';
-    this.node.append(this.header.node, this.overview.node, this.messageNode, this.sectionsNode);
+    this.node.append(
+      this.header.node,
+      this.overview.node,
+      this.messageNode,
+      this.sectionsNode,
+      this.histograms.node,
+    );
     this.throttle = new Throttle(() => this.redraw(), options.redrawIntervalMs ?? 125);
     this.resizeObserver = new ResizeObserver(() => this.onSectionsResize());
     this.resizeObserver.observe(this.sectionsNode);
@@ -62,6 +70,7 @@ export class RunPanel extends Widget {
     this.header.dispose();
     for (const section of this.sections.values()) section.dispose();
     this.sections.clear();
+    this.histograms.dispose();
     super.dispose();
   }
 
@@ -102,9 +111,11 @@ export class RunPanel extends Widget {
         charts.map(([, chart], i) => chart.update(series[i], layout.plotWidth)),
       );
       for (const result of drawn) if (result.status === 'rejected') console.warn('Spyglass:', result.reason);
+      await this.histograms.update(this.source, layout.plotWidth);
+      if (this.isDisposed) return;
       this.header.setRows(messages.rows(rows));
       this.node.setAttribute('data-rows', String(rows));
-      this.showStatusMessage(status, rows, metrics.length);
+      this.showStatusMessage(status, rows, metrics.length + this.histograms.keyCount);
     } catch (error) {
       if (!this.isDisposed) this.showMessage(messages.loadFailed(describeError(error)), true);
       console.error('Spyglass: cannot redraw run panel', error);
@@ -170,6 +181,7 @@ export class RunPanel extends Widget {
     this.layoutWidth = this.sectionsNode.clientWidth;
     const layout = gridLayout(this.layoutWidth);
     for (const section of this.sections.values()) section.setColumns(layout.columns);
+    this.histograms.setColumns(layout.columns);
     return layout;
   }
 
@@ -181,6 +193,7 @@ export class RunPanel extends Widget {
         chart.resize(layout.plotWidth).catch((error) => console.warn('Spyglass:', error));
       }
     }
+    this.histograms.resize(layout.plotWidth);
   }
 }
 

@@ -24,6 +24,7 @@ export const messages = {
     `${integer.format(config)} config ${config === 1 ? 'key' : 'keys'}, ${integer.format(summary)} summary ${summary === 1 ? 'value' : 'values'}`,
   noConfig: 'No config was given to init().',
   noSummary: 'No summary yet.',
+  histogramCount: (n: number) => `${integer.format(n)} ${n === 1 ? 'histogram' : 'histograms'} over time`,
   sectionCount: (n: number) => `${integer.format(n)} ${n === 1 ? 'chart' : 'charts'}`,
   runtimeAxis: 'runtime (s)',
   duration: (text: string) => `ran ${text}`,

@@ -1,6 +1,6 @@
 import type { ISignal } from '@lumino/signaling';
 import type { RunMetadata, StoredRunState } from '@spyglass/protocol';
-import type { SeriesPoint } from '@spyglass/store';
+import type { HistogramPoint, SeriesPoint } from '@spyglass/store';
 
 /** What a run panel shows about the run besides its data. */
 export interface RunSummary {
@@ -38,4 +38,10 @@ export interface RunDataSource {
   systemMetricNames(): Promise<string[]>;
   /** One system metric with the runtime in seconds as `step`. */
   systemSeries(metric: string, maxPoints: number): Promise<SeriesPoint[]>;
+  /** How many histograms the run has logged so far (all keys). */
+  histogramCount(): Promise<number>;
+  /** Keys holding histograms (sg.Histogram, watch's `gradients/…` and `parameters/…`), sorted. */
+  histogramNames(): Promise<string[]>;
+  /** One key's histograms by step, evenly thinned above `maxSteps`. */
+  histogramSeries(metric: string, maxSteps: number): Promise<HistogramPoint[]>;
 }

@@ -1,0 +1,126 @@
+import { sectionsFromMetrics } from '@spyglass/charts';
+import type { HistogramPoint } from '@spyglass/store';
+import { HistogramChart } from './HistogramChart.js';
+import { messages } from './messages.js';
+
+/** Where a run panel's heat strips come from (the run's data source). */
+export interface HistogramSource {
+  histogramCount(): Promise<number>;
+  histogramNames(): Promise<string[]>;
+  histogramSeries(metric: string, maxSteps: number): Promise<HistogramPoint[]>;
+}
+
+/** Columns a strip keeps at most: one histogram per few pixels of a panel's width. */
+const MAX_STEPS = 200;
+
+/**
+ * The run panel's histogram sections: one collapsible section per key prefix (watch's `gradients` and
+ * `parameters`), holding a heat strip per key (per layer). Histograms are re-read only when the run has new ones.
+ */
+export class HistogramSections {
+  readonly node = document.createElement('div');
+  private readonly sections = new Map<
+    string,
+    { node: HTMLDetailsElement; grid: HTMLElement; count: HTMLElement }
+  >();
+  private readonly charts = new Map<string, HistogramChart>();
+  private drawn = -1;
+  private columns = 2;
+
+  constructor() {
+    this.node.className = 'jp-SpyglassHistogramSections';
+  }
+
+  /** Draws the run's histograms if it has new ones since the last call (or `force`, after a failure). */
+  async update(source: HistogramSource, plotWidth: number): Promise<void> {
+    const count = await source.histogramCount();
+    if (count === this.drawn) return;
+    const names = await source.histogramNames();
+    this.place(names);
+    const series = await Promise.all(names.map((name) => source.histogramSeries(name, MAX_STEPS)));
+    const drawn = await Promise.allSettled(
+      names.map((name, i) => this.charts.get(name)?.update(series[i], plotWidth)),
+    );
+    for (const result of drawn) if (result.status === 'rejected') console.warn('Spyglass:', result.reason);
+    this.drawn = drawn.every((r) => r.status === 'fulfilled') ? count : -1;
+  }
+
+  /** Keys drawn as strips. */
+  get keyCount(): number {
+    return this.charts.size;
+  }
+
+  setColumns(columns: number): void {
+    this.columns = columns;
+    for (const section of this.sections.values()) {
+      section.grid.style.setProperty('--jp-spyglass-columns', String(columns));
+    }
+  }
+
+  resize(plotWidth: number): void {
+    for (const chart of this.charts.values())
+      chart.resize(plotWidth).catch((e) => console.warn('Spyglass:', e));
+  }
+
+  dispose(): void {
+    for (const chart of this.charts.values()) chart.dispose();
+    this.charts.clear();
+    this.node.remove();
+  }
+
+  /** Sections and strips for exactly these keys, in order. */
+  private place(names: string[]): void {
+    const wanted = new Set(names);
+    for (const [name, chart] of this.charts) {
+      if (!wanted.has(name)) {
+        chart.dispose();
+        this.charts.delete(name);
+      }
+    }
+    const planned = sectionsFromMetrics(names);
+    const keep = new Set(planned.map((s) => s.name));
+    for (const [name, section] of this.sections) {
+      if (!keep.has(name)) {
+        section.node.remove();
+        this.sections.delete(name);
+      }
+    }
+    for (const { name, metrics } of planned) {
+      const section = this.section(name);
+      this.node.append(section.node);
+      for (const metric of metrics) {
+        let chart = this.charts.get(metric);
+        if (!chart) {
+          chart = new HistogramChart(metric);
+          this.charts.set(metric, chart);
+        }
+        section.grid.append(chart.node);
+      }
+      section.count.textContent = messages.histogramCount(metrics.length);
+    }
+  }
+
+  private section(name: string) {
+    const known = this.sections.get(name);
+    if (known) return known;
+    const node = document.createElement('details');
+    node.className = 'jp-SpyglassSection jp-SpyglassHistogramSection';
+    node.open = true;
+    node.setAttribute('data-histogram-section', name);
+    const label = document.createElement('summary');
+    label.className = 'jp-SpyglassSection-label';
+    const title = document.createElement('span');
+    title.className = 'jp-SpyglassSection-name';
+    title.textContent = name;
+    const count = document.createElement('span');
+    count.className = 'jp-SpyglassCount';
+    label.append(title, count);
+    const grid = document.createElement('div');
+    grid.className = 'jp-SpyglassRunPanel-grid';
+    grid.style.setProperty('--jp-spyglass-columns', String(this.columns));
+    node.append(label, grid);
+    const section = { node, grid, count };
+    this.sections.set(name, section);
+    return section;
+  }
+}
