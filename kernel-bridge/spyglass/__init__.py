@@ -11,6 +11,7 @@ from .data_types import plot as plot  # noqa: E402
 from .data_types.plot import plot_table  # noqa: E402
 from .errors import FlushError, RunFinishedError, SpyglassError  # noqa: E402
 from .history import StepOrderWarning  # noqa: E402
+from .run_alerts import AlertLevel  # noqa: E402
 from .run_config import ConfigValueChangeError  # noqa: E402
 from .run_resume import ResumeError, TornTailWarning  # noqa: E402
 from .session import init  # noqa: E402
@@ -20,6 +21,7 @@ from .tracked_run import Run  # noqa: E402
 from .workspace import Workspace, workspace  # noqa: E402
 
 __all__ = [
+    "AlertLevel",
     "Api",
     "Artifact",
     "Audio",
@@ -41,20 +43,26 @@ __all__ = [
     "TornTailWarning",
     "TrialStopped",
     "agent",
+    "alert",
     "controller",
     "define_metric",
     "finish",
     "init",
+    "join",
     "link_artifact",
+    "link_model",
     "log",
     "log_artifact",
+    "log_model",
     "login",
     "mark_preempting",
     "plot",
     "plot_table",
+    "save",
     "sweep",
     "unwatch",
     "use_artifact",
+    "use_model",
     "watch",
     "Workspace",
     "workspace",
@@ -77,6 +85,36 @@ def finish(exit_code: int | None = None) -> None:
 
     if session.current_run is not None:
         session.current_run.finish(exit_code=exit_code)
+
+
+def join(exit_code: int | None = None) -> None:
+    """wandb.join: an alias of finish()."""
+    finish(exit_code=exit_code)
+
+
+def save(glob_str: Any = None, base_path: Any = None, policy: str = "live") -> Any:
+    """run.save on the current run (wandb.save): copy files into the run's files/ directory."""
+    return _current_run("save").save(glob_str, base_path=base_path, policy=policy)
+
+
+def alert(title: str, text: str, level: Any = None, wait_duration: Any = None) -> None:
+    """run.alert on the current run (wandb.alert)."""
+    _current_run("alert").alert(title, text, level=level, wait_duration=wait_duration)
+
+
+def log_model(path: Any, name: str | None = None, aliases: Any = None) -> Any:
+    """run.log_model on the current run (wandb.log_model)."""
+    return _current_run("log_model").log_model(path, name=name, aliases=aliases)
+
+
+def use_model(name: str) -> str:
+    """run.use_model on the current run (wandb.use_model): the model's local path."""
+    return _current_run("use_model").use_model(name)
+
+
+def link_model(path: Any, registered_model_name: str, name: str | None = None, aliases: Any = None) -> Any:
+    """run.link_model on the current run (wandb.link_model)."""
+    return _current_run("link_model").link_model(path, registered_model_name, name=name, aliases=aliases)
 
 
 def __getattr__(name: str) -> Any:

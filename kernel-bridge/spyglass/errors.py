@@ -8,6 +8,11 @@ import os
 class SpyglassError(Exception):
     """Base class of every error Spyglass raises on purpose."""
 
+    def __reduce__(self):
+        # Picklable whatever a subclass's __init__ takes: a multiprocessing pool cannot unpickle an exception
+        # whose __init__ needs other arguments than its message, and then waits for that worker forever.
+        return (_rebuild_with_fields, (type(self), self.args, self.__dict__))
+
 
 class StoreError(SpyglassError):
     """The run store could not do what was asked (missing run, existing run, unreadable file, ...)."""
@@ -56,6 +61,14 @@ class RunFinishedError(SpyglassError, RuntimeError):
 
 class FlushError(SpyglassError):
     """The background flusher could not store some logged rows; they are still held in memory."""
+
+
+def _rebuild_with_fields(cls: type, args: tuple, fields: dict) -> BaseException:
+    # Errors with keyword-only fields unpickle by restoring their attributes, not by calling __init__ again.
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(fields)
+    return error
 
 
 class ProjectNotFoundError(StoreError, LookupError):

@@ -100,6 +100,9 @@ class History:
         # settings.strict (set by the Run): a backwards step or a refused value raises instead of warning.
         self.strict = False
         self._warned: set[str] = set()  # warnings already shown: once per key (or once per run for steps)
+        # Numeric keys that have held a value other than an int (a float, a bool, a float tensor): stored as
+        # float64 from then on. The others keep int64 (wandb gives an int back as an int). Only grows.
+        self.float_keys: set[str] = set()
         # Set by the Run: turns rich values (sg.Table, sg.Image, figures) of a row into references, in place.
         self.convert_rich: Callable[[dict[str, Any], int], None] | None = None
 
@@ -239,6 +242,11 @@ class History:
         segment = self._segments.get(keys)
         if segment is None:
             segment = self._segments[keys] = Segment(keys)
+        float_keys = self.float_keys
+        for key, value in row.items():
+            # Before the row is buffered, so a batch built after take() never holds a float in an int column.
+            if key not in float_keys and not is_integer_or_text(value):
+                float_keys.add(key)
         segment.flat.extend((next(self._counter), time.time(), *values))
         types = list(map(type, values))
         if not _PLAIN_TYPES.issuperset(types):
@@ -292,6 +300,28 @@ class History:
 
 def _do_nothing() -> None:
     pass
+
+
+_INT64_RANGE = range(-(2**63), 2**63)
+
+
+def is_integer_or_text(value: object) -> bool:
+    """True for a value that does not make its metric a float: an int in int64's range, integer numpy
+    scalars and 0-d tensors, strings and None. Only dtype metadata is read (no GPU sync)."""
+    if value is None or isinstance(value, str):
+        return True
+    if isinstance(value, (bool, float)):
+        return False
+    if isinstance(value, int):
+        return value in _INT64_RANGE
+    dtype = getattr(value, "dtype", None)
+    kind = getattr(dtype, "kind", None)  # numpy: i(nt), u(nsigned)
+    if kind is not None:
+        return kind in "iu" and not (kind == "u" and getattr(dtype, "itemsize", 8) >= 8)
+    if dtype is not None:  # torch
+        floating = getattr(dtype, "is_floating_point", True) or getattr(dtype, "is_complex", False)
+        return not floating and str(dtype) != "torch.bool"
+    return False
 
 
 def _check_step(step: object) -> int:

@@ -171,8 +171,10 @@ def _tables_of_equal_schema(batches: list[pa.RecordBatch]) -> list[pa.Table]:
 
 
 def _concat_unified(tables: list[pa.Table]) -> pa.Table:
+    # "permissive": a metric stored as int64 while it held only ints becomes float64 once a frame holds a float
+    # (docs/store-format.md); every row is kept.
     try:
-        return pa.concat_tables(tables, promote_options="default")
+        return pa.concat_tables(tables, promote_options="permissive")
     except pa.ArrowTypeError:
         pass
     # A metric logged as a number in one frame and as text in another has no common Arrow type. Keep every
@@ -183,13 +185,13 @@ def _concat_unified(tables: list[pa.Table]) -> pa.Table:
             types.setdefault(field.name, set()).add(field.type)
     conflicting = {name for name, seen in types.items() if len(seen) > 1 and not _promotable(seen)}
     widened = [_cast_columns_to_string(table, conflicting) for table in tables]
-    return pa.concat_tables(widened, promote_options="default")
+    return pa.concat_tables(widened, promote_options="permissive")
 
 
 def _promotable(types: set[pa.DataType]) -> bool:
     schemas = [pa.schema([("column", type_)]) for type_ in types]
     try:
-        pa.unify_schemas(schemas, promote_options="default")
+        pa.unify_schemas(schemas, promote_options="permissive")
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return False
     return True

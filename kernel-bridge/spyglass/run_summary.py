@@ -62,7 +62,8 @@ class Summary:
             first, last = values[0].as_py(), values[len(values) - 1].as_py()
             low = high = None
             total, count = 0.0, 0
-            if pa.types.is_floating(field.type) and self._aggregated(field.name):
+            numeric = pa.types.is_floating(field.type) or pa.types.is_integer(field.type)
+            if numeric and self._aggregated(field.name):
                 extremes = pc.min_max(values)  # NaN is skipped, like a missing value
                 low, high = extremes["min"].as_py(), extremes["max"].as_py()
                 total, count = pc.sum(values).as_py() or 0.0, len(values)
@@ -155,6 +156,11 @@ class Summary:
 
     def as_dict(self) -> dict[str, Any]:
         """A plain dict copy of the summary, values as they are."""
+        return self._merged()
+
+    @property
+    def _json_dict(self) -> dict[str, Any]:
+        """wandb's name for a plain dict copy of the summary (its CSV-export recipe reads it)."""
         return self._merged()
 
     def __getitem__(self, key: str) -> Any:

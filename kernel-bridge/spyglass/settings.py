@@ -65,6 +65,8 @@ class Settings:
     system_interval: float = 10.0
     disable_git: bool = False
     disable_packages: bool = False
+    # run.alert() posts Slack-compatible JSON here when set (SPYGLASS_ALERT_WEBHOOK); "" posts nothing.
+    alert_webhook: str = ""
 
     def __init__(self, **options: Any) -> None:
         given: dict[str, Any] = {}

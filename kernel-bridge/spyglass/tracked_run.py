@@ -17,21 +17,27 @@ from typing import Any
 import pyarrow as pa
 
 from . import __version__
+from .errors import StoreError
 from .flusher import DEFAULT_FLUSH_INTERVAL, Flusher
 from .history import History
 from .metric_definitions import MetricDefinition, MetricDefinitions
 from .protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, StoredFrame, protocol_version
+from .run_alerts import RunAlerting, RunAlerts
 from .run_artifacts import RunArtifacts
 from .run_config import RunConfig
+from .run_files import RunFileSaving, SavedFiles
+from .run_health import RunStoreHealth
 from .run_lifecycle import LIVE_STATES, RunLifecycle
+from .run_models import RunModels
 from .run_resume import ResumePoint
 from .run_store import RunDirectory
 from .run_summary import Summary
+from .run_urls import RunUrls
 from .settings import Settings
 from .static_chart import MAX_CHARTS, render_svg
 
 
-class Run(RunLifecycle, RunArtifacts):
+class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, RunUrls, RunStoreHealth):
     """A live run. Log with run.log({...}); end with run.finish() or a `with` block."""
 
     def __init__(
@@ -81,6 +87,11 @@ class Run(RunLifecycle, RunArtifacts):
         self._metric_definitions = MetricDefinitions()
         self.summary = Summary(self._metric_definitions)
         self._system_monitor: Any = None
+        self._saved_files = SavedFiles(self.dir, f"'{run_id}'")
+        self._alerts = RunAlerts(f"'{run_id}'", self.settings.alert_webhook)
+        if resume is not None:
+            self._saved_files.restore(resume.meta.get("files"))
+            self._alerts.restore(resume.meta.get("alerts"))
         self._write_metadata()
         self._history = History(f"'{run_id}' ({project}/{self.name})")
         if resume is not None:
@@ -99,8 +110,12 @@ class Run(RunLifecycle, RunArtifacts):
         )
         self._transport.add_run(run_id, self.info, self._store.log_path)
         self._wire_metrics()
+        self._wire_store_health()
         self._restore_summary(resume)
         self._start_heartbeat()
+        self._saved_files.on_change = self._metadata_changed
+        heartbeat = self._flusher.on_tick
+        self._flusher.on_tick = lambda: (heartbeat(), self._saved_files.tick())
 
     def _wire_metrics(self) -> None:
         # Summary, define_metric's step_sync, strict mode and system metrics (docs/python-run-api.md).
@@ -183,9 +198,12 @@ class Run(RunLifecycle, RunArtifacts):
         """Store everything logged so far durably now (the flusher does this every 250 ms anyway).
 
         Not in wandb's API; the benchmark uses it to time log() with durable writes but no Parquet export.
-        Pending config and metadata changes are written to run.json too.
+        Pending config and metadata changes are written to run.json too. Returns only once every row logged
+        before the call is durable (written and fsynced); raises FlushError (a StoreWriteError naming the path
+        and the reason: disk full, read-only, directory deleted) if not. The rows are kept and retried.
         """
-        self._flusher.flush()
+        self._flusher.flush_durable()
+        self._saved_files.refresh()
         self._write_pending_metadata()
 
     @property
@@ -212,6 +230,7 @@ class Run(RunLifecycle, RunArtifacts):
             "state": "running" if self._state in LIVE_STATES else self._state,  # type: ignore[typeddict-item]
             "created_at": self._created_at,
             "config": _json_config(self.config),
+            **self._run_info_health(),  # type: ignore[typeddict-item]
         }
 
     def finish(self, exit_code: int | None = None) -> None:
@@ -222,6 +241,8 @@ class Run(RunLifecycle, RunArtifacts):
         with self._finish_lock:
             if self._state not in LIVE_STATES:
                 return
+            self._saved_files.refresh(final=True)  # "end" files, and live ones changed since their last copy
+            self._alerts.wait_for_posts()
             self._history.close()
             if self._system_monitor is not None:
                 self._system_monitor.stop()  # the final sample, published before the last history frames
@@ -234,7 +255,10 @@ class Run(RunLifecycle, RunArtifacts):
             self._state = "failed" if failed else "finished"
             self._exit_code = exit_code if exit_code is not None else (1 if flush_error else 0)
             self._finished_at = time.time()
-            self._write_metadata()
+            try:
+                self._write_metadata()
+            except StoreError as error:  # run.json cannot be written (deleted, read-only): close the run
+                flush_error = flush_error or error
             try:
                 self._store.export_parquet()
             except Exception as error:
@@ -274,7 +298,10 @@ class Run(RunLifecycle, RunArtifacts):
                 "config": _json_config(self.config),
                 "summary": self.summary.snapshot(),
                 "metrics": self._metric_definitions.to_json(),
+                "files": self._saved_files.listing(),
+                "alerts": self._alerts.listing(),
                 **self._system_metrics_fields(),
+                **self._store_health_fields(),
                 "pid": os.getpid(),
                 "host": socket.gethostname(),
                 "spyglass_version": __version__,

@@ -11,10 +11,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..errors import CorruptLogError, CorruptRunLogError
+from ..errors import CorruptLogError, CorruptRunLogError, StoreError
 from ..run_state import effective_state
 from ..run_store import RunDirectory, read_log_table
 from .history_sampling import STEP, as_frame, iter_rows, sample_rows, select_keys
+from .stored_summary import StoredSummary
 
 # The file SystemMonitor writes (system_metrics.SYSTEM_LOG_FILE; a test keeps them equal). Not imported from
 # there so that reading runs does not load the samplers and their probes.
@@ -37,7 +38,9 @@ class Run:
         self.name: str = meta.get("name") or self.id
         self.state: str = effective_state(meta)
         self.config: dict[str, Any] = decode_non_finite(meta.get("config") or {})
-        self.summary: dict[str, Any] = decode_non_finite(meta.get("summary") or {})
+        self.summary: StoredSummary = StoredSummary(
+            decode_non_finite(meta.get("summary") or {}), self._write_summary
+        )
         self.tags: list[str] = list(meta.get("tags") or [])
         self.notes: str | None = meta.get("notes")
         self.group: str | None = meta.get("group")
@@ -123,6 +126,18 @@ class Run:
         with self._naming_corrupt_log():
             table = read_log_table(self._directory.path / SYSTEM_LOG_FILE)
         return as_frame(sample_rows(table, samples), pandas)
+
+    def _write_summary(self, values: dict[str, Any]) -> None:
+        # run.summary["k"] = v on a stored run: run.json is rewritten (atomically) with the new summary.
+        meta = self._directory.read_metadata()
+        if effective_state(meta) in ("running", "preempting"):
+            raise StoreError(
+                f"run {self.path} is still running: its process owns run.json and would overwrite the "
+                "summary. Set it from that process (run.summary[...] = ...), or after the run ended."
+            )
+        meta["summary"] = values
+        self._directory.write_metadata(meta)
+        self.metadata = meta
 
     @contextlib.contextmanager
     def _naming_corrupt_log(self) -> Iterator[None]:

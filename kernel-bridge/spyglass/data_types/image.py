@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import MediaError
 from .image_overlays import boxes_reference, masks_reference
+from .log_values import is_figure
 from .media import Media, caption_of
 from .media_store import MediaWriter
 from .pixel_arrays import to_uint8_pixels
@@ -108,7 +109,7 @@ def _encode(
         return _from_bytes(bytes(data) if not isinstance(data, io.IOBase) else data.read(), "the given bytes")
     if isinstance(data, PILImage.Image):
         return _png(_fit(data, "the PIL image"))
-    if type(data).__module__.startswith("matplotlib") and hasattr(data, "savefig"):
+    if is_figure(data):
         figure = Image.from_figure(data)
         return figure._data, figure.format, figure.width, figure.height
     pixels = to_uint8_pixels(data, normalize)

@@ -6,6 +6,7 @@ plain numbers never comes here; numpy scalars and tensors pass through untouched
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from .media import Media
@@ -13,7 +14,12 @@ from .media_store import MediaWriter
 
 
 def is_figure(value: object) -> bool:
-    """A matplotlib Figure (checked by module name, so matplotlib is never imported here)."""
+    """A matplotlib Figure, or the `matplotlib.pyplot` module itself (its current figure), as wandb.
+
+    Checked by module name, so matplotlib is never imported here.
+    """
+    if isinstance(value, ModuleType):
+        return value.__name__ == "matplotlib.pyplot"
     cls = type(value)
     return cls.__module__.startswith("matplotlib") and hasattr(value, "savefig")
 

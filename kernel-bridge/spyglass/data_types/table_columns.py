@@ -95,6 +95,12 @@ def to_column(
         return pa.array(values, type=dtype)
     except _ARROW_ERRORS as error:
         arrow_error = error
+    unwrapped = _unwrap_scalars(values)
+    if unwrapped is not None:  # 0-d tensors and arrays among the values: as their Python numbers (wandb)
+        try:
+            return pa.array(unwrapped, type=dtype)
+        except _ARROW_ERRORS as error:
+            arrow_error, values = error, unwrapped
     kinds = {type(value) for value in values if value is not None}
     media = [kind for kind in kinds if issubclass(kind, Media)]
     if media and dtype is None and len(media) == len(kinds) and len({kind._type for kind in media}) == 1:
@@ -166,6 +172,28 @@ def _check_media(name: str, values: Sequence[Any], kind: type[Media]) -> None:
                 row,
                 f"The column is declared {kind.__name__}; wrap the value in sg.{kind.__name__}(...).",
             )
+
+
+def _unwrap_scalars(values: Sequence[Any]) -> list[Any] | None:
+    """`values` with 0-d tensors/arrays and numpy scalars as Python numbers; None when there are none."""
+    found = False
+    unwrapped = []
+    for value in values:
+        if _is_scalar_like(value):
+            found = True
+            value = value.item()
+        unwrapped.append(value)
+    return unwrapped if found else None
+
+
+def _is_scalar_like(value: Any) -> bool:
+    # numpy scalars, 0-d numpy arrays, torch/jax 0-d tensors: a dtype, an empty shape and .item().
+    if value is None or isinstance(value, (str, bytes, Media)) or not hasattr(value, "item"):
+        return False
+    try:
+        return getattr(value, "dtype", None) is not None and tuple(value.shape) == ()
+    except (AttributeError, TypeError):
+        return False
 
 
 def _first_conflict(values: Sequence[Any]) -> int | None:

@@ -52,11 +52,8 @@ def line_series(
     table = Table(columns=["step", "lineKey", "lineVal"])
     for index, series in enumerate(ys):
         x_values = xs[index] if per_line else xs
-        if len(x_values) != len(series):
-            raise TableError(
-                f"line_series: series {names[index]!r} has {len(series)} values for {len(x_values)} x values."
-            )
-        for x_value, y_value in zip(x_values, series, strict=True):
+        # A series and its x values of unequal length are cut to the shorter one, as wandb does (zip).
+        for x_value, y_value in zip(x_values, series, strict=False):
             table.add_data(x_value, names[index], y_value)
     spec = preset_spec("line")
     spec["encoding"]["x"]["title"] = xname
