@@ -64,3 +64,36 @@ export class IngestError extends StoreError {
     super(`Cannot ingest frame ${seq} of run ${runId}: ${detail}`, options);
   }
 }
+
+/**
+ * An Arrow IPC payload whose structure does not hold together (lengths, offsets or counts that point outside the
+ * payload, or a layout Spyglass never writes): refused before apache-arrow decodes it, since its decoder trusts
+ * these numbers and a hostile one makes it loop or allocate gigabytes.
+ */
+export class InvalidArrowStreamError extends StoreError {
+  override name = 'InvalidArrowStreamError';
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the Arrow IPC payload is malformed (message at byte ${offset}): ${reason}`, options);
+  }
+}
+
+/**
+ * A frame whose payload cannot be read as a history batch (a malformed or hostile Arrow stream, a decode that ran
+ * past its time budget, a batch without its index column). Only this frame is lost: the frames around it are still
+ * read, and the run is shown as damaged with this reason.
+ */
+export class DamagedFrameError extends IngestError {
+  override name = 'DamagedFrameError';
+  constructor(
+    runId: string,
+    seq: number,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(runId, seq, { cause: options?.cause ?? new Error(reason) });
+  }
+}

@@ -1,4 +1,5 @@
 import { RecordBatchReader } from 'apache-arrow';
+import { checkArrowStream } from './arrow-stream-check.js';
 import type { AxisOverviewGrid, MetricOverview, MetricResponse } from './workspace-data.js';
 import { WorkspaceSourceError } from './workspace-data.js';
 
@@ -24,6 +25,7 @@ export function parseMetricIPC(ipc: Uint8Array): MetricResponse & { rows: number
   } = {};
   let rows = 0;
   try {
+    checkArrowStream(ipc);
     const reader = RecordBatchReader.from(ipc);
     reader.open();
     const text = reader.schema?.metadata.get(METRIC_METADATA_KEY);

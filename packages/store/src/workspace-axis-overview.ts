@@ -1,4 +1,4 @@
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromCheckedIPC } from './arrow-stream-check.js';
 import { type Buckets, columnsToBuckets, mergeBuckets } from './workspace-buckets.js';
 import type { AxisOverviewGrid, MetricResponse } from './workspace-data.js';
 import type { MetricSlot } from './workspace-slot.js';
@@ -18,7 +18,7 @@ export interface AxisOverview {
 /** The overview in `response`, its runs renumbered as the slot's, or null when the answer is not one. */
 export function axisOverviewOf(slot: MetricSlot, response: MetricResponse): AxisOverview | null {
   if (!response.axisOverview) return null;
-  const rows = columnsToBuckets(tableFromIPC(response.ipc));
+  const rows = columnsToBuckets(tableFromCheckedIPC(response.ipc));
   const runs = Int32Array.from(rows.run, (r) => slot.runIndex.get(response.runIds[r]) ?? -1);
   return { grid: response.axisOverview, rows: { ...rows, run: runs } };
 }

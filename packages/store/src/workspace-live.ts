@@ -1,4 +1,5 @@
-import { type Table, tableFromIPC } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { tableFromCheckedIPC } from './arrow-stream-check.js';
 import type { SqlEngine } from './engine.js';
 import { readFramedLogPrefix } from './framed-log.js';
 import type { RunListing, WorkspaceSource } from './workspace-data.js';
@@ -81,7 +82,7 @@ export class LiveTail {
         if (run.state !== 'running') for (const s of following) s.cursors.delete(runId);
         continue;
       }
-      const decoded = frames.map((f) => ({ seq: f.seq, table: tableFromIPC(f.payload) }));
+      const decoded = frames.flatMap((f) => decodeFrame(runId, f.seq, f.payload));
       const lastSeq = frames[frames.length - 1].seq;
       for (const slot of following) {
         const from = slot.cursors.get(runId) as number;
@@ -116,6 +117,16 @@ export class LiveTail {
       const fresh = await this.options.appendRuns(slot, missing);
       if (fresh.length) this.options.updated(slot.metric, fresh);
     }
+  }
+}
+
+/** One frame's table, or nothing for a damaged frame: it is skipped (once, as the cursor moves past it). */
+function decodeFrame(runId: string, seq: number, payload: Uint8Array): { seq: number; table: Table }[] {
+  try {
+    return [{ seq, table: tableFromCheckedIPC(payload) }];
+  } catch (error) {
+    console.warn(`Spyglass workspace: frame ${seq} of run ${runId} is damaged and left out`, error);
+    return [];
   }
 }
 

@@ -1,4 +1,5 @@
-import { tableFromIPC } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { tableFromCheckedIPC } from '../arrow-stream-check.js';
 import { readFramedLogPrefix } from '../framed-log.js';
 
 /** One logged version of a table: the step it was logged at and its Parquet file inside the run directory. */
@@ -15,9 +16,9 @@ export function tableVersions(history: Uint8Array, key: string): LoggedTableVers
   const versions: LoggedTableVersion[] = [];
   const seen = new Set<string>();
   for (const frame of readFramedLogPrefix(history, { anyFirstSeq: true }).frames) {
-    let table: ReturnType<typeof tableFromIPC>;
+    let table: Table;
     try {
-      table = tableFromIPC(frame.payload);
+      table = tableFromCheckedIPC(frame.payload);
     } catch {
       continue;
     }
