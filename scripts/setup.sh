@@ -27,6 +27,10 @@ say "Python venv (.venv) with pinned dependencies"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q -r kernel-bridge/requirements-dev.txt
 
+# torch, lightning, transformers, keras, xgboost, lightgbm, scikit-learn for kernel-bridge/tests/integrations:
+# their own venv, built once per requirements file and cached outside the checkout.
+scripts/setup-integrations.sh
+
 say "Building TypeScript packages and the prebuilt JupyterLab extension"
 PATH="$root/.venv/bin:$PATH" npm run build --silent
 

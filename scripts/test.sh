@@ -44,7 +44,9 @@ step format-python none ruff format --check kernel-bridge bench scripts
 step lint-typescript none npx biome check packages labextension/src e2e
 step typecheck none npx tsc --build tsconfig.json
 step unit-typescript count_node node --test --test-reporter=spec packages/*/lib/test/*.test.js packages/*/lib/test/*/*.test.js
-step pytest count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests
+step pytest count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests --ignore=kernel-bridge/tests/integrations
+step pytest-integrations count_pytest .venv-integrations/bin/python -m pytest -q -p no:cacheprovider \
+  kernel-bridge/tests/integrations
 step e2e count_node node --test --test-concurrency=1 --test-reporter=spec e2e/*.test.mjs
 
 rm -rf "$logs"
