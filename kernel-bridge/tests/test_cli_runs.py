@@ -122,6 +122,17 @@ def test_export_of_one_run_to_csv_neutralises_spreadsheet_formulas(cli_store, tm
     assert next(csv.DictReader(alpha.open(encoding="utf-8")))["label"] == '\'=HYPERLINK("http://x")'
 
 
+@pytest.mark.parametrize("name", ["out.csv", "out.parquet"])
+def test_export_refuses_an_output_that_is_a_symlink_and_writes_nothing(cli_store, tmp_path, name):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    link = tmp_path / name
+    link.symlink_to(outside / name)
+    result = spyglass_cli("runs", "export", "demo/alpha", "-o", str(link), store=cli_store)
+    assert result.returncode == 1 and "symbolic link" in result.stderr
+    assert list(outside.iterdir()) == [] and link.is_symlink()
+
+
 def test_an_unknown_run_exits_1_naming_what_exists(cli_store):
     result = spyglass_cli("runs", "show", "demo/nope", store=cli_store)
     assert result.returncode == 1

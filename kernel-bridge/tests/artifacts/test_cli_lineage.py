@@ -54,6 +54,14 @@ def test_lineage_export_writes_a_json_array_or_an_svg_file(scenario_store, tmp_p
     assert "wrote an SVG of 2 nodes" in capsys.readouterr().err
 
 
+def test_lineage_export_refuses_an_output_that_is_a_symlink(scenario_store, tmp_path, capsys):
+    target = tmp_path / "elsewhere.svg"
+    (tmp_path / "lineage.svg").symlink_to(target)
+    args = ["lineage", "export", "--dir", str(scenario_store), "--project", "demo", "--format", "svg"]
+    assert main([*args, "-o", str(tmp_path / "lineage.svg")]) == 1
+    assert "symbolic link" in capsys.readouterr().err and not target.exists()
+
+
 def test_lineage_export_refuses_an_unknown_focus_and_an_empty_store(scenario_store, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(

@@ -181,3 +181,53 @@ def test_a_sweep_output_becomes_a_metric_by_trial_chart_and_a_trials_table(tmp_p
     names = [c["name"] for c in table["columns"]]
     assert names[:3] == ["index", "state", "metric"] and "x" in names
     assert sorted(table["data"][names.index("x")]) == [0.1, 0.5, 0.9]
+
+
+def test_the_cli_refuses_an_output_that_is_a_symlink_and_writes_nothing(tmp_path, capsys):
+    notebook, store = xss_notebook(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    link = tmp_path / "report.html"
+    link.symlink_to(outside / "evil.pth")
+    assert cli_main(["report", str(notebook), "--store", str(store), "-o", str(link)]) == 1
+    assert "symbolic link" in capsys.readouterr().err
+    assert list(outside.iterdir()) == [] and link.is_symlink()
+    default = tmp_path / "xss.report.html"  # the default name beside the notebook, linked the same way
+    default.symlink_to(outside / "default.html")
+    assert cli_main(["report", str(notebook), "--store", str(store)]) == 1
+    assert list(outside.iterdir()) == []
+
+
+def test_markdown_export_refuses_a_linked_output_directory_or_a_planted_link_inside_it(tmp_path, capsys):
+    notebook, store = xss_notebook(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "md_link").symlink_to(outside)
+    args = ["report", str(notebook), "--store", str(store), "--format", "markdown", "-o"]
+    assert cli_main([*args, str(tmp_path / "md_link")]) == 1
+    planted = tmp_path / "md"
+    planted.mkdir()
+    (planted / "charts").symlink_to(outside)
+    assert cli_main([*args, str(planted)]) == 1
+    (planted / "charts").unlink()
+    (planted / "report.md").symlink_to(outside / "report.md")
+    assert cli_main([*args, str(planted)]) == 1
+    assert list(outside.iterdir()) == []
+    assert capsys.readouterr().err.count("symbolic link") == 3
+
+
+def test_a_title_with_line_breaks_and_control_characters_becomes_one_line(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    path = tmp_path / "title.ipynb"
+    meta = {"title": "A\nimport os\r\x00\x1b\x85\u2029B", "authors": [{"name": "x\ny"}], "date": "1\n2"}
+    nbformat.write(new_notebook(cells=[new_markdown_cell("text")], metadata=meta), path)
+    html = build_html(ReportInput(path))
+    document, _ = decode_page(html)
+    assert document["title"]["title"] == "A import os B"
+    assert document["title"]["authors"] == ["x y"] and document["title"]["date"] == "1 2"
+    assert "<title>A import os B</title>" in html
+    headed = tmp_path / "heading.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("#  \x1b]0;x\x07Title  ")]), headed)
+    assert decode_page(build_html(ReportInput(headed)))[0]["title"]["title"] == "]0;x Title"
