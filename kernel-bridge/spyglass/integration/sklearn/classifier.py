@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...data_types import plot
-from .charts import CHART_LIMIT, log_chart, make_table, preset_chart
+from .charts import CHART_LIMIT, curve_chart, log_chart, make_table, preset_chart
 from .checks import ready, skip
 from .model_metrics import plot_learning_curve, plot_summary_metrics
 
@@ -175,15 +175,9 @@ def plot_calibration_curve(
 
     columns = ["model", "fraction_of_positives", "mean_predicted_value", "hist_dict", "edge_dict"]
     table = make_table(columns, calibration_rows(clf, X, y, clf_name))
-    fields = {"x": "mean_predicted_value", "y": "fraction_of_positives", "class": "model"}
-    chart = preset_chart(
-        "curve",
-        table,
-        fields,
-        "Calibration Curve",
-        **{"x-axis-title": "Mean predicted value", "y-axis-title": "Fraction of positives"},
-    )
-    log_chart("calibration_curve", chart)
+    x = ("mean_predicted_value", "Mean predicted value")
+    y_axis = ("fraction_of_positives", "Fraction of positives")
+    log_chart("calibration_curve", curve_chart(table, x, y_axis, "model", "Calibration Curve"))
 
 
 _IMPORTANCE_ATTRIBUTES = ("feature_importances_", "feature_log_prob_", "coef_")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .charts import CHART_LIMIT, log_chart, make_table, preset_chart
+from .charts import CHART_LIMIT, curve_chart, log_chart, make_table, preset_chart
 from .checks import ready
 
 
@@ -80,12 +80,5 @@ def plot_learning_curve(
         rows.append(["train", round(float(train), 2), size])
         rows.append(["test", round(float(test), 2), size])
     table = make_table(["dataset", "score", "train_size"], rows[:CHART_LIMIT])
-    fields = {"x": "train_size", "y": "score", "class": "dataset"}
-    chart = preset_chart(
-        "curve",
-        table,
-        fields,
-        "Learning Curve",
-        **{"x-axis-title": "Training set size", "y-axis-title": "Score"},
-    )
-    log_chart("learning_curve", chart)
+    axes = (("train_size", "Training set size"), ("score", "Score"))
+    log_chart("learning_curve", curve_chart(table, *axes, "dataset", "Learning Curve"))
