@@ -13,10 +13,11 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from ..path_confinement import Roots, stays_within
 from ..run_state import effective_state
 from ..run_store import METADATA_FILE, validate_name
-from .artifact_store import artifact_names, collection_of, external_uses
-from .collection import VERSIONS_DIR
+from .artifact_store import ARTIFACTS_DIR, EXTERNAL_USES, artifact_names, collection_of, external_uses
+from .collection import ALIAS_LOG, COLLECTION_FILE, USAGE_LOG, VERSIONS_DIR
 from .registry import REGISTRY_DIR
 
 LINEAGE_MIME_TYPE = "application/vnd.spyglass.lineage.v1+json"
@@ -25,6 +26,8 @@ DEFAULT_DEPTH = 3
 # Version records are never rewritten once created, so a server answering many requests keeps them parsed.
 _RECORD_CACHE: dict[tuple[str, int], dict[str, Any]] = {}
 _RECORD_CACHE_LIMIT = 200_000
+# The files of a collection the graph reads besides its version records.
+_COLLECTION_FILES = (COLLECTION_FILE, VERSIONS_DIR, ALIAS_LOG, USAGE_LOG)
 
 
 def run_node_id(project: str, run_id: str) -> str:
@@ -41,11 +44,16 @@ def lineage_graph(
     focus: str | None = None,
     depth: int | None = None,
     max_nodes: int = MAX_NODES,
+    roots: Roots | None = None,
 ) -> dict[str, Any]:
-    """The project's lineage graph, or the neighbourhood `depth` hops (default 3) around node id `focus`."""
+    """The project's lineage graph, or the neighbourhood `depth` hops (default 3) around node id `focus`.
+
+    With `roots` (the server), collections, version records, logs and run.json files that resolve outside them
+    are left out, as if absent (path_confinement.py).
+    """
     root = Path(store_root)
     validate_name("project", project)
-    links = registry_links_by_source(root)
+    links = registry_links_by_source(root, roots)
     artifacts: dict[str, dict[str, Any]] = {}
     out_edges: dict[str, list[dict[str, str]]] = {}
     in_edges: dict[str, list[dict[str, str]]] = {}
@@ -57,8 +65,10 @@ def lineage_graph(
 
     for name in artifact_names(root, project):
         collection = collection_of(root, project, name)
+        if not stays_within(collection.path, roots, _COLLECTION_FILES):
+            continue
         aliases = collection.aliases_by_version()
-        for record in _version_records(collection.path / VERSIONS_DIR):
+        for record in _version_records(collection.path / VERSIONS_DIR, roots):
             node_id = artifact_node_id(project, name, record["version"])
             artifacts[node_id] = _artifact_node(project, name, record, aliases, links.get(node_id, []))
             producer = record.get("logged_by")
@@ -70,10 +80,11 @@ def lineage_graph(
                 run_node_id(use["project"], use["run_id"]),
                 "consumed",
             )
-    for use in external_uses(root, project):
+    foreign_uses = external_uses(root, project) if stays_within(_external_log(root, project), roots) else []
+    for use in foreign_uses:
         node_id = use.get("artifact", "")
         if node_id not in artifacts:
-            external = _external_artifact(root, node_id, links)
+            external = _external_artifact(root, node_id, links, roots)
             if external is None:
                 continue
             artifacts[node_id], producer = external
@@ -91,7 +102,9 @@ def lineage_graph(
             focus, depth if depth is not None else DEFAULT_DEPTH, out_edges, in_edges, max_nodes
         )
     chosen_set = set(chosen)
-    nodes = [artifacts[node_id] if node_id in artifacts else _run_node(root, node_id) for node_id in chosen]
+    nodes = [
+        artifacts[node_id] if node_id in artifacts else _run_node(root, node_id, roots) for node_id in chosen
+    ]
     edges = [
         edge for node_id in chosen for edge in out_edges.get(node_id, []) if edge["target"] in chosen_set
     ]
@@ -127,13 +140,17 @@ def _neighbourhood(
 
 
 def _external_artifact(
-    root: Path, node_id: str, links: dict[str, list[str]]
+    root: Path, node_id: str, links: dict[str, list[str]], roots: Roots | None
 ) -> tuple[dict[str, Any], dict[str, str] | None] | None:
     """The node of another project's artifact version, and its producer; None if it cannot be read."""
     try:
         project, rest = node_id[len("artifact:") :].split("/", 1)
         name, _, version = rest.rpartition(":v")
         collection = collection_of(root, project, name)
+        if not stays_within(
+            collection.path, roots, (*_COLLECTION_FILES, f"{VERSIONS_DIR}/v{int(version)}.json")
+        ):
+            return None
         record = collection.read_version(int(version))
     except (ValueError, OSError, LookupError):
         return None
@@ -141,14 +158,14 @@ def _external_artifact(
     return node, record.get("logged_by")
 
 
-def _version_records(versions_dir: Path) -> list[dict[str, Any]]:
+def _version_records(versions_dir: Path, roots: Roots | None = None) -> list[dict[str, Any]]:
     records = []
     try:
         entries = list(os.scandir(versions_dir))
     except FileNotFoundError:
         return records
     for entry in entries:
-        if entry.name.startswith("v") and entry.name.endswith(".json"):
+        if entry.name.startswith("v") and entry.name.endswith(".json") and stays_within(entry.path, roots):
             path = entry.path
             key = (path, entry.inode())  # a store deleted and rebuilt at the same path has new inodes
             record = _RECORD_CACHE.get(key)
@@ -190,10 +207,12 @@ def _artifact_node(
     }
 
 
-def _run_node(root: Path, node_id: str) -> dict[str, Any]:
+def _run_node(root: Path, node_id: str, roots: Roots | None = None) -> dict[str, Any]:
     project, _, run_id = node_id[len("run:") :].partition("/")
     meta: dict[str, Any] = {}
     try:
+        if not stays_within(root / project / run_id, roots, (METADATA_FILE,)):
+            raise FileNotFoundError(run_id)  # leads outside the roots: shown as a run that is not there
         meta = json.loads((root / project / run_id / METADATA_FILE).read_bytes())
     except (OSError, json.JSONDecodeError):
         meta = {"state": "missing"}  # the run was deleted or is unreadable; its edges still tell the story
@@ -214,7 +233,7 @@ def _run_node(root: Path, node_id: str) -> dict[str, Any]:
     }
 
 
-def registry_links_by_source(root: Path) -> dict[str, list[str]]:
+def registry_links_by_source(root: Path, roots: Roots | None = None) -> dict[str, list[str]]:
     """artifact node id → ["registry/collection:vN", ...] from every registry of the store."""
     links: dict[str, list[str]] = {}
     registry_root = root / REGISTRY_DIR
@@ -224,11 +243,18 @@ def registry_links_by_source(root: Path) -> dict[str, list[str]]:
         return links
     for registry in registries:
         for collection in sorted(_listdir(registry_root / registry)):
-            for record in _version_records(registry_root / registry / collection / VERSIONS_DIR):
+            versions = registry_root / registry / collection / VERSIONS_DIR
+            if not stays_within(versions, roots):
+                continue
+            for record in _version_records(versions, roots):
                 source = record.get("source")
                 if source:
                     links.setdefault(source, []).append(f"{registry}/{collection}:v{record['version']}")
     return links
+
+
+def _external_log(root: Path, project: str) -> Path:
+    return root / project / ARTIFACTS_DIR / EXTERNAL_USES
 
 
 def _listdir(path: Path) -> list[str]:

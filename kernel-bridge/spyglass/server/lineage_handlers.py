@@ -39,7 +39,13 @@ class LineageHandler(SpyglassAPIHandler):
         try:
             root, project = self._store_and_project(project_must_exist=True)
             graph = await asyncio.to_thread(
-                lineage_graph, root, project, focus, depth, max_nodes if max_nodes is not None else MAX_NODES
+                lineage_graph,
+                root,
+                project,
+                focus,
+                depth,
+                max_nodes if max_nodes is not None else MAX_NODES,
+                self._roots,
             )
         except RunAccessError as error:
             return self._fail(error.status, error.message)

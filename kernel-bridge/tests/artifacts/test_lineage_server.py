@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from lineage_scenario import build_scenario
 from server_harness import TOKEN, http, jupyter_server
+
+from spyglass.artifacts.lineage import lineage_graph
 
 
 def _get(url: str, token: str | None = TOKEN, **params) -> tuple[int, dict]:
@@ -21,10 +25,29 @@ def server(tmp_path_factory):
     for directory in (root, outside):
         directory.mkdir()
     scenario = build_scenario(root / "spyglass")
-    build_scenario(outside / "store")
+    foreign = build_scenario(outside / "store")
     (root / "escape").symlink_to(outside / "store")
+    planted = plant_links(root / "planted", outside / "store", foreign)
     with jupyter_server(root, base / "jupyter") as url:
-        yield {"url": url, "store": str(root / "spyglass"), "outside": str(outside / "store"), **scenario}
+        yield {
+            "url": url,
+            "store": str(root / "spyglass"),
+            "outside": str(outside / "store"),
+            "planted": planted,
+            **scenario,
+        }
+
+
+def plant_links(store: Path, foreign_store: Path, foreign: dict) -> dict:
+    """A store inside the root whose `model` collection and dataset run are symlinks to another store's."""
+    planted = build_scenario(store)
+    model = store / "demo" / ".artifacts" / "model"
+    shutil.rmtree(model)
+    model.symlink_to(foreign_store / "demo" / ".artifacts" / "model")
+    prepare = store / "demo" / planted["prepare"].id
+    shutil.rmtree(prepare)
+    prepare.symlink_to(foreign_store / "demo" / foreign["prepare"].id)
+    return {"store": str(store), "prepare": planted["prepare"].id}
 
 
 def test_the_endpoint_returns_the_whole_project_graph(server):
@@ -68,3 +91,16 @@ def test_max_nodes_caps_the_graph_and_marks_it_truncated(server):
 def test_the_endpoint_needs_authentication(server):
     status, _ = _get(server["url"], token=None, store_root=server["store"], project="demo")
     assert status == 403
+
+
+def test_collections_and_runs_symlinked_out_of_the_roots_are_left_out_of_the_graph(server):
+    planted = server["planted"]
+    status, graph = _get(server["url"], store_root=planted["store"], project="demo")
+    assert status == 200
+    ids = {node["id"] for node in graph["nodes"]}
+    assert ids and not any(node_id.startswith("artifact:demo/model") for node_id in ids)
+    prepare = next(node for node in graph["nodes"] if node["id"] == f"run:demo/{planted['prepare']}")
+    assert prepare["run"]["state"] == "missing" and prepare["label"] == planted["prepare"]
+    # The library on the user's own store follows the links as before.
+    full = lineage_graph(planted["store"], "demo")
+    assert any(node["id"].startswith("artifact:demo/model") for node in full["nodes"])
