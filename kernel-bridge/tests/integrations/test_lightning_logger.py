@@ -1,0 +1,127 @@
+"""SpyglassLogger with a real Lightning Trainer: the store holds exactly what Lightning gave its loggers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import spyglass as sg
+
+pytest.importorskip("lightning")
+
+from lightning.pytorch.callbacks import ModelCheckpoint  # noqa: E402
+from lightning_models import RecordingLogger, TinyRegressor, loaders, trainer  # noqa: E402
+
+from spyglass.integration.lightning import SpyglassLogger  # noqa: E402
+
+
+def stored_rows(store, project: str, run_id: str) -> dict[int, dict]:
+    run = sg.Api(dir=store).run(f"{project}/{run_id}")
+    return {
+        row["_step"]: {k: v for k, v in row.items() if not k.startswith("_")} for row in run.scan_history()
+    }
+
+
+def test_fit_stores_every_metric_at_lightnings_step_with_hparams_then_finishes(store, tmp_path) -> None:
+    torch.manual_seed(0)
+    logger = SpyglassLogger(project="lit", name="tiny", save_dir=store, tags=["cpu"])
+    recorder = RecordingLogger()
+    train, valid = loaders()
+    trainer(loggers=[logger, recorder], tmp_path=tmp_path).fit(TinyRegressor(lr=0.05, hidden=4), train, valid)
+
+    expected = recorder.rows_by_step()
+    assert len(expected) >= 3 * 6, "every training step of 3 epochs x 6 batches is logged"
+    assert stored_rows(store, "lit", logger.version) == expected
+    keys = {key for row in expected.values() for key in row}
+    assert keys == {"train/loss", "val/loss", "val/mae", "epoch"}
+
+    stored = sg.Api(dir=store).run(f"lit/{logger.version}")
+    assert stored.state == "finished" and stored.name == "tiny" and stored.tags == ["cpu"]
+    assert {k: stored.config[k] for k in ("lr", "hidden")} == {"lr": 0.05, "hidden": 4}
+    assert recorder.hyperparameters["lr"] == 0.05
+    last_step = max(expected)
+    assert stored.summary["val/loss"] == expected[last_step]["val/loss"]
+    assert logger.name == "lit" and logger.save_dir == str(store)
+
+
+def test_test_after_fit_continues_the_same_run_and_finishes_it_again(store, tmp_path) -> None:
+    logger = SpyglassLogger(project="lit", save_dir=store)
+    recorder = RecordingLogger()
+    train, valid = loaders()
+    fitted = trainer(loggers=[logger, recorder], tmp_path=tmp_path, max_epochs=1)
+    model = TinyRegressor()
+    fitted.fit(model, train, valid)
+    fit_rows = stored_rows(store, "lit", logger.version)
+    assert sg.Api(dir=store).run(f"lit/{logger.version}").state == "finished"
+
+    fitted.test(model, valid)
+    rows = stored_rows(store, "lit", logger.version)
+    test_values = [metrics["test/loss"] for _, metrics in recorder.calls if "test/loss" in metrics]
+    assert len(test_values) == 1
+    assert {k: v for k, v in rows.items() if k in fit_rows} == fit_rows, "the fit's rows are kept"
+    (test_row,) = [row for row in rows.values() if "test/loss" in row]
+    assert test_row["test/loss"] == test_values[0]
+    assert sg.Api(dir=store).run(f"lit/{logger.version}").state == "finished"
+    assert len(sg.Api(dir=store).runs("lit")) == 1
+
+
+def test_an_exception_in_training_marks_the_run_failed_with_the_rows_before_it(store, tmp_path) -> None:
+    logger = SpyglassLogger(project="lit", save_dir=store)
+    recorder = RecordingLogger()
+    train, valid = loaders()
+    fit = trainer(loggers=[logger, recorder], tmp_path=tmp_path)
+    with pytest.raises(RuntimeError, match="diverged"):
+        fit.fit(TinyRegressor(fail_at_step=4), train, valid)
+    stored = sg.Api(dir=store).run(f"lit/{logger.version}")
+    assert stored.state == "failed"
+    assert stored_rows(store, "lit", logger.version) == recorder.rows_by_step()
+    assert sorted(recorder.rows_by_step()) == [0, 1, 2, 3]
+
+
+def test_log_model_all_logs_each_checkpoint_as_a_model_artifact_with_best_and_latest(store, tmp_path) -> None:
+    torch.manual_seed(1)
+    logger = SpyglassLogger(project="lit", save_dir=store, log_model="all")
+    checkpoints = ModelCheckpoint(monitor="val/loss", mode="min", save_top_k=1)
+    train, valid = loaders()
+    fit = trainer(loggers=[logger], tmp_path=tmp_path, enable_checkpointing=True, callbacks=[checkpoints])
+    fit.fit(TinyRegressor(), train, valid)
+
+    api = sg.Api(dir=store)
+    versions = api.artifact_versions(f"lit/model-{logger.version}")
+    assert len(versions) >= 1
+    best = api.artifact(f"lit/model-{logger.version}:best")
+    assert best.type == "model" and best.files() == ["model.ckpt"]
+    assert "latest" in best.aliases
+    assert best.metadata["original_filename"] == checkpoints.best_model_path.rsplit("/", 1)[-1]
+    assert best.metadata["score"] == pytest.approx(float(checkpoints.best_model_score))
+    assert best.metadata["ModelCheckpoint"]["monitor"] == "val/loss"
+    downloaded = best.download(root=str(tmp_path / "best"))
+    restored = torch.load(f"{downloaded}/model.ckpt", weights_only=False)
+    original = torch.load(checkpoints.best_model_path, weights_only=False)
+    assert restored["global_step"] == original["global_step"]
+    assert checkpoints.best_model_path.startswith(f"{store}/lit/{logger.version}/checkpoints/")
+
+
+def test_a_run_the_user_started_is_used_and_left_running(store, tmp_path) -> None:
+    run = sg.init(project="mine", dir=store, config={"batch": 8})
+    logger = SpyglassLogger(project="ignored", save_dir=store)
+    recorder = RecordingLogger()
+    train, valid = loaders()
+    trainer(loggers=[logger, recorder], tmp_path=tmp_path, max_epochs=1).fit(TinyRegressor(), train, valid)
+    assert logger.experiment is run and run.state == "running"
+    run.finish()
+    assert stored_rows(store, "mine", run.id) == recorder.rows_by_step()
+    assert sg.Api(dir=store).run(f"mine/{run.id}").config["batch"] == 8
+
+
+def test_importing_spyglass_and_its_integration_package_loads_no_framework() -> None:
+    code = (
+        "import sys, spyglass, spyglass.integration; "
+        "loaded = [m for m in ('torch', 'lightning', 'transformers') if m in sys.modules]; "
+        "print(loaded); sys.exit(1 if loaded else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
