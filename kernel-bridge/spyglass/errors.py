@@ -59,12 +59,39 @@ class RunFinishedError(SpyglassError, RuntimeError):
     """A run was used (log, config change) after finish()."""
 
 
-class FlushError(SpyglassError):
-    """The background flusher could not store some logged rows; they are still held in memory."""
+class StoreWriteError(StoreError, OSError):
+    """Writing to the run store failed: `path` is the file or directory, `reason` says why in words.
+
+    `reason` is one of "disk full", "disk quota exceeded", "read-only file system", "permission denied",
+    "directory deleted", "file deleted or replaced", "file size limit reached", "I/O error", or the system's
+    own text for anything else (store_faults.describe_os_error). An OSError too (`errno` is the system's code
+    when there is one), so code that catches OSError around store writes keeps working.
+    """
+
+    def __init__(
+        self, message: str, *, path: str | os.PathLike[str], reason: str, errno: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.path = os.fspath(path)
+        self.reason = reason
+        self.errno = errno
+
+
+class FlushError(StoreWriteError):
+    """Logged rows are not durable in the store (flush() or finish()); they are still held in memory.
+
+    `rows` is how many rows wait; `path` and `reason` are those of the write that failed.
+    """
+
+    def __init__(
+        self, message: str, *, path: str | os.PathLike[str], reason: str, rows: int, errno: int | None = None
+    ) -> None:
+        super().__init__(message, path=path, reason=reason, errno=errno)
+        self.rows = rows
 
 
 def _rebuild_with_fields(cls: type, args: tuple, fields: dict) -> BaseException:
-    # Errors with keyword-only fields unpickle by restoring their attributes, not by calling __init__ again.
+    # An error unpickles by restoring its args and attributes, not by calling its __init__ again.
     error = cls.__new__(cls)
     error.args = args
     error.__dict__.update(fields)

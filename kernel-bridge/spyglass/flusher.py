@@ -1,8 +1,13 @@
 """The background flusher: every interval, turn buffered rows into frames, store them durably, then send them.
 
 Order matters (invariant 1): frames are appended to the framed log and fsynced before the comm sees them.
-A failure never drops rows silently: the rows stay in memory, are retried at the next tick, a warning says
-what went wrong, and finish() raises FlushError if they still cannot be stored.
+A failed write never drops rows silently: they stay in memory (pending_frames.py has the bound), the run is
+"degraded" (`health`, run.json, the comm) and a warning says why, writes are retried with backoff and catch up
+when the cause is gone, and flush() and finish() raise FlushError while rows are not durable.
+
+Timing (the kill -9 bound, docs/store-format.md): flushes are due at a fixed rate, so a slow write does not
+push the next one back, and the write path releases the GIL as few times as it can (one writev, one fsync):
+each release lets a busy logging thread hold the GIL for a switch interval before the flusher gets it back.
 """
 
 from __future__ import annotations
@@ -13,21 +18,28 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from .arrow_codec import encode_batch
 from .batch_builder import build_batch, merge_batches, nonfinite_columns
+from .durable_log import DurableLog
 from .errors import FlushError
-from .framed_log import FramedLogWriter
 from .history import History, SegmentColumns
+from .pending_frames import MAX_UNSTORED_BYTES, PendingFrames
 from .protocol import StoredFrame
+from .store_faults import StoreFault, describe_os_error
 
 DEFAULT_FLUSH_INTERVAL = 0.25
 
 # Rows per frame when a flush has many: moderate frames encode far faster than one huge batch (big buffers
 # are slow to allocate) and let the frontend ingest in steps; a normal notebook loop fills one frame per tick.
 FRAME_ROWS = 16384
+
+# Failed writes are retried after one flush interval, then after twice as long each time, up to this (or the
+# interval, if longer): a store that has room again is caught up within this many seconds.
+MAX_RETRY_SECONDS = 2.0
 
 
 def _next_group(batches: list[pa.RecordBatch]) -> list[pa.RecordBatch]:
@@ -85,6 +97,7 @@ class Flusher:
         publish: Callable[[StoredFrame], None],
         interval: float = DEFAULT_FLUSH_INTERVAL,
         run_id: str,
+        max_unstored_bytes: int = MAX_UNSTORED_BYTES,
     ) -> None:
         self._history = history
         self._log_path = log_path
@@ -101,14 +114,19 @@ class Flusher:
         self.tick_interval = 1.0
         self._tick_failed = False
         self._interval = interval
-        self._writer: FramedLogWriter | None = FramedLogWriter(log_path)
-        self._flush_lock = threading.Lock()  # one store at a time (the thread's or flush()'s) uses the writer
+        # Set by the Run: called (from the thread that stored, outside the locks) when `health` changes.
+        self.on_health_change: Callable[[], object] = _no_tick
+        self._log = DurableLog(log_path)  # raises StoreWriteError (read-only store, ...) before any row
+        self._pending = PendingFrames(max_unstored_bytes)
+        self._fault: StoreFault | None = None
+        self._flush_lock = threading.Lock()  # one store at a time (the thread's or flush()'s) uses the log
         # Guards the two lists below. A store holds it only to take converted batches, never while it writes,
         # so log()'s chunk conversion is not skipped for as long as a write, an fsync or a GIL wait lasts.
         self._convert_lock = threading.Lock()
         self._unstored: list[SegmentColumns] = []  # rows taken from the History but not converted yet
         self._converted: list[pa.RecordBatch] = []  # converted rows not stored yet
         self._error: BaseException | None = None
+        self._health_changed = False
         self._warned_nonfinite: set[str] = set()
         self._wake = threading.Event()
         history.chunk_ready = self._chunk_ready
@@ -122,17 +140,24 @@ class Flusher:
         # Arrow (log() converts plain numbers itself); the tick then writes everything converted.
         # After the flush, on_tick (the run's heartbeat and coalesced run.json writes) runs at least every
         # tick_interval, even when the flush interval is longer.
-        deadline = time.monotonic() + self._interval
-        next_tick = time.monotonic() + min(self._interval, self.tick_interval)
+        now = time.monotonic()
+        next_flush = now + self._interval
+        next_tick = now + min(self._interval, self.tick_interval)
+        retry = self._interval
         while not self._stopping:
-            self._wake.wait(max(0.0, min(deadline, next_tick) - time.monotonic()))
+            self._wake.wait(max(0.0, min(next_flush, next_tick) - time.monotonic()))
             self._wake.clear()
             if self._stopping:
                 break
             now = time.monotonic()
-            if now >= deadline:
-                self.flush()
-                deadline = time.monotonic() + self._interval
+            if now >= next_flush:
+                if self.flush():
+                    retry = self._interval
+                    # Due an interval after the previous one was due, not after it ended (at once if late).
+                    next_flush = max(next_flush + self._interval, time.monotonic())
+                else:
+                    next_flush = time.monotonic() + retry
+                    retry = min(retry * 2, max(MAX_RETRY_SECONDS, self._interval))
             else:
                 self._convert_ahead()
             if now >= next_tick:
@@ -150,34 +175,92 @@ class Flusher:
     def flush(self) -> bool:
         """Store (and then publish) everything buffered so far; return False if rows are still unstored."""
         with self._flush_lock:
-            return self._store()
+            stored = self._store()
+            health_changed = self._health_changed
+            self._health_changed = False
+        if health_changed:
+            self._notify_health()
+        return stored
+
+    def flush_durable(self) -> None:
+        """Return once every row logged before the call is durable; raise FlushError (rows kept) if not."""
+        if not self.flush():
+            raise self._flush_error() from self._error
+
+    @property
+    def health(self) -> dict[str, Any] | None:
+        """None while rows reach the store; else why not (StoreFault.to_json: reason, path, rows waiting)."""
+        fault = self._fault
+        if fault is None:
+            return None
+        return fault.to_json(unstored_rows=self._unstored_rows(), dropped_rows=self._pending.dropped_rows)
+
+    @property
+    def dropped_rows(self) -> int:
+        """Rows dropped because MAX_UNSTORED_BYTES of rows were already waiting for the store."""
+        return self._pending.dropped_rows
 
     def _store(self) -> bool:
         # Caller holds _flush_lock.
-        stored: list[StoredFrame] = []
         batches: list[pa.RecordBatch] = []
         try:
             with self._convert_lock:
                 self._convert_taken()
                 batches, self._converted = self._converted, []
-            while batches:
-                group = _next_group(batches)
-                stored.append(self._append(merge_batches(group)))
-                del batches[: len(group)]
-            if stored:
-                self._sync()
-        except Exception as error:  # keep the rows, whatever went wrong, and say so
+            self._encode(batches)
+        except Exception as error:  # keep the rows that could not be encoded, and say so
             with self._convert_lock:
                 self._converted[:0] = batches  # ahead of any rows converted meanwhile
-                rows = self._unstored_rows()
-            self._report(error, rows)
+            self._report(error)
             return False
-        finally:
-            # Appended frames are in the store; published under the lock, so in sequence order.
-            for frame in stored:
-                self._publish(frame)
+        if self._pending:
+            try:
+                first = self._log.write([frame.payload for frame in self._pending.frames])
+            except Exception as error:  # disk full, read-only, deleted: every frame stays pending
+                self._report(error, degrades=True)
+                return False
+            self._stored(first)
         self._error = None
+        if self._fault is not None:
+            self._fault = None
+            self._health_changed = True
         return True
+
+    def _encode(self, batches: list[pa.RecordBatch]) -> None:
+        # Groups leave `batches` once encoded, so after a failure `batches` holds exactly the rows left.
+        while batches:
+            group = _next_group(batches)
+            if self._fault is not None and self._pending.full:
+                self._drop(sum(batch.num_rows for batch in group))
+            else:
+                batch = self.prepare_batch(merge_batches(group))
+                self._warn_nonfinite(batch)
+                self._pending.add(batch, encode_batch(batch))
+            del batches[: len(group)]
+
+    def _stored(self, first_seq: int) -> None:
+        # The frames are durable: now the summary sees them and the comm gets them, in sequence order.
+        for offset, frame in enumerate(self._pending.take()):
+            batch = frame.batch
+            try:
+                self.observe_batch(batch)
+            except Exception as error:  # a summary is not worth a stored row; say so once
+                if not self._observe_failed:
+                    self._observe_failed = True
+                    warnings.warn(f"run {self._run_label}: summary not updated: {error!r}", stacklevel=2)
+            self._publish(StoredFrame(self._run_id, first_seq + offset, batch.num_rows, frame.payload))
+
+    def _drop(self, rows: int) -> None:
+        if not self._pending.dropped_rows:
+            warnings.warn(
+                f"run {self._run_label}: {self._pending.nbytes / 2**20:.0f} MiB of logged rows are waiting "
+                f"for {self._log_path}; rows logged from now until the store accepts writes again are "
+                'dropped (their count is recorded in run.json "dropped_rows").',
+                FlushFailedWarning,
+                stacklevel=2,
+            )
+        self._pending.drop(rows)
+        self._health_changed = True
 
     def _chunk_ready(self) -> None:
         # Called by log() every CHUNK_ROWS steps. Plain Python numbers and strings are converted right here,
@@ -213,31 +296,8 @@ class Flusher:
                 raise
 
     def _unstored_rows(self) -> int:
-        return sum(s.row_count for s in self._unstored) + sum(b.num_rows for b in self._converted)
-
-    def _append(self, batch: pa.RecordBatch) -> StoredFrame:
-        batch = self.prepare_batch(batch)
-        self._warn_nonfinite(batch)
-        payload = encode_batch(batch)
-        if self._writer is None:  # a previous append failed: reopening truncates any partial frame
-            self._writer = FramedLogWriter(self._log_path)
-        try:
-            seq = self._writer.append(payload)
-        except Exception:
-            self._writer.close()
-            self._writer = None
-            raise
-        try:
-            self.observe_batch(batch)
-        except Exception as error:  # a summary is not worth a stored row; say so once
-            if not self._observe_failed:
-                self._observe_failed = True
-                warnings.warn(f"run {self._run_label}: summary not updated: {error!r}", stacklevel=2)
-        return StoredFrame(self._run_id, seq, batch.num_rows, payload)
-
-    def _sync(self) -> None:
-        if self._writer is not None:
-            self._writer.sync()
+        waiting = sum(s.row_count for s in self._unstored) + sum(b.num_rows for b in self._converted)
+        return waiting + self._pending.rows
 
     def _warn_nonfinite(self, batch) -> None:
         for name in nonfinite_columns(batch, self._warned_nonfinite):
@@ -249,17 +309,46 @@ class Flusher:
                 stacklevel=2,
             )
 
-    def _report(self, error: BaseException, rows: int) -> None:
+    def _report(self, error: BaseException, *, degrades: bool = False) -> None:
         first = self._error is None
         self._error = error
+        if degrades:
+            fault = StoreFault.of(error, self._log_path)
+            if self._fault is None or (fault.reason, fault.path) != (self._fault.reason, self._fault.path):
+                self._fault = fault
+                self._health_changed = True
         if first:
             warnings.warn(
-                f"run {self._run_label}: could not store {rows} logged rows in {self._log_path}: "
-                f"{type(error).__name__}: {error}. They are kept in memory and retried every "
-                f"{self._interval} s; finish() raises if they still cannot be stored.",
+                f"run {self._run_label}: could not store {self._unstored_rows()} logged rows in "
+                f"{self._log_path}: {type(error).__name__}: {error}. They are kept in memory and retried "
+                f"(every {self._interval} s, then less often, at least every "
+                f"{max(MAX_RETRY_SECONDS, self._interval)} s); flush() and finish() raise until they are "
+                f"stored. Past {self._pending.max_bytes // 2**20} MiB of waiting rows, newer rows are "
+                "dropped.",
                 FlushFailedWarning,
                 stacklevel=2,
             )
+
+    def _notify_health(self) -> None:
+        try:
+            self.on_health_change()
+        except Exception as error:  # showing the state must never stop the flushing
+            warnings.warn(f"run {self._run_label}: store health not shown: {error!r}", stacklevel=2)
+
+    def _flush_error(self) -> FlushError:
+        error = self._error
+        rows = self._unstored_rows()
+        reason = describe_os_error(error) if error is not None else "unknown"
+        path = str(getattr(error, "path", None) or self._log_path)
+        return FlushError(
+            f"run {self._run_label}: {rows} logged rows could not be stored in {path}: "
+            f"{type(error).__name__}: {error}. Fix the cause (disk space, permissions); the rows are kept "
+            "in memory and written as soon as the store accepts them, until this process exits.",
+            path=path,
+            reason=reason,
+            rows=rows,
+            errno=getattr(error, "errno", None),
+        )
 
     def close(self) -> None:
         """Stop the thread, flush what is left, close the log; raise FlushError if rows remain unstored."""
@@ -268,13 +357,6 @@ class Flusher:
         if self._thread is not threading.current_thread():
             self._thread.join()
         stored = self.flush()
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self._log.close()  # a later flush() reopens it (rows kept after a failure can still be stored)
         if not stored:
-            rows = self._unstored_rows()
-            raise FlushError(
-                f"run {self._run_label}: {rows} logged rows could not be stored in {self._log_path}: "
-                f"{type(self._error).__name__}: {self._error}. Fix the cause (disk space, permissions) — the "
-                "rows are still in memory until this process exits."
-            ) from self._error
+            raise self._flush_error() from self._error

@@ -20,6 +20,7 @@ import crc32c
 
 from .atomic_file import fsync_directory
 from .errors import CorruptLogError, StoreError
+from .store_faults import DIRECTORY_DELETED, FILE_REPLACED, fault_error, store_write_error
 
 try:
     import fcntl
@@ -34,6 +35,7 @@ _FRAME_HEADER = struct.Struct("<4sIQII")  # magic, payload length, seq, payload 
 FILE_HEADER_SIZE = _FILE_HEADER.size
 FRAME_HEADER_SIZE = _FRAME_HEADER.size
 MAX_PAYLOAD_SIZE = 0xFFFF_FFFF
+_MAX_IOVECS = 1024  # IOV_MAX on Linux and macOS
 
 PathLike = str | os.PathLike[str]
 
@@ -210,9 +212,12 @@ class FramedLogWriter:
 
     def __init__(self, path: PathLike) -> None:
         self.path = Path(path)
-        if not self.path.exists():
-            _create_empty_log(self.path)
-        self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_APPEND | getattr(os, "O_BINARY", 0))
+        try:
+            if not self.path.exists():
+                _create_empty_log(self.path)
+            self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_APPEND | getattr(os, "O_BINARY", 0))
+        except OSError as error:
+            raise store_write_error(self.path, "open the log for writing", error) from error
         try:
             _lock_exclusively(self._fd, self.path)
             self.recovered_tail, self._end, self._next_seq = self._recover()
@@ -220,6 +225,9 @@ class FramedLogWriter:
             os.close(self._fd)
             self._fd = None
             raise
+        # What the last successful sync() made durable: rewind() goes back here after a failed write or sync.
+        self._durable_end, self._durable_seq = self._end, self._next_seq
+        self._identity = _identity(os.fstat(self._fd))
 
     @property
     def next_seq(self) -> int:
@@ -231,24 +239,90 @@ class FramedLogWriter:
         """The byte length of the log: the end of the last complete frame."""
         return self._end
 
+    @property
+    def closed(self) -> bool:
+        """True after close(), or after a failed cut left the file in a state this writer cannot vouch for."""
+        return self._fd is None
+
+    @property
+    def durable_seq(self) -> int:
+        """The sequence number after the last frame made durable by sync() (or found when opening)."""
+        return self._durable_seq
+
     def append(self, payload: bytes | bytearray | memoryview) -> int:
         """Append one frame with one write() call and return its sequence number (durable after sync())."""
+        return self.append_many([payload])
+
+    def append_many(self, payloads: list[bytes | bytearray | memoryview]) -> int:
+        """Append one frame per payload, all with one writev() when the system allows; return the first seq.
+
+        All or none: a failure cuts every frame of the call off again. One system call releases the GIL once,
+        so a flusher competing with a busy logging thread waits for the GIL once, not once per frame.
+        """
         fd = self._require_open()
-        seq = self._next_seq
-        header = encode_frame_header(seq, payload)
+        first = self._next_seq
+        parts: list[bytes | bytearray | memoryview] = []
+        for index, payload in enumerate(payloads):
+            parts += (encode_frame_header(first + index, payload), payload)
         try:
-            _write_frame(fd, header, payload)
+            _write_all(fd, parts)
         except OSError as error:
             self._roll_back()
-            detail = error.strerror or error
-            raise StoreError(f"{self.path}: could not append frame {seq}: {detail}") from error
-        self._end += len(header) + len(payload)
-        self._next_seq += 1
-        return seq
+            what = f"frame {first}" if len(payloads) == 1 else f"frames {first}-{first + len(payloads) - 1}"
+            raise store_write_error(self.path, f"append {what}", error) from error
+        self._end += sum(map(len, parts))
+        self._next_seq += len(payloads)
+        return first
 
     def sync(self) -> None:
-        """Make every appended frame durable (fsync)."""
-        os.fsync(self._require_open())
+        """Make every appended frame durable (fsync) and check that the path still names this file.
+
+        Raises StoreWriteError when the fsync fails or when the file (or its directory) was deleted or
+        replaced: writes to a deleted file succeed but reach no file anyone can read. Frames appended since
+        the last successful sync() then count as not durable; rewind() drops them to write them again.
+        """
+        fd = self._require_open()
+        try:
+            os.fsync(fd)
+        except OSError as error:
+            raise store_write_error(self.path, "fsync the log", error) from error
+        self._check_still_linked()
+        self._durable_end, self._durable_seq = self._end, self._next_seq
+
+    def rewind(self) -> None:
+        """Cut the frames appended since the last successful sync() (a failed sync() may have lost them)."""
+        if self._end != self._durable_end:
+            self._cut(self._durable_end, self._durable_seq)
+
+    def rewind_to(self, seq: int) -> None:
+        """Cut every frame from `seq` on (a reopened writer keeps what its caller knows to be durable)."""
+        if seq > self._next_seq:
+            raise ValueError(f"cannot rewind {self.path} to frame {seq}: its next frame is {self._next_seq}")
+        if seq < self._next_seq:
+            spans = _scan(_read_file(self.path), os.fspath(self.path), any_first_seq=False)[0]
+            self._cut(spans[seq][1], seq)
+
+    def _cut(self, end: int, seq: int) -> None:
+        fd = self._require_open()
+        try:
+            os.ftruncate(fd, end)
+            os.fsync(fd)
+        except OSError as error:
+            self.close()  # frames of unknown durability stay in the file: the caller must reopen and check
+            raise store_write_error(self.path, "cut frames that were not made durable", error) from error
+        self._end = self._durable_end = end
+        self._next_seq = self._durable_seq = seq
+
+    def _check_still_linked(self) -> None:
+        try:
+            current = _identity(os.stat(self.path))
+        except FileNotFoundError:
+            current = None
+        except OSError as error:
+            raise store_write_error(self.path, "check the log after fsync", error) from error
+        if current != self._identity:
+            reason = FILE_REPLACED if self.path.parent.is_dir() else DIRECTORY_DELETED
+            raise fault_error(self.path, "keep writing the log", reason)
 
     def close(self) -> None:
         """Close the file (releasing the writer lock); later calls do nothing."""
@@ -288,18 +362,31 @@ class FramedLogWriter:
             self.close()
 
 
-def _write_frame(fd: int, header: bytes, payload: bytes | bytearray | memoryview) -> None:
-    # One writev() of header and payload: one system call, as one write() of the frame would be, without
-    # first copying megabytes of payload behind the header. Windows has no writev: one write() of the join.
-    has_writev = hasattr(os, "writev")
-    written = os.writev(fd, (header, payload)) if has_writev else os.write(fd, header + payload)
-    if written < len(header) + len(payload):  # A short write (disk nearly full, signal): finish the frame.
-        rest = memoryview(header + payload)[written:]
+def _write_all(fd: int, parts: list[bytes | bytearray | memoryview]) -> None:
+    # writev() of headers and payloads: one system call, as one write() of the frames would be, without first
+    # copying megabytes of payload into one buffer. Windows has no writev: one write() of the join.
+    total = sum(map(len, parts))
+    if not hasattr(os, "writev"):
+        written = os.write(fd, b"".join(parts))
+    else:
+        written = 0
+        for start in range(0, len(parts), _MAX_IOVECS):
+            chunk = parts[start : start + _MAX_IOVECS]
+            done = os.writev(fd, chunk)
+            written += done
+            if done < sum(map(len, chunk)):
+                break
+    if written < total:  # A short write (disk nearly full, signal): finish the frames.
+        rest = memoryview(b"".join(parts))[written:]
         while rest:
             more = os.write(fd, rest)
             if more == 0:
                 raise OSError(0, "write made no progress")
             rest = rest[more:]
+
+
+def _identity(status: os.stat_result) -> tuple[int, int]:
+    return status.st_dev, status.st_ino
 
 
 def _create_empty_log(path: Path) -> None:

@@ -15,7 +15,9 @@ from . import __version__
 from .errors import ProtocolError, ProtocolVersionError
 
 PROTOCOL_MAJOR = 1
-PROTOCOL_MINOR = 1  # 1.1: frame chunks and replay requests may name a stream ("history" or "system")
+# 1.1: frame chunks and replay requests may name a stream ("history" or "system").
+# 1.2: run info may carry `degraded` (the run's rows cannot be stored right now, and why).
+PROTOCOL_MINOR = 2
 COMM_TARGET = "spyglass"
 RUN_MIME_TYPE = "application/vnd.spyglass.run.v1+json"
 TABLE_MIME_TYPE = "application/vnd.spyglass.table.v1+json"  # sg.Table (data_types/table_display.py)
@@ -35,6 +37,15 @@ class ProtocolVersion(TypedDict):
     minor: int
 
 
+class RunDegraded(TypedDict):
+    reason: str
+    path: str
+    message: str
+    since: float
+    unstored_rows: int
+    dropped_rows: int
+
+
 class RunInfo(TypedDict):
     run_id: str
     project: str
@@ -43,6 +54,7 @@ class RunInfo(TypedDict):
     state: RunState
     created_at: float
     config: dict[str, Any]
+    degraded: NotRequired[RunDegraded]  # 1.2; absent while every row reaches the store
 
 
 class FrameChunk(TypedDict):
@@ -270,6 +282,20 @@ def parse_run_info(value: object) -> RunInfo:
         "state": state,  # type: ignore[typeddict-item]
         "created_at": _num(value, "created_at"),
         "config": dict(value["config"]),
+        **({"degraded": _degraded(value["degraded"])} if value.get("degraded") is not None else {}),
+    }
+
+
+def _degraded(value: object) -> RunDegraded:
+    if not isinstance(value, Mapping):
+        raise ProtocolError("Field 'degraded' must be an object {reason, path, ...}", "degraded")
+    return {
+        "reason": _str(value, "reason"),
+        "path": _str(value, "path"),
+        "message": _str(value, "message"),
+        "since": _num(value, "since"),
+        "unstored_rows": _int(value, "unstored_rows"),
+        "dropped_rows": _int(value, "dropped_rows"),
     }
 
 

@@ -15,6 +15,7 @@ from .arrow_codec import decode_payload
 from .atomic_file import atomic_output, fsync_directory, write_atomic
 from .errors import InvalidNameError, StoreError
 from .framed_log import read_framed_log
+from .store_faults import store_write_error
 from .text_checks import is_storable, replace_surrogates
 
 METADATA_FILE = "run.json"
@@ -78,13 +79,15 @@ class RunDirectory:
         """Create <root>/<project>/<run_id>/ (and parents); refuse an existing run unless exist_ok."""
         project_dir = Path(root) / validate_name("project", project)
         run_path = project_dir / validate_name("run id", run_id)
-        project_dir.mkdir(parents=True, exist_ok=True)
         try:
+            project_dir.mkdir(parents=True, exist_ok=True)
             run_path.mkdir(exist_ok=exist_ok)
         except FileExistsError:
             raise StoreError(
                 f"run directory {run_path} already exists; choose another run id or resume the run"
             ) from None
+        except OSError as error:  # a read-only store, no permission, a full disk: say which directory
+            raise store_write_error(run_path, "create the run directory", error) from error
         fsync_directory(project_dir)
         return cls(run_path)
 
@@ -93,7 +96,10 @@ class RunDirectory:
         text = json.dumps(_json_safe(meta), indent=2, ensure_ascii=False, allow_nan=False)
         if not is_storable(text):  # a lone surrogate that got past the checks at the call (text_checks)
             text = replace_surrogates(text)
-        write_atomic(self.metadata_path, (text + "\n").encode("utf-8"))
+        try:
+            write_atomic(self.metadata_path, (text + "\n").encode("utf-8"))
+        except OSError as error:  # StoreWriteError naming run.json: disk full, read-only, directory deleted
+            raise store_write_error(self.metadata_path, "write run metadata", error) from error
 
     def read_metadata(self) -> dict[str, Any]:
         """Return the contents of run.json."""

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import __version__
+from .errors import StoreError
 from .flusher import DEFAULT_FLUSH_INTERVAL, Flusher
 from .history import History
 from .metric_definitions import MetricDefinition, MetricDefinitions
@@ -25,6 +26,7 @@ from .run_alerts import RunAlerting, RunAlerts
 from .run_artifacts import RunArtifacts
 from .run_config import RunConfig
 from .run_files import RunFileSaving, SavedFiles
+from .run_health import RunStoreHealth
 from .run_lifecycle import LIVE_STATES, RunLifecycle
 from .run_models import RunModels
 from .run_resume import ResumePoint
@@ -35,7 +37,7 @@ from .settings import Settings
 from .static_chart import MAX_CHARTS, render_svg
 
 
-class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, RunUrls):
+class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, RunUrls, RunStoreHealth):
     """A live run. Log with run.log({...}); end with run.finish() or a `with` block."""
 
     def __init__(
@@ -108,6 +110,7 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
         )
         self._transport.add_run(run_id, self.info, self._store.log_path)
         self._wire_metrics()
+        self._wire_store_health()
         self._restore_summary(resume)
         self._start_heartbeat()
         self._saved_files.on_change = self._metadata_changed
@@ -195,9 +198,11 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
         """Store everything logged so far durably now (the flusher does this every 250 ms anyway).
 
         Not in wandb's API; the benchmark uses it to time log() with durable writes but no Parquet export.
-        Pending config and metadata changes are written to run.json too.
+        Pending config and metadata changes are written to run.json too. Returns only once every row logged
+        before the call is durable (written and fsynced); raises FlushError (a StoreWriteError naming the path
+        and the reason: disk full, read-only, directory deleted) if not. The rows are kept and retried.
         """
-        self._flusher.flush()
+        self._flusher.flush_durable()
         self._saved_files.refresh()
         self._write_pending_metadata()
 
@@ -225,6 +230,7 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
             "state": "running" if self._state in LIVE_STATES else self._state,  # type: ignore[typeddict-item]
             "created_at": self._created_at,
             "config": _json_config(self.config),
+            **self._run_info_health(),  # type: ignore[typeddict-item]
         }
 
     def finish(self, exit_code: int | None = None) -> None:
@@ -249,7 +255,10 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
             self._state = "failed" if failed else "finished"
             self._exit_code = exit_code if exit_code is not None else (1 if flush_error else 0)
             self._finished_at = time.time()
-            self._write_metadata()
+            try:
+                self._write_metadata()
+            except StoreError as error:  # run.json cannot be written (deleted, read-only): close the run
+                flush_error = flush_error or error
             try:
                 self._store.export_parquet()
             except Exception as error:
@@ -292,6 +301,7 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
                 "files": self._saved_files.listing(),
                 "alerts": self._alerts.listing(),
                 **self._system_metrics_fields(),
+                **self._store_health_fields(),
                 "pid": os.getpid(),
                 "host": socket.gethostname(),
                 "spyglass_version": __version__,

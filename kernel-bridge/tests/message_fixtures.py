@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from spyglass.arrow_codec import encode_batch
 from spyglass.protocol import (
+    RunDegraded,
     RunInfo,
     StoredFrame,
     error_message,
@@ -33,6 +34,17 @@ RUN: RunInfo = {
     "state": "running",
     "created_at": 1764280000.5,
     "config": {"lr": 0.001, "layers": [64, 32], "optimizer": "adam"},
+}
+
+DEGRADED: RunDegraded = {
+    "reason": "disk full",
+    "path": "/home/user/spyglass/demo/k3x9q2ab/history.sglog",
+    "message": "/home/user/spyglass/demo/k3x9q2ab/history.sglog: could not append frame 12: disk full "
+    "(No space left on device); free space on that disk; logged rows wait in memory and are written as soon "
+    "as it has room.",
+    "since": 1764280042.25,
+    "unstored_rows": 6000,
+    "dropped_rows": 0,
 }
 
 
@@ -82,6 +94,10 @@ def fixtures() -> dict[str, dict]:
     return {
         "hello": _fixture("Kernel hello (comm_open data) listing one running run.", hello_message([RUN])),
         "run_updated": _fixture("The run finished.", run_updated_message({**RUN, "state": "finished"})),
+        "run_updated_degraded": _fixture(
+            "Protocol 1.2: the run's rows cannot be stored right now (disk full); absent once they are.",
+            run_updated_message({**RUN, "degraded": DEGRADED}),
+        ),
         "frames": _fixture(
             "One whole frame (seq 0, 3 rows: loss with a null, phase as text) in one buffer.",
             whole,

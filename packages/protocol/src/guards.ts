@@ -7,10 +7,12 @@ import type {
   Message,
   ProtocolVersion,
   ReplayMessage,
+  RunDegraded,
   RunInfo,
   RunUpdatedMessage,
   Stream,
 } from './messages.js';
+import { parseRunDegraded } from './run-metadata.js';
 import { PROTOCOL_MAJOR, PROTOCOL_MINOR } from './version.js';
 
 type Json = Record<string, unknown>;
@@ -52,7 +54,7 @@ export function parseRunInfo(value: unknown): RunInfo {
   const state = str(value, 'state');
   need(RUN_STATES.has(state), state, 'state', `one of ${[...RUN_STATES].join(', ')}`);
   need(isObject(value.config), value.config, 'config', 'an object');
-  return {
+  const info = {
     run_id: str(value, 'run_id'),
     project: str(value, 'project'),
     name: str(value, 'name'),
@@ -61,6 +63,11 @@ export function parseRunInfo(value: unknown): RunInfo {
     created_at: num(value, 'created_at'),
     config: value.config as Json,
   };
+  // Protocol 1.2: copied only when present, so older messages decode unchanged; absent means healthy.
+  if (value.degraded === undefined || value.degraded === null) return info;
+  const degraded = parseRunDegraded(value.degraded);
+  need(degraded !== null, value.degraded, 'degraded', 'an object {reason, path, ...}');
+  return { ...info, degraded: degraded as RunDegraded };
 }
 
 function parseChunk(value: unknown): FrameChunk {

@@ -24,6 +24,7 @@ export type {
   MessageKind,
   ProtocolVersion,
   ReplayMessage,
+  RunDegraded,
   RunInfo,
   RunOutputData,
   RunState,
@@ -32,8 +33,11 @@ export type {
 } from './messages.js';
 export {
   type MetricDefinition,
+  parseRunDegraded,
   parseRunMetadata,
+  type RunAlert,
   type RunMetadata,
+  type SavedFile,
   type StoredRunState,
 } from './run-metadata.js';
 export {

@@ -17,6 +17,25 @@ export type Stream = 'history' | 'system';
 /** Lifecycle of a run as stored in run.json. */
 export type RunState = 'running' | 'finished' | 'failed' | 'crashed';
 
+/**
+ * Protocol 1.2: why a live run's rows cannot be stored right now (disk full, read-only, directory deleted). The
+ * kernel keeps them in memory and retries; run.json "degraded" holds the same object when it can be written.
+ */
+export interface RunDegraded {
+  /** In words: 'disk full', 'read-only file system', 'directory deleted', 'permission denied', ... */
+  reason: string;
+  /** The file or directory whose write failed. */
+  path: string;
+  /** The full error message, which says what to do. */
+  message: string;
+  /** Seconds since the epoch when writes started failing. */
+  since: number;
+  /** Rows logged but not yet durable. */
+  unstored_rows: number;
+  /** Rows dropped because too many were waiting (docs/store-format.md). */
+  dropped_rows: number;
+}
+
 /** What the frontend needs to know about a run (a subset of run.json). */
 export interface RunInfo {
   run_id: string;
@@ -28,6 +47,8 @@ export interface RunInfo {
   /** Seconds since the epoch. */
   created_at: number;
   config: Record<string, unknown>;
+  /** Protocol 1.2: present while the run's rows cannot be stored; absent once they are. */
+  degraded?: RunDegraded;
 }
 
 /** Describes one binary buffer of a `frames` message: a whole frame payload or one chunk of it. */

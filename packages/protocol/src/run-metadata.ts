@@ -1,4 +1,4 @@
-import type { RunState } from './messages.js';
+import type { RunDegraded, RunState } from './messages.js';
 
 /**
  * A run's state as run.json (and the server's /run endpoint) may hold it: the comm's RunState plus 'preempting'
@@ -10,6 +10,21 @@ export type StoredRunState = RunState | 'preempting';
 export interface MetricDefinition {
   step_metric: string | null;
   hidden: boolean;
+}
+
+/** A file run.save() copied into the run's files/ directory (run.json "files"); size is null until copied. */
+export interface SavedFile {
+  path: string;
+  policy: string;
+  size: number | null;
+}
+
+/** An alert recorded by run.alert() (run.json "alerts"); `at` is seconds since the epoch. */
+export interface RunAlert {
+  title: string;
+  text: string;
+  level: 'INFO' | 'WARN' | 'ERROR';
+  at: number | null;
 }
 
 /**
@@ -34,6 +49,13 @@ export interface RunMetadata {
   group: string | null;
   job_type: string | null;
   metrics: Record<string, MetricDefinition>;
+  /** Why the run's rows could not be stored when run.json was last written (null: they were). */
+  degraded?: RunDegraded | null;
+  /** Rows dropped while too many waited for the store (0 when none). */
+  dropped_rows?: number;
+  /** Absent in objects built by hand (tests); parseRunMetadata always fills them. */
+  files?: SavedFile[];
+  alerts?: RunAlert[];
 }
 
 const STORED_STATES = new Set(['running', 'finished', 'failed', 'crashed', 'preempting']);
@@ -52,6 +74,52 @@ function metricDefinitions(value: unknown): Record<string, MetricDefinition> {
     out[name] = { step_metric: text(raw, 'step_metric'), hidden: raw.hidden === true };
   }
   return out;
+}
+
+function savedFiles(value: unknown): SavedFile[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject).flatMap((f) => {
+    const path = text(f, 'path');
+    return path === null ? [] : [{ path, policy: text(f, 'policy') ?? 'live', size: finite(f, 'size') }];
+  });
+}
+
+const LEVELS = new Set(['INFO', 'WARN', 'ERROR']);
+
+function runAlerts(value: unknown): RunAlert[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject).flatMap((a) => {
+    const title = text(a, 'title');
+    const level = text(a, 'level') ?? 'INFO';
+    if (title === null) return [];
+    return [
+      {
+        title,
+        text: text(a, 'text') ?? '',
+        level: (LEVELS.has(level) ? level : 'INFO') as RunAlert['level'],
+        at: finite(a, 'at'),
+      },
+    ];
+  });
+}
+
+/**
+ * Reads a `degraded` object (run.json, or the comm's RunInfo in protocol 1.2); null when it is absent or lacks a
+ * reason and a path. Counts missing or mistyped read as 0, an unknown `since` as 0.
+ */
+export function parseRunDegraded(value: unknown): RunDegraded | null {
+  if (!isObject(value)) return null;
+  const reason = text(value, 'reason');
+  const path = text(value, 'path');
+  if (reason === null || path === null) return null;
+  return {
+    reason,
+    path,
+    message: text(value, 'message') ?? reason,
+    since: finite(value, 'since') ?? 0,
+    unstored_rows: finite(value, 'unstored_rows') ?? 0,
+    dropped_rows: finite(value, 'dropped_rows') ?? 0,
+  };
 }
 
 /**
@@ -77,5 +145,9 @@ export function parseRunMetadata(value: unknown, runId: string): RunMetadata {
     group: text(o, 'group'),
     job_type: text(o, 'job_type'),
     metrics: metricDefinitions(o.metrics),
+    degraded: parseRunDegraded(o.degraded),
+    dropped_rows: finite(o, 'dropped_rows') ?? 0,
+    files: savedFiles(o.files),
+    alerts: runAlerts(o.alerts),
   };
 }

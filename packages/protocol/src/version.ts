@@ -1,7 +1,8 @@
 /** Protocol version spoken by this package. A peer with a newer major is refused; minors are additive. */
 export const PROTOCOL_MAJOR = 1;
-/** 1.1: frame chunks and replay requests may name a stream ('history' or 'system'). */
-export const PROTOCOL_MINOR = 1;
+/** 1.1: frame chunks and replay requests may name a stream ('history' or 'system'). 1.2: run info may carry
+ * `degraded` (the run's rows cannot be stored right now, and why). */
+export const PROTOCOL_MINOR = 2;
 
 /** Jupyter comm target name the frontend registers and the kernel opens. */
 export const COMM_TARGET = 'spyglass';

@@ -20,6 +20,13 @@ const expectations: Record<string, (message: Message, buffers: Uint8Array[]) => 
     if (m.kind !== 'run_updated') return;
     assert.ok(m.run.run_id && m.run.project && m.run.run_dir);
   },
+  run_updated_degraded(m) {
+    assert.equal(m.kind, 'run_updated');
+    if (m.kind !== 'run_updated') return;
+    assert.equal(m.run.degraded?.reason, 'disk full');
+    assert.ok(m.run.degraded?.path.endsWith('history.sglog'));
+    assert.ok((m.run.degraded?.unstored_rows ?? 0) > 0);
+  },
   frames(m, buffers) {
     assert.equal(m.kind, 'frames');
     if (m.kind !== 'frames') return;

@@ -92,6 +92,23 @@ describe('parseMessage', () => {
     assert.ok(!('stream' in plain), 'a 1.0 replay decodes without a stream field');
   });
 
+  test('protocol 1.2: a run may carry degraded (kept only when present); a malformed one is refused', () => {
+    const degraded = {
+      reason: 'disk full',
+      path: '/tmp/spyglass/demo/k3x9q2ab/history.sglog',
+      message: 'could not append frame 3: disk full',
+      since: 1764280010.5,
+      unstored_rows: 120,
+      dropped_rows: 0,
+    };
+    const updated = { kind: 'run_updated', run: { ...run, degraded } };
+    assert.deepEqual(parseMessage(updated), updated);
+    const healthy = parseMessage({ kind: 'run_updated', run: { ...run, degraded: null } });
+    assert.ok(healthy.kind === 'run_updated' && !('degraded' in healthy.run), 'null reads as healthy');
+    rejects({ kind: 'run_updated', run: { ...run, degraded: 'disk full' } }, 'degraded');
+    rejects({ kind: 'run_updated', run: { ...run, degraded: { path: '/x' } } }, 'degraded');
+  });
+
   test('a stream other than history or system is refused naming the field', () => {
     rejects({ kind: 'frames', chunks: [{ ...chunk, stream: 'gpu' }], reply_to: null }, 'stream', 1);
     rejects({ kind: 'frames', chunks: [{ ...chunk, stream: null }], reply_to: null }, 'stream', 1);

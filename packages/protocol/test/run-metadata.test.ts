@@ -33,6 +33,48 @@ test('a full run.json gives every field the panel shows', () => {
   assert.deepEqual(meta.summary, { best_acc: 0.9, loss: 'NaN' });
 });
 
+test('saved files and alerts are read, malformed entries left out', () => {
+  const meta = parseRunMetadata(
+    {
+      files: [{ path: 'ckpt/a.pt', policy: 'end', size: 12 }, { size: 3 }, 'x'],
+      alerts: [
+        { title: 'loss high', text: 'loss 3', level: 'WARN', at: 10 },
+        { text: 'no title' },
+        { title: 't', level: 'LOUD' },
+      ],
+    },
+    'r',
+  );
+  assert.deepEqual(meta.files, [{ path: 'ckpt/a.pt', policy: 'end', size: 12 }]);
+  assert.deepEqual(meta.alerts, [
+    { title: 'loss high', text: 'loss 3', level: 'WARN', at: 10 },
+    { title: 't', text: '', level: 'INFO', at: null },
+  ]);
+  assert.deepEqual(parseRunMetadata({}, 'r').files, []);
+});
+
+test('run.json "degraded" and "dropped_rows" are read; absent or without a reason they are null and 0', () => {
+  const meta = parseRunMetadata(
+    {
+      degraded: { reason: 'directory deleted', path: '/s/p/r', message: 'gone', since: 5, unstored_rows: 7 },
+      dropped_rows: 12,
+    },
+    'r1',
+  );
+  assert.deepEqual(meta.degraded, {
+    reason: 'directory deleted',
+    path: '/s/p/r',
+    message: 'gone',
+    since: 5,
+    unstored_rows: 7,
+    dropped_rows: 0,
+  });
+  assert.equal(meta.dropped_rows, 12);
+  assert.equal(parseRunMetadata({ degraded: { path: '/s' } }, 'r1').degraded, null);
+  assert.equal(parseRunMetadata({}, 'r1').degraded, null);
+  assert.equal(parseRunMetadata({}, 'r1').dropped_rows, 0);
+});
+
 test('an older or mangled run.json still parses, with absent fields empty', () => {
   const meta = parseRunMetadata({ state: 'exploded', config: [1], created_at: 'yesterday' }, 'r2');
   assert.equal(meta.run_id, 'r2');
