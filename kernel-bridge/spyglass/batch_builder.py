@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import math
-import operator
 import struct
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .history import SegmentColumns
 from .row_values import Kind
+from .value_isolation import (
+    Report,
+    ValueReport,
+    ignore,
+    key_report,
+    number_or_null,
+    raise_if_fatal,
+    text_or_null,
+)
 
 _ARROW_TYPES: dict[str, pa.DataType] = {"number": pa.float64(), "string": pa.utf8()}
 # struct format characters of the fixed-width types packed without pa.array (see _packed).
@@ -22,25 +30,22 @@ def build_batch(
     segments: Sequence[SegmentColumns],
     kinds: Mapping[str, tuple[Kind, str]],
     started_at: float,
-    float_keys: Collection[str] | None = None,
+    report: Report | None = None,
 ) -> pa.RecordBatch:
     """Columns _step, _timestamp, _runtime, then each metric by first appearance; nulls where a row lacks one.
 
     Rows come out in step order. Keys whose kind is unknown (only ever None) are left out: they hold no data.
-    With `float_keys` (History.float_keys) given, a number key not in it holds only ints and is int64; else
-    every number is float64.
+    A value that cannot be converted is stored as null (text: lone surrogates as U+FFFD) and `report`ed.
     """
     names: dict[str, pa.DataType] = {}
     for segment in segments:
         for key in segment.keys:
             if key not in names and key in kinds:
-                kind = kinds[key][0]
-                integer = kind == "number" and float_keys is not None and key not in float_keys
-                names[key] = pa.int64() if integer else _ARROW_TYPES[kind]
+                names[key] = _ARROW_TYPES[kinds[key][0]]
     chunks: dict[str, list[pa.Array]] = {name: [] for name in ("_step", "_timestamp", "_runtime", *names)}
     for segment in segments:
         count = segment.row_count
-        steps, times, columns = _to_arrow_columns(segment, names)
+        steps, times, columns = _to_arrow_columns(segment, names, report)
         chunks["_step"].append(steps)
         chunks["_timestamp"].append(times)
         chunks["_runtime"].append(pc.subtract(times, started_at))
@@ -55,31 +60,35 @@ def build_batch(
 
 
 def _to_arrow_columns(
-    segment: SegmentColumns, names: Mapping[str, pa.DataType]
+    segment: SegmentColumns, names: Mapping[str, pa.DataType], report: Report | None = None
 ) -> tuple[pa.Array, pa.Array, dict[str, pa.Array]]:
     """A segment's steps, timestamps and metric columns (those with a known kind) as Arrow arrays."""
     steps, times, *values = segment.columns
     metrics = zip(segment.keys, values, strict=True)
-    columns = {key: to_arrow(column, names[key]) for key, column in metrics if key in names}
+    columns = {
+        key: to_arrow(column, names[key], key_report(report, key)) for key, column in metrics if key in names
+    }
     return to_arrow(steps, pa.int64()), to_arrow(times, pa.float64()), columns
 
 
-def to_arrow(values: Sequence[object], arrow_type: pa.DataType) -> pa.Array:
-    """Convert one column of raw logged values (floats, ints, numpy scalars, 0-d tensors, None) to Arrow."""
+def to_arrow(values: Sequence[object], arrow_type: pa.DataType, report: ValueReport = ignore) -> pa.Array:
+    """Convert one column of raw logged values (floats, ints, numpy scalars, 0-d tensors, None) to Arrow.
+
+    A value whose conversion raises (anything but MemoryError) becomes null and is `report`ed.
+    """
     code = _PACK_CODES.get(arrow_type)
     if code is not None:
         try:
             return _packed(values, code, arrow_type)
-        except (struct.error, TypeError, OverflowError):
-            pass  # a None (null), an int beyond float range: pa.array and the fallbacks below handle them
+        except BaseException as error:  # None, an int beyond float range, a value whose __float__ raises
+            raise_if_fatal(error)  # pa.array and the fallbacks below handle the others
     try:
         return pa.array(values, arrow_type)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+    except BaseException as error:
+        raise_if_fatal(error)
         if arrow_type == pa.utf8():
-            return pa.array([None if v is None else str(v) for v in values], arrow_type)
-        if arrow_type == pa.int64():
-            return pa.array([None if v is None else operator.index(v) for v in values], arrow_type)
-        return pa.array([_to_float(v) for v in values], arrow_type)
+            return pa.array([text_or_null(v, report) for v in values], arrow_type)
+        return pa.array([number_or_null(v, _to_float, report) for v in values], arrow_type)
 
 
 def _packed(values: Sequence[object], code: str, arrow_type: pa.DataType) -> pa.Array:
@@ -110,8 +119,7 @@ def merge_batches(batches: Sequence[pa.RecordBatch]) -> pa.RecordBatch:
     if len(batches) == 1:
         return batches[0]
     tables = [pa.Table.from_batches([batch]) for batch in batches]
-    # "permissive": an int64 column of an earlier batch and a float64 one of a later batch become float64.
-    merged = pa.concat_tables(tables, promote_options="permissive").combine_chunks()
+    merged = pa.concat_tables(tables, promote_options="default").combine_chunks()
     return merged.to_batches()[0] if merged.num_rows else pa.RecordBatch.from_pylist([], schema=merged.schema)
 
 

@@ -13,6 +13,7 @@ each release lets a busy logging thread hold the GIL for a switch interval befor
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 import warnings
@@ -30,6 +31,7 @@ from .history import History, SegmentColumns
 from .pending_frames import MAX_UNSTORED_BYTES, PendingFrames
 from .protocol import StoredFrame
 from .store_faults import StoreFault, describe_os_error
+from .value_isolation import build_isolated
 
 DEFAULT_FLUSH_INTERVAL = 0.25
 
@@ -59,7 +61,7 @@ def _warm_up_arrow() -> None:
     kinds = {"x": ("number", "float"), "s": ("string", "str")}
     first = build_batch([SegmentColumns(("x",), [[0], [0.0], [1.5]])], kinds, 0.0)
     second_rows = [SegmentColumns(("s",), [[1], [0.0], ["a"]]), SegmentColumns(("x",), [[2], [0.0], [1]])]
-    second = build_batch(second_rows, kinds, 0.0, float_keys=set())  # an int64 column, merged with float64
+    second = build_batch(second_rows, kinds, 0.0)
     nonfinite_columns(merge_batches([first, second]), set())
     encode_batch(first)
 
@@ -288,12 +290,19 @@ class Flusher:
         if segments:
             try:
                 history = self._history
-                self._converted.append(
-                    build_batch(segments, history.kinds, self._started_at, history.float_keys)
+                build = functools.partial(
+                    build_batch,
+                    kinds=history.kinds,
+                    started_at=self._started_at,
+                    report=history.conversion_failed,
                 )
-            except Exception:
+                # A value that still breaks the batch costs only its own row (value_isolation).
+                batch = build_isolated(segments, build, history.conversion_failed)
+            except BaseException:
                 self._unstored = segments
                 raise
+            if batch is not None:  # None: every row was left out, and reported
+                self._converted.append(batch)
 
     def _unstored_rows(self) -> int:
         waiting = sum(s.row_count for s in self._unstored) + sum(b.num_rows for b in self._converted)
