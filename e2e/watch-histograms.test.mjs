@@ -1,0 +1,103 @@
+// Histograms over time: keys logged as sg.Histogram (as sg.watch logs gradients/… and parameters/…) show in the
+// run panel as one heat strip per key, in a section per prefix, with a column of cells per logged step.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openLab, openNotebook, querySpyglass, runAllCells, waitFor } from './support/lab-page.mjs';
+import { useLabAndBrowser } from './support/lab-session.mjs';
+import { writeNotebook } from './support/notebook-file.mjs';
+import { listRuns } from './support/store.mjs';
+
+const session = useLabAndBrowser();
+
+const INIT_CELL = `import numpy as np
+import spyglass as sg
+
+run = sg.init(project="histograms")
+run`;
+
+// Every 10th of 60 steps, three layers' histograms join that step's row (commit=False), as watch's hooks do.
+const LOG_CELL = `rng = np.random.default_rng(0)
+for step in range(60):
+    if step % 10 == 9:
+        spread = 1 + step / 60
+        run.log({
+            "gradients/conv1.weight": sg.Histogram(rng.normal(0, spread, 500)),
+            "gradients/fc.weight": sg.Histogram(rng.normal(0, spread / 10, 800)),
+            "parameters/fc.bias": sg.Histogram(rng.uniform(-1, 1, 10), num_bins=16),
+        }, commit=False)
+    run.log({"loss": 1 / (step + 1)})
+run.finish()`;
+
+/** The heat strips of a run panel: section -> key -> what the strip says it drew and how many cells. */
+function heatStrips(page, runId) {
+  return page.evaluate((id) => {
+    const panel = document.querySelector(`[data-spyglass-run-id="${id}"]`);
+    if (!panel) return null;
+    return Object.fromEntries(
+      [...panel.querySelectorAll('[data-histogram-section]')].map((section) => [
+        section.getAttribute('data-histogram-section'),
+        Object.fromEntries(
+          [...section.querySelectorAll('.jp-SpyglassHeatStrip')].map((strip) => [
+            strip.getAttribute('data-metric'),
+            {
+              steps: Number(strip.getAttribute('data-steps')),
+              cells: strip.querySelectorAll('.mark-rect path').length,
+              fills: new Set(
+                [...strip.querySelectorAll('.mark-rect path')].map((p) => p.getAttribute('fill')),
+              ).size,
+              error: strip.getAttribute('data-error'),
+            },
+          ]),
+        ),
+      ]),
+    );
+  }, runId);
+}
+
+test('the run panel draws a heat strip per histogram key, a section per prefix, a column per logged step', async () => {
+  writeNotebook(join(session.lab.rootDir, 'histograms.ipynb'), [INIT_CELL, LOG_CELL]);
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
+  await openNotebook(page, 'histograms.ipynb');
+  await runAllCells(page);
+
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
+  const run = await waitFor(() => listRuns(storeRoot, 'histograms')[0], 'the run to appear in the store');
+  await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"]`, { timeout: 30_000 });
+  await waitFor(
+    () => listRuns(storeRoot, 'histograms')[0]?.state === 'finished',
+    'the run to finish',
+    60_000,
+  );
+
+  const strips = await waitFor(async () => {
+    const s = await heatStrips(page, run.run_id);
+    const all = Object.values(s ?? {}).flatMap((section) => Object.values(section));
+    return all.length === 3 && all.every((strip) => strip.steps === 6) ? s : null;
+  }, 'three heat strips with six logged steps each');
+
+  assert.deepEqual(Object.keys(strips), ['gradients', 'parameters']);
+  assert.deepEqual(Object.keys(strips.gradients), ['gradients/conv1.weight', 'gradients/fc.weight']);
+  assert.deepEqual(Object.keys(strips.parameters), ['parameters/fc.bias']);
+  for (const [key, strip] of Object.entries({ ...strips.gradients, ...strips.parameters })) {
+    assert.equal(strip.error, null, key);
+    // One rect per non-empty bin: six columns of at most 64 (16 for the bias) bins, most of them filled.
+    const bins = key === 'parameters/fc.bias' ? 16 : 64;
+    assert.ok(strip.cells >= 6 * 5 && strip.cells <= 6 * bins, `${key}: ${strip.cells} cells`);
+    assert.ok(strip.fills > 1, `${key}: counts are coloured by value (${strip.fills} colours)`);
+  }
+  const [stored] = await querySpyglass(
+    page,
+    `SELECT count(*)::INTEGER AS n, count(DISTINCT step)::INTEGER AS steps FROM histograms WHERE run_id = '${run.run_id}'`,
+  );
+  assert.deepEqual(stored, { n: 18, steps: 6 });
+  const lineSections = await page.evaluate(
+    (id) =>
+      [...document.querySelectorAll(`[data-spyglass-run-id="${id}"] [data-section]`)].map((s) =>
+        s.getAttribute('data-section'),
+      ),
+    run.run_id,
+  );
+  assert.ok(!lineSections.includes('gradients'), 'histograms are not drawn as line charts');
+});
