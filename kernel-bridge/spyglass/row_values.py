@@ -21,17 +21,20 @@ _PLAIN_KINDS[type(None)] = None
 
 def flatten_row(data: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten nested dicts to 'a/b' keys; refuse empty, reserved ('_...'), non-string, unstorable and too
-    long keys, and dicts nested deeper than MAX_NESTING_DEPTH (a dict that contains itself among them)."""
+    long keys, dicts nested deeper than MAX_NESTING_DEPTH and dicts that contain themselves."""
     flat: dict[str, Any] = {}
-    _flatten_into(flat, data, "", 0)
+    _flatten_into(flat, data, "", (id(data),))
     return flat
 
 
-def _flatten_into(flat: dict[str, Any], data: Mapping[str, Any], prefix: str, depth: int) -> None:
-    if depth > MAX_NESTING_DEPTH:
+def _flatten_into(
+    flat: dict[str, Any], data: Mapping[str, Any], prefix: str, inside: tuple[int, ...]
+) -> None:
+    # `inside`: ids of the dicts from the row down to `data`, so a dict that contains itself is named as such.
+    if len(inside) > MAX_NESTING_DEPTH + 1:
         raise LimitExceededError(
-            f"run.log() got dicts nested more than {MAX_NESTING_DEPTH} levels deep (or a dict that contains "
-            f"itself), under {preview(prefix[:-1])}; flatten them. Nothing of this row was recorded."
+            f"run.log() got dicts nested more than {MAX_NESTING_DEPTH} levels deep, under "
+            f"{preview(prefix[:-1])}; flatten them. Nothing of this row was recorded."
         )
     for key, value in data.items():
         if not isinstance(key, str):
@@ -50,7 +53,12 @@ def _flatten_into(flat: dict[str, Any], data: Mapping[str, Any], prefix: str, de
             )
         name = prefix + key
         if isinstance(value, Mapping):
-            _flatten_into(flat, value, name + "/", depth + 1)
+            if id(value) in inside:
+                raise LimitExceededError(
+                    f"run.log() got a dict that contains itself, at {preview(name)}; a row is a tree of "
+                    "dicts. Nothing of this row was recorded."
+                )
+            _flatten_into(flat, value, name + "/", (*inside, id(value)))
             continue
         if len(name) > MAX_NAME_LENGTH or not is_storable(name):
             check_name("run.log() metric name", name)

@@ -4,8 +4,10 @@ warning per key."""
 
 from __future__ import annotations
 
+import json
 import math
 import threading
+import time
 import warnings
 
 import pytest
@@ -14,6 +16,7 @@ import spyglass as sg
 from spyglass.flusher import NonFiniteValueWarning
 from spyglass.history import CHUNK_ROWS, RefusedValueWarning
 from spyglass.run_store import RunDirectory
+from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
 
 
 def finished_history(run):
@@ -191,3 +194,121 @@ def test_a_dict_of_100k_keys_round_trips(store):
     table = finished_history(run)
     assert table.num_columns == 100_003
     assert table.column("metric/099999").to_pylist() == [99999.0, 99999.0]
+
+
+def test_a_lone_surrogate_in_a_logged_string_becomes_u_fffd_with_one_warning_and_no_row_is_lost(store):
+    # Issue 15: one "\udcff" (what surrogateescape decoding produces) made every later flush fail.
+    run = sg.init(project="p")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run.log({"s": "bad\udcff", "x": -1.0})
+        for i in range(CHUNK_ROWS + 50):  # the fast path and log()'s own chunk conversion see bad text too
+            run.log({"s": f"row {i}\udcff" if i % 100 == 0 else f"row {i}", "x": float(i)})
+        run.finish()
+    replaced = [w for w in caught if issubclass(w.category, TextReplacedWarning)]
+    assert len(replaced) == 1 and "'s'" in str(replaced[0].message) and "\\udcff" in str(replaced[0].message)
+    assert run.state == "finished"
+    table = RunDirectory(run.dir).read_history()
+    assert table.num_rows == CHUNK_ROWS + 51
+    texts = table.column("s").to_pylist()
+    assert texts[0] == "bad\ufffd" and texts[1] == "row 0\ufffd" and texts[2] == "row 1"
+    assert table.column("x").to_pylist()[-1] == CHUNK_ROWS + 49
+    assert (
+        json.loads(RunDirectory(run.dir).metadata_path.read_text())["summary"]["s"]
+        == f"row {CHUNK_ROWS + 49}"
+    )
+
+
+def test_surrogate_pairs_written_as_two_code_points_are_joined_not_replaced(store):
+    run = sg.init(project="p")
+    with pytest.warns(TextReplacedWarning):
+        run.log({"s": "smile \ud83d\ude00"})
+    assert finished_history(run).column("s").to_pylist() == ["smile \U0001f600"]
+
+
+@pytest.mark.parametrize("row", [{"m\udcff": 1.0}, {"train": {"lo\udcffss": 1.0}}])
+def test_a_metric_name_with_a_lone_surrogate_is_refused_naming_it_and_the_run_goes_on(store, row):
+    run = sg.init(project="p")
+    run.log({"x": 1.0})
+    with pytest.raises(InvalidTextError, match=r"metric name '.*\\udcff.*' holds a lone surrogate"):
+        run.log({**row, "x": 9.0})
+    run.log({"x": 2.0})
+    table = finished_history(run)
+    assert run.state == "finished"
+    assert table.column_names[3:] == ["x"] and table.column("x").to_pylist() == [1.0, 2.0]
+
+
+def test_a_metric_name_longer_than_256_characters_is_refused_with_the_limit_in_the_message(store):
+    run = sg.init(project="p")
+    run.log({"n" * 256: 1.0, "group": {"g" * 250: 2.0}})  # 256 and 256 ("group/" + 250): at the limit
+    with pytest.raises(LimitExceededError, match=r"102400 characters long; names are limited to 256"):
+        run.log({"m" * 102_400: 1.0})
+    with pytest.raises(LimitExceededError, match="257 characters long"):
+        run.log({"group": {"g" * 251: 1.0}})
+    table = finished_history(run)
+    assert table.num_rows == 1 and table.num_columns == 5
+
+
+def nested(levels: int, leaf: object = 1.0) -> dict:
+    value: object = leaf
+    for _ in range(levels):
+        value = {"a": value}
+    return value  # type: ignore[return-value]
+
+
+def test_dicts_nested_past_64_levels_are_refused_at_the_call_with_the_limit_in_the_message(store):
+    # Issue 15: a config or row nested ~1,000 levels deep made finish() raise RecursionError.
+    run = sg.init(project="p")
+    run.log(nested(65))  # the row's dict and 64 levels below it
+    with pytest.raises(LimitExceededError, match="nested more than 64 levels deep.*Nothing of this row"):
+        run.log(nested(66))
+    with pytest.raises(LimitExceededError, match="more than 64 levels"):
+        run.log({"x": 5.0, "deep": nested(1000)})
+    cyclic: dict = {"x": 1.0}
+    cyclic["self"] = cyclic
+    with pytest.raises(LimitExceededError, match="contains itself"):
+        run.log(cyclic)
+    run.log({"x": 2.0})
+    table = finished_history(run)
+    assert run.state == "finished"
+    assert table.column("/".join("a" * 65)).to_pylist() == [1.0, None]
+    assert table.column("x").to_pylist() == [None, 2.0]
+
+
+def test_a_million_keys_in_one_log_are_refused_at_once_naming_the_per_run_limit(store):
+    # Issue 15: 10**6 keys took 6 s in log() and 246 s and 8 GB at finish().
+    run = sg.init(project="p")
+    row = {f"k{i}": 1.0 for i in range(1_000_000)}
+    started = time.monotonic()
+    with pytest.raises(LimitExceededError, match=r"1000000 distinct metric keys; a run holds at most 100000"):
+        run.log(row)
+    assert time.monotonic() - started < 2.0
+    del row
+    run.log({"x": 1.0})
+    assert finished_history(run).column_names == ["_step", "_timestamp", "_runtime", "x"]
+
+
+def test_the_key_limit_counts_every_key_the_run_has_logged(store, monkeypatch):
+    monkeypatch.setattr("spyglass.history.MAX_KEYS_PER_RUN", 50)
+    run = sg.init(project="p")
+    run.log({f"a{i}": 1.0 for i in range(40)})
+    run.log({f"a{i}": 2.0 for i in range(40)})  # known keys do not count twice
+    with pytest.raises(LimitExceededError, match="51 distinct metric keys; a run holds at most 50"):
+        run.log({f"b{i}": 1.0 for i in range(11)})
+    run.log({f"b{i}": 1.0 for i in range(10)})
+    assert finished_history(run).num_columns == 3 + 50
+
+
+def test_storing_many_keys_takes_time_linear_in_their_number(store):
+    # CPU time of the whole process (flusher thread included), so another process's load does not count.
+    def cost(keys: int) -> float:
+        started = time.process_time()
+        run = sg.init(project="p", settings={"system_metrics": False})
+        run.log({f"metric/{i:06d}": float(i) for i in range(keys)})
+        run.log({f"metric/{i:06d}": float(i) for i in range(keys)})
+        run.finish()
+        return time.process_time() - started
+
+    cost(500)  # warm-up: imports and first-use costs
+    small, large = min(cost(2_000) for _ in range(2)), min(cost(8_000) for _ in range(2))
+    assert large < 8 * small, (small, large)  # 4x the keys; quadratic storing would cost about 16x
