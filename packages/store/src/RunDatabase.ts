@@ -9,7 +9,7 @@ import {
   histogramsInsertSql,
   parseHistogramPoints,
 } from './histogram-rows.js';
-import { type FrameInput, planIngest } from './ingest-plan.js';
+import { type FrameInput, type IngestPlanner, planOnThisThread } from './ingest-plan.js';
 import { pointsInsertSql } from './ingest-sql.js';
 import { sqlIdentifier, sqlNumber, sqlString } from './sql-literal.js';
 import { createTablesSql, HISTORY_TABLES, type StreamTables, SYSTEM_TABLES } from './stream-tables.js';
@@ -42,7 +42,11 @@ export class RunDatabase {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly staging = `spyglass_staging_${instances++}`;
 
-  constructor(private readonly engine: SqlEngine) {}
+  /** `planner` decodes frames into inserts (on this thread unless the page gives a worker-backed one). */
+  constructor(
+    private readonly engine: SqlEngine,
+    private readonly planner: IngestPlanner = planOnThisThread,
+  ) {}
 
   /** Creates the tables (idempotent). */
   async init(): Promise<void> {
@@ -211,7 +215,8 @@ export class RunDatabase {
       fresh.push(frame);
     }
     if (fresh.length === 0) return 0;
-    const plan = planIngest(runId, fresh, tables.indexColumn);
+    // Outside the transaction: a damaged frame (DamagedFrameError) is reported as it is, not as an engine failure.
+    const plan = await this.planner(runId, fresh, tables.indexColumn);
     const staged = plan.groups.map((g, i) => ({ ...g, table: `${this.staging}_${i}` }));
 
     await this.engine.query('BEGIN TRANSACTION');

@@ -1,5 +1,11 @@
 export { toRows } from './arrow-rows.js';
 export {
+  type ArrowStreamLimits,
+  type ArrowStreamShape,
+  checkArrowStream,
+  tableFromCheckedIPC,
+} from './arrow-stream-check.js';
+export {
   CatchUpCoordinator,
   type CatchUpCoordinatorOptions,
   type ReplayOrder,
@@ -13,8 +19,10 @@ export { ema, weightedEma } from './ema.js';
 export type { InsertOptions, SqlEngine } from './engine.js';
 export {
   CorruptLogError,
+  DamagedFrameError,
   FrameAssemblyError,
   IngestError,
+  InvalidArrowStreamError,
   QueryError,
   StoreError,
   UnsupportedLogVersionError,
@@ -45,8 +53,10 @@ export {
   type FrameInput,
   type IngestGroup,
   type IngestPlan,
+  type IngestPlanner,
   metricColumns,
   planIngest,
+  planOnThisThread,
 } from './ingest-plan.js';
 export { METRIC_METADATA_KEY, parseMetricIPC } from './metric-ipc.js';
 export { PollBackoff, type PollBackoffOptions } from './poll-backoff.js';

@@ -1,5 +1,6 @@
-import { DataType, type Schema, Table, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
-import { IngestError } from './errors.js';
+import { DataType, type Schema, Table, tableToIPC, type Vector } from 'apache-arrow';
+import { tableFromCheckedIPC } from './arrow-stream-check.js';
+import { DamagedFrameError } from './errors.js';
 import { type HistogramRow, histogramRows } from './histogram-rows.js';
 
 /** A frame payload (one Arrow IPC stream) as received. */
@@ -28,6 +29,17 @@ export interface IngestPlan {
   histograms: HistogramRow[];
 }
 
+/**
+ * Turns frames into an IngestPlan: planIngest on the calling thread by default; the page passes one that runs it
+ * in a Web Worker with a time budget, so a payload that still made apache-arrow spin could not freeze the tab.
+ * Rejects with DamagedFrameError when a frame cannot be read.
+ */
+export type IngestPlanner = (runId: string, frames: FrameInput[], indexColumn: string) => Promise<IngestPlan>;
+
+/** The planner that decodes on the calling thread (Node, tests, and the page when no worker can start). */
+export const planOnThisThread: IngestPlanner = async (runId, frames, indexColumn) =>
+  planIngest(runId, frames, indexColumn);
+
 /** Numeric history columns become metrics; `_`-prefixed columns are reserved (step, timestamp, runtime). */
 export function metricColumns(schema: Schema): string[] {
   return schema.fields
@@ -36,22 +48,27 @@ export function metricColumns(schema: Schema): string[] {
 }
 
 function decode(runId: string, frame: FrameInput, indexColumn: string): Table {
+  let table: Table;
   try {
-    const table = tableFromIPC(frame.payload);
-    if (table.schema.fields.length === 0)
-      throw new Error('the payload is not an Arrow IPC stream (no columns)');
-    if (!table.getChild(indexColumn)) throw new Error(`the payload has no ${indexColumn} column`);
-    return table;
+    table = tableFromCheckedIPC(frame.payload);
   } catch (cause) {
-    throw new IngestError(runId, frame.seq, { cause });
+    throw new DamagedFrameError(runId, frame.seq, cause instanceof Error ? cause.message : String(cause), {
+      cause,
+    });
   }
+  if (table.schema.fields.length === 0)
+    throw new DamagedFrameError(runId, frame.seq, 'the payload is not an Arrow IPC stream (no columns)');
+  if (!table.getChild(indexColumn))
+    throw new DamagedFrameError(runId, frame.seq, `the payload has no ${indexColumn} column`);
+  return table;
 }
 
 /**
  * Decodes a batch of frames and groups consecutive frames with the same numeric columns, so the engine loads
  * each group with one insert: a staging table per frame costs milliseconds in DuckDB-WASM, which made replaying a
  * long history of small frames take minutes. String columns are dropped here, so dictionaries never need merging.
- * `indexColumn` is the column every row must have: `_step` for history, `_runtime` for system samples.
+ * `indexColumn` is the column every row must have: `_step` for history, `_runtime` for system samples. Each
+ * payload is checked (checkArrowStream) before apache-arrow decodes it; a bad one throws DamagedFrameError.
  */
 export function planIngest(runId: string, frames: FrameInput[], indexColumn = '_step'): IngestPlan {
   const slotOf = new Map<string, number>();

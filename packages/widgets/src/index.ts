@@ -1,6 +1,12 @@
 export { createBrowserEngine, type DuckDBAssets } from './browser-engine.js';
 export { type ChartRequest, ChartSection } from './ChartSection.js';
 export {
+  type FrameDecodeBudget,
+  type FrameDecodeOptions,
+  FrameDecodeWorker,
+  type WorkerLike,
+} from './decode/FrameDecodeWorker.js';
+export {
   BrowserEngineError,
   ChartRenderError,
   describeError,
