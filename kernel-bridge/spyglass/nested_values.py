@@ -48,7 +48,9 @@ def _walk(where: str, value: Any, depth: int, inside: set[int], warned: set[str]
         return _checked_object(where, value)
     if depth >= MAX_NESTING_DEPTH or id(value) in inside:
         problem = (
-            "contains itself" if id(value) in inside else f"is nested more than {MAX_NESTING_DEPTH} levels"
+            "contains itself"
+            if id(value) in inside
+            else f"is nested more than {MAX_NESTING_DEPTH} levels deep"
         )
         shown = where if len(where) <= 100 else f"{where[:60]}...{where[-30:]}"
         raise LimitExceededError(

@@ -8,6 +8,7 @@ import pytest
 
 import spyglass as sg
 from spyglass.run_store import RunDirectory
+from spyglass.text_checks import InvalidTextError, LimitExceededError
 
 
 def stored_rows(run) -> list[dict]:
@@ -119,3 +120,15 @@ def test_bad_arguments_are_refused_with_a_message_saying_what_is_wrong(store, kw
     run = sg.init(project="p")
     with pytest.raises(error, match=message):
         run.define_metric(**kwargs)
+
+
+def test_define_metric_refuses_names_with_a_lone_surrogate_or_over_256_characters(store):
+    run = sg.init(project="p")
+    with pytest.raises(InvalidTextError, match=r"define_metric\(\): name 'loss\\udcff'"):
+        run.define_metric("loss\udcff", summary="min")
+    with pytest.raises(LimitExceededError, match="limited to 256"):
+        run.define_metric("loss", step_metric="s" * 300)
+    run.define_metric("loss", summary="min")
+    run.log({"loss": 1.0})
+    run.finish()
+    assert run.state == "finished" and run.summary["loss"] == {"min": 1.0}

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+import warnings
+
+import pytest
 
 import spyglass as sg
+from spyglass import batch_builder
 from spyglass.arrow_codec import decode_payload
 from spyglass.framed_log import read_framed_log
-from spyglass.history import CHUNK_ROWS
+from spyglass.history import CHUNK_ROWS, RefusedValueWarning
 from spyglass.run_store import RunDirectory
 
 
@@ -53,3 +57,65 @@ def test_a_large_flush_is_split_into_moderate_frames_in_step_order(store):
     assert len(log.frames) >= 3
     assert all(decode_payload(f.payload).num_rows <= FRAME_ROWS for f in log.frames)
     assert stored_steps(run) == list(range(total))
+
+
+class _Dtype:
+    kind = "f"
+
+
+class ScalarThatExplodes:
+    """Looks like a 0-d float tensor to log(), but reading it raises (as a tensor on a lost device may)."""
+
+    dtype = _Dtype()
+    shape = ()
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __float__(self) -> float:
+        raise self.error
+
+
+def wait_for_steps(run, count: int) -> list[int]:
+    deadline = time.monotonic() + 10
+    while len(stored_steps(run)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return stored_steps(run)
+
+
+@pytest.mark.parametrize("error", [RuntimeError("device lost"), SystemExit(3), KeyboardInterrupt()])
+def test_a_value_that_cannot_be_read_is_stored_as_null_and_the_flusher_keeps_storing(store, error):
+    run = sg.init(project="p", flush_interval=0.05)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for i in range(10):
+            run.log({"x": float(i), "t": ScalarThatExplodes(error) if i in (3, 7) else float(i)})
+        assert wait_for_steps(run, 10) == list(range(10))  # stored by the flusher thread, before finish()
+        run.log({"x": 10.0, "t": 10.0})
+        run.finish()
+    refused = [str(w.message) for w in caught if issubclass(w.category, RefusedValueWarning)]
+    assert len(refused) == 1 and "metric 't'" in refused[0] and type(error).__name__ in refused[0]
+    table = RunDirectory(run.dir).read_history()
+    assert run.state == "finished" and table.column("x").to_pylist() == [float(i) for i in range(11)]
+    values = table.column("t").to_pylist()
+    assert values[3] is None and values[7] is None and values[8] == 8.0
+
+
+def test_a_row_that_breaks_its_batch_is_left_out_alone_and_every_other_row_is_stored(store, monkeypatch):
+    # Whatever fails while a batch is built, the flusher isolates the failing rows by halving.
+    build_columns = batch_builder._to_arrow_columns
+
+    def breaks_on_step_1234(segment, *args):
+        if 1234 in segment.columns[0]:
+            raise ArithmeticError("a failure nobody planned for")
+        return build_columns(segment, *args)
+
+    monkeypatch.setattr(batch_builder, "_to_arrow_columns", breaks_on_step_1234)
+    run = sg.init(project="p", flush_interval=0.05)
+    with pytest.warns(RefusedValueWarning, match=r"row at step 1234 .*ArithmeticError.*every other row"):
+        for i in range(3000):
+            run.log({"x": float(i), "s": f"row {i}"})
+        run.finish()
+    table = RunDirectory(run.dir).read_history()
+    assert run.state == "finished"
+    assert table.column("_step").to_pylist() == [i for i in range(3000) if i != 1234]

@@ -13,6 +13,7 @@ import pytest
 import spyglass as sg
 from spyglass.run_store import RunDirectory
 from spyglass.settings import Settings, SettingsWarning
+from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
 
 
 def metadata(run):
@@ -276,3 +277,75 @@ def test_module_level_summary_define_metric_and_mark_preempting_follow_the_curre
         metadata(run)["summary"]["best"] == 0.9
         and metadata(run)["metrics"]["val/*"]["step_metric"] == "epoch"
     )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        ({"config": {"lr\udcff": 0.1}}, r"config key 'lr\\udcff'"),
+        ({"config": {"model": {"de\udcffpth": 3}}}, r"config\['model'\] key 'de\\udcffpth'"),
+        ({"name": "run-\udcff"}, r"run name 'run-\\udcff'"),
+        ({"tags": ["ok", "t\udcff"]}, r"run tag 't\\udcff'"),
+        ({"group": "g\udcff"}, r"run group 'g\\udcff'"),
+        ({"job_type": "j\udcff"}, r"run job_type 'j\\udcff'"),
+    ],
+)
+def test_init_refuses_a_lone_surrogate_in_a_name_or_config_key_naming_it(store, arguments, named):
+    # Issue 15: these made finish() raise a raw UnicodeEncodeError and left the run "crashed".
+    with pytest.raises(InvalidTextError, match=named):
+        sg.init(project="p", **arguments)
+    assert sg.run is None and not list(store.glob("p/*/run.json"))
+
+
+def test_names_set_later_are_checked_too_and_the_run_still_finishes(store):
+    run = sg.init(project="p", config={"lr": 0.1})
+    with pytest.raises(InvalidTextError, match="config key"):
+        run.config.update({"bad\udcff": 1})
+    with pytest.raises(InvalidTextError, match="run name"):
+        run.name = "x\udcff"
+    with pytest.raises(InvalidTextError, match="run tag"):
+        run.tags = ["t\udcff"]
+    with pytest.raises(LimitExceededError, match="300 characters long; names are limited to 256"):
+        run.tags = ["t" * 300]
+    with pytest.raises(LimitExceededError, match="limited to 256"):
+        run.config["k" * 257] = 1
+    run.log({"x": 1.0})
+    run.finish()
+    meta = metadata(run)
+    assert run.state == "finished" and meta["state"] == "finished"
+    assert meta["config"] == {"lr": 0.1} and meta["tags"] == [] and meta["name"] == run.name
+
+
+def test_text_values_in_config_and_notes_keep_their_text_with_u_fffd_for_lone_surrogates(store):
+    with pytest.warns(TextReplacedWarning, match=r"config\['paths'\]\[1\]"):
+        run = sg.init(project="p", config={"paths": ["ok", "caf\udce9.txt"]}, notes="from caf\udce9")
+    with pytest.warns(TextReplacedWarning, match=r"config\['data'\]"):
+        run.config.update({"data": "d\udcff"})
+    run.finish()
+    meta = metadata(run)
+    assert meta["config"] == {"paths": ["ok", "caf\ufffd.txt"], "data": "d\ufffd"}
+    assert meta["notes"] == "from caf\ufffd" and meta["state"] == "finished"
+
+
+def deep_config(levels: int) -> dict:
+    value: object = 1
+    for _ in range(levels):
+        value = {"k": value}
+    return value  # type: ignore[return-value]
+
+
+def test_a_config_nested_1000_levels_deep_is_refused_at_the_call_naming_the_limit(store):
+    # Issue 15: accepted, then finish() raised RecursionError.
+    with pytest.raises(LimitExceededError, match="nested more than 64 levels deep"):
+        sg.init(project="p", config={"deep": deep_config(1000)})
+    run = sg.init(project="p", config={"ok": deep_config(64)})  # 64 levels under a key: the limit
+    with pytest.raises(LimitExceededError, match="more than 64 levels"):
+        run.config.update({"deep": deep_config(65)})
+    cyclic: dict = {}
+    cyclic["again"] = [cyclic]
+    with pytest.raises(LimitExceededError, match=r"config\['c'\]\['again'\]\[0\] contains itself"):
+        run.config["c"] = cyclic
+    with pytest.raises(TypeError, match=r"key \(1, 2\) of type tuple"):
+        run.config.update({"t": {(1, 2): 3}})
+    run.finish()
+    assert run.state == "finished" and metadata(run)["config"] == {"ok": deep_config(64)}

@@ -13,6 +13,7 @@ from spyglass.api import Api
 from spyglass.flusher import NonFiniteValueWarning
 from spyglass.metric_definitions import MetricDefinitions
 from spyglass.run_summary import Summary
+from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
 
 
 def run_json(run) -> dict:
@@ -167,3 +168,26 @@ def test_observe_folds_arrow_batches_and_restore_continues_from_a_stored_summary
     resumed.restore({"x": {"min": 1.0, "max": 4.0, "last": 3.0}, "y": "NaN"})
     resumed.observe(pa.RecordBatch.from_pydict({"_step": [5], "x": [0.5]}))
     assert resumed.snapshot() == {"x": {"min": 0.5, "max": 4.0, "last": 0.5}, "y": "NaN"}
+
+
+def test_summary_keys_with_a_lone_surrogate_and_values_run_json_cannot_hold_are_refused_at_the_call(store):
+    run = sg.init(project="p")
+    cyclic: dict = {}
+    cyclic["me"] = cyclic
+    deep: object = 0
+    for _ in range(65):
+        deep = [deep]
+    with pytest.raises(InvalidTextError, match=r"run.summary key 'b\\udcffst'"):
+        run.summary["b\udcffst"] = 1.0
+    with pytest.raises(LimitExceededError, match=r"run.summary\['c'\]\['me'\] contains itself"):
+        run.summary["c"] = cyclic
+    with pytest.raises(LimitExceededError, match="nested more than 64 levels"):
+        run.summary["deep"] = deep
+    with pytest.raises(LimitExceededError, match="int of about 5000 digits"):
+        run.summary["huge"] = 10**5000
+    with pytest.warns(TextReplacedWarning, match=r"run.summary\['note'\]\['text'\]"):
+        run.summary["note"] = {"text": "caf\udce9"}
+    run.summary["best"] = 0.5
+    run.finish()
+    assert run.state == "finished"
+    assert run_json(run)["summary"] == {"note": {"text": "caf\ufffd"}, "best": 0.5}

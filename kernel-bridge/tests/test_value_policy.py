@@ -14,6 +14,7 @@ from spyglass.errors import StepOrderError
 from spyglass.flusher import NonFiniteValueWarning
 from spyglass.history import RefusedValueWarning, StepOrderWarning
 from spyglass.run_store import RunDirectory
+from spyglass.text_checks import InvalidTextError
 
 STEPS = 10_000
 
@@ -101,3 +102,14 @@ def test_nan_is_still_stored_and_warned_once(store):
             run.log({"x": math.nan})
         run.finish()
     assert len(RunDirectory(run.dir).read_history().column("x")) == 3
+
+
+def test_strict_mode_refuses_a_lone_surrogate_in_a_string_value_even_on_a_row_shaped_like_the_last(store):
+    run = sg.init(project="p", settings={"strict": True})
+    run.log({"s": "fine", "a": 1.0})
+    with pytest.raises(InvalidTextError, match=r"metric 's' holds a lone surrogate.*strict"):
+        run.log({"s": "bad\udcff", "a": 2.0})  # same keys and types: what would be the fast path
+    run.log({"s": "fine again", "a": 3.0})
+    run.finish()
+    table = RunDirectory(run.dir).read_history()
+    assert table.column("a").to_pylist() == [1.0, 3.0] and table.column("_step").to_pylist() == [0, 1]
