@@ -39,7 +39,7 @@ class ModelWatcher:
         idx: int | None = None,
         log_graph: bool = False,
     ) -> None:
-        """Histograms of gradients and/or parameters every `log_freq` batches (docs/python-run-api.md, watch)."""
+        """Histograms of gradients and/or parameters every `log_freq` batches (python-run-api.md, watch)."""
         try:
             import torch
         except ImportError as error:

@@ -36,11 +36,12 @@ def tensor_histogram(tensor: Any, num_bins: int = 64) -> Histogram | None:
             return None
         low, high = (float(v) for v in torch.stack(torch.aminmax(flat)).tolist())
     if low == high:
-        return Histogram(np_histogram=([flat.numel()], [low, high]))
-    counts = torch.histc(flat, bins=num_bins, min=low, max=high).tolist()
+        return Histogram.from_counts([flat.numel()], [low, high])
+    # histc counts are whole numbers in a float tensor; an int tensor copies them to the host exactly.
+    counts = torch.histc(flat, bins=num_bins, min=low, max=high).to(torch.int64).tolist()
     step = (high - low) / num_bins
     edges = [low + step * index for index in range(num_bins)] + [high]
-    return Histogram(np_histogram=(counts, edges))
+    return Histogram.from_counts(counts, edges)
 
 
 def _finite(value: float) -> bool:
