@@ -48,7 +48,9 @@ class WandbCallback(xgb.callback.TrainingCallback):
         self.define_metric = define_metric
 
     def before_training(self, model: xgb.Booster) -> xgb.Booster:
-        active_run("WandbCallback").config.update(json.loads(model.save_config()))
+        folds = getattr(model, "cvfolds", None)  # xgb.cv trains one booster per fold: their shared config
+        booster = folds[0].bst if folds else model
+        active_run("WandbCallback").config.update(json.loads(booster.save_config()))
         return model
 
     def after_iteration(self, model: xgb.Booster, epoch: int, evals_log: dict[str, Any]) -> bool:
@@ -57,9 +59,14 @@ class WandbCallback(xgb.callback.TrainingCallback):
         for data, metrics in evals_log.items():
             for metric_name, history in metrics.items():
                 key = f"{data}-{metric_name}"
+                value = history[-1]
+                if isinstance(value, tuple):  # xgb.cv: (mean, std) over the folds, named as in its result
+                    row[f"{key}-mean"], row[f"{key}-std"] = plain_number(value[0]), plain_number(value[1])
+                    key = f"{key}-mean"
+                else:
+                    row[key] = plain_number(value)
                 if self.define_metric:
                     define_best_summary(run, key, metric_name, MINIMIZE_METRICS, MAXIMIZE_METRICS)
-                row[key] = _last_value(history[-1])
         row["epoch"] = epoch
         run.log(row)
         self.define_metric = False  # the definitions are made once, on the first iteration
@@ -67,6 +74,8 @@ class WandbCallback(xgb.callback.TrainingCallback):
 
     def after_training(self, model: xgb.Booster) -> xgb.Booster:
         run = active_run("WandbCallback")
+        if getattr(model, "cvfolds", None):  # xgb.cv: no single model or importance to log
+            return model
         if self.log_model:
             _log_model_artifact(run, model)
         if self.log_feature_importance:
@@ -83,13 +92,6 @@ class WandbCallback(xgb.callback.TrainingCallback):
 
 
 SpyglassCallback = WandbCallback
-
-
-def _last_value(value: Any) -> Any:
-    # xgb.cv reports (mean, std) pairs; xgb.train plain numbers.
-    if isinstance(value, tuple):
-        return [plain_number(part) for part in value]
-    return plain_number(value)
 
 
 def _log_model_artifact(run: Any, model: xgb.Booster) -> None:

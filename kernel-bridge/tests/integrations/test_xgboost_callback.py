@@ -121,3 +121,18 @@ def test_the_callback_needs_a_run(store) -> None:
         IntegrationError, match=r"WandbCallback\(\) needs a run: call spyglass.init\(\) first"
     ):
         WandbCallback()
+
+
+def test_cross_validation_logs_the_mean_and_std_over_folds_as_xgb_cv_names_them(store) -> None:
+    features, target = regression_data(seed=3)
+    run = sg.init(project="xgb")
+    results = xgb.cv(
+        {"max_depth": 2, "eval_metric": "rmse"}, xgb.DMatrix(features, target), 5, nfold=3,
+        callbacks=[WandbCallback(log_model=True)],
+    )  # fmt: skip
+    run.finish()
+
+    rows = metric_rows(run.id, "xgb")
+    for column in ("train-rmse-mean", "train-rmse-std", "test-rmse-mean", "test-rmse-std"):
+        assert [row[column] for row in rows] == results[column].tolist()
+    assert sg.Api().run(f"xgb/{run.id}").summary["test-rmse-mean"] == {"min": results["test-rmse-mean"].min()}
