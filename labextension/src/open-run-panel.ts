@@ -41,11 +41,24 @@ export function openRunPanel(
 ): void {
   const run = node.run;
   if (!run) return;
-  const runDir = `${storeRoot.replace(/\/+$/, '')}/${node.project}/${run.run_id}`;
-  hub.updateRun({ run_id: run.run_id, name: run.name ?? run.run_id, project: node.project, run_dir: runDir });
-  const tab = new RunTab(new RunPanel({ source: hub.run(run.run_id) }), followers.follow(run.run_id, runDir));
-  tab.title.label = run.name || run.run_id;
-  tab.title.caption = `${node.project} / ${run.run_id}`;
+  openStoredRun(app, hub, followers, storeRoot, node.project, run.run_id, run.name);
+}
+
+/** Opens the run `<storeRoot>/<project>/<runId>` in a tab, read from the store (lineage nodes, run.url links). */
+export function openStoredRun(
+  app: JupyterFrontEnd,
+  hub: RunHub,
+  followers: StoreFollowers,
+  storeRoot: string,
+  project: string,
+  runId: string,
+  name?: string | null,
+): void {
+  const runDir = `${storeRoot.replace(/\/+$/, '')}/${project}/${runId}`;
+  hub.updateRun({ run_id: runId, name: name ?? runId, project, run_dir: runDir });
+  const tab = new RunTab(new RunPanel({ source: hub.run(runId) }), followers.follow(runId, runDir));
+  tab.title.label = name || runId;
+  tab.title.caption = `${project} / ${runId}`;
   app.shell.add(tab, 'main', { mode: 'split-right' });
   app.shell.activateById(tab.id);
 }

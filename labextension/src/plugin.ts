@@ -20,6 +20,7 @@ import { registerCommands } from './commands.js';
 import { duckdbAssets } from './duckdb-assets.js';
 import { KernelWatcher } from './KernelWatcher.js';
 import { LineageOutputRenderer } from './LineageOutputRenderer.js';
+import { openFromUrl } from './open-from-url.js';
 import { openRunPanel } from './open-run-panel.js';
 import { setupPublishReport } from './publish-report.js';
 import { RunHub } from './RunHub.js';
@@ -119,6 +120,8 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
       0,
     );
     registerCommands(app.commands, hub);
+    // run.url / run.project_url links: /lab?spyglass-store=...&spyglass-run=<project>/<id> opens that run.
+    openFromUrl(app, hub, followers);
     // "Publish report": a palette command and a notebook toolbar button (docs/reports.md).
     setupPublishReport(app, notebooks, new StoreClient(app.serviceManager.serverSettings), palette);
   },

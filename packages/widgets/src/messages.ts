@@ -24,6 +24,15 @@ export const messages = {
     `${integer.format(config)} config ${config === 1 ? 'key' : 'keys'}, ${integer.format(summary)} summary ${summary === 1 ? 'value' : 'values'}`,
   noConfig: 'No config was given to init().',
   noSummary: 'No summary yet.',
+  files: 'Files',
+  noFiles: 'No files saved.',
+  savedFile: (size: number | null, policy: string) =>
+    `${size === null ? 'not copied yet' : `${integer.format(size)} bytes`} (${policy})`,
+  alerts: 'Alerts',
+  noAlerts: 'No alerts.',
+  alertKey: (level: string, title: string) => `${level} · ${title}`,
+  alertValue: (text: string, at: number | null) =>
+    at === null ? text : `${text} (${new Date(at * 1000).toLocaleString()})`,
   histogramCount: (n: number) => `${integer.format(n)} ${n === 1 ? 'histogram' : 'histograms'} over time`,
   sectionCount: (n: number) => `${integer.format(n)} ${n === 1 ? 'chart' : 'charts'}`,
   runtimeAxis: 'runtime (s)',
