@@ -194,6 +194,10 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
 
         watcher_of(self).unwatch(models)
 
+    def _label(self, **labels: str) -> None:
+        """Accepted for framework loggers that call wandb's run._label(code="..."): its usage telemetry for
+        wandb's servers, which a local store has no use for."""
+
     def flush(self) -> None:
         """Store everything logged so far durably now (the flusher does this every 250 ms anyway).
 
