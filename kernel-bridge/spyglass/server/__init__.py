@@ -16,6 +16,7 @@ from .sweep_handlers import SweepControlHandler, SweepSnapshotHandler
 from .sweep_list_handlers import SweepListHandler
 from .workspace_export_handlers import WorkspaceExportHandler
 from .workspace_handlers import MetricHandler, RunsListHandler
+from .workspace_histogram_handlers import HistogramsHandler
 from .workspace_layout_handlers import WorkspaceLayoutHandler, WorkspaceProjectsHandler
 
 API_PREFIX = "spyglass/api/v1"
@@ -48,6 +49,7 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             (url_path_join(base_url, API_PREFIX, "file"), MediaFileHandler),
             (url_path_join(base_url, API_PREFIX, "runs"), RunsListHandler),
             (url_path_join(base_url, API_PREFIX, "metric"), MetricHandler),
+            (url_path_join(base_url, API_PREFIX, "histograms"), HistogramsHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_layout"), WorkspaceLayoutHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_projects"), WorkspaceProjectsHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_export"), WorkspaceExportHandler),
