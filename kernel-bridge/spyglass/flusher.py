@@ -329,8 +329,8 @@ class Flusher:
         if first:
             warnings.warn(
                 f"run {self._run_label}: could not store {self._unstored_rows()} logged rows in "
-                f"{self._log_path}: {type(error).__name__}: {error}. They are kept in memory and retried "
-                f"(every {self._interval} s, then less often, at least every "
+                f"{self._log_path}: {type(error).__name__}: {str(error).rstrip('.')}. They are kept in "
+                f"memory and retried (after {self._interval} s, then backing off to every "
                 f"{max(MAX_RETRY_SECONDS, self._interval)} s); flush() and finish() raise until they are "
                 f"stored. Past {self._pending.max_bytes // 2**20} MiB of waiting rows, newer rows are "
                 "dropped.",
@@ -351,8 +351,9 @@ class Flusher:
         path = str(getattr(error, "path", None) or self._log_path)
         return FlushError(
             f"run {self._run_label}: {rows} logged rows could not be stored in {path}: "
-            f"{type(error).__name__}: {error}. Fix the cause (disk space, permissions); the rows are kept "
-            "in memory and written as soon as the store accepts them, until this process exits.",
+            f"{type(error).__name__}: {str(error).rstrip('.')}. Fix the cause (disk space, permissions); "
+            "the rows are kept in memory and written as soon as the store accepts them, until this process "
+            "exits.",
             path=path,
             reason=reason,
             rows=rows,

@@ -65,7 +65,7 @@ def fault_error(
     path: str | os.PathLike[str], doing: str, reason: str, detail: str = "", *, errno: int | None = None
 ) -> StoreWriteError:
     """A StoreWriteError with the documented reason and what to do about it."""
-    detail = f" ({detail})" if detail and detail != reason else ""
+    detail = f" ({detail})" if detail and detail.lower() != reason.lower() else ""
     advice = _ADVICE.get(reason, "check the store's disk and permissions")
     message = f"{os.fspath(path)}: could not {doing}: {reason}{detail}; {advice}."
     return StoreWriteError(message, path=path, reason=reason, errno=errno)

@@ -1,15 +1,22 @@
-"""The background flusher stores rows on its own, in order, exactly once."""
+"""The background flusher stores rows on its own, in order, exactly once; flush() says "done" only then."""
 
 from __future__ import annotations
 
+import errno
+import itertools
+import os
+import shutil
 import time
 import warnings
 
 import pytest
 
 import spyglass as sg
-from spyglass import batch_builder
+from spyglass import batch_builder, framed_log
 from spyglass.arrow_codec import decode_payload
+from spyglass.durable_log import DurableLog
+from spyglass.errors import FlushError, StoreWriteError
+from spyglass.flusher import FlushFailedWarning
 from spyglass.framed_log import read_framed_log
 from spyglass.history import CHUNK_ROWS, RefusedValueWarning
 from spyglass.run_store import RunDirectory
@@ -119,3 +126,104 @@ def test_a_row_that_breaks_its_batch_is_left_out_alone_and_every_other_row_is_st
     table = RunDirectory(run.dir).read_history()
     assert run.state == "finished"
     assert table.column("_step").to_pylist() == [i for i in range(3000) if i != 1234]
+
+
+def stored_seqs(run) -> list[int]:
+    return [f.seq for f in read_framed_log(RunDirectory(run.dir).log_path).frames]
+
+
+def disk_full(monkeypatch) -> None:
+    """Every write to a framed log fails with ENOSPC, as on a full disk (torture tests use a real one)."""
+
+    def no_space(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(framed_log.os, "writev", no_space)
+    monkeypatch.setattr(framed_log.os, "write", no_space)
+
+
+def test_flush_raises_while_the_disk_is_full_and_the_rows_catch_up_once_it_has_room(store, monkeypatch):
+    run = sg.init(project="p", flush_interval=0.05, settings=sg.Settings(system_metrics=False))
+    run.log({"a": 0.0})
+    run.flush()
+    with monkeypatch.context() as full:
+        disk_full(full)
+        for i in range(1, 500):
+            run.log({"a": float(i)})  # never raises for the disk
+        with pytest.warns(FlushFailedWarning, match="disk full"), pytest.raises(FlushError) as raised:
+            run.flush()
+        assert raised.value.reason == "disk full" and raised.value.rows >= 499
+        assert raised.value.path == str(RunDirectory(run.dir).log_path)
+        assert isinstance(raised.value, OSError) and raised.value.errno == errno.ENOSPC
+        assert run.degraded["reason"] == "disk full" and run.degraded["unstored_rows"] >= 499
+        time.sleep(0.3)  # the flusher thread retries meanwhile, and fails again
+        for i in range(500, 1000):
+            run.log({"a": float(i)})
+    deadline = time.monotonic() + 5  # backoff: retried at least every MAX_RETRY_SECONDS
+    while run.degraded is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.degraded is None, "the flusher caught up by itself once the disk had room"
+    run.flush()
+    assert stored_steps(run) == list(range(1000)), "every row once, in order"
+    assert stored_seqs(run) == list(range(len(stored_seqs(run)))), "frame numbers stay contiguous"
+    run.finish()
+
+
+def test_frames_whose_fsync_failed_are_cut_and_written_again_with_the_same_numbers(store, monkeypatch):
+    run = sg.init(project="p", flush_interval=60, settings=sg.Settings(system_metrics=False))
+    run.log({"a": 0.0})
+    run.flush()
+    real_fsync = os.fsync
+    failures = []
+
+    def failing_fsync(fd):
+        if not failures:
+            failures.append(fd)
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    run.log({"a": 1.0})
+    with monkeypatch.context() as broken:
+        broken.setattr(framed_log.os, "fsync", failing_fsync)
+        with pytest.warns(FlushFailedWarning), pytest.raises(FlushError, match="I/O error"):
+            run.flush()
+    run.log({"a": 2.0})
+    run.flush()
+    assert stored_steps(run) == [0, 1, 2] and stored_seqs(run) == [0, 1, 2]  # frame 1 written once, again
+    run.finish()
+
+
+def test_a_deleted_run_directory_is_named_in_the_errors_of_flush_and_finish(store):
+    run = sg.init(project="p", flush_interval=60, settings=sg.Settings(system_metrics=False))
+    run.log({"a": 1.0})
+    run.flush()
+    shutil.rmtree(run.dir)
+    run.log({"a": 2.0})
+    with pytest.warns(FlushFailedWarning), pytest.raises(FlushError) as raised:
+        run.flush()
+    assert raised.value.reason == "directory deleted" and run.dir in str(raised.value)
+    assert run.degraded["reason"] == "directory deleted"
+    with pytest.raises(StoreWriteError, match="directory deleted") as at_finish:
+        run.finish()
+    assert run.dir in str(at_finish.value) and run.state == "failed"
+
+
+def test_flushes_are_due_at_a_fixed_rate_so_a_slow_write_does_not_delay_the_next(store, monkeypatch):
+    starts: list[float] = []
+    real_write = DurableLog.write
+
+    def slow_write(self, payloads):
+        starts.append(time.monotonic())
+        time.sleep(0.1)  # a slow disk, or a flusher waiting for the GIL
+        return real_write(self, payloads)
+
+    monkeypatch.setattr(DurableLog, "write", slow_write)
+    run = sg.init(project="p", flush_interval=0.25, settings=sg.Settings(system_metrics=False))
+    end = time.monotonic() + 2.2
+    while time.monotonic() < end:
+        run.log({"a": 1.0})
+        time.sleep(0.001)
+    gaps = sorted(b - a for a, b in itertools.pairwise(starts))
+    run.finish()
+    # Due every 0.25 s; before, each write pushed the next flush back by its own 0.1 s (gaps of 0.35 s).
+    assert gaps[len(gaps) // 2] < 0.3, gaps
