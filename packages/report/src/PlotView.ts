@@ -1,3 +1,4 @@
+import { sanitizeVegaSpec } from '@spyglass/charts';
 import { embedChart } from '@spyglass/widgets/vega-render';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
@@ -9,12 +10,12 @@ const DATASET = 'table';
 
 /**
  * Draws a plot output's Vega-Lite spec over its embedded rows. The spec comes from the notebook's data: it is
- * drawn through embedChart (expression interpreter, loader refusing every URL), and a spec naming data by URL
- * is refused before Vega sees it, so nothing is fetched whatever the spec says.
+ * drawn through embedChart (sanitized spec and rows, expression interpreter, loader refusing every URL), and a
+ * spec naming data by URL is refused before Vega sees it, so nothing is fetched whatever the spec says.
  */
 export async function renderPlot(element: HTMLElement, block: PlotBlock): Promise<View | null> {
   try {
-    if (namesRemoteData(block.spec)) throw new Error(messages.remoteData);
+    if (sanitizeVegaSpec(block.spec).remoteData !== null) throw new Error(messages.remoteData);
     const { columns, data } = block.table;
     const count = data[0]?.length ?? 0;
     const rows = Array.from({ length: count }, (_, r) =>
@@ -34,13 +35,4 @@ export async function renderPlot(element: HTMLElement, block: PlotBlock): Promis
     element.classList.add('sg-error');
     return null;
   }
-}
-
-/** True when any `data` of the spec (at any depth: layers, facets, lookups) is a URL. */
-function namesRemoteData(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(namesRemoteData);
-  if (value === null || typeof value !== 'object') return false;
-  const data = (value as Record<string, unknown>).data;
-  if (data !== null && typeof data === 'object' && 'url' in data) return true;
-  return Object.values(value).some(namesRemoteData);
 }

@@ -1,7 +1,9 @@
+import { sanitizeRows, sanitizeVegaSpec } from '@spyglass/charts';
 import { changeset, type Loader, parse, View, loader as vegaLoader } from 'vega';
 import embed from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { formatTooltip, guardChartElement } from './chart-egress-guard.js';
 import { RefusedLoadError } from './errors.js';
 
 /** A loader that refuses every URL: chart data is always inline, so nothing is fetched on behalf of a spec. */
@@ -18,16 +20,28 @@ export interface EmbedOptions {
   renderer?: 'svg' | 'canvas';
 }
 
+/** The spec with everything that could reach the network removed (see sanitizeVegaSpec); says what went. */
+function safeSpec(spec: TopLevelSpec): TopLevelSpec {
+  const { spec: clean, removed } = sanitizeVegaSpec(spec);
+  if (removed.length)
+    console.warn('Spyglass: chart spec entries that would load from the network removed:', removed);
+  return clean;
+}
+
 /**
  * Embeds a Vega-Lite spec CSP-safely: expressions run through the AST interpreter instead of `new Function`,
- * no export/source actions, no injected stylesheet, SVG output unless the caller asks for a canvas.
+ * no export/source actions, no injected stylesheet, SVG output unless the caller asks for a canvas. Every spec
+ * and row is sanitized first and the element's attributes are guarded, so a chart never contacts a host.
  */
 export async function embedChart(
   element: HTMLElement,
   spec: TopLevelSpec,
   options: EmbedOptions = {},
 ): Promise<View> {
-  const result = await embed(element, spec, {
+  // Observing before embedding: the first render's attributes are checked too.
+  guardChartElement(element);
+  const result = await embed(element, safeSpec(spec), {
+    tooltip: { formatTooltip },
     ast: true,
     expr: expressionInterpreter,
     actions: false,
@@ -44,7 +58,7 @@ export async function embedChart(
  * loader as embedChart.
  */
 export async function headlessView(spec: TopLevelSpec): Promise<View> {
-  const runtime = parse(compile(spec).spec, undefined, { ast: true });
+  const runtime = parse(compile(safeSpec(spec)).spec, undefined, { ast: true });
   const view = new View(runtime, {
     expr: expressionInterpreter,
     loader: refusingLoader(),
@@ -66,7 +80,7 @@ export async function replaceDataset(view: View, dataset: string, rows: object[]
       dataset,
       changeset()
         .remove(() => true)
-        .insert(rows),
+        .insert(sanitizeRows(rows)),
     )
     .resize()
     .runAsync();
@@ -104,7 +118,7 @@ export async function refillDataset(
   }
   const used = new Map<unknown, number>();
   const inserts: Row[] = [];
-  for (const row of rows) {
+  for (const row of sanitizeRows(rows)) {
     const k = row[key];
     const list = pool.get(k);
     const i = used.get(k) ?? 0;

@@ -6,6 +6,14 @@ import type { BlobUrlCache } from './media-loader.js';
 import { tableText } from './messages.js';
 
 /**
+ * The policy of an sg.Html preview, as a report's page has: nothing from any host (images, styles, fonts, media,
+ * frames), only inline styles and data:/blob: images. DOMPurify keeps `<img src=http://...>` and CSS `url()`, so
+ * without it a logged page could make the browser contact a host as soon as it is previewed.
+ */
+export const HTML_PREVIEW_CSP =
+  "default-src 'none'; img-src data: blob:; media-src data: blob:; style-src 'unsafe-inline'; font-src data:";
+
+/**
  * The explorer's preview layer: a larger image, an audio or video player, a sanitized html page in a sandboxed
  * frame, or a long text in full. It covers the explorer (not the page) and closes on Escape or its button.
  */
@@ -69,7 +77,9 @@ export class PreviewOverlay {
       this.blobs
         .text(media.path)
         .then((html) => {
-          frame.srcdoc = DOMPurify.sanitize(html, { WHOLE_DOCUMENT: true, FORBID_TAGS: ['style'] });
+          // The policy comes first in the document, so it holds before any element of the page is parsed.
+          const csp = `<meta http-equiv="Content-Security-Policy" content="${HTML_PREVIEW_CSP}">`;
+          frame.srcdoc = csp + DOMPurify.sanitize(html, { WHOLE_DOCUMENT: true, FORBID_TAGS: ['style'] });
         })
         .catch((error) => this.showMessage(title, tableText.mediaFailed(describeError(error))));
       return;
