@@ -74,7 +74,8 @@ async function showTable(
     nrows: 0,
     columns: [],
     inline_arrow: null,
-    spec: null,
+    // An sg.plot chart (sg.sklearn's, a logged CustomChart) is drawn above its table, as in the notebook.
+    spec: chosen.spec ?? null,
   });
 }
 

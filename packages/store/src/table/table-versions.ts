@@ -6,6 +6,8 @@ import { readFramedLogPrefix } from '../framed-log.js';
 export interface LoggedTableVersion {
   step: number;
   path: string;
+  /** The Vega-Lite spec of an sg.plot chart (a CustomChart logs its table with it); absent for a plain table. */
+  spec?: Record<string, unknown>;
 }
 
 /**
@@ -29,14 +31,20 @@ export function tableVersions(history: Uint8Array, key: string): LoggedTableVers
       const text = column.get(i);
       if (typeof text !== 'string' || !text.includes('"table"')) continue;
       try {
-        const ref = JSON.parse(text) as { _type?: unknown; path?: unknown };
+        const ref = JSON.parse(text) as { _type?: unknown; path?: unknown; spec?: unknown };
         if (ref._type !== 'table' || typeof ref.path !== 'string' || seen.has(ref.path)) continue;
         seen.add(ref.path);
-        versions.push({ step: Number(steps.get(i)), path: ref.path });
+        const version: LoggedTableVersion = { step: Number(steps.get(i)), path: ref.path };
+        if (isSpec(ref.spec)) version.spec = ref.spec;
+        versions.push(version);
       } catch {
         // not a reference: skip the cell
       }
     }
   }
   return versions.sort((a, b) => a.step - b.step);
+}
+
+function isSpec(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
