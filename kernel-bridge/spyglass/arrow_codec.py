@@ -24,7 +24,9 @@ def decode_payload(payload: bytes | bytearray | memoryview) -> pa.RecordBatch:
     try:
         reader = pa.ipc.open_stream(pa.py_buffer(payload))
         batches = list(reader)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as error:
+    except (pa.ArrowException, OSError) as error:
+        # ArrowException, not only ArrowInvalid: a mutated header can also declare a type pyarrow does not
+        # implement (ArrowNotImplementedError) or a size it cannot allocate (ArrowMemoryError).
         raise StoreError(f"frame payload is not a valid Arrow IPC stream: {error}") from error
     if len(batches) == 1:
         return batches[0]
