@@ -221,7 +221,7 @@ def corpus(kind: str, world: dict, rng: random.Random) -> list[str]:
     values = [climb + target for climb in CLIMBS for target in targets[:1]]
     values += [f"{base}/{target}" for target in targets] + PLANTED[kind] + SPECIALS
     values += [str(world["root"] / p) for p in PLANTED[kind][:6]]
-    for _ in range(25):  # random mixtures: two climbs, a planted name, a target
+    for _ in range(20):  # random mixtures: two climbs, a planted name, a target
         parts = [rng.choice(CLIMBS), rng.choice(CLIMBS + [""]), rng.choice(PLANTED[kind] + targets)]
         values.append("".join(parts))
     return list(dict.fromkeys(values))
@@ -287,6 +287,7 @@ def probe_endpoints(probe: Probe, world: dict, rng: random.Random) -> None:
         lambda v: probe.get("/metric", store_root=v, project="demo", metric="loss"),
         lambda v: probe.get("/metric", store_root=v, project="demo", metric="loss", overview_buckets="8"),
         lambda v: probe.get("/sweeps", store_root=v, project="demo"),
+        lambda v: probe.get("/histograms", store_root=v, project="demo", metric="loss"),
         lambda v: probe.get("/lineage", store_root=v, project="demo"),
         lambda v: probe.get("/workspace_projects", store_root=v),
         lambda v: probe.get("/workspace_layout", store_root=v, project="demo"),
@@ -294,17 +295,29 @@ def probe_endpoints(probe: Probe, world: dict, rng: random.Random) -> None:
         lambda v: probe.get_raw("/runs", "store_root", v, project="demo"),
     ]
     for value in corpus("store", world, rng):
-        for slot in store_slots:
+        for slot in rng.sample(store_slots, 5):  # half of them per value (seeded): each still gets ~60
             slot(value)
     for project in PROJECTS:
         for endpoint in ("/runs", "/sweeps", "/lineage", "/workspace_layout"):
             probe.get(endpoint, store_root=store, project=project)
-        probe.get("/metric", store_root=store, project=project, metric="loss")
+        for endpoint in ("/metric", "/histograms"):
+            probe.get(endpoint, store_root=store, project=project, metric="loss")
     # The planted project-level links: every run and sweep listed must be a real one inside.
     status, body = probe.get("/runs", store_root=store, project="demo")
     listed = sorted(Path(r["run_dir"]).name for r in json.loads(body)["runs"]) if status == 200 else None
     if listed != ["inside_link", "run1"]:
         probe.tally.fail(f"/runs listed {listed}, expected only the runs inside the root")
+    query = urllib.parse.urlencode(
+        {
+            "store_root": store,
+            "project": "demo",
+            "metric": "loss",
+            "run_id": ["dir_link", "chain", "log_link"],
+        },
+        doseq=True,
+    )
+    status, _, body = http(probe.url, f"{API}/histograms?{query}", timeout=30)
+    probe.check("GET /histograms of the planted runs by name", status, body)
     for value in corpus("sweep", world, rng):
         probe.get("/sweep", sweep_dir=value)
         probe.send("POST", "/sweep/control", {"sweep_dir": value, "action": "resume"})
