@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from .errors import RunFinishedError, StepOrderError
 from .row_values import Kind, check_row, flatten_row
-from .text_checks import LimitExceededError, is_storable, replaced_text
+from .text_checks import LimitExceededError, describe, is_storable, replaced_text
 
 # Every this many steps (a multiple of it, on the fast path), the buffered rows are converted to Arrow while
 # hot in the CPU cache (see Flusher).
@@ -35,6 +35,8 @@ _PLAIN_TYPES = frozenset((float, int, bool, str, type(None)))
 # Distinct metric keys one run may hold. Every key is a column of every stored frame and of history.parquet,
 # whose writer spends ~0.2 ms per column: 100k keys take ~30 s at finish(), a million would take many minutes.
 MAX_KEYS_PER_RUN = 100_000
+# Largest step: the biggest integer a browser's Number holds exactly (charts use steps); inside int64 too.
+MAX_STEP = 2**53 - 1
 _now = time.time  # bound once: the hot path skips a module attribute lookup per row
 
 
@@ -141,7 +143,7 @@ class History:
         if step is not None:
             step = _check_step(step)
         if commit is not None and not isinstance(commit, bool):
-            raise TypeError(f"run.log() commit must be True, False or None, got {commit!r}")
+            raise TypeError(f"run.log() commit must be True, False or None, got {describe(commit)}")
         if len(data) > MAX_KEYS_PER_RUN:  # before flattening a million keys
             self._too_many_keys(len(data))
         flat = flatten_row(data)
@@ -326,8 +328,13 @@ def is_integer_or_text(value: object) -> bool:
 
 def _check_step(step: object) -> int:
     if isinstance(step, bool) or not hasattr(step, "__index__"):
-        raise TypeError(f"run.log() step must be an integer, got {step!r} ({type(step).__name__})")
+        raise TypeError(f"run.log() step must be an integer, got {describe(step)} ({type(step).__name__})")
     value = step.__index__()  # type: ignore[union-attr]
     if value < 0:
         raise ValueError(f"run.log() step must be >= 0, got {value}")
+    if value > MAX_STEP:
+        raise LimitExceededError(
+            f"run.log() step must be at most {MAX_STEP} (2**53 - 1, the largest integer charts hold "
+            f"exactly), got one of {value.bit_length()} bits. Nothing of this row was recorded."
+        )
     return value

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .text_checks import check_name
+from .text_checks import check_name, describe
 
 SUMMARY_AGGREGATES = ("min", "max", "mean", "first", "last", "best", "copy", "none")
 GOALS = ("minimize", "maximize")
@@ -70,7 +70,9 @@ class MetricDefinitions:
             step_metric = _check_name("step_metric", step_metric, glob=False)
         for flag_name, flag in (("step_sync", step_sync), ("hidden", hidden), ("overwrite", overwrite)):
             if flag is not None and not isinstance(flag, bool):
-                raise TypeError(f"define_metric(): {flag_name} must be True, False or None, got {flag!r}")
+                raise TypeError(
+                    f"define_metric(): {flag_name} must be True, False or None, got {describe(flag)}"
+                )
         aggregates = _parse_summary(summary) if summary is not None else None
         goal = _parse_goal(goal) if goal is not None else None
         with self._lock:
@@ -161,7 +163,7 @@ class MetricDefinitions:
 
 def _check_name(argument: str, value: object, *, glob: bool) -> str:
     if not isinstance(value, str) or not value:
-        raise TypeError(f"define_metric(): {argument} must be a non-empty string, got {value!r}")
+        raise TypeError(f"define_metric(): {argument} must be a non-empty string, got {describe(value)}")
     check_name(f"define_metric(): {argument}", value)
     if "*" in value:
         if not glob:
@@ -177,7 +179,7 @@ def _check_name(argument: str, value: object, *, glob: bool) -> str:
 def _parse_summary(summary: object) -> tuple[str, ...]:
     if not isinstance(summary, str):
         raise TypeError(
-            f"define_metric(): summary must be a string such as 'min' or 'min,max', got {summary!r}"
+            f"define_metric(): summary must be a string such as 'min' or 'min,max', got {describe(summary)}"
         )
     parts = tuple(dict.fromkeys(p.strip().lower() for p in summary.split(",") if p.strip()))
     unknown = [p for p in parts if p not in SUMMARY_AGGREGATES]
@@ -193,5 +195,5 @@ def _parse_summary(summary: object) -> tuple[str, ...]:
 
 def _parse_goal(goal: object) -> str:
     if not isinstance(goal, str) or goal.lower() not in _GOAL_ALIASES:
-        raise ValueError(f"define_metric(): goal must be 'minimize' or 'maximize', got {goal!r}")
+        raise ValueError(f"define_metric(): goal must be 'minimize' or 'maximize', got {describe(goal)}")
     return _GOAL_ALIASES[goal.lower()]

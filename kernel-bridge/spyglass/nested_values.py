@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from .text_checks import LimitExceededError, check_name, is_storable, replaced_text
+from .text_checks import LimitExceededError, check_name, describe, is_storable, replaced_text
 
 # Deepest nesting of dicts and lists accepted in a config, a summary value or a logged dict. Python's JSON
 # encoder recurses once per level and stops near 1,000; real configs stay within a dozen.
@@ -82,7 +82,7 @@ def _walk_mapping(
             check_name(f"{where} key", key)
         elif not isinstance(key, (int, float, bool)) and key is not None:
             raise TypeError(
-                f"{where} has a key {key!r:.60} of type {type(key).__name__}; JSON keys are strings (or "
+                f"{where} has a key {describe(key)} of type {type(key).__name__}; JSON keys are strings (or "
                 "numbers). Convert it, e.g. str(key)."
             )
         new = _walk(f"{where}[{key!r}]", item, depth + 1, inside, warned, strict)

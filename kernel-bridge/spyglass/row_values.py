@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from .nested_values import MAX_NESTING_DEPTH
-from .text_checks import MAX_NAME_LENGTH, LimitExceededError, check_name, is_storable, preview
+from .text_checks import MAX_NAME_LENGTH, LimitExceededError, check_name, describe, is_storable, preview
 
 Kind = Literal["number", "string"]
 
@@ -39,7 +39,7 @@ def _flatten_into(
     for key, value in data.items():
         if not isinstance(key, str):
             raise TypeError(
-                f"run.log() keys must be strings; got {key!r} ({type(key).__name__})"
+                f"run.log() keys must be strings; got {describe(key)} ({type(key).__name__})"
                 + (f" inside '{prefix[:-1]}'" if prefix else "")
                 + ". Convert it, e.g. str(key)."
             )
@@ -162,8 +162,8 @@ def check_row(
             raise TypeError(
                 f"run.log() metric '{key}' was logged as a {known[0]} ({known[1]}) before and is now a "
                 f"{kind} "
-                f"({_type_name(value)} {value!r:.60}); a metric keeps one kind, so log this under another "
-                "name. "
+                f"({_type_name(value)} {describe(value)}); a metric keeps one kind, so log this under "
+                "another name. "
                 "Nothing of this row was recorded."
             )
     return new

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import SpyglassError
 from .nested_values import checked_value
-from .text_checks import check_name
+from .text_checks import check_name, describe
 
 _WANDB_FILE_KEYS = ("wandb_version", "_wandb")
 
@@ -193,7 +193,7 @@ def load_yaml_config(path: str | os.PathLike[str]) -> dict[str, Any]:
 def _key(key: Any) -> str:
     # wandb strips leading and trailing dashes ("--lr" from a flag-like key becomes "lr").
     if not isinstance(key, str):
-        raise TypeError(f"config keys must be strings, got {key!r} ({type(key).__name__})")
+        raise TypeError(f"config keys must be strings, got {describe(key)} ({type(key).__name__})")
     return check_name("config key", key.strip("-"))
 
 

@@ -19,7 +19,7 @@ from .errors import RunFinishedError
 from .run_metadata import MetadataSync
 from .run_resume import ResumePoint
 from .settings import Settings
-from .text_checks import check_name, is_storable, replaced_text
+from .text_checks import check_name, describe, is_storable, replaced_text
 
 LIVE_STATES = ("running", "preempting")
 PREEMPTING = "preempting"
@@ -53,7 +53,7 @@ class RunLifecycle:
         previous = resume.meta if resume is not None else {}
         self.settings = settings if settings is not None else Settings()
         self._metadata_sync: MetadataSync | None = None
-        self._name = check_name("run name", str(name)) if name else str(previous.get("name") or self.id)
+        self._name = _run_name(name) if name else str(previous.get("name") or self.id)
         self._group = _optional_text("group", group if group is not None else previous.get("group"))
         self._job_type = _optional_text(
             "job_type", job_type if job_type is not None else previous.get("job_type")
@@ -112,7 +112,7 @@ class RunLifecycle:
 
     @name.setter
     def name(self, value: str) -> None:
-        name = check_name("run name", str(value))
+        name = _run_name(value)
         self._metadata_changed()
         self._name = name
 
@@ -190,6 +190,13 @@ class RunLifecycle:
         return fields
 
 
+def _run_name(value: object) -> str:
+    # Numbers are accepted as names (str() of them), as before; anything else must be text.
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError(f"run name must be a string, got {type(value).__name__}")
+    return check_name("run name", value if isinstance(value, str) else str(value))
+
+
 def _optional_text(what: str, value: object) -> str | None:
     if value is None:
         return None
@@ -211,6 +218,6 @@ def _tags(value: object) -> tuple[str, ...]:
         raise TypeError(f"run tags must be a list or tuple of strings, got {type(value).__name__}") from None
     for tag in tags:
         if not isinstance(tag, str) or not tag:
-            raise TypeError(f"run tags must be non-empty strings, got {tag!r}")
+            raise TypeError(f"run tags must be non-empty strings, got {describe(tag)}")
         check_name("run tag", tag)
     return tags

@@ -16,7 +16,7 @@ from .atomic_file import atomic_output, fsync_directory, write_atomic
 from .errors import InvalidNameError, StoreError
 from .framed_log import read_framed_log
 from .store_faults import store_write_error
-from .text_checks import is_storable, replace_surrogates
+from .text_checks import describe, is_storable, replace_surrogates
 
 METADATA_FILE = "run.json"
 LOG_FILE = "history.sglog"
@@ -46,7 +46,7 @@ def resolve_store_root(dir: str | os.PathLike[str] | None = None) -> Path:
 def validate_name(kind: str, name: str) -> str:
     """Return `name` if it is usable as one directory name in the store; raise InvalidNameError otherwise."""
     if not isinstance(name, str) or not name:
-        raise InvalidNameError(f"{kind} must be a non-empty string, got {name!r}")
+        raise InvalidNameError(f"{kind} must be a non-empty string, got {describe(name)}")
     problem = None
     if any(ch in name for ch in _FORBIDDEN_CHARACTERS):
         problem = "contains one of / \\ # ? % :"

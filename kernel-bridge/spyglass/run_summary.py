@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from .metric_definitions import MetricDefinitions
 from .nested_values import checked_value
-from .text_checks import check_name
+from .text_checks import check_name, describe
 
 _MISSING = object()
 _NUMERIC_AGGREGATES = frozenset(("min", "max", "mean", "best"))
@@ -180,7 +180,7 @@ class Summary:
 
     def __setitem__(self, key: str, value: Any) -> None:
         if not isinstance(key, str) or not key:
-            raise TypeError(f"run.summary keys must be non-empty strings, got {key!r}")
+            raise TypeError(f"run.summary keys must be non-empty strings, got {describe(key)}")
         check_name("run.summary key", key)
         # Refused here if run.json could not hold it (nested_values), not at every later write of run.json.
         value = checked_value(f"run.summary[{key!r}]", value, self._warned)

@@ -89,3 +89,12 @@ def replaced_text(what: str, text: str, warned: set[str], strict: bool = False, 
             stacklevel=stacklevel + 1,
         )
     return replace_surrogates(text)
+
+
+def describe(value: object, length: int = 60) -> str:
+    """repr(value) shortened for an error message; never raises (hostile or endlessly nested objects)."""
+    try:
+        shown = repr(value)
+    except Exception:  # RecursionError and whatever a hostile __repr__ raises
+        return f"<a {type(value).__name__} object>"
+    return shown if len(shown) <= length else shown[: length - 3] + "..."
