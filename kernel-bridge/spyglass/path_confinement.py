@@ -36,3 +36,28 @@ def escaping_name(path: str | os.PathLike[str], roots: Roots, names: Iterable[st
 def stays_within(path: str | os.PathLike[str], roots: Roots | None, names: Iterable[str] = ()) -> bool:
     """True without roots (no confinement asked); else whether `path` and `path/name...` resolve inside."""
     return roots is None or escaping_name(path, roots, names) is None
+
+
+def first_link_out(directory: str | os.PathLike[str], roots: Roots) -> str | None:
+    """The first entry below `directory` (relative to it) that is a symlink resolving outside `roots`, or None.
+
+    Links to directories inside the roots are walked too (once per real directory).
+    """
+    stack, seen = [os.fspath(directory)], set()
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue  # vanished or unreadable: whoever opens it next gets the error
+        for entry in entries:
+            if entry.is_symlink():
+                real = real_path(entry.path)
+                if not is_within(real, roots):
+                    return os.path.relpath(entry.path, directory)
+                if real.is_dir() and real not in seen:
+                    seen.add(real)
+                    stack.append(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+    return None

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..path_confinement import escaping_name, is_within, real_path
+from ..path_confinement import escaping_name, first_link_out, is_within, real_path
 from ..run_store import METADATA_FILE, RUN_FILES
 
 _OUTSIDE = "resolves outside the server's root_dir and $SPYGLASS_DIR; refusing it"
@@ -57,6 +57,14 @@ def require_within(path: Path, roots: list[Path], shown: str, names: Iterable[st
     if escaped is not None:
         where = shown if escaped == "." else f"{shown}/{escaped}"
         raise RunAccessError(403, f"{where!r} {_OUTSIDE}")
+
+
+def require_tree_within(directory: Path, roots: list[Path], shown: str) -> None:
+    """RunAccessError 403 when any entry below `directory` is a symlink resolving outside the roots (for small
+    trees read whole, such as a sweep directory)."""
+    escaped = first_link_out(directory, roots)
+    if escaped is not None:
+        raise RunAccessError(403, f"{shown}/{escaped!s} {_OUTSIDE}")
 
 
 def resolve_run_dir(requested: Any, root_dir: str, roots: list[Path]) -> Path:

@@ -11,20 +11,9 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..sweeps import SweepControlError, control, snapshot
-from ..sweeps.store import (
-    CLAIMS_DIR,
-    CONTROL_FILE,
-    HYPERBAND_DIR,
-    STOP_DIR,
-    SWEEP_FILE,
-    SWEEPS_DIR,
-    TRIALS_DIR,
-)
+from ..sweeps.store import SWEEP_FILE, SWEEPS_DIR
 from .api_handler import SpyglassAPIHandler
-from .run_access import RunAccessError, confine, require_within
-
-# The files a snapshot or a control request reads or writes directly in the sweep directory.
-SWEEP_FILES = (SWEEP_FILE, CONTROL_FILE, TRIALS_DIR, CLAIMS_DIR, STOP_DIR, HYPERBAND_DIR)
+from .run_access import RunAccessError, confine, require_tree_within
 
 
 def resolve_sweep_dir(requested: Any, root_dir: str, roots: list[Path]) -> Path:
@@ -34,7 +23,8 @@ def resolve_sweep_dir(requested: Any, root_dir: str, roots: list[Path]) -> Path:
         raise RunAccessError(
             404, f"sweep_dir {requested!r} is not a sweep directory (<project>/.sweeps/<id>)"
         )
-    require_within(real, roots, requested, SWEEP_FILES)
+    # A snapshot reads every trial, claim and stop file: none may be a link leading out.
+    require_tree_within(real, roots, requested)
     return real
 
 
@@ -51,7 +41,7 @@ class SweepSnapshotHandler(_SweepHandler):
     async def get(self) -> None:
         try:
             sweep_dir = await self._resolve(self.get_query_argument("sweep_dir", None))
-            snap = await asyncio.to_thread(snapshot, sweep_dir)
+            snap = await asyncio.to_thread(snapshot, sweep_dir, self._roots)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
         except Exception as error:  # a damaged sweep answers in the {"error"} shape, never a bare 500 page

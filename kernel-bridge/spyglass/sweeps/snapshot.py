@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..path_confinement import Roots, stays_within
 from ..run_store import METADATA_FILE
 from . import messages
 from .claims import target_reached
@@ -22,15 +23,16 @@ TRIAL_FIELDS = (
 RESULT_STATES = ("finished", "stopped_early", "stopped")
 
 
-def snapshot(sweep_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """The sweep's snapshot dict (sweep, counts, trials, importance, warnings)."""
+def snapshot(sweep_dir: str | os.PathLike[str], roots: Roots | None = None) -> dict[str, Any]:
+    """The sweep's snapshot dict (sweep, counts, trials, importance, warnings); with `roots` (the server), a
+    trial's run.json outside them is not read."""
     store = SweepStore.open(sweep_dir)
     meta = store.meta()
     config = parse_config(meta["config"])
     records = store.all_trials()
     metric = config.metric
     warnings: list[str] = []
-    trials = [_trial(record, metric, warnings) for record in records]
+    trials = [_trial(record, metric, warnings, roots) for record in records]
     _best_so_far(trials, metric)
     parameters = [param.describe() for param in config.parameters]
     state = _state(store.control_state(), config, records)
@@ -82,15 +84,18 @@ def _state(control: str, config: Any, records: list[dict[str, Any]]) -> str:
     return control
 
 
-def _trial(record: dict[str, Any], metric: dict[str, Any] | None, warnings: list[str]) -> dict[str, Any]:
+def _trial(
+    record: dict[str, Any], metric: dict[str, Any] | None, warnings: list[str], roots: Roots | None = None
+) -> dict[str, Any]:
     trial = {field: record.get(field) for field in TRIAL_FIELDS}
     trial["params"] = dict(record.get("params") or {})
     if trial["state"] in LIVE_TRIAL_STATES:
         if is_stale(record):
             warnings.append(messages.stale_trial(record["index"], record.get("agent")))
-        if metric is not None and trial["run_dir"]:
+        run_dir = trial["run_dir"]
+        if metric is not None and isinstance(run_dir, str) and stays_within(run_dir, roots, (METADATA_FILE,)):
             # A running trial shows its latest value, from its run.json summary.
-            summary = (read_json(Path(trial["run_dir"]) / METADATA_FILE) or {}).get("summary") or {}
+            summary = (read_json(Path(run_dir) / METADATA_FILE) or {}).get("summary") or {}
             trial["metric"] = summary.get(metric["name"])
     if not _number(trial["metric"]):
         trial["metric"] = None

@@ -99,3 +99,40 @@ def test_the_endpoints_need_the_token(server):
     assert (
         request(server["url"], "/spyglass/api/v1/sweep", token=None, sweep_dir=server["sweep_dir"])[0] == 403
     )
+
+
+def test_a_sweep_with_a_file_linked_out_of_the_roots_is_refused(server, tmp_path):
+    store = server["root"] / "spyglass"
+    sweep_id = sg.sweep(CONFIG, project="linked", dir=store)
+    sg.agent(sweep_id, lambda: sg.log({"loss": sg.config["x"]}), count=1, dir=store)
+    sweep_dir = find_sweep(sweep_id, dir=store)
+    trial = sweep_dir / "trials" / "0.json"
+    (tmp_path / "0.json").write_text(trial.read_text())
+    trial.unlink()
+    trial.symlink_to(tmp_path / "0.json")
+    status, body = request(server["url"], "/spyglass/api/v1/sweep", sweep_dir=str(sweep_dir))
+    assert status == 403 and "trials/0.json" in body["error"]
+    status, body = request(
+        server["url"], "/spyglass/api/v1/sweep/control", {"sweep_dir": str(sweep_dir), "action": "pause"}
+    )
+    assert status == 403 and json.loads((sweep_dir / "control.json").read_text())["state"] == "running"
+
+
+def test_a_live_trials_run_dir_outside_the_roots_is_not_read_by_the_servers_snapshot(server, tmp_path):
+    from spyglass.path_confinement import real_path
+    from spyglass.sweeps import snapshot
+
+    store = server["root"] / "spyglass"
+    sweep_id = sg.sweep(CONFIG, project="live", dir=store)
+    sg.agent(sweep_id, lambda: sg.log({"loss": sg.config["x"]}), count=1, dir=store)
+    sweep_dir = find_sweep(sweep_id, dir=store)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "run.json").write_text(json.dumps({"summary": {"loss": 123.456}}))
+    trial = sweep_dir / "trials" / "0.json"
+    record = json.loads(trial.read_text())
+    trial.write_text(json.dumps({**record, "state": "running", "run_dir": str(foreign), "metric": None}))
+    assert snapshot(sweep_dir)["trials"][0]["metric"] == 123.456  # the library follows the record
+    assert snapshot(sweep_dir, [real_path(server["root"])])["trials"][0]["metric"] is None
+    status, body = request(server["url"], "/spyglass/api/v1/sweep", sweep_dir=str(sweep_dir))
+    assert status == 200 and body["trials"][0]["metric"] is None
