@@ -203,36 +203,44 @@ class Flusher:
         return self._pending.dropped_rows
 
     def _store(self) -> bool:
-        # Caller holds _flush_lock.
+        # Caller holds _flush_lock. While the store fails and the queue is full, the queued frames are tried
+        # first, so rows logged after the store has room again are kept rather than dropped.
+        full_and_failing = self._fault is not None and self._pending.full and not self._write_pending()
         batches: list[pa.RecordBatch] = []
         try:
             with self._convert_lock:
                 self._convert_taken()
                 batches, self._converted = self._converted, []
-            self._encode(batches)
+            self._encode(batches, drop=full_and_failing)
         except Exception as error:  # keep the rows that could not be encoded, and say so
             with self._convert_lock:
                 self._converted[:0] = batches  # ahead of any rows converted meanwhile
             self._report(error)
             return False
-        if self._pending:
-            try:
-                first = self._log.write([frame.payload for frame in self._pending.frames])
-            except Exception as error:  # disk full, read-only, deleted: every frame stays pending
-                self._report(error, degrades=True)
-                return False
-            self._stored(first)
+        if full_and_failing or not self._write_pending():
+            return False
         self._error = None
         if self._fault is not None:
             self._fault = None
             self._health_changed = True
         return True
 
-    def _encode(self, batches: list[pa.RecordBatch]) -> None:
+    def _write_pending(self) -> bool:
+        if not self._pending:
+            return True
+        try:
+            first = self._log.write([frame.payload for frame in self._pending.frames])
+        except Exception as error:  # disk full, read-only, deleted: every frame stays pending
+            self._report(error, degrades=True)
+            return False
+        self._stored(first)
+        return True
+
+    def _encode(self, batches: list[pa.RecordBatch], *, drop: bool) -> None:
         # Groups leave `batches` once encoded, so after a failure `batches` holds exactly the rows left.
         while batches:
             group = _next_group(batches)
-            if self._fault is not None and self._pending.full:
+            if drop and self._pending.full:
                 self._drop(sum(batch.num_rows for batch in group))
             else:
                 batch = self.prepare_batch(merge_batches(group))

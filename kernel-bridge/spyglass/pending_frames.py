@@ -41,7 +41,7 @@ class PendingFrames:
 
     @property
     def full(self) -> bool:
-        """True once the waiting frames hold max_bytes (the bound may be passed by at most one frame)."""
+        """True once the waiting frames hold max_bytes (passed by at most the rows of one flush)."""
         return self.nbytes >= self.max_bytes
 
     def add(self, batch: pa.RecordBatch, payload: bytes) -> None:

@@ -227,3 +227,42 @@ def test_flushes_are_due_at_a_fixed_rate_so_a_slow_write_does_not_delay_the_next
     run.finish()
     # Due every 0.25 s; before, each write pushed the next flush back by its own 0.1 s (gaps of 0.35 s).
     assert gaps[len(gaps) // 2] < 0.3, gaps
+
+
+def test_run_json_and_the_read_api_show_a_degraded_run_until_its_rows_are_stored(store, monkeypatch):
+    run = sg.init(project="p", flush_interval=0.05, settings=sg.Settings(system_metrics=False))
+    run.log({"a": 0.0})
+    run.flush()
+    path = f"p/{run.id}"
+    with monkeypatch.context() as full:
+        disk_full(full)  # the history log cannot grow; run.json (a small file) still can be replaced
+        run.log({"a": 1.0})
+        deadline = time.monotonic() + 5
+        while sg.Api(store).run(path).degraded is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        degraded = sg.Api(store).run(path).degraded
+        assert degraded is not None and degraded["reason"] == "disk full"
+        assert degraded["path"].endswith("history.sglog") and degraded["unstored_rows"] >= 1
+    run.finish()
+    stored = sg.Api(store).run(path)
+    assert stored.degraded is None and stored.dropped_rows == 0 and stored.state == "finished"
+
+
+def test_past_the_memory_bound_newer_rows_are_dropped_counted_and_recorded(store, monkeypatch):
+    run = sg.init(project="p", flush_interval=60, settings=sg.Settings(system_metrics=False))
+    run._flusher._pending.max_bytes = 200_000  # MAX_UNSTORED_BYTES (256 MiB) scaled down for the test
+    with monkeypatch.context() as full:
+        disk_full(full)
+        with pytest.warns(FlushFailedWarning):
+            for chunk in range(10):
+                for i in range(5000):
+                    run.log({"a": float(chunk * 5000 + i)})
+                with pytest.raises(FlushError):
+                    run.flush()
+    assert run._flusher.dropped_rows > 0
+    kept = 50_000 - run._flusher.dropped_rows
+    run.log({"a": -1.0})  # logged once the disk has room: kept
+    run.finish()
+    steps = stored_steps(run)
+    assert steps == list(range(kept)) + [50_000], "the kept rows are the ones right after the stored prefix"
+    assert sg.Api(store).run(f"p/{run.id}").dropped_rows == 50_000 - kept

@@ -50,6 +50,11 @@ class Run:
         self.finished_at: float | None = meta.get("finished_at")
         self.exit_code: int | None = meta.get("exit_code")
         self._last_step: int | None = meta.get("last_step")
+        # Why the run's rows could not all be stored when run.json was last written ({"reason": "disk full",
+        # "path", "message", "since", "unstored_rows", "dropped_rows"}), else None; rows dropped for good.
+        degraded = meta.get("degraded")
+        self.degraded: dict[str, Any] | None = degraded if isinstance(degraded, dict) else None
+        self.dropped_rows: int = int(meta.get("dropped_rows") or 0)
 
     @property
     def path(self) -> str:
