@@ -137,13 +137,13 @@ export class KernelChannel implements ReplayChannel {
           message.protocol.major > 1 || (message.protocol.major === 1 && message.protocol.minor >= 1);
         // Frames this kernel sent before its comm was heard are lost to this page: catch each run up.
         for (const run of message.runs) {
-          this.hub.updateRun(run);
+          this.hub.updateKernelRun(run);
           this.hub.requestReplay(run.run_id, this, 'announced', 'history');
           if (this.kernelHasStreams) this.hub.requestReplay(run.run_id, this, 'announced', 'system');
         }
         break;
       case 'run_updated':
-        this.hub.updateRun(message.run);
+        this.hub.updateKernelRun(message.run);
         this.hub.carry(message.run.run_id, this);
         this.hub.markMetadataStale(message.run.run_id);
         break;

@@ -1,5 +1,5 @@
 import { type ISignal, Signal } from '@lumino/signaling';
-import type { RunInfo, RunMetadata } from '@spyglass/protocol';
+import type { RunDegraded, RunInfo, RunMetadata } from '@spyglass/protocol';
 import type { HistogramPoint, RunDatabase, SeriesPoint } from '@spyglass/store';
 import type { RunDataSource, RunLoadStatus, RunSummary } from '@spyglass/widgets';
 
@@ -87,6 +87,13 @@ export class RunEntry implements RunDataSource {
     this.changedSignal.emit();
   }
 
+  /** A kernel's word on storing the run's rows (RunInfo.degraded, absent while they are stored). */
+  setDegraded(degraded: RunDegraded | null): void {
+    if (JSON.stringify(degraded) === JSON.stringify(this.summaryValue.degraded)) return;
+    this.summaryValue = { ...this.summaryValue, degraded };
+    this.changedSignal.emit();
+  }
+
   /** Merges metadata from a kernel message, the store or a cell output; empty fields keep what was known. */
   update(info: Partial<Omit<RunInfo, 'state'>> & { state?: RunSummary['state'] }): void {
     const next: RunSummary = {
@@ -94,6 +101,7 @@ export class RunEntry implements RunDataSource {
       name: info.name || this.summaryValue.name,
       project: info.project || this.summaryValue.project,
       state: info.state ?? this.summaryValue.state,
+      degraded: this.summaryValue.degraded,
     };
     if (info.run_dir) this.runDir = info.run_dir;
     const same =

@@ -131,6 +131,13 @@ export class RunHub {
     this.run(info.run_id).update(info);
   }
 
+  /** Applies a kernel's RunInfo, whose missing `degraded` means the run's rows reach the store. */
+  updateKernelRun(info: RunInfo): void {
+    const entry = this.run(info.run_id);
+    entry.update(info);
+    entry.setDegraded(info.degraded ?? null);
+  }
+
   /** Applies a run.json read from the store (config, summary, tags, notes, define_metric entries...). */
   updateMetadata(meta: RunMetadata): void {
     this.run(meta.run_id).updateMetadata(meta);

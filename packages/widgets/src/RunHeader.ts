@@ -1,6 +1,7 @@
 import { formatDuration, runDurationSeconds } from '@spyglass/charts';
 import type { RunMetadata } from '@spyglass/protocol';
 import { messages } from './messages.js';
+import { healthBadge } from './run-health.js';
 import type { RunSummary } from './run-source.js';
 
 const LIVE_STATES = new Set(['running', 'preempting']);
@@ -15,6 +16,7 @@ export class RunHeader {
   readonly node = document.createElement('header');
   private readonly name = document.createElement('span');
   private readonly state = document.createElement('span');
+  private readonly health = document.createElement('span');
   private readonly facts = document.createElement('span');
   private readonly rows = document.createElement('span');
   private readonly tags = document.createElement('div');
@@ -29,9 +31,11 @@ export class RunHeader {
     line.className = 'jp-SpyglassRunPanel-headline';
     this.name.className = 'jp-SpyglassRunPanel-name';
     this.state.className = 'jp-SpyglassRunPanel-state';
+    this.health.className = 'jp-SpyglassRunPanel-degraded';
+    this.health.hidden = true;
     this.facts.className = 'jp-SpyglassRunPanel-facts';
     this.rows.className = 'jp-SpyglassRunPanel-rows';
-    line.append(this.name, this.state, this.facts, this.rows);
+    line.append(this.name, this.state, this.health, this.facts, this.rows);
     this.tags.className = 'jp-SpyglassRunPanel-tags';
     this.notes.className = 'jp-SpyglassRunPanel-notes';
     this.notes.title = messages.notesTitle;
@@ -46,6 +50,7 @@ export class RunHeader {
     this.name.title = `${summary.project} / ${summary.runId}`;
     this.state.textContent = summary.state ?? '';
     this.state.hidden = summary.state === null;
+    this.renderHealth(summary, meta);
     this.renderTags(meta?.tags ?? []);
     this.notes.textContent = meta?.notes ?? '';
     this.notes.hidden = !meta?.notes;
@@ -67,6 +72,15 @@ export class RunHeader {
   private stopTicking(): void {
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = null;
+  }
+
+  private renderHealth(summary: RunSummary, meta: RunMetadata | null): void {
+    const badge = healthBadge(summary, meta);
+    this.health.hidden = badge === null;
+    this.health.textContent = badge?.text ?? '';
+    this.health.title = badge?.title ?? '';
+    if (badge) this.health.setAttribute('data-degraded', badge.reason);
+    else this.health.removeAttribute('data-degraded');
   }
 
   private renderTags(tags: readonly string[]): void {

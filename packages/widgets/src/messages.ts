@@ -17,6 +17,13 @@ export const messages = {
     `(${ours}). Upgrade the extension with "pip install -U spyglass" and reload the page.`,
   badOutput: 'This Spyglass output is malformed and cannot be shown.',
   unnamedRun: 'unnamed run',
+  degraded: (reason: string) => `not stored: ${reason}`,
+  degradedDetail: (message: string, unstored: number, dropped: number) =>
+    `${message}\n${integer.format(unstored)} logged ${unstored === 1 ? 'row waits' : 'rows wait'} in the ` +
+    `kernel's memory until the store accepts writes again` +
+    (dropped > 0 ? `; ${integer.format(dropped)} ${dropped === 1 ? 'row was' : 'rows were'} dropped.` : '.'),
+  rowsDropped: (n: number) =>
+    `${integer.format(n)} ${n === 1 ? 'row' : 'rows'} dropped while the store refused writes`,
   config: 'Config',
   summary: 'Summary',
   overview: 'Config and summary',

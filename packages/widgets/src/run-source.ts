@@ -1,5 +1,5 @@
 import type { ISignal } from '@lumino/signaling';
-import type { RunMetadata, StoredRunState } from '@spyglass/protocol';
+import type { RunDegraded, RunMetadata, StoredRunState } from '@spyglass/protocol';
 import type { HistogramPoint, SeriesPoint } from '@spyglass/store';
 
 /** What a run panel shows about the run besides its data. */
@@ -9,6 +9,11 @@ export interface RunSummary {
   project: string;
   /** Unknown until run metadata arrives (kernel hello, run_updated, or the store). */
   state: StoredRunState | null;
+  /**
+   * What the run's kernel last said about storing its rows: null while they reach the store, why not otherwise;
+   * undefined when no kernel of this page runs it (run.json's "degraded" is then what is known).
+   */
+  degraded?: RunDegraded | null;
 }
 
 /** Where a panel is in getting its data; `failed` and `refused` carry a user-facing message. */
