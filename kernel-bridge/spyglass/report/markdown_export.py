@@ -12,6 +12,7 @@ from ..atomic_file import output_directory, write_output
 from .build import ReportInput, collect
 from .svg_chart import line_chart_svg
 from .table_rows import table_rows
+from .title_block import plain_line
 
 MARKDOWN_TABLE_ROWS = 50  # rows per table in report.md (the HTML report embeds more)
 
@@ -97,10 +98,9 @@ def _decode(series: bytes, ref: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]
 def _inline(text: str) -> str:
     """Text safe inside one Markdown line or table cell: no raw HTML, no pipes, no line breaks."""
     return (
-        str(text)
+        plain_line(str(text))
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("|", "\\|")
-        .replace("\n", " ")
     )
