@@ -79,6 +79,7 @@ export function checkArrowStream(bytes: Uint8Array, limits: ArrowStreamLimits = 
       if (bodyLength < 0 || bodyLength > bytes.length - pos)
         fail(`a message body of ${bodyLength} bytes runs past the payload (${bytes.length - pos} left)`);
       const body = new DataView(bytes.buffer, bytes.byteOffset + pos, bodyLength);
+      checkMetadata(message, 4);
       const headerType = message.uint8(1);
       const header = message.table(2) ?? fail('a message has no header');
       if (headerType === HEADER_SCHEMA) {
@@ -109,6 +110,17 @@ export function checkArrowStream(bytes: Uint8Array, limits: ArrowStreamLimits = 
   return shape;
 }
 
+/**
+ * Checks a custom_metadata vector (key/value strings) against the buffer: apache-arrow loops over its declared
+ * length, so one flipped bit in it spun for seconds even though every column was sound.
+ */
+function checkMetadata(table: FlatbufferTable, id: number): void {
+  for (const entry of table.tables(id)) {
+    entry.stringLength(0);
+    entry.stringLength(1);
+  }
+}
+
 interface SchemaBudget {
   fields: number;
   depth: number;
@@ -121,6 +133,8 @@ function readSchema(
   dictionaries: Map<number, Layout>,
 ): Layout[] {
   if (schema.int16(0) !== 0) fail('a big-endian schema');
+  checkMetadata(schema, 2);
+  schema.structs(3, 8);
   const budget = { fields: limits.maxFields ?? 100_000, depth: limits.maxDepth ?? 32, dictionaries };
   return schema.tables(1).map((field) => readField(field, budget, 0));
 }
@@ -130,6 +144,7 @@ function readField(field: FlatbufferTable, budget: SchemaBudget, depth: number):
   if (--budget.fields < 0) fail('too many columns');
   if (depth > budget.depth) fail('column types nested too deep');
   field.stringLength(0);
+  checkMetadata(field, 6);
   const values = valueLayout(field, budget, depth);
   const dictionary = field.table(4);
   if (!dictionary) return values;
