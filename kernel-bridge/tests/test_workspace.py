@@ -92,6 +92,19 @@ def test_layout_paths_are_confined(tmp_path):
     assert missing.value.status == 404
 
 
+def test_a_layout_file_that_is_a_symlink_is_never_written_through(tmp_path):
+    make_run(tmp_path, "demo", "a")
+    roots = [tmp_path.resolve()]
+    elsewhere = tmp_path / "elsewhere.json"  # inside the roots, so only the write rule refuses it
+    elsewhere.write_text('{"version": 0}')
+    path = layout_path(tmp_path, "demo", roots)
+    path.symlink_to(elsewhere)
+    with pytest.raises(RunAccessError) as refused:
+        write_layout(path, {"version": 1}, roots)
+    assert refused.value.status == 403 and "symbolic link" in refused.value.message
+    assert elsewhere.read_text() == '{"version": 0}' and path.is_symlink()
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
