@@ -1,5 +1,6 @@
 // wandb calls seen from the page: run.url opens the run panel in JupyterLab, which lists the files run.save()
-// copied and the alerts run.alert() recorded; run.project_url opens the project's workspace.
+// copied and the alerts run.alert() recorded; run.project_url opens the project's workspace, whose runs table
+// shows the alerts.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,4 +89,8 @@ test('run.url opens the run panel with its saved files and alerts; run.project_u
 
   await page.goto(urls.project);
   await page.waitForSelector('.jp-SpyglassWorkspace', { timeout: 60_000 });
+  // The runs table gets an alerts column (count, latest level and title) since a run of the project has alerts.
+  const cell = `.jp-SpyglassWorkspace [data-run-id="${run.run_id}"] [data-column="alerts"]`;
+  await page.waitForSelector(cell, { timeout: 60_000 });
+  assert.equal((await page.textContent(cell))?.trim(), '1 · WARN loss high');
 });

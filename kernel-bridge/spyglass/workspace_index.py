@@ -26,6 +26,7 @@ from .run_store import METADATA_FILE, PARQUET_FILE, RUN_FILES, RunDirectory, val
 # History columns that are not metrics (the step, wall clock and runtime of each row).
 INDEX_COLUMNS = frozenset({"_step", "_timestamp", "_runtime"})
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+MAX_LISTED_ALERTS = 20
 
 _cache_lock = threading.Lock()
 _metric_cache: dict[str, tuple[tuple[int, int], list[str]]] = {}
@@ -122,6 +123,9 @@ def run_entry(path: Path, now: float | None = None) -> dict[str, Any] | None:
     step_metrics = _step_metrics(meta.get("metrics"))
     if step_metrics:
         entry["step_metrics"] = step_metrics
+    alerts = _alerts(meta.get("alerts"))
+    if alerts:
+        entry["alerts"] = alerts
     try:
         entry["metrics"] = metric_names(run, running=state == "running")
     except FileNotFoundError:
@@ -210,6 +214,19 @@ def _step_metrics(definitions: Any) -> dict[str, str]:
         for name, spec in definitions.items()
         if isinstance(spec, dict) and isinstance(spec.get("step_metric"), str)
     }
+
+
+def _alerts(alerts: Any) -> list[dict[str, Any]]:
+    # run.alert()'s records, newest last: the runs table shows their count and the latest (the last 20 kept).
+    if not isinstance(alerts, list):
+        return []
+    kept = [
+        {"title": a["title"], "text": _text(a.get("text")) or "", "level": _text(a.get("level")) or "INFO",
+         "at": _number(a.get("at"))}
+        for a in alerts
+        if isinstance(a, dict) and isinstance(a.get("title"), str)
+    ]  # fmt: skip
+    return kept[-MAX_LISTED_ALERTS:]
 
 
 def _duration(meta: dict[str, Any]) -> float | None:

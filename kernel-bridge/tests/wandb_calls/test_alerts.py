@@ -98,3 +98,20 @@ def test_a_failing_webhook_warns_and_never_raises_into_training(store):
     assert sum(w.category is AlertWebhookWarning for w in caught) == 1  # once per run
     assert [a["title"] for a in stored_alerts(run)] == ["t1", "t2"]
     assert sg.Api().run(f"p/{run.id}").state == "finished"
+
+
+def test_the_workspace_listing_carries_each_runs_alerts(store):
+    from spyglass.workspace_index import list_runs
+
+    quiet = sg.init(project="p", name="quiet")
+    quiet.finish()
+    loud = sg.init(project="p", name="loud")
+    loud.alert("loss high", "3.2", level="WARN")
+    loud.alert("diverged", "NaN", level="ERROR")
+    entries = {entry["name"]: entry for entry in list_runs(store, "p")["runs"]}
+    assert "alerts" not in entries["quiet"]
+    assert [(a["title"], a["level"]) for a in entries["loud"]["alerts"]] == [
+        ("loss high", "WARN"),
+        ("diverged", "ERROR"),
+    ]
+    loud.finish()

@@ -90,7 +90,9 @@ export class WorkspaceStore implements WorkspaceData {
     const present = new Set(listing.runs.map((r) => r.run_id));
     const gone = [...previous].filter((id) => !present.has(id));
     if (gone.length) await this.forgetRuns(gone);
-    const key = JSON.stringify(listing.runs.map((r) => [r.run_id, r.state, r.damaged, r.metrics.length]));
+    const key = JSON.stringify(
+      listing.runs.map((r) => [r.run_id, r.state, r.damaged, r.metrics.length, r.alerts?.length ?? 0]),
+    );
     if (key !== this.listingKey) {
       this.listingKey = key;
       for (const listener of this.runsListeners) listener(listing);

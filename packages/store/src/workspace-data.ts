@@ -26,6 +26,7 @@
  *   and per summary key "summary.<key>"; a key whose values are all numbers is DOUBLE, all booleans BOOLEAN,
  *   anything mixed VARCHAR). Quote such column names: SELECT "config.lr", "summary.loss" FROM runs.
  */
+import type { RunAlert } from '@spyglass/protocol';
 import type { SqlEngine } from './engine.js';
 import { StoreError } from './errors.js';
 
@@ -54,6 +55,8 @@ export interface WorkspaceRun {
   damaged: string | null;
   /** define_metric step metrics: metric name (or glob "val/*") → its step metric. Optional extra. */
   step_metrics?: Record<string, string>;
+  /** run.alert()'s alerts, newest last (the latest 20). Optional extra: absent when the run has none. */
+  alerts?: RunAlert[];
 }
 
 /** The answer of `GET /spyglass/api/v1/runs`. */

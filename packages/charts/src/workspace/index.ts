@@ -31,6 +31,7 @@ export {
   tracePolyline,
 } from './line-strokes.js';
 export {
+  alertsCell,
   type ColumnKind,
   cellText,
   compareCells,

@@ -1,3 +1,4 @@
+import type { RunAlert } from '@spyglass/protocol';
 import { formatValue } from '../format-value.js';
 
 /** A run as the runs table needs it: the shape of one entry of GET /spyglass/api/v1/runs (store's WorkspaceRun). */
@@ -17,6 +18,8 @@ export interface TableRun {
   metrics: string[];
   /** Why the run's files cannot be read, or null for a healthy run. */
   damaged: string | null;
+  /** run.alert()'s alerts, newest last; absent when the run has none. */
+  alerts?: RunAlert[];
 }
 
 export type ColumnKind = 'run' | 'config' | 'summary';
@@ -43,6 +46,20 @@ const RUN_FIELDS: [id: string, label: string, value: (run: TableRun) => unknown]
 /** Ids of the run fields, always first in the default column order. */
 export const RUN_FIELD_IDS: readonly string[] = RUN_FIELDS.map(([id]) => id);
 
+/** The alerts column (a run field, there only when some run has alerts): "<count> · <level> <latest title>". */
+const ALERTS_COLUMN: RunColumn = {
+  id: 'alerts',
+  kind: 'run',
+  label: 'alerts',
+  value: (r) => alertsCell(r.alerts),
+};
+
+/** A run's alerts as one cell: how many, and the latest with its level; null when it has none. */
+export function alertsCell(alerts: readonly RunAlert[] | undefined): string | null {
+  const latest = alerts?.at(-1);
+  return latest ? `${alerts?.length} · ${latest.level} ${latest.title}` : null;
+}
+
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -56,8 +73,10 @@ export function runColumns(runs: readonly TableRun[]): RunColumn[] {
     for (const key of Object.keys(run.config)) config.add(key);
     for (const key of Object.keys(run.summary)) summary.add(key);
   }
+  const alerts = runs.some((run) => (run.alerts?.length ?? 0) > 0) ? [ALERTS_COLUMN] : [];
   return [
     ...RUN_FIELDS.map(([id, label, value]): RunColumn => ({ id, kind: 'run', label, value })),
+    ...alerts,
     ...[...config].sort(byText).map(
       (key): RunColumn => ({
         id: `config.${key}`,
