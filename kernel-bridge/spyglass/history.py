@@ -146,7 +146,7 @@ class History:
             raise TypeError(f"run.log() commit must be True, False or None, got {describe(commit)}")
         if len(data) > MAX_KEYS_PER_RUN:  # before flattening a million keys
             self._too_many_keys(len(data))
-        flat = flatten_row(data)
+        flat = flatten_row(data, MAX_KEYS_PER_RUN)
         convert = self.convert_rich
         if convert is not None and not self._closed and not _PLAIN_TYPES.issuperset(map(type, flat.values())):
             # Tables, media and figures: files written now, the row then holds their reference JSON strings.

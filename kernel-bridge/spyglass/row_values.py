@@ -6,6 +6,7 @@ flusher thread, so log() never calls .item() (which would wait for the GPU).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -19,16 +20,16 @@ _PLAIN_KINDS: dict[type, Kind | None] = {float: "number", int: "number", bool: "
 _PLAIN_KINDS[type(None)] = None
 
 
-def flatten_row(data: Mapping[str, Any]) -> dict[str, Any]:
+def flatten_row(data: Mapping[str, Any], max_keys: int = sys.maxsize) -> dict[str, Any]:
     """Flatten nested dicts to 'a/b' keys; refuse empty, reserved ('_...'), non-string, unstorable and too
     long keys, dicts nested deeper than MAX_NESTING_DEPTH and dicts that contain themselves."""
     flat: dict[str, Any] = {}
-    _flatten_into(flat, data, "", (id(data),))
+    _flatten_into(flat, data, "", (id(data),), max_keys)
     return flat
 
 
 def _flatten_into(
-    flat: dict[str, Any], data: Mapping[str, Any], prefix: str, inside: tuple[int, ...]
+    flat: dict[str, Any], data: Mapping[str, Any], prefix: str, inside: tuple[int, ...], max_keys: int
 ) -> None:
     # `inside`: ids of the dicts from the row down to `data`, so a dict that contains itself is named as such.
     if len(inside) > MAX_NESTING_DEPTH + 1:
@@ -58,12 +59,17 @@ def _flatten_into(
                     f"run.log() got a dict that contains itself, at {preview(name)}; a row is a tree of "
                     "dicts. Nothing of this row was recorded."
                 )
-            _flatten_into(flat, value, name + "/", (*inside, id(value)))
+            _flatten_into(flat, value, name + "/", (*inside, id(value)), max_keys)
             continue
         if len(name) > MAX_NAME_LENGTH or not is_storable(name):
             check_name("run.log() metric name", name)
         if name in flat:
             raise ValueError(f"run.log() got metric '{name}' twice (once nested, once as a flat 'a/b' key).")
+        elif len(flat) >= max_keys:  # stop early: a million keys would take seconds to flatten
+            raise LimitExceededError(
+                f"run.log() got more than {max_keys} metric keys in one row; a run holds at most {max_keys} "
+                "distinct keys (each is a column). Nothing of this row was recorded."
+            )
         else:
             flat[name] = value
 

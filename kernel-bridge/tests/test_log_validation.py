@@ -283,6 +283,10 @@ def test_a_million_keys_in_one_log_are_refused_at_once_naming_the_per_run_limit(
     with pytest.raises(LimitExceededError, match=r"1000000 distinct metric keys; a run holds at most 100000"):
         run.log(row)
     assert time.monotonic() - started < 2.0
+    started = time.monotonic()
+    with pytest.raises(LimitExceededError, match=r"more than 100000 metric keys in one row"):
+        run.log({"nested": row})
+    assert time.monotonic() - started < 2.0
     del row
     run.log({"x": 1.0})
     assert finished_history(run).column_names == ["_step", "_timestamp", "_runtime", "x"]
@@ -312,3 +316,15 @@ def test_storing_many_keys_takes_time_linear_in_their_number(store):
     cost(500)  # warm-up: imports and first-use costs
     small, large = min(cost(2_000) for _ in range(2)), min(cost(8_000) for _ in range(2))
     assert large < 8 * small, (small, large)  # 4x the keys; quadratic storing would cost about 16x
+
+
+def test_a_step_beyond_2_to_the_53_is_refused_and_later_rows_keep_their_steps(store):
+    # Found by tests/torture: step=2**64 was accepted, and every later row then failed to store.
+    run = sg.init(project="p")
+    run.log({"x": 1.0}, step=2**53 - 2, commit=True)
+    with pytest.raises(LimitExceededError, match=r"step must be at most 9007199254740991"):
+        run.log({"x": 2.0}, step=2**64)
+    run.log({"x": 3.0})
+    table = finished_history(run)
+    assert run.state == "finished"
+    assert table.column("_step").to_pylist() == [2**53 - 2, 2**53 - 1]
