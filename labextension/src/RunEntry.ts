@@ -114,7 +114,15 @@ export class RunEntry implements RunDataSource {
 
   /** New rows are queryable (or the run is known to have none yet); data that arrives clears a failed load. */
   markReady(): void {
-    if (this.statusValue.kind !== 'refused') this.statusValue = { kind: 'ready' };
+    if (this.statusValue.kind !== 'refused' && this.statusValue.kind !== 'damaged')
+      this.statusValue = { kind: 'ready' };
+    this.changedSignal.emit();
+  }
+
+  /** Some frames of the run's log cannot be read: its panels show the rest and why; later data keeps this. */
+  setDamaged(message: string): void {
+    if (this.statusValue.kind === 'refused') return;
+    this.statusValue = { kind: 'damaged', message };
     this.changedSignal.emit();
   }
 

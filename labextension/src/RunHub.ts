@@ -2,6 +2,7 @@ import { type ISignal, Signal } from '@lumino/signaling';
 import type { FrameChunk, RunInfo, RunMetadata, Stream } from '@spyglass/protocol';
 import {
   CatchUpCoordinator,
+  DamagedFrameError,
   type FrameInput,
   FramePipeline,
   type ReplayOrder,
@@ -10,7 +11,7 @@ import {
   type SqlEngine,
   type StoreReadKind,
 } from '@spyglass/store';
-import { describeError, messages } from '@spyglass/widgets';
+import { describeError, FrameDecodeWorker, messages } from '@spyglass/widgets';
 import { RunEntry } from './RunEntry.js';
 
 /** What the hub needs of a kernel channel: sending a replay request (of one stream of a run) on its comm. */
@@ -47,6 +48,7 @@ export class RunHub {
   /** Runs (keyed by stream and run id) with a timer pending to release a parked replay. */
   private readonly parkTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private databasePromise: Promise<RunDatabase> | null = null;
+  private readonly decoder = new FrameDecodeWorker();
   private tableEnginePromise: Promise<SqlEngine> | null = null;
   private engine: SqlEngine | null = null;
   private engineStartMs: number | null = null;
@@ -62,7 +64,10 @@ export class RunHub {
       },
       failed: (runId, error) => {
         console.error(`Spyglass: cannot ingest frames of run ${runId}`, error);
-        this.run(runId).setProblem({ kind: 'failed', message: messages.loadFailed(describeError(error)) });
+        if (error instanceof DamagedFrameError)
+          this.run(runId).setDamaged(messages.damagedRun(error.message));
+        else
+          this.run(runId).setProblem({ kind: 'failed', message: messages.loadFailed(describeError(error)) });
       },
     });
     const coordinator = (stream: Stream) =>
@@ -89,7 +94,8 @@ export class RunHub {
       const started = performance.now();
       this.databasePromise = this.startEngine().then(async (engine) => {
         this.engine = engine;
-        const database = new RunDatabase(engine);
+        // Frames decode in a worker under a time budget: a hostile payload costs its run, never the tab.
+        const database = new RunDatabase(engine, this.decoder.plan);
         await database.init();
         this.engineStartMs = performance.now() - started;
         return database;
@@ -247,6 +253,7 @@ export class RunHub {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.decoder.dispose();
     for (const entry of this.runs.values()) entry.dispose();
     this.runs.clear();
     for (const timer of this.parkTimers.values()) clearTimeout(timer);

@@ -17,6 +17,7 @@ export class RunHeader {
   private readonly name = document.createElement('span');
   private readonly state = document.createElement('span');
   private readonly health = document.createElement('span');
+  private readonly damaged = document.createElement('span');
   private readonly facts = document.createElement('span');
   private readonly rows = document.createElement('span');
   private readonly tags = document.createElement('div');
@@ -33,9 +34,12 @@ export class RunHeader {
     this.state.className = 'jp-SpyglassRunPanel-state';
     this.health.className = 'jp-SpyglassRunPanel-degraded';
     this.health.hidden = true;
+    this.damaged.className = 'jp-SpyglassRunPanel-damaged';
+    this.damaged.textContent = messages.damaged;
+    this.damaged.hidden = true;
     this.facts.className = 'jp-SpyglassRunPanel-facts';
     this.rows.className = 'jp-SpyglassRunPanel-rows';
-    line.append(this.name, this.state, this.health, this.facts, this.rows);
+    line.append(this.name, this.state, this.health, this.damaged, this.facts, this.rows);
     this.tags.className = 'jp-SpyglassRunPanel-tags';
     this.notes.className = 'jp-SpyglassRunPanel-notes';
     this.notes.title = messages.notesTitle;
@@ -59,6 +63,12 @@ export class RunHeader {
     const live = summary.state !== null && LIVE_STATES.has(summary.state);
     if (live && this.ticker === null) this.ticker = setInterval(() => this.renderFacts(), 1000);
     if (!live) this.stopTicking();
+  }
+
+  /** Marks the run as damaged (some frames of its log cannot be read), with the reason as the badge's title. */
+  setDamaged(reason: string | null): void {
+    this.damaged.hidden = reason === null;
+    this.damaged.title = reason ?? '';
   }
 
   setRows(text: string): void {

@@ -91,6 +91,7 @@ export class RunPanel extends Widget {
     if (this.isDisposed) return;
     const status = this.source.status();
     this.node.setAttribute('data-status', status.kind);
+    this.header.setDamaged(status.kind === 'damaged' ? status.message : null);
     if (status.kind === 'failed' || status.kind === 'refused') {
       this.showMessage(status.message, true);
       return;
@@ -164,7 +165,8 @@ export class RunPanel extends Widget {
   }
 
   private showStatusMessage(status: RunLoadStatus, rows: number, metricCount: number): void {
-    if (rows === 0)
+    if (status.kind === 'damaged') this.showMessage(status.message, true);
+    else if (rows === 0)
       this.showMessage(status.kind === 'loading' ? messages.loading : messages.noDataYet, false);
     else if (metricCount === 0) this.showMessage(messages.noNumericMetrics, false);
     else this.showMessage('', false);

@@ -17,6 +17,9 @@ export const messages = {
     `(${ours}). Upgrade the extension with "pip install -U spyglass" and reload the page.`,
   badOutput: 'This Spyglass output is malformed and cannot be shown.',
   unnamedRun: 'unnamed run',
+  damaged: 'damaged',
+  damagedRun: (detail: string) =>
+    `Part of this run's log cannot be read and is left out (the rest is shown): ${detail}`,
   degraded: (reason: string) => `not stored: ${reason}`,
   degradedDetail: (message: string, unstored: number, dropped: number) =>
     `${message}\n${integer.format(unstored)} logged ${unstored === 1 ? 'row waits' : 'rows wait'} in the ` +

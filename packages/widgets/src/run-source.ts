@@ -21,7 +21,9 @@ export type RunLoadStatus =
   | { kind: 'loading' }
   | { kind: 'ready' }
   | { kind: 'failed'; message: string }
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string }
+  /** Some frames of the run's log cannot be read (hostile or corrupt payloads): the rest is shown, with why. */
+  | { kind: 'damaged'; message: string };
 
 /**
  * One run's live data as a panel consumes it; the page-wide hub implements it over the shared database.
