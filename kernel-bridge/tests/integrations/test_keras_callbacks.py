@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -200,3 +201,36 @@ def test_callbacks_need_a_run(store) -> None:
     with pytest.raises(ValueError, match="log_freq must be 'epoch', 'batch' or an int > 0"):
         sg.init(project="keras")
         WandbMetricsLogger(log_freq=0)
+
+
+def test_the_original_wandb_callback_logs_epochs_keeps_the_best_in_the_summary_and_saves_the_best_model(
+    store,
+) -> None:
+    from spyglass.keras import WandbCallback
+
+    features, labels = data()
+    run = sg.init(project="keras")
+    model = classifier()
+    history = model.fit(
+        features[:64], labels[:64], validation_data=(features[64:], labels[64:]), epochs=3, batch_size=16,
+        verbose=0, callbacks=[WandbCallback(log_weights=True)],
+    )  # fmt: skip
+    run.finish()
+
+    rows = stored_rows("keras", run.id)
+    layers = [layer.name for layer in model.layers]
+    weights = {f"parameters/{name}{suffix}" for name in layers for suffix in (".weights", ".bias")}
+    for epoch, row in enumerate(rows):
+        assert set(row) == {"_step", "epoch", *history.history} | weights
+        assert row["epoch"] == epoch
+        for key, values in history.history.items():
+            assert row[key] == pytest.approx(values[epoch], rel=1e-6)
+    losses = history.history["val_loss"]
+    stored = sg.Api().run(f"keras/{run.id}")
+    assert stored.summary["best_val_loss"] == pytest.approx(min(losses), rel=1e-6)
+    assert stored.summary["best_epoch"] == losses.index(min(losses))
+    saved = Path(stored.dir) / "files" / "model-best.h5"
+    restored = keras.models.load_model(saved)
+    assert [layer.name for layer in restored.layers] == layers
+    if losses.index(min(losses)) == len(losses) - 1:
+        np.testing.assert_allclose(restored.predict(features, verbose=0), model.predict(features, verbose=0))
