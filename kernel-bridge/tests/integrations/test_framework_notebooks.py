@@ -1,5 +1,5 @@
-"""The Keras, XGBoost, LightGBM and scikit-learn example notebooks run top to bottom in a real ipykernel of
-the integration environment and store the runs they describe."""
+"""The Keras, XGBoost, LightGBM, scikit-learn, Lightning and Transformers example notebooks run top to
+bottom in a real ipykernel of the integration environment and store the runs they describe."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ EXPECTED = {
     "xgboost": ("xgboost", "xgboost-demo", {"epoch", "validation_1-rmse", "best_score"}),
     "lightgbm": ("lightgbm", "lightgbm-demo", {"iteration", "validation_auc", "Feature Importance"}),
     "sklearn": ("sklearn", "sklearn-demo", {"roc", "calibration_curve", "learning_curve", "elbow_curve"}),
+    "lightning": ("lightning", "lightning-demo", {"train/loss", "val/loss", "test/loss", "epoch"}),
+    "transformers": ("transformers", "transformers-demo", {"train/loss", "eval/loss", "train/global_step"}),
 }
 
 
