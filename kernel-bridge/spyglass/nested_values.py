@@ -54,8 +54,8 @@ def _walk(where: str, value: Any, depth: int, inside: set[int], warned: set[str]
         )
         shown = where if len(where) <= 100 else f"{where[:60]}...{where[-30:]}"
         raise LimitExceededError(
-            f"{shown} {problem}; run.json holds at most {MAX_NESTING_DEPTH} levels of nested dicts and "
-            "lists. Flatten it or store a shallower copy."
+            f"{shown} {problem}; the JSON Spyglass stores holds at most {MAX_NESTING_DEPTH} levels of "
+            "nested dicts and lists. Flatten it or store a shallower copy."
         )
     inside.add(id(value))
     try:

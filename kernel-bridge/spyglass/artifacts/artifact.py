@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from ..nested_values import checked_value
+from ..text_checks import check_name as check_text_name
+from ..text_checks import is_storable, replaced_text
 from .artifact_errors import ArtifactError, ArtifactFinalizedError, UnsafePathError
 from .artifact_files import download as download_files
 from .artifact_files import require_verified
@@ -42,9 +45,12 @@ class Artifact:
         self.name = check_name("artifact name", name)
         if not isinstance(type, str) or not type:
             raise ArtifactError(f"artifact type must be a non-empty string such as 'dataset', got {type!r}")
-        self.type = type
+        self.type = check_text_name("artifact type", type)
+        if isinstance(description, str) and not is_storable(description):
+            description = replaced_text("artifact description", description, set())
         self.description = description
-        self.metadata: dict[str, Any] = dict(metadata or {})
+        # The manifest is JSON: metadata it could not hold is refused here, not when the artifact is logged.
+        self.metadata: dict[str, Any] = checked_value("artifact metadata", dict(metadata or {}), set())
         self._manifest = Manifest()
         self._sources: dict[str, str] = {}  # entry path → local file with its bytes (drafts)
         self._stamps: dict[str, tuple[int, int]] = {}  # entry path → (size, mtime_ns) before hashing

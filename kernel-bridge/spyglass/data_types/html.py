@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..text_checks import is_storable, replaced_text
 from .errors import MediaError
 from .media import Media
 from .media_store import MediaWriter
@@ -41,7 +42,7 @@ class Html(Media):
             raise MediaError(
                 f"sg.Html needs a string, a file path or a text file, got {type(data).__name__}."
             )
-        self.html = data
+        self.html = data if is_storable(data) else replaced_text("sg.Html text", data, set(), stacklevel=2)
 
     def to_reference(self, writer: MediaWriter, key: str, step: int | None) -> dict[str, Any]:
         path = writer.write_bytes("html", key, step, "html", self.html.encode("utf-8"))

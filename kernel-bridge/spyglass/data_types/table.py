@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..text_checks import check_name
 from .errors import ColumnTypeError, TableError
 from .media import Media
 from .media_store import MediaWriter
@@ -47,7 +48,7 @@ class Table(Media):
             if data is not None:
                 raise TableError("sg.Table takes data= or dataframe=, not both.")
             arrow, objects = frame_to_arrow(dataframe, allow_mixed_types)
-            self.columns = [str(name) for name in arrow.column_names] + list(objects)
+            self.columns = [_column_name(name) for name in [*arrow.column_names, *objects]]
             order = {name: index for index, name in enumerate(_frame_columns(dataframe, self.columns))}
             self.columns.sort(key=lambda name: order.get(name, len(order)))
             self._arrow = arrow
@@ -58,7 +59,7 @@ class Table(Media):
         if columns is None:
             width = len(data[0]) if data else 0
             columns = [f"column_{index}" for index in range(width)]
-        self.columns = [str(name) for name in columns]
+        self.columns = [_column_name(name) for name in columns]
         if len(set(self.columns)) != len(self.columns):
             raise TableError(f"sg.Table column names must be unique, got {self.columns}.")
         self._dtypes = self._declared(dtype)
@@ -149,7 +150,7 @@ class Table(Media):
 
     def add_column(self, name: str, data: Sequence[Any], optional: bool = False) -> None:
         """Append a column of len(table) values (a list, numpy array, pandas/polars Series or Arrow array)."""
-        name = str(name)
+        name = _column_name(name)
         if name in self.columns:
             raise TableError(f"sg.Table already has a column {name!r}.")
         self._settle()
@@ -332,3 +333,8 @@ def _frame_columns(frame: Any, fallback: list[str]) -> list[str]:
     if names is None:
         names = getattr(frame, "column_names", None)
     return [str(name) for name in names] if names is not None else fallback
+
+
+def _column_name(name: Any) -> str:
+    # A column name is a name: no lone surrogate, at most 256 characters (text_checks).
+    return check_name("sg.Table column name", str(name))

@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..run_summary import json_safe
+from ..text_checks import is_storable, replaced_text
 from .errors import ColumnTypeError
 from .media import Media
 
@@ -95,6 +96,17 @@ def to_column(
         return pa.array(values, type=dtype)
     except _ARROW_ERRORS as error:
         arrow_error = error
+    if any(isinstance(value, str) and not is_storable(value) for value in values):
+        # Lone surrogates have no UTF-8: the text is kept with U+FFFD in their place (docs/python-run-api.md).
+        warned: set[str] = set()
+        where = f"sg.Table column {name!r}"
+        storable = [
+            replaced_text(where, value, warned, stacklevel=3)
+            if isinstance(value, str) and not is_storable(value)
+            else value
+            for value in values
+        ]
+        return to_column(name, storable, dtype, allow_mixed)
     unwrapped = _unwrap_scalars(values)
     if unwrapped is not None:  # 0-d tensors and arrays among the values: as their Python numbers (wandb)
         try:

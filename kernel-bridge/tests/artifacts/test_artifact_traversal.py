@@ -9,6 +9,7 @@ import spyglass as sg
 from spyglass.artifacts import UnsafePathError
 from spyglass.artifacts.artifact_store import parse_reference
 from spyglass.artifacts.safe_paths import check_entry_path
+from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
 
 TRAVERSAL_PATHS = [
     "../x",
@@ -98,3 +99,20 @@ def test_add_dir_follows_symlinks_that_stay_inside(tmp_path):
     art = sg.Artifact("ds", "dataset")
     art.add_dir(data)
     assert "alias.txt" in art.files() and "real/a.txt" in art.files()
+
+
+def test_artifact_type_metadata_and_description_are_checked_before_anything_is_written(store):
+    with pytest.raises(InvalidTextError, match=r"artifact type 't\\udcff'"):
+        sg.Artifact("data", type="t\udcff")
+    cyclic: dict = {}
+    cyclic["me"] = cyclic
+    with pytest.raises(LimitExceededError, match=r"artifact metadata\['c'\]\['me'\] contains itself"):
+        sg.Artifact("data", type="dataset", metadata={"c": cyclic})
+    with pytest.warns(TextReplacedWarning):
+        artifact = sg.Artifact("data", type="dataset", description="d\udcff", metadata={"src": "caf\udce9"})
+    assert artifact.metadata == {"src": "caf\ufffd"} and artifact.description == "d\ufffd"
+    run = sg.init(project="p")
+    run.log_artifact(artifact)
+    run.finish()
+    assert run.state == "finished"
+    assert sg.Api().artifact("p/data:latest").metadata == {"src": "caf\ufffd"}

@@ -8,6 +8,7 @@ import pytest
 
 import spyglass as sg
 from spyglass.data_types import ColumnTypeError
+from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
 
 
 def test_a_column_mixing_numbers_and_text_names_the_column_the_types_and_the_row():
@@ -75,3 +76,18 @@ def test_missing_values_in_rows_do_not_force_a_conversion_per_row():
         table.add_data(index, None if index % 2 else "text")
     assert len(table) == 1000 and table.to_arrow().column("b").num_chunks <= 3
     assert table.get_column("b")[:3] == ["text", None, "text"]
+
+
+def test_text_cells_with_a_lone_surrogate_keep_their_text_with_u_fffd_and_names_are_checked():
+    with pytest.warns(TextReplacedWarning, match=r"sg.Table column 'file'"):
+        table = sg.Table(columns=["id", "file"], data=[[1, "caf\udce9.txt"], [2, "ok"]])
+    assert table.get_column("file") == ["caf\ufffd.txt", "ok"]
+    with pytest.raises(InvalidTextError, match=r"sg.Table column name 'c\\udcff'"):
+        sg.Table(columns=["c\udcff"], data=[[1]])
+    with pytest.raises(LimitExceededError, match="limited to 256"):
+        table.add_column("n" * 300, [1, 2])
+
+
+def test_html_with_a_lone_surrogate_keeps_its_text_with_u_fffd():
+    with pytest.warns(TextReplacedWarning, match="sg.Html text"):
+        assert sg.Html("<b>\udcff</b>").html == "<b>\ufffd</b>"
