@@ -117,3 +117,46 @@ test('the run panel shows state, tags, notes, config, summary and train/val/syst
   await new Promise((r) => setTimeout(r, 500));
   await panel.screenshot({ path: join(SHOTS, 'run-details-dark.png') });
 });
+
+// A run whose directory is deleted while it logs cannot store its rows: the kernel says so over the comm
+// (RunInfo.degraded) and the header shows why at once, with the error in the badge's title.
+const DEGRADED_CELLS = [
+  `import shutil, time
+import spyglass as sg
+
+run = sg.init(project="degraded", settings=sg.Settings(system_metrics=False))
+run`,
+  `run.log({"loss": 1.0})
+run.flush()
+shutil.rmtree(run.dir)
+for step in range(20):
+    run.log({"loss": 1 / (step + 2)})
+    time.sleep(0.05)`,
+];
+
+test('a run that cannot store its rows shows why in the run panel header', async () => {
+  writeNotebook(join(session.lab.rootDir, 'degraded.ipynb'), DEGRADED_CELLS);
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
+  await openNotebook(page, 'degraded.ipynb');
+  await runAllCells(page);
+  const badge = await waitFor(
+    () =>
+      page.evaluate(() => {
+        const node = document.querySelector('.jp-SpyglassRunPanel-degraded[data-degraded]');
+        return node && !node.hidden
+          ? { reason: node.getAttribute('data-degraded'), text: node.textContent, title: node.title }
+          : null;
+      }),
+    'the degraded badge in the run panel header',
+    60_000,
+  );
+  assert.equal(badge.reason, 'directory deleted');
+  assert.equal(badge.text, 'not stored: directory deleted');
+  assert.match(
+    badge.title,
+    /history\.sglog.*directory deleted/s,
+    'the title carries the error naming the path',
+  );
+  assert.match(badge.title, /rows? wait/, 'and how many rows wait');
+});
