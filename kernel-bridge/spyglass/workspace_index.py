@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from .errors import SpyglassError, StoreError
 from .framed_log import iter_frames
-from .path_confinement import Roots, stays_within
+from .path_confinement import Roots, entries_within
 from .run_state import effective_state
 from .run_store import METADATA_FILE, PARQUET_FILE, RUN_FILES, RunDirectory, validate_name
 
@@ -39,12 +39,9 @@ def list_projects(store_root: str | os.PathLike[str], roots: Roots | None = None
         entries = os.scandir(store_root)
     except (FileNotFoundError, NotADirectoryError):
         return []
+    keeps = entries_within(store_root, roots)
     with entries:
-        return sorted(
-            e.name
-            for e in entries
-            if e.is_dir() and not e.name.startswith(".") and stays_within(e.path, roots)
-        )
+        return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith(".") and keeps(e))
 
 
 def run_directories(
@@ -57,13 +54,14 @@ def run_directories(
         entries = sorted(os.scandir(project_dir), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return []
+    keeps = entries_within(project_dir, roots)
     return [
         Path(e.path)
         for e in entries
         if e.is_dir()
         and not e.name.startswith(".")
         and os.path.isfile(os.path.join(e.path, METADATA_FILE))
-        and stays_within(e.path, roots, RUN_FILES)
+        and keeps(e, RUN_FILES)
     ]
 
 

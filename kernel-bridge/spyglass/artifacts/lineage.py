@@ -13,7 +13,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from ..path_confinement import Roots, stays_within
+from ..path_confinement import Roots, entries_within, stays_within
 from ..run_state import effective_state
 from ..run_store import METADATA_FILE, validate_name
 from .artifact_store import ARTIFACTS_DIR, EXTERNAL_USES, artifact_names, collection_of, external_uses
@@ -164,8 +164,9 @@ def _version_records(versions_dir: Path, roots: Roots | None = None) -> list[dic
         entries = list(os.scandir(versions_dir))
     except FileNotFoundError:
         return records
+    keeps = entries_within(versions_dir, roots)
     for entry in entries:
-        if entry.name.startswith("v") and entry.name.endswith(".json") and stays_within(entry.path, roots):
+        if entry.name.startswith("v") and entry.name.endswith(".json") and keeps(entry):
             path = entry.path
             key = (path, entry.inode())  # a store deleted and rebuilt at the same path has new inodes
             record = _RECORD_CACHE.get(key)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from ..path_confinement import Roots, stays_within
+from ..path_confinement import Roots, entries_within
 from .store import CONTROL_FILE, SWEEP_FILE, SWEEPS_DIR, SweepStore, read_json
 
 
@@ -20,8 +21,10 @@ def list_sweeps(store_root: str | Path, project: str, roots: Roots | None = None
     if not sweeps_dir.is_dir():
         return []
     found = []
-    for path in sweeps_dir.iterdir():
-        inside = stays_within(path, roots, (SWEEP_FILE, CONTROL_FILE))
+    keeps = entries_within(sweeps_dir, roots)
+    for entry in os.scandir(sweeps_dir):
+        path = Path(entry.path)
+        inside = keeps(entry, (SWEEP_FILE, CONTROL_FILE))
         meta = read_json(path / SWEEP_FILE) if inside and path.is_dir() else None
         if meta is None:
             continue
