@@ -60,3 +60,22 @@ def test_the_live_summary_aggregates_int_metrics(store):
         run.log({"iter": i})
     assert run.summary["iter"] == {"min": 1, "max": 4}
     run.finish()
+
+
+def test_the_workspace_metric_reader_takes_int_columns_and_promoted_ones(store):
+    from spyglass.workspace_series import read_metric
+
+    finished = sg.init(project="p", name="finished")
+    for i in range(3):
+        finished.log({"iter": i * 10})
+    finished.finish()
+    live = sg.init(project="p", name="live")
+    live.log({"iter": 1})
+    live.flush()  # an int64 frame, then a float64 one
+    live.log({"iter": 1.5})
+    live.flush()
+    answer = read_metric(store, "p", "iter", run_ids=[finished.id, live.id])
+    rows = answer.table.to_pylist()
+    by_run = {run_id: [r["value"] for r in rows if r["run"] == i] for i, run_id in enumerate(answer.run_ids)}
+    assert by_run == {finished.id: [0.0, 10.0, 20.0], live.id: [1.0, 1.5]} and not answer.skipped
+    live.finish()

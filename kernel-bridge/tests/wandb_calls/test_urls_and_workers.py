@@ -120,3 +120,19 @@ def test_the_process_runs_no_thread_that_outlives_finish(store):
         t.name.startswith("spyglass-alert") and t.is_alive() for t in __import__("threading").enumerate()
     )
     assert os.getpid() > 0
+
+
+def test_a_sweep_trial_has_a_sweep_url_to_its_sweep(store):
+    sweep_id = sg.sweep(
+        {"method": "random", "parameters": {"lr": {"values": [0.1]}}, "run_cap": 1}, project="p"
+    )
+    seen = []
+
+    def train():
+        seen.append((sg.run.sweep_url, sg.run.get_sweep_url()))
+        sg.log({"loss": 1.0})
+
+    assert sg.agent(sweep_id, train) == 1
+    [(url, again)] = seen
+    assert url == again and url.startswith("file://") and sweep_id in url
+    assert Path(url.removeprefix("file://")).is_dir()
