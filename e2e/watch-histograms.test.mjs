@@ -1,12 +1,13 @@
 // Histograms over time: keys logged as sg.Histogram (as sg.watch logs gradients/… and parameters/…) show in the
-// run panel as one heat strip per key, in a section per prefix, with a column of cells per logged step.
+// run panel as one heat strip per key, in a section per prefix, with a column of cells per logged step; and in the
+// workspace as a "Histograms over time" panel stacking one strip per run.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openLab, openNotebook, querySpyglass, runAllCells, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
-import { listRuns } from './support/store.mjs';
+import { listRuns, runPython } from './support/store.mjs';
 
 const session = useLabAndBrowser();
 
@@ -100,4 +101,60 @@ test('the run panel draws a heat strip per histogram key, a section per prefix, 
     run.run_id,
   );
   assert.ok(!lineSections.includes('gradients'), 'histograms are not drawn as line charts');
+});
+
+// Two plain-script runs of another project logging one key every 5 of 40 steps (8 histograms each).
+const WORKSPACE_RUNS = `
+import sys
+import numpy as np
+import spyglass as sg
+rng = np.random.default_rng(1)
+for name in ("wide", "narrow"):
+    run = sg.init(project="hist-ws", dir=sys.argv[1], name=name, settings={"x_disable_stats": True})
+    for step in range(40):
+        if step % 5 == 0:
+            spread = 2.0 if name == "wide" else 0.5
+            run.log({"gradients/fc.weight": sg.Histogram(rng.normal(0, spread, 300))}, commit=False)
+        run.log({"loss": 1 / (step + 1)})
+    run.finish()
+`;
+
+test('a workspace histogram panel stacks one labelled heat strip per run of the project', async () => {
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
+  runPython(WORKSPACE_RUNS, [storeRoot]);
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
+  await page.waitForFunction(() => window.jupyterapp.commands.hasCommand('spyglass:open-workspace'), null, {
+    timeout: 30_000,
+  });
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('spyglass:open-workspace', { project: 'hist-ws' }),
+  );
+  await page.waitForSelector('.jp-SpyglassWorkspace[data-status="ready"]', { timeout: 60_000 });
+  await page.click('.jp-SpyglassWorkspace-addPanel');
+  await page.selectOption('.jp-SpyglassPanelEditor-kind', 'histogram');
+  await page.fill('.jp-SpyglassPanelEditor-histogramKey', 'gradients/fc.weight');
+  await page.click('.jp-SpyglassPanelEditor-add');
+  const panel = '.jp-SpyglassWorkspace .jp-SpyglassWorkspaceChart[data-kind="histogram"]';
+  await page.waitForSelector(panel, { timeout: 30_000 });
+  await page.locator(panel).scrollIntoViewIfNeeded();
+  const drawn = await waitFor(
+    () =>
+      page.evaluate((selector) => {
+        const node = document.querySelector(selector);
+        if (node?.dataset.state !== 'ready') return null;
+        const texts = [...node.querySelectorAll('svg text')].map((t) => t.textContent);
+        return {
+          runs: Number(node.dataset.runs),
+          histograms: Number(node.dataset.histograms),
+          cells: node.querySelectorAll('.mark-rect path').length,
+          labels: ['wide', 'narrow'].filter((name) => texts.includes(name)),
+        };
+      }, panel),
+    'the histogram panel to draw both runs',
+  );
+  assert.equal(drawn.runs, 2);
+  assert.equal(drawn.histograms, 16, 'eight histograms per run');
+  assert.ok(drawn.cells >= 16 * 10, `${drawn.cells} cells`);
+  assert.deepEqual(drawn.labels.sort(), ['narrow', 'wide'], 'each strip is labelled with its run name');
 });

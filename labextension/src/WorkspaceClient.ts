@@ -1,7 +1,9 @@
 import { ServerConnection } from '@jupyterlab/services';
 import {
+  type HistogramsAnswer,
   type MetricRequest,
   type MetricResponse,
+  parseHistogramsAnswer,
   parseMetricIPC,
   type RunListing,
   WorkspaceMemoryError,
@@ -47,6 +49,14 @@ export class WorkspaceClient implements WorkspaceSource {
     const params = new URLSearchParams({ run_dir: runDir, after_seq: String(afterSeq) });
     const response = await this.get('history', params);
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  async histograms(metric: string, runIds: string[]): Promise<HistogramsAnswer> {
+    const params = this.params();
+    params.append('metric', metric);
+    for (const runId of runIds) params.append('run_id', runId);
+    const response = await this.get('histograms', params);
+    return parseHistogramsAnswer(await response.json());
   }
 
   private params(): URLSearchParams {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type HeatStripTheme, type HistogramStep, heatCells, heatStripSpec } from '../src/histogram-strip.js';
+import { LayoutValidationError } from '../src/workspace/errors.js';
+import { defaultLayout, parseLayout } from '../src/workspace/workspace-layout.js';
 import { renderSVG } from './support/render.js';
 import { markCount } from './support/sweep-fixture.js';
 
@@ -121,5 +123,22 @@ describe('heatStripSpec', () => {
     const text = JSON.stringify({ ...spec, $schema: undefined });
     assert.ok(!/"url"/.test(text));
     assert.ok(!/"calculate"|"filter"|"expr"/.test(text));
+  });
+});
+
+describe('histogram panels in a workspace layout', () => {
+  test('a saved histogram panel reads back as it was; one without a key is refused with its path', () => {
+    const panel = {
+      id: 'histogram-1',
+      kind: 'histogram',
+      section: 'gradients',
+      metric: 'gradients/fc.weight',
+    };
+    const layout = parseLayout({ ...defaultLayout(), panels: [panel] });
+    assert.deepEqual(layout.panels, [panel]);
+    assert.throws(
+      () => parseLayout({ ...defaultLayout(), panels: [{ ...panel, metric: '' }] }),
+      (error: Error) => error instanceof LayoutValidationError && /panels\[0\]\.metric/.test(error.message),
+    );
   });
 });

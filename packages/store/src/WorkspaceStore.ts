@@ -1,5 +1,6 @@
 import { toRows } from './arrow-rows.js';
 import type { SqlEngine } from './engine.js';
+import type { HistogramsAnswer } from './histogram-rows.js';
 import { runsTableIPC } from './runs-table.js';
 import { groupBands } from './workspace-bands.js';
 import type {
@@ -15,6 +16,7 @@ import type {
   WorkspaceDataOptions,
   WorkspaceSource,
 } from './workspace-data.js';
+import { WorkspaceSourceError } from './workspace-data.js';
 import { lineSeries } from './workspace-lines.js';
 // Side-effect import: keeps workspace-lines' LineSeries augmentation in this file's published types.
 import './workspace-lines.js';
@@ -122,6 +124,12 @@ export class WorkspaceStore implements WorkspaceData {
 
   async sql(query: string): Promise<Record<string, unknown>[]> {
     return toRows(await this.serial(() => this.engine.query(query)));
+  }
+
+  async histograms(metric: string, runIds: string[]): Promise<HistogramsAnswer> {
+    if (!this.source.histograms)
+      throw new WorkspaceSourceError('histograms', 0, 'this source serves no histograms');
+    return this.source.histograms(metric, runIds);
   }
 
   onRunsChanged(listener: (listing: RunListing) => void): () => void {

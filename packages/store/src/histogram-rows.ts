@@ -90,3 +90,38 @@ export function parseHistogramPoints(rows: readonly Record<string, unknown>[]): 
   }
   return points;
 }
+
+/** One histogram key across runs, as GET /spyglass/api/v1/histograms answers: run id → histograms by step. */
+export interface HistogramsAnswer {
+  runs: Record<string, HistogramPoint[]>;
+  /** run id → why it was left out. */
+  skipped: Record<string, string>;
+}
+
+const numberList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+/** Reads the endpoint's JSON; a histogram of the wrong shape is dropped, an answer of the wrong shape refused. */
+export function parseHistogramsAnswer(value: unknown): HistogramsAnswer {
+  const o = value as { runs?: unknown; skipped?: unknown } | null;
+  if (typeof o !== 'object' || o === null || typeof o.runs !== 'object' || o.runs === null) {
+    throw new TypeError('the histograms answer has no "runs" object');
+  }
+  const runs: Record<string, HistogramPoint[]> = {};
+  for (const [runId, list] of Object.entries(o.runs as Record<string, unknown>)) {
+    if (!Array.isArray(list)) continue;
+    runs[runId] = list.flatMap((h: { step?: unknown; bins?: unknown; values?: unknown }) =>
+      typeof h?.step === 'number' &&
+      numberList(h.bins) &&
+      numberList(h.values) &&
+      h.bins.length === h.values.length + 1
+        ? [{ step: h.step, bins: h.bins, values: h.values }]
+        : [],
+    );
+  }
+  const skipped: Record<string, string> = {};
+  if (typeof o.skipped === 'object' && o.skipped !== null) {
+    for (const [runId, why] of Object.entries(o.skipped as Record<string, unknown>))
+      skipped[runId] = String(why);
+  }
+  return { runs, skipped };
+}

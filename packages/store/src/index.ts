@@ -48,7 +48,11 @@ export {
   readFramedLogPrefix,
   type TornTail,
 } from './framed-log.js';
-export type { HistogramPoint } from './histogram-rows.js';
+export {
+  type HistogramPoint,
+  type HistogramsAnswer,
+  parseHistogramsAnswer,
+} from './histogram-rows.js';
 export {
   type FrameInput,
   type IngestGroup,

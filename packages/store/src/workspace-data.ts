@@ -29,6 +29,7 @@
 import type { RunAlert } from '@spyglass/protocol';
 import type { SqlEngine } from './engine.js';
 import { StoreError } from './errors.js';
+import type { HistogramsAnswer } from './histogram-rows.js';
 
 /** A scalar cell of a flattened config or summary (nested dicts are flattened with "."). */
 export type FlatValue = string | number | boolean | null;
@@ -186,6 +187,8 @@ export interface WorkspaceData {
   groupBands(query: GroupBandQuery): Promise<GroupBand[]>;
   /** Runs SQL over the `runs` table (custom panels, the WHERE box); rows as plain objects. */
   sql(query: string): Promise<Record<string, unknown>[]>;
+  /** One histogram key's histograms per run (heat strip panels); read from the source each call, not cached. */
+  histograms(metric: string, runIds: string[]): Promise<HistogramsAnswer>;
   /** Called after every listRuns()/poll that changed the listing (new, deleted, changed state). */
   onRunsChanged(listener: (listing: RunListing) => void): () => void;
   /** Called when live points were appended to a loaded metric (re-query the affected panels). */
@@ -211,6 +214,8 @@ export interface WorkspaceSource {
   metric(request: MetricRequest): Promise<MetricResponse>;
   /** `GET /spyglass/api/v1/history?run_dir=&after_seq=`: a framed-log slice (file header + frames > afterSeq). */
   history(runDir: string, afterSeq: number): Promise<Uint8Array>;
+  /** `GET /spyglass/api/v1/histograms?metric=&run_id=…`: one histogram key per run; absent in sources with none. */
+  histograms?(metric: string, runIds: string[]): Promise<HistogramsAnswer>;
 }
 
 export interface MetricRequest {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import type { SqlEngine } from '../src/engine.js';
+import { parseHistogramsAnswer } from '../src/histogram-rows.js';
 import { createNodeEngine } from '../src/node-engine.js';
 import { RunDatabase } from '../src/RunDatabase.js';
 
@@ -71,5 +72,26 @@ describe('RunDatabase histograms', () => {
     });
     await db.ingestFrame('h4', 0, frame);
     assert.deepEqual(await db.histogramSeries('h4', 'h'), [{ step: 1, bins: [0, 1], values: [2] }]);
+  });
+});
+
+describe('parseHistogramsAnswer', () => {
+  test('keeps well-formed histograms per run, drops malformed ones, refuses an answer without runs', () => {
+    const answer = parseHistogramsAnswer({
+      runs: {
+        a: [
+          { step: 0, bins: [0, 1, 2], values: [1, 2] },
+          { step: 5, bins: [0, 1], values: [1, 2] },
+          { step: 'x', bins: [0, 1], values: [1] },
+        ],
+        b: 'not a list',
+      },
+      skipped: { c: 'no such run (deleted?)' },
+    });
+    assert.deepEqual(answer, {
+      runs: { a: [{ step: 0, bins: [0, 1, 2], values: [1, 2] }] },
+      skipped: { c: 'no such run (deleted?)' },
+    });
+    assert.throws(() => parseHistogramsAnswer({ skipped: {} }), /no "runs" object/);
   });
 });

@@ -19,6 +19,8 @@ export type LayoutXAxis = string;
 /** Panels the user added; default panels (one line plot per metric) are derived, not saved. */
 export type AddedPanel =
   | { id: string; kind: 'line'; section: string; metric: string }
+  /** A logged histogram key (sg.Histogram, watch's gradients/…) over time: a heat strip per run. */
+  | { id: string; kind: 'histogram'; section: string; metric: string }
   | { id: string; kind: 'scatter'; section: string; x: string; y: string }
   | { id: string; kind: 'bar'; section: string; column: string }
   | {
@@ -224,6 +226,8 @@ function parsePanel(value: unknown, path: string, version: number): LayoutPanel 
   switch (o.kind) {
     case 'line':
       return { id, kind: 'line', section, metric: string(o.metric, `${path}.metric`) };
+    case 'histogram':
+      return { id, kind: 'histogram', section, metric: nonEmpty(o.metric, `${path}.metric`) };
     case 'scatter':
       return { id, kind: 'scatter', section, x: string(o.x, `${path}.x`), y: string(o.y, `${path}.y`) };
     case 'bar':

@@ -71,6 +71,7 @@ export class PanelEditor {
   private readonly step = select([], 'jp-SpyglassPanelEditor-step');
   private readonly sweep = select([], 'jp-SpyglassPanelEditor-sweep');
   private readonly focus = document.createElement('input');
+  private readonly histogramKey = document.createElement('input');
   private readonly notes = document.createElement('p');
 
   constructor(
@@ -117,6 +118,7 @@ export class PanelEditor {
 
     const fields: Record<Kind, HTMLElement[]> = {
       line: [field(text.editorMetric, this.metric, 'metric')],
+      histogram: [field(text.editorHistogramKey, this.histogramKey, 'histogramKey')],
       scatter: [field(text.editorX, this.x, 'x'), field(text.editorY, this.y, 'y')],
       bar: [field(text.editorColumn, this.column, 'column')],
       custom: [
@@ -133,6 +135,8 @@ export class PanelEditor {
       lineage: [field(text.editorFocus, this.focus, 'focus')],
     };
     this.focus.className = 'jp-SpyglassPanelEditor-focus';
+    this.histogramKey.className = 'jp-SpyglassPanelEditor-histogramKey';
+    this.histogramKey.placeholder = 'gradients/fc.weight';
     this.notes.className = 'jp-SpyglassPanelEditor-notes';
     if (embedding) this.prepareEmbedded(embedding);
     const body = document.createElement('div');
@@ -252,6 +256,11 @@ export class PanelEditor {
       case 'line':
         if (!this.metric.value) throw new Error(text.noMetrics);
         return { kind: 'line', section, metric: this.metric.value };
+      case 'histogram': {
+        const key = this.histogramKey.value.trim();
+        if (!key) throw new Error(text.editorNeedHistogramKey);
+        return { kind: 'histogram', section, metric: key };
+      }
       case 'scatter':
         if (!this.x.value || !this.y.value) throw new Error(text.editorNeedColumns);
         return { kind: 'scatter', section, x: this.x.value, y: this.y.value };

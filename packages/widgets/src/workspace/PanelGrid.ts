@@ -1,5 +1,6 @@
 import { isEmbeddedPanel, type PanelSection, type PlannedEmbed, type PlannedPanel } from '@spyglass/charts';
 import { EmbeddedPanelFrame, type EmbeddingContext } from './EmbeddedPanelFrame.js';
+import { HistogramPanel } from './HistogramPanel.js';
 import { type ChartContext, type ChartEvents, WorkspaceChart } from './WorkspaceChart.js';
 
 /** A chart or an embedded panel: what the grid keeps per panel id. */
@@ -17,6 +18,8 @@ interface GridCell {
 export class PanelGrid {
   readonly node: HTMLElement;
   private readonly charts = new Map<string, WorkspaceChart>();
+  /** Histogram-over-time panels by id, kept across updates like the charts. */
+  private readonly histograms = new Map<string, HistogramPanel>();
   /** Embedded panels (table, sweep, lineage) by id, kept across updates like the charts. */
   private readonly embeds = new Map<string, EmbeddedPanelFrame>();
   private readonly sections = new Map<string, HTMLDetailsElement>();
@@ -41,7 +44,7 @@ export class PanelGrid {
         const id = (entry.target as HTMLElement).dataset.panelId ?? '';
         if (entry.isIntersecting) {
           this.visible.add(id);
-          const chart = this.charts.get(id);
+          const chart = this.charts.get(id) ?? this.histograms.get(id);
           if (chart && this.context) chart.update(this.context);
           this.embeds.get(id)?.ensure();
         } else this.visible.delete(id);
@@ -57,6 +60,7 @@ export class PanelGrid {
     for (const [id, chart] of this.charts) {
       if (this.visible.has(id)) chart.resize().catch((error) => console.warn('Spyglass:', error));
     }
+    for (const [id, panel] of this.histograms) if (this.visible.has(id)) panel.resize();
   }
 
   /** Lays out these sections and hands every visible chart the new context. */
@@ -65,15 +69,14 @@ export class PanelGrid {
     const wanted = new Set(plan.flatMap((s) => s.panels.map((p) => p.id)));
     this.dropUnwanted(this.charts, wanted);
     this.dropUnwanted(this.embeds, wanted);
+    this.dropUnwanted(this.histograms, wanted);
     const sectionNodes: HTMLElement[] = [];
     for (const section of plan) {
       const node = this.sectionNode(section.name);
       node.open = !section.collapsed;
       const grid = node.querySelector('.jp-SpyglassWorkspace-sectionGrid') as HTMLElement;
       (node.querySelector('summary') as HTMLElement).dataset.count = String(section.panels.length);
-      grid.replaceChildren(
-        ...section.panels.map((p) => (isEmbeddedPanel(p) ? this.embed(p) : this.chart(p)).node),
-      );
+      grid.replaceChildren(...section.panels.map((p) => this.cell(p).node));
       sectionNodes.push(node);
     }
     for (const name of [...this.sections.keys()]) {
@@ -81,6 +84,7 @@ export class PanelGrid {
     }
     this.node.replaceChildren(...sectionNodes);
     for (const [id, chart] of this.charts) if (this.visible.has(id)) chart.update(context);
+    for (const [id, panel] of this.histograms) if (this.visible.has(id)) panel.update(context);
     for (const [id, frame] of this.embeds) if (this.visible.has(id)) frame.ensure();
   }
 
@@ -113,6 +117,18 @@ export class PanelGrid {
     this.charts.clear();
     for (const frame of this.embeds.values()) frame.dispose();
     this.embeds.clear();
+    for (const panel of this.histograms.values()) panel.dispose();
+    this.histograms.clear();
+  }
+
+  /** The grid cell drawing a planned panel: an embedded view, a histogram panel or a chart. */
+  private cell(panel: PlannedPanel | PlannedEmbed): GridCell {
+    if (isEmbeddedPanel(panel)) return this.embed(panel);
+    if (panel.kind === 'histogram') {
+      const spec = panel;
+      return this.kept(this.histograms, spec, () => new HistogramPanel(spec, this.events));
+    }
+    return this.chart(panel);
   }
 
   private embed(panel: PlannedEmbed): EmbeddedPanelFrame {

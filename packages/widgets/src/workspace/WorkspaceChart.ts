@@ -87,6 +87,7 @@ export class WorkspaceChart {
     if (p.kind === 'line') return p.metric;
     if (p.kind === 'scatter') return `${p.y} vs ${p.x}`;
     if (p.kind === 'bar') return p.column;
+    if (p.kind === 'histogram') return p.metric;
     return p.title;
   }
 

@@ -37,6 +37,7 @@ export async function runPanelDrawing(
 ): Promise<VegaDrawing> {
   const p = panel;
   if (p.kind === 'line') throw new Error('line panels are drawn by lineDrawing');
+  if (p.kind === 'histogram') throw new Error('histogram panels are drawn by HistogramPanel');
   if (p.kind === 'custom') {
     await context.visibleRunsView;
     const rows = await context.data.sql(p.sql);

@@ -51,6 +51,9 @@ export const workspaceMessages = {
   allNaN: (metric: string) =>
     `Every value of ${metric} is NaN or infinite in the runs shown; nothing to draw.`,
   loadingMetric: (metric: string) => `Loading ${metric}…`,
+  noHistograms: (key: string) => `The runs shown logged no histograms under ${key}.`,
+  editorHistogramKey: 'Histogram key',
+  editorNeedHistogramKey: 'Type the key the runs logged histograms under (such as gradients/fc.weight).',
   panelFailed: (detail: string) => `This panel could not be drawn: ${detail}`,
   memoryLimit: (detail: string) => detail,
   zoomHint: 'Drag to zoom, wheel to zoom, shift+wheel to pan, double-click to reset.',
@@ -65,6 +68,7 @@ export const workspaceMessages = {
     scatter: 'Scatter',
     bar: 'Bar',
     custom: 'Custom Vega-Lite + SQL',
+    histogram: 'Histograms over time',
     table: 'Table',
     sweep: 'Sweep',
     lineage: 'Lineage',
