@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .key_attributes import KeyAttributes
 from .metric_definitions import MetricDefinitions
 from .nested_values import checked_value
 from .text_checks import check_name, describe
@@ -40,7 +41,7 @@ class _Stats:
         self.numeric = False
 
 
-class Summary:
+class Summary(KeyAttributes):
     """The run's summary: dict-like (item and attribute access, update, keys, items, in)."""
 
     def __init__(self, definitions: MetricDefinitions | None = None) -> None:
@@ -193,23 +194,6 @@ class Summary:
             found = self._stats.pop(key, None) is not None or found
         if not found:
             raise KeyError(key)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(f"run.summary has no key {name!r}") from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
-
-    def __delattr__(self, name: str) -> None:
-        try:
-            del self[name]
-        except KeyError:
-            raise AttributeError(f"run.summary has no key {name!r}") from None
 
     def update(self, values: Mapping[str, Any] | None = None, **more: Any) -> None:
         """Set several keys by hand (each then wins over automatic updates)."""

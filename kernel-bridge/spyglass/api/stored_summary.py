@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..key_attributes import KeyAttributes
 
-class StoredSummary(dict):
+
+class StoredSummary(KeyAttributes, dict):
     """A dict of summary values; changes are written back to run.json through `write`."""
 
     def __init__(
@@ -25,23 +27,6 @@ class StoredSummary(dict):
     def _json_dict(self) -> dict[str, Any]:
         """A plain dict copy of the summary (wandb's name for it)."""
         return dict(self)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(f"run.summary has no key {name!r}") from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
-
-    def __delattr__(self, name: str) -> None:
-        try:
-            del self[name]
-        except KeyError:
-            raise AttributeError(f"run.summary has no key {name!r}") from None
 
     def __setitem__(self, key: str, value: Any) -> None:
         self._change(lambda values: values.__setitem__(key, value))
