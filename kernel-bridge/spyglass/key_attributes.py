@@ -1,4 +1,4 @@
-"""Attribute access to a mapping's keys (`summary.acc` for `summary["acc"]`), as wandb's summary objects allow."""
+"""Attribute access to a mapping's keys (`summary.acc` for `summary["acc"]`), as wandb's summaries allow."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from typing import Any
 
 
 class KeyAttributes:
-    """Mixin for a class with item access: attributes not found otherwise are its keys. Names starting with '_'
-    are never keys (they stay the object's own), so private state and dunder lookups behave as usual."""
+    """Mixin for a class with item access: attributes not found otherwise are its keys.
+
+    Names starting with '_' are never keys (they stay the object's own): private state and dunder lookups
+    behave as usual.
+    """
 
     _attribute_owner = "run.summary"  # how AttributeError names the object
 
