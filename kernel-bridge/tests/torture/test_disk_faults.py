@@ -175,6 +175,20 @@ def wait_for(lines: list[list[str]], word: str, count: int, child: subprocess.Po
         time.sleep(0.01)
 
 
+def expect_refused(attempts, reason: str, tally) -> None:
+    """Each (what, start, where): start() raises a StoreWriteError for `reason` naming `where`."""
+    for what, start, where in attempts:
+        tally.attempt()
+        try:
+            start().finish()
+            tally.fail(f"{what} started in a store it cannot write ({reason})")
+        except StoreWriteError as error:
+            if error.reason != reason or str(where) not in str(error):
+                tally.fail(f"{what}: {error.reason!r}: {error}")
+        except Exception as error:
+            tally.fail(f"{what}: raw {type(error).__name__}: {error}")
+
+
 def test_a_read_only_store_is_refused_naming_the_path(tmp_path, tally):
     needs_tmpfs()
     with small_tmpfs(tmp_path / "disk", 20) as disk:
@@ -192,16 +206,7 @@ def test_a_read_only_store_is_refused_naming_the_path(tmp_path, tally):
                     store / "ro" / "kept",
                 ),
             ]
-            for what, start, where in attempts:
-                tally.attempt()
-                try:
-                    start().finish()
-                    tally.fail(f"{what} started in a read-only store")
-                except StoreWriteError as error:
-                    if error.reason != "read-only file system" or str(where) not in str(error):
-                        tally.fail(f"{what}: {error.reason!r}, message {error}")
-                except Exception as error:
-                    tally.fail(f"{what}: raw {type(error).__name__}: {error}")
+            expect_refused(attempts, "read-only file system", tally)
             tally.attempt()
             if sg.Api(store).run("ro/kept").history(pandas=False).num_rows != 1:
                 tally.fail("the read API cannot read a run from a read-only store")
@@ -305,18 +310,10 @@ def test_disk_full_past_a_file_size_limit_without_mounts(tmp_path, tally):
 def test_an_unwritable_store_is_refused_naming_the_directory_without_mounts(tmp_path, tally):
     store = tmp_path / "store"
     store.mkdir()
+    attempts = [
+        ("a new run", lambda: sg.init(project="p", dir=store, settings=QUIET), store / "p"),
+        ("a run in a new project", lambda: sg.init(project="q", dir=store, settings=QUIET), store / "q"),
+    ]
     with unwritable(store):
-        for what, start, where in (
-            ("a new run", lambda: sg.init(project="p", dir=store, settings=QUIET), store / "p"),
-            ("a run in a new project", lambda: sg.init(project="q", dir=store, settings=QUIET), store / "q"),
-        ):
-            tally.attempt()
-            try:
-                start().finish()
-                tally.fail(f"{what} started in an unwritable store")
-            except StoreWriteError as error:
-                if error.reason != "permission denied" or str(where) not in str(error):
-                    tally.fail(f"{what}: {error.reason!r}: {error}")
-            except Exception as error:
-                tally.fail(f"{what}: raw {type(error).__name__}: {error}")
+        expect_refused(attempts, "permission denied", tally)
     assert not tally.failures, tally.failures[:5]
