@@ -79,7 +79,11 @@ def build_world(base: Path) -> dict:
     media = run.path / "media" / "images"
     media.mkdir(parents=True)
     (media / "pic.png").write_bytes(b"\x89PNG inside")
-    sg.sweep(SWEEP, project="demo", dir=store)
+    sweeps = [sg.sweep(SWEEP, project="demo", dir=store) for _ in range(2)]
+    trap = store / "demo" / ".sweeps" / sweeps[1] / "trials"  # a real sweep holding a trial linked out
+    trap.mkdir(exist_ok=True)
+    (outside / "trial.json").write_text(json.dumps({"index": 0, "state": "finished", "run_id": CANARY}))
+    (trap / "0.json").symlink_to(outside / "trial.json")
     tables = store / ".tables"
     (tables / "sub").mkdir(parents=True)
     (tables / "t.parquet").write_bytes(b"PAR1inside")
@@ -114,7 +118,15 @@ def build_world(base: Path) -> dict:
         link.symlink_to(target)
     for name in ("linked", "chained", "inside"):
         nbformat.write(new_notebook(cells=[new_markdown_cell("# inside")]), root / f"{name}.ipynb")
-    return {"root": root, "outside": outside, "sibling": sibling, "store": store, "foreign_run": foreign_run}
+    sweep_dirs = [f"spyglass/demo/.sweeps/{sweep_id}" for sweep_id in sweeps]
+    return {
+        "root": root,
+        "outside": outside,
+        "sibling": sibling,
+        "store": store,
+        "foreign_run": foreign_run,
+        "sweep_dirs": sweep_dirs,
+    }
 
 
 def hostile_notebook(world: dict, places: list[str]) -> Path:
@@ -220,6 +232,10 @@ def corpus(kind: str, world: dict, rng: random.Random) -> list[str]:
     targets = TARGETS[kind]
     values = [climb + target for climb in CLIMBS for target in targets[:1]]
     values += [f"{base}/{target}" for target in targets] + PLANTED[kind] + SPECIALS
+    if kind == "sweep":
+        values += world["sweep_dirs"] + [
+            f"{d}/trials/../../{d.rsplit('/', 1)[1]}" for d in world["sweep_dirs"]
+        ]
     values += [str(world["root"] / p) for p in PLANTED[kind][:6]]
     for _ in range(20):  # random mixtures: two climbs, a planted name, a target
         parts = [rng.choice(CLIMBS), rng.choice(CLIMBS + [""]), rng.choice(PLANTED[kind] + targets)]
@@ -321,6 +337,12 @@ def probe_endpoints(probe: Probe, world: dict, rng: random.Random) -> None:
     for value in corpus("sweep", world, rng):
         probe.get("/sweep", sweep_dir=value)
         probe.send("POST", "/sweep/control", {"sweep_dir": value, "action": "resume"})
+    for sweep_dir, expected in zip(world["sweep_dirs"], (200, 403), strict=True):
+        status, _ = probe.get("/sweep", sweep_dir=sweep_dir)
+        if status != expected:
+            probe.tally.fail(
+                f"/sweep {sweep_dir}: {status}, expected {expected} (the second holds a link out)"
+            )
     for value in corpus("notebook", world, rng):
         status, body = probe.send("POST", "/report", {"path": value})
         if status == 200:
