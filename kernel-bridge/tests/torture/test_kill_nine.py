@@ -25,7 +25,7 @@ from spyglass.framed_log import read_framed_log
 KILL_LOSS_BOUND = 0.75
 SEED = 1515
 SESSIONS = 5  # each: a logging run killed, then resumed and killed while logging or during finish()
-TIME_BUDGET = 80.0  # seconds; sessions not started by then are skipped (and reported)
+TIME_BUDGET = 60.0  # seconds; sessions not started by then are skipped (and reported): the file stays < ~90 s
 VICTIM = Path(__file__).with_name("kill_victim.py")
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
