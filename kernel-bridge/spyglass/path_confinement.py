@@ -67,9 +67,9 @@ def entries_within(
 
 
 def first_link_out(directory: str | os.PathLike[str], roots: Roots) -> str | None:
-    """The first entry below `directory` (relative to it) that is a symlink resolving outside `roots`, or None
+    """The first entry below `directory` (relative to it) that is a symlink resolving outside `roots`.
 
-    Links to directories inside the roots are walked too (once per real directory).
+    None when there is none. Links to directories inside the roots are walked too (once per real directory).
     """
     stack, seen = [os.fspath(directory)], set()
     while stack:

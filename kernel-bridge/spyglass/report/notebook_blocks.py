@@ -129,11 +129,11 @@ class BlockCollector:
 
     def _add_workspace(self, bundle: dict[str, Any]) -> None:
         project = str(bundle.get("project", ""))
-        roots = [r for r in (self.store, bundle.get("store_root"), self.notebook_dir / "spyglass") if r]
+        candidates = [r for r in (self.store, bundle.get("store_root"), self.notebook_dir / "spyglass") if r]
         root = next(
             (
                 Path(r)
-                for r in roots
+                for r in candidates
                 if (Path(r) / project).is_dir() and stays_within(Path(r) / project, self.roots)
             ),
             None,
