@@ -263,14 +263,16 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
                 self._write_metadata()
             except StoreError as error:  # run.json cannot be written (deleted, read-only): close the run
                 flush_error = flush_error or error
-            try:
-                self._store.export_parquet()
-            except Exception as error:
-                warnings.warn(
-                    f"run '{self.id}': could not write {self._store.parquet_path}: {error}. "
-                    "The framed log history.sglog still holds every row.",
-                    stacklevel=2,
-                )
+            # Not while the store refuses writes: the log lacks rows then, and the error already says why.
+            if not isinstance(flush_error, StoreError):
+                try:
+                    self._store.export_parquet()
+                except Exception as error:
+                    warnings.warn(
+                        f"run '{self.id}': could not write {self._store.parquet_path}: {error}. "
+                        "The framed log history.sglog still holds every row.",
+                        stacklevel=2,
+                    )
             self._update_displays()
             self._transport.run_updated(self.id)
             self._transport.flush()
