@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from . import exit_hooks
+from . import exit_hooks, process_forks
 from .disabled_run import DisabledRun
 from .environment import _kernel_shell
 from .errors import InvalidNameError
@@ -37,6 +37,9 @@ _MAX_RUN_ID = 128
 _lock = threading.RLock()
 _live_runs: list[Run | DisabledRun] = []
 current_run: Run | DisabledRun | None = None
+
+
+process_forks.install()  # a forked child forgets the runs it inherited (process_forks.py)
 
 
 class ReinitWarning(UserWarning):
@@ -122,6 +125,7 @@ def init(
             )  # fmt: skip
             if not in_kernel():  # a kernel reports a cell's exception itself and the run goes on
                 exit_hooks.install(_finish_live_runs_failed)
+            process_forks.finish_runs_at_child_exit(_finish_live_runs)
             if trial is not None:
                 trial.attach(run)
         _live_runs.append(run)

@@ -106,3 +106,16 @@ def test_save_needs_a_run_and_a_live_one(store, workdir):
     run.finish()
     with pytest.raises(sg.RunFinishedError):
         run.save("ckpt/a.pt")
+
+
+def test_a_live_file_is_copied_again_by_the_flusher_tick_without_any_call(store, workdir):
+    run = sg.init(project="p", settings=sg.Settings(heartbeat_interval=0.5))
+    run.save("ckpt/b.pt")
+    copy = Path(run.dir, "files", "ckpt", "b.pt")
+    time.sleep(0.01)
+    (workdir / "ckpt" / "b.pt").write_text("grown by training")
+    deadline = time.monotonic() + 10
+    while copy.read_text() != "grown by training" and time.monotonic() < deadline:
+        time.sleep(0.1)  # the flusher thread's tick checks live files every 2 s
+    assert copy.read_text() == "grown by training"
+    run.finish()

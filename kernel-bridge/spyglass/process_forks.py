@@ -1,0 +1,117 @@
+"""Runs across processes: a forked child never writes its parent's runs; a multiprocessing child ends its own.
+
+fork() copies the parent's live runs into the child but not their threads. Writing them from the child would
+put two processes' frames into one framed log (corrupting it) and finish the parent's run under it. So right
+after a fork the child forgets the inherited runs (`spyglass.run` is None, `init()` starts a new run), and
+their `log()`, `save()` and `alert()` raise RunInOtherProcessError; their `finish()` does nothing. The child
+also drops the inherited comm (its sockets belong to the parent's kernel): runs started in the child write the
+store only, and the page picks them up from there.
+
+multiprocessing children end with os._exit, which skips atexit: a run started in a Process (or a Pool worker
+that exits normally) is finished by a multiprocessing finalizer instead. A terminated Pool (the end of a
+`with Pool() as pool:` block) stops its workers with SIGTERM: in a multiprocessing child whose SIGTERM is the
+default, init() installs a handler that finishes the child's runs first (bounded: after TERM_GRACE seconds the
+child exits anyway, so a parent joining it never waits longer), then dies of SIGTERM as it would have.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from .errors import SpyglassError
+
+OTHER_PROCESS = "other-process"  # the state an inherited run has in a forked child
+TERM_GRACE = 5.0
+
+_finalizer_pid: int | None = None
+_finishing = False  # the child's runs are being finished (by the finalizer or the SIGTERM handler)
+
+
+class RunInOtherProcessError(SpyglassError, RuntimeError):
+    """A run created in the parent process was used in a forked child; call spyglass.init() in the child."""
+
+
+def install() -> None:
+    """Register the fork handler (once per interpreter; the session module calls it at import)."""
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def finish_runs_at_child_exit(finish_live_runs: Callable[[], None]) -> None:
+    """In a multiprocessing child, have its normal exit finish the live runs (os._exit skips atexit)."""
+    global _finalizer_pid
+    import multiprocessing
+    import multiprocessing.util
+
+    if multiprocessing.parent_process() is None or _finalizer_pid == os.getpid():
+        return
+    _finalizer_pid = os.getpid()
+    multiprocessing.util.Finalize(None, _once(finish_live_runs), exitpriority=0)
+    _finish_on_sigterm(_once(finish_live_runs))
+
+
+def _once(finish_live_runs: Callable[[], None]) -> Callable[[], None]:
+    def finish() -> None:
+        global _finishing
+        _finishing = True
+        finish_live_runs()
+
+    return finish
+
+
+def _finish_on_sigterm(finish_live_runs: Callable[[], None]) -> None:
+    import signal
+
+    def on_term(signum: int, frame: Any) -> None:
+        if (
+            _finishing
+        ):  # the SIGTERM interrupted the exit's own finish: let it complete, the process then ends
+            return
+        watchdog = threading.Timer(TERM_GRACE, os._exit, (128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            finish_live_runs()
+        finally:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+    try:
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread: only the finalizer applies
+        pass
+
+
+def _after_fork_in_child() -> None:
+    from . import comm_transport, session
+
+    # Locks held by other threads of the parent at the fork stay held forever in the child: start fresh.
+    session._lock = threading.RLock()
+    comm_transport._transport_lock = threading.Lock()
+    comm_transport._transport = comm_transport.CommTransport(None)
+    inherited = list(session._live_runs)
+    session._live_runs.clear()
+    session.current_run = None
+    for run in inherited:
+        disown(run, os.getppid())
+
+
+def disown(run: Any, owner_pid: int) -> None:
+    """Make an inherited run inert in this process: writes raise, finish() does nothing."""
+    message = (
+        f"run '{run.id}' was created by process {owner_pid} and this process is a fork of it: a run is "
+        "written by the process that created it only (two processes would corrupt its log). Call "
+        "spyglass.init() in this process to start a run of its own."
+    )
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RunInOtherProcessError(message)
+
+    run.log = refuse
+    run.save = refuse
+    run.alert = refuse
+    run._state = OTHER_PROCESS  # not a live state: finish() returns at once, metadata changes are refused
