@@ -1,10 +1,13 @@
-// A chart logged by spyglass.sklearn (an sg.plot chart: a table plus its Vega-Lite spec) shows in a workspace
-// table panel as the chart above its rows, as the notebook shows it; a plain logged table shows rows only.
+// Charts logged by spyglass.sklearn (sg.plot charts: a table plus its Vega-Lite spec) show as charts: in a
+// workspace table panel above the table's rows (a plain logged table shows rows only), and in the run panel's
+// "Logged charts" section, each drawn from its table file.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { openLab, waitFor } from './support/lab-page.mjs';
+import { openLab, openNotebook, runAllCells, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
-import { runPython } from './support/store.mjs';
+import { writeNotebook } from './support/notebook-file.mjs';
+import { listRuns, runPython } from './support/store.mjs';
 
 const PROJECT = 'charts';
 const GENERATOR = `
@@ -65,4 +68,75 @@ test('a spyglass.sklearn chart in a workspace table panel is drawn above its tab
   }, 'the plain table panel');
   assert.equal(state[1].plotRows, null, 'a plain table has no chart');
   assert.equal(state[1].drawn, false);
+});
+
+const CLASSIFIER_CELL = `import spyglass as sg
+from sklearn.datasets import make_classification
+from sklearn.ensemble import RandomForestClassifier
+
+X, y = make_classification(120, 4, random_state=0)
+clf = RandomForestClassifier(n_estimators=5, random_state=0).fit(X[:90], y[:90])
+run = sg.init(project="notebook-charts", settings={"x_disable_stats": True})
+sg.sklearn.plot_classifier(
+    clf, X[:90], X[90:], y[:90], y[90:], clf.predict(X[90:]), clf.predict_proba(X[90:]), ["no", "yes"]
+)
+run.finish()
+run`;
+
+/** The run panel's logged charts: section count and, per chart key, the rows its plot drew (null: not yet). */
+function loggedChartsOf(page, runId) {
+  return page.evaluate((id) => {
+    const section = document.querySelector(`[data-spyglass-run-id="${id}"] .jp-SpyglassLoggedCharts`);
+    if (!section) return null;
+    const charts = Object.fromEntries(
+      [...section.querySelectorAll('[data-spyglass-chart-key]')].map((view) => {
+        const plot = view.querySelector('.jp-SpyglassTablePlot');
+        const drawn = plot?.querySelector('svg, canvas') && plot.dataset.spyglassPlotRows;
+        return [view.dataset.spyglassChartKey, drawn ? Number(plot.dataset.spyglassPlotRows) : null];
+      }),
+    );
+    return { count: Number(section.dataset.spyglassCharts ?? 0), hidden: section.hidden, charts };
+  }, runId);
+}
+
+test('the run panel of a run that plotted a classifier draws each logged chart from its table', async () => {
+  writeNotebook(join(session.lab.rootDir, 'classifier.ipynb'), [CLASSIFIER_CELL]);
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
+  await openNotebook(page, 'classifier.ipynb');
+  await runAllCells(page);
+
+  const storeRoot = join(session.lab.rootDir, 'spyglass');
+  const run = await waitFor(
+    () => listRuns(storeRoot, 'notebook-charts')[0],
+    'the run to appear in the store',
+  );
+  const shown = await waitFor(
+    async () => {
+      const state = await loggedChartsOf(page, run.run_id);
+      return state && state.count === 7 && Object.values(state.charts).every((rows) => rows !== null)
+        ? state
+        : null;
+    },
+    'the seven classifier charts drawn in the run panel',
+    90_000,
+  );
+  assert.equal(shown.hidden, false);
+  assert.deepEqual(Object.keys(shown.charts), [
+    'calibration_curve',
+    'class_proportions',
+    'confusion_matrix',
+    'feature_importances',
+    'precision_recall',
+    'roc',
+    'summary_metrics',
+  ]);
+  assert.equal(shown.charts.confusion_matrix, 4, 'a 2 x 2 confusion matrix');
+  assert.equal(shown.charts.summary_metrics, 4, 'accuracy, precision, recall, f1');
+
+  if (!process.env.SPYGLASS_SCREENSHOTS) return; // opt-in: a folder for a screenshot of the section
+  await page.setViewportSize({ width: 1400, height: 2600 });
+  const section = page.locator(`[data-spyglass-run-id="${run.run_id}"] .jp-SpyglassLoggedCharts`);
+  await section.scrollIntoViewIfNeeded();
+  await section.screenshot({ path: join(process.env.SPYGLASS_SCREENSHOTS, 'logged-charts.png') });
 });

@@ -2,6 +2,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import { PROTOCOL_MAJOR, RUN_MIME_TYPE } from '@spyglass/protocol';
 import { messages, RunPanel } from '@spyglass/widgets';
+import { loggedChartViews } from './logged-chart-view.js';
 import type { RunHub } from './RunHub.js';
 import { parseRunOutput } from './run-output.js';
 import type { FollowHandle, StoreFollowers } from './StoreFollowers.js';
@@ -45,7 +46,8 @@ export class RunOutputRenderer extends Widget implements IRenderMime.IRenderer {
       project: data.project,
       run_dir: data.run_dir,
     });
-    this.setPanel(new RunPanel({ source: this.hub.run(data.run_id) }));
+    const loggedChartView = loggedChartViews(this.hub, this.followers.client, data.run_dir);
+    this.setPanel(new RunPanel({ source: this.hub.run(data.run_id), loggedChartView }));
     this.following = this.followers.follow(data.run_id, data.run_dir);
   }
 

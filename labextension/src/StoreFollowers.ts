@@ -19,7 +19,8 @@ export class StoreFollowers {
 
   constructor(
     private readonly hub: RunHub,
-    private readonly client: StoreClient,
+    /** The server client the followers read with (run panels read their logged charts through it too). */
+    readonly client: StoreClient,
   ) {
     hub.orphaned.connect(this.onOrphaned, this);
     hub.metadataStale.connect(this.onMetadataStale, this);

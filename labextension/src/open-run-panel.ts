@@ -2,6 +2,7 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import type { LineageNode } from '@spyglass/protocol';
 import { RunPanel } from '@spyglass/widgets';
+import { loggedChartViews } from './logged-chart-view.js';
 import type { RunHub } from './RunHub.js';
 import type { FollowHandle, StoreFollowers } from './StoreFollowers.js';
 
@@ -56,7 +57,11 @@ export function openStoredRun(
 ): void {
   const runDir = `${storeRoot.replace(/\/+$/, '')}/${project}/${runId}`;
   hub.updateRun({ run_id: runId, name: name ?? runId, project, run_dir: runDir });
-  const tab = new RunTab(new RunPanel({ source: hub.run(runId) }), followers.follow(runId, runDir));
+  const loggedChartView = loggedChartViews(hub, followers.client, runDir);
+  const tab = new RunTab(
+    new RunPanel({ source: hub.run(runId), loggedChartView }),
+    followers.follow(runId, runDir),
+  );
   tab.title.label = name || runId;
   tab.title.caption = `${project} / ${runId}`;
   app.shell.add(tab, 'main', { mode: 'split-right' });

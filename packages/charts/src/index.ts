@@ -10,6 +10,7 @@ export {
   heatStripSpec,
 } from './histogram-strip.js';
 export { type ChartPoint, type LineChartOptions, lineChartSpec, POINTS_DATASET } from './line-chart.js';
+export { type LoggedChart, loggedCharts } from './logged-charts.js';
 export {
   definitionFor,
   type MetricSection,

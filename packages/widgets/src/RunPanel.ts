@@ -1,10 +1,11 @@
 import { Widget } from '@lumino/widgets';
-import { type PlannedChart, type PlannedSection, planSections } from '@spyglass/charts';
+import { loggedCharts, type PlannedChart, type PlannedSection, planSections } from '@spyglass/charts';
 import type { SeriesPoint } from '@spyglass/store';
 import { ChartSection } from './ChartSection.js';
 import { describeError } from './errors.js';
 import { gridLayout } from './grid-layout.js';
 import { HistogramSections } from './HistogramSections.js';
+import { LoggedChartsSection, type LoggedChartView } from './LoggedChartsSection.js';
 import type { MetricChart } from './MetricChart.js';
 import { messages } from './messages.js';
 import { RunHeader } from './RunHeader.js';
@@ -18,6 +19,8 @@ export interface RunPanelOptions {
   maxPoints?: number;
   /** Minimum time between redraws (default 125 ms: at most 8 redraws/s, so a flush shows within 250 ms). */
   redrawIntervalMs?: number;
+  /** Views for the charts the run logged (sg.plot, spyglass.sklearn); without it they are not shown. */
+  loggedChartView?: LoggedChartView;
 }
 
 /**
@@ -35,6 +38,7 @@ export class RunPanel extends Widget {
   private readonly messageNode = document.createElement('p');
   private readonly sectionsNode = document.createElement('div');
   private readonly histograms = new HistogramSections();
+  private readonly loggedCharts: LoggedChartsSection | null;
   private readonly resizeObserver: ResizeObserver;
   private layoutWidth = 0;
 
@@ -42,6 +46,7 @@ export class RunPanel extends Widget {
     super();
     this.source = options.source;
     this.maxPoints = options.maxPoints ?? 1000;
+    this.loggedCharts = options.loggedChartView ? new LoggedChartsSection(options.loggedChartView) : null;
     this.addClass('jp-SpyglassRunPanel');
     this.node.setAttribute('data-spyglass-run-id', this.source.runId);
     this.node.setAttribute('data-rows', '0');
@@ -53,6 +58,7 @@ export class RunPanel extends Widget {
       this.messageNode,
       this.sectionsNode,
       this.histograms.node,
+      ...(this.loggedCharts ? [this.loggedCharts.node] : []),
     );
     this.throttle = new Throttle(() => this.redraw(), options.redrawIntervalMs ?? 125);
     this.resizeObserver = new ResizeObserver(() => this.onSectionsResize());
@@ -71,6 +77,7 @@ export class RunPanel extends Widget {
     for (const section of this.sections.values()) section.dispose();
     this.sections.clear();
     this.histograms.dispose();
+    this.loggedCharts?.dispose();
     super.dispose();
   }
 
@@ -84,6 +91,7 @@ export class RunPanel extends Widget {
     const meta = this.source.metadata();
     this.header.update(summary, meta);
     this.overview.update(meta);
+    this.loggedCharts?.update(loggedCharts(meta?.summary));
     this.node.setAttribute('data-state', summary.state ?? 'unknown');
   }
 

@@ -16,6 +16,7 @@ export {
 export { type GridLayout, gridLayout } from './grid-layout.js';
 export { KeyValueTable } from './KeyValueTable.js';
 export { LineagePanel, type LineagePanelOptions } from './LineagePanel.js';
+export { LoggedChartsSection, type LoggedChartView } from './LoggedChartsSection.js';
 export { MetricChart } from './MetricChart.js';
 export { messages } from './messages.js';
 export { RunHeader } from './RunHeader.js';

@@ -45,6 +45,7 @@ export const messages = {
     at === null ? text : `${text} (${new Date(at * 1000).toLocaleString()})`,
   histogramCount: (n: number) => `${integer.format(n)} ${n === 1 ? 'histogram' : 'histograms'} over time`,
   sectionCount: (n: number) => `${integer.format(n)} ${n === 1 ? 'chart' : 'charts'}`,
+  loggedCharts: 'Logged charts',
   runtimeAxis: 'runtime (s)',
   duration: (text: string) => `ran ${text}`,
   durationLive: (text: string) => `running for ${text}`,
