@@ -132,16 +132,35 @@ class Run:
             table = read_log_table(self._directory.path / SYSTEM_LOG_FILE)
         return as_frame(sample_rows(table, samples), pandas)
 
+    def update(self) -> None:
+        """Write name, tags, notes, group, job_type, config and summary as changed on this object back to
+        run.json (wandb's `run.update()`); refused (StoreError) while the run is live."""
+        self._write_fields(
+            {
+                "name": self.name,
+                "tags": list(self.tags),
+                "notes": self.notes,
+                "group": self.group,
+                "job_type": self.job_type,
+                "config": self.config,
+                "summary": dict(self.summary),
+            }
+        )
+
     def _write_summary(self, values: dict[str, Any]) -> None:
-        # run.summary["k"] = v on a stored run: run.json is rewritten (atomically) with the new summary.
+        # run.summary["k"] = v on a stored run: run.json is rewritten at once, as wandb's API writes.
+        self._write_fields({"summary": values})
+
+    def _write_fields(self, fields: dict[str, Any]) -> None:
         meta = self._directory.read_metadata()
         if effective_state(meta) in ("running", "preempting"):
             raise StoreError(
-                f"run {self.path} is still running: its process owns run.json and would overwrite the "
-                "summary. Set it from that process (run.summary[...] = ...), or after the run ended."
+                f"run {self.path} is still running: its process owns run.json and would overwrite these "
+                "changes. Make them from that process (run.summary[...] = ..., run.tags = ...), or after the "
+                "run ended."
             )
-        meta["summary"] = values
-        self._directory.write_metadata(meta)
+        meta.update(fields)
+        self._directory.write_metadata(meta)  # atomic (temp file, fsync, rename)
         self.metadata = meta
 
     @contextlib.contextmanager

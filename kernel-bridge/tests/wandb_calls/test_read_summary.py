@@ -55,6 +55,8 @@ def test_setting_a_key_of_a_live_run_from_the_read_api_is_refused(store):
     with pytest.raises(sg.SpyglassError, match="still running"):
         stored.summary["x"] = 1
     assert "x" not in stored.summary
+    with pytest.raises(sg.SpyglassError, match="still running"):
+        stored.update()
     run.finish()
 
 
@@ -63,3 +65,19 @@ def test_the_live_summary_has_json_dict_too(store):
     run.log({"acc": 0.5})
     assert run.summary._json_dict == {"acc": 0.5}
     run.finish()
+
+
+def test_run_update_writes_name_tags_notes_and_config_back_as_wandb_does(stored):
+    stored.name = "renamed"
+    stored.tags.append("reviewed")
+    stored.notes = "checked by hand"
+    stored.config["lr"] = 0.5
+    stored.update()
+    again = sg.Api().run(stored.path)
+    assert (again.name, again.tags, again.notes, again.config) == (
+        "renamed",
+        ["reviewed"],
+        "checked by hand",
+        {"lr": 0.5},
+    )
+    assert again.summary["best_acc"] == 0.9
