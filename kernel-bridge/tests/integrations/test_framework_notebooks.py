@@ -44,3 +44,7 @@ def test_notebook_runs_without_errors_and_stores_what_it_logged(
     assert len(runs) >= 1 and all(run.state == "finished" for run in runs)
     logged = {key for run in runs for row in run.scan_history() for key in row}
     assert keys <= logged
+
+
+def test_every_integration_notebook_is_executed_by_this_test() -> None:
+    assert sorted(path.stem for path in NOTEBOOKS.glob("*.ipynb")) == sorted(EXPECTED)
