@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import operator
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,18 +31,23 @@ def build_batch(
     segments: Sequence[SegmentColumns],
     kinds: Mapping[str, tuple[Kind, str]],
     started_at: float,
+    float_keys: Collection[str] | None = None,
     report: Report | None = None,
 ) -> pa.RecordBatch:
     """Columns _step, _timestamp, _runtime, then each metric by first appearance; nulls where a row lacks one.
 
     Rows come out in step order. Keys whose kind is unknown (only ever None) are left out: they hold no data.
     A value that cannot be converted is stored as null (text: lone surrogates as U+FFFD) and `report`ed.
+    With `float_keys` (History.float_keys) given, a number key not in it holds only ints and is int64; else
+    every number is float64.
     """
     names: dict[str, pa.DataType] = {}
     for segment in segments:
         for key in segment.keys:
             if key not in names and key in kinds:
-                names[key] = _ARROW_TYPES[kinds[key][0]]
+                kind = kinds[key][0]
+                integer = kind == "number" and float_keys is not None and key not in float_keys
+                names[key] = pa.int64() if integer else _ARROW_TYPES[kind]
     chunks: dict[str, list[pa.Array]] = {name: [] for name in ("_step", "_timestamp", "_runtime", *names)}
     for segment in segments:
         count = segment.row_count
@@ -88,6 +94,8 @@ def to_arrow(values: Sequence[object], arrow_type: pa.DataType, report: ValueRep
         raise_if_fatal(error)
         if arrow_type == pa.utf8():
             return pa.array([text_or_null(v, report) for v in values], arrow_type)
+        if arrow_type == pa.int64():
+            return pa.array([None if v is None else operator.index(v) for v in values], arrow_type)
         return pa.array([number_or_null(v, _to_float, report) for v in values], arrow_type)
 
 
@@ -119,7 +127,8 @@ def merge_batches(batches: Sequence[pa.RecordBatch]) -> pa.RecordBatch:
     if len(batches) == 1:
         return batches[0]
     tables = [pa.Table.from_batches([batch]) for batch in batches]
-    merged = pa.concat_tables(tables, promote_options="default").combine_chunks()
+    # "permissive": an int64 column of an earlier batch and a float64 one of a later batch become float64.
+    merged = pa.concat_tables(tables, promote_options="permissive").combine_chunks()
     return merged.to_batches()[0] if merged.num_rows else pa.RecordBatch.from_pylist([], schema=merged.schema)
 
 

@@ -61,7 +61,7 @@ def _warm_up_arrow() -> None:
     kinds = {"x": ("number", "float"), "s": ("string", "str")}
     first = build_batch([SegmentColumns(("x",), [[0], [0.0], [1.5]])], kinds, 0.0)
     second_rows = [SegmentColumns(("s",), [[1], [0.0], ["a"]]), SegmentColumns(("x",), [[2], [0.0], [1]])]
-    second = build_batch(second_rows, kinds, 0.0)
+    second = build_batch(second_rows, kinds, 0.0, float_keys=set())  # an int64 column, merged with float64
     nonfinite_columns(merge_batches([first, second]), set())
     encode_batch(first)
 
@@ -302,6 +302,7 @@ class Flusher:
                     build_batch,
                     kinds=history.kinds,
                     started_at=self._started_at,
+                    float_keys=history.float_keys,
                     report=history.conversion_failed,
                 )
                 # A value that still breaks the batch costs only its own row (value_isolation).
