@@ -19,8 +19,8 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_only
 
 from ..artifacts import Artifact
 from ..run_store import resolve_store_root
-from ..session import init, new_run_id
-from .started_run import current_or_new_run
+from ..session import new_run_id
+from .started_run import continued_run, current_or_new_run
 
 # ModelCheckpoint settings kept in a checkpoint artifact's metadata (as Lightning's WandbLogger does).
 _CHECKPOINT_SETTINGS = (
@@ -90,10 +90,7 @@ class SpyglassLogger(Logger):
                 **self._init_options,
             )  # fmt: skip
         elif self._started and self._run.finished:
-            self._run = init(
-                project=self._run.project, id=self._run.id, dir=self._save_dir, resume="allow",
-                **{k: v for k, v in self._init_options.items() if v is not None},
-            )  # fmt: skip
+            self._run = continued_run(self._run, **self._init_options)
         return self._run
 
     @property

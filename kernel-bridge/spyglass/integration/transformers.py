@@ -15,8 +15,7 @@ from transformers import TrainerCallback
 from transformers.integrations.integration_utils import rewrite_logs
 
 from ..artifacts import Artifact
-from ..session import init
-from .started_run import current_or_new_run
+from .started_run import continued_run, current_or_new_run
 
 # Values the Trainer logs once, at the end of training: summary values, not history (as WandbCallback does).
 SINGLE_VALUE_SCALARS = frozenset(
@@ -111,10 +110,7 @@ class SpyglassCallback(TrainerCallback):
         if self._run is not None and not (self._started and self._run.finished):
             return self._run
         if self._run is not None:
-            options = {
-                k: v for k, v in self._init_options.items() if v is not None and k not in ("project", "name")
-            }
-            self._run = init(project=self._run.project, id=self._run.id, resume="allow", **options)
+            self._run = continued_run(self._run, **self._init_options)
             return self._run
         options = dict(self._init_options)
         options["project"] = options["project"] or os.environ.get("WANDB_PROJECT") or "huggingface"

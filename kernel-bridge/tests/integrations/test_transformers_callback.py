@@ -47,8 +47,8 @@ def test_training_logs_every_trainer_log_as_one_row_and_the_final_figures_as_sum
     assert stored.metadata["metrics"]["*"]["step_metric"] == "train/global_step"
 
 
-def test_evaluate_after_training_continues_the_run_and_finishes_it(store, tmp_path) -> None:
-    callback = SpyglassCallback(project="hf", dir=store)
+def test_evaluate_after_training_continues_the_run_and_finishes_it(store, tmp_path, monkeypatch) -> None:
+    callback = SpyglassCallback(project="hf")  # the store from $SPYGLASS_DIR
     trainer = Trainer(
         model=model(),
         args=training_arguments(str(tmp_path / "out"), max_steps=4, eval_strategy="no"),
@@ -57,12 +57,14 @@ def test_evaluate_after_training_continues_the_run_and_finishes_it(store, tmp_pa
         callbacks=[callback],
     )
     trainer.train()
+    monkeypatch.setenv("SPYGLASS_DIR", str(tmp_path / "elsewhere"))  # the run stays where it was started
     metrics = trainer.evaluate()
     rows, _ = expected_rows(trainer.state.log_history)
     assert stored_rows(store, f"hf/{callback.run.id}") == rows
     assert rows[-1]["eval/loss"] == metrics["eval_loss"]
     (stored,) = sg.Api(dir=store).runs("hf")
     assert stored.state == "finished", "evaluate() outside training finishes the run it continued"
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_log_model_end_stores_the_trained_model_as_an_artifact_that_loads_back(store, tmp_path) -> None:
