@@ -6,10 +6,10 @@ relative glob, the glob's own directory for an absolute one, as wandb). A glob t
 equals it or starts with a bare `*` folder below it is refused, so nothing lands outside `files/`.
 
 Policies: "now" copies at once; "end" copies at finish(); "live" copies at once and again whenever the source
-changed (size or mtime), checked at run.flush(), at finish() and every LIVE_CHECK_SECONDS from the flusher
-thread's tick, never in log(). Files are copied, not linked: the store must hold the bytes (a link dangles
-once the source moves, and a shared or object store cannot follow it). As in wandb, files that match a glob
-only after the call are not picked up: call save() again.
+changed (size or mtime), checked at run.flush(), at finish() and every LIVE_CHECK_SECONDS (started by the
+flusher thread's tick, copied in a thread of their own), never in log(). Files are copied, not linked: the
+store must hold the bytes (a link dangles once the source moves, and a shared or object store cannot follow
+it). As in wandb, files that match a glob only after the call are not picked up: call save() again.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class SavedFiles:
         self._earlier: dict[str, dict[str, Any]] = {}  # a resumed run's run.json records
         self._lock = threading.Lock()
         self._last_check = time.monotonic()
+        self._copier: threading.Thread | None = None
         self.on_change: Any = None  # called after a copy changed the listing (marks run.json dirty)
 
     def save(self, glob_str: Any, base_path: Any = None, policy: str = "live") -> list[str]:
@@ -83,6 +84,9 @@ class SavedFiles:
 
     def refresh(self, *, final: bool = False) -> None:
         """Copy live files that changed since their last copy (and, when `final`, the "end" ones)."""
+        copier = self._copier
+        if final and copier is not None:
+            copier.join()  # the last background copy ends before the final one starts
         self._last_check = time.monotonic()
         copied = False
         with self._lock:
@@ -93,9 +97,15 @@ class SavedFiles:
             self._changed()
 
     def tick(self) -> None:
-        """From the flusher thread: check live files at most every LIVE_CHECK_SECONDS."""
-        if self._entries and time.monotonic() - self._last_check >= LIVE_CHECK_SECONDS:
-            self.refresh()
+        """From the flusher thread: at most every LIVE_CHECK_SECONDS, check live files in a thread of their
+        own (copying a large checkpoint must not hold up the flushes)."""
+        if not self._entries or time.monotonic() - self._last_check < LIVE_CHECK_SECONDS:
+            return
+        if self._copier is not None and self._copier.is_alive():
+            return
+        self._last_check = time.monotonic()
+        self._copier = threading.Thread(target=self.refresh, name="spyglass-saved-files", daemon=True)
+        self._copier.start()
 
     def restore(self, records: Any) -> None:
         """Keep a resumed run's earlier records (run.json "files") in the listing."""
