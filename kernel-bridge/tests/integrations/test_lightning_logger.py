@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -103,6 +104,34 @@ def test_log_model_all_logs_each_checkpoint_as_a_model_artifact_with_best_and_la
     original = torch.load(checkpoints.best_model_path, weights_only=False)
     assert restored["global_step"] == original["global_step"]
     assert checkpoints.best_model_path.startswith(f"{store}/lit/{logger.version}/checkpoints/")
+
+
+def test_log_model_true_logs_the_kept_checkpoints_when_training_ends_and_prefix_names_the_keys(
+    store, tmp_path
+) -> None:
+    logger = SpyglassLogger(project="lit", save_dir=store, log_model=True, prefix="exp")
+    checkpoints = ModelCheckpoint(monitor="val/loss", mode="min", save_top_k=2)
+    recorder = RecordingLogger()
+    train, valid = loaders()
+    fit = trainer(
+        loggers=[logger, recorder], tmp_path=tmp_path, enable_checkpointing=True, callbacks=[checkpoints]
+    )
+    fit.fit(TinyRegressor(), train, valid)
+
+    versions = sg.Api(dir=store).artifact_versions(f"lit/model-{logger.version}")
+    kept = sorted(Path(path).name for path in checkpoints.best_k_models)
+    assert len(kept) == 2 and sorted(v.metadata["original_filename"] for v in versions) == kept
+    rows = stored_rows(store, "lit", logger.version)
+    assert {key for row in rows.values() for key in row} == {
+        "exp-train/loss",
+        "exp-val/loss",
+        "exp-val/mae",
+        "exp-epoch",
+    }
+    assert rows == {
+        step: {f"exp-{key}": value for key, value in metrics.items()}
+        for step, metrics in recorder.rows_by_step().items()
+    }
 
 
 def test_a_run_the_user_started_is_used_and_left_running(store, tmp_path) -> None:
