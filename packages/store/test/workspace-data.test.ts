@@ -8,19 +8,8 @@ import { runsTableIPC } from '../src/runs-table.js';
 import { WorkspaceStore } from '../src/WorkspaceStore.js';
 import { mergeBuckets } from '../src/workspace-buckets.js';
 import { WorkspaceMemoryError, type WorkspaceRun } from '../src/workspace-data.js';
+import { prng as random } from './support/prng.js';
 import { FakeSource } from './support/workspace-source.js';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 

@@ -25,18 +25,6 @@ export interface FuzzSource {
 export type FuzzKind = 'flip-crc' | 'message-length' | 'truncate' | 'length-lie' | 'overwrite';
 export type Expectation = { intact: number } | { cut: number } | { damaged: number };
 
-/** A seeded PRNG (mulberry32): the same seed gives the same mutations on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function source(name: string, bytes: Uint8Array, rows: number[]): FuzzSource {
   const { frames } = readFramedLogPrefix(bytes);
   return {

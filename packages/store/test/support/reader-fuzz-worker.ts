@@ -5,7 +5,8 @@ import { tableFromCheckedIPC } from '../../src/arrow-stream-check.js';
 import { DamagedFrameError } from '../../src/errors.js';
 import { type LogFrame, readFramedLogPrefix } from '../../src/framed-log.js';
 import { planIngest } from '../../src/ingest-plan.js';
-import { checkReading, type FuzzKind, fuzzSources, mutate, prng } from './reader-fuzz-cases.js';
+import { prng } from './prng.js';
+import { checkReading, type FuzzKind, fuzzSources, mutate } from './reader-fuzz-cases.js';
 
 export interface FuzzWork {
   seed: number;
