@@ -110,6 +110,12 @@ class Settings:
                 raise ValueError(
                     f"spyglass settings: {name} must be True or False, got {getattr(self, name)!r}"
                 )
+        webhook = self.alert_webhook
+        if not isinstance(webhook, str) or (webhook and not webhook.startswith(("http://", "https://"))):
+            raise ValueError(
+                "spyglass settings: alert_webhook (SPYGLASS_ALERT_WEBHOOK) must be an http:// or https:// "
+                f"URL or empty, got {webhook!r}"
+            )
         return self
 
     def with_overrides(self, **overrides: Any) -> Settings:

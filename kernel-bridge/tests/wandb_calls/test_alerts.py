@@ -115,3 +115,11 @@ def test_the_workspace_listing_carries_each_runs_alerts(store):
         ("diverged", "ERROR"),
     ]
     loud.finish()
+
+
+def test_a_webhook_that_is_not_an_http_url_is_refused_by_name(store, monkeypatch):
+    with pytest.raises(ValueError, match="alert_webhook .* must be an http:// or https:// URL"):
+        sg.Settings(alert_webhook="hooks.slack.com/services/x")
+    monkeypatch.setenv("SPYGLASS_ALERT_WEBHOOK", "file:///etc/passwd")
+    with pytest.raises(ValueError, match="SPYGLASS_ALERT_WEBHOOK"):
+        sg.init(project="p")
