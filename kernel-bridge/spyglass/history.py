@@ -260,18 +260,20 @@ class History:
         # for lone surrogates first (replaced, warned once per key); strict mode sends such rows down the slow
         # path instead, where a bad string is refused before the row takes a step.
         extend = segment.flat.extend
-        if str not in types:
+        if not any(issubclass(kind, str) for kind in types):
             return [*keys, *types], extend
         if self.strict:
             return _NO_FAST_PATH
         texts = [
-            (index + 2, key) for index, (key, kind) in enumerate(zip(keys, types, strict=True)) if kind is str
+            (index + 2, key)
+            for index, (key, kind) in enumerate(zip(keys, types, strict=True))
+            if issubclass(kind, str)
         ]
         warned = self._warned
 
         def extend_checked(row: list[Any]) -> None:
             for index, key in texts:
-                if not row[index].isascii() and not is_storable(row[index]):
+                if not str.isascii(row[index]) and not is_storable(row[index]):
                     row[index] = replaced_text(f"run.log() metric '{key}'", row[index], warned, False, 3)
             extend(row)
 

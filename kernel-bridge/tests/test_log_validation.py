@@ -328,3 +328,18 @@ def test_a_step_beyond_2_to_the_53_is_refused_and_later_rows_keep_their_steps(st
     table = finished_history(run)
     assert run.state == "finished"
     assert table.column("_step").to_pylist() == [2**53 - 2, 2**53 - 1]
+
+
+class Label(str):
+    """A str subclass, as enum-like label types are."""
+
+
+def test_str_subclass_values_are_checked_on_the_fast_path_too(store):
+    run = sg.init(project="p")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for i in range(5):
+            run.log({"label": Label(f"l{i}\udcff"), "x": float(i)})
+        run.finish()
+    assert [w.category for w in caught] == [TextReplacedWarning]
+    assert finished_history(run).column("label").to_pylist() == [f"l{i}\ufffd" for i in range(5)]
