@@ -18,6 +18,7 @@ from lightning.pytorch.loggers.utilities import _scan_checkpoints
 from lightning.pytorch.utilities.rank_zero import rank_zero_only
 
 from ..artifacts import Artifact
+from ..data_types import Table
 from ..run_store import resolve_store_root
 from ..session import new_run_id
 from .started_run import continued_run, current_or_new_run
@@ -123,6 +124,20 @@ class SpyglassLogger(Logger):
         if step is not None and step < run.step:
             step = None
         run.log(metrics, step=step)
+
+    @rank_zero_only
+    def log_table(
+        self,
+        key: str,
+        columns: list[str] | None = None,
+        data: list[list[Any]] | None = None,
+        dataframe: Any = None,
+        step: int | None = None,
+    ) -> None:
+        """A spyglass.Table under `key` (WandbLogger.log_table's arguments)."""
+        self.log_metrics({key: Table(columns=columns, data=data, dataframe=dataframe)}, step)
+
+    log_text = log_table  # as in WandbLogger: text samples are a table
 
     def watch(self, model: Any, log: str = "gradients", log_freq: int = 100, log_graph: bool = True) -> None:
         """Gradient and parameter histograms of a torch model (spyglass.watch)."""

@@ -134,6 +134,21 @@ def test_log_model_true_logs_the_kept_checkpoints_when_training_ends_and_prefix_
     }
 
 
+def test_log_table_and_log_text_store_a_table_at_the_given_step(store) -> None:
+    logger = SpyglassLogger(project="lit", save_dir=store)
+    samples = [["cheese", "en"], ["fromage", "fr"]]
+    logger.log_table("samples", columns=["input", "label"], data=samples, step=3)
+    logger.log_text("notes", columns=["text"], data=[["first"]], step=5)
+    logger.experiment.finish()
+    stored = sg.Api(dir=store).run(f"lit/{logger.version}")
+    assert stored.table("samples").to_pylist() == [
+        {"input": "cheese", "label": "en"},
+        {"input": "fromage", "label": "fr"},
+    ]
+    assert stored.table("notes").to_pylist() == [{"text": "first"}]
+    assert [row["_step"] for row in stored.scan_history()] == [3, 5]
+
+
 def test_a_run_the_user_started_is_used_and_left_running(store, tmp_path) -> None:
     run = sg.init(project="mine", dir=store, config={"batch": 8})
     logger = SpyglassLogger(project="ignored", save_dir=store)
