@@ -2,12 +2,15 @@
 // run panel as one heat strip per key, in a section per prefix, with a column of cells per logged step; and in the
 // workspace as a "Histograms over time" panel stacking one strip per run.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openLab, openNotebook, querySpyglass, runAllCells, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
 import { listRuns, runPython } from './support/store.mjs';
+
+const SHOTS = process.env.SPYGLASS_SCREENSHOTS; // opt-in: a folder for light and dark screenshots of the strips
 
 const session = useLabAndBrowser();
 
@@ -101,6 +104,13 @@ test('the run panel draws a heat strip per histogram key, a section per prefix, 
     run.run_id,
   );
   assert.ok(!lineSections.includes('gradients'), 'histograms are not drawn as line charts');
+
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1400, height: 2000 });
+  const sections = page.locator(`[data-spyglass-run-id="${run.run_id}"] .jp-SpyglassHistogramSections`);
+  await sections.scrollIntoViewIfNeeded();
+  await sections.screenshot({ path: join(SHOTS, 'histogram-strips.png') });
 });
 
 // Two plain-script runs of another project logging one key every 5 of 40 steps (8 histograms each).

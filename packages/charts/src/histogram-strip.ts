@@ -121,8 +121,9 @@ export function heatStripSpec(options: HeatStripOptions): TopLevelSpec {
     domainColor: theme.line,
     tickColor: theme.line,
   };
+  const countScale = { type: 'sqrt' as const, range: [theme.low, theme.high], zero: true };
   const layer = {
-    mark: { type: 'rect' as const, clip: true },
+    mark: { type: 'rect' as const, clip: true, strokeWidth: 0.5 },
     encoding: {
       x: { field: 'x0', type: 'quantitative' as const, title: xTitle, scale: { zero: false, nice: false } },
       x2: { field: 'x1' },
@@ -131,7 +132,14 @@ export function heatStripSpec(options: HeatStripOptions): TopLevelSpec {
       color: {
         field: 'count',
         type: 'quantitative' as const,
-        scale: { type: 'sqrt' as const, range: [theme.low, theme.high], zero: true },
+        scale: countScale,
+        legend: null,
+      },
+      // A hairline in the cell's own colour closes the anti-aliasing seams between adjacent bins.
+      stroke: {
+        field: 'count',
+        type: 'quantitative' as const,
+        scale: countScale,
         legend: null,
       },
       tooltip: [
