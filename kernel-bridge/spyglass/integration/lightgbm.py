@@ -71,13 +71,16 @@ def log_summary(
 ) -> None:
     """After training: best iteration and score to the summary, feature importance chart, model artifact.
 
-    `log_feature_importance` is accepted as another name for `feature_importance`.
+    `log_feature_importance` is accepted as another name for `feature_importance`; a fitted LGBMClassifier or
+    LGBMRegressor is taken for its booster.
     """
     run = active_run("log_summary()")
+    if isinstance(model, lightgbm.LGBMModel) and model.__sklearn_is_fitted__():
+        model = model.booster_  # a fitted LGBMClassifier/LGBMRegressor: its booster (wandb wants that one)
     if not isinstance(model, lightgbm.Booster):
         raise IntegrationError(
-            f"log_summary() needs a lightgbm.Booster (what lgb.train returns, or model.booster_ of an "
-            f"LGBMModel), got {type(model).__name__}."
+            f"log_summary() needs a lightgbm.Booster (what lgb.train returns) or a fitted LGBMModel, "
+            f"got {type(model).__name__}."
         )
     run.summary["best_iteration"] = model.best_iteration
     run.summary["best_score"] = _plain_mapping(model.best_score)

@@ -109,3 +109,22 @@ def test_log_params_false_leaves_the_config_alone_and_log_summary_wants_a_booste
     assert [set(row) for row in stored_rows("lgb", run.id)] == [
         {"_step", "iteration", "valid_0_l2", "valid_0_l1"}
     ] * 2
+
+
+def test_the_scikit_learn_api_logs_eval_results_and_log_summary_takes_the_fitted_estimator(store) -> None:
+    rng = np.random.default_rng(4)
+    features = rng.normal(size=(200, 3))
+    labels = (features[:, 0] > 0).astype(int)
+    run = sg.init(project="lgb")
+    model = lgb.LGBMClassifier(n_estimators=5, num_leaves=4, verbose=-1)
+    held_out = [(features[150:], labels[150:])]
+    model.fit(features[:150], labels[:150], eval_set=held_out, callbacks=[wandb_callback()])
+    log_summary(model)
+    run.finish()
+
+    reported = model.evals_result_["valid_0"]["binary_logloss"]
+    rows = stored_rows("lgb", run.id)
+    assert [row["valid_0_binary_logloss"] for row in rows[:5]] == reported
+    assert sg.Api().run(f"lgb/{run.id}").summary["best_score"] == {
+        "valid_0": {"binary_logloss": model.best_score_["valid_0"]["binary_logloss"]}
+    }
