@@ -30,7 +30,7 @@ else
   started=$(date +%s)
   rm -rf "$venv"
   "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install -q --upgrade pip
+  "$venv/bin/python" -m pip install -q pip==26.3  # the pip the pins were resolved with
   "$venv/bin/python" -m pip install -q -r "$requirements"
   KERAS_BACKEND=torch "$venv/bin/python" -c 'import torch, lightning, transformers, keras, xgboost, lightgbm, sklearn' \
     || { echo "spyglass setup: the integration venv cannot import its frameworks" >&2; exit 1; }
