@@ -70,6 +70,7 @@ def init(
     resume: bool | str | None = None,
     settings: Settings | Mapping[str, Any] | None = None,
     flush_interval: float | None = None,
+    display: bool | None = None,
     **wandb_options: Any,
 ) -> Run | DisabledRun:
     """Start (or resume) a run: creates <dir>/<project>/<id>/ and returns the Run (also spyglass.run).
@@ -79,12 +80,16 @@ def init(
     note; "return_previous" (or False) returns the live run; "create_new" keeps both running.
     mode="disabled" returns a DisabledRun that accepts every call and records nothing; "offline" stores the
     run without opening a comm. resume="allow" | "must" | "never" | "auto" continues a stored run.
+    In a notebook the run's live panel is shown in the calling cell, as wandb shows its run widget;
+    display=False (or SPYGLASS_DISPLAY=0) turns that off.
     """
     global current_run
     unknown = sorted(set(wandb_options) - IGNORED_WANDB_OPTIONS)
     if unknown:
         raise TypeError(f"spyglass.init() got unexpected keyword argument(s): {', '.join(unknown)}")
-    chosen = coerce_settings(settings).with_overrides(mode=mode, flush_interval=flush_interval)
+    chosen = coerce_settings(settings).with_overrides(
+        mode=mode, flush_interval=flush_interval, display=display
+    )
     reinit_mode = _reinit_mode(reinit)
     resume_how = resume_mode(resume)
     # Inside a sweep trial (sweeps/trial_context.py) the run joins the sweep: its project and store, its run.
@@ -130,7 +135,17 @@ def init(
                 trial.attach(run)
         _live_runs.append(run)
         current_run = run
-        return run
+    # A sweep trial's run is shown by the sweep panel, not once per trial.
+    if isinstance(run, Run) and trial is None and chosen.display and in_kernel():
+        _show(run)
+    return run
+
+
+def _show(run: Run) -> None:
+    try:
+        run.display()
+    except Exception as error:  # the run is started and logging; a failed picture must not undo that
+        warnings.warn(f"spyglass.init(): could not show run '{run.id}' in the cell: {error}", stacklevel=3)
 
 
 def _tracked_run(

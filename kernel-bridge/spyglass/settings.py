@@ -67,6 +67,8 @@ class Settings:
     disable_packages: bool = False
     # run.alert() posts Slack-compatible JSON here when set (SPYGLASS_ALERT_WEBHOOK); "" posts nothing.
     alert_webhook: str = ""
+    # init() shows the run's live panel in the notebook cell that calls it (SPYGLASS_DISPLAY=0 turns it off).
+    display: bool = True
 
     def __init__(self, **options: Any) -> None:
         given: dict[str, Any] = {}
@@ -105,7 +107,7 @@ class Settings:
                 f"{self.heartbeat_interval!r}: readers take a run without a heartbeat for {STALE_AFTER:g} s "
                 "for crashed."
             )
-        for name in ("strict", "system_metrics", "disable_git", "disable_packages"):
+        for name in ("strict", "system_metrics", "disable_git", "disable_packages", "display"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(
                     f"spyglass settings: {name} must be True or False, got {getattr(self, name)!r}"

@@ -21,6 +21,7 @@ from .errors import StoreError
 from .flusher import DEFAULT_FLUSH_INTERVAL, Flusher
 from .history import History
 from .metric_definitions import MetricDefinition, MetricDefinitions
+from .notebook_cell import current_cell
 from .protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, StoredFrame, protocol_version
 from .run_alerts import RunAlerting, RunAlerts
 from .run_artifacts import RunArtifacts
@@ -84,6 +85,7 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
         self._finished_at: float | None = None
         self._finish_lock = threading.Lock()
         self._display_ids: list[str] = []
+        self._shown_in_cell: str | None = None
         self._metric_definitions = MetricDefinitions()
         self.summary = Summary(self._metric_definitions)
         self._system_monitor: Any = None
@@ -346,6 +348,9 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
     def _ipython_display_(self) -> None:
         # A run shown as a cell's last expression becomes a display_data with a display_id (execute_result
         # outputs cannot be updated), so finish() can replace the static picture with the final one.
+        # `run = sg.init(); run` in one cell: init() already showed the panel there; one copy is enough.
+        if self._shown_in_cell is not None and self._shown_in_cell == current_cell():
+            return
         self.display()
 
     def display(self) -> None:
@@ -354,6 +359,7 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
 
         display_id = f"spyglass-{self.id}-{uuid.uuid4().hex[:8]}"
         self._display_ids.append(display_id)
+        self._shown_in_cell = current_cell()
         display(self._repr_mimebundle_(), raw=True, display_id=display_id)
 
     def _update_displays(self) -> None:
