@@ -9,9 +9,10 @@ store only, and the page picks them up from there.
 
 multiprocessing children end with os._exit, which skips atexit: a run started in a Process (or a Pool worker
 that exits normally) is finished by a multiprocessing finalizer instead. A terminated Pool (the end of a
-`with Pool() as pool:` block) stops its workers with SIGTERM: in a multiprocessing child whose SIGTERM is the
-default, init() installs a handler that finishes the child's runs first (bounded: after TERM_GRACE seconds the
-child exits anyway, so a parent joining it never waits longer), then dies of SIGTERM as it would have.
+`with Pool() as pool:` block) kills its workers with SIGTERM; a run there should be finished by the worker
+function, as with wandb, or it keeps only what the flusher stored (every 0.25 s) and reads as crashed. No
+SIGTERM handler is installed: a worker stuck in C code (a lock inherited locked through fork) could not run
+it, and its parent, joining it, would wait forever.
 """
 
 from __future__ import annotations
@@ -24,10 +25,8 @@ from typing import Any
 from .errors import SpyglassError
 
 OTHER_PROCESS = "other-process"  # the state an inherited run has in a forked child
-TERM_GRACE = 5.0
 
 _finalizer_pid: int | None = None
-_finishing = False  # the child's runs are being finished (by the finalizer or the SIGTERM handler)
 
 
 class RunInOtherProcessError(SpyglassError, RuntimeError):
@@ -49,41 +48,7 @@ def finish_runs_at_child_exit(finish_live_runs: Callable[[], None]) -> None:
     if multiprocessing.parent_process() is None or _finalizer_pid == os.getpid():
         return
     _finalizer_pid = os.getpid()
-    multiprocessing.util.Finalize(None, _once(finish_live_runs), exitpriority=0)
-    _finish_on_sigterm(_once(finish_live_runs))
-
-
-def _once(finish_live_runs: Callable[[], None]) -> Callable[[], None]:
-    def finish() -> None:
-        global _finishing
-        _finishing = True
-        finish_live_runs()
-
-    return finish
-
-
-def _finish_on_sigterm(finish_live_runs: Callable[[], None]) -> None:
-    import signal
-
-    def on_term(signum: int, frame: Any) -> None:
-        if (
-            _finishing
-        ):  # the SIGTERM interrupted the exit's own finish: let it complete, the process then ends
-            return
-        watchdog = threading.Timer(TERM_GRACE, os._exit, (128 + signum,))
-        watchdog.daemon = True
-        watchdog.start()
-        try:
-            finish_live_runs()
-        finally:
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-
-    try:
-        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread: only the finalizer applies
-        pass
+    multiprocessing.util.Finalize(None, finish_live_runs, exitpriority=0)
 
 
 def _after_fork_in_child() -> None:

@@ -14,7 +14,15 @@ def _train_in_worker(task: int) -> str:
     run = sg.init(project="workers", name=f"worker-{task}", reinit=True)
     for i in range(50):
         run.log({"x": i})
-    return run.id  # no finish(): the worker's exit (or the pool's SIGTERM) finishes it
+    run.finish()  # a terminated Pool kills its workers: the worker function finishes its run (as with wandb)
+    return run.id
+
+
+def _train_in_process(store: str) -> None:
+    run = sg.init(project="workers", name="process", dir=store)
+    for i in range(50):
+        run.log({"x": i})
+    # no finish(): the child's exit (os._exit, no atexit) finishes it through a multiprocessing finalizer
 
 
 def _log_to_the_inherited_run(_: int) -> None:
@@ -44,6 +52,17 @@ def test_pool_workers_start_their_own_runs_and_the_parents_run_stays_intact(stor
     for worker_id in worker_ids:
         assert runs[worker_id].state == "finished"
         assert runs[worker_id].history(samples=None, pandas=False).column("x").to_pylist() == list(range(50))
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_process_that_returns_without_finish_still_finishes_its_run(store, method):
+    process = multiprocessing.get_context(method).Process(target=_train_in_process, args=(str(store),))
+    process.start()
+    process.join(timeout=120)
+    assert process.exitcode == 0
+    [run] = sg.Api().runs("workers")
+    assert run.state == "finished"
+    assert run.history(samples=None, pandas=False).column("x").to_pylist() == list(range(50))
 
 
 def test_a_forked_child_cannot_write_the_run_it_inherited(store):
