@@ -162,7 +162,7 @@ test('XSS and off-host payloads in every run field stay inert in JupyterLab and 
         e.getAttributeNames().some((n) => /url\(/i.test(e.getAttribute(n) ?? '')),
       ).length,
   );
-  assert.equal(marks, 0, 'no chart element keeps a url() attribute');
+  if (marks > 0) failures.push(`${marks} chart elements keep a url() attribute`);
 
   // Hover a point (tooltip with an `image` entry), then the sg.Html preview.
   const point = page.locator('.jp-SpyglassTablePlot .mark-symbol path').first();
