@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .project_names import did_you_mean
 from .run_store import find_runs, resolve_store_root, validate_name
 
 # Mirrors WORKSPACE_MIME_TYPE in packages/protocol/src/workspace-output.ts.
@@ -30,6 +31,16 @@ class Workspace:
             count = len(find_runs(self.store_root, self.project))
         except OSError:
             count = 0
+        from .workspace_index import list_projects  # pyarrow.parquet: not at `import spyglass`
+
+        projects = list_projects(self.store_root)
+        if self.project not in projects:
+            # A mistyped name ("Mistakes" for "mistakes") must not read as "wait for runs".
+            return (
+                f"Spyglass workspace: project {self.project!r} does not exist yet (0 runs) in "
+                f"{self.store_root}."
+                f"{did_you_mean(self.project, projects)} Its runs appear here once one is logged."
+            )
         runs = "1 run" if count == 1 else f"{count} runs"
         return (
             f"Spyglass workspace: project {self.project!r} ({runs}) in {self.store_root}. "

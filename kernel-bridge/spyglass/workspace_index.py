@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from .errors import SpyglassError, StoreError
 from .framed_log import iter_frames
 from .path_confinement import Roots, entries_within
+from .project_names import close_projects
 from .run_state import effective_state
 from .run_store import METADATA_FILE, PARQUET_FILE, RUN_FILES, RunDirectory, validate_name
 
@@ -68,14 +69,18 @@ def run_directories(
 def list_runs(
     store_root: str | os.PathLike[str], project: str, now: float | None = None, roots: Roots | None = None
 ) -> dict[str, Any]:
-    """The /runs answer: {"runs": [entry, ...], "projects": [...]}; a run deleted meanwhile is left out, and
+    """The /runs answer: {"runs": [entry, ...], "projects": [...]}, plus "close_matches" (projects named
+    like it, project_names.py) when the project does not exist; a run deleted meanwhile is left out, and
     so is one leading outside `roots` when they are given (run_directories)."""
     runs = []
     for path in run_directories(store_root, project, roots):
         entry = run_entry(path, now=now)
         if entry is not None:
             runs.append(entry)
-    return {"runs": runs, "projects": list_projects(store_root, roots)}
+    projects = list_projects(store_root, roots)
+    if project in projects:
+        return {"runs": runs, "projects": projects}
+    return {"runs": runs, "projects": projects, "close_matches": close_projects(project, projects)}
 
 
 def run_entry(path: Path, now: float | None = None) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ProjectNotFoundError, RunNotFoundError
+from ..project_names import did_you_mean
 from ..run_store import METADATA_FILE, RunDirectory, find_runs, resolve_store_root, validate_name
 from .artifact_api import ArtifactApi
 from .run import Run
@@ -69,8 +70,10 @@ class Api(ArtifactApi):
                 f"no project {project!r}: there is no store at {self.root} "
                 "(pass Api(dir=...) or set SPYGLASS_DIR to the directory spyglass.init() wrote to)"
             )
+        projects = self.projects()
         raise ProjectNotFoundError(
-            f"no project {project!r} in the store {self.root}; its projects are: {_listing(self.projects())}"
+            f"no project {project!r} in the store {self.root} (yet).{did_you_mean(project, projects)} "
+            f"Its projects are: {_listing(projects)}"
         )
 
 

@@ -65,6 +65,8 @@ export interface RunListing {
   runs: WorkspaceRun[];
   /** Every project in the store root, sorted. */
   projects: string[];
+  /** Present when the project does not exist (yet): the store's projects named like it (a case slip, a typo). */
+  close_matches?: string[];
 }
 
 /**

@@ -294,7 +294,9 @@ export class WorkspacePanel extends Widget {
       xAxes: stepMetrics(runs),
     });
     const damaged = runs.filter((r) => r.damaged !== null).length;
-    if (runs.length === 0) this.showMessage(text.noRuns, false);
+    const missing = this.listing.close_matches; // set by the server when the project does not exist
+    if (runs.length === 0)
+      this.showMessage(missing ? text.noProject(this.options.project, missing) : text.noRuns, false);
     else if (damaged > 0) this.showMessage(text.damagedRuns(damaged), false);
     else if (!this.message.classList.contains('jp-mod-error')) this.showMessage('', false);
 

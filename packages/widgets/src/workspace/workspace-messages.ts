@@ -10,6 +10,10 @@ export const workspaceMessages = {
   title: (project: string) => `Spyglass: ${project}`,
   loadingRuns: 'Loading runs…',
   noRuns: 'No runs in this project yet. Runs appear here as soon as they are logged.',
+  noProject: (project: string, matches: readonly string[]) =>
+    `There is no project "${project}" in this store yet` +
+    (matches.length ? `. Did you mean ${matches.map((m) => `"${m}"`).join(' or ')}? ` : '. ') +
+    'Its runs appear here as soon as one is logged.',
   listFailed: (detail: string) => `Spyglass could not list the runs: ${detail}`,
   runsShown: (shown: number, total: number) =>
     shown === total
