@@ -81,3 +81,21 @@ test('thousands of metric keys, an all-NaN metric and mixed config types', async
     [],
   );
 });
+
+test('a project name in the wrong case says the project does not exist and names the close match', async () => {
+  const { page } = session.browser;
+  await openLab(page, session.lab.url);
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('spyglass:open-workspace', { project: 'Odd' }),
+  );
+  const missing = `${WORKSPACE}[data-project="Odd"][data-status="ready"]`;
+  await page.waitForSelector(missing, { timeout: 60_000 });
+  const message = `${missing} .jp-SpyglassWorkspace-message`;
+  await waitFor(
+    () => page.$eval(message, (n) => !n.hidden && n.textContent.includes('Did you mean')),
+    'the no-such-project message',
+  );
+  const said = await page.$eval(message, (n) => n.textContent);
+  assert.match(said, /no project "Odd" in this store yet\. Did you mean "odd"\?/);
+  assert.doesNotMatch(said, /No runs in this project yet/);
+});
