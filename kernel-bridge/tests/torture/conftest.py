@@ -1,5 +1,7 @@
-"""The torture suite: hostile inputs, kills and faults. Each test tallies the inputs it tried and the failures it
-saw; pytest prints one line per tally at the end, so a figure is visible in CI and regresses only with a failure."""
+"""The torture suite: hostile inputs, kills and faults.
+
+Each test tallies the inputs it tried and the failures it saw; pytest prints one line per tally at the end,
+so a figure is visible in CI and regresses only with a failing test."""
 
 from __future__ import annotations
 
@@ -38,4 +40,6 @@ def pytest_terminal_summary(terminalreporter) -> None:
         return
     terminalreporter.section("torture")
     for entry in _TALLIES:
-        terminalreporter.write_line(f"torture {entry.name}: {entry.tried} inputs, {len(entry.failures)} failures")
+        terminalreporter.write_line(
+            f"torture {entry.name}: {entry.tried} inputs, {len(entry.failures)} failures"
+        )
