@@ -30,6 +30,8 @@ export interface HubStats {
   /** Time from a frame's arrival to its rows being queryable, for the latest drain. */
   lastIngestMs: number | null;
   lastFrameArrivedAt: number | null;
+  /** Frame decode workers started (0 while frames decode on the page's thread, e.g. no worker could start). */
+  decodeWorkers: number;
 }
 
 /**
@@ -243,6 +245,7 @@ export class RunHub {
       ingestCalls,
       lastIngestMs: this.lastIngestMs,
       lastFrameArrivedAt: this.lastFrameArrivedAt,
+      decodeWorkers: this.decoder.started,
     };
   }
 

@@ -65,7 +65,7 @@ export class FrameDecodeWorker {
   private nextId = 0;
   private readonly budget: FrameDecodeBudget;
   private readonly spawn: () => WorkerLike;
-  /** Workers started so far (a stopped one is replaced on the next decode). */
+  /** Workers that started and said they are ready (a stopped one is replaced on the next decode). */
   started = 0;
 
   constructor(options: FrameDecodeOptions = {}) {
@@ -102,12 +102,12 @@ export class FrameDecodeWorker {
         resolve(false);
         return;
       }
-      this.started += 1;
       this.worker = worker;
       let isReady = false;
       worker.addEventListener('message', ({ data }) => {
         if (data.type === 'ready') {
           isReady = true;
+          this.started += 1;
           resolve(true);
         } else if (worker === this.worker) this.answer(data);
       });
