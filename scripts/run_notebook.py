@@ -2,11 +2,14 @@
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 
@@ -23,12 +26,22 @@ def main() -> int:
     notebook_dir = args.notebook.resolve().parent
     nb = nbformat.read(args.notebook, as_version=4)
     started = time.time()
-    NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(notebook_dir)}},
-    ).execute()
+    # A local kernel over IPC (Unix sockets in a private temporary directory) rather than TCP: nothing listens
+    # on a port, and ipykernel does not print its "Kernel is running over TCP without encryption" warning.
+    with tempfile.TemporaryDirectory(prefix="spyglass-kernel-") as sockets:
+        ipc = (
+            {"transport": "ipc", "ip": os.path.join(sockets, "kernel")}
+            if os.name == "posix"
+            else {}
+        )
+        NotebookClient(
+            nb,
+            km=KernelManager(kernel_name="python3", **ipc),
+            timeout=600,
+            resources={"metadata": {"path": str(notebook_dir)}},
+        ).execute()
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, args.output or args.notebook)
 
     runs = []
