@@ -279,14 +279,14 @@ def test_a_million_keys_in_one_log_are_refused_at_once_naming_the_per_run_limit(
     # Issue 15: 10**6 keys took 6 s in log() and 246 s and 8 GB at finish().
     run = sg.init(project="p")
     row = {f"k{i}": 1.0 for i in range(1_000_000)}
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: the bound is about the work, not the machine's load
     with pytest.raises(LimitExceededError, match=r"1000000 distinct metric keys; a run holds at most 100000"):
         run.log(row)
-    assert time.monotonic() - started < 2.0
-    started = time.monotonic()
+    assert time.process_time() - started < 2.0
+    started = time.process_time()  # CPU time: the bound is about the work, not the machine's load
     with pytest.raises(LimitExceededError, match=r"more than 100000 metric keys in one row"):
         run.log({"nested": row})
-    assert time.monotonic() - started < 2.0
+    assert time.process_time() - started < 2.0
     del row
     run.log({"x": 1.0})
     assert finished_history(run).column_names == ["_step", "_timestamp", "_runtime", "x"]
