@@ -105,12 +105,39 @@ test('the run panel draws a heat strip per histogram key, a section per prefix, 
   );
   assert.ok(!lineSections.includes('gradients'), 'histograms are not drawn as line charts');
 
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.setViewportSize({ width: 1400, height: 2000 });
-  const sections = page.locator(`[data-spyglass-run-id="${run.run_id}"] .jp-SpyglassHistogramSections`);
-  await sections.scrollIntoViewIfNeeded();
-  await sections.screenshot({ path: join(SHOTS, 'histogram-strips.png') });
+  // Strip colours follow the JupyterLab theme: switching it redraws them in the new theme's colours.
+  const fillsOf = () =>
+    page.evaluate(
+      (id) =>
+        [
+          ...document.querySelectorAll(
+            `[data-spyglass-run-id="${id}"] .jp-SpyglassHeatStrip[data-metric="parameters/fc.bias"] .mark-rect path`,
+          ),
+        ]
+          .map((p) => p.getAttribute('fill'))
+          .join(' '),
+      run.run_id,
+    );
+  const lightFills = await fillsOf();
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }),
+  );
+  await waitFor(async () => {
+    const fills = await fillsOf();
+    return fills !== '' && fills !== lightFills ? fills : null;
+  }, 'the strips to be redrawn in the dark theme');
+
+  if (SHOTS) {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.setViewportSize({ width: 1400, height: 2000 });
+    const sections = page.locator(`[data-spyglass-run-id="${run.run_id}"] .jp-SpyglassHistogramSections`);
+    await sections.scrollIntoViewIfNeeded();
+    await sections.screenshot({ path: join(SHOTS, 'histogram-strips-dark.png') });
+  }
+  // The theme is a user setting: later tests start in the light one again.
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Light' }),
+  );
 });
 
 // Two plain-script runs of another project logging one key every 5 of 40 steps (8 histograms each).

@@ -19,6 +19,8 @@ export class HistogramChart {
   private view: View | null = null;
   private embedding: Promise<View> | null = null;
   private width = 0;
+  /** The theme colours the view was embedded with: another theme re-embeds it. */
+  private themeKey = '';
   private disposed = false;
 
   constructor(
@@ -41,6 +43,7 @@ export class HistogramChart {
     const cells = heatCells(steps, runLabels);
     const plotWidth = Math.max(MIN_WIDTH, Math.floor(width));
     try {
+      if (this.view && JSON.stringify(this.theme()) !== this.themeKey) this.dropView();
       const view = await this.ensureView(plotWidth);
       if (this.disposed) return;
       if (!this.stacked && plotWidth !== this.width) {
@@ -55,10 +58,8 @@ export class HistogramChart {
     } catch (cause) {
       const error = new ChartRenderError(this.metric, { cause });
       this.node.setAttribute('data-error', error.message);
+      this.dropView();
       this.plot.textContent = messages.chartFailed(this.metric, describeError(cause));
-      this.view?.finalize();
-      this.embedding = null;
-      this.view = null;
       throw error;
     }
   }
@@ -78,15 +79,29 @@ export class HistogramChart {
     this.node.remove();
   }
 
+  private theme() {
+    return heatThemeOf(this.node.isConnected ? this.node : document.body);
+  }
+
+  private dropView(): void {
+    this.view?.finalize();
+    this.view = null;
+    this.embedding = null;
+    this.width = 0;
+    this.plot.replaceChildren();
+  }
+
   private ensureView(width: number): Promise<View> {
     if (this.view) return Promise.resolve(this.view);
     if (!this.embedding) {
+      const theme = this.theme();
+      this.themeKey = JSON.stringify(theme);
       const spec = heatStripSpec({
         metric: this.metric,
         width: this.stacked ? Math.max(MIN_WIDTH, width - 120) : width,
         height: STRIP_HEIGHT,
         stacked: this.stacked,
-        theme: heatThemeOf(this.node.isConnected ? this.node : document.body),
+        theme,
       });
       this.embedding = embedChart(this.plot, spec).then((view) => {
         if (this.disposed) view.finalize();

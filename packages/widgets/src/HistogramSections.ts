@@ -1,6 +1,7 @@
 import { sectionsFromMetrics } from '@spyglass/charts';
 import type { HistogramPoint } from '@spyglass/store';
 import { HistogramChart } from './HistogramChart.js';
+import { onThemeChange } from './heat-theme.js';
 import { messages } from './messages.js';
 
 /** Where a run panel's heat strips come from (the run's data source). */
@@ -26,13 +27,21 @@ export class HistogramSections {
   private readonly charts = new Map<string, HistogramChart>();
   private drawn = -1;
   private columns = 2;
+  private last: [HistogramSource, number] | null = null;
+  private readonly stopThemeWatch: () => void;
 
   constructor() {
     this.node.className = 'jp-SpyglassHistogramSections';
+    // Strip colours come from the theme: a theme switch redraws them with the new one.
+    this.stopThemeWatch = onThemeChange(() => {
+      this.drawn = -1;
+      if (this.last) this.update(...this.last).catch((error) => console.warn('Spyglass:', error));
+    });
   }
 
   /** Draws the run's histograms if it has new ones since the last call (or `force`, after a failure). */
   async update(source: HistogramSource, plotWidth: number): Promise<void> {
+    this.last = [source, plotWidth];
     const count = await source.histogramCount();
     if (count === this.drawn) return;
     const names = await source.histogramNames();
@@ -63,6 +72,7 @@ export class HistogramSections {
   }
 
   dispose(): void {
+    this.stopThemeWatch();
     for (const chart of this.charts.values()) chart.dispose();
     this.charts.clear();
     this.node.remove();

@@ -15,3 +15,10 @@ export function heatThemeOf(element: Element): HeatStripTheme {
     high: read('--jp-brand-color0', DEFAULT_HEAT_THEME.high),
   };
 }
+
+/** Calls `changed` when JupyterLab switches theme (light/dark); returns the function that stops listening. */
+export function onThemeChange(changed: () => void): () => void {
+  const observer = new MutationObserver(changed);
+  observer.observe(document.body, { attributes: true, attributeFilter: ['data-jp-theme-name'] });
+  return () => observer.disconnect();
+}

@@ -1,6 +1,7 @@
 import type { HistogramStep, PlannedPanel } from '@spyglass/charts';
 import { describeError } from '../errors.js';
 import { HistogramChart } from '../HistogramChart.js';
+import { onThemeChange } from '../heat-theme.js';
 import { Throttle } from '../throttle.js';
 import type { ChartContext, ChartEvents } from './chart-context.js';
 import { workspaceMessages as text } from './workspace-messages.js';
@@ -21,6 +22,10 @@ export class HistogramPanel {
   private context: ChartContext | null = null;
   private shown = '';
   private disposed = false;
+  private readonly stopThemeWatch = onThemeChange(() => {
+    this.shown = '';
+    this.throttle.request();
+  });
 
   constructor(
     readonly panel: HistogramPanelSpec,
@@ -54,6 +59,7 @@ export class HistogramPanel {
 
   dispose(): void {
     this.disposed = true;
+    this.stopThemeWatch();
     this.throttle.dispose();
     this.chart.dispose();
     this.node.remove();
