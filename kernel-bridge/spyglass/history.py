@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 from .errors import RunFinishedError, StepOrderError
 from .row_values import Kind, check_row, flatten_row
 from .text_checks import LimitExceededError, describe, is_storable, replaced_text
+from .user_warnings import user_stacklevel
 
 # Every this many steps (a multiple of it, on the fast path), the buffered rows are converted to Arrow while
 # hot in the CPU cache (see Flusher).
@@ -170,7 +171,7 @@ class History:
                 self._refuse(flat, refused)
             for key in unstorable:  # strict raises here, before anything is recorded
                 where = f"run.log() metric '{key}'"
-                flat[key] = replaced_text(where, flat[key], self._warned, self.strict, 3)
+                flat[key] = replaced_text(where, flat[key], self._warned, self.strict)
             self.kinds.update(new_kinds)
             if step is not None and step > current:
                 if self._pending is not None:
@@ -200,7 +201,7 @@ class History:
                 f"{text} (steps only grow). The values are recorded at step {current} instead; later "
                 "backwards steps are treated the same way without another warning.",
                 StepOrderWarning,
-                stacklevel=5,
+                stacklevel=user_stacklevel(),
             )
 
     def _too_many_keys(self, count: int) -> None:
@@ -232,7 +233,7 @@ class History:
                 warnings.warn(
                     f"{message} The key was left out of the row; the rest was recorded (shown once per key).",
                     RefusedValueWarning,
-                    stacklevel=5,
+                    stacklevel=user_stacklevel(),
                 )
 
     def _commit_pending(self) -> None:
@@ -274,7 +275,7 @@ class History:
         def extend_checked(row: list[Any]) -> None:
             for index, key in texts:
                 if not str.isascii(row[index]) and not is_storable(row[index]):
-                    row[index] = replaced_text(f"run.log() metric '{key}'", row[index], warned, False, 3)
+                    row[index] = replaced_text(f"run.log() metric '{key}'", row[index], warned, False)
             extend(row)
 
         return [*keys, *types], extend_checked

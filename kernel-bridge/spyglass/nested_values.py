@@ -40,7 +40,7 @@ def _walk(where: str, value: Any, depth: int, inside: set[int], warned: set[str]
     if kind in _PLAIN:
         return value
     if isinstance(value, str):
-        return value if is_storable(value) else replaced_text(where, value, warned, strict, stacklevel=5)
+        return value if is_storable(value) else replaced_text(where, value, warned, strict)
     if isinstance(value, int):
         return _checked_int(where, value)
     is_mapping = isinstance(value, Mapping)

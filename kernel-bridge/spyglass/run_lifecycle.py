@@ -20,6 +20,7 @@ from .run_metadata import MetadataSync
 from .run_resume import ResumePoint
 from .settings import Settings
 from .text_checks import check_name, describe, is_storable, replaced_text
+from .user_warnings import user_stacklevel
 
 LIVE_STATES = ("running", "preempting")
 PREEMPTING = "preempting"
@@ -69,7 +70,7 @@ class RunLifecycle:
         try:
             self._environment = capture(self.settings, run_dir=self._store)  # type: ignore[attr-defined]
         except Exception as error:  # capture() is best effort already; init must never fail here
-            warnings.warn(f"run '{self.id}': no environment captured ({error})", stacklevel=3)
+            warnings.warn(f"run '{self.id}': no environment captured ({error})", stacklevel=user_stacklevel())
 
     def _choose_transport(self) -> CommTransport:
         # offline: the store only, no comm, even inside a kernel.
@@ -204,7 +205,7 @@ def _optional_text(what: str, value: object) -> str | None:
         raise TypeError(f"run {what} must be a string or None, got {type(value).__name__}")
     if what != "notes":  # group and job_type are names; notes are free text
         return check_name(f"run {what}", value)
-    return value if is_storable(value) else replaced_text("run notes", value, set(), stacklevel=3)
+    return value if is_storable(value) else replaced_text("run notes", value, set())
 
 
 def _tags(value: object) -> tuple[str, ...]:

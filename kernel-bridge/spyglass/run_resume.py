@@ -23,6 +23,7 @@ from .errors import SpyglassError
 from .framed_log import FILE_HEADER_SIZE, FRAME_HEADER_SIZE, iter_frames
 from .run_state import RUNNING, effective_state
 from .run_store import LOG_FILE, RunDirectory
+from .user_warnings import user_stacklevel
 
 RESUME_MODES = ("allow", "must", "never", "auto")
 AUTO_RESUME_FILE = ".auto-resume.json"  # per project; a dot entry, so readers of the store skip it
@@ -151,6 +152,6 @@ def _last_frame_and_report_tail(path: Path, label: str) -> bytes | None:
             f"(the process was killed while writing); they are skipped and cut off, every complete row "
             "before them is kept.",
             TornTailWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
     return None if last is None else last.payload

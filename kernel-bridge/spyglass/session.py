@@ -20,6 +20,7 @@ from .run_resume import plan_resume, remember_auto_run, resume_mode
 from .run_store import resolve_store_root, validate_name
 from .settings import Settings, coerce_settings
 from .tracked_run import Run
+from .user_warnings import user_stacklevel
 
 ReinitMode = Literal["default", "return_previous", "finish_previous", "create_new"]
 _REINIT_MODES = ("default", "return_previous", "finish_previous", "create_new")
@@ -115,7 +116,7 @@ def init(
                     f"spyglass.init(): finishing the live run '{previous.id}' before starting a new one "
                     "(pass reinit='create_new' to keep several runs live, 'return_previous' to reuse it).",
                     ReinitWarning,
-                    stacklevel=2,
+                    stacklevel=user_stacklevel(),
                 )
                 previous.finish()
         if chosen.mode == "disabled":
@@ -145,7 +146,8 @@ def _show(run: Run) -> None:
     try:
         run.display()
     except Exception as error:  # the run is started and logging; a failed picture must not undo that
-        warnings.warn(f"spyglass.init(): could not show run '{run.id}' in the cell: {error}", stacklevel=3)
+        message = f"spyglass.init(): could not show run '{run.id}' in the cell: {error}"
+        warnings.warn(message, stacklevel=user_stacklevel())
 
 
 def _tracked_run(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .run_state import STALE_AFTER
+from .user_warnings import user_stacklevel
 
 MODES = ("online", "offline", "disabled")
 # Half the staleness limit, so one late heartbeat never makes a live run look crashed.
@@ -84,7 +85,7 @@ class Settings:
                     f"spyglass.Settings: {key!r} is not a setting Spyglass knows; it is ignored "
                     f"(Spyglass settings: {', '.join(sorted(names))}).",
                     SettingsWarning,
-                    stacklevel=2,
+                    stacklevel=user_stacklevel(),
                 )
         for field in fields(Settings):
             value = given[field.name] if field.name in given else _from_environment(field.name, field.default)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import warnings
 
 from .errors import SpyglassError
+from .user_warnings import user_stacklevel
 
 # Longest metric name, key or label, in characters. GET /spyglass/api/v1/metric carries a metric name and an
 # x metric in its query string: two names percent-encoded stay under 5 KB, far below proxy and Tornado limits.
@@ -70,7 +71,7 @@ def check_name(what: str, name: str, limit: int = MAX_NAME_LENGTH) -> str:
     return name
 
 
-def replaced_text(what: str, text: str, warned: set[str], strict: bool = False, stacklevel: int = 2) -> str:
+def replaced_text(what: str, text: str, warned: set[str], strict: bool = False) -> str:
     """`text` with lone surrogates replaced (warned once per `what` via `warned`); strict raises instead.
 
     Callers test is_storable() first, so plain text costs them one check and this is only called on a bad one.
@@ -86,7 +87,7 @@ def replaced_text(what: str, text: str, warned: set[str], strict: bool = False, 
             f"{what} holds a lone surrogate ({preview(text)}), which has no UTF-8 encoding; it is stored "
             "with U+FFFD in its place (shown once per key).",
             TextReplacedWarning,
-            stacklevel=stacklevel + 1,
+            stacklevel=user_stacklevel(),
         )
     return replace_surrogates(text)
 

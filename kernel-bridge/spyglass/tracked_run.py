@@ -36,6 +36,7 @@ from .run_summary import Summary
 from .run_urls import RunUrls
 from .settings import Settings
 from .static_chart import MAX_CHARTS, render_svg
+from .user_warnings import user_stacklevel
 
 
 class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, RunUrls, RunStoreHealth):
@@ -273,7 +274,7 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
                     warnings.warn(
                         f"run '{self.id}': could not write {self._store.parquet_path}: {error}. "
                         "The framed log history.sglog still holds every row.",
-                        stacklevel=2,
+                        stacklevel=user_stacklevel(),
                     )
             self._update_displays()
             self._transport.run_updated(self.id)

@@ -16,6 +16,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+from ..user_warnings import user_stacklevel
 from .artifact_errors import UnsafePathError, VerificationError
 from .manifest import Manifest, ManifestEntry
 from .object_store import ObjectStore, hash_file, hash_files
@@ -72,7 +73,7 @@ def download(
         warnings.warn(
             f"{len(remote)} remote reference(s) not downloaded (Spyglass does not fetch from the network), "
             f"e.g. {remote[0]}",
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     return counts
 

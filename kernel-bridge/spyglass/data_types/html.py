@@ -42,7 +42,7 @@ class Html(Media):
             raise MediaError(
                 f"sg.Html needs a string, a file path or a text file, got {type(data).__name__}."
             )
-        self.html = data if is_storable(data) else replaced_text("sg.Html text", data, set(), stacklevel=2)
+        self.html = data if is_storable(data) else replaced_text("sg.Html text", data, set())
 
     def to_reference(self, writer: MediaWriter, key: str, step: int | None) -> dict[str, Any]:
         path = writer.write_bytes("html", key, step, "html", self.html.encode("utf-8"))

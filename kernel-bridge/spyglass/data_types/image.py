@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..user_warnings import user_stacklevel
 from .errors import MediaError
 from .image_overlays import boxes_reference, masks_reference
 from .log_values import is_figure
@@ -157,7 +158,7 @@ def _fit(picture: Any, shown: str) -> Any:
         f"sg.Image: {shown} is {original[0]}x{original[1]} pixels; stored downscaled to "
         f"{picture.width}x{picture.height} (at most {MAX_SIDE} pixels on a side).",
         DownscaledImageWarning,
-        stacklevel=4,
+        stacklevel=user_stacklevel(),
     )
     return picture
 

@@ -101,7 +101,7 @@ def to_column(
         warned: set[str] = set()
         where = f"sg.Table column {name!r}"
         storable = [
-            replaced_text(where, value, warned, stacklevel=3)
+            replaced_text(where, value, warned)
             if isinstance(value, str) and not is_storable(value)
             else value
             for value in values

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpyglassError
+from ..user_warnings import user_stacklevel
 from .hooks import hook_gradients, hook_parameters
 from .module_graph import GraphRecorder
 
@@ -80,7 +81,8 @@ class ModelWatcher:
         for model in targets:
             entries = [entry for entry in self._watched if entry[0] is model]
             if not entries:
-                warnings.warn(f"unwatch(): this {type(model).__name__} is not watched.", stacklevel=3)
+                message = f"unwatch(): this {type(model).__name__} is not watched."
+                warnings.warn(message, stacklevel=user_stacklevel())
             for entry in entries:
                 self._watched.remove(entry)
                 for handle in entry[1]:

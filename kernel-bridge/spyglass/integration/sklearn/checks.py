@@ -6,9 +6,10 @@ report is a `SklearnPlotWarning` naming the chart, the argument and what to do.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from typing import Any
+
+from ...user_warnings import user_stacklevel
 
 
 class SklearnPlotWarning(UserWarning):
@@ -17,16 +18,9 @@ class SklearnPlotWarning(UserWarning):
 
 def skip(chart: str, reason: str) -> bool:
     """Warn that `chart` is not logged because of `reason`; returns False, for `return skip(...)`."""
-    warnings.warn(f"{chart} not logged: {reason}", SklearnPlotWarning, stacklevel=_caller_level())
-    return False
-
-
-def _caller_level() -> int:
     # The warning points at the user's line that called spyglass.sklearn, however deep the check ran.
-    frame, level = sys._getframe(2), 2
-    while frame is not None and frame.f_globals.get("__name__", "").startswith(__package__ or "-"):
-        frame, level = frame.f_back, level + 1
-    return level
+    warnings.warn(f"{chart} not logged: {reason}", SklearnPlotWarning, stacklevel=user_stacklevel())
+    return False
 
 
 def ready(chart: str, model: Any = None, kind: str | None = None, **values: Any) -> bool:
