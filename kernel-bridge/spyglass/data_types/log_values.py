@@ -11,6 +11,7 @@ from typing import Any
 
 from .media import Media
 from .media_store import MediaWriter
+from .reference import encode_reference
 
 
 def is_figure(value: object) -> bool:
@@ -25,11 +26,22 @@ def is_figure(value: object) -> bool:
 
 
 def convert_rich_values(flat: dict[str, Any], writer: MediaWriter, step: int) -> None:
-    """Replace each Media value (and matplotlib figure) in `flat` by its reference JSON, writing its files."""
-    for key, value in flat.items():
+    """Replace each Media value (and matplotlib figure) in `flat` by its reference JSON, writing its files.
+
+    A list of media becomes one list reference (media_lists.py); an empty list is left out of the row (wandb
+    records `[]`, which says nothing), so it is neither refused nor stored.
+    """
+    for key, value in list(flat.items()):
         if isinstance(value, Media):
             flat[key] = value.reference_json(writer, key, step)
         elif is_figure(value):
             from .image import Image
 
             flat[key] = Image.from_figure(value).reference_json(writer, key, step)
+        elif isinstance(value, (list, tuple)) and not value:
+            del flat[key]
+        elif isinstance(value, (list, tuple)):
+            from .media_lists import holds_media, media_list_reference
+
+            if holds_media(value):
+                flat[key] = encode_reference(media_list_reference(value, writer, key, step))

@@ -12,6 +12,14 @@ import math
 from typing import Any
 
 MEDIA_TYPES = ("table", "image", "audio", "video", "html", "object3d", "histogram")
+# A list of media under one key (media_lists.py): {"_type": ..., "count": N, "items": [references]}.
+LIST_TYPES = (
+    "images/separated",
+    "audio/separated",
+    "videos/separated",
+    "html/separated",
+    "object3d/separated",
+)
 
 
 def encode_reference(reference: dict[str, Any]) -> str:
@@ -27,7 +35,7 @@ def decode_reference(text: object) -> dict[str, Any] | None:
         value = json.loads(text)
     except ValueError:
         return None
-    return value if isinstance(value, dict) and value.get("_type") in MEDIA_TYPES else None
+    return value if isinstance(value, dict) and value.get("_type") in (*MEDIA_TYPES, *LIST_TYPES) else None
 
 
 def _finite(value: Any) -> Any:
