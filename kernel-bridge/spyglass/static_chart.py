@@ -33,11 +33,12 @@ def _number(value: float) -> str:
 def downsample_min_max(
     steps: Sequence[float], values: Sequence[float], max_points: int = MAX_POINTS
 ) -> list[tuple[float, float]]:
-    """Keep at most max_points points: per x bucket, the minimum and the maximum, in step order."""
+    """Keep at most max_points points: the first and the last, and per x bucket the minimum and the maximum,
+    in step order (the endpoints keep the x axis spanning the data: from 0 when the data starts there)."""
     points = [(s, v) for s, v in zip(steps, values, strict=True) if v is not None and math.isfinite(v)]
     if len(points) <= max_points:
         return points
-    buckets = max_points // 2
+    buckets = (max_points - 2) // 2
     first, last = points[0][0], points[-1][0]
     width = (last - first) / buckets or 1
     kept: list[tuple[float, float]] = []
@@ -52,7 +53,9 @@ def downsample_min_max(
         current.append(point)
     if current:
         kept.extend(_min_max(current))
-    return kept
+    head = [points[0]] if kept[0] != points[0] else []
+    tail = [points[-1]] if kept[-1] != points[-1] else []
+    return head + kept + tail
 
 
 def _min_max(points: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -61,3 +61,17 @@ def test_a_run_with_thousands_of_metrics_draws_the_first_few_and_says_how_many_m
     root = ElementTree.fromstring(svg)
     assert len(root.findall(f"{SVG}g")) == 48
     assert "and 4952 more metrics" in svg
+
+
+def test_a_downsampled_series_keeps_its_first_and_last_step_so_the_x_axis_starts_at_0():
+    # Issue 14: the first bucket's extremes were at steps 2 and 3, so the x axis started at 2.
+    steps = list(range(3000))
+    values = [0.5] * 3000
+    values[2], values[3] = 0.0, 1.0
+    points = downsample_min_max(steps, values)
+    assert len(points) <= MAX_POINTS
+    assert points[0] == (0, 0.5) and points[-1] == (2999, 0.5)
+    assert (2, 0.0) in points and (3, 1.0) in points
+    root = ElementTree.fromstring(render_svg("t", steps, {"acc": values}))
+    labels = [text.text for text in root.iter(f"{SVG}text")]
+    assert labels[-2:] == ["0", "2999"]  # the x axis: first and last step
