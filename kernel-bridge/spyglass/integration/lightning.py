@@ -18,7 +18,7 @@ from lightning.pytorch.loggers.utilities import _scan_checkpoints
 from lightning.pytorch.utilities.rank_zero import rank_zero_only
 
 from ..artifacts import Artifact
-from ..data_types import Table
+from ..data_types import Audio, Image, Table, Video
 from ..run_store import resolve_store_root
 from ..session import new_run_id
 from .started_run import continued_run, current_or_new_run
@@ -138,6 +138,34 @@ class SpyglassLogger(Logger):
         self.log_metrics({key: Table(columns=columns, data=data, dataframe=dataframe)}, step)
 
     log_text = log_table  # as in WandbLogger: text samples are a table
+
+    @rank_zero_only
+    def log_image(self, key: str, images: list[Any], step: int | None = None, **kwargs: Any) -> None:
+        """A list of spyglass.Image under `key`; each keyword is a list of one value per image (`caption`)."""
+        self._log_media_list(Image, key, images, step, kwargs)
+
+    @rank_zero_only
+    def log_audio(self, key: str, audios: list[Any], step: int | None = None, **kwargs: Any) -> None:
+        """A list of spyglass.Audio under `key` (`sample_rate`, `caption`: one value per item)."""
+        self._log_media_list(Audio, key, audios, step, kwargs)
+
+    @rank_zero_only
+    def log_video(self, key: str, videos: list[Any], step: int | None = None, **kwargs: Any) -> None:
+        """A list of spyglass.Video under `key` (`caption`, `fps`, `format`: one value per item)."""
+        self._log_media_list(Video, key, videos, step, kwargs)
+
+    def _log_media_list(
+        self, media_type: type, key: str, items: list[Any], step: int | None, kwargs: dict[str, list[Any]]
+    ) -> None:
+        # WandbLogger's checks and messages, so code written against it fails the same way.
+        if not isinstance(items, list):
+            raise TypeError(f'Expected a list as "{media_type.__name__.lower()}s", found {type(items)}')
+        for name, values in kwargs.items():
+            if len(values) != len(items):
+                raise ValueError(f"Expected {len(items)} items but only found {len(values)} for {name}")
+        per_item = [{name: values[i] for name, values in kwargs.items()} for i in range(len(items))]
+        media = [media_type(item, **options) for item, options in zip(items, per_item, strict=True)]
+        self.log_metrics({key: media}, step)  # type: ignore[dict-item]  # log() takes lists of media
 
     def watch(self, model: Any, log: str = "gradients", log_freq: int = 100, log_graph: bool = True) -> None:
         """Gradient and parameter histograms of a torch model (spyglass.watch)."""

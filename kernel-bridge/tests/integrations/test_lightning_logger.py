@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -147,6 +149,75 @@ def test_log_table_and_log_text_store_a_table_at_the_given_step(store) -> None:
     ]
     assert stored.table("notes").to_pylist() == [{"text": "first"}]
     assert [row["_step"] for row in stored.scan_history()] == [3, 5]
+
+
+class ImageLoggingRegressor(TinyRegressor):
+    """Logs two uint8 (C, H, W) images with captions through logger.log_image after each validation epoch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.logged: list[list[torch.Tensor]] = []
+
+    def on_validation_epoch_end(self) -> None:
+        if self.trainer.sanity_checking:
+            return
+        shade = int(self.current_epoch * 60)
+        images = [
+            torch.full((3, 4, 5), shade, dtype=torch.uint8),
+            torch.randint(0, 256, (3, 4, 5), dtype=torch.uint8),
+        ]
+        self.logged.append(images)
+        captions = [f"epoch {self.current_epoch} flat", f"epoch {self.current_epoch} noise"]
+        self.loggers[0].log_image(key="val/samples", images=images, caption=captions)
+
+
+def test_log_image_in_a_validation_hook_stores_every_image_with_its_caption(store, tmp_path) -> None:
+    from PIL import Image as PILImage
+
+    torch.manual_seed(0)
+    logger = SpyglassLogger(project="lit", save_dir=store)
+    model = ImageLoggingRegressor()
+    train, valid = loaders()
+    trainer(loggers=[logger], tmp_path=tmp_path, max_epochs=2).fit(model, train, valid)
+
+    stored = sg.Api(dir=store).run(f"lit/{logger.version}")
+    references = {
+        row["_step"]: json.loads(row["val/samples"])
+        for row in stored.scan_history()
+        if isinstance(row.get("val/samples"), str)
+    }
+    assert len(references) == len(model.logged) == 2
+    for epoch, step in enumerate(sorted(references)):
+        reference = references[step]
+        assert reference["_type"] == "images/separated" and reference["count"] == 2
+        assert [item["caption"] for item in reference["items"]] == [
+            f"epoch {epoch} flat",
+            f"epoch {epoch} noise",
+        ]
+        for item, tensor in zip(reference["items"], model.logged[epoch], strict=True):
+            pixels = np.asarray(PILImage.open(store / "lit" / logger.version / item["path"]))
+            np.testing.assert_array_equal(pixels, tensor.permute(1, 2, 0).numpy())
+    assert json.loads(stored.summary["val/samples"]) == references[max(references)]
+
+
+def test_log_audio_and_log_video_take_per_item_options_and_refuse_what_wandblogger_refuses(store) -> None:
+    logger = SpyglassLogger(project="lit", save_dir=store)
+    tone = np.sin(np.linspace(0, 30, 400)).astype(np.float32)
+    logger.log_audio("sounds", [tone, tone / 2], step=1, sample_rate=[8000, 4000], caption=["a", "b"])
+    logger.log_video("clips", [np.zeros((2, 3, 6, 6), np.uint8)], step=2, fps=[4])
+    with pytest.raises(ValueError, match="Expected 2 items but only found 1 for caption"):
+        logger.log_image("pics", [np.zeros((2, 2)), np.ones((2, 2))], caption=["one"])
+    with pytest.raises(TypeError, match='Expected a list as "images"'):
+        logger.log_image("pics", np.zeros((2, 2)))
+    logger.experiment.finish()
+    rows = {row["_step"]: row for row in sg.Api(dir=store).run(f"lit/{logger.version}").scan_history()}
+    sounds = json.loads(rows[1]["sounds"])
+    assert sounds["_type"] == "audio/separated"
+    assert [(item["sample_rate"], item["caption"]) for item in sounds["items"]] == [(8000, "a"), (4000, "b")]
+    [clip] = json.loads(rows[2]["clips"])["items"]
+    assert (clip["fps"], clip["frames"]) == (4, 2)
+    assert (store / "lit" / logger.version / clip["path"]).is_file()
+    assert set(rows) == {1, 2}, "the refused calls recorded nothing"
 
 
 def test_a_run_the_user_started_is_used_and_left_running(store, tmp_path) -> None:
