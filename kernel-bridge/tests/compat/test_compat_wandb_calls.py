@@ -65,3 +65,23 @@ def test_tables_with_numpy_scalars_unequal_line_series_and_pyplot_are_logged(sto
     assert [row["lineVal"] for row in series if row["lineKey"] == "b"] == [2, 4]
     curve = json.loads(history.column("curve").to_pylist()[-1])
     assert curve["_type"] == "image" and (store / "compat" / run.id / curve["path"]).stat().st_size > 1000
+
+
+def test_lists_of_media_under_one_key_store_every_file_and_the_summary_keeps_the_last(store):
+    result = run_script("media_lists.py", store)
+    assert result.returncode == 0, result.stderr
+    assert "refused: run.log() key 'mixed' holds a list mixing sg.Html, sg.Image" in result.stdout
+    [run] = sg.Api(dir=store).runs("compat")
+    rows = list(run.scan_history())
+    assert [row["epoch"] for row in rows] == [0, 1, 2]
+    for epoch, row in enumerate(rows):
+        examples = json.loads(row["examples"])
+        assert (examples["_type"], examples["count"]) == ("images/separated", 4)
+        assert [item["caption"] for item in examples["items"]] == [f"{epoch}-{i}" for i in range(4)]
+        sounds = json.loads(row["sounds"])
+        assert sounds["_type"] == "audio/separated" and sounds["items"][0]["sample_rate"] == 16000
+        for item in examples["items"] + sounds["items"]:
+            assert (store / "compat" / run.id / item["path"]).stat().st_size > 0
+        assert row.get("none") is None and row.get("mixed") is None
+    assert run.summary["examples"] == rows[-1]["examples"]
+    assert "none" not in run.summary and "mixed" not in run.summary
