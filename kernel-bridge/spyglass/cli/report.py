@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..errors import SpyglassError
+
 
 def register(groups: argparse._SubParsersAction) -> None:
     """Add `report` to the top-level parser."""
@@ -31,7 +33,29 @@ def register(groups: argparse._SubParsersAction) -> None:
     report.set_defaults(handler=run_report_command)
 
 
+# What the `report` extra installs (kernel-bridge/pyproject.toml); the other commands need neither.
+REPORT_EXTRA = ("nbformat", "numpy")
+
+
+class MissingReportExtraError(SpyglassError, ImportError):
+    """`spyglass report` was run without the packages of the `report` extra."""
+
+
 def run_report_command(args: argparse.Namespace) -> int:
+    try:
+        return _write_report(args)
+    except ModuleNotFoundError as error:
+        # nbformat is imported where a notebook is read, numpy where series are drawn: name the extra.
+        missing = (error.name or "").partition(".")[0]
+        if missing not in REPORT_EXTRA:
+            raise
+        raise MissingReportExtraError(
+            f"report needs {missing}, which is not installed. Install the report extra: "
+            "pip install 'spyglass[report]' (nbformat and numpy)."
+        ) from None
+
+
+def _write_report(args: argparse.Namespace) -> int:
     # Imported here: the report builder needs numpy and nbformat (the `report` extra), other commands do not.
     from ..report import ReportInput, write_html, write_markdown
     from ..report import messages as report_messages
