@@ -177,8 +177,8 @@ def _tables_of_equal_schema(batches: list[pa.RecordBatch]) -> list[pa.Table]:
 
 
 def _concat_unified(tables: list[pa.Table]) -> pa.Table:
-    # "permissive": a metric stored as int64 while it held only ints becomes float64 once a frame holds a float
-    # (docs/store-format.md); every row is kept.
+    # "permissive": a metric stored as int64 while it held only ints becomes float64 once a frame holds a
+    # float (docs/store-format.md); every row is kept.
     try:
         return pa.concat_tables(tables, promote_options="permissive")
     except pa.ArrowTypeError:

@@ -29,9 +29,7 @@ def preset_chart(
     return plot_table(spec, table, fields, {"title": title, **strings})
 
 
-def curve_chart(
-    table: Table, x: tuple[str, str], y: tuple[str, str], series: str, title: str
-) -> CustomChart:
+def curve_chart(table: Table, x: tuple[str, str], y: tuple[str, str], series: str, title: str) -> CustomChart:
     """Lines of column y[0] over x[0], one per value of `series`; x[1] and y[1] title the axes."""
     fields = {"x": x[0], "y": y[0], "class": series}
     return preset_chart("curve", table, fields, title, **{"x-axis-title": x[1], "y-axis-title": y[1]})
