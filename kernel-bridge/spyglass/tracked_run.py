@@ -349,15 +349,15 @@ class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, Run
     def _ipython_display_(self) -> None:
         # A run shown as a cell's last expression becomes a display_data with a display_id (execute_result
         # outputs cannot be updated), so finish() can replace the static picture with the final one.
-        # `run = sg.init(); run` in one cell: init() already showed the panel there; one copy is enough.
-        if self._shown_in_cell is not None and self._shown_in_cell == current_cell():
-            return
         self.display()
 
     def display(self) -> None:
-        """Show the run's live panel in the current cell's output."""
+        """Show the run's live panel in the current cell's output (once per cell)."""
         from IPython.display import display
 
+        # `run = sg.init(); run` (or `run.display()`) in one cell: init() already showed the panel there.
+        if self._shown_in_cell is not None and self._shown_in_cell == current_cell():
+            return
         display_id = f"spyglass-{self.id}-{uuid.uuid4().hex[:8]}"
         self._display_ids.append(display_id)
         self._shown_in_cell = current_cell()

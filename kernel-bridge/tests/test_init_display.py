@@ -22,6 +22,9 @@ CELLS = {
     "init_and_value": 'run = sg.init(project="shown", id="one", dir=STORE)\nrun',
     "init_only": 'quiet = sg.init(project="shown", id="two", dir=STORE, reinit="create_new")',
     "value_later": "quiet",
+    "explicit_display": (
+        'shown = sg.init(project="shown", id="5", dir=STORE, reinit="create_new")\nshown.display()\nshown'
+    ),
     "display_false": 'off = sg.init(project="shown", id="3", dir=STORE, reinit="create_new", display=False)',
     "env_off": (
         'os.environ["SPYGLASS_DISPLAY"] = "0"\n'
@@ -49,6 +52,8 @@ def test_init_shows_one_panel_in_its_cell_and_none_when_turned_off(tmp_path: Pat
     assert len(outputs["init_and_value"].outputs) == 1  # no second copy, no execute_result
     assert _panels(outputs["init_only"]) == ["two"]
     assert _panels(outputs["value_later"]) == ["two"]  # another cell: shown again, as asked
+    assert _panels(outputs["explicit_display"]) == ["5"]  # once per cell, however it is asked for
+    assert len(outputs["explicit_display"].outputs) == 1
     assert outputs["display_false"].outputs == []
     # The run shows nothing at init and, as the cell's value, its panel exactly once.
     assert _panels(outputs["env_off"]) == ["four"]
