@@ -2,6 +2,7 @@ import type { PlannedEmbed } from '@spyglass/charts';
 import type { WorkspaceRun } from '@spyglass/store';
 import { describeError } from '../errors.js';
 import type { EmbeddedPanelHost, EmbeddedView } from './embedded-panels.js';
+import { panelHeader, removeAction } from './panel-header.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
 /** What a frame needs from the workspace: the page's host (null outside JupyterLab) and the listing's runs. */
@@ -81,20 +82,6 @@ export class EmbeddedPanelFrame {
   }
 
   private header(): HTMLElement {
-    const header = document.createElement('figcaption');
-    header.className = 'jp-SpyglassWorkspaceChart-header';
-    const title = document.createElement('span');
-    title.className = 'jp-SpyglassWorkspaceChart-title';
-    title.textContent = titleOf(this.panel);
-    title.title = title.textContent;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'jp-SpyglassWorkspaceChart-action';
-    remove.dataset.action = 'remove';
-    remove.textContent = '×';
-    remove.title = text.removePanel;
-    remove.addEventListener('click', () => this.context.remove(this.panel.id));
-    header.append(title, remove);
-    return header;
+    return panelHeader(titleOf(this.panel), [removeAction(() => this.context.remove(this.panel.id))]);
   }
 }

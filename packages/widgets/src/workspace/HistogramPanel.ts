@@ -4,6 +4,7 @@ import { HistogramChart } from '../HistogramChart.js';
 import { onThemeChange } from '../heat-theme.js';
 import { Throttle } from '../throttle.js';
 import type { ChartContext, ChartEvents } from './chart-context.js';
+import { panelHeader, removeAction } from './panel-header.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
 type HistogramPanelSpec = Extract<PlannedPanel, { kind: 'histogram' }>;
@@ -103,21 +104,7 @@ export class HistogramPanel {
   }
 
   private header(): HTMLElement {
-    const header = document.createElement('figcaption');
-    header.className = 'jp-SpyglassWorkspaceChart-header';
-    const title = document.createElement('span');
-    title.className = 'jp-SpyglassWorkspaceChart-title';
-    title.textContent = this.panel.metric;
-    title.title = this.panel.metric;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'jp-SpyglassWorkspaceChart-action';
-    remove.dataset.action = 'remove';
-    remove.textContent = '×';
-    remove.title = text.removePanel;
-    remove.addEventListener('click', () => this.events.remove(this.panel.id));
-    header.append(title, remove);
-    return header;
+    return panelHeader(this.panel.metric, [removeAction(() => this.events.remove(this.panel.id))]);
   }
 
   private showMessage(message: string, isError: boolean): void {

@@ -12,6 +12,7 @@ import { LinePlotView } from './LinePlotView.js';
 import { LineTooltip } from './LineTooltip.js';
 import type { HoverLine } from './line-hover.js';
 import { type LineDrawing, type LineStats, lineDrawing } from './line-panel-data.js';
+import { type PanelAction, panelHeader, removeAction } from './panel-header.js';
 import { runPanelDrawing, type VegaDrawing } from './run-panel-drawing.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
@@ -147,31 +148,14 @@ export class WorkspaceChart {
   }
 
   private renderHeader(): HTMLElement {
-    const header = document.createElement('figcaption');
-    header.className = 'jp-SpyglassWorkspaceChart-header';
-    const title = document.createElement('span');
-    title.className = 'jp-SpyglassWorkspaceChart-title';
-    title.textContent = this.title;
-    title.title = this.title;
-    header.append(title);
-    const actions: [string, string, () => void][] = [
+    const actions: PanelAction[] = [
       [text.exportPng, 'png', () => this.exportAs('png')],
       [text.exportSvg, 'svg', () => this.exportAs('svg')],
       [text.exportSpec, 'spec', () => this.exportAs('spec')],
     ];
     if (this.panel.kind === 'line') actions.unshift([text.resetZoom, 'reset', () => this.zoomTo(null)]);
-    if (this.panel.added) actions.push(['×', 'remove', () => this.events.remove(this.panel.id)]);
-    for (const [label, action, run] of actions) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'jp-SpyglassWorkspaceChart-action';
-      b.dataset.action = action;
-      b.textContent = label;
-      if (action === 'remove') b.title = text.removePanel;
-      b.addEventListener('click', run);
-      header.append(b);
-    }
-    return header;
+    if (this.panel.added) actions.push(removeAction(() => this.events.remove(this.panel.id)));
+    return panelHeader(this.title, actions);
   }
 
   private exportAs(format: 'png' | 'svg' | 'spec'): void {
