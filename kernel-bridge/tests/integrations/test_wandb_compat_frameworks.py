@@ -3,8 +3,10 @@ logs to Spyglass under `spyglass wandb-compat install`: the store holds what the
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tiny_transformers import expected_rows
 from wandb_shim import run_script
@@ -60,3 +62,20 @@ def test_transformers_report_to_wandb_logs_the_history_summary_config_and_model(
     final = api.artifact("hf/model-tiny-bert:final_model")
     assert {"config.json", "model.safetensors"} <= set(final.files())
     assert final.metadata["final_model"] is True
+
+
+def test_lightning_wandb_logger_log_image_and_log_audio_store_every_item(shim, store, tmp_path):
+    from PIL import Image as PILImage
+
+    out = run_script(shim, "lightning_wandb_log_image.py", str(store), str(tmp_path / "out.json"))
+    stored = sg.Api(dir=store).run(f"lit/{out['run_id']}")
+    samples, sounds = [row for row in stored.scan_history()]
+    images = json.loads(samples["samples"])
+    assert (images["_type"], images["count"]) == ("images/separated", 3)
+    assert [item["caption"] for item in images["items"]] == ["a", "b", "c"]
+    for item, logged in zip(images["items"], out["images"], strict=True):
+        pixels = np.asarray(PILImage.open(store / "lit" / out["run_id"] / item["path"]))
+        np.testing.assert_array_equal(pixels, np.array(logged, dtype=np.uint8))
+    audio = json.loads(sounds["sounds"])
+    assert audio["_type"] == "audio/separated" and [i["sample_rate"] for i in audio["items"]] == [8000, 8000]
+    assert stored.summary["samples"] == samples["samples"]
