@@ -13,6 +13,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 keras = pytest.importorskip("keras")
 
 import pyarrow.parquet as pq  # noqa: E402
+from stored_history import stored_rows  # noqa: E402
 
 import spyglass as sg  # noqa: E402
 from spyglass.integration.active_run import IntegrationError  # noqa: E402
@@ -52,11 +53,6 @@ class RecordBatchLogs(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.batches.append((batch, dict(logs or {})))
-
-
-def stored_rows(project: str, run_id: str) -> list[dict]:
-    history = sg.Api().run(f"{project}/{run_id}").scan_history()
-    return [{k: v for k, v in row.items() if k not in ("_timestamp", "_runtime")} for row in history]
 
 
 def test_epoch_logging_stores_kerass_epoch_logs_under_epoch_keys_against_epoch_epoch(store) -> None:

@@ -9,6 +9,8 @@ import spyglass as sg
 
 lgb = pytest.importorskip("lightgbm")
 
+from stored_history import stored_rows  # noqa: E402
+
 from spyglass.integration.active_run import IntegrationError  # noqa: E402
 from spyglass.lightgbm import log_summary, wandb_callback  # noqa: E402
 
@@ -27,13 +29,6 @@ def datasets(seed: int = 0) -> tuple:
     target = 2 * features[:, 1] - features[:, 3] + rng.normal(scale=0.2, size=300)
     train = lgb.Dataset(features[:240], target[:240], feature_name=["f0", "f1", "f2", "f3"])
     return train, lgb.Dataset(features[240:], target[240:], reference=train)
-
-
-def stored_rows(project: str, run_id: str) -> list[dict]:
-    return [
-        {k: v for k, v in row.items() if k not in ("_timestamp", "_runtime")}
-        for row in sg.Api().run(f"{project}/{run_id}").scan_history()
-    ]
 
 
 def test_each_iteration_logs_lightgbms_results_as_data_metric_and_the_summary_keeps_the_best(
