@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import type { SqlEngine } from '../src/engine.js';
-import { createNodeEngine } from '../src/node-engine.js';
-import { RunDatabase } from '../src/RunDatabase.js';
+import { useRunDatabase } from './support/run-database.js';
 
 // The Python writer stores a metric that only held ints as int64 and, once it receives a float, as float64 in
 // later frames (docs/store-format.md): one catch-up batch then holds both schemas for the same metric.
@@ -19,21 +17,14 @@ function frame(steps: bigint[], iter: BigInt64Array | Float64Array): Uint8Array 
   );
 }
 
-let engine: SqlEngine;
-let db: RunDatabase;
-before(async () => {
-  engine = await createNodeEngine();
-  db = new RunDatabase(engine);
-  await db.init();
-});
-after(() => engine.close());
+const store = useRunDatabase();
 
 test('a metric stored as int64, then as float64, is ingested in one batch with every point kept', async () => {
-  await db.ingestFrames('promoted', [
+  await store.db.ingestFrames('promoted', [
     { seq: 0, payload: frame([0n, 1n, 2n], BigInt64Array.of(0n, 10n, 20n)) },
     { seq: 1, payload: frame([3n, 4n], Float64Array.of(2.5, 40)) },
   ]);
-  assert.deepEqual(await db.series('promoted', 'iter'), [
+  assert.deepEqual(await store.db.series('promoted', 'iter'), [
     { step: 0, value: 0 },
     { step: 1, value: 10 },
     { step: 2, value: 20 },

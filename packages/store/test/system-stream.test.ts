@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { SqlEngine } from '../src/engine.js';
+import { test } from 'node:test';
 import { FramePipeline } from '../src/FramePipeline.js';
-import { createNodeEngine } from '../src/node-engine.js';
-import { RunDatabase } from '../src/RunDatabase.js';
 import { historyIPC, systemIPC } from './support/history-batch.js';
+import { useRunDatabase } from './support/run-database.js';
 
-let engine: SqlEngine;
-let database: RunDatabase;
-before(async () => {
-  engine = await createNodeEngine();
-  database = new RunDatabase(engine);
-  await database.init();
-});
-after(() => engine.close());
+const store = useRunDatabase();
 
 const sample = (seq: number) => ({
   seq,
@@ -25,21 +16,21 @@ const rows = (seq: number) => ({
 });
 
 test('system samples go to their own tables, charted over runtime, apart from the history', async () => {
-  await database.ingestSystemFrames('sys1', [sample(0), sample(1), sample(2)]);
-  assert.deepEqual(await database.systemMetricNames('sys1'), ['system/cpu.percent', 'system/proc.threads']);
-  assert.deepEqual(await database.metricNames('sys1'), [], 'no system metric among the history metrics');
-  assert.equal(await database.rowCount('sys1'), 0, 'row counts are history rows');
-  assert.deepEqual(await database.systemSeries('sys1', 'system/cpu.percent'), [
+  await store.db.ingestSystemFrames('sys1', [sample(0), sample(1), sample(2)]);
+  assert.deepEqual(await store.db.systemMetricNames('sys1'), ['system/cpu.percent', 'system/proc.threads']);
+  assert.deepEqual(await store.db.metricNames('sys1'), [], 'no system metric among the history metrics');
+  assert.equal(await store.db.rowCount('sys1'), 0, 'row counts are history rows');
+  assert.deepEqual(await store.db.systemSeries('sys1', 'system/cpu.percent'), [
     { step: 0.1, value: 10 },
     { step: 0.6, value: 11 },
     { step: 1.1, value: 12 },
   ]);
-  assert.equal(await database.ingestSystemFrames('sys1', [sample(1)]), 0, 'a frame seen before is skipped');
+  assert.equal(await store.db.ingestSystemFrames('sys1', [sample(1)]), 0, 'a frame seen before is skipped');
 });
 
 test('the pipeline keeps each stream in its own sequence: history and system seq 0 are both ingested', async () => {
   const ingested: string[] = [];
-  const pipeline = new FramePipeline(async () => database, {
+  const pipeline = new FramePipeline(async () => store.db, {
     ingested: (runId, frames, _at, stream) => ingested.push(`${runId}:${stream}:${frames}`),
     failed: (_runId, error) => assert.fail(String(error)),
   });
@@ -50,12 +41,12 @@ test('the pipeline keeps each stream in its own sequence: history and system seq
   await pipeline.settled();
   assert.deepEqual(ingested.sort(), ['sys2:history:2', 'sys2:system:2']);
   assert.equal(pipeline.lastSeq('sys2', 'system'), 1);
-  assert.equal(await database.rowCount('sys2'), 4);
-  assert.equal((await database.systemSeries('sys2', 'system/proc.threads')).length, 2);
+  assert.equal(await store.db.rowCount('sys2'), 4);
+  assert.equal((await store.db.systemSeries('sys2', 'system/proc.threads')).length, 2);
 });
 
 test('a chunk naming the system stream is assembled and tracked as a system frame', async () => {
-  const pipeline = new FramePipeline(async () => database, { ingested: () => {}, failed: () => {} });
+  const pipeline = new FramePipeline(async () => store.db, { ingested: () => {}, failed: () => {} });
   const { payload } = sample(0);
   const chunk = { run_id: 'sys3', seq: 0, rows: 1, total_bytes: payload.byteLength, offset: 0 };
   pipeline.offerChunk({ ...chunk, stream: 'system' }, payload);
@@ -66,8 +57,8 @@ test('a chunk naming the system stream is assembled and tracked as a system fram
 
 test('a metric charted against its step metric takes that metric as x, and nothing without it', async () => {
   const payload = historyIPC([0, 1, 2, 3], { 'train/loss': [4, 3, 2, 1], epoch: [0, 0, 1, 1] });
-  await database.ingestFrames('sys4', [{ seq: 0, payload }]);
-  const points = await database.seriesAgainst('sys4', 'train/loss', 'epoch');
+  await store.db.ingestFrames('sys4', [{ seq: 0, payload }]);
+  const points = await store.db.seriesAgainst('sys4', 'train/loss', 'epoch');
   // Rows sharing an x value come in no particular order.
   points.sort((a, b) => a.step - b.step || a.value - b.value);
   assert.deepEqual(points, [
@@ -76,5 +67,5 @@ test('a metric charted against its step metric takes that metric as x, and nothi
     { step: 1, value: 1 },
     { step: 1, value: 2 },
   ]);
-  assert.deepEqual(await database.seriesAgainst('sys4', 'train/loss', 'missing'), []);
+  assert.deepEqual(await store.db.seriesAgainst('sys4', 'train/loss', 'missing'), []);
 });
