@@ -41,6 +41,12 @@ const XSS = [
 ];
 
 /** Payloads that would make the browser contact the canary (filled in with its port). */
+// sg.plot_table's field placeholders (wandb's custom chart syntax): plain strings, not template literals.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder the plot_table fields replace
+const FIELD_X = '${field:x}';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder the plot_table fields replace
+const FIELD_Y = '${field:y}';
+
 const offHost = (base) => [
   `url(${base}/paint.svg#g)`,
   `<img src="${base}/img.png">`,
@@ -66,8 +72,8 @@ function notebookCells(base) {
           cursor: `url(${base}/c.png), auto`,
         },
         encoding: {
-          x: { field: '${field:x}', type: 'quantitative', title: XSS[1] },
-          y: { field: '${field:y}', type: 'quantitative' },
+          x: { field: FIELD_X, type: 'quantitative', title: XSS[1] },
+          y: { field: FIELD_Y, type: 'quantitative' },
           color: { field: 'paint', type: 'nominal', scale: null },
           href: { value: `${base}/mark-href` },
           tooltip: [{ field: 'paint', title: 'image' }, { field: 'text' }],
@@ -76,15 +82,15 @@ function notebookCells(base) {
       {
         mark: { type: 'image', width: 12, height: 12, url: `${base}/image-mark.png` },
         encoding: {
-          x: { field: '${field:x}', type: 'quantitative' },
-          y: { field: '${field:y}', type: 'quantitative' },
+          x: { field: FIELD_X, type: 'quantitative' },
+          y: { field: FIELD_Y, type: 'quantitative' },
         },
       },
       {
         mark: { type: 'text', text: { expr: `'u' + 'rl(${base}/expr.svg#g)'` } },
         encoding: {
-          x: { field: '${field:x}', type: 'quantitative' },
-          y: { field: '${field:y}', type: 'quantitative' },
+          x: { field: FIELD_X, type: 'quantitative' },
+          y: { field: FIELD_Y, type: 'quantitative' },
           color: { value: { expr: `'u' + 'rl(${base}/expr-paint.svg#g)'` } },
         },
       },
