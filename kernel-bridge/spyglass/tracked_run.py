@@ -28,6 +28,7 @@ from .run_artifacts import RunArtifacts
 from .run_config import RunConfig
 from .run_files import RunFileSaving, SavedFiles
 from .run_health import RunStoreHealth
+from .run_identity import RunIdentity
 from .run_lifecycle import LIVE_STATES, RunLifecycle
 from .run_models import RunModels
 from .run_resume import ResumePoint
@@ -39,7 +40,9 @@ from .static_chart import MAX_CHARTS, render_svg
 from .user_warnings import user_stacklevel
 
 
-class Run(RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, RunUrls, RunStoreHealth):
+class Run(
+    RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, RunUrls, RunStoreHealth, RunIdentity
+):
     """A live run. Log with run.log({...}); end with run.finish() or a `with` block."""
 
     def __init__(

@@ -32,10 +32,12 @@ SHIM_MODULES: dict[str, ShimModule] = {
     "wandb/__init__.py": ShimModule(
         "spyglass.wandb_compat.surface", ("apis", "errors", "sdk", "util", "wandb_run"), ("__version__",)
     ),
-    "wandb/sdk/__init__.py": ShimModule(_INTERNALS, ("lib", "wandb_run", "wandb_settings")),
+    "wandb/sdk/__init__.py": ShimModule(_INTERNALS, ("lib", "wandb_init", "wandb_run", "wandb_settings")),
     "wandb/sdk/lib/__init__.py": ShimModule(_INTERNALS, ("config_util", "disabled")),
     "wandb/sdk/lib/config_util.py": ShimModule(_INTERNALS),
     "wandb/sdk/lib/disabled.py": ShimModule(_INTERNALS),
+    # `from wandb.sdk import wandb_init` / `wandb.sdk.wandb_init.init(...)`, as scripts that patch init do.
+    "wandb/sdk/wandb_init.py": ShimModule("spyglass.session", names=("init",)),
     "wandb/sdk/wandb_run.py": ShimModule(_INTERNALS),
     "wandb/sdk/wandb_settings.py": ShimModule(_INTERNALS),
     "wandb/wandb_run.py": ShimModule(_INTERNALS),

@@ -1,0 +1,43 @@
+"""run.entity/path/offline/disabled/start_time (as wandb offline answers) and the shim's wandb.sdk.wandb_init.
+
+Both were found by bench/wandb_parity: scripts that print `run.path` or read `run.entity` failed with
+AttributeError, and `from wandb.sdk import wandb_init` failed under `spyglass wandb-compat install`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from test_compat_scripts import only_run, run_script
+
+from spyglass.wandb_compat.shim_files import package_files
+
+
+def test_run_identity_attributes_answer_as_wandb_offline(store):
+    result = run_script("run_identity.py", store)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["''", "compat/ident", "True", "False", "True"]
+    run = only_run(store)
+    assert run.path == "compat/ident" and run.summary["path_len"] == len("compat/ident")
+
+
+def test_the_shim_has_wandb_sdk_wandb_init(tmp_path):
+    for relative, data in package_files().items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(data)
+    code = (
+        "import spyglass, wandb\n"
+        "from wandb.sdk import wandb_init\n"
+        "assert wandb_init.init is spyglass.init and wandb.sdk.wandb_init is wandb_init\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
