@@ -25,6 +25,7 @@ from .notebook_cell import current_cell
 from .protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, StoredFrame, protocol_version
 from .run_alerts import RunAlerting, RunAlerts
 from .run_artifacts import RunArtifacts
+from .run_code import RunCodeLogging
 from .run_config import RunConfig
 from .run_files import RunFileSaving, SavedFiles
 from .run_health import RunStoreHealth
@@ -41,7 +42,15 @@ from .user_warnings import user_stacklevel
 
 
 class Run(
-    RunLifecycle, RunArtifacts, RunModels, RunFileSaving, RunAlerting, RunUrls, RunStoreHealth, RunIdentity
+    RunLifecycle,
+    RunArtifacts,
+    RunCodeLogging,
+    RunModels,
+    RunFileSaving,
+    RunAlerting,
+    RunUrls,
+    RunStoreHealth,
+    RunIdentity,
 ):
     """A live run. Log with run.log({...}); end with run.finish() or a `with` block."""
 

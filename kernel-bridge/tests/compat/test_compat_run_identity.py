@@ -1,4 +1,4 @@
-"""run.entity/path/offline/disabled/start_time (as wandb offline answers) and the shim's wandb.sdk.wandb_init.
+"""run.entity/path/offline/disabled/start_time, run.log_code() and the shim's wandb.sdk.wandb_init.
 
 Both were found by bench/wandb_parity: scripts that print `run.path` or read `run.entity` failed with
 AttributeError, and `from wandb.sdk import wandb_init` failed under `spyglass wandb-compat install`.
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from test_compat_scripts import only_run, run_script
 
+import spyglass as sg
 from spyglass.wandb_compat.shim_files import package_files
 
 
@@ -41,3 +43,16 @@ def test_the_shim_has_wandb_sdk_wandb_init(tmp_path):
         cwd=tmp_path,
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_log_code_saves_the_source_files_as_a_code_artifact(store):
+    result = run_script("log_code.py", store)
+    assert result.returncode == 0, result.stderr
+    default, custom = result.stdout.splitlines()
+    # wandb's default filter; the store (under the working directory here) and wandb/ are skipped
+    assert default == "source-compat-log_code.py code lib/util.py,requirements.txt,train.py"
+    assert custom == "configs a.yaml None"
+    run = only_run(store)
+    assert run.state == "finished"
+    stored = sg.Api(dir=store).artifact("compat/configs:latest")
+    assert stored.type == "code" and (Path(stored.download()) / "a.yaml").read_text() == "a: 1\n"
