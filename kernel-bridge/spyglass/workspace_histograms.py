@@ -15,12 +15,11 @@ import pyarrow.parquet as pq
 
 from .arrow_codec import decode_payload
 from .data_types.reference import decode_reference
-from .errors import SpyglassError
 from .framed_log import iter_frames
 from .path_confinement import Roots
 from .run_state import effective_state
 from .run_store import RunDirectory
-from .workspace_index import run_directories
+from .workspace_run_reads import read_run, requested_runs
 
 MAX_STEPS = 200
 MAX_RUNS = 50  # strips stacked in one panel; the panel says when runs were left out
@@ -35,23 +34,14 @@ def read_histograms(
     max_steps: int = MAX_STEPS,
 ) -> dict[str, Any]:
     """{"runs": {run_id: [{"step", "bins", "values"}, ...]}, "skipped": {run_id: why}} in the order asked."""
-    by_id = {path.name: path for path in run_directories(store_root, project, roots)}
-    wanted = list(dict.fromkeys(run_ids)) if run_ids else sorted(by_id)
+    by_id, wanted = requested_runs(store_root, project, run_ids, roots)
     runs: dict[str, list[dict[str, Any]]] = {}
     skipped: dict[str, str] = {}
     for run_id in wanted[:MAX_RUNS]:
-        path = by_id.get(run_id)
-        if path is None:
-            skipped[run_id] = "no such run (deleted?)"
-            continue
-        try:
-            found = _histograms_of(RunDirectory(path), metric)
-        except FileNotFoundError:
-            continue  # deleted while being read
-        except (SpyglassError, OSError, pa.ArrowException, ValueError) as error:
-            skipped[run_id] = f"cannot read history: {error}"
-            continue
-        if found:
+        found = read_run(by_id.get(run_id), lambda run: _histograms_of(run, metric))
+        if isinstance(found, str):
+            skipped[run_id] = found
+        elif found:
             runs[run_id] = _thinned(found, max_steps)
     for run_id in wanted[MAX_RUNS:]:
         skipped[run_id] = f"more than {MAX_RUNS} runs in one histogram panel"

@@ -26,12 +26,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .arrow_codec import decode_payload
-from .errors import SpyglassError
 from .framed_log import iter_frames
 from .path_confinement import Roots
 from .run_state import effective_state
 from .run_store import RunDirectory
-from .workspace_index import run_directories
+from .workspace_run_reads import read_run, requested_runs
 
 SCHEMA_KEY = b"spyglass"
 STEP_BLOCK = 8192
@@ -92,20 +91,11 @@ def read_metric(
 ) -> MetricSlice:
     """Read `metric` (and `x_metric`) of the project's runs (all, or those in `run_ids`, in that order); with
     `roots`, only runs that stay inside them (run_directories)."""
-    by_id = {path.name: path for path in run_directories(store_root, project, roots)}
-    wanted = list(dict.fromkeys(run_ids)) if run_ids else sorted(by_id)
+    by_id, wanted = requested_runs(store_root, project, run_ids, roots)
     result = MetricSlice(table=output_schema(x_metric is not None).empty_table(), run_ids=[])
 
     def read_one(run_id: str) -> tuple[str, Any]:
-        path = by_id.get(run_id)
-        if path is None:
-            return run_id, "no such run (deleted?)"
-        try:
-            return run_id, _read_run(RunDirectory(path), metric, x_metric)
-        except FileNotFoundError:
-            return run_id, None  # deleted while being read
-        except (SpyglassError, OSError, pa.ArrowException, ValueError) as error:
-            return run_id, f"cannot read history: {error}"
+        return run_id, read_run(by_id.get(run_id), lambda run: _read_run(run, metric, x_metric))
 
     # Parquet decoding releases the GIL: a few threads read several runs at once.
     with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
