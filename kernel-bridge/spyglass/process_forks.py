@@ -52,8 +52,10 @@ def finish_runs_at_child_exit(finish_live_runs: Callable[[], None]) -> None:
 
 
 def _after_fork_in_child() -> None:
-    from . import comm_transport, session
+    from . import comm_transport, exit_hooks, session
 
+    # The child's exit status is its own: a sys.exit(n) the parent called (and caught) must not fail its runs.
+    exit_hooks.exit_code = None
     # Locks held by other threads of the parent at the fork stay held forever in the child: start fresh.
     session._lock = threading.RLock()
     comm_transport._transport_lock = threading.Lock()
