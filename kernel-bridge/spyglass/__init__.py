@@ -127,6 +127,12 @@ def __getattr__(name: str) -> Any:
         return session.current_run.config if session.current_run is not None else {}
     if name == "summary":
         return getattr(session.current_run, "summary", None) if session.current_run is not None else {}
+    if name in _WANDB_HELPERS:
+        # `import spyglass as wandb` scripts call wandb.termlog(...) and wandb.util.generate_id(); the same
+        # objects the `wandb` shim gives, loaded only when used.
+        from .wandb_compat import internals
+
+        return internals if name == "util" else getattr(internals, name)
     if name in _LAZY_SUBMODULES:
         # wandb.sklearn, wandb.xgboost, ... work without their own import; the framework loads only now.
         import importlib
@@ -136,6 +142,7 @@ def __getattr__(name: str) -> Any:
 
 
 _LAZY_SUBMODULES = frozenset({"integration", "keras", "lightgbm", "sklearn", "xgboost"})
+_WANDB_HELPERS = frozenset({"termlog", "termwarn", "termerror", "Error", "util"})
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

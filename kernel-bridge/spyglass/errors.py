@@ -124,3 +124,16 @@ class FilterError(SpyglassError, ValueError):
 
 class StepOrderError(SpyglassError, ValueError):
     """With settings.strict, log() was given a step smaller than the run's current step."""
+
+
+# wandb's own error names (`except wandb.errors.CommError:` in `import spyglass as wandb` scripts), loaded
+# from the wandb-compat module only when a script names them.
+_WANDB_ERRORS = frozenset({"CommError", "UsageError", "AuthenticationError", "Error"})
+
+
+def __getattr__(name: str) -> type[Exception]:
+    if name in _WANDB_ERRORS:
+        from .wandb_compat import internals
+
+        return getattr(internals, name)
+    raise AttributeError(f"module 'spyglass.errors' has no attribute {name!r}")

@@ -56,3 +56,13 @@ def test_log_code_saves_the_source_files_as_a_code_artifact(store):
     assert run.state == "finished"
     stored = sg.Api(dir=store).artifact("compat/configs:latest")
     assert stored.type == "code" and (Path(stored.download()) / "a.yaml").read_text() == "a: 1\n"
+
+
+def test_termlog_util_and_wandb_error_names_on_the_spyglass_module(store):
+    result = run_script("wandb_helpers.py", store)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "spyglass: log line" in lines and "spyglass: WARNING warn line" in lines
+    assert "spyglass: ERROR error line" in lines
+    run = only_run(store)
+    assert (run.summary["caught"], run.summary["id_len"]) == (1, 8)
