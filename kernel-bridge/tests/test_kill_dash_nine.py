@@ -14,9 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from spyglass.arrow_codec import decode_payload
-from spyglass.framed_log import read_framed_log
+from killed_run import stored_rows
 
 LOSS_BOUND = (
     0.5  # seconds; documented in docs/architecture.md (kill -9 loses at most the last flush interval)
@@ -46,12 +44,7 @@ def test_a_killed_script_leaves_a_contiguous_prefix_with_every_row_older_than_ha
     finally:
         if child.poll() is None:
             child.kill()
-    log = read_framed_log(tmp_path / "kill" / "victim" / "history.sglog")  # raises on corruption
-    steps, times = [], []
-    for frame in log.frames:
-        batch = decode_payload(frame.payload)
-        steps += batch.column("_step").to_pylist()
-        times += batch.column("t").to_pylist()
+    steps, times = stored_rows(tmp_path)  # raises on corruption
     assert steps == list(range(len(steps))), "stored steps must be the contiguous prefix 0..n-1"
     assert times and times[-1] >= killed_at - LOSS_BOUND, (
         f"the newest stored row was logged {killed_at - times[-1]:.3f} s before the kill; "
@@ -82,12 +75,7 @@ def test_with_the_other_core_busy_a_kill_keeps_flushed_rows_and_rows_older_than_
                 process.kill()
     lines = child.stdout.read().splitlines()
     flushed = [int(line.split()[1]) for line in lines if line.startswith("flushed")]
-    log = read_framed_log(tmp_path / "kill" / "victim" / "history.sglog")
-    steps, times = [], []
-    for frame in log.frames:
-        batch = decode_payload(frame.payload)
-        steps += batch.column("_step").to_pylist()
-        times += batch.column("t").to_pylist()
+    steps, times = stored_rows(tmp_path)
     assert steps == list(range(len(steps)))
     assert flushed and len(steps) > max(flushed), "every row logged before a returned flush() is stored"
     assert killed_at - times[-1] <= LOADED_LOSS_BOUND, f"newest stored row {killed_at - times[-1]:.3f} s old"

@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from killed_run import stored_rows
 
 import spyglass as sg
-from spyglass.arrow_codec import decode_payload
-from spyglass.framed_log import read_framed_log
 
 # Documented in docs/store-format.md: the flush interval (0.25 s) plus the time one write takes; on a 2-core
 # machine with the other core busy that write has taken up to about 0.3 s, so 0.75 s holds with margin.
@@ -96,17 +95,6 @@ class Victim:
     def last_flushed_step(self) -> int:
         steps = [int(line[1]) for line in self.lines if line and line[0] == "flushed"]
         return max(steps, default=-1)
-
-
-def stored_rows(root: Path) -> tuple[list[int], list[float]]:
-    log = read_framed_log(root / "kill" / "victim" / "history.sglog")  # raises on corruption
-    steps: list[int] = []
-    times: list[float] = []
-    for frame in log.frames:
-        batch = decode_payload(frame.payload)
-        steps += batch.column("_step").to_pylist()
-        times += batch.column("t").to_pylist()
-    return steps, times
 
 
 AGES: list[float] = []  # while logging: how old the newest stored row was at the kill (printed at the end)
