@@ -251,6 +251,10 @@ class Table(Media):
             raise ValueError(f"convert_to must be None, 'list' or 'numpy', got {convert_to!r}")
         return column.to_pylist()
 
+    def get_index(self) -> list[int]:
+        """The row indices 0..len-1 (wandb's get_index, used to add an index column or join on row order)."""
+        return list(range(len(self)))
+
     def iterrows(self) -> Iterator[tuple[int, list[Any]]]:
         """(index, [values...]) for each row, converted to Python a batch at a time."""
         self._settle()
