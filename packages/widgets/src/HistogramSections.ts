@@ -39,10 +39,10 @@ export class HistogramSections {
     });
   }
 
-  /** Draws the run's histograms if it has new ones since the last call (or `force`, after a failure). */
-  async update(source: HistogramSource, plotWidth: number): Promise<void> {
+  /** Draws the run's histograms if it has new ones since the last call; `known` is a count already read. */
+  async update(source: HistogramSource, plotWidth: number, known?: number): Promise<void> {
     this.last = [source, plotWidth];
-    const count = await source.histogramCount();
+    const count = known ?? (await source.histogramCount());
     if (count === this.drawn) return;
     const names = await source.histogramNames();
     this.place(names);

@@ -105,10 +105,12 @@ export class RunPanel extends Widget {
       return;
     }
     try {
-      const [rows, metrics, systemMetrics] = await Promise.all([
+      // The histogram count is read with the rest, so a redraw without new histograms waits on no extra query.
+      const [rows, metrics, systemMetrics, histogramCount] = await Promise.all([
         this.source.rowCount(),
         this.source.metricNames(),
         this.source.systemMetricNames(),
+        this.source.histogramCount(),
       ]);
       if (this.isDisposed) return;
       const plan = planSections(metrics, systemMetrics, this.source.metadata()?.metrics ?? {});
@@ -120,7 +122,7 @@ export class RunPanel extends Widget {
         charts.map(([, chart], i) => chart.update(series[i], layout.plotWidth)),
       );
       for (const result of drawn) if (result.status === 'rejected') console.warn('Spyglass:', result.reason);
-      await this.histograms.update(this.source, layout.plotWidth);
+      await this.histograms.update(this.source, layout.plotWidth, histogramCount);
       if (this.isDisposed) return;
       this.header.setRows(messages.rows(rows));
       this.node.setAttribute('data-rows', String(rows));
