@@ -78,7 +78,13 @@ test('the run panel shows state, tags, notes, config, summary and train/val/syst
   const contents = await waitFor(async () => {
     const c = await panelContents(page, run.run_id);
     const systemReady = (c?.sections.system ?? []).some((points) => points >= 2);
-    return c?.state === 'finished' && c.summary.best_acc !== undefined && systemReady ? c : null;
+    // The header can show the finished state a redraw before the charts take the last frame; the final contents
+    // are checked once every train chart has drawn (a panel that never gets there times out here).
+    const chartsDrawn =
+      (c?.sections.train ?? []).length > 0 && c.sections.train.every((points) => points >= 60);
+    return c?.state === 'finished' && c.summary.best_acc !== undefined && systemReady && chartsDrawn
+      ? c
+      : null;
   }, 'the panel to show the finished run with its summary and system charts');
 
   assert.deepEqual(contents.sectionOrder, ['train', 'val', 'system']);

@@ -94,6 +94,7 @@ export class RunHub {
   database(): Promise<RunDatabase> {
     if (!this.databasePromise) {
       const started = performance.now();
+      this.decoder.warmUp(); // loads beside DuckDB instead of in front of the first frames
       this.databasePromise = this.startEngine().then(async (engine) => {
         this.engine = engine;
         // Frames decode in a worker under a time budget: a hostile payload costs its run, never the tab.

@@ -41,6 +41,8 @@ const BYTES_PER_TRANSACTION = 32 * 1024 * 1024;
 export class RunDatabase {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly staging = `spyglass_staging_${instances++}`;
+  /** Histograms ingested per run (rows of the `histograms` table), kept beside the table. */
+  private readonly histogramTotals = new Map<string, number>();
 
   /** `planner` decodes frames into inserts (on this thread unless the page gives a worker-backed one). */
   constructor(
@@ -160,12 +162,12 @@ export class RunDatabase {
     return rows.map((r) => String(r.metric));
   }
 
-  /** How many histograms a run has in the cache: a panel redraws its heat strips only when this grows. */
+  /**
+   * How many histograms a run has in the cache: a panel redraws its heat strips only when this grows. Counted at
+   * ingest, so the live redraw path asks DuckDB no extra query for it.
+   */
   async histogramCount(runId: string): Promise<number> {
-    const rows = await this.query(
-      `SELECT count(*)::BIGINT AS n FROM histograms WHERE run_id = ${sqlString(runId)}`,
-    );
-    return Number(rows[0].n);
+    return this.histogramTotals.get(runId) ?? 0;
   }
 
   /** One key's histograms ordered by step; above `maxSteps` (default 200) evenly thinned, the last kept. */
@@ -231,6 +233,8 @@ export class RunDatabase {
       await this.engine.query(`INSERT INTO ${tables.frames} VALUES ${values.join(', ')}`);
       for (const group of staged) await this.engine.query(`DROP TABLE ${sqlIdentifier(group.table)}`);
       await this.engine.query('COMMIT');
+      if (plan.histograms.length > 0)
+        this.histogramTotals.set(runId, (this.histogramTotals.get(runId) ?? 0) + plan.histograms.length);
       return frames.reduce((n, f) => n + f.rows, 0);
     } catch (cause) {
       // Staging tables a failure leaves behind are replaced by the next ingest (insertArrowIPC creates or replaces).

@@ -86,6 +86,11 @@ export class FrameDecodeWorker {
     return this.post(runId, frames, indexColumn);
   };
 
+  /** Starts the worker ahead of the first frames, so they do not wait for its script to load. */
+  warmUp(): void {
+    void this.start();
+  }
+
   dispose(): void {
     this.stop(null);
   }
