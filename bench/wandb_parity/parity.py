@@ -35,15 +35,12 @@ def _clean_env() -> dict[str, str]:
     }
 
 
-def run_wandb(script: Path, tmp: Path) -> tuple[bool, str, list[dict]]:
-    env = {
-        **_clean_env(),
-        "WANDB_MODE": "offline",
-        "WANDB_DIR": str(tmp),
-        "WANDB_SILENT": "true",
-    }
-    done = subprocess.run(
-        [str(BENCH_PY), str(script)],
+def _run_script(
+    python: Path, script: Path, env: dict, tmp: Path
+) -> subprocess.CompletedProcess:
+    """One script under one contender's interpreter, in its own temp directory."""
+    return subprocess.run(
+        [str(python), str(script)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -51,6 +48,16 @@ def run_wandb(script: Path, tmp: Path) -> tuple[bool, str, list[dict]]:
         cwd=tmp,
         check=False,
     )
+
+
+def run_wandb(script: Path, tmp: Path) -> tuple[bool, str, list[dict]]:
+    env = {
+        **_clean_env(),
+        "WANDB_MODE": "offline",
+        "WANDB_DIR": str(tmp),
+        "WANDB_SILENT": "true",
+    }
+    done = _run_script(BENCH_PY, script, env, tmp)
     read = subprocess.run(
         [str(BENCH_PY), str(HERE / "read_wandb.py"), str(tmp)],
         capture_output=True,
@@ -78,15 +85,7 @@ def run_spyglass(script: Path, tmp: Path) -> tuple[bool, str, list[dict]]:
         "PYTHONPATH": path,
         "SPYGLASS_DISABLE_PACKAGES": "1",
     }
-    done = subprocess.run(
-        [str(MAIN_PY), str(script)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        cwd=tmp,
-        check=False,
-    )
+    done = _run_script(MAIN_PY, script, env, tmp)
     runs = []
     if store.exists():
         stored = sorted(
