@@ -1,11 +1,14 @@
 import { type ISignal, Signal } from '@lumino/signaling';
-import type { RunDegraded, RunInfo, RunMetadata } from '@spyglass/protocol';
+import type { RunDegraded, RunInfo, RunMetadata, Stream } from '@spyglass/protocol';
 import type { HistogramPoint, RunDatabase, SeriesPoint } from '@spyglass/store';
-import type { RunDataSource, RunLoadStatus, RunSummary } from '@spyglass/widgets';
+import type { RunChange, RunDataSource, RunLoadStatus, RunSummary } from '@spyglass/widgets';
+
+const DETAILS: RunChange = { kind: 'details' };
+const STATUS: RunChange = { kind: 'status' };
 
 /** The hub's record of one run: metadata, load status and a change signal; data lives in the shared database. */
 export class RunEntry implements RunDataSource {
-  private readonly changedSignal: Signal<RunDataSource, void> = new Signal<RunDataSource, void>(this);
+  private readonly changedSignal = new Signal<RunDataSource, RunChange>(this);
   private summaryValue: RunSummary;
   private statusValue: RunLoadStatus = { kind: 'loading' };
   private metadataValue: RunMetadata | null = null;
@@ -21,7 +24,7 @@ export class RunEntry implements RunDataSource {
     this.summaryValue = { runId, name: '', project: '', state: null };
   }
 
-  get changed(): ISignal<RunDataSource, void> {
+  get changed(): ISignal<RunDataSource, RunChange> {
     return this.changedSignal;
   }
 
@@ -84,14 +87,14 @@ export class RunEntry implements RunDataSource {
       project: meta.project ?? undefined,
       state: meta.state ?? undefined,
     });
-    this.changedSignal.emit();
+    this.changedSignal.emit(DETAILS);
   }
 
   /** A kernel's word on storing the run's rows (RunInfo.degraded, absent while they are stored). */
   setDegraded(degraded: RunDegraded | null): void {
     if (JSON.stringify(degraded) === JSON.stringify(this.summaryValue.degraded)) return;
     this.summaryValue = { ...this.summaryValue, degraded };
-    this.changedSignal.emit();
+    this.changedSignal.emit(DETAILS);
   }
 
   /** Merges metadata from a kernel message, the store or a cell output; empty fields keep what was known. */
@@ -109,28 +112,40 @@ export class RunEntry implements RunDataSource {
       next.project === this.summaryValue.project &&
       next.state === this.summaryValue.state;
     this.summaryValue = next;
-    if (!same) this.changedSignal.emit();
+    if (!same) this.changedSignal.emit(DETAILS);
   }
 
-  /** New rows are queryable (or the run is known to have none yet); data that arrives clears a failed load. */
-  markReady(): void {
-    if (this.statusValue.kind !== 'refused' && this.statusValue.kind !== 'damaged')
-      this.statusValue = { kind: 'ready' };
-    this.changedSignal.emit();
+  /** New rows of a stream are queryable; data that arrives clears a failed load. */
+  markIngested(stream: Stream): void {
+    this.markReady();
+    this.changedSignal.emit({ kind: 'rows', stream });
+  }
+
+  /** The run is known to have no more data to wait for (its rows, if any, are queryable). */
+  markLoaded(): void {
+    if (this.markReady()) this.changedSignal.emit(STATUS);
+  }
+
+  /** Leaves `loading` (or a failed load) for `ready`; true when the status changed. */
+  private markReady(): boolean {
+    const kind = this.statusValue.kind;
+    if (kind === 'refused' || kind === 'damaged' || kind === 'ready') return false;
+    this.statusValue = { kind: 'ready' };
+    return true;
   }
 
   /** Some frames of the run's log cannot be read: its panels show the rest and why; later data keeps this. */
   setDamaged(message: string): void {
     if (this.statusValue.kind === 'refused') return;
     this.statusValue = { kind: 'damaged', message };
-    this.changedSignal.emit();
+    this.changedSignal.emit(STATUS);
   }
 
   /** Shows a failure in the run's panels; later data does not clear a refusal. */
   setProblem(status: Extract<RunLoadStatus, { kind: 'failed' | 'refused' }>): void {
     if (this.statusValue.kind === 'refused') return;
     this.statusValue = status;
-    this.changedSignal.emit();
+    this.changedSignal.emit(STATUS);
   }
 
   dispose(): void {

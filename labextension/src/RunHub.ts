@@ -60,9 +60,9 @@ export class RunHub {
 
   constructor(private readonly startEngine: () => Promise<SqlEngine>) {
     this.pipeline = new FramePipeline(() => this.database(), {
-      ingested: (runId, _frames, arrivedAt) => {
+      ingested: (runId, _frames, arrivedAt, stream) => {
         this.lastIngestMs = performance.now() - arrivedAt;
-        this.run(runId).markReady();
+        this.run(runId).markIngested(stream);
       },
       failed: (runId, error) => {
         console.error(`Spyglass: cannot ingest frames of run ${runId}`, error);
@@ -228,7 +228,7 @@ export class RunHub {
 
   /** Marks a run as known to have no more data to wait for, once what is queued is ingested. */
   markLoaded(runId: string): void {
-    void this.pipeline.settled().then(() => this.run(runId).markReady());
+    void this.pipeline.settled().then(() => this.run(runId).markLoaded());
   }
 
   /** Refuses every run still waiting for data, with a message its panels show. */

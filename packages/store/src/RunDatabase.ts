@@ -189,13 +189,16 @@ export class RunDatabase {
 
   /** (step, value) rows of `source` ordered by step, M4-downsampled above `maxPoints`. */
   private async downsampled(source: string, maxPoints = 1000): Promise<SeriesPoint[]> {
-    const count = await this.engine.query(`SELECT count(*)::BIGINT AS n FROM ${source}`);
-    const n = Number(count.getChild('n')?.get(0) ?? 0);
-    const sql =
-      n <= maxPoints
-        ? `SELECT step, value FROM ${source} ORDER BY step`
-        : m4Sql({ source, x: 'step', y: 'value', buckets: Math.max(1, Math.floor(maxPoints / 4)) });
-    const table = await this.engine.query(sql);
+    // One engine call for a series that fits (each call costs a few ms, and live panels make many): read one
+    // row more than fits, and only when it is there run M4 over the whole series.
+    let table = await this.engine.query(
+      `SELECT step, value FROM ${source} ORDER BY step LIMIT ${Math.floor(maxPoints) + 1}`,
+    );
+    if (table.numRows > maxPoints) {
+      table = await this.engine.query(
+        m4Sql({ source, x: 'step', y: 'value', buckets: Math.max(1, Math.floor(maxPoints / 4)) }),
+      );
+    }
     const steps = table.getChild('step')?.toArray() ?? [];
     const values = table.getChild('value')?.toArray() ?? [];
     const points: SeriesPoint[] = new Array(table.numRows);
@@ -221,18 +224,21 @@ export class RunDatabase {
     const plan = await this.planner(runId, fresh, tables.indexColumn);
     const staged = plan.groups.map((g, i) => ({ ...g, table: `${this.staging}_${i}` }));
 
-    await this.engine.query('BEGIN TRANSACTION');
+    const frames = staged.flatMap((g) => g.frames);
+    const values = frames.map((f) => `(${run}, ${sqlNumber(f.seq)}, ${sqlNumber(f.rows)})`);
+    // The staging tables are this instance's own (ingests are serialized), so they fill outside the transaction;
+    // the rest is one engine call: a live frame waits behind a panel's queries once, not at every statement.
+    const statements = [
+      'BEGIN TRANSACTION',
+      pointsInsertSql(runId, plan.metrics, staged, tables),
+      histogramsInsertSql(runId, plan.histograms),
+      `INSERT INTO ${tables.frames} VALUES ${values.join(', ')}`,
+      ...staged.map((group) => `DROP TABLE ${sqlIdentifier(group.table)}`),
+      'COMMIT',
+    ];
     try {
       for (const group of staged) await this.engine.insertArrowIPC(group.table, group.ipc);
-      const insert = pointsInsertSql(runId, plan.metrics, staged, tables);
-      if (insert) await this.engine.query(insert);
-      const histograms = histogramsInsertSql(runId, plan.histograms);
-      if (histograms) await this.engine.query(histograms);
-      const frames = staged.flatMap((g) => g.frames);
-      const values = frames.map((f) => `(${run}, ${sqlNumber(f.seq)}, ${sqlNumber(f.rows)})`);
-      await this.engine.query(`INSERT INTO ${tables.frames} VALUES ${values.join(', ')}`);
-      for (const group of staged) await this.engine.query(`DROP TABLE ${sqlIdentifier(group.table)}`);
-      await this.engine.query('COMMIT');
+      await this.engine.query(statements.filter((sql) => sql).join(';\n'));
       if (plan.histograms.length > 0)
         this.histogramTotals.set(runId, (this.histogramTotals.get(runId) ?? 0) + plan.histograms.length);
       return frames.reduce((n, f) => n + f.rows, 0);

@@ -1,5 +1,6 @@
 import { Widget } from '@lumino/widgets';
 import { loggedCharts, type PlannedChart, type PlannedSection, planSections } from '@spyglass/charts';
+import type { Stream } from '@spyglass/protocol';
 import type { SeriesPoint } from '@spyglass/store';
 import { ChartSection } from './ChartSection.js';
 import { describeError } from './errors.js';
@@ -10,7 +11,7 @@ import type { MetricChart } from './MetricChart.js';
 import { messages } from './messages.js';
 import { RunHeader } from './RunHeader.js';
 import { RunOverview } from './RunOverview.js';
-import type { RunDataSource, RunLoadStatus } from './run-source.js';
+import type { RunChange, RunDataSource, RunLoadStatus } from './run-source.js';
 import { Throttle } from './throttle.js';
 
 export interface RunPanelOptions {
@@ -34,13 +35,18 @@ export class RunPanel extends Widget {
   private readonly header = new RunHeader();
   private readonly overview = new RunOverview();
   private readonly sections = new Map<string, ChartSection>();
-  private readonly throttle: Throttle;
+  /** One throttled redraw per stream: a long system redraw never holds back the history rows behind it. */
+  private readonly redraws: Record<Stream, Throttle>;
   private readonly messageNode = document.createElement('p');
   private readonly sectionsNode = document.createElement('div');
   private readonly histograms = new HistogramSections();
   private readonly loggedCharts: LoggedChartsSection | null;
   private readonly resizeObserver: ResizeObserver;
   private layoutWidth = 0;
+  /** What each stream's last redraw read: the section plan is made of both. */
+  private readonly known: KnownCounts = { rows: 0, metrics: [], systemMetrics: [] };
+  /** The define_metric entries the section plan was made with (run.json may change them during a run). */
+  private metricDefinitions = '';
 
   constructor(options: RunPanelOptions) {
     super();
@@ -60,18 +66,22 @@ export class RunPanel extends Widget {
       this.histograms.node,
       ...(this.loggedCharts ? [this.loggedCharts.node] : []),
     );
-    this.throttle = new Throttle(() => this.redraw(), options.redrawIntervalMs ?? 125);
+    const interval = options.redrawIntervalMs ?? 125;
+    this.redraws = {
+      history: new Throttle(() => this.redraw('history'), interval),
+      system: new Throttle(() => this.redraw('system'), interval),
+    };
     this.resizeObserver = new ResizeObserver(() => this.onSectionsResize());
     this.resizeObserver.observe(this.sectionsNode);
     this.source.changed.connect(this.onSourceChanged, this);
     this.renderDetails();
-    this.throttle.request();
+    this.requestRedraws();
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
     this.source.changed.disconnect(this.onSourceChanged, this);
-    this.throttle.dispose();
+    for (const stream of STREAMS) this.redraws[stream].dispose();
     this.resizeObserver.disconnect();
     this.header.dispose();
     for (const section of this.sections.values()) section.dispose();
@@ -81,9 +91,24 @@ export class RunPanel extends Widget {
     super.dispose();
   }
 
-  private onSourceChanged(): void {
+  /**
+   * New rows redraw the charts of their stream; new metadata redraws the charts only when it changes their plan
+   * (define_metric), so a run's state or summary changing never holds back the rows that follow it.
+   */
+  private onSourceChanged(_source: RunDataSource, change: RunChange): void {
+    if (change.kind === 'rows') {
+      this.redraws[change.stream].request();
+      return;
+    }
     this.renderDetails();
-    this.throttle.request();
+    const definitions = JSON.stringify(this.source.metadata()?.metrics ?? {});
+    if (change.kind === 'details' && definitions === this.metricDefinitions) return;
+    this.metricDefinitions = definitions;
+    this.requestRedraws();
+  }
+
+  private requestRedraws(): void {
+    for (const stream of STREAMS) this.redraws[stream].request();
   }
 
   private renderDetails(): void {
@@ -95,7 +120,11 @@ export class RunPanel extends Widget {
     this.node.setAttribute('data-state', summary.state ?? 'unknown');
   }
 
-  private async redraw(): Promise<void> {
+  /**
+   * Redraws one stream's charts. Each chart is drawn in a task of its own, so comm messages and the other
+   * stream's redraw run between them instead of waiting for every chart.
+   */
+  private async redraw(stream: Stream): Promise<void> {
     if (this.isDisposed) return;
     const status = this.source.status();
     this.node.setAttribute('data-status', status.kind);
@@ -105,23 +134,36 @@ export class RunPanel extends Widget {
       return;
     }
     try {
-      // The histogram count is read with the rest, so a redraw without new histograms waits on no extra query.
-      const [rows, metrics, systemMetrics, histogramCount] = await Promise.all([
-        this.source.rowCount(),
-        this.source.metricNames(),
-        this.source.systemMetricNames(),
-        this.source.histogramCount(),
-      ]);
+      let histogramCount = 0;
+      if (stream === 'history') {
+        // The histogram count is kept by the source: a redraw without new histograms waits on no extra query.
+        [this.known.rows, this.known.metrics, histogramCount] = await Promise.all([
+          this.source.rowCount(),
+          this.source.metricNames(),
+          this.source.histogramCount(),
+        ]);
+      } else {
+        this.known.systemMetrics = await this.source.systemMetricNames();
+      }
       if (this.isDisposed) return;
+      const { rows, metrics, systemMetrics } = this.known;
       const plan = planSections(metrics, systemMetrics, this.source.metadata()?.metrics ?? {});
       const layout = this.applyLayout();
-      const charts = this.ensureSections(plan);
-      const series = await Promise.all(charts.map(([planned]) => this.seriesOf(planned)));
-      if (this.isDisposed) return;
-      const drawn = await Promise.allSettled(
-        charts.map(([, chart], i) => chart.update(series[i], layout.plotWidth)),
-      );
-      for (const result of drawn) if (result.status === 'rejected') console.warn('Spyglass:', result.reason);
+      const charts = this.ensureSections(plan).filter(([planned]) => planned.stream === stream);
+      // History charts read their series at once (the engine works while the page draws). System charts, a
+      // sample every few seconds, go one at a time behind any history redraw: the history rows have the right
+      // of way, in the engine's queue as on the page.
+      const series =
+        stream === 'history' ? await Promise.all(charts.map(([planned]) => this.seriesOf(planned))) : null;
+      for (const [i, [planned, chart]] of charts.entries()) {
+        if (stream === 'system') await this.redraws.history.whenIdle();
+        const points = series ? series[i] : await this.seriesOf(planned);
+        if (stream === 'system') await this.redraws.history.whenIdle();
+        if (this.isDisposed) return;
+        await chart.update(points, layout.plotWidth).catch((error) => console.warn('Spyglass:', error));
+        await nextTask();
+      }
+      if (stream === 'system' || this.isDisposed) return;
       await this.histograms.update(this.source, layout.plotWidth, histogramCount);
       if (this.isDisposed) return;
       this.header.setRows(messages.rows(rows));
@@ -207,6 +249,17 @@ export class RunPanel extends Widget {
     }
     this.histograms.resize(layout.plotWidth);
   }
+}
+
+const STREAMS: readonly Stream[] = ['history', 'system'];
+
+/** Resolves in a later task, letting the page handle what arrived meanwhile (comm messages, the other redraw). */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+interface KnownCounts {
+  rows: number;
+  metrics: readonly string[];
+  systemMetrics: readonly string[];
 }
 
 function xTitle(chart: PlannedChart): string {

@@ -1,5 +1,5 @@
 import type { ISignal } from '@lumino/signaling';
-import type { RunDegraded, RunMetadata, StoredRunState } from '@spyglass/protocol';
+import type { RunDegraded, RunMetadata, StoredRunState, Stream } from '@spyglass/protocol';
 import type { HistogramPoint, SeriesPoint } from '@spyglass/store';
 
 /** What a run panel shows about the run besides its data. */
@@ -26,12 +26,18 @@ export type RunLoadStatus =
   | { kind: 'damaged'; message: string };
 
 /**
+ * What a `changed` signal reports: new rows of one stream are queryable, the summary or metadata changed
+ * (`details`), or the load status did. A panel re-queries only what the change can have touched.
+ */
+export type RunChange = { kind: 'rows'; stream: Stream } | { kind: 'details' } | { kind: 'status' };
+
+/**
  * One run's live data as a panel consumes it; the page-wide hub implements it over the shared database.
- * `changed` fires after new rows are queryable or the summary/status changed.
+ * `changed` fires after new rows are queryable or the summary, metadata or status changed, and says which.
  */
 export interface RunDataSource {
   readonly runId: string;
-  readonly changed: ISignal<RunDataSource, void>;
+  readonly changed: ISignal<RunDataSource, RunChange>;
   summary(): RunSummary;
   /** The run's run.json as last read from the store (config, summary, tags...); null until it was read. */
   metadata(): RunMetadata | null;

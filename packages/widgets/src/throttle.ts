@@ -8,6 +8,7 @@ export class Throttle {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastStart = Number.NEGATIVE_INFINITY;
   private disposed = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly task: () => Promise<void>,
@@ -21,11 +22,30 @@ export class Throttle {
     this.schedule();
   }
 
+  /** A run is in progress or asked for. */
+  get busy(): boolean {
+    return !this.disposed && (this.running || this.requested);
+  }
+
+  /** Resolves once no run is in progress or asked for (at once when idle, or after dispose). */
+  whenIdle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   /** Stops future runs; a run in progress finishes. */
   dispose(): void {
     this.disposed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.releaseIdleWaiters();
+  }
+
+  private releaseIdleWaiters(): void {
+    if (this.busy) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private schedule(): void {
@@ -50,6 +70,7 @@ export class Throttle {
     } finally {
       this.running = false;
       this.schedule();
+      this.releaseIdleWaiters();
     }
   }
 }

@@ -65,3 +65,26 @@ test('nothing runs after dispose', async () => {
   await sleep(10);
   assert.equal(runs, 0);
 });
+
+test('whenIdle resolves once the running task and the one asked for meanwhile are done', async () => {
+  const finished: string[] = [];
+  let runs = 0;
+  const throttle = new Throttle(async () => {
+    runs += 1;
+    await sleep(20);
+    finished.push(`run ${runs}`);
+  }, 5);
+  assert.equal(throttle.busy, false);
+  await throttle.whenIdle(); // idle: resolves at once
+  throttle.request();
+  await sleep(5);
+  throttle.request(); // asked for while the first run is in progress
+  assert.equal(throttle.busy, true);
+  await throttle.whenIdle();
+  finished.push('idle');
+  assert.deepEqual(finished, ['run 1', 'run 2', 'idle']);
+  throttle.request();
+  const waiting = throttle.whenIdle();
+  throttle.dispose(); // a disposed throttle runs nothing more: its waiters are released
+  await waiting;
+});

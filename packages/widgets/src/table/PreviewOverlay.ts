@@ -1,17 +1,9 @@
 import type { MediaReference } from '@spyglass/store';
-import DOMPurify from 'dompurify';
 import { describeError } from '../errors.js';
 import { setCellText } from './cell-text.js';
 import type { BlobUrlCache } from './media-loader.js';
 import { tableText } from './messages.js';
-
-/**
- * The policy of an sg.Html preview, as a report's page has: nothing from any host (images, styles, fonts, media,
- * frames), only inline styles and data:/blob: images. DOMPurify keeps `<img src=http://...>` and CSS `url()`, so
- * without it a logged page could make the browser contact a host as soon as it is previewed.
- */
-export const HTML_PREVIEW_CSP =
-  "default-src 'none'; img-src data: blob:; media-src data: blob:; style-src 'unsafe-inline'; font-src data:";
+import { HTML_PREVIEW_CSP, previewDocument } from './preview-html.js';
 
 /**
  * The explorer's preview layer: a larger image, an audio or video player, a sanitized html page in a sandboxed
@@ -72,14 +64,14 @@ export class PreviewOverlay {
       const frame = doc.createElement('iframe');
       // No allow-scripts, no allow-same-origin: even markup DOMPurify lets through cannot run or reach the page.
       frame.setAttribute('sandbox', '');
+      // Embedded enforcement: the policy binds the frame's document from its creation, before the meta is parsed.
+      frame.setAttribute('csp', HTML_PREVIEW_CSP);
       frame.className = 'sg-table-preview-frame';
       this.open(title, frame);
       this.blobs
         .text(media.path)
         .then((html) => {
-          // The policy comes first in the document, so it holds before any element of the page is parsed.
-          const csp = `<meta http-equiv="Content-Security-Policy" content="${HTML_PREVIEW_CSP}">`;
-          frame.srcdoc = csp + DOMPurify.sanitize(html, { WHOLE_DOCUMENT: true, FORBID_TAGS: ['style'] });
+          frame.srcdoc = previewDocument(html);
         })
         .catch((error) => this.showMessage(title, tableText.mediaFailed(describeError(error))));
       return;
