@@ -37,3 +37,19 @@ export {
   nodeSize,
   nodeText,
 } from './node-text.js';
+export {
+  autoScale,
+  clampScale,
+  fitScale,
+  fitsAt,
+  LABEL_FONT_PX,
+  MAX_SCALE,
+  MIN_LABEL_PX,
+  MIN_SCALE,
+  readableScale,
+  type Size,
+  scrollToShow,
+  type ViewState,
+  wheelZoomFactor,
+  zoomAbout,
+} from './view-scale.js';

@@ -8,7 +8,7 @@ export interface NodeText {
   chips: string[];
 }
 
-/** Approximate advance of one character at the panel's 12 px UI font; layout and drawing both use it. */
+/** Approximate advance of one character of a title (LABEL_FONT_PX.title, 12 px); layout and drawing use it. */
 export const CHAR_WIDTH = 7;
 const PADDING_X = 12;
 const MIN_WIDTH = 140;

@@ -56,6 +56,7 @@ export class LineagePanel extends Widget {
   private layoutResult: LineageLayout | null = null;
   private drawn: DrawnLineage | null = null;
   private fitted = false;
+  private readonly scroller = document.createElement('div');
   private readonly toolbar: LineageToolbar;
   private readonly message = document.createElement('p');
   private readonly canvas = document.createElementNS(SVG_NS, 'svg');
@@ -88,6 +89,9 @@ export class LineagePanel extends Widget {
     this.canvas.setAttribute('aria-label', messages.lineageGraphLabel);
     this.viewport.setAttribute('data-viewport', '');
     this.canvas.append(marker.defs, this.viewport);
+    // The graph is drawn at a readable scale inside a scrolling viewport rather than shrunk to the panel.
+    this.scroller.className = 'jp-SpyglassLineage-viewport';
+    this.scroller.append(this.canvas);
     this.details = new LineageDetails({
       openRun: options.openRun ?? null,
       expandGroup: (id) => this.expandGroup(id),
@@ -97,21 +101,21 @@ export class LineagePanel extends Widget {
     });
     const body = document.createElement('div');
     body.className = 'jp-SpyglassLineage-body';
-    body.append(this.canvas, this.details.node);
+    body.append(this.scroller, this.details.node);
     this.node.append(this.toolbar.node, this.message, body);
-    this.panZoom = new PanZoom(this.canvas, this.viewport, () => ({
+    this.panZoom = new PanZoom(this.scroller, this.canvas, () => ({
       width: this.layoutResult?.width ?? 0,
       height: this.layoutResult?.height ?? 0,
     }));
     this.canvas.addEventListener('click', (e) => this.onClick(e));
     this.canvas.addEventListener('dblclick', (e) => this.onDoubleClick(e));
     this.canvas.addEventListener('keydown', (e) => this.onKeyDown(e));
-    // Re-fit when the panel's size changes (a tab opened beside it), unless the user has moved the view.
+    // Size the view again when the panel's size changes (a tab opened beside it), unless the user has moved it.
     this.resizeObserver = new ResizeObserver(() => {
-      if (this.fitted && !this.panZoom.touched) this.panZoom.fit();
+      if (this.fitted) this.panZoom.refit(this.focusCentre());
       else this.fitOnce();
     });
-    this.resizeObserver.observe(this.canvas);
+    this.resizeObserver.observe(this.scroller);
     this.render();
   }
 
@@ -195,13 +199,21 @@ export class LineagePanel extends Widget {
     if (view.nodes.length === 0) this.showMessage(messages.lineageEmpty, false);
     else this.showMessage(this.graph.truncated || view.truncated ? messages.lineageTruncated : '', false);
     this.select(this.selected);
-    if (!this.fitted) this.fitOnce();
+    if (this.fitted) this.panZoom.contentChanged();
+    else this.fitOnce();
   }
 
   private fitOnce(): void {
-    if (this.fitted || !this.layoutResult || this.canvas.getBoundingClientRect().width === 0) return;
+    if (this.fitted || !this.layoutResult || this.scroller.clientWidth === 0) return;
     this.fitted = true;
-    this.panZoom.fit();
+    this.panZoom.autoFit(this.focusCentre());
+  }
+
+  /** The centre of the drawn focus node, which the first view is scrolled to. */
+  private focusCentre(): { x: number; y: number } | undefined {
+    const focus = this.focus;
+    const placed = this.layoutResult?.nodes.find((n) => n.view.id === focus);
+    return placed && { x: placed.x + placed.width / 2, y: placed.y + placed.height / 2 };
   }
 
   private expandGroup(groupId: string): void {
@@ -281,9 +293,8 @@ export class LineagePanel extends Widget {
     if (next === null) return;
     event.preventDefault();
     const element = this.drawn?.nodes.get(next);
-    const placed = this.layoutResult.nodes.find((n) => n.view.id === next);
-    if (placed) this.panZoom.reveal(placed.x + placed.width / 2, placed.y + placed.height / 2);
-    element?.focus();
+    element?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    element?.focus({ preventScroll: true });
   }
 
   private labelOf(id: string): string {

@@ -63,3 +63,19 @@ export function fanOut(runs: number): { graph: LineageGraph; dataset: LineageNod
   }
   return { graph: graph(nodes, edges), dataset, runs: trainers };
 }
+
+/** A pipeline of `runs` runs, each consuming the previous run's artifact and producing the next one. */
+export function chain(runs: number): LineageGraph {
+  const nodes: LineageNode[] = [];
+  const edges: LineageEdge[] = [];
+  let previous: LineageNode | null = null;
+  for (let i = 0; i < runs; i++) {
+    const r = run(`stage-${i}`, 2 * i);
+    const out = artifact(`output-${i}`, 2 * i + 1, 'dataset');
+    if (previous) edges.push(link(previous, r));
+    edges.push(link(r, out));
+    nodes.push(r, out);
+    previous = out;
+  }
+  return graph(nodes, edges);
+}

@@ -1,33 +1,36 @@
-const MIN_SCALE = 0.1;
-const MAX_SCALE = 4;
+import { autoScale, fitScale, type Size, scrollToShow, wheelZoomFactor, zoomAbout } from '@spyglass/lineage';
+
 /** Pointer travel (px) below which a press counts as a click, not a drag. */
 const CLICK_SLOP = 4;
+const KEY_STEP = 40;
+
+/** How the view was last sized: by the panel (readable or fitting), by the fit button, or by the user. */
+type Mode = 'auto' | 'fit' | 'user';
 
 /**
- * Pans and zooms one SVG group inside its SVG: wheel zooms about the pointer, dragging pans, and the keyboard
- * (when the SVG has focus) pans with the arrow keys, zooms with + and -, and fits with 0.
+ * Shows an SVG at a scale inside a scrolling viewport: the SVG's size is the content's size times the scale
+ * (its viewBox stays the content), so the browser scrolls it. A plain wheel scrolls as anywhere else;
+ * Ctrl/Cmd + wheel (and a trackpad pinch) zooms about the pointer; a mouse drag pans; on the focused SVG the
+ * arrow keys pan, + and - zoom and 0 fits.
  */
 export class PanZoom {
-  x = 0;
-  y = 0;
   scale = 1;
-  /** The user panned or zoomed: the view is theirs, so a resize no longer re-fits it. */
-  touched = false;
-  private drag: { pointer: number; x: number; y: number; startX: number; startY: number } | null = null;
+  private mode: Mode = 'auto';
+  private drag: { pointer: number; left: number; top: number; startX: number; startY: number } | null = null;
   private moved = false;
   private readonly abort = new AbortController();
 
   constructor(
+    private readonly scroller: HTMLElement,
     private readonly svg: SVGSVGElement,
-    private readonly viewport: SVGGElement,
-    private readonly contentSize: () => { width: number; height: number },
+    private readonly contentSize: () => Size,
   ) {
     const signal = this.abort.signal;
-    svg.addEventListener('wheel', (e) => this.onWheel(e), { passive: false, signal });
-    svg.addEventListener('pointerdown', (e) => this.onPointerDown(e), { signal });
-    svg.addEventListener('pointermove', (e) => this.onPointerMove(e), { signal });
-    svg.addEventListener('pointerup', (e) => this.onPointerUp(e), { signal });
-    svg.addEventListener('pointercancel', (e) => this.onPointerUp(e), { signal });
+    scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false, signal });
+    scroller.addEventListener('pointerdown', (e) => this.onPointerDown(e), { signal });
+    scroller.addEventListener('pointermove', (e) => this.onPointerMove(e), { signal });
+    scroller.addEventListener('pointerup', (e) => this.onPointerUp(e), { signal });
+    scroller.addEventListener('pointercancel', (e) => this.onPointerUp(e), { signal });
     svg.addEventListener('keydown', (e) => this.onKeyDown(e), { signal });
   }
 
@@ -36,76 +39,111 @@ export class PanZoom {
     return this.moved;
   }
 
-  /** Scales and centres the content to fit the SVG (never enlarging past 1:1). */
-  fit(): void {
-    const { width, height } = this.contentSize();
-    const box = this.svg.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0 || width === 0 || height === 0) return;
-    this.scale = clamp(Math.min(box.width / width, box.height / height, 1));
-    this.x = (box.width - width * this.scale) / 2;
-    this.y = (box.height - height * this.scale) / 2;
-    this.touched = false;
-    this.apply(false);
+  /** The user zoomed or panned: a resize keeps their view. */
+  get touched(): boolean {
+    return this.mode === 'user';
   }
 
-  /** Zooms by `factor` about a point in SVG pixels (the centre when omitted). */
+  /**
+   * The panel's own choice: the whole graph when it fits with labels of at least 11 px, else 1:1 (readable),
+   * scrolled so `centre` (a content point, e.g. the focus node) is in the middle.
+   */
+  autoFit(centre?: { x: number; y: number }): void {
+    const box = this.box();
+    const content = this.contentSize();
+    if (!box || content.width === 0) return;
+    this.mode = 'auto';
+    this.setScale(autoScale(content, box));
+    const point = centre ?? { x: 0, y: content.height / 2 };
+    this.scrollTo(scrollToShow(point, { x: box.width / 2, y: box.height / 2 }, this.scale, content, box));
+  }
+
+  /** The fit button: the whole graph in view, however small its labels get (the user asked for it). */
+  fit(): void {
+    const box = this.box();
+    const content = this.contentSize();
+    if (!box || content.width === 0) return;
+    this.mode = 'fit';
+    this.setScale(fitScale(content, box));
+    this.scrollTo({ scrollLeft: 0, scrollTop: 0 });
+  }
+
+  /** Re-applies the panel's or the fit button's sizing after a resize; a view the user made is kept. */
+  refit(centre?: { x: number; y: number }): void {
+    if (this.mode === 'auto') this.autoFit(centre);
+    else if (this.mode === 'fit') this.fit();
+  }
+
+  /** Keeps the scale and scroll position when the drawn graph changes (a refresh, an expansion). */
+  contentChanged(): void {
+    this.setScale(this.scale);
+  }
+
+  /** Zooms by `factor` about a point of the viewport (its centre when omitted). */
   zoomBy(factor: number, at?: { x: number; y: number }): void {
-    const box = this.svg.getBoundingClientRect();
-    const px = at?.x ?? box.width / 2;
-    const py = at?.y ?? box.height / 2;
-    const next = clamp(this.scale * factor);
-    this.x = px - ((px - this.x) * next) / this.scale;
-    this.y = py - ((py - this.y) * next) / this.scale;
-    this.scale = next;
-    this.apply();
+    const box = this.box();
+    if (!box) return;
+    const anchor = at ?? { x: box.width / 2, y: box.height / 2 };
+    const view = {
+      scale: this.scale,
+      scrollLeft: this.scroller.scrollLeft,
+      scrollTop: this.scroller.scrollTop,
+    };
+    const next = zoomAbout(view, factor, anchor, this.contentSize(), box);
+    this.mode = 'user';
+    this.setScale(next.scale);
+    this.scrollTo(next);
   }
 
   panBy(dx: number, dy: number): void {
-    this.x += dx;
-    this.y += dy;
-    this.apply();
-  }
-
-  /** Pans so a content point (e.g. a node's centre) is in view. */
-  reveal(cx: number, cy: number): void {
-    const box = this.svg.getBoundingClientRect();
-    const sx = this.x + cx * this.scale;
-    const sy = this.y + cy * this.scale;
-    const margin = 40;
-    if (sx < margin || sx > box.width - margin) this.x += box.width / 2 - sx;
-    if (sy < margin || sy > box.height - margin) this.y += box.height / 2 - sy;
-    this.apply();
+    this.mode = 'user';
+    this.scroller.scrollLeft -= dx;
+    this.scroller.scrollTop -= dy;
   }
 
   dispose(): void {
     this.abort.abort();
   }
 
-  private apply(byUser = true): void {
-    if (byUser) this.touched = true;
-    this.viewport.setAttribute(
-      'transform',
-      `translate(${this.x.toFixed(1)} ${this.y.toFixed(1)}) scale(${this.scale.toFixed(4)})`,
-    );
-    this.svg.setAttribute('data-scale', this.scale.toFixed(3));
+  private box(): Size | null {
+    const width = this.scroller.clientWidth;
+    const height = this.scroller.clientHeight;
+    return width > 0 && height > 0 ? { width, height } : null;
+  }
+
+  private setScale(scale: number): void {
+    const { width, height } = this.contentSize();
+    this.scale = scale;
+    this.svg.setAttribute('viewBox', `0 0 ${width.toFixed(1)} ${height.toFixed(1)}`);
+    this.svg.setAttribute('width', (width * scale).toFixed(1));
+    this.svg.setAttribute('height', (height * scale).toFixed(1));
+    this.svg.setAttribute('data-scale', scale.toFixed(3));
+  }
+
+  private scrollTo(view: { scrollLeft: number; scrollTop: number }): void {
+    this.scroller.scrollLeft = view.scrollLeft;
+    this.scroller.scrollTop = view.scrollTop;
   }
 
   private onWheel(event: WheelEvent): void {
+    // A plain wheel scrolls the viewport (and the page past its edge); only Ctrl/Cmd + wheel zooms.
+    if (!event.ctrlKey && !event.metaKey) return;
     event.preventDefault();
-    const box = this.svg.getBoundingClientRect();
-    this.zoomBy(Math.exp(-event.deltaY * 0.0015), {
-      x: event.clientX - box.left,
-      y: event.clientY - box.top,
+    const box = this.scroller.getBoundingClientRect();
+    this.zoomBy(wheelZoomFactor(event.deltaY, event.deltaMode), {
+      x: event.clientX - box.left - this.scroller.clientLeft,
+      y: event.clientY - box.top - this.scroller.clientTop,
     });
   }
 
   private onPointerDown(event: PointerEvent): void {
-    if (event.button !== 0) return;
+    // Touch scrolls natively; the mouse and pen drag to pan.
+    if (event.button !== 0 || event.pointerType === 'touch') return;
     this.moved = false;
     this.drag = {
       pointer: event.pointerId,
-      x: this.x,
-      y: this.y,
+      left: this.scroller.scrollLeft,
+      top: this.scroller.scrollTop,
       startX: event.clientX,
       startY: event.clientY,
     };
@@ -117,30 +155,30 @@ export class PanZoom {
     const dx = event.clientX - drag.startX;
     const dy = event.clientY - drag.startY;
     if (!this.moved && Math.hypot(dx, dy) < CLICK_SLOP) return;
-    if (!this.moved) this.svg.setPointerCapture(event.pointerId);
+    if (!this.moved) this.scroller.setPointerCapture(event.pointerId);
     this.moved = true;
-    this.svg.classList.add('jp-mod-dragging');
-    this.x = drag.x + dx;
-    this.y = drag.y + dy;
-    this.apply();
+    this.mode = 'user';
+    this.scroller.classList.add('jp-mod-dragging');
+    this.scroller.scrollLeft = drag.left - dx;
+    this.scroller.scrollTop = drag.top - dy;
   }
 
   private onPointerUp(event: PointerEvent): void {
     if (!this.drag || this.drag.pointer !== event.pointerId) return;
     this.drag = null;
-    this.svg.classList.remove('jp-mod-dragging');
-    if (this.svg.hasPointerCapture(event.pointerId)) this.svg.releasePointerCapture(event.pointerId);
+    this.scroller.classList.remove('jp-mod-dragging');
+    if (this.scroller.hasPointerCapture(event.pointerId))
+      this.scroller.releasePointerCapture(event.pointerId);
   }
 
   private onKeyDown(event: KeyboardEvent): void {
     // Arrow keys on a node move between nodes (the panel handles them); on the canvas they pan.
     if (event.key.startsWith('Arrow') && event.target !== this.svg) return;
-    const step = 40;
     const actions: Record<string, () => void> = {
-      ArrowLeft: () => this.panBy(step, 0),
-      ArrowRight: () => this.panBy(-step, 0),
-      ArrowUp: () => this.panBy(0, step),
-      ArrowDown: () => this.panBy(0, -step),
+      ArrowLeft: () => this.panBy(KEY_STEP, 0),
+      ArrowRight: () => this.panBy(-KEY_STEP, 0),
+      ArrowUp: () => this.panBy(0, KEY_STEP),
+      ArrowDown: () => this.panBy(0, -KEY_STEP),
       '+': () => this.zoomBy(1.25),
       '=': () => this.zoomBy(1.25),
       '-': () => this.zoomBy(0.8),
@@ -151,8 +189,4 @@ export class PanZoom {
     event.preventDefault();
     action();
   }
-}
-
-function clamp(scale: number): number {
-  return Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
 }

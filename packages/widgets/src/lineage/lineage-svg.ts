@@ -3,6 +3,7 @@ import {
   charsThatFit,
   edgeKey,
   fitText,
+  LABEL_FONT_PX,
   type LineageLayout,
   NODE_LINE_HEIGHT,
   NODE_PADDING_X,
@@ -13,6 +14,9 @@ import {
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 const CHIP_GAP = 4;
+const CHIP_HEIGHT = 16;
+/** Advance of one chip character: CHAR_WIDTH is measured at the title's size. */
+const CHIP_CHAR_WIDTH = (CHAR_WIDTH * LABEL_FONT_PX.chip) / LABEL_FONT_PX.title;
 
 /** An SVG element with attributes set (never text: callers set textContent). */
 export function svg<K extends keyof SVGElementTagNameMap>(
@@ -110,18 +114,19 @@ function drawNode(placed: PlacedNode, isFocus: boolean): SVGGElement {
   title.textContent = [text.title, text.subtitle].filter(Boolean).join('\n');
   g.append(title, svg('rect', { width, height, rx: 8, ry: 8, class: 'jp-SpyglassLineage-box' }));
   const fits = charsThatFit(width);
-  const line = (row: number, value: string, cls: string) => {
+  const line = (row: number, value: string, cls: string, fontSize: number) => {
     const t = svg('text', {
       x: NODE_PADDING_X,
       y: NODE_PADDING_Y + row * NODE_LINE_HEIGHT + 12,
       class: cls,
+      'font-size': fontSize,
     });
     t.textContent = fitText(value, fits);
     return t;
   };
   g.append(
-    line(0, text.title, 'jp-SpyglassLineage-title'),
-    line(1, text.subtitle, 'jp-SpyglassLineage-subtitle'),
+    line(0, text.title, 'jp-SpyglassLineage-title', LABEL_FONT_PX.title),
+    line(1, text.subtitle, 'jp-SpyglassLineage-subtitle', LABEL_FONT_PX.subtitle),
   );
   if (text.chips.length > 0) g.append(drawChips(text.chips, width, NODE_PADDING_Y + 2 * NODE_LINE_HEIGHT));
   if (view.hiddenNeighbours > 0) {
@@ -130,6 +135,7 @@ function drawNode(placed: PlacedNode, isFocus: boolean): SVGGElement {
       y: 14,
       class: 'jp-SpyglassLineage-more',
       'text-anchor': 'end',
+      'font-size': LABEL_FONT_PX.badge,
     });
     badge.textContent = `+${view.hiddenNeighbours}`;
     g.append(badge);
@@ -147,19 +153,29 @@ function drawChips(chips: readonly string[], width: number, top: number): SVGGEl
   const room = width - 2 * NODE_PADDING_X;
   for (let i = 0; i < chips.length; i++) {
     const label = fitText(chips[i], 14);
-    const chipWidth = label.length * CHAR_WIDTH * 0.85 + 10;
+    const chipWidth = label.length * CHIP_CHAR_WIDTH + 10;
     const rest = chips.length - i;
     if (x + chipWidth > room && rest > 0) {
-      const more = svg('text', { x, y: 11, class: 'jp-SpyglassLineage-chip-text' });
+      const more = svg('text', {
+        x,
+        y: 12,
+        class: 'jp-SpyglassLineage-chip-text',
+        'font-size': LABEL_FONT_PX.chip,
+      });
       more.textContent = `+${rest}`;
       row.append(more);
       break;
     }
     const chip = svg('g', { class: 'jp-SpyglassLineage-chip', transform: `translate(${x.toFixed(1)} 0)` });
     chip.setAttribute('data-alias', chips[i]);
-    const textNode = svg('text', { x: 5, y: 11, class: 'jp-SpyglassLineage-chip-text' });
+    const textNode = svg('text', {
+      x: 5,
+      y: 12,
+      class: 'jp-SpyglassLineage-chip-text',
+      'font-size': LABEL_FONT_PX.chip,
+    });
     textNode.textContent = label;
-    chip.append(svg('rect', { width: chipWidth, height: 15, rx: 7, ry: 7 }), textNode);
+    chip.append(svg('rect', { width: chipWidth, height: CHIP_HEIGHT, rx: 8, ry: 8 }), textNode);
     row.append(chip);
     x += chipWidth + CHIP_GAP;
   }

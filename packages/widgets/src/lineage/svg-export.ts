@@ -8,10 +8,10 @@ const EXPORT_STYLE = `
 .jp-SpyglassLineage-node[data-kind='group'] .jp-SpyglassLineage-box { fill: #f5f5f5; stroke-dasharray: 4 3; }
 .jp-SpyglassLineage-node.jp-mod-selected .jp-SpyglassLineage-box { stroke-width: 3; }
 .jp-SpyglassLineage-node.jp-mod-path .jp-SpyglassLineage-box { stroke-width: 2; }
-.jp-SpyglassLineage-title { font: 600 12px sans-serif; fill: #212121; }
-.jp-SpyglassLineage-subtitle, .jp-SpyglassLineage-more { font: 11px sans-serif; fill: #616161; }
+.jp-SpyglassLineage-title { font-family: sans-serif; font-weight: 600; fill: #212121; }
+.jp-SpyglassLineage-subtitle, .jp-SpyglassLineage-more { font-family: sans-serif; fill: #424242; }
 .jp-SpyglassLineage-chip rect { fill: #e0e0e0; }
-.jp-SpyglassLineage-chip-text { font: 10px sans-serif; fill: #424242; }
+.jp-SpyglassLineage-chip-text { font-family: sans-serif; fill: #424242; }
 .jp-SpyglassLineage-edge { fill: none; stroke: #9e9e9e; stroke-width: 1.5; }
 .jp-SpyglassLineage-edge.jp-mod-path { stroke: #1976d2; stroke-width: 2.5; }
 .jp-SpyglassLineage-arrow { fill: #9e9e9e; }
