@@ -12,6 +12,11 @@ TABLE_ROW_BUDGET = 2_000  # table rows embedded (the table's row count is still 
 CELL_TEXT_LIMIT = 500  # characters per table cell and per config value shown
 TEXT_OUTPUT_LIMIT = 20_000  # characters of one text/plain or stream output
 IMAGE_BYTES_LIMIT = 2 * 1024 * 1024  # a larger PNG/JPEG/SVG output is replaced by a note
+THUMBNAIL_EDGE = 96  # pixels on the longer side of an image cell's thumbnail
+THUMBNAIL_BYTES_LIMIT = 48 * 1024  # one thumbnail (a 96 px JPEG is ~3-8 KB; an unscaled file may be larger)
+TABLE_MEDIA_BYTES_LIMIT = (
+    2 * 1024 * 1024
+)  # all table thumbnails of one report; later cells show a placeholder
 
 
 def series_points(series_in_chart: int) -> int:

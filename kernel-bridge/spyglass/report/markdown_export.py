@@ -11,6 +11,7 @@ import numpy as np
 from ..atomic_file import output_directory, write_output
 from .build import ReportInput, collect
 from .svg_chart import line_chart_svg
+from .table_media import cell_text
 from .table_rows import table_rows
 from .title_block import plain_line
 
@@ -76,7 +77,7 @@ def _table(block: dict[str, Any]) -> list[str]:
     rows = table_rows(block)[:MARKDOWN_TABLE_ROWS]
     lines = [f"#### {_inline(block['title'])}", "", "| " + " | ".join(header) + " |"]
     lines.append("|" + "---|" * len(header))
-    lines += ["| " + " | ".join(_inline("" if v is None else str(v)) for v in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_inline(cell_text(v)) for v in row) + " |" for row in rows]
     if block["nrows"] > len(rows):
         lines.append(f"\n_{len(rows)} of {block['nrows']} rows shown._")
     return [*lines, ""]

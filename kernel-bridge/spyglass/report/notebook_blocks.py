@@ -18,6 +18,7 @@ from .chart_panels import ChartContext, charts_block
 from .plot_block import plot_block
 from .run_source import first_existing, locate_run, run_summary
 from .sweep_panel import sweep_blocks
+from .table_media import MediaBudget
 from .table_rows import table_block
 
 SPYGLASS_PREFIX = "application/vnd.spyglass."
@@ -34,6 +35,7 @@ class BlockCollector:
         self.include_code = include_code
         self.roots = roots  # server-built reports: nothing is read from outside these
         self.context = ChartContext()
+        self.media = MediaBudget()  # every table thumbnail of the report shares it
         self.blocks: list[dict[str, Any]] = []
 
     def add_notebook(self, notebook: Any) -> None:
@@ -68,7 +70,7 @@ class BlockCollector:
             self.blocks.extend(sweep_blocks(data[SWEEP_MIME_TYPE], self.context))
         elif TABLE_MIME_TYPE in data:
             bundle = data[TABLE_MIME_TYPE]
-            block = table_block(bundle, self.store, self.roots)
+            block = table_block(bundle, self.store, self.roots, self.media)
             if "spec" in bundle and block["kind"] == "table":
                 self.blocks.extend(plot_block(bundle["spec"], block))
             else:

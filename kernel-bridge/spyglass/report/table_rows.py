@@ -14,26 +14,39 @@ import pyarrow.parquet as pq
 from ..path_confinement import Roots, stays_within
 from . import messages
 from .budgets import CELL_TEXT_LIMIT, TABLE_ROW_BUDGET
+from .table_media import MediaBudget, media_cell
 
 
-def table_block(bundle: dict[str, Any], store: Path | None, roots: Roots | None = None) -> dict[str, Any]:
+def table_block(
+    bundle: dict[str, Any],
+    store: Path | None,
+    roots: Roots | None = None,
+    media: MediaBudget | None = None,
+) -> dict[str, Any]:
     """The block of one table output; an unreadable table (or, with `roots`, one outside them) becomes a
-    notice with the reason."""
+    notice with the reason. Image cells become thumbnails charged to `media` (the report's budget)."""
     title = str(bundle.get("key") or "Table")
     try:
-        table = _read(bundle, store, roots)
+        table, base = _read(bundle, store, roots)
     except (OSError, ValueError, pa.ArrowException) as error:
         return {"kind": "notice", "text": messages.TABLE_UNREADABLE.format(error=error), "detail": None}
     total = table.num_rows
     shown = table.slice(0, TABLE_ROW_BUDGET)
+    budget = media if media is not None else MediaBudget()
+    left = total - shown.num_rows
     return {
         "kind": "table",
         "title": title,
         "columns": [{"name": f.name, "type": str(f.type)} for f in shown.schema],
-        "data": [[_cell(v) for v in column.to_pylist()] for column in shown.columns],
+        "data": [
+            [media_cell(v, base, roots, budget) or _cell(v) for v in column.to_pylist()]
+            for column in shown.columns
+        ],
         "nrows": total,
-        "note": messages.TABLE_TRUNCATED.format(shown=shown.num_rows, total=total, limit=TABLE_ROW_BUDGET)
-        if total > shown.num_rows
+        "note": messages.TABLE_TRUNCATED.format(
+            shown=shown.num_rows, total=total, left=left, limit=TABLE_ROW_BUDGET
+        )
+        if left > 0
         else None,
     }
 
@@ -43,11 +56,14 @@ def table_rows(block: dict[str, Any]) -> list[list[Any]]:
     return [list(row) for row in zip(*block["data"], strict=True)] if block["data"] else []
 
 
-def _read(bundle: dict[str, Any], store: Path | None, roots: Roots | None) -> pa.Table:
+def _read(bundle: dict[str, Any], store: Path | None, roots: Roots | None) -> tuple[pa.Table, Path | None]:
+    """The table and the directory its media paths are relative to (None when it has none)."""
     inline = bundle.get("inline_arrow")
-    if inline:
-        return ipc.open_stream(base64.b64decode(inline)).read_all()
     run_dir, rel = bundle.get("run_dir"), bundle.get("path")
+    if inline:
+        table = ipc.open_stream(base64.b64decode(inline)).read_all()
+        bases = [b for b in _places(Path(run_dir), store) if b.is_dir()] if run_dir else []
+        return table, bases[0] if bases else None
     if not run_dir or not rel:
         raise ValueError("the output names no table file")
     for base in _places(Path(run_dir), store):
@@ -56,7 +72,7 @@ def _read(bundle: dict[str, Any], store: Path | None, roots: Roots | None) -> pa
         # report embed other files of the machine that builds it.
         inside = path.is_relative_to(base.resolve()) and stays_within(path, roots)
         if path.suffix == ".parquet" and inside and path.is_file():
-            return pq.read_table(path)
+            return pq.read_table(path), base
     raise ValueError(f"{rel} is not in {run_dir}" + (f" nor in the store {store}" if store else ""))
 
 
