@@ -68,22 +68,27 @@ class Agent:
             raise SweepConfigError(
                 ["this sweep has no program or command; pass function= to run it in Python"]
             )
-        while self.count is None or self.ran < self.count:
-            state = self.store.control_state()
-            if state == "stopped":
-                break
-            if state == "paused":
-                time.sleep(PAUSE_POLL)
-                continue
-            claim = claim_next(self.store, self.config, self.seed, self.name)
-            if claim is None:
-                break
-            if self.function is not None:
-                self._run_function(claim)
-            else:
-                self._run_script(claim)
-            self.ran += 1
-            self.on_change()
+        # The agent's count is the sweep's cap while it runs (the panel shows "3 of 8", then "finished").
+        self.store.register_agent(self.name, self.count)
+        try:
+            while self.count is None or self.ran < self.count:
+                state = self.store.control_state()
+                if state == "stopped":
+                    break
+                if state == "paused":
+                    time.sleep(PAUSE_POLL)
+                    continue
+                claim = claim_next(self.store, self.config, self.seed, self.name)
+                if claim is None:
+                    break
+                if self.function is not None:
+                    self._run_function(claim)
+                else:
+                    self._run_script(claim)
+                self.ran += 1
+                self.on_change()
+        finally:
+            self.store.end_agent(self.name)
         return self.ran
 
     def _run_function(self, claim: Claim) -> None:

@@ -35,8 +35,9 @@ def snapshot(sweep_dir: str | os.PathLike[str], roots: Roots | None = None) -> d
     trials = [_trial(record, metric, warnings, roots) for record in records]
     _best_so_far(trials, metric)
     parameters = [param.describe() for param in config.parameters]
-    state = _state(store.control_state(), config, records)
-    counts = _counts(trials, config.total)
+    total = planned_total(config, store, records)
+    state = _state(store.control_state(), config, records, total)
+    counts = _counts(trials, total)
     if metric is not None:
         ended = [t for t in trials if t["state"] in RESULT_STATES]
         if ended and all(t["metric"] is None for t in ended):
@@ -69,15 +70,28 @@ def snapshot(sweep_dir: str | os.PathLike[str], roots: Roots | None = None) -> d
 
 def sweep_state(store: SweepStore) -> str:
     """running, paused, stopped, or finished (every trial of a bounded sweep ended)."""
-    meta = store.meta()
-    return _state(store.control_state(), parse_config(meta["config"]), store.all_trials())
+    config = parse_config(store.meta()["config"])
+    records = store.all_trials()
+    return _state(store.control_state(), config, records, planned_total(config, store, records))
 
 
-def _state(control: str, config: Any, records: list[dict[str, Any]]) -> str:
+def planned_total(config: Any, store: SweepStore, records: list[dict[str, Any]]) -> int | None:
+    """How many trials the sweep will have: its own bound (grid, run_cap), else what its agents' `count`s
+    allow (the trials so far plus what each live agent may still claim; once every agent ended, the trials so
+    far). None while a live agent has no count, or no agent ever ran."""
+    if config.total is not None:
+        return config.total
+    agents = store.agents()
+    if not agents or any(a["live"] and not _count(a.get("count")) for a in agents):
+        return None
+    claimed = [r.get("agent") for r in records]
+    return len(records) + sum(max(a["count"] - claimed.count(a["agent"]), 0) for a in agents if a["live"])
+
+
+def _state(control: str, config: Any, records: list[dict[str, Any]], total: int | None) -> str:
     if control == "stopped":
         return "stopped"
     live = any(r.get("state") in LIVE_TRIAL_STATES for r in records)
-    total = config.total
     exhausted = total is not None and len(records) >= total
     if not live and (exhausted or target_reached(config, records)):
         return "finished"
@@ -123,6 +137,10 @@ def _counts(trials: list[dict[str, Any]], total: int | None) -> dict[str, Any]:
         "left": max(total - len(trials), 0) if total is not None else None,
         "total": total,
     }
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _number(value: Any) -> bool:

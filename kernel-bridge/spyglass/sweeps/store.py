@@ -7,6 +7,7 @@
       trials/<index>.json     the trial's record, written only by the agent holding its latest claim
       hyperband/<index>.json  the metric values the trial had at each hyperband milestone
       stop/<index>.json       a request to stop one trial (the panel's "stop trial", or hyperband's cut)
+      agents/<agent>.json     an agent's `count` and whether it ended (the sweep's planned total)
 
 A claim is a hard link of a fully written temporary file, so it appears atomically with its content and the
 creation fails if the name exists (link(2) is atomic on local filesystems and on NFS, unlike O_EXCL on old
@@ -35,6 +36,7 @@ CLAIMS_DIR = "claims"
 TRIALS_DIR = "trials"
 HYPERBAND_DIR = "hyperband"
 STOP_DIR = "stop"
+AGENTS_DIR = "agents"
 SWEEPS_DIR = ".sweeps"
 LIVE_TRIAL_STATES = frozenset(("claimed", "running"))
 ENDED_TRIAL_STATES = frozenset(("finished", "failed", "stopped_early", "stopped"))
@@ -91,6 +93,7 @@ class SweepStore:
         self.trials = self.path / TRIALS_DIR
         self.hyperband = self.path / HYPERBAND_DIR
         self.stops = self.path / STOP_DIR
+        self.agents_dir = self.path / AGENTS_DIR
         # Records of ended trials never change again: read each once per store object.
         self._ended: dict[int, dict[str, Any]] = {}
 
@@ -182,6 +185,37 @@ class SweepStore:
                 self._ended[index] = record
             records.append(record)
         return records
+
+    def register_agent(self, name: str, count: int | None) -> None:
+        """Record that agent `name` runs at most `count` trials (None: no cap of its own)."""
+        self.agents_dir.mkdir(exist_ok=True)  # sweeps made before agents were recorded have no such directory
+        record = {"agent": name, "count": count, "host": socket.gethostname(), "pid": os.getpid()}
+        write_json(self._agent_path(name), {**record, "started_at": time.time(), "ended_at": None})
+
+    def end_agent(self, name: str) -> None:
+        """Record that agent `name` returned: it starts no more trials."""
+        record = read_json(self._agent_path(name))
+        if record is not None:
+            write_json(self._agent_path(name), {**record, "ended_at": time.time()})
+
+    def agents(self) -> list[dict[str, Any]]:
+        """Every recorded agent, each with `live`: not ended, and its process not known to be gone."""
+        try:
+            names = sorted(os.listdir(self.agents_dir))
+        except FileNotFoundError:
+            return []
+        found = []
+        for name in names:
+            record = read_json(self.agents_dir / name) if name.endswith(".json") else None
+            if record is None:
+                continue
+            gone = record.get("host") == socket.gethostname() and not process_alive(record.get("pid"))
+            found.append({**record, "live": record.get("ended_at") is None and not gone})
+        return found
+
+    def _agent_path(self, name: str) -> Path:
+        # Agent names are host:pid:hex; ':' is not allowed in Windows file names.
+        return self.agents_dir / f"{name.replace(':', '_').replace('/', '_')}.json"
 
     def stop_request(self, index: int) -> dict[str, Any] | None:
         return read_json(self.stops / f"{index}.json")

@@ -14,7 +14,13 @@ from server_harness import TOKEN, http, jupyter_server
 import spyglass as sg
 from spyglass.sweeps import find_sweep
 
-CONFIG = {"method": "random", "metric": {"name": "loss"}, "parameters": {"x": {"min": 0.0, "max": 1.0}}}
+# run_cap 10: after the fixture's agent (count=2) the sweep still has trials left, so it stays controllable.
+CONFIG = {
+    "method": "random",
+    "metric": {"name": "loss"},
+    "run_cap": 10,
+    "parameters": {"x": {"min": 0.0, "max": 1.0}},
+}
 
 
 def request(url, path, body=None, token=TOKEN, **params):
@@ -45,7 +51,7 @@ def server(tmp_path_factory):
 def test_get_returns_the_snapshot(server):
     status, body = request(server["url"], "/spyglass/api/v1/sweep", sweep_dir=server["sweep_dir"])
     assert status == 200 and body["counts"]["done"] == 2 and len(body["trials"]) == 2
-    assert body["sweep"]["state"] == "running"
+    assert body["sweep"]["state"] == "running" and body["counts"]["left"] == 8
 
 
 def test_a_relative_sweep_dir_is_read_from_the_servers_root(server):
