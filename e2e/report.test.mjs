@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser } from './support/browser.mjs';
 import { repoRoot, venvBin } from './support/jupyter-lab.mjs';
+import { openReportPage } from './support/report-page.mjs';
 
 const SHOTS = process.env.SPYGLASS_SCREENSHOTS; // opt-in: a folder for a screenshot of the example report
 const work = mkdtempSync(join(tmpdir(), 'spyglass-report-e2e-'));
@@ -35,26 +36,7 @@ after(async () => {
 /** Opens a report with the network cut off; returns what the page requested and every CSP violation. */
 async function openReport(file) {
   browser ??= await launchBrowser();
-  const page = await browser.context.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (request) => requests.push(request.url()));
-  page.on('pageerror', (error) => errors.push(String(error)));
-  await page.route('**/*', (route) =>
-    route.request().url().startsWith('file://') ? route.continue() : route.abort('blockedbyclient'),
-  );
-  await page.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }),
-    );
-  });
-  await page.goto(`file://${join(work, file)}`);
-  await page.waitForFunction(() => document.getElementById('sg-report')?.dataset.ready, null, {
-    timeout: 60_000,
-  });
-  assert.equal(await page.evaluate(() => document.getElementById('sg-report').dataset.ready), 'true');
-  return { page, requests, errors, violations: () => page.evaluate(() => window.__violations) };
+  return openReportPage(browser, join(work, file));
 }
 
 /** Every chart: its expected series count (from the data) and the lines Vega drew. */

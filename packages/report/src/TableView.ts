@@ -1,9 +1,13 @@
 import { messages } from './messages.js';
-import type { TableBlock } from './report-data.js';
+import type { TableBlock, TableCell } from './report-data.js';
+import { cellText, isMediaCell, placeholderText, thumbnailSource } from './table-cells.js';
 
-type Cell = string | number | boolean | null;
+type Cell = TableCell;
 
-/** A sortable, filterable table of text cells (never HTML: every cell goes through textContent). */
+/**
+ * A sortable, filterable table (never HTML: text goes through textContent, images are data: URIs of raster
+ * thumbnails checked again here). Numbers show 6 significant digits; the full value is their tooltip.
+ */
 export function renderTable(block: TableBlock): HTMLElement {
   const root = document.createElement('div');
   root.className = 'sg-table';
@@ -18,12 +22,7 @@ export function renderTable(block: TableBlock): HTMLElement {
   const body = table.createTBody();
   const rowCount = block.data[0]?.length ?? 0;
   const rows: Cell[][] = Array.from({ length: rowCount }, (_, r) => block.data.map((column) => column[r]));
-  const texts = rows.map((row) =>
-    row
-      .map((cell) => (cell === null ? '' : String(cell)))
-      .join('\u0000')
-      .toLowerCase(),
-  );
+  const texts = rows.map((row) => row.map(cellText).join('\u0000').toLowerCase());
   let order = rows.map((_, i) => i);
   let sort: { column: number; descending: boolean } | null = null;
 
@@ -33,11 +32,7 @@ export function renderTable(block: TableBlock): HTMLElement {
     body.replaceChildren(
       ...shown.map((i) => {
         const tr = document.createElement('tr');
-        for (const cell of rows[i]) {
-          const td = tr.insertCell();
-          td.textContent = cell === null ? '' : String(cell);
-          if (typeof cell === 'number') td.className = 'sg-num';
-        }
+        for (const cell of rows[i]) fillCell(tr.insertCell(), cell);
         return tr;
       }),
     );
@@ -76,9 +71,38 @@ export function renderTable(block: TableBlock): HTMLElement {
   return root;
 }
 
-/** Nulls last; numbers numerically; everything else as text. */
+function fillCell(td: HTMLTableCellElement, cell: Cell): void {
+  if (!isMediaCell(cell)) {
+    td.textContent = cellText(cell);
+    if (typeof cell === 'number') {
+      td.className = 'sg-num';
+      if (td.textContent !== String(cell)) td.title = String(cell);
+    }
+    return;
+  }
+  td.className = 'sg-media';
+  for (const item of cell.media) {
+    const src = thumbnailSource(item);
+    if (src) {
+      const img = document.createElement('img');
+      img.className = 'sg-thumb';
+      img.src = src;
+      img.alt = item.caption ?? item.kind;
+      if (item.caption) img.title = item.caption;
+      td.append(img);
+    } else {
+      const placeholder = document.createElement('span');
+      placeholder.className = 'sg-media-placeholder';
+      placeholder.textContent = placeholderText(item);
+      td.append(placeholder);
+    }
+  }
+  if (cell.more > 0) td.append(messages.moreMedia(cell.more));
+}
+
+/** Nulls last; numbers numerically; everything else (media by caption) as text. */
 function compare(a: Cell, b: Cell): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), 'en', { numeric: true });
+  return cellText(a).localeCompare(cellText(b), 'en', { numeric: true });
 }

@@ -11,8 +11,11 @@ export const messages = {
   code: (count: number | null) => (count === null ? 'Code' : `Code [${count}]`),
   filter: 'Filter rows',
   rowsShown: (shown: number, embedded: number, total: number) =>
-    `${integer.format(shown)} of ${integer.format(embedded)} embedded rows` +
-    (total > embedded ? ` (the table has ${integer.format(total)})` : ''),
+    `Showing ${integer.format(shown)} of ${integer.format(total)} rows` +
+    (shown < embedded ? ` (${integer.format(embedded - shown)} filtered out)` : '') +
+    (total > embedded ? `; ${integer.format(total - embedded)} rows are left out of the report` : ''),
+  mediaLeftOut: (kind: string) => `${kind} left out`,
+  moreMedia: (count: number) => `+${integer.format(count)} more`,
   downsampled:
     'Downsampled (M4: first, min, max and last of each bucket); zoom shows the same points closer.',
   chartHelp:

@@ -48,12 +48,23 @@ export interface ChartsBlock {
   note: string | null;
 }
 
+/** One media item of a table cell: a thumbnail (`src`, a data: URI) or, with `src` null, a placeholder's `note`. */
+export interface MediaItem {
+  kind: string;
+  caption: string | null;
+  src: string | null;
+  note: string | null;
+}
+
+/** A table cell: numbers stay numbers (for sorting), media references are thumbnails, the rest is text. */
+export type TableCell = string | number | boolean | null | { media: MediaItem[]; more: number };
+
 export interface TableBlock {
   kind: 'table';
   title: string;
   columns: { name: string; type: string }[];
-  /** Column-major cells: numbers stay numbers (for sorting), everything else is text. */
-  data: (string | number | boolean | null)[][];
+  /** Column-major cells. */
+  data: TableCell[][];
   nrows: number;
   note: string | null;
 }
