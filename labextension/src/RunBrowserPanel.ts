@@ -1,7 +1,21 @@
 import { Widget } from '@lumino/widgets';
 import { runColor } from '@spyglass/charts';
 import type { RunListing } from '@spyglass/store';
-import { describeError, workspaceMessages } from '@spyglass/widgets';
+import {
+  type BrowserProject,
+  browserTree,
+  describeError,
+  formatCreated,
+  rowAfterKey,
+  runBadge,
+  styledButton,
+  styledControl,
+  type TreeProject,
+  type TreeRow,
+  treeRowKey,
+  treeRows,
+  workspaceMessages,
+} from '@spyglass/widgets';
 import type { StoreProjects } from './WorkspaceLayoutClient.js';
 
 export interface RunBrowserSource {
@@ -12,14 +26,24 @@ export interface RunBrowserSource {
 /** Opens the workspace of a project, optionally with some runs selected. */
 export type OpenWorkspace = (storeRoot: string, project: string, select?: string[]) => void;
 
+const text = workspaceMessages.browser;
+
 /**
- * The left sidebar's run browser: the store's projects, each expanding to its runs (name, state, damage reason).
- * Clicking a project opens its workspace; clicking a run opens it with that run selected. All names are text.
+ * The left sidebar's run browser: a tree of the store's projects (run count) and their runs (colour, name, state
+ * badge, created time), filtered by a search box over project and run names. A click or Enter on a project opens
+ * its workspace; on a run, the workspace with that run selected; the caret (or Right/Left) opens and closes a
+ * project. One row is in the tab order and the arrow keys move it (the ARIA tree pattern). All names are text.
  */
 export class RunBrowserPanel extends Widget {
-  private readonly list = document.createElement('div');
+  private readonly tree = document.createElement('ul');
   private readonly status = document.createElement('p');
+  private readonly search = document.createElement('input');
   private storeRoot = '';
+  private projects: BrowserProject[] = [];
+  private readonly expanded = new Set<string>();
+  /** The key of the row in the tab order (treeRowKey). */
+  private active = '';
+  private generation = 0;
 
   constructor(
     private readonly source: RunBrowserSource,
@@ -28,92 +52,243 @@ export class RunBrowserPanel extends Widget {
     super();
     this.id = 'spyglass-run-browser';
     this.addClass('jp-SpyglassRunBrowser');
-    this.title.caption = 'Spyglass runs';
+    this.title.caption = text.title;
     const header = document.createElement('div');
     header.className = 'jp-SpyglassRunBrowser-header';
     const heading = document.createElement('h2');
-    heading.textContent = 'Spyglass runs';
-    const refresh = document.createElement('button');
+    heading.textContent = text.title;
+    const refresh = styledButton(document.createElement('button'), text.refresh, true);
     refresh.type = 'button';
-    refresh.className = 'jp-SpyglassRunBrowser-refresh';
+    refresh.classList.add('jp-SpyglassRunBrowser-refresh');
     refresh.textContent = '↻';
-    refresh.title = 'Refresh';
+    refresh.title = text.refresh;
     refresh.addEventListener('click', () => void this.refresh());
     header.append(heading, refresh);
+    const searchGroup = document.createElement('div');
+    searchGroup.className = 'jp-InputGroup jp-SpyglassRunBrowser-searchGroup';
+    this.search.type = 'search';
+    this.search.className = 'jp-SpyglassRunBrowser-search';
+    this.search.placeholder = text.searchPlaceholder;
+    styledControl(this.search, text.searchLabel);
+    this.search.addEventListener('input', () => this.render());
+    searchGroup.append(this.search);
     this.status.className = 'jp-SpyglassRunBrowser-status';
-    this.list.className = 'jp-SpyglassRunBrowser-list';
-    this.node.append(header, this.status, this.list);
+    this.status.setAttribute('aria-live', 'polite');
+    this.tree.className = 'jp-SpyglassRunBrowser-tree';
+    this.tree.setAttribute('role', 'tree');
+    this.tree.setAttribute('aria-label', text.treeLabel);
+    this.tree.addEventListener('keydown', (event) => this.onKey(event));
+    this.node.append(header, searchGroup, this.status, this.tree);
   }
 
   protected override onAfterShow(): void {
     void this.refresh();
   }
 
-  /** Re-reads the projects (runs are read when a project is expanded). */
+  /** Re-reads the projects, then every project's runs (for the counts, badges and the search over run names). */
   async refresh(): Promise<void> {
+    const generation = ++this.generation;
     this.status.textContent = workspaceMessages.loadingRuns;
+    let listing: StoreProjects;
     try {
-      const { store_root, projects } = await this.source.projects();
-      this.storeRoot = store_root;
-      this.status.textContent = projects.length === 0 ? workspaceMessages.noRuns : store_root;
-      this.list.replaceChildren(...projects.map((p) => this.projectNode(p)));
+      listing = await this.source.projects();
     } catch (error) {
       this.status.textContent = workspaceMessages.listFailed(describeError(error));
+      return;
     }
+    if (generation !== this.generation) return;
+    const { store_root, projects } = listing;
+    const known = new Map(this.projects.map((p) => [p.name, p]));
+    this.storeRoot = store_root;
+    this.projects = projects.map((name) => ({ name, runs: known.get(name)?.runs ?? null }));
+    if (projects.length === 1) this.expanded.add(projects[0]);
+    this.status.textContent = projects.length === 0 ? workspaceMessages.noRuns : store_root;
+    this.node.dataset.storeRoot = store_root;
+    this.render();
+    await Promise.all(projects.map((name) => this.loadRuns(name, generation)));
+    if (generation === this.generation) this.node.dataset.loaded = 'true';
   }
 
-  private projectNode(project: string): HTMLElement {
-    const node = document.createElement('details');
-    node.className = 'jp-SpyglassRunBrowser-project';
-    node.dataset.project = project;
-    const summary = document.createElement('summary');
-    const name = document.createElement('span');
-    name.textContent = project;
-    const open = document.createElement('button');
-    open.type = 'button';
-    open.className = 'jp-SpyglassRunBrowser-open';
-    open.textContent = 'Open';
-    open.title = `Open the workspace of ${project}`;
-    open.addEventListener('click', (event) => {
-      event.preventDefault();
-      this.openWorkspace(this.storeRoot, project);
-    });
-    summary.append(name, open);
-    const runs = document.createElement('ul');
-    node.append(summary, runs);
-    node.addEventListener('toggle', () => {
-      if (node.open) void this.loadRuns(project, runs);
-    });
-    return node;
-  }
-
-  private async loadRuns(project: string, target: HTMLElement): Promise<void> {
-    target.textContent = workspaceMessages.loadingRuns;
+  private async loadRuns(name: string, generation: number): Promise<void> {
+    let entry: BrowserProject;
     try {
-      const listing = await this.source.runs(this.storeRoot, project);
-      const runs = [...listing.runs].sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0));
-      target.replaceChildren(
-        ...runs.map((run) => {
-          const item = document.createElement('li');
-          item.className = 'jp-SpyglassRunBrowser-run';
-          item.dataset.runId = run.run_id;
-          const swatch = document.createElement('i');
-          swatch.className = 'jp-SpyglassRunsTable-swatch';
-          swatch.style.background = runColor(run.run_id);
-          const name = document.createElement('button');
-          name.type = 'button';
-          name.textContent = run.name || run.run_id;
-          name.addEventListener('click', () => this.openWorkspace(this.storeRoot, project, [run.run_id]));
-          const state = document.createElement('span');
-          state.className = 'jp-SpyglassRunBrowser-state';
-          state.textContent = run.damaged !== null ? workspaceMessages.damaged(run.damaged) : run.state;
-          item.append(swatch, name, state);
-          return item;
-        }),
-      );
-      if (runs.length === 0) target.textContent = workspaceMessages.noRuns;
+      const listing = await this.source.runs(this.storeRoot, name);
+      entry = { name, runs: listing.runs };
     } catch (error) {
-      target.textContent = workspaceMessages.listFailed(describeError(error));
+      entry = { name, runs: [], error: workspaceMessages.listFailed(describeError(error)) };
     }
+    if (generation !== this.generation) return;
+    this.projects = this.projects.map((p) => (p.name === name ? entry : p));
+    this.render();
+  }
+
+  private view(): TreeProject[] {
+    return browserTree(this.projects, this.search.value, this.expanded);
+  }
+
+  private render(): void {
+    const hadFocus = this.tree.contains(document.activeElement);
+    const tree = this.view();
+    const rows = treeRows(tree);
+    if (!rows.some((row) => treeRowKey(row) === this.active)) {
+      this.active = rows.length > 0 ? treeRowKey(rows[0]) : '';
+    }
+    this.tree.replaceChildren(...tree.map((project) => this.projectNode(project)));
+    this.node.dataset.projects = String(tree.length);
+    if (this.search.value.trim() !== '' && tree.length === 0) {
+      this.status.textContent = text.noMatch(this.search.value.trim());
+    } else if (this.storeRoot !== '' && this.projects.length > 0) {
+      this.status.textContent = this.storeRoot;
+    }
+    if (hadFocus) this.itemNode(this.active)?.focus();
+  }
+
+  private projectNode(project: TreeProject): HTMLElement {
+    const key = treeRowKey({ kind: 'project', project: project.name });
+    const item = this.treeItem('jp-SpyglassRunBrowser-project', key, 1);
+    item.dataset.project = project.name;
+    item.setAttribute('aria-expanded', String(project.expanded));
+    const row = document.createElement('div');
+    row.className = 'jp-SpyglassRunBrowser-projectRow';
+    const caret = document.createElement('span');
+    caret.className = 'jp-SpyglassRunBrowser-caret';
+    caret.textContent = project.expanded ? '▾' : '▸';
+    caret.setAttribute('aria-hidden', 'true');
+    caret.addEventListener('click', (event) => {
+      event.stopPropagation();
+      this.toggle(project.name);
+    });
+    const name = document.createElement('span');
+    name.className = 'jp-SpyglassRunBrowser-name';
+    name.textContent = project.name;
+    const count = document.createElement('span');
+    count.className = 'jp-SpyglassRunBrowser-count';
+    count.textContent = project.total === null ? '…' : String(project.total);
+    count.title = project.total === null ? workspaceMessages.loadingRuns : text.runCount(project.total);
+    row.append(caret, name, count);
+    row.addEventListener('click', () => this.openWorkspace(this.storeRoot, project.name));
+    item.setAttribute(
+      'aria-label',
+      `${project.name}, ${project.total === null ? workspaceMessages.loadingRuns : text.runCount(project.total)}`,
+    );
+    item.append(row);
+    if (project.expanded) {
+      const group = document.createElement('ul');
+      group.setAttribute('role', 'group');
+      if (project.error) group.append(this.note(project.error));
+      else if (project.total === 0) group.append(this.note(workspaceMessages.noRuns));
+      for (const run of project.runs) group.append(this.runNode(project.name, run));
+      item.append(group);
+    }
+    return item;
+  }
+
+  private runNode(project: string, run: TreeProject['runs'][number]): HTMLElement {
+    const item = this.treeItem('jp-SpyglassRunBrowser-run', treeRowKey({ kind: 'run', project, run }), 2);
+    item.dataset.runId = run.run_id;
+    const badge = runBadge(run);
+    item.dataset.state = badge.kind;
+    const swatch = document.createElement('i');
+    swatch.className = 'jp-SpyglassRunsTable-swatch';
+    swatch.style.background = runColor(run.run_id);
+    const name = document.createElement('span');
+    name.className = 'jp-SpyglassRunBrowser-name';
+    name.textContent = run.name || run.run_id;
+    name.title = run.run_id;
+    const state = document.createElement('span');
+    state.className = `jp-SpyglassRunBrowser-badge jp-mod-${badge.kind}`;
+    state.textContent = badge.text;
+    const created = document.createElement('time');
+    created.className = 'jp-SpyglassRunBrowser-created';
+    created.textContent = formatCreated(run.created_at);
+    if (run.created_at !== null) created.dateTime = new Date(run.created_at * 1000).toISOString();
+    const line = document.createElement('div');
+    line.className = 'jp-SpyglassRunBrowser-runRow';
+    line.append(swatch, name, state, created);
+    item.append(line);
+    if (run.damaged !== null) {
+      const reason = document.createElement('div');
+      reason.className = 'jp-SpyglassRunBrowser-reason';
+      reason.textContent = run.damaged;
+      reason.title = run.damaged;
+      item.append(reason);
+    }
+    item.setAttribute('aria-label', `${run.name || run.run_id}, ${badge.text}, ${created.textContent}`);
+    item.addEventListener('click', (event) => {
+      event.stopPropagation();
+      this.openWorkspace(this.storeRoot, project, [run.run_id]);
+    });
+    return item;
+  }
+
+  private treeItem(className: string, key: string, level: number): HTMLLIElement {
+    const item = document.createElement('li');
+    item.className = className;
+    item.setAttribute('role', 'treeitem');
+    item.setAttribute('aria-level', String(level));
+    item.dataset.key = key;
+    item.tabIndex = key === this.active ? 0 : -1;
+    item.addEventListener('focus', () => {
+      if (this.active === key) return;
+      this.itemNode(this.active)?.setAttribute('tabindex', '-1');
+      this.active = key;
+      item.tabIndex = 0;
+    });
+    return item;
+  }
+
+  private note(message: string): HTMLElement {
+    const note = document.createElement('li');
+    note.className = 'jp-SpyglassRunBrowser-note';
+    note.textContent = message;
+    return note;
+  }
+
+  private itemNode(key: string): HTMLElement | null {
+    for (const node of this.tree.querySelectorAll<HTMLElement>('[role="treeitem"]')) {
+      if (node.dataset.key === key) return node;
+    }
+    return null;
+  }
+
+  private toggle(project: string): void {
+    if (this.expanded.has(project)) this.expanded.delete(project);
+    else this.expanded.add(project);
+    this.render();
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const rows = treeRows(this.view());
+    const index = rows.findIndex((row) => treeRowKey(row) === this.active);
+    if (index < 0) return;
+    const row = rows[index];
+    const move = (to: TreeRow) => {
+      this.active = treeRowKey(to);
+      this.render();
+      this.itemNode(this.active)?.focus();
+    };
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      if (row.kind === 'project') this.openWorkspace(this.storeRoot, row.project);
+      else this.openWorkspace(this.storeRoot, row.project, [row.run.run_id]);
+      return;
+    }
+    const open = row.kind === 'project' && this.expanded.has(row.project);
+    if (event.key === 'ArrowRight' && row.kind === 'project') {
+      event.preventDefault();
+      if (!open) this.toggle(row.project);
+      else if (rows[index + 1]?.kind === 'run') move(rows[index + 1]);
+      return;
+    }
+    if (event.key === 'ArrowLeft') {
+      event.preventDefault();
+      if (open) this.toggle(row.project);
+      else if (row.kind === 'run') move({ kind: 'project', project: row.project });
+      return;
+    }
+    const next = rowAfterKey(event.key, index, rows.length, 10);
+    if (next === null) return;
+    event.preventDefault();
+    move(rows[next]);
   }
 }

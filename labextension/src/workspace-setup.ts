@@ -91,7 +91,8 @@ export function setupWorkspace(
   app.commands.addCommand(WorkspaceCommandIDs.open, {
     label: 'Open Spyglass workspace',
     caption: 'Compare every run of a Spyglass project: runs table and charts',
-    icon: (args) => (args.isLauncher ? workspaceIcon : undefined),
+    // The launcher passes its card's args (no flag of its own); the palette passes isPalette and shows no icon.
+    icon: (args) => (args.isPalette ? undefined : workspaceIcon),
     describedBy: {
       args: {
         type: 'object',

@@ -54,6 +54,12 @@ export {
   visibleColumns,
   withColumnToggled,
 } from './runs-table.js';
+export {
+  HEADER_GROUP_LABELS,
+  type HeaderBand,
+  headerAccessibleName,
+  headerBands,
+} from './runs-table-header.js';
 export { RUN_POINTS_DATASET, type RunPlotOptions, type RunPointRow, scatterSpec } from './scatter-plot.js';
 export { neutraliseCell, runsTableCsv, runsTableValues } from './table-csv.js';
 export {

@@ -1,4 +1,11 @@
-import type { RunColumn, TableRun, TableView } from '@spyglass/charts';
+import {
+  headerAccessibleName,
+  headerBands,
+  type RunColumn,
+  type TableRun,
+  type TableView,
+} from '@spyglass/charts';
+import { rowAfterKey } from '../row-keys.js';
 import { RunRow, type RunRowEvents } from './runs-table-row.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
@@ -16,10 +23,13 @@ type Item = { kind: 'group'; key: string; count: number } | { kind: 'run'; run: 
  * The runs table: a sticky header and virtualised rows (only those in view, plus a few, are in the DOM, so
  * thousands of runs scroll smoothly). Every cell is set as text. Rows carry data-run-id, data-selected,
  * data-pinned and data-damaged for tests and styling. Rows and header cells in view are reused across updates
- * (a live run re-renders the table every poll), so a press is never split across two nodes.
+ * (a live run re-renders the table every poll), so a press is never split across two nodes. A group row above the
+ * labels says which are config keys and which summary metrics. Keyboard: one row is in the tab order (roving
+ * tabindex); arrows, Page Up/Down, Home and End move it, Enter or Space selects its run.
  */
 export class RunsTable {
   readonly node: HTMLElement;
+  private readonly bands = document.createElement('div');
   private readonly header = document.createElement('div');
   private readonly viewport = document.createElement('div');
   private readonly spacer = document.createElement('div');
@@ -32,6 +42,8 @@ export class RunsTable {
   private sort: { column: string; descending: boolean } | null = null;
   private template = '';
   private headerKey = '';
+  /** The run whose row is in the tab order (null: the first one). */
+  private active: string | null = null;
   private frame = 0;
   private readonly runRows = new Map<string, RunRow>();
   private readonly groupRows = new Map<string, HTMLElement>();
@@ -39,14 +51,27 @@ export class RunsTable {
   constructor(private readonly events: RunsTableEvents) {
     this.node = document.createElement('div');
     this.node.className = 'jp-SpyglassRunsTable';
+    this.node.setAttribute('role', 'grid');
+    this.node.setAttribute('aria-label', text.runsTable);
+    this.bands.className = 'jp-SpyglassRunsTable-bands';
+    this.bands.setAttribute('role', 'row');
+    this.bands.setAttribute('aria-rowindex', '1');
     this.header.className = 'jp-SpyglassRunsTable-header';
+    this.header.setAttribute('role', 'row');
+    this.header.setAttribute('aria-rowindex', '2');
     this.viewport.className = 'jp-SpyglassRunsTable-viewport';
     this.spacer.className = 'jp-SpyglassRunsTable-spacer';
     this.rowsNode.className = 'jp-SpyglassRunsTable-rows';
     this.spacer.append(this.rowsNode);
     this.viewport.append(this.spacer);
-    this.node.append(this.header, this.viewport);
+    this.rowsNode.setAttribute('role', 'rowgroup');
+    this.node.append(this.bands, this.header, this.viewport);
     this.viewport.addEventListener('scroll', () => this.scheduleRows());
+    this.rowsNode.addEventListener('keydown', (event) => this.onKey(event));
+    this.rowsNode.addEventListener('focusin', (event) => {
+      const row = (event.target as HTMLElement).closest<HTMLElement>('.jp-SpyglassRunsTable-row');
+      if (row?.dataset.runId && row.dataset.runId !== this.active) this.setActive(row.dataset.runId);
+    });
     this.rowsNode.addEventListener('pointerleave', () => this.events.hover(null));
   }
 
@@ -75,6 +100,8 @@ export class RunsTable {
       ...columns.map((c) => (c.id === 'name' ? 'minmax(160px, 2fr)' : 'minmax(90px, 1fr)')),
     ].join(' ');
     this.node.setAttribute('data-rows', String(view.rows.length));
+    // Header rows are 1 and 2; item i is row i + 3.
+    this.node.setAttribute('aria-rowcount', String(this.items.length + 2));
     this.renderHeader();
     this.spacer.style.height = `${this.items.length * ROW_HEIGHT}px`;
     this.renderRows();
@@ -104,10 +131,47 @@ export class RunsTable {
     }
   }
 
+  /** The run ids in row order (group rows are not focusable). */
+  private runOrder(): string[] {
+    return this.items.flatMap((i) => (i.kind === 'run' ? [i.run.run_id] : []));
+  }
+
+  private activeRun(): string | null {
+    const order = this.runOrder();
+    return this.active !== null && order.includes(this.active) ? this.active : (order[0] ?? null);
+  }
+
+  private setActive(runId: string): void {
+    this.active = runId;
+    for (const [id, row] of this.runRows) row.node.tabIndex = id === runId ? 0 : -1;
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const current = this.activeRun();
+    if (current === null) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      if ((event.target as HTMLElement).closest('input, button')) return; // the control handles its own key
+      event.preventDefault();
+      this.events.toggleSelect(current);
+      return;
+    }
+    const order = this.runOrder();
+    const page = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 1);
+    const next = rowAfterKey(event.key, order.indexOf(current), order.length, page);
+    if (next === null) return;
+    event.preventDefault();
+    const runId = order[next];
+    this.setActive(runId);
+    this.scrollTo(runId);
+    this.renderRows();
+    this.runRows.get(runId)?.node.focus({ preventScroll: true });
+  }
+
   private renderHeader(): void {
     const key = JSON.stringify([this.template, this.sort, this.columns.map((c) => [c.id, c.label, c.kind])]);
     if (key === this.headerKey) return;
     this.headerKey = key;
+    this.renderBands();
     const cells = ['', ''].map(() => document.createElement('span'));
     for (const column of this.columns) {
       const cell = document.createElement('button');
@@ -117,12 +181,39 @@ export class RunsTable {
       const arrow = this.sort?.column === column.id ? (this.sort.descending ? ' ▼' : ' ▲') : '';
       cell.textContent = `${column.label}${arrow}`;
       cell.title = column.kind === 'run' ? column.label : `${column.kind}: ${column.label}`;
+      cell.setAttribute('role', 'columnheader');
+      cell.setAttribute('aria-label', headerAccessibleName(column));
+      cell.setAttribute(
+        'aria-sort',
+        this.sort?.column === column.id ? (this.sort.descending ? 'descending' : 'ascending') : 'none',
+      );
       cell.classList.add(`jp-mod-${column.kind}`);
       cell.addEventListener('click', () => this.events.sort(column.id));
       cells.push(cell);
     }
     this.header.style.gridTemplateColumns = this.template;
     this.header.replaceChildren(...cells);
+  }
+
+  /** The group row: Run / Config / Summary over their columns (after the select and pin columns). */
+  private renderBands(): void {
+    const bands = headerBands(this.columns);
+    this.bands.hidden = bands.every((b) => b.kind === 'run');
+    this.bands.style.gridTemplateColumns = this.template;
+    this.bands.replaceChildren(
+      ...bands.map((band) => {
+        const cell = document.createElement('span');
+        cell.className = `jp-SpyglassRunsTable-band jp-mod-${band.kind}`;
+        cell.dataset.kind = band.kind;
+        cell.dataset.start = String(band.start);
+        cell.dataset.span = String(band.span);
+        cell.setAttribute('role', 'columnheader');
+        cell.setAttribute('aria-colspan', String(band.span));
+        cell.style.gridColumn = `${band.start + 3} / span ${band.span}`;
+        cell.textContent = band.label;
+        return cell;
+      }),
+    );
   }
 
   private scheduleRows(): void {
@@ -143,6 +234,7 @@ export class RunsTable {
     const runs = new Set<string>();
     const groups = new Set<string>();
     let previous: HTMLElement | null = null;
+    const active = this.activeRun();
     for (let i = first; i < last; i++) {
       const item = this.items[i];
       let node: HTMLElement;
@@ -151,7 +243,7 @@ export class RunsTable {
         node = this.groupRow(item.key, item.count, i);
       } else {
         runs.add(item.run.run_id);
-        node = this.runRow(item.run, i);
+        node = this.runRow(item.run, i, active);
       }
       // Move a node only when it is out of order, so the rows that stay are never detached.
       const before: ChildNode | null = previous ? previous.nextSibling : this.rowsNode.firstChild;
@@ -162,12 +254,14 @@ export class RunsTable {
     for (const [key, row] of this.groupRows) if (!groups.has(key)) this.dropRow(this.groupRows, key, row);
   }
 
-  private runRow(run: TableRun, index: number): HTMLElement {
+  private runRow(run: TableRun, index: number, active: string | null): HTMLElement {
     let row = this.runRows.get(run.run_id);
     if (!row) {
       row = new RunRow(run.run_id, this.events);
       this.runRows.set(run.run_id, row);
     }
+    row.node.setAttribute('aria-rowindex', String(index + 3));
+    row.node.tabIndex = run.run_id === active ? 0 : -1;
     row.update(run, this.columns, {
       top: index * ROW_HEIGHT,
       template: this.template,
@@ -183,10 +277,12 @@ export class RunsTable {
     if (!row) {
       row = document.createElement('div');
       row.className = 'jp-SpyglassRunsTable-group';
+      row.setAttribute('role', 'row');
       row.dataset.group = key;
       this.groupRows.set(key, row);
     }
     row.style.top = `${index * ROW_HEIGHT}px`;
+    row.setAttribute('aria-rowindex', String(index + 3));
     row.style.gridTemplateColumns = this.template;
     row.textContent = text.group(key, count);
     return row;

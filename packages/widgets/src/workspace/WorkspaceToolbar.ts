@@ -1,4 +1,5 @@
 import type { ChartSettings, RunColumn } from '@spyglass/charts';
+import { styledButton, styledControl } from '../styled-controls.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
 export interface ToolbarEvents {
@@ -20,7 +21,7 @@ function button(label: string, onClick: () => void, className = ''): HTMLButtonE
   b.textContent = label;
   if (className) b.className = className;
   b.addEventListener('click', onClick);
-  return b;
+  return styledButton(b);
 }
 
 function labelled(label: string, control: HTMLElement): HTMLLabelElement {
@@ -57,12 +58,14 @@ export class WorkspaceToolbar {
     this.search.type = 'search';
     this.search.className = 'jp-SpyglassWorkspace-search';
     this.search.placeholder = text.searchPlaceholder;
+    styledControl(this.search, text.searchLabel);
     this.search.addEventListener('input', () => events.search(this.search.value));
 
     this.where.type = 'text';
     this.where.className = 'jp-SpyglassWorkspace-where';
     this.where.placeholder = text.wherePlaceholder;
     this.where.spellcheck = false;
+    styledControl(this.where, text.whereLabel);
     this.where.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') events.where(this.where.value);
     });
@@ -80,6 +83,7 @@ export class WorkspaceToolbar {
     );
 
     this.groupBy.className = 'jp-SpyglassWorkspace-groupBy';
+    styledControl(this.groupBy);
     this.groupBy.addEventListener('change', () =>
       events.groupBy(this.groupBy.value === '' ? null : this.groupBy.value),
     );
@@ -92,6 +96,7 @@ export class WorkspaceToolbar {
     chooser.append(summary, this.columnList);
 
     this.xAxis.className = 'jp-SpyglassWorkspace-xAxis';
+    styledControl(this.xAxis);
     this.xAxis.addEventListener('change', () => events.chart({ xAxis: this.xAxis.value }));
 
     this.smoothing.type = 'range';
@@ -109,6 +114,7 @@ export class WorkspaceToolbar {
     ] as const) {
       box.type = 'checkbox';
       box.className = `jp-SpyglassWorkspace-${key}`;
+      styledControl(box);
       box.addEventListener('change', () => events.chart({ [key]: box.checked }));
     }
 
@@ -193,6 +199,7 @@ export class WorkspaceToolbar {
         const box = document.createElement('input');
         box.type = 'checkbox';
         box.checked = shown.has(column.id);
+        styledControl(box, text.showColumn(column.id));
         box.addEventListener('change', () => this.events.toggleColumn(column.id));
         const name = document.createElement('span');
         name.textContent = column.kind === 'run' ? column.label : column.id;
@@ -203,7 +210,9 @@ export class WorkspaceToolbar {
             button('→', () => this.events.moveColumn(column.id, 1)),
           );
           (row.lastChild as HTMLElement).title = text.moveRight;
+          (row.lastChild as HTMLElement).setAttribute('aria-label', `${text.moveRight}: ${column.id}`);
           (row.children[2] as HTMLElement).title = text.moveLeft;
+          (row.children[2] as HTMLElement).setAttribute('aria-label', `${text.moveLeft}: ${column.id}`);
         }
         return row;
       }),

@@ -5,6 +5,18 @@ export { type LayoutStore, MemoryLayoutStore } from './layout-store.js';
 export { type EditorEmbedding, type NewPanel, PanelEditor } from './PanelEditor.js';
 export { PanelGrid } from './PanelGrid.js';
 export { ROW_HEIGHT, RunsTable, type RunsTableEvents } from './RunsTable.js';
+export {
+  type BadgeKind,
+  type BrowserProject,
+  type BrowserRun,
+  browserTree,
+  runBadge,
+  type TreeProject,
+  type TreeRow,
+  treeRowKey,
+  treeRows,
+} from './run-browser-tree.js';
+export { formatCreated } from './runs-table-row.js';
 export { bucketsFor, type ChartContext, type ChartEvents, WorkspaceChart } from './WorkspaceChart.js';
 export { WorkspacePanel, type WorkspacePanelOptions } from './WorkspacePanel.js';
 export { type ToolbarEvents, WorkspaceToolbar } from './WorkspaceToolbar.js';
