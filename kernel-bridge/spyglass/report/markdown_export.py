@@ -51,6 +51,11 @@ def write_markdown(source: ReportInput, directory: Path) -> Path:
             lines += [f"![image {images}](images/{path.name})", ""]
         elif kind == "charts":
             lines += _charts(block, collected.series, directory)
+        elif (
+            kind == "sweep"
+        ):  # its charts need Vega: Markdown keeps the title and note; the trials table follows
+            lines += [f"#### {_inline(block['title'])}", ""]
+            lines += [f"_{_inline(block['note'])}_", ""] if block.get("note") else []
         elif kind == "table":
             lines += _table(block)
         elif kind == "plot":  # the chart needs Vega: Markdown keeps its data, as the table

@@ -30,9 +30,17 @@ OUTPUT_ERROR = "{ename}: {evalue}"
 WORKSPACE_TITLE = "Workspace: project {project}"
 RUN_TITLE = "Run {name} ({project}/{run_id})"
 SWEEP_TITLE = "Sweep {name} ({method}, {state}): {done} done, {failed} failed"
-SWEEP_CHART_TITLE = "Sweep {name}"
-SWEEP_METRIC = "metric"
-SWEEP_BEST = "best so far"
+SWEEP_NOT_REACHABLE = (
+    "The sweep's directory is not reachable (looked in {places}): this is the snapshot saved with the "
+    "notebook, which may be older than the sweep."
+)
+SWEEP_OUTSIDE_ROOTS = (
+    "The sweep's directory {places} lies outside the server's root_dir and $SPYGLASS_DIR: this is the "
+    "snapshot saved with the notebook, which may be older than the sweep."
+)
+SWEEP_UNREADABLE = (
+    "The sweep at {path} cannot be read ({error}): this is the snapshot saved with the notebook."
+)
 RUNTIME_MISSING = (
     "The report runtime {path} is missing. In a source checkout run `npm run build` (it builds "
     "packages/report into that file); installed wheels ship it."

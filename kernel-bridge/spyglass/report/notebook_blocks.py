@@ -67,7 +67,7 @@ class BlockCollector:
         elif WORKSPACE_MIME_TYPE in data:
             self._add_workspace(data[WORKSPACE_MIME_TYPE])
         elif SWEEP_MIME_TYPE in data:
-            self.blocks.extend(sweep_blocks(data[SWEEP_MIME_TYPE], self.context))
+            self.blocks.extend(sweep_blocks(data[SWEEP_MIME_TYPE], self.store, self.notebook_dir, self.roots))
         elif TABLE_MIME_TYPE in data:
             bundle = data[TABLE_MIME_TYPE]
             block = table_block(bundle, self.store, self.roots, self.media)

@@ -1,5 +1,6 @@
 """Notebooks for the report's media tables and sweeps, made with the real spyglass API (also run by
-e2e/report-media-sweeps.test.mjs: `python report_media_fixtures.py OUT_DIR` writes OUT_DIR/media.report.html).
+e2e/report-tables-sweeps.test.mjs: `python report_media_fixtures.py OUT_DIR` writes OUT_DIR/media.report.html,
+sweep.report.html and sweep-saved.report.html).
 """
 
 from __future__ import annotations
@@ -42,13 +43,51 @@ def media_table_notebook(directory: Path) -> tuple[Path, Path]:
     return path, store
 
 
+SWEEP_GRID = {"lr": {"values": [0.001, 0.01, 0.1]}, "batch": {"values": [16, 32]}}
+TRIALS_AT_SAVE = 3  # trials done when the notebook saved the sweep's output; the grid has 6
+
+
+def sweep_notebook(directory: Path) -> tuple[Path, Path]:
+    """A notebook whose sweep output was saved after TRIALS_AT_SAVE of the grid's 6 trials; the sweep then
+    finished, so its directory holds all 6."""
+    import math
+
+    import spyglass as sg
+    from spyglass.sweeps import find_sweep
+    from spyglass.sweeps.display import sweep_bundle
+
+    store = directory / "store"
+    config = {"method": "grid", "metric": {"name": "loss", "goal": "minimize"}, "parameters": SWEEP_GRID}
+    sweep_id = sg.sweep(config, project="tune", dir=store)
+
+    def train() -> None:
+        lr, batch = sg.config["lr"], sg.config["batch"]
+        sg.log({"loss": (math.log10(lr) + 2) ** 2 + batch / 100 + 1 / 3})
+
+    sg.agent(sweep_id, train, count=TRIALS_AT_SAVE, dir=store)
+    saved = sweep_bundle(find_sweep(sweep_id, dir=store))
+    sg.agent(sweep_id, train, dir=store)
+    directory.mkdir(parents=True, exist_ok=True)
+    code = new_code_cell("sg.agent(sweep_id, train)")
+    code.outputs = [new_output("display_data", data=saved)]
+    path = directory / "sweep.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Sweep"), code]), path)
+    return path, store
+
+
 def main(out: Path) -> None:
     from spyglass.report import ReportInput, write_html
 
     out.mkdir(parents=True, exist_ok=True)
     notebook, store = media_table_notebook(out / "media")
     write_html(ReportInput(notebook, store), out / "media.report.html")
-    print(out / "media.report.html")
+    notebook, store = sweep_notebook(out / "sweep")
+    write_html(ReportInput(notebook, store), out / "sweep.report.html")
+    # The same notebook published where the sweep's directory is gone: the saved snapshot, with a note.
+    moved = store.rename(out / "sweep" / "moved-store")
+    write_html(ReportInput(notebook), out / "sweep-saved.report.html")
+    moved.rename(store)
+    print(out / "media.report.html", out / "sweep.report.html", out / "sweep-saved.report.html")
 
 
 if __name__ == "__main__":

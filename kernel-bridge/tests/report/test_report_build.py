@@ -158,7 +158,7 @@ def test_a_missing_run_becomes_a_note_not_a_failure(tmp_path):
     assert any("is not in the store" in n for n in notices)
 
 
-def test_a_sweep_output_becomes_a_metric_by_trial_chart_and_a_trials_table(tmp_path, store):
+def test_a_sweep_output_becomes_a_sweep_block_and_a_trials_table(tmp_path, store):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
@@ -174,9 +174,10 @@ def test_a_sweep_output_becomes_a_metric_by_trial_chart_and_a_trials_table(tmp_p
     notebook = tmp_path / "sweep.ipynb"
     nbformat.write(new_notebook(cells=[code]), notebook)
     document, _ = decode_page(build_html(ReportInput(notebook, store)))
-    charts = next(b for b in document["blocks"] if b["kind"] == "charts")
-    (chart,) = charts["charts"]
-    assert chart["x_title"] == "trial" and [ref["n"] for ref in chart["series"]] == [3, 3]
+    sweep = next(b for b in document["blocks"] if b["kind"] == "sweep")  # drawn with the sweep panel's charts
+    assert [t["index"] for t in sweep["snapshot"]["trials"]] == [0, 1, 2]
+    assert sweep["snapshot"]["sweep"]["metric"] == {"name": "loss", "goal": "minimize"}
+    assert not any(b["kind"] == "charts" for b in document["blocks"])  # no line chart over trial numbers
     table = next(b for b in document["blocks"] if b["kind"] == "table")
     names = [c["name"] for c in table["columns"]]
     assert names[:3] == ["index", "state", "metric"] and "x" in names

@@ -1,3 +1,4 @@
+import { formatNumber } from '@spyglass/charts';
 import { messages } from './messages.js';
 import type { TitleBlock } from './report-data.js';
 
@@ -33,7 +34,9 @@ export function renderTitleBlock(title: TitleBlock): HTMLElement {
         element(
           'code',
           entries.length
-            ? entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ')
+            ? entries
+                .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : JSON.stringify(v)}`)
+                .join('  ')
             : messages.noConfig,
           'sg-config',
         ),
