@@ -56,6 +56,19 @@ export function openStoredRun(
   name?: string | null,
 ): void {
   const runDir = `${storeRoot.replace(/\/+$/, '')}/${project}/${runId}`;
+  openRunDir(app, hub, followers, runDir, project, runId, name);
+}
+
+/** Opens the run stored in `runDir` in a tab beside the notebook (a sweep trial's run). */
+export function openRunDir(
+  app: JupyterFrontEnd,
+  hub: RunHub,
+  followers: StoreFollowers,
+  runDir: string,
+  project: string,
+  runId: string,
+  name?: string | null,
+): void {
   hub.updateRun({ run_id: runId, name: name ?? runId, project, run_dir: runDir });
   const loggedChartView = loggedChartViews(hub, followers.client, runDir);
   const tab = new RunTab(

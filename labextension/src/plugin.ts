@@ -21,7 +21,7 @@ import { duckdbAssets } from './duckdb-assets.js';
 import { KernelWatcher } from './KernelWatcher.js';
 import { LineageOutputRenderer } from './LineageOutputRenderer.js';
 import { openFromUrl } from './open-from-url.js';
-import { openRunPanel } from './open-run-panel.js';
+import { openRunDir, openRunPanel } from './open-run-panel.js';
 import { setupPublishReport } from './publish-report.js';
 import { RunHub } from './RunHub.js';
 import { RunOutputRenderer } from './RunOutputRenderer.js';
@@ -73,7 +73,10 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
         safe: true,
         mimeTypes: [SWEEP_MIME_TYPE],
         defaultRank: 0,
-        createRenderer: () => new SweepOutputRenderer(new StoreClient(app.serviceManager.serverSettings)),
+        createRenderer: () =>
+          new SweepOutputRenderer(new StoreClient(app.serviceManager.serverSettings), (run, project) =>
+            openRunDir(app, hub, followers, run.runDir, project, run.runId),
+          ),
       },
       0,
     );

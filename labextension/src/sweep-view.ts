@@ -7,6 +7,7 @@ import {
   type SweepControl,
   SweepPanel,
   sweepMessages,
+  type TrialRun,
 } from '@spyglass/widgets';
 import { StoreRequestError } from './errors.js';
 import type { StoreClient, SweepControlAction } from './StoreClient.js';
@@ -31,7 +32,11 @@ export class SweepView extends Widget {
   private endedSeenAt: number | null = null;
   private readonly backoff = new PollBackoff({ minMs: 1000, maxMs: 3000, factor: 1.5 });
 
-  constructor(private readonly client: StoreClient) {
+  /** `openRun` opens a trial's run (clicked in a chart or the table); `project` is the sweep's. */
+  constructor(
+    private readonly client: StoreClient,
+    private readonly openRun: ((run: TrialRun, project: string) => void) | null = null,
+  ) {
     super();
     this.addClass('jp-SpyglassSweepOutput');
     this.layout = new PanelLayout();
@@ -51,7 +56,12 @@ export class SweepView extends Widget {
     this.stopPolling();
     this.sweepDir = sweepDir;
     this.lastText = '';
-    const panel = new SweepPanel({ snapshot, control: this.control(sweepDir) });
+    const openRun = this.openRun;
+    const panel = new SweepPanel({
+      snapshot,
+      control: this.control(sweepDir),
+      openRun: openRun ? (run) => openRun(run, snapshot.sweep.project) : null,
+    });
     this.setPanel(panel);
     this.schedule(0);
   }

@@ -21,3 +21,12 @@ test('draws a point per trial with a metric and one best-so-far step line', asyn
   assert.ok((lines[0].match(/[LHV]/g) ?? []).length >= 12, 'a step for each of the 12 trials');
   assert.match(svg, />val\/loss</);
 });
+
+test('the state legend is titled "Trial state", not a bare "trial"', async () => {
+  const svg = await renderSVG(metricByTrialSpec({ snapshot: sweepFixture(), width: 400 }));
+  const legendTitles = [...svg.matchAll(/class="mark-text role-legend-title"[^>]*>.*?>([^<]*)<\/text>/gs)];
+  assert.deepEqual(
+    legendTitles.map((m) => m[1]),
+    ['Trial state'],
+  );
+});

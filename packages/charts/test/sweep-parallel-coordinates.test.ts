@@ -81,3 +81,25 @@ test('a sweep with no trials yet renders an empty chart', async () => {
   assert.equal(markPaths(svg, 'line').length, 0);
   assert.match(svg, /^<svg/);
 });
+
+test('tick and axis labels are at least 11 px and take the theme text colour; the rules take its line colour', async () => {
+  const theme = { text: 'rgba(255, 255, 255, 0.87)', line: '#616161' };
+  const svg = await render(parallelCoordinatesSpec({ snapshot: sweepFixture(), width: 600, theme }));
+  const ticks = svg.match(/<g class="mark-text role-mark[^"]*"[^>]*>.*?<\/g>/gs)?.join('') ?? '';
+  const tickTags = ticks.match(/<text [^>]*>/g) ?? [];
+  assert.ok(tickTags.length >= 8, `tick labels drawn: ${tickTags.length}`);
+  for (const tag of tickTags) {
+    assert.ok(Number(/font-size="([\d.]+)px"/.exec(tag)?.[1]) >= 11, tag);
+    assert.match(tag, /fill="rgba\(255, 255, 255, 0.87\)"/);
+  }
+  const axis = svg.match(/<g class="mark-text role-axis-label"[^>]*>.*?<\/g>/gs)?.join('') ?? '';
+  assert.ok(axis.includes('font-size="11px"'), 'axis names at 11 px');
+  assert.ok(axis.includes('fill="rgba(255, 255, 255, 0.87)"'), 'axis names in the theme colour');
+  assert.match(svg, /class="mark-rule role-mark[^"]*"[^>]*>.*?stroke="#616161"/s);
+  assert.ok(!svg.includes('#757575') && !svg.includes('#bdbdbd'), 'no fixed grey left');
+});
+
+test('without a theme the labels use the light default, readable on white (contrast over 4.5:1)', async () => {
+  const svg = await render(parallelCoordinatesSpec({ snapshot: sweepFixture(), width: 600 }));
+  assert.match(svg, /font-size="11px"[^>]*fill="#616161"|fill="#616161"[^>]*font-size="11px"/);
+});

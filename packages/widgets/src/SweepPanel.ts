@@ -21,6 +21,18 @@ export interface SweepPanelOptions {
   control?: SweepControl | null;
   /** Asks the user before stopping the whole sweep (default: window.confirm). */
   confirmStop?: () => boolean;
+  /**
+   * Opens a trial's run (the host's run panel); clicking a trial's line or point, or its index in the table,
+   * calls it. Absent, trials are not links.
+   */
+  openRun?: ((run: TrialRun) => void) | null;
+}
+
+/** The run of a trial, as a host needs it to open a run panel. */
+export interface TrialRun {
+  index: number;
+  runId: string;
+  runDir: string;
 }
 
 /**
@@ -55,8 +67,10 @@ export class SweepPanel extends Widget {
     this.notice.hidden = true;
     this.warnings.className = 'jp-SpyglassSweep-warnings';
     this.warnings.setAttribute('data-spyglass-sweep-warnings', '');
-    this.charts = new SweepCharts((message) => this.onChartError(message));
-    this.table = new SweepTrialsTable(this.control ? (index) => void this.stopTrial(index) : null);
+    const openRun = options.openRun ?? null;
+    const openTrial = openRun ? (index: number) => this.openTrial(openRun, index) : null;
+    this.charts = new SweepCharts((message) => this.onChartError(message), openTrial);
+    this.table = new SweepTrialsTable(this.control ? (index) => void this.stopTrial(index) : null, openTrial);
     this.node.append(this.header.node, this.notice, this.warnings, this.charts.node, this.table.node);
     this.resizeObserver = new ResizeObserver(() => this.onPanelResize());
     this.resizeObserver.observe(this.node);
@@ -115,6 +129,12 @@ export class SweepPanel extends Widget {
     } catch (error) {
       this.setNotice(m.controlFailed(`stop trial ${index} of`, describeError(error)));
     }
+  }
+
+  /** Trials that have not started their run yet have nothing to open. */
+  private openTrial(openRun: (run: TrialRun) => void, index: number): void {
+    const trial = this.snapshot.trials.find((t) => t.index === index);
+    if (trial?.run_id && trial.run_dir) openRun({ index, runId: trial.run_id, runDir: trial.run_dir });
   }
 
   private onChartError(message: string): void {

@@ -8,6 +8,7 @@ import {
   bestTrial,
   isSnapshotBehind,
   isTrialStoppable,
+  progressText,
   sweepProgress,
   sweepWarnings,
 } from '../src/sweep/sweep-progress.js';
@@ -77,4 +78,37 @@ test('a late snapshot with fewer trials, or fewer ended, is behind; a state chan
   const paused = fixture();
   paused.sweep.state = 'paused';
   assert.equal(isSnapshotBehind(paused, now), false);
+});
+
+/** The fixture as a random sweep with no run_cap after `sg.agent(..., count=8)` ran its eight trials. */
+function countedSweep(state: 'running' | 'finished', total: number | null): SweepSnapshot {
+  const s = fixture();
+  s.sweep.state = state;
+  s.sweep.run_cap = null;
+  s.trials = s.trials.slice(0, 8).map((t) => ({ ...t, state: 'finished', ended_at: t.started_at ?? 1 }));
+  s.counts = { done: 8, running: 0, failed: 0, stopped_early: 0, left: total === null ? null : 0, total };
+  return s;
+}
+
+test('a sweep whose agent count ran out reads finished: "8 of 8 trials", no "no cap", a complete bar', () => {
+  const s = countedSweep('finished', 8);
+  assert.equal(progressText(s), '8 done · 0 running · 8 of 8 trials');
+  const p = sweepProgress(s);
+  assert.equal(p.complete, true);
+  assert.deepEqual(
+    p.segments.map((x) => [x.kind, x.fraction]),
+    [['done', 1]],
+  );
+});
+
+test('a live capped sweep says how far it is and what is left; an uncapped one says "no cap"', () => {
+  const s = fixture();
+  assert.equal(progressText(s), '7 done · 2 running · 12 of 20 trials · 8 left · 2 stopped early · 1 failed');
+  assert.equal(sweepProgress(s).complete, false);
+  const uncapped = countedSweep('running', null);
+  assert.equal(progressText(uncapped), '8 done · 0 running · no cap');
+  assert.equal(sweepProgress(uncapped).complete, false, 'an uncapped running sweep may start more');
+  const stopped = countedSweep('finished', null);
+  stopped.sweep.state = 'stopped';
+  assert.equal(progressText(stopped), '8 done · 0 running', 'an ended sweep without a cap shows no cap text');
 });

@@ -54,7 +54,7 @@ export function metricByTrialSpec(options: MetricByTrialOptions): TopLevelSpec {
       },
       {
         transform: [{ filter: { field: 'metric', valid: true } }],
-        mark: { type: 'point', filled: true, size: 45, opacity: 0.9 },
+        mark: { type: 'point', filled: true, size: 45, cursor: 'pointer', opacity: 0.9 },
         encoding: {
           y: { field: 'metric', type: 'quantitative', title: metric, scale: { zero: false } },
           color: stateColor(),

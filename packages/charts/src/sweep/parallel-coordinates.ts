@@ -1,5 +1,6 @@
 import type { ParamValue, SweepParameter, SweepSnapshot, TrialState } from '@spyglass/protocol';
 import type { TopLevelSpec } from 'vega-lite';
+import { DEFAULT_HEAT_THEME, type HeatStripTheme } from '../histogram-strip.js';
 import {
   chartFrame,
   formatParam,
@@ -7,9 +8,13 @@ import {
   metricTitle,
   NO_METRIC_COLOR,
   TRIAL_DASH,
+  TRIAL_STATE_TITLE,
   TRIAL_STATES,
   trialTooltip,
 } from './trial-style.js';
+
+/** Tick and axis labels: readable at a glance (Vega's 9–10 px default was too small to read values off). */
+export const PARALLEL_LABEL_SIZE = 11;
 
 /** Named datasets a renderer replaces in place: one row per (trial, axis), and the axes' tick labels. */
 export const PARALLEL_LINES = 'lines';
@@ -145,6 +150,8 @@ export interface ParallelCoordinatesOptions {
   snapshot: SweepSnapshot;
   width?: number | 'container';
   height?: number;
+  /** Text and rule colours; the widget passes the JupyterLab theme's (heatThemeOf), so dark themes read too. */
+  theme?: Pick<HeatStripTheme, 'text' | 'line'>;
 }
 
 /**
@@ -154,7 +161,7 @@ export interface ParallelCoordinatesOptions {
  * as long as the axis names stay the same.
  */
 export function parallelCoordinatesSpec(options: ParallelCoordinatesOptions): TopLevelSpec {
-  const { snapshot, width = 'container', height = 240 } = options;
+  const { snapshot, width = 'container', height = 240, theme = DEFAULT_HEAT_THEME } = options;
   const { lines, ticks } = parallelCoordinatesData(snapshot);
   const axisNames = parallelAxisNames(snapshot);
   // The metric axis appears with the first logged value; reserving it keeps the spec (and the view) stable.
@@ -170,6 +177,8 @@ export function parallelCoordinatesSpec(options: ParallelCoordinatesOptions): To
       title: null,
       labelAngle: 0,
       labelLimit: 140,
+      labelFontSize: PARALLEL_LABEL_SIZE,
+      labelColor: theme.text,
       domain: false,
       ticks: false,
     },
@@ -178,7 +187,7 @@ export function parallelCoordinatesSpec(options: ParallelCoordinatesOptions): To
   const dash = {
     field: 'state',
     type: 'nominal' as const,
-    title: 'trial',
+    title: TRIAL_STATE_TITLE,
     scale: { domain: [...TRIAL_STATES], range: TRIAL_DASH.map((d) => [...d]) },
     legend: null,
   };
@@ -190,18 +199,26 @@ export function parallelCoordinatesSpec(options: ParallelCoordinatesOptions): To
   const line = { type: 'line' as const, strokeWidth: 1.5, opacity: 0.85 };
   return {
     ...chartFrame(width, height),
-    config: { view: { stroke: null } },
+    config: {
+      view: { stroke: null },
+      legend: {
+        labelColor: theme.text,
+        titleColor: theme.text,
+        labelFontSize: PARALLEL_LABEL_SIZE,
+        titleFontSize: PARALLEL_LABEL_SIZE,
+      },
+    },
     datasets: { [PARALLEL_LINES]: lines, [PARALLEL_TICKS]: ticks },
     layer: [
       {
         data: { name: PARALLEL_TICKS },
-        mark: { type: 'rule', color: '#bdbdbd' },
+        mark: { type: 'rule', color: theme.line },
         encoding: { x, y: { datum: 0, scale: { domain: [0, 1] }, axis: null }, y2: { datum: 1 } },
       },
       {
         data: { name: PARALLEL_LINES },
         transform: [{ filter: { field: 'metric', valid: true } }],
-        mark: line,
+        mark: { ...line, cursor: 'pointer' as const },
         encoding: {
           x,
           y,
@@ -221,7 +238,7 @@ export function parallelCoordinatesSpec(options: ParallelCoordinatesOptions): To
       {
         data: { name: PARALLEL_LINES },
         transform: [{ filter: { not: { field: 'metric', valid: true } } }],
-        mark: { ...line, color: NO_METRIC_COLOR },
+        mark: { ...line, color: NO_METRIC_COLOR, cursor: 'pointer' as const },
         encoding: {
           x,
           y,
@@ -233,7 +250,13 @@ export function parallelCoordinatesSpec(options: ParallelCoordinatesOptions): To
       },
       {
         data: { name: PARALLEL_TICKS },
-        mark: { type: 'text', align: 'left', dx: 3, fontSize: 9, color: '#757575' },
+        mark: {
+          type: 'text',
+          align: 'left',
+          dx: 3,
+          fontSize: PARALLEL_LABEL_SIZE,
+          color: theme.text,
+        },
         encoding: { x, y, text: { field: 'label', type: 'nominal' } },
       },
     ],

@@ -71,7 +71,7 @@ export function paramScatterSpec(options: ParamScatterOptions): TopLevelSpec {
     ...chartFrame(width, height),
     datasets: { [SCATTER_DATASET]: scatterRows(snapshot, param) },
     data: { name: SCATTER_DATASET },
-    mark: { type: 'point', filled: true, size: 45, opacity: 0.85 },
+    mark: { type: 'point', filled: true, size: 45, cursor: 'pointer', opacity: 0.85 },
     encoding: {
       x,
       y: { field: 'metric', type: 'quantitative', title: metric, scale: { zero: false } },

@@ -1,5 +1,6 @@
 import type { SweepSnapshot } from '@spyglass/protocol';
 import type { TopLevelSpec } from 'vega-lite';
+import { DEFAULT_HEAT_THEME, type HeatStripTheme } from '../histogram-strip.js';
 import { metricTitle } from './trial-style.js';
 
 /** Named dataset of the importance chart. */
@@ -12,7 +13,15 @@ export interface ImportanceRow {
   importance: number | null;
   correlation: number | null;
   sign: 'positive' | 'negative' | null;
+  /** Why a parameter has no correlation bar, written in its place (a blank row read as a drawing bug). */
+  note: string | null;
 }
+
+/** The text shown instead of a correlation bar. */
+export const NO_CORRELATION = {
+  categorical: 'categories: no correlation',
+  flat: 'no correlation (constant)',
+} as const;
 
 /** Rows of the importance chart, most important first (by forest importance, then |correlation|). */
 export function parameterImportanceRows(snapshot: SweepSnapshot): ImportanceRow[] {
@@ -20,6 +29,9 @@ export function parameterImportanceRows(snapshot: SweepSnapshot): ImportanceRow[
     r.importance ?? -1,
     Math.abs(r.correlation ?? 0),
   ];
+  const categorical = new Set(
+    snapshot.sweep.parameters.filter((p) => p.kind === 'categorical').map((p) => p.name),
+  );
   return [...(snapshot.importance ?? [])]
     .sort((a, b) => {
       const [ia, ca] = score(a);
@@ -32,6 +44,12 @@ export function parameterImportanceRows(snapshot: SweepSnapshot): ImportanceRow[
       importance: r.importance,
       correlation: r.correlation,
       sign: r.correlation === null ? null : r.correlation < 0 ? 'negative' : 'positive',
+      note:
+        r.correlation !== null
+          ? null
+          : categorical.has(r.param)
+            ? NO_CORRELATION.categorical
+            : NO_CORRELATION.flat,
     }));
 }
 
@@ -41,14 +59,17 @@ export interface ParameterImportanceOptions {
   width?: number;
   /** Height of one bar row. */
   rowHeight?: number;
+  /** Colour of the text written in place of a missing bar (the widget passes the JupyterLab theme's). */
+  theme?: Pick<HeatStripTheme, 'text'>;
 }
 
 /**
  * Two bar charts side by side over the same parameters: random-forest importance (0–1) and the correlation with
- * the metric (−1…1, coloured by sign). A parameter with no value for one measure simply has no bar there.
+ * the metric (−1…1, coloured by sign). A parameter with no correlation (categories, or values that never vary)
+ * says so in place of its bar.
  */
 export function parameterImportanceSpec(options: ParameterImportanceOptions): TopLevelSpec {
-  const { snapshot, width = 180, rowHeight = 18 } = options;
+  const { snapshot, width = 180, rowHeight = 18, theme = DEFAULT_HEAT_THEME } = options;
   const rows = parameterImportanceRows(snapshot);
   const y = {
     field: 'param',
@@ -88,24 +109,33 @@ export function parameterImportanceSpec(options: ParameterImportanceOptions): To
       {
         width,
         height: { step: rowHeight },
-        mark: { type: 'bar' },
-        encoding: {
-          y: { ...y, axis: null },
-          x: {
-            field: 'correlation',
-            type: 'quantitative',
-            title: `correlation with ${metricTitle(snapshot.sweep.metric)}`,
-            scale: { domain: [-1, 1] },
-            axis: { format: '.1f', tickCount: 5 },
+        encoding: { y: { ...y, axis: null } },
+        layer: [
+          {
+            mark: { type: 'bar' },
+            encoding: {
+              x: {
+                field: 'correlation',
+                type: 'quantitative',
+                title: `correlation with ${metricTitle(snapshot.sweep.metric)}`,
+                scale: { domain: [-1, 1] },
+                axis: { format: '.1f', tickCount: 5 },
+              },
+              color: {
+                field: 'sign',
+                type: 'nominal',
+                scale: { domain: ['positive', 'negative'], range: ['#54a24b', '#e45756'] },
+                legend: null,
+              },
+              tooltip,
+            },
           },
-          color: {
-            field: 'sign',
-            type: 'nominal',
-            scale: { domain: ['positive', 'negative'], range: ['#54a24b', '#e45756'] },
-            legend: null,
+          {
+            transform: [{ filter: 'isValid(datum.note)' }],
+            mark: { type: 'text', align: 'center', fontSize: 11, fontStyle: 'italic', color: theme.text },
+            encoding: { x: { datum: 0 }, text: { field: 'note', type: 'nominal' } },
           },
-          tooltip,
-        },
+        ],
       },
     ],
   };

@@ -13,6 +13,9 @@ export const TRIAL_STATES: readonly TrialState[] = [
   'claimed',
 ];
 
+/** The title of every legend of trial states (wandb's runs table calls the column "State"). */
+export const TRIAL_STATE_TITLE = 'Trial state';
+
 /** Dash patterns by state: solid finished trials, dotted live ones, dashed failures. */
 export const TRIAL_DASH: readonly number[][] = [
   [1, 0],
@@ -74,7 +77,7 @@ export function stateColor() {
   return {
     field: 'state',
     type: 'nominal' as const,
-    title: 'trial',
+    title: TRIAL_STATE_TITLE,
     scale: { domain: [...TRIAL_STATES], range: [...TRIAL_COLOR] },
     // The states most sweeps show; 'stopped' and 'claimed' are rare and still coloured, just not listed.
     legend: {
@@ -91,7 +94,7 @@ export function stateShape() {
     field: 'state',
     type: 'nominal' as const,
     scale: { domain: [...TRIAL_STATES], range: [...TRIAL_SHAPE] },
-    title: 'trial',
+    title: TRIAL_STATE_TITLE,
   };
 }
 

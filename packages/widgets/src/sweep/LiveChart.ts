@@ -27,9 +27,11 @@ export class LiveChart {
   private drawing: Promise<void> | null = null;
   private disposed = false;
 
+  /** `onTrialClick` gets the `trial` field of a clicked mark's row (charts with one mark item per trial row). */
   constructor(
     private readonly name: string,
     private readonly onError: (message: string) => void,
+    private readonly onTrialClick: ((trial: number) => void) | null = null,
   ) {
     this.node.className = 'jp-SpyglassSweep-chart';
   }
@@ -92,6 +94,12 @@ export class LiveChart {
       view.finalize();
       return;
     }
+    const onTrialClick = this.onTrialClick;
+    if (onTrialClick)
+      view.addEventListener('click', (_event, item) => {
+        const trial = (item?.datum as { trial?: unknown } | undefined)?.trial;
+        if (typeof trial === 'number') onTrialClick(trial);
+      });
     this.view?.finalize();
     this.view = view;
     this.key = content.key;

@@ -16,6 +16,7 @@ import {
   TRIALS_DATASET,
 } from '@spyglass/charts';
 import type { SweepSnapshot } from '@spyglass/protocol';
+import { heatThemeOf, onThemeChange } from '../heat-theme.js';
 import { LiveChart } from './LiveChart.js';
 import { sweepMessages as m } from './sweep-messages.js';
 
@@ -26,7 +27,9 @@ const TWO_COLUMNS = 720;
 /**
  * The sweep panel's charts: parallel coordinates across the top, metric-by-trial and the parameter scatter side
  * by side, parameter importance below. Each chart keeps its Vega view and takes new snapshots as dataset
- * changes; the scatter's parameter picker keeps the user's choice across snapshots.
+ * changes; the scatter's parameter picker keeps the user's choice across snapshots. Text colours are the
+ * JupyterLab theme's: a theme switch re-embeds the charts that carry them. Clicking a trial's line or point
+ * calls `onTrialClick` with its index.
  */
 export class SweepCharts {
   readonly node = document.createElement('div');
@@ -40,14 +43,15 @@ export class SweepCharts {
   private snapshot: SweepSnapshot | null = null;
   /** The parameter the user picked; null until they pick one (then the most important one is shown). */
   private chosen: string | null = null;
+  private readonly stopThemeWatch: () => void;
 
-  constructor(onError: (message: string) => void) {
+  constructor(onError: (message: string) => void, onTrialClick: ((trial: number) => void) | null = null) {
     this.node.className = 'jp-SpyglassSweep-charts';
-    this.parallel = new LiveChart('parallel coordinates', onError);
+    this.parallel = new LiveChart('parallel coordinates', onError, onTrialClick);
     this.parallel.node.setAttribute('data-spyglass-sweep-parallel', '');
-    this.byTrial = new LiveChart('metric by trial', onError);
+    this.byTrial = new LiveChart('metric by trial', onError, onTrialClick);
     this.byTrial.node.setAttribute('data-spyglass-sweep-by-trial', '');
-    this.scatter = new LiveChart('scatter', onError);
+    this.scatter = new LiveChart('scatter', onError, onTrialClick);
     this.scatter.node.setAttribute('data-spyglass-sweep-scatter', '');
     this.importance = new LiveChart('importance', onError);
     this.importance.node.setAttribute('data-spyglass-sweep-importance', '');
@@ -73,6 +77,7 @@ export class SweepCharts {
       this.pair,
       figure(m.importanceTitle, this.importance.node, this.importanceEmpty),
     );
+    this.stopThemeWatch = onThemeChange(() => void this.draw());
   }
 
   /** Shows a snapshot; resolves when every chart has drawn it. */
@@ -88,6 +93,7 @@ export class SweepCharts {
   }
 
   dispose(): void {
+    this.stopThemeWatch();
     for (const chart of [this.parallel, this.byTrial, this.scatter, this.importance]) chart.dispose();
   }
 
@@ -98,7 +104,9 @@ export class SweepCharts {
     const twoColumns = full >= TWO_COLUMNS;
     this.pair.classList.toggle('jp-mod-stacked', !twoColumns);
     const half = twoColumns ? Math.max(MIN_WIDTH, Math.floor((full - 16) / 2)) : full;
-    const shape = JSON.stringify([snapshot.sweep.parameters, snapshot.sweep.metric]);
+    const theme = heatThemeOf(this.node.isConnected ? this.node : document.body);
+    // The theme is part of the spec: another theme's colours need a new embed, not a dataset change.
+    const shape = JSON.stringify([snapshot.sweep.parameters, snapshot.sweep.metric, theme]);
     const { lines, ticks } = parallelCoordinatesData(snapshot);
     const param = this.picker.value;
     const importance = parameterImportanceRows(snapshot);
@@ -107,7 +115,7 @@ export class SweepCharts {
     const drawn = [
       this.parallel.show({
         key: shape,
-        spec: () => parallelCoordinatesSpec({ snapshot, width: full }),
+        spec: () => parallelCoordinatesSpec({ snapshot, width: full, theme }),
         datasets: { [PARALLEL_LINES]: lines, [PARALLEL_TICKS]: ticks },
         width: full,
       }),
@@ -119,7 +127,7 @@ export class SweepCharts {
       }),
       this.importance.show({
         key: shape,
-        spec: () => parameterImportanceSpec({ snapshot }),
+        spec: () => parameterImportanceSpec({ snapshot, theme }),
         datasets: { [IMPORTANCE_DATASET]: importance },
         width: null,
       }),

@@ -1,7 +1,7 @@
 import { formatParam } from '@spyglass/charts';
 import type { SweepSnapshot } from '@spyglass/protocol';
 import { sweepMessages as m } from './sweep-messages.js';
-import { availableControls, bestTrial, sweepProgress } from './sweep-progress.js';
+import { availableControls, bestTrial, progressText, sweepProgress } from './sweep-progress.js';
 
 export type SweepAction = 'pause' | 'resume' | 'stop';
 
@@ -89,14 +89,9 @@ export class SweepHeader {
     this.bar.setAttribute('aria-valuenow', String(used));
     if (p.total !== null) this.bar.setAttribute('aria-valuemax', String(p.total));
     this.bar.hidden = p.total === null && used + p.running === 0;
-    // An ended sweep starts nothing more: what it did not run is not "left".
-    const live = snapshot.sweep.state === 'running' || snapshot.sweep.state === 'paused';
-    const parts = [m.done(p.done), m.running(p.running)];
-    if (live) parts.push(m.left(p.left));
-    if (p.stoppedEarly > 0) parts.push(m.stoppedEarly(p.stoppedEarly));
-    if (p.failed > 0) parts.push(m.failed(p.failed));
-    if (p.stopped > 0) parts.push(m.stopped(p.stopped));
-    setText(this.counts, parts.join(' · '));
+    this.bar.classList.toggle('jp-mod-complete', p.complete);
+    this.bar.setAttribute('data-complete', String(p.complete));
+    setText(this.counts, progressText(snapshot));
     this.counts.setAttribute('data-done', String(p.done));
     this.counts.setAttribute('data-running', String(p.running));
     this.counts.setAttribute('data-left', p.left === null ? '' : String(p.left));

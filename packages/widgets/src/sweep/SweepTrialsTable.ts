@@ -6,6 +6,7 @@ import { isTrialStoppable } from './sweep-progress.js';
 /** One trial's rows, kept for the life of the trial so a button under the pointer is never swapped mid-click. */
 interface TrialRow {
   tr: HTMLTableRowElement;
+  index: HTMLTableCellElement;
   state: HTMLTableCellElement;
   params: HTMLTableCellElement[];
   metric: HTMLTableCellElement;
@@ -20,7 +21,8 @@ interface TrialRow {
  * The trials table: index, state, each varying parameter, the metric and a note (why a trial was stopped early;
  * a failed trial's traceback on click), plus a stop button on live trials. Every cell is text. Rows are keyed
  * by trial and updated in place: a live trial's metric changes several times a second, and rebuilding its row
- * would detach the Stop button between a press and its release, and close an open traceback.
+ * would detach the Stop button between a press and its release, and close an open traceback. With `onOpenRun`,
+ * a trial's index is a link that opens its run.
  */
 export class SweepTrialsTable {
   readonly node = document.createElement('section');
@@ -32,7 +34,10 @@ export class SweepTrialsTable {
   private readonly expanded = new Set<number>();
   private columns = '';
 
-  constructor(private readonly onStopTrial: ((index: number) => void) | null) {
+  constructor(
+    private readonly onStopTrial: ((index: number) => void) | null,
+    private readonly onOpenRun: ((index: number) => void) | null = null,
+  ) {
     this.node.className = 'jp-SpyglassSweep-trials';
     const heading = document.createElement('h3');
     heading.className = 'jp-SpyglassSweep-title';
@@ -102,7 +107,8 @@ export class SweepTrialsTable {
     const note = cell('td', '');
     note.className = 'jp-SpyglassSweep-note';
     const action = this.onStopTrial ? document.createElement('td') : null;
-    tr.append(cell('td', String(index)), state, ...params, metric, note, ...(action ? [action] : []));
+    const indexCell = cell('td', String(index));
+    tr.append(indexCell, state, ...params, metric, note, ...(action ? [action] : []));
     const detail = document.createElement('tr');
     detail.className = 'jp-SpyglassSweep-errorRow';
     const td = document.createElement('td');
@@ -111,13 +117,14 @@ export class SweepTrialsTable {
     pre.setAttribute('data-spyglass-sweep-error', String(index));
     td.append(pre);
     detail.append(td);
-    return { tr, state, params, metric, note, noteKey: '', action, detail, pre };
+    return { tr, index: indexCell, state, params, metric, note, noteKey: '', action, detail, pre };
   }
 
   /** Writes only what changed, so an unchanged cell keeps its node (and the pointer's target). */
   private fillRow(row: TrialRow, trial: SweepTrial, params: string[], stoppable: boolean): void {
     setAttr(row.tr, 'data-state', trial.state);
     row.tr.title = trial.run_id ? `run ${trial.run_id}${trial.agent ? ` · agent ${trial.agent}` : ''}` : '';
+    this.fillIndex(row.index, trial);
     setText(row.state, trial.state.replace('_', ' '));
     row.state.className = `jp-SpyglassSweep-trialState jp-mod-${trial.state}`;
     for (const [i, p] of params.entries()) setText(row.params[i], formatParam(trial.params[p]));
@@ -130,6 +137,24 @@ export class SweepTrialsTable {
     }
     row.detail.hidden = !(trial.error && this.expanded.has(trial.index));
     if (row.action) this.fillAction(row.action, trial.index, stoppable);
+  }
+
+  /** The index as text, or as a link to the trial's run once it has one. */
+  private fillIndex(td: HTMLTableCellElement, trial: SweepTrial): void {
+    const link = td.querySelector('button');
+    if (!this.onOpenRun || !trial.run_id) {
+      if (link) td.textContent = String(trial.index);
+      return;
+    }
+    if (link) return;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'jp-SpyglassSweep-link';
+    b.setAttribute('data-action', 'open_run');
+    b.textContent = String(trial.index);
+    b.title = m.openRun(trial.index, trial.run_id);
+    b.addEventListener('click', () => this.onOpenRun?.(trial.index));
+    td.replaceChildren(b);
   }
 
   private fillAction(td: HTMLTableCellElement, index: number, stoppable: boolean): void {

@@ -1,4 +1,5 @@
 import type { SweepSnapshot, SweepState, SweepTrial } from '@spyglass/protocol';
+import { sweepMessages as m } from './sweep-messages.js';
 
 /** What the header's progress bar and counts show. Widths are fractions of the bar, summing to at most 1. */
 export interface SweepProgress {
@@ -9,6 +10,8 @@ export interface SweepProgress {
   stopped: number;
   left: number | null;
   total: number | null;
+  /** Every planned trial has ended (the bar is all results, nothing running or to come). */
+  complete: boolean;
   segments: { kind: 'done' | 'stopped_early' | 'failed' | 'running'; fraction: number }[];
 }
 
@@ -35,10 +38,31 @@ export function sweepProgress(snapshot: SweepSnapshot): SweepProgress {
     stopped,
     left: counts.left,
     total: counts.total,
+    complete:
+      counts.running === 0 &&
+      (snapshot.sweep.state === 'finished' || (counts.total !== null && trials.length >= counts.total)),
     segments: (Object.entries(parts) as [SweepProgress['segments'][number]['kind'], number][])
       .filter(([, count]) => count > 0)
       .map(([kind, count]) => ({ kind, fraction: count / scale })),
   };
+}
+
+/**
+ * The header's count line: done and running, then how far the sweep is ("3 of 8 trials", or "no cap" while an
+ * unbounded sweep runs), then left (while live), stopped early, failed and stopped by hand when there are any.
+ */
+export function progressText(snapshot: SweepSnapshot): string {
+  const p = sweepProgress(snapshot);
+  // An ended sweep starts nothing more: what it did not run is not "left".
+  const live = snapshot.sweep.state === 'running' || snapshot.sweep.state === 'paused';
+  const parts = [m.done(p.done), m.running(p.running)];
+  if (p.total !== null) parts.push(m.ofTotal(snapshot.trials.length, p.total));
+  else if (live) parts.push(m.noCap);
+  if (live && p.left !== null && p.left > 0) parts.push(m.left(p.left));
+  if (p.stoppedEarly > 0) parts.push(m.stoppedEarly(p.stoppedEarly));
+  if (p.failed > 0) parts.push(m.failed(p.failed));
+  if (p.stopped > 0) parts.push(m.stopped(p.stopped));
+  return parts.join(' · ');
 }
 
 /** Which sweep controls make sense in a state. */
