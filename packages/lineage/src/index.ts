@@ -49,7 +49,9 @@ export {
   readableScale,
   type Size,
   scrollToShow,
+  VIEWPORT_HEIGHT,
   type ViewState,
+  viewportHeight,
   wheelZoomFactor,
   zoomAbout,
 } from './view-scale.js';

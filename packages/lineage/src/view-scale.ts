@@ -12,6 +12,11 @@ export const MIN_LABEL_PX = 11;
 export const MIN_SCALE = 0.1;
 export const MAX_SCALE = 4;
 
+/** Bounds of the viewport's height: short graphs get a short panel, tall ones scroll. */
+export const VIEWPORT_HEIGHT = { min: 280, max: 420 } as const;
+/** Room under the graph for a horizontal scrollbar. */
+const SCROLLBAR_ROOM = 20;
+
 export interface Size {
   width: number;
   height: number;
@@ -50,6 +55,12 @@ export function autoScale(content: Size, box: Size): number {
 /** Whether the content drawn at `scale` fits in the box without scrolling. */
 export function fitsAt(content: Size, box: Size, scale: number): boolean {
   return content.width * scale <= box.width + 0.5 && content.height * scale <= box.height + 0.5;
+}
+
+/** Height of the viewport for a graph `contentHeight` tall at 1:1, within VIEWPORT_HEIGHT. */
+export function viewportHeight(contentHeight: number): number {
+  const wanted = Math.ceil(contentHeight) + SCROLLBAR_ROOM;
+  return Math.min(VIEWPORT_HEIGHT.max, Math.max(VIEWPORT_HEIGHT.min, wanted));
 }
 
 /** Offset of the content inside the viewport: centred while smaller than the box, else at the start. */

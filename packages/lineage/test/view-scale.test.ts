@@ -12,6 +12,8 @@ import {
   MIN_SCALE,
   readableScale,
   scrollToShow,
+  VIEWPORT_HEIGHT,
+  viewportHeight,
   wheelZoomFactor,
   zoomAbout,
 } from '../src/view-scale.js';
@@ -86,4 +88,11 @@ test('a wheel notch zooms by a modest factor, the same for pixel and line deltas
   assert.ok(wheelZoomFactor(-100) > 1 && wheelZoomFactor(-100) < 1.3);
   assert.ok(wheelZoomFactor(100) < 1);
   assert.equal(wheelZoomFactor(-3, 1), wheelZoomFactor(-48));
+});
+
+test('the viewport is as tall as the graph plus a scrollbar, within bounds', () => {
+  const layout = layoutLineage(extractNeighbourhood(new LineageIndex(chain(3))));
+  assert.equal(viewportHeight(layout.height), VIEWPORT_HEIGHT.min, 'one row of nodes: the shortest panel');
+  assert.equal(viewportHeight(300), 320);
+  assert.equal(viewportHeight(5000), VIEWPORT_HEIGHT.max);
 });

@@ -9,6 +9,7 @@ import {
   lineagePath,
   mergeGraphs,
   nodeText,
+  viewportHeight,
 } from '@spyglass/lineage';
 import type { LineageGraph, LineageNode } from '@spyglass/protocol';
 import { describeError } from './errors.js';
@@ -57,6 +58,7 @@ export class LineagePanel extends Widget {
   private drawn: DrawnLineage | null = null;
   private fitted = false;
   private readonly scroller = document.createElement('div');
+  private readonly body = document.createElement('div');
   private readonly toolbar: LineageToolbar;
   private readonly message = document.createElement('p');
   private readonly canvas = document.createElementNS(SVG_NS, 'svg');
@@ -99,10 +101,9 @@ export class LineagePanel extends Widget {
       canFetch: options.loadNeighbourhood !== undefined,
       close: () => this.select(null),
     });
-    const body = document.createElement('div');
-    body.className = 'jp-SpyglassLineage-body';
-    body.append(this.scroller, this.details.node);
-    this.node.append(this.toolbar.node, this.message, body);
+    this.body.className = 'jp-SpyglassLineage-body';
+    this.body.append(this.scroller, this.details.node);
+    this.node.append(this.toolbar.node, this.message, this.body);
     this.panZoom = new PanZoom(this.scroller, this.canvas, () => ({
       width: this.layoutResult?.width ?? 0,
       height: this.layoutResult?.height ?? 0,
@@ -191,6 +192,8 @@ export class LineagePanel extends Widget {
     this.layoutResult = layout;
     this.drawn = drawn;
     this.viewport.replaceChildren(drawn.root);
+    // A short graph gets a short panel instead of a mostly empty canvas.
+    this.body.style.height = `${viewportHeight(layout.height)}px`;
     const runs = view.nodes.filter((n) => n.kind === 'run').length;
     const artifacts = view.nodes.filter((n) => n.kind === 'artifact').length;
     this.toolbar.setCounts(messages.lineageCounts(runs, artifacts));
