@@ -79,3 +79,70 @@ test('image cells show as loaded thumbnails, then placeholders once the media bu
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** Every sweep chart of the page: its name, whether Vega drew it, and the labels of its x axis. */
+function sweepCharts(page) {
+  return page.$$eval('[data-sweep-chart]', (elements) =>
+    elements.map((e) => {
+      const axis = [...e.querySelectorAll('[aria-roledescription="axis"]')].find((a) =>
+        a.getAttribute('aria-label')?.startsWith('X-axis'),
+      );
+      return {
+        name: e.dataset.sweepChart,
+        rendered: e.dataset.rendered === 'true',
+        marks: e.querySelectorAll('svg .role-mark path, svg .role-mark line').length,
+        xLabels: axis ? [...axis.querySelectorAll('.role-axis-label text')].map((t) => t.textContent) : [],
+      };
+    }),
+  );
+}
+
+test("a sweep saved mid-run publishes the finished sweep with the sweep panel's charts", async () => {
+  const { page, requests, errors, violations } = await openReportPage(
+    browser,
+    join(work, 'sweep.report.html'),
+  );
+  const title = await page.textContent('section.sg-sweep h4');
+  assert.match(title, /\(grid, finished\): 6 done, 0 failed$/);
+  assert.equal(await page.$$eval('section.sg-sweep .sg-note', (n) => n.length), 0);
+  const charts = await sweepCharts(page);
+  assert.deepEqual(
+    charts.map((c) => c.name),
+    ['parallel', 'by-trial', 'scatter:lr', 'scatter:batch', 'importance'],
+  );
+  for (const chart of charts) assert.ok(chart.rendered && chart.marks > 0, JSON.stringify(chart));
+  const byTrial = charts.find((c) => c.name === 'by-trial');
+  assert.ok(byTrial.xLabels.length >= 2);
+  assert.ok(
+    byTrial.xLabels.every((label) => /^\d+$/.test(label)),
+    `whole trials: ${byTrial.xLabels}`,
+  );
+  assert.equal(await page.$$eval('.sg-chart', (n) => n.length), 0, 'no line chart over trial numbers');
+  // The trials table: six rows, metrics to six significant digits.
+  const trials = page.locator('.sg-table').first();
+  assert.equal(await trials.locator('tbody tr').count(), 6);
+  const metrics = await trials.locator('tbody tr td:nth-child(3)').allTextContents();
+  // loss = (log10(lr) + 2)² + batch / 100 + 1/3, as report_media_fixtures.sweep_notebook logs it.
+  const expected = [0.001, 0.01, 0.1].flatMap((lr) =>
+    [16, 32].map((batch) => String(Number(((Math.log10(lr) + 2) ** 2 + batch / 100 + 1 / 3).toPrecision(6)))),
+  );
+  assert.deepEqual([...metrics].sort(), expected.sort());
+
+  assert.deepEqual(offPage(requests), []);
+  assert.deepEqual(await violations(), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a sweep whose directory is gone shows the saved snapshot and says so', async () => {
+  const { page, errors } = await openReportPage(browser, join(work, 'sweep-saved.report.html'));
+  assert.match(await page.textContent('section.sg-sweep h4'), /\(grid, running\): 3 done, 0 failed$/);
+  assert.match(
+    await page.textContent('section.sg-sweep .sg-note'),
+    /^The sweep's directory is not reachable \(looked in .*\): this is the snapshot saved with the notebook/,
+  );
+  const charts = await sweepCharts(page);
+  assert.ok(charts.length >= 2 && charts.every((c) => c.rendered));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -38,8 +38,14 @@ export function distinctRunColors(runs: string[]): Record<string, string> {
 }
 
 /**
- * The run panel's line chart plus the report's interactions: wheel zoom and drag pan on x (interval bound to
- * the scales, double-click resets), a legend click that keeps one run (shift-click adds more) and hover that
+ * Only Ctrl/⌘+wheel (and a touchpad pinch, which browsers send as one) zooms; a plain wheel is left to the page,
+ * so scrolling a report never gets stuck on a chart.
+ */
+export const ZOOM_WHEEL = 'wheel![event.ctrlKey || event.metaKey]';
+
+/**
+ * The run panel's line chart plus the report's interactions: Ctrl/⌘+wheel zoom and drag pan on x (interval bound to
+ * the scales, double-click resets; the page keeps the zoom within the data, see ChartView), a legend click that keeps one run (shift-click adds more) and hover that
  * thickens the run under the pointer.
  */
 export function reportChartSpec(options: ReportChartOptions): TopLevelSpec {
@@ -63,7 +69,7 @@ export function reportChartSpec(options: ReportChartOptions): TopLevelSpec {
   if (color.legend !== null) color.legend = { ...(color.legend as object), labelExpr, title: 'run' };
   encoding.color = color;
   const params: Record<string, unknown>[] = [
-    { name: ZOOM_PARAM, select: { type: 'interval', encodings: ['x'] }, bind: 'scales' },
+    { name: ZOOM_PARAM, select: { type: 'interval', encodings: ['x'], zoom: ZOOM_WHEEL }, bind: 'scales' },
     { name: HOVER_PARAM, select: { type: 'point', fields: ['run'], on: 'pointerover', clear: 'pointerout' } },
   ];
   if (runs.length > 1) {
@@ -89,7 +95,8 @@ export function reportChartSpec(options: ReportChartOptions): TopLevelSpec {
   } as unknown as TopLevelSpec;
 }
 
-function themeConfig(dark: boolean): Record<string, unknown> {
+/** Axis, legend and title colours of a report chart on the light or the dark page. */
+export function themeConfig(dark: boolean): Record<string, unknown> {
   const text = dark ? '#d4d4d4' : '#333333';
   const grid = dark ? '#3a3a3a' : '#e6e6e6';
   return {

@@ -11,7 +11,9 @@ import {
   type PlotBlock,
   REPORT_FORMAT,
   type ReportDocument,
+  type SweepBlock,
 } from './report-data.js';
+import { renderSweep } from './SweepView.js';
 import { renderTable } from './TableView.js';
 import { renderContents, renderTitleBlock } from './title-block.js';
 
@@ -26,8 +28,17 @@ async function embedded(id: string): Promise<Uint8Array> {
 
 type PendingChart = { element: HTMLElement; block: ChartsBlock; index: number };
 type PendingPlot = { element: HTMLElement; block: PlotBlock };
+type PendingSweep = { element: HTMLElement; block: SweepBlock };
+type Pending = { charts: PendingChart[]; plots: PendingPlot[]; sweeps: PendingSweep[] };
 
-function blockElement(block: Block, charts: PendingChart[], plots: PendingPlot[]) {
+function note(text: string): HTMLElement {
+  const element = document.createElement('p');
+  element.className = 'sg-note';
+  element.textContent = text;
+  return element;
+}
+
+function blockElement(block: Block, { charts, plots, sweeps }: Pending) {
   const section = document.createElement('section');
   section.className = `sg-block sg-${block.kind}`;
   switch (block.kind) {
@@ -61,10 +72,7 @@ function blockElement(block: Block, charts: PendingChart[], plots: PendingPlot[]
       section.append(svgImage(block.svg));
       break;
     case 'notice': {
-      const note = document.createElement('p');
-      note.className = 'sg-note';
-      note.textContent = block.text;
-      section.append(note);
+      section.append(note(block.text));
       if (block.detail) {
         const pre = document.createElement('pre');
         pre.textContent = block.detail;
@@ -88,12 +96,19 @@ function blockElement(block: Block, charts: PendingChart[], plots: PendingPlot[]
       section.append(title, element, renderTable(block.table));
       break;
     }
+    case 'sweep': {
+      const title = document.createElement('h4');
+      title.textContent = block.title;
+      const element = document.createElement('div');
+      element.className = 'sg-sweep-charts';
+      sweeps.push({ element, block });
+      section.append(title, ...(block.note ? [note(block.note)] : []), element);
+      break;
+    }
     case 'charts': {
       const title = document.createElement('h4');
       title.textContent = block.title;
-      const help = document.createElement('p');
-      help.className = 'sg-note';
-      help.textContent = messages.chartHelp;
+      const help = note(messages.chartHelp);
       const grid = document.createElement('div');
       grid.className = 'sg-chart-grid';
       block.charts.forEach((chart, index) => {
@@ -106,12 +121,7 @@ function blockElement(block: Block, charts: PendingChart[], plots: PendingPlot[]
         charts.push({ element, block, index });
       });
       section.append(title, help, grid);
-      if (block.note) {
-        const note = document.createElement('p');
-        note.className = 'sg-note';
-        note.textContent = block.note;
-        section.append(note);
-      }
+      if (block.note) section.append(note(block.note));
       break;
     }
   }
@@ -126,9 +136,9 @@ async function main(): Promise<void> {
     if (doc.format !== REPORT_FORMAT) throw new ReportDataError(messages.wrongFormat(String(doc.format)));
     const series = await embedded(SERIES_ELEMENT);
     const content = document.createElement('main');
-    const charts: PendingChart[] = [];
-    const plots: PendingPlot[] = [];
-    for (const block of doc.blocks) content.append(blockElement(block, charts, plots));
+    const pending: Pending = { charts: [], plots: [], sweeps: [] };
+    const { charts, plots, sweeps } = pending;
+    for (const block of doc.blocks) content.append(blockElement(block, pending));
     // A notebook that opens with its title as a heading would show it twice, under the title block.
     const opening = content.querySelector('section.sg-markdown:first-child > h1:first-child');
     if (opening?.textContent?.trim() === doc.title.title.trim()) opening.remove();
@@ -136,6 +146,7 @@ async function main(): Promise<void> {
     root.replaceChildren(renderTitleBlock(doc.title), ...(contents ? [contents] : []), content);
     const scheme = window.matchMedia('(prefers-color-scheme: dark)');
     const views = new Map<HTMLElement, { finalize(): void }>();
+    const sweepViews = new Map<HTMLElement, { finalize(): void }[]>();
     const drawCharts = async () => {
       for (const { element, block, index } of charts) {
         views.get(element)?.finalize(); // removes the old view's listeners and timers
@@ -144,6 +155,10 @@ async function main(): Promise<void> {
         element.replaceChildren();
         const view = await renderChart(element, block.charts[index], series, names, colors, scheme.matches);
         if (view) views.set(element, view);
+      }
+      for (const { element, block } of sweeps) {
+        for (const view of sweepViews.get(element) ?? []) view.finalize();
+        sweepViews.set(element, await renderSweep(element, block, scheme.matches));
       }
     };
     await drawCharts();

@@ -78,6 +78,17 @@ export interface PlotBlock {
   table: TableBlock;
 }
 
+/**
+ * A sweep output: its snapshot (docs/sweeps.md; read from the sweep's directory when the builder could reach it)
+ * drawn with the sweep panel's charts. `note` says when it is the snapshot saved with the notebook instead.
+ */
+export interface SweepBlock {
+  kind: 'sweep';
+  title: string;
+  snapshot: unknown;
+  note: string | null;
+}
+
 export type Block =
   | { kind: 'markdown'; text: string }
   | { kind: 'code'; source: string; execution_count: number | null }
@@ -87,7 +98,8 @@ export type Block =
   | { kind: 'notice'; text: string; detail: string | null }
   | ChartsBlock
   | TableBlock
-  | PlotBlock;
+  | PlotBlock
+  | SweepBlock;
 
 export interface ReportDocument {
   format: string;
