@@ -40,3 +40,14 @@ test('draws a point per trial that has a metric, for numeric and categorical par
     'sgd',
   ]);
 });
+
+test('a categorical parameter of numbers keeps its values as axis labels (each at six digits)', () => {
+  const snapshot = sweepFixture();
+  const lr = snapshot.sweep.parameters.find((p) => p.name === 'optimizer.lr');
+  assert.ok(lr);
+  Object.assign(lr, { kind: 'categorical', log: false, min: null, max: null, values: [0.001, 0.01, 1 / 3] });
+  const spec = paramScatterSpec({ snapshot, param: 'optimizer.lr', width: 300 }) as {
+    encoding: { x: { scale: { domain: string[] } } };
+  };
+  assert.deepEqual(spec.encoding.x.scale.domain, ['0.001', '0.01', '0.333333']);
+});

@@ -56,7 +56,7 @@ export function paramScatterSpec(options: ParamScatterOptions): TopLevelSpec {
           field: 'x',
           type: 'nominal' as const,
           title: param,
-          scale: declared ? { domain: declared.map(formatParam) } : {},
+          scale: declared ? { domain: declared.map((value) => formatParam(value)) } : {},
           axis: { labelAngle: 0 },
         }
       : {
