@@ -9,6 +9,9 @@ RUN_OUTSIDE_ROOTS = (
 )
 RUN_UNREADABLE = "Run {name} ({run_id}) cannot be read: {error}"
 MORE_CHARTS = "{count} more metrics are not charted (a panel embeds at most {limit} charts): {names}"
+WORKSPACE_NOT_REACHABLE = (
+    "Project {project} is not in a reachable store (looked in {places}); its runs are left out."
+)
 MORE_RUNS = "{count} older runs of the project are left out (a workspace embeds at most {limit} runs)."
 NO_METRICS = "No numeric metrics were logged."
 TABLE_TRUNCATED = (

@@ -149,9 +149,15 @@ class BlockCollector:
         for _, path in kept:
             self._remember(path)
         block = charts_block(messages.WORKSPACE_TITLE.format(project=project), kept, self.context)
+        notes = [block["note"]]
+        if root is None:
+            places = ", ".join(str(Path(r) / project) for r in candidates)
+            notes.append(messages.WORKSPACE_NOT_REACHABLE.format(project=project, places=places))
         if len(summaries) > len(kept):
-            more = messages.MORE_RUNS.format(count=len(summaries) - len(kept), limit=RUNS_PER_WORKSPACE)
-            block["note"] = "\n".join(filter(None, [block["note"], more]))
+            notes.append(
+                messages.MORE_RUNS.format(count=len(summaries) - len(kept), limit=RUNS_PER_WORKSPACE)
+            )
+        block["note"] = "\n".join(filter(None, notes)) or None
         self.blocks.append(block)
 
     def _remember(self, path: Path) -> dict[str, Any]:

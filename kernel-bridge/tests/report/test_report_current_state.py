@@ -1,4 +1,5 @@
-"""Sweep outputs in reports: the snapshot rebuilt from the sweep's directory, or the saved one with a note."""
+"""Reports show the store's current state: sweeps rebuilt from their directory (else the saved snapshot,
+with a note), workspaces read from the store (else a note)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from report_fixtures import decode_page
+from report_fixtures import budget_notebook, decode_page
 from report_media_fixtures import TRIALS_AT_SAVE, sweep_notebook
 
 from spyglass.report import ReportInput, build_html
@@ -68,3 +69,22 @@ def test_a_server_report_does_not_read_a_sweep_outside_its_roots(saved_mid_sweep
     block = sweep_of(notebook, roots=(tmp_path.resolve(),))
     assert block["snapshot"]["counts"]["done"] == TRIALS_AT_SAVE
     assert "lies outside the server's root_dir and $SPYGLASS_DIR" in block["note"]
+
+
+def test_a_workspace_shows_the_runs_in_the_store_now_and_says_when_the_store_is_gone(tmp_path):
+    notebook, store = budget_notebook(tmp_path, runs=2, metrics=1, steps=10)
+    from store_builders import framed_run, history_batch
+
+    framed_run(store, "budget", "later", [history_batch(list(range(10)), metric_00=[0.5] * 10)])
+    (block,) = [
+        b for b in decode_page(build_html(ReportInput(notebook)))[0]["blocks"] if b["kind"] == "charts"
+    ]
+    assert sorted(run["id"] for run in block["runs"]) == ["later", "run00", "run01"]  # logged after the save
+    assert block["note"] is None
+    shutil.rmtree(store)
+    (block,) = [
+        b for b in decode_page(build_html(ReportInput(notebook)))[0]["blocks"] if b["kind"] == "charts"
+    ]
+    assert block["runs"] == [] and block["note"].startswith(
+        "Project budget is not in a reachable store (looked in "
+    )
