@@ -316,7 +316,7 @@ export class TableExplorer extends Widget {
     await this.apply();
   }
 
-  private toggleRow(index: number, row: readonly CellValue[], event: MouseEvent): void {
+  private toggleRow(index: number, row: readonly CellValue[], event: { shiftKey: boolean }): void {
     this.selection.click(index, row, event.shiftKey, (i) => this.grid.row(i));
     this.grid.setSelection(this.selection.indices());
     this.chart.setRows(this.selection.values());

@@ -1,4 +1,6 @@
 import type { CellValue, RowWindow } from '@spyglass/store';
+import { cursorAfterKey } from './grid-cursor.js';
+import { tableText } from './messages.js';
 
 /** Fixed row height (px): the scroll position maps to a row by division, so no row is ever measured. */
 export const ROW_HEIGHT = 26;
@@ -9,6 +11,9 @@ export const BLOCK_ROWS = 128;
 /** Browsers cap element heights (Chrome ~33M px, Firefox ~17M px); past this the scrollbar is scaled. */
 const MAX_SCROLL_PX = 8_000_000;
 const CACHED_BLOCKS = 40;
+/** Header rows (titles, filters) come before the data rows in aria-rowindex. */
+const HEADER_ROWS = 2;
+let grids = 0;
 
 export interface GridColumn {
   name: string;
@@ -37,7 +42,7 @@ export interface GridSource {
 }
 
 export interface GridEvents {
-  rowClicked(index: number, row: readonly CellValue[], event: MouseEvent): void;
+  rowClicked(index: number, row: readonly CellValue[], event: { shiftKey: boolean }): void;
   cellFocused(index: number, column: GridColumn, value: CellValue): void;
   error(error: unknown): void;
 }
@@ -45,7 +50,9 @@ export interface GridEvents {
 /**
  * A virtualised grid: a spacer as tall as all rows gives the scrollbar its range, and only the rows in view (plus
  * a small overscan) exist in the DOM, absolutely positioned. Rows come from the source in cached blocks; a stale
- * answer (after the view changed) is dropped by generation.
+ * answer (after the view changed) is dropped by generation. Keyboard: the grid holds the focus and points at the
+ * focused cell with aria-activedescendant (its cells are rebuilt on every scroll); arrows, Page Up/Down, Home and
+ * End move it, Enter opens its media (or selects the row), Space selects the row.
  */
 export class VirtualGrid {
   readonly node: HTMLDivElement;
@@ -60,6 +67,7 @@ export class VirtualGrid {
   private frame = 0;
   private selected = new Set<number>();
   private focused: { row: number; column: string } | null = null;
+  private readonly idPrefix = `sg-grid-${++grids}`;
 
   constructor(
     private readonly doc: Document,
@@ -68,6 +76,9 @@ export class VirtualGrid {
     this.node = doc.createElement('div');
     this.node.className = 'sg-grid';
     this.node.tabIndex = 0;
+    this.node.setAttribute('role', 'grid');
+    this.node.setAttribute('aria-label', tableText.gridLabel);
+    this.node.addEventListener('keydown', (event) => this.onKey(event));
     this.header = doc.createElement('div');
     this.header.className = 'sg-grid-header';
     this.spacer = doc.createElement('div');
@@ -91,6 +102,9 @@ export class VirtualGrid {
     this.spacer.style.width = `${width}px`;
     this.spacer.style.height = `${Math.min(source.count * ROW_HEIGHT, MAX_SCROLL_PX)}px`;
     this.node.scrollTop = 0;
+    this.node.setAttribute('aria-rowcount', String(source.count + HEADER_ROWS));
+    this.node.setAttribute('aria-colcount', String(source.columns.length + 1));
+    this.node.removeAttribute('aria-activedescendant');
     this.render();
   }
 
@@ -170,10 +184,13 @@ export class VirtualGrid {
       row.className = 'sg-grid-row';
       row.style.transform = `translateY(${y(index)}px)`;
       row.dataset.index = String(index);
+      row.setAttribute('role', 'row');
+      row.setAttribute('aria-rowindex', String(index + HEADER_ROWS + 1));
       if (this.selected.has(index)) row.classList.add('sg-selected');
       const number = this.doc.createElement('div');
       number.className = 'sg-grid-rownum';
       number.textContent = String(index + 1);
+      number.setAttribute('role', 'rowheader');
       row.append(number);
       if (values) {
         const extra = source.rowClass?.(values);
@@ -183,6 +200,8 @@ export class VirtualGrid {
           const cell = this.doc.createElement('div');
           cell.className = column.numeric ? 'sg-grid-cell sg-num' : 'sg-grid-cell';
           cell.style.width = `${column.width}px`;
+          cell.setAttribute('role', 'gridcell');
+          cell.id = `${this.idPrefix}-${index}-${c}`;
           if (this.focused?.row === index && this.focused.column === column.name)
             cell.classList.add('sg-focused');
           source.renderCell(cell, values[c], column, values, index);
@@ -191,6 +210,7 @@ export class VirtualGrid {
             for (const el of this.rowsLayer.querySelectorAll('.sg-focused'))
               el.classList.remove('sg-focused');
             cell.classList.add('sg-focused');
+            this.node.setAttribute('aria-activedescendant', cell.id);
             this.events.cellFocused(index, column, values[c]);
           });
           row.append(cell);
@@ -201,8 +221,54 @@ export class VirtualGrid {
       rows.push(row);
     }
     this.rowsLayer.replaceChildren(...rows);
+    const active = this.rowsLayer.querySelector('.sg-focused');
+    if (active) this.node.setAttribute('aria-activedescendant', active.id);
+    else this.node.removeAttribute('aria-activedescendant');
     this.node.dataset.loadedBlocks = String(this.blocks.size);
     this.node.dataset.fetching = String(this.inFlight);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const source = this.source;
+    if (!source || event.target !== this.node || event.ctrlKey || event.metaKey || event.altKey) return;
+    const { visible, first } = this.geometry();
+    const columns = source.columns;
+    const at = this.focused ?? { row: first, column: columns[0]?.name ?? '' };
+    const cursor = {
+      row: at.row,
+      column: Math.max(
+        0,
+        columns.findIndex((c) => c.name === at.column),
+      ),
+    };
+    if (event.key === 'Enter' || event.key === ' ') {
+      if (!this.focused) return;
+      event.preventDefault();
+      const cell = this.rowsLayer.querySelector<HTMLElement>('.sg-focused');
+      const media = event.key === 'Enter' ? cell?.querySelector<HTMLElement>('button, img') : null;
+      const values = this.row(cursor.row);
+      if (media) media.click();
+      else if (values) this.events.rowClicked(cursor.row, values, { shiftKey: event.shiftKey });
+      return;
+    }
+    const next = cursorAfterKey(event.key, cursor, source.count, columns.length, Math.max(1, visible - 2));
+    if (!next) return;
+    event.preventDefault();
+    const column = columns[next.column];
+    this.focused = { row: next.row, column: column.name };
+    if (next.row < first + 1 || next.row > first + visible - 3) {
+      this.scrollToRow(Math.max(0, next.row < first + 1 ? next.row : next.row - visible + 3));
+    } else this.render();
+    // Columns scroll sideways too: bring the focused cell's left or right edge into view.
+    const cell = this.rowsLayer.querySelector<HTMLElement>('.sg-focused');
+    if (cell) {
+      const box = cell.getBoundingClientRect();
+      const view = this.node.getBoundingClientRect();
+      if (box.left < view.left) this.node.scrollLeft -= view.left - box.left;
+      else if (box.right > view.right) this.node.scrollLeft += box.right - view.right;
+    }
+    const values = this.row(next.row);
+    if (values) this.events.cellFocused(next.row, column, values[next.column]);
   }
 
   private request(start: number, end: number): void {

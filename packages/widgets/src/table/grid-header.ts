@@ -35,6 +35,10 @@ export function gridHeaderRows(
   const sort = state.sort;
   const titles = el(doc, 'div', 'sg-grid-header-row');
   const filters = el(doc, 'div', 'sg-grid-header-row sg-grid-filters');
+  titles.setAttribute('role', 'row');
+  titles.setAttribute('aria-rowindex', '1');
+  filters.setAttribute('role', 'row');
+  filters.setAttribute('aria-rowindex', '2');
   titles.append(el(doc, 'div', 'sg-grid-rownum', '#'));
   filters.append(el(doc, 'div', 'sg-grid-rownum'));
   let left = ROW_NUMBER_WIDTH;
@@ -43,6 +47,7 @@ export function gridHeaderRows(
     const head = el(doc, 'div', 'sg-grid-head');
     head.style.width = `${width}px`;
     head.dataset.column = column.name;
+    head.setAttribute('role', 'columnheader');
     const name = el(doc, 'span', 'sg-grid-head-name');
     setCellText(name, column.name);
     name.title = `${column.name} (${column.sqlType})`;
@@ -53,6 +58,7 @@ export function gridHeaderRows(
       () => actions.cycleSort(column.name),
       'sg-table-icon sg-sort',
     );
+    sortButton.setAttribute('aria-label', tableText.sortBy(column.name));
     const at = left;
     const summaryButton = button(
       doc,
@@ -61,6 +67,7 @@ export function gridHeaderRows(
       'sg-table-icon sg-summary-button',
     );
     summaryButton.title = tableText.summary;
+    summaryButton.setAttribute('aria-label', tableText.summaryOf(column.name));
     head.append(name, sortButton, summaryButton);
     titles.append(head);
     const cell = el(doc, 'div', 'sg-grid-head');
@@ -81,6 +88,7 @@ function filterInput(
   const input = el(doc, 'input', 'sg-grid-filter');
   input.disabled = state.filtersDisabled;
   input.placeholder = tableText.filterPlaceholder(column.kind);
+  input.setAttribute('aria-label', tableText.filterColumn(column.name));
   input.dataset.column = column.name;
   input.value = state.filterText(column.name);
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -23,6 +23,11 @@ export const tableText = {
   plotSampled: (shown: number, total: number) =>
     `The chart draws the first ${shown.toLocaleString()} of ${total.toLocaleString()} rows; the table below has them all.`,
   where: 'WHERE',
+  sortBy: (column: string) => `Sort by ${column}`,
+  summaryOf: (column: string) => `Summary of ${column}`,
+  filterColumn: (column: string) => `Filter ${column}`,
+  gridLabel:
+    'Table rows: arrow keys move the focused cell, Enter opens its media or selects the row, Space selects',
   wherePlaceholder: "e.g. score > 0.5 AND label = 'cat'",
   sql: 'SQL',
   sqlPlaceholder: 'SELECT … FROM t …  (the table is t)',
