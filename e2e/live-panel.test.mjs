@@ -36,14 +36,25 @@ test('the quickstart panel charts every logged row live and exactly once', async
 
   // Sample the panel while the loop runs: the count must grow in several steps before the run finishes.
   const seen = new Set();
+  let liveSummary = null; // the summary table while the run is still running
   const samplesUntil = Date.now() + 60_000;
   while (Date.now() < samplesUntil) {
     const rows = await panelRows(page, run.run_id);
     if (rows > 0) seen.add(rows);
+    if (rows > 50 && rows < STEPS - 30 && liveSummary === null) {
+      liveSummary = await page.evaluate((id) => {
+        const panel = document.querySelector(`[data-spyglass-run-id="${id}"]`);
+        if (panel?.getAttribute('data-state') !== 'running') return null;
+        const row = panel.querySelector('[data-spyglass-summary] tr[data-key="train/loss"] td');
+        return row ? { loss: Number(row.textContent), rows: Number(panel.getAttribute('data-rows')) } : null;
+      }, run.run_id);
+    }
     if (rows === STEPS) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const partial = [...seen].filter((n) => n > 0 && n < STEPS);
+  assert.ok(liveSummary, 'the summary shows the latest train/loss while the run is running');
+  assert.ok(liveSummary.loss > 0 && liveSummary.loss < 2.1, `a logged loss: ${JSON.stringify(liveSummary)}`);
   assert.ok(partial.length >= 5, `the panel should update live; it showed only ${JSON.stringify([...seen])}`);
   await waitFor(() => listRuns(storeRoot, 'quickstart')[0]?.state === 'finished', 'the run to finish');
   await waitFor(async () => (await panelRows(page, run.run_id)) === STEPS, `the panel to show ${STEPS} rows`);

@@ -75,6 +75,17 @@ test('the run panel shows state, tags, notes, config, summary and train/val/syst
   await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"]`, { timeout: 30_000 });
   await waitFor(() => listRuns(storeRoot, 'details')[0]?.state === 'finished', 'the run to finish', 60_000);
 
+  // The system section starts collapsed with its charts undrawn; opening it draws them.
+  const systemSection = `[data-spyglass-run-id="${run.run_id}"] [data-section="system"]`;
+  await page.waitForSelector(`${systemSection} [data-metric]`, { state: 'attached', timeout: 30_000 });
+  const collapsed = await page.$eval(systemSection, (section) => ({
+    open: section.open,
+    drawn: [...section.querySelectorAll('[data-metric]')].filter((c) => c.getAttribute('data-points') !== '0')
+      .length,
+  }));
+  assert.deepEqual(collapsed, { open: false, drawn: 0 }, 'the system section starts collapsed, undrawn');
+  await page.click(`${systemSection} > summary`);
+
   const contents = await waitFor(async () => {
     const c = await panelContents(page, run.run_id);
     const systemReady = (c?.sections.system ?? []).some((points) => points >= 2);
@@ -91,6 +102,29 @@ test('the run panel shows state, tags, notes, config, summary and train/val/syst
   assert.deepEqual(contents.sections.train, [60, 60]);
   assert.deepEqual(contents.sections.val, [60]);
   assert.ok(contents.sections.system.length >= 1, 'at least one system chart');
+  const cpuDomain = await page.$$eval(
+    `${systemSection} [data-metric="system/cpu.percent"] .role-axis-label text`,
+    (labels) => labels.map((t) => t.textContent),
+  );
+  assert.ok(cpuDomain.includes('0') && cpuDomain.includes('100'), `CPU % spans 0-100: ${cpuDomain}`);
+
+  // Hovering a chart shows the nearest logged step and its value.
+  const loss = page.locator(`[data-spyglass-run-id="${run.run_id}"] [data-metric="train/loss"]`);
+  const box = await loss.locator('svg').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+  const readout = await waitFor(
+    () =>
+      loss.evaluate((chart) => {
+        const label = chart.querySelector('.jp-SpyglassHover-label');
+        return label && !label.hidden ? { text: label.textContent, step: chart.dataset.hoverStep } : null;
+      }),
+    'the hover readout',
+  );
+  const hoverStep = Number(readout.step);
+  assert.ok(hoverStep > 0 && hoverStep < 59, `a step inside the run: ${JSON.stringify(readout)}`);
+  const expected = 1 / (hoverStep + 1);
+  assert.match(readout.text, new RegExp(`^step ${hoverStep} · ${String(Number(expected.toPrecision(6)))}$`));
+  await page.mouse.move(0, 0);
   assert.equal(contents.config['optimizer.name'], 'adam');
   assert.equal(contents.config.lr, '0.01');
   assert.equal(contents.summary.best_acc, '0.93');

@@ -48,6 +48,10 @@ export class RunEntry implements RunDataSource {
     return (await this.database()).metricNames(this.runId);
   }
 
+  async latestValues(): Promise<Record<string, number>> {
+    return (await this.database()).latestValues(this.runId);
+  }
+
   async series(metric: string, maxPoints: number): Promise<SeriesPoint[]> {
     return (await this.database()).series(this.runId, metric, { maxPoints });
   }

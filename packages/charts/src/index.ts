@@ -11,6 +11,7 @@ export {
 } from './histogram-strip.js';
 export { type ChartPoint, type LineChartOptions, lineChartSpec, POINTS_DATASET } from './line-chart.js';
 export { type LoggedChart, loggedCharts } from './logged-charts.js';
+export { fixedDomain } from './metric-domain.js';
 export {
   definitionFor,
   type MetricSection,

@@ -29,6 +29,8 @@ export interface LineChartOptions {
   xTitle?: string;
   /** The y axis title; defaults to the metric name. Pass null for none (a small multiple titled by its metric). */
   yTitle?: string | null;
+  /** A fixed y range (e.g. 0–100 for a utilisation); by default the axis fits the data. */
+  yDomain?: [number, number] | null;
 }
 
 function distinctRuns(points: ChartPoint[]): string[] {
@@ -63,7 +65,7 @@ export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
         field: 'value',
         type: 'quantitative',
         title: yTitle,
-        scale: { zero: false },
+        scale: options.yDomain ? { domain: options.yDomain, clamp: true } : { zero: false },
         axis: { format: '~r' },
       },
       color: {

@@ -104,6 +104,18 @@ export class RunDatabase {
     return Number(rows[0].n);
   }
 
+  /** Each numeric metric's value at the run's highest step (wandb's default summary), by metric name. */
+  async latestValues(runId: string): Promise<Record<string, number>> {
+    const table = await this.engine.query(
+      `SELECT metric, arg_max(value, step) AS value FROM points WHERE run_id = ${sqlString(runId)} GROUP BY metric`,
+    );
+    const metrics = table.getChild('metric')?.toArray() ?? [];
+    const values = table.getChild('value')?.toArray() ?? [];
+    const latest: Record<string, number> = {};
+    for (let i = 0; i < table.numRows; i++) latest[String(metrics[i])] = Number(values[i]);
+    return latest;
+  }
+
   /** Numeric metric names of a run, sorted. */
   metricNames(runId: string): Promise<string[]> {
     return this.distinctMetrics(HISTORY_TABLES, runId);

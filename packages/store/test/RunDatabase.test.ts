@@ -100,6 +100,13 @@ describe('RunDatabase on the DuckDB-WASM Node bundle', () => {
     );
   });
 
+  test('latestValues gives each metric its value at the highest step, whatever order the frames came in', async () => {
+    await db.ingestFrame('latest', 1, historyIPC([3, 4], { loss: [0.4, 0.3], acc: [0.7, null] }));
+    await db.ingestFrame('latest', 0, historyIPC([1, 2], { loss: [0.9, 0.6], acc: [0.2, 0.5] }));
+    assert.deepEqual(await db.latestValues('latest'), { loss: 0.3, acc: 0.7 });
+    assert.deepEqual(await db.latestValues('no such run'), {});
+  });
+
   test('ingestFrames loads a replayed history with changing columns in one go, skipping what it has', async () => {
     const frames = Array.from({ length: 30 }, (_, seq) => ({
       seq,

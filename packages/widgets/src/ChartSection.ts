@@ -20,10 +20,17 @@ export class ChartSection {
   constructor(
     readonly name: string,
     private readonly runId: string,
+    /** Whether the section starts expanded; a collapsed one draws nothing until it is opened. */
+    open = true,
+    /** Called when the user expands the section (its charts are then drawn). */
+    onOpen: () => void = () => undefined,
   ) {
     this.node = document.createElement('details');
     this.node.className = 'jp-SpyglassSection';
-    this.node.open = true;
+    this.node.open = open;
+    this.node.addEventListener('toggle', () => {
+      if (this.node.open) onOpen();
+    });
     this.node.setAttribute('data-section', name);
     const label = document.createElement('summary');
     label.className = 'jp-SpyglassSection-label';
@@ -67,6 +74,11 @@ export class ChartSection {
     }
     this.count.textContent = messages.sectionCount(ordered.length);
     return ordered;
+  }
+
+  /** Whether the section is expanded (its charts are drawn only then). */
+  get isOpen(): boolean {
+    return this.node.open;
   }
 
   setColumns(columns: number): void {

@@ -40,6 +40,11 @@ export abstract class EmbeddedChart {
     this.node.append(this.plot);
   }
 
+  /** The embedded view, once it exists. */
+  protected currentView(): View | null {
+    return this.view;
+  }
+
   /** The spec to embed at this plot width. */
   protected abstract spec(width: number): TopLevelSpec;
 

@@ -1,13 +1,17 @@
-import { lineChartSpec, POINTS_DATASET } from '@spyglass/charts';
+import { fixedDomain, lineChartSpec, POINTS_DATASET } from '@spyglass/charts';
 import type { SeriesPoint } from '@spyglass/store';
 import type { TopLevelSpec } from 'vega-lite';
 import { EmbeddedChart } from './EmbeddedChart.js';
+import { HoverReadout } from './hover-readout.js';
 import { replaceDataset } from './vega-render.js';
 
 const CHART_HEIGHT = 160;
 
 /** One small-multiple cell: a metric's line chart, embedded once and then fed through changesets. */
 export class MetricChart extends EmbeddedChart {
+  /** The points last drawn, for the hover readout. */
+  private points: readonly SeriesPoint[] = [];
+
   constructor(
     metric: string,
     /** Value of the `run` field and the colour key: the run id, unique and stable, unlike the run's name. */
@@ -16,6 +20,12 @@ export class MetricChart extends EmbeddedChart {
     readonly xTitle = 'step',
   ) {
     super(metric, 'jp-SpyglassChart', 'data-points');
+    new HoverReadout(
+      this.node,
+      () => this.currentView(),
+      () => this.points,
+      xTitle,
+    );
   }
 
   /** Shows new points: the first call embeds the chart, later calls update its `points` dataset in place. */
@@ -23,6 +33,7 @@ export class MetricChart extends EmbeddedChart {
     const rows = points.map((p) => ({ step: p.step, value: p.value, run: this.runId }));
     await this.render(width, async (view) => {
       await replaceDataset(view, POINTS_DATASET, rows);
+      this.points = points;
       this.node.setAttribute('data-points', String(rows.length));
     });
   }
@@ -36,6 +47,7 @@ export class MetricChart extends EmbeddedChart {
       xTitle: this.xTitle,
       // The chart title names the metric; a rotated copy on the y axis is cut off for long names.
       yTitle: null,
+      yDomain: fixedDomain(this.metric),
     });
   }
 }

@@ -34,12 +34,15 @@ export class RunOverview {
     this.alerts.node.hidden = true;
   }
 
-  /** Shows the run.json's config and summary; hidden until run.json has been read. */
-  update(meta: RunMetadata | null): void {
+  /**
+   * Shows the run.json's config and summary; hidden until run.json has been read. `live` holds the latest logged
+   * values of a running run: they are newer than the summary run.json had at its last write, so they win.
+   */
+  update(meta: RunMetadata | null, live: Readonly<Record<string, number>> = {}): void {
     this.node.hidden = meta === null;
     if (meta === null) return;
     const config = flattenRecord(meta.config);
-    const summary = flattenRecord(meta.summary);
+    const summary = flattenRecord({ ...meta.summary, ...live });
     this.config.update(config);
     this.summary.update(summary);
     const files = meta.files ?? [];

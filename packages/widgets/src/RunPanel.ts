@@ -1,5 +1,11 @@
 import { Widget } from '@lumino/widgets';
-import { loggedCharts, type PlannedChart, type PlannedSection, planSections } from '@spyglass/charts';
+import {
+  loggedCharts,
+  type PlannedChart,
+  type PlannedSection,
+  planSections,
+  SYSTEM_SECTION,
+} from '@spyglass/charts';
 import type { Stream } from '@spyglass/protocol';
 import type { SeriesPoint } from '@spyglass/store';
 import { ChartSection } from './ChartSection.js';
@@ -45,6 +51,9 @@ export class RunPanel extends Widget {
   private layoutWidth = 0;
   /** What each stream's last redraw read: the section plan is made of both. */
   private readonly known: KnownCounts = { rows: 0, metrics: [], systemMetrics: [] };
+  /** The latest logged values while the run is running (empty once run.json has the final summary). */
+  private liveSummary: Readonly<Record<string, number>> = {};
+  private liveSummaryAt = Number.NEGATIVE_INFINITY;
   /** The define_metric entries the section plan was made with (run.json may change them during a run). */
   private metricDefinitions = '';
 
@@ -115,7 +124,9 @@ export class RunPanel extends Widget {
     const summary = this.source.summary();
     const meta = this.source.metadata();
     this.header.update(summary, meta);
-    this.overview.update(meta);
+    // A finished run's run.json has its final summary; until then the latest logged values complete it.
+    if (meta?.state !== 'running') this.liveSummary = {};
+    this.overview.update(meta, this.liveSummary);
     this.loggedCharts?.update(loggedCharts(meta?.summary));
     this.node.setAttribute('data-state', summary.state ?? 'unknown');
   }
@@ -169,10 +180,26 @@ export class RunPanel extends Widget {
       this.header.setRows(messages.rows(rows));
       this.node.setAttribute('data-rows', String(rows));
       this.showStatusMessage(status, rows, metrics.length + this.histograms.keyCount);
+      this.refreshLiveSummary().catch((error) => console.warn('Spyglass: live summary', error));
     } catch (error) {
       if (!this.isDisposed) this.showMessage(messages.loadFailed(describeError(error)), true);
       console.error('Spyglass: cannot redraw run panel', error);
     }
+  }
+
+  /**
+   * While the run is running, shows its latest logged values in the summary: after the charts, never before
+   * them, and at most once a second (a table of numbers changing 4 times a second is unreadable anyway).
+   */
+  private async refreshLiveSummary(): Promise<void> {
+    const meta = this.source.metadata();
+    if (meta?.state !== 'running' || !this.overview.node.open) return;
+    if (performance.now() - this.liveSummaryAt < LIVE_SUMMARY_INTERVAL_MS) return;
+    this.liveSummaryAt = performance.now();
+    const latest = await this.source.latestValues();
+    if (this.isDisposed || this.source.metadata()?.state !== 'running') return;
+    this.liveSummary = latest;
+    this.overview.update(this.source.metadata(), latest);
   }
 
   /** A chart's points: system metrics over runtime; others over their step metric when the rows have it. */
@@ -185,7 +212,10 @@ export class RunPanel extends Widget {
     return this.source.series(chart.metric, this.maxPoints);
   }
 
-  /** Puts the sections in plan order, drops those gone, and returns every chart with what it should show. */
+  /**
+   * Puts the sections in plan order, drops those gone, and returns the charts of the expanded sections with what
+   * they should show (a collapsed section's charts are drawn when it is opened).
+   */
   private ensureSections(plan: PlannedSection[]): [PlannedChart, MetricChart][] {
     const wanted = new Set(plan.map((s) => s.name));
     for (const [name, section] of this.sections) {
@@ -199,7 +229,11 @@ export class RunPanel extends Widget {
     for (const planned of plan) {
       let section = this.sections.get(planned.name);
       if (!section) {
-        section = new ChartSection(planned.name, this.source.runId);
+        // System metrics (a few samples of the machine) start collapsed, as wandb keeps them on a tab of their own.
+        const stream = planned.charts[0]?.stream ?? 'history';
+        section = new ChartSection(planned.name, this.source.runId, planned.name !== SYSTEM_SECTION, () =>
+          this.redraws[stream].request(),
+        );
         section.setColumns(gridLayout(this.layoutWidth).columns);
         this.sections.set(planned.name, section);
       }
@@ -209,6 +243,7 @@ export class RunPanel extends Widget {
       }
       previous = section.node;
       const charts = section.setCharts(planned.charts.map((c) => ({ metric: c.metric, xTitle: xTitle(c) })));
+      if (!section.isOpen) continue;
       planned.charts.forEach((c, i) => {
         pairs.push([c, charts[i]]);
       });
@@ -252,6 +287,7 @@ export class RunPanel extends Widget {
 }
 
 const STREAMS: readonly Stream[] = ['history', 'system'];
+const LIVE_SUMMARY_INTERVAL_MS = 1000;
 
 /** Resolves in a later task, letting the page handle what arrived meanwhile (comm messages, the other redraw). */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

@@ -44,6 +44,8 @@ export interface RunDataSource {
   status(): RunLoadStatus;
   rowCount(): Promise<number>;
   metricNames(): Promise<string[]>;
+  /** Each metric's value at the highest step ingested: the live summary until run.json has the final one. */
+  latestValues(): Promise<Record<string, number>>;
   series(metric: string, maxPoints: number): Promise<SeriesPoint[]>;
   /** One metric against another logged in the same rows (a define_metric step metric); empty when none has both. */
   seriesAgainst(metric: string, xMetric: string, maxPoints: number): Promise<SeriesPoint[]>;
