@@ -169,26 +169,29 @@ test('a 12-trial random sweep fills the parallel coordinates and the trials tabl
   );
 });
 
-test('pause, resume, stop a trial and the sweep from the panel; errors on click; an unreachable server keeps the last snapshot', async () => {
+/** Writes a one-cell notebook, opens it beside the others and runs it. */
+async function runNotebook(path, cell) {
   const { lab, browser } = session;
   const { page } = browser;
-  writeNotebook(join(lab.rootDir, 'stop-sweep.ipynb'), [STOP_CELL]);
+  writeNotebook(join(lab.rootDir, path), [cell]);
   // docmanager:open resolves to the widget, which page.evaluate cannot return once a second notebook is open.
   await page.evaluate(async (p) => {
     await window.jupyterapp.commands.execute('docmanager:open', { path: p });
-  }, 'stop-sweep.ipynb');
+  }, path);
   await page.waitForFunction(
-    () => {
+    (p) => {
       const widget = window.jupyterapp.shell.currentWidget;
-      return (
-        widget?.context?.path === 'stop-sweep.ipynb' &&
-        widget.sessionContext?.session?.kernel?.status === 'idle'
-      );
+      return widget?.context?.path === p && widget.sessionContext?.session?.kernel?.status === 'idle';
     },
-    null,
+    path,
     { timeout: 60_000 },
   );
   await runAllCells(page);
+}
+
+test('pause, resume, stop a trial and the sweep from the panel; errors on click; an unreachable server keeps the last snapshot', async () => {
+  const { page } = session.browser;
+  await runNotebook('stop-sweep.ipynb', STOP_CELL);
   // The first notebook stays open in a hidden tab: only the visible panel's buttons count.
   const button = (action) => page.locator(`[data-spyglass-sweep] button[data-action="${action}"]:visible`);
   await samplePanel(
@@ -263,4 +266,149 @@ test('pause, resume, stop a trial and the sweep from the panel; errors on click;
   assert.ok(last.trials >= 2 && last.trials < 40, `stopped after ${last.trials} of 40 trials`);
   assert.equal(last.rows, last.trials);
   assert.deepEqual(last.buttons, [], 'a stopped sweep offers no controls');
+});
+
+// Issue 14: a one-parameter random sweep with no run_cap, run by sg.agent(count=8).
+const COUNTED_CELL = `import spyglass as sg
+
+config = {
+    "method": "random",
+    "metric": {"name": "loss", "goal": "minimize"},
+    "parameters": {"lr": {"distribution": "log_uniform_values", "min": 1e-4, "max": 1e-1}},
+}
+sweep_id = sg.sweep(config, project="counted")
+
+def train():
+    run = sg.init()
+    for step in range(3):
+        run.log({"loss": run.config.lr * 10 + 1 / (step + 1)})
+
+sg.agent(sweep_id, function=train, count=8)`;
+
+/** What the visible sweep panel shows of its header, importance chart and parallel-coordinate labels. */
+function finishedPanel(page) {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget?.node.querySelector('[data-spyglass-sweep]');
+    if (!panel) return null;
+    // WCAG contrast of a CSS colour (alpha blended) on the panel's background.
+    const rgba = (css) => (css.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const c = [r, g, b].map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    const backgroundOf = (node) => {
+      for (let n = node; n; n = n.parentElement) {
+        const [r, g, b, a = 1] = rgba(getComputedStyle(n).backgroundColor);
+        if (a > 0) return [r, g, b];
+      }
+      return [255, 255, 255];
+    };
+    const contrast = (text, node) => {
+      const [r, g, b, a = 1] = rgba(text);
+      const bg = backgroundOf(node);
+      const fg = [r, g, b].map((v, i) => v * a + bg[i] * (1 - a));
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    const parallel = panel.querySelector('[data-spyglass-sweep-parallel]');
+    const ticks = [...parallel.querySelectorAll('g.mark-text.role-mark text')].map((t) => ({
+      size: Number.parseFloat(getComputedStyle(t).fontSize),
+      contrast: contrast(getComputedStyle(t).fill, parallel),
+    }));
+    const importance = panel.querySelector('[data-spyglass-sweep-importance]');
+    return {
+      state: panel.getAttribute('data-sweep-state'),
+      badge: panel.querySelector('.jp-SpyglassSweep-state').textContent,
+      counts: panel.querySelector('.jp-SpyglassSweep-counts').textContent,
+      complete: panel.querySelector('.jp-SpyglassSweep-progress').getAttribute('data-complete'),
+      paths: parallel.querySelectorAll('g.mark-line path').length,
+      importanceBars: importance.hidden ? 0 : importance.querySelectorAll('g.mark-rect path').length,
+      ticks,
+      legendTitles: [...panel.querySelectorAll('.role-legend-title text')].map((t) => t.textContent),
+      runIds: Object.fromEntries(
+        [...panel.querySelectorAll('[data-spyglass-sweep-table] tr[data-trial]')].map((tr) => [
+          tr.getAttribute('data-trial'),
+          tr.title.replace(/^run (\S+).*$/, '$1'),
+        ]),
+      ),
+      kernelIdle: window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle',
+    };
+  });
+}
+
+/** The caption (project / run id) of the main-area run tabs. */
+function runTabs(page) {
+  return page.evaluate(() =>
+    [...window.jupyterapp.shell.widgets('main')]
+      .filter((w) => w.hasClass('jp-SpyglassRunTab'))
+      .map((w) => w.title.caption),
+  );
+}
+
+test('a count=8 sweep ends finished "8 of 8", draws its one parameter’s bars and readable ticks, and a click opens a trial’s run', async () => {
+  const { page } = session.browser;
+  await runNotebook('counted-sweep.ipynb', COUNTED_CELL);
+  let last = null;
+  await waitFor(
+    async () => {
+      last = await finishedPanel(page);
+      return last?.kernelIdle && last.paths === 8 && last.importanceBars > 0 && last.ticks.length > 0;
+    },
+    'the counted sweep to end with 8 lines and its importance drawn',
+    120_000,
+    250,
+  );
+  assert.equal(last.state, 'finished');
+  assert.equal(last.badge, 'finished', 'the badge says finished (shown upper-case), not running');
+  assert.match(last.counts, /^8 done · 0 running · 8 of 8 trials$/);
+  assert.doesNotMatch(last.counts, /no cap/);
+  assert.equal(last.complete, 'true', 'the progress bar shows the sweep done');
+  assert.equal(last.importanceBars, 2, 'the single parameter has an importance bar and a correlation bar');
+  for (const tick of last.ticks) {
+    assert.ok(tick.size >= 11, `tick label font size ${tick.size}px`);
+    assert.ok(tick.contrast >= 4.5, `tick label contrast ${tick.contrast.toFixed(2)}:1`);
+  }
+  assert.ok(last.legendTitles.includes('Trial state'), `legend titles: ${last.legendTitles}`);
+  assert.ok(!last.legendTitles.includes('trial'));
+
+  // A real mouse click on trial 3's line opens that trial's run beside the notebook.
+  const before = await runTabs(page);
+  /** The run tabs opened since `before` (tabs split to the right are not in creation order). */
+  const opened = async () => (await runTabs(page)).filter((c) => !before.includes(c));
+  const point = await page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget.node.querySelector('[data-spyglass-sweep]');
+    const path = [...panel.querySelectorAll('[data-spyglass-sweep-parallel] g.mark-line path')].find(
+      (p) => p.__data__?.datum?.trial === 3,
+    );
+    path.scrollIntoView({ block: 'center' });
+    // Lines cross: take the first point along the line where it is the topmost element.
+    for (let f = 0.5; f < 1; f += 0.02) {
+      for (const g of [f, 1 - f]) {
+        const at = path.getPointAtLength(path.getTotalLength() * g);
+        const screen = new DOMPoint(at.x, at.y).matrixTransform(path.getScreenCTM());
+        if (document.elementFromPoint(screen.x, screen.y) === path) return { x: screen.x, y: screen.y };
+      }
+    }
+    return null;
+  });
+  assert.ok(point, "a visible point on trial 3's line");
+  await page.mouse.click(point.x, point.y);
+  await waitFor(async () => (await opened()).length === 1, 'a run tab for the clicked line', 15_000);
+  assert.deepEqual(await opened(), [`counted / ${last.runIds['3']}`]);
+
+  // The trial's index in the table is a link to its run, too.
+  await page.evaluate(() =>
+    window.jupyterapp.shell.activateById(
+      [...window.jupyterapp.shell.widgets('main')].find((w) => w.context?.path === 'counted-sweep.ipynb').id,
+    ),
+  );
+  await page.locator('tr[data-trial="5"] button[data-action="open_run"]:visible').click();
+  await waitFor(async () => (await opened()).length === 2, 'a run tab for the clicked row', 15_000);
+  assert.deepEqual(
+    (await opened()).sort(),
+    [`counted / ${last.runIds['3']}`, `counted / ${last.runIds['5']}`].sort(),
+  );
 });

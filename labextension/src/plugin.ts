@@ -15,7 +15,7 @@ import {
   TABLE_MIME_TYPE,
   WORKSPACE_MIME_TYPE,
 } from '@spyglass/protocol';
-import { createBrowserEngine } from '@spyglass/widgets';
+import { createBrowserEngine, type TrialRun } from '@spyglass/widgets';
 import { registerCommands } from './commands.js';
 import { duckdbAssets } from './duckdb-assets.js';
 import { KernelWatcher } from './KernelWatcher.js';
@@ -50,6 +50,9 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const hub = new RunHub(() => createBrowserEngine(duckdbAssets()));
     const followers = new StoreFollowers(hub, new StoreClient(app.serviceManager.serverSettings));
+    // A sweep trial clicked in a sweep panel (notebook output or workspace) opens its run beside the notebook.
+    const openTrialRun = (run: TrialRun, project: string) =>
+      openRunDir(app, hub, followers, run.runDir, project, run.runId);
     const watcher = new KernelWatcher(hub);
     notebooks.forEach((panel) => {
       watcher.watch(panel.sessionContext);
@@ -74,9 +77,7 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
         mimeTypes: [SWEEP_MIME_TYPE],
         defaultRank: 0,
         createRenderer: () =>
-          new SweepOutputRenderer(new StoreClient(app.serviceManager.serverSettings), (run, project) =>
-            openRunDir(app, hub, followers, run.runDir, project, run.runId),
-          ),
+          new SweepOutputRenderer(new StoreClient(app.serviceManager.serverSettings), openTrialRun),
       },
       0,
     );
@@ -100,6 +101,7 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
       hub,
       client: new StoreClient(app.serviceManager.serverSettings),
       openRun: (storeRoot, node) => openRunPanel(app, hub, followers, storeRoot, node),
+      openTrialRun,
     });
     rendermime.addFactory(
       {

@@ -5,6 +5,7 @@ import {
   describeError,
   type EmbeddedPanelHost,
   type EmbeddedView,
+  type TrialRun,
   tableText,
   workspaceMessages,
 } from '@spyglass/widgets';
@@ -21,6 +22,8 @@ export interface EmbedServices {
   hub: RunHub;
   client: StoreClient;
   openRun: ((storeRoot: string, node: LineageNode) => void) | null;
+  /** Opens a sweep trial's run (clicked in an embedded sweep panel). */
+  openTrialRun: ((run: TrialRun, project: string) => void) | null;
 }
 
 /** A Lumino widget as an embedded view: attached once its cell is in the document, disposed with it. */
@@ -89,7 +92,7 @@ export function embeddedPanelHost(
   storeRoot: string,
   project: string,
 ): EmbeddedPanelHost {
-  const { hub, client, openRun } = services;
+  const { hub, client, openRun, openTrialRun } = services;
   const sweepDir = (id: string) => `${storeRoot.replace(/\/+$/, '')}/${project}/.sweeps/${id}`;
   return {
     listSweeps: async () =>
@@ -107,7 +110,7 @@ export function embeddedPanelHost(
         return asView(view);
       }
       if (panel.kind === 'sweep') {
-        const view = new SweepView(client);
+        const view = new SweepView(client, openTrialRun);
         const dir = sweepDir(panel.sweepId);
         fill(view, async () => {
           const snapshot = parseSweepSnapshot(await client.sweepSnapshot(dir));

@@ -18,8 +18,9 @@ def progress(sweep_dir):
     return snap["sweep"]["state"], snap["counts"]["total"], snap["counts"]["left"], snap["counts"]["done"]
 
 
-def test_an_agent_count_is_the_total_of_an_unbounded_sweep_and_the_sweep_finishes_with_it(store):
-    sweep_id = sg.sweep(RANDOM_CONFIG, project="counted")
+def watched_sweep(store, project):
+    """A sweep with no run_cap and a train() that records the sweep's progress as each trial runs."""
+    sweep_id = sg.sweep(RANDOM_CONFIG, project=project)
     sweep_dir = find_sweep(sweep_id, dir=store)
     seen = []
 
@@ -27,6 +28,11 @@ def test_an_agent_count_is_the_total_of_an_unbounded_sweep_and_the_sweep_finishe
         sg.log({"loss": 1.0})
         seen.append(progress(sweep_dir))
 
+    return sweep_id, sweep_dir, train, seen
+
+
+def test_an_agent_count_is_the_total_of_an_unbounded_sweep_and_the_sweep_finishes_with_it(store):
+    sweep_id, sweep_dir, train, seen = watched_sweep(store, "counted")
     assert sg.agent(sweep_id, train, count=8) == 8
     # While trial 3 runs: 3 trials claimed, 5 more to come, 2 done.
     assert seen[2] == ("running", 8, 5, 2)
@@ -36,14 +42,7 @@ def test_an_agent_count_is_the_total_of_an_unbounded_sweep_and_the_sweep_finishe
 
 
 def test_a_second_agent_adds_its_count_and_the_sweep_runs_again_until_it_is_done(store):
-    sweep_id = sg.sweep(RANDOM_CONFIG, project="twice")
-    sweep_dir = find_sweep(sweep_id, dir=store)
-    seen = []
-
-    def train():
-        sg.log({"loss": 1.0})
-        seen.append(progress(sweep_dir))
-
+    sweep_id, sweep_dir, train, seen = watched_sweep(store, "twice")
     sg.agent(sweep_id, train, count=3)
     assert progress(sweep_dir) == ("finished", 3, 0, 3)
     sg.agent(sweep_id, train, count=2)
@@ -52,18 +51,15 @@ def test_a_second_agent_adds_its_count_and_the_sweep_runs_again_until_it_is_done
 
 
 def test_an_agent_without_count_leaves_the_sweep_uncapped_while_it_runs(store):
-    sweep_id = sg.sweep(RANDOM_CONFIG, project="uncapped")
-    sweep_dir = find_sweep(sweep_id, dir=store)
-    seen = []
+    sweep_id, sweep_dir, train, seen = watched_sweep(store, "uncapped")
 
-    def train():
-        sg.log({"loss": 1.0})
-        seen.append(progress(sweep_dir))
+    def interrupted():
+        train()
         if len(seen) == 2:
             raise KeyboardInterrupt  # the user interrupts the cell: the agent ends
 
     with pytest.raises(KeyboardInterrupt):
-        sg.agent(sweep_id, train)
+        sg.agent(sweep_id, interrupted)
     assert seen[0] == ("running", None, None, 0)
     assert progress(sweep_dir) == ("finished", 2, 0, 2), "the agent ended: what it ran is the sweep"
 

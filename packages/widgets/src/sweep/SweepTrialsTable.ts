@@ -147,12 +147,8 @@ export class SweepTrialsTable {
       return;
     }
     if (link) return;
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'jp-SpyglassSweep-link';
-    b.setAttribute('data-action', 'open_run');
-    b.textContent = String(trial.index);
-    b.title = m.openRun(trial.index, trial.run_id);
+    const title = m.openRun(trial.index, trial.run_id);
+    const b = actionButton('open_run', 'jp-SpyglassSweep-link', String(trial.index), title);
     b.addEventListener('click', () => this.onOpenRun?.(trial.index));
     td.replaceChildren(b);
   }
@@ -164,12 +160,7 @@ export class SweepTrialsTable {
       return;
     }
     if (button) return;
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'jp-SpyglassSweep-button';
-    b.setAttribute('data-action', 'stop_trial');
-    b.textContent = m.stopTrial;
-    b.title = m.stopTrialTitle(index);
+    const b = actionButton('stop_trial', 'jp-SpyglassSweep-button', m.stopTrial, m.stopTrialTitle(index));
     b.addEventListener('click', () => {
       b.disabled = true;
       this.onStopTrial?.(index);
@@ -203,6 +194,16 @@ export class SweepTrialsTable {
     const toggle = row.note.querySelector('[data-action="toggle_error"]');
     if (toggle) toggle.textContent = open ? m.hideError : m.showError;
   }
+}
+
+function actionButton(action: string, className: string, text: string, title: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = className;
+  b.setAttribute('data-action', action);
+  b.textContent = text;
+  b.title = title;
+  return b;
 }
 
 function setText(node: HTMLElement, text: string): void {
