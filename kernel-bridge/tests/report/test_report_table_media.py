@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from importlib import resources
 from pathlib import Path
 
 import nbformat
@@ -17,15 +18,17 @@ from report_media_fixtures import MEDIA_ROWS, media_table_notebook
 
 from spyglass.report import ReportInput, build_html
 from spyglass.report.budgets import TABLE_MEDIA_BYTES_LIMIT, TABLE_ROW_BUDGET, THUMBNAIL_EDGE
+from spyglass.report.html_page import RUNTIME_FILE
 from spyglass.report.markdown_export import write_markdown
 
 
 @pytest.fixture(scope="module")
-def media_report(tmp_path_factory) -> tuple[dict, Path, Path]:
+def media_report(tmp_path_factory) -> tuple[dict, Path, Path, int]:
     directory = tmp_path_factory.mktemp("media")
     notebook, store = media_table_notebook(directory)
-    document, _ = decode_page(build_html(ReportInput(notebook, store)))
-    return document, notebook, store
+    html = build_html(ReportInput(notebook, store))
+    document, _ = decode_page(html)
+    return document, notebook, store, len(html.encode())
 
 
 def table_of(document: dict) -> dict:
@@ -55,6 +58,12 @@ def test_thumbnails_stop_at_the_report_media_budget_and_later_cells_say_why(medi
     assert left_out[0]["caption"] is not None
 
 
+def test_a_report_of_two_thousand_image_rows_stays_within_the_media_budget_plus_the_runtime(media_report):
+    runtime = len(resources.files("spyglass.report").joinpath(RUNTIME_FILE).read_bytes())
+    # Thumbnails are base64 inside the deflated, base64 document: ~4/3 of the budget, plus the other cells.
+    assert media_report[3] < runtime + TABLE_MEDIA_BYTES_LIMIT * 4 // 3 + 300_000
+
+
 def test_a_truncated_table_says_how_many_rows_are_shown_and_left_out(media_report):
     table = table_of(media_report[0])
     assert len(table["data"][0]) == TABLE_ROW_BUDGET and table["nrows"] == MEDIA_ROWS
@@ -62,7 +71,7 @@ def test_a_truncated_table_says_how_many_rows_are_shown_and_left_out(media_repor
 
 
 def test_markdown_export_shows_image_cells_by_caption(media_report, tmp_path):
-    _, notebook, store = media_report
+    _, notebook, store, _ = media_report
     text = write_markdown(ReportInput(notebook, store), tmp_path / "md").read_text()
     assert "[image: #0]" in text and "_type" not in text
 

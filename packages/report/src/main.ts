@@ -31,6 +31,18 @@ type PendingPlot = { element: HTMLElement; block: PlotBlock };
 type PendingSweep = { element: HTMLElement; block: SweepBlock };
 type Pending = { charts: PendingChart[]; plots: PendingPlot[]; sweeps: PendingSweep[] };
 
+function heading(text: string): HTMLElement {
+  const element = document.createElement('h4');
+  element.textContent = text;
+  return element;
+}
+
+function holder(className: string): HTMLElement {
+  const element = document.createElement('div');
+  element.className = className;
+  return element;
+}
+
 function note(text: string): HTMLElement {
   const element = document.createElement('p');
   element.className = 'sg-note';
@@ -81,46 +93,33 @@ function blockElement(block: Block, { charts, plots, sweeps }: Pending) {
       break;
     }
     case 'table': {
-      const title = document.createElement('h4');
-      title.textContent = block.title;
-      section.append(title, renderTable(block));
+      section.append(heading(block.title), renderTable(block));
       break;
     }
     case 'plot': {
-      const title = document.createElement('h4');
-      title.textContent = block.title;
-      const element = document.createElement('div');
-      element.className = 'sg-plot-chart';
+      const element = holder('sg-plot-chart');
       plots.push({ element, block });
       // The table stays below the chart, sortable and filterable like any table output.
-      section.append(title, element, renderTable(block.table));
+      section.append(heading(block.title), element, renderTable(block.table));
       break;
     }
     case 'sweep': {
-      const title = document.createElement('h4');
-      title.textContent = block.title;
-      const element = document.createElement('div');
-      element.className = 'sg-sweep-charts';
+      const element = holder('sg-sweep-charts');
       sweeps.push({ element, block });
-      section.append(title, ...(block.note ? [note(block.note)] : []), element);
+      section.append(heading(block.title), ...(block.note ? [note(block.note)] : []), element);
       break;
     }
     case 'charts': {
-      const title = document.createElement('h4');
-      title.textContent = block.title;
-      const help = note(messages.chartHelp);
-      const grid = document.createElement('div');
-      grid.className = 'sg-chart-grid';
+      const grid = holder('sg-chart-grid');
       block.charts.forEach((chart, index) => {
-        const element = document.createElement('div');
-        element.className = 'sg-chart';
+        const element = holder('sg-chart');
         element.dataset.chartId = chart.id;
         element.dataset.metric = chart.metric;
         if (chart.series.some((s) => s.m4)) element.title = messages.downsampled;
         grid.append(element);
         charts.push({ element, block, index });
       });
-      section.append(title, help, grid);
+      section.append(heading(block.title), note(messages.chartHelp), grid);
       if (block.note) section.append(note(block.note));
       break;
     }
