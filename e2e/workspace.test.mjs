@@ -233,14 +233,17 @@ test('the workspace lists every run, filters, groups, selects, zooms and keeps i
   );
   await page.mouse.move(5, 5);
 
+  // Ctrl+wheel zooms (a plain wheel scrolls the page, see workspace-layout.test.mjs).
   const centre = await plotPoint(page, 'train/loss', SPIKE_STEP);
   await page.mouse.move(centre.x, centre.y);
+  await page.keyboard.down('Control');
   for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -300);
+  await page.keyboard.up('Control');
   const wheeled = await waitForChart(
     page,
     'train/loss',
     (s) => s.range && s.range[1] - s.range[0] < zoomed.range[1] - zoomed.range[0],
-    'the wheel zoom',
+    'the Ctrl+wheel zoom',
   );
   assert.ok(wheeled.range[0] <= SPIKE_STEP && wheeled.range[1] >= SPIKE_STEP, `range ${wheeled.range}`);
   assert.ok(wheeled.maxPoints <= MAX_POINTS_PER_LINE);
@@ -403,9 +406,12 @@ test('the run browser lists the projects and opens the workspace with a clicked 
   const { page } = session.browser;
   await page.evaluate(() => window.jupyterapp.shell.activateById('spyglass-run-browser'));
   const project = `.jp-SpyglassRunBrowser-project[data-project="${PROJECT}"]`;
-  await page.click(`${project} > summary > span`);
-  const run = await page.waitForSelector(`${project} .jp-SpyglassRunBrowser-run:has-text("run-05") button`);
-  const runId = await run.evaluate((b) => b.closest('li').dataset.runId);
+  await page.waitForSelector(project);
+  if ((await page.getAttribute(project, 'aria-expanded')) !== 'true') {
+    await page.click(`${project} .jp-SpyglassRunBrowser-caret`);
+  }
+  const run = await page.waitForSelector(`${project} .jp-SpyglassRunBrowser-run:has-text("run-05")`);
+  const runId = await run.evaluate((li) => li.dataset.runId);
   await run.click();
   await waitFor(
     () =>

@@ -4,6 +4,7 @@ import {
   describeError,
   type EmbeddedPanelHost,
   type LayoutStore,
+  styledControl,
   WorkspacePanel,
   workspaceMessages,
 } from '@spyglass/widgets';
@@ -53,6 +54,7 @@ export class WorkspaceWidget extends Widget {
     const label = document.createElement('label');
     label.textContent = 'Project ';
     this.picker.className = 'jp-SpyglassWorkspaceWidget-project';
+    styledControl(this.picker);
     this.setProjects(options.projects);
     this.picker.addEventListener('change', () => void this.open(this.picker.value));
     label.append(this.picker);

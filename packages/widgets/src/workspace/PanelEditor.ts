@@ -9,6 +9,7 @@ import {
 } from '@spyglass/charts';
 import type { WorkspaceRun } from '@spyglass/store';
 import { describeError } from '../errors.js';
+import { styledButton, styledControl } from '../styled-controls.js';
 import { type EmbeddedPanelHost, tableKeys } from './embedded-panels.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
@@ -47,7 +48,7 @@ function select(values: [string, string][], className: string): HTMLSelectElemen
   const s = document.createElement('select');
   s.className = className;
   fill(s, values);
-  return s;
+  return styledControl(s);
 }
 
 /**
@@ -157,6 +158,11 @@ export class PanelEditor {
     cancel.type = 'button';
     cancel.textContent = text.editorCancel;
     cancel.addEventListener('click', () => done(null));
+    styledButton(add);
+    styledButton(cancel);
+    for (const input of [this.section, this.title, this.sql, this.spec, this.focus, this.histogramKey]) {
+      styledControl(input);
+    }
     this.node.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
