@@ -79,9 +79,11 @@ def test_markdown_export_shows_image_cells_by_caption(media_report, tmp_path):
 def test_a_reference_leading_outside_the_table_directory_and_other_media_show_placeholders(tmp_path):
     secret = tmp_path / "secret.png"
     Image.new("RGB", (4, 4)).save(secret)
-    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "media").mkdir(parents=True)
+    (tmp_path / "run" / "media" / "link.png").symlink_to(secret)
     cells = [
         json.dumps({"_type": "image", "path": "../secret.png", "caption": "x"}, separators=(",", ":")),
+        json.dumps({"_type": "image", "path": "media/link.png", "caption": "y"}, separators=(",", ":")),
         json.dumps({"_type": "audio", "path": "media/audio/a.wav", "caption": None}, separators=(",", ":")),
         '{"_type": not json',
     ]
@@ -90,11 +92,11 @@ def test_a_reference_leading_outside_the_table_directory_and_other_media_show_pl
     path = tmp_path / "crafted.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell("t", outputs=[output])]), path)
     (column,) = table_of(decode_page(build_html(ReportInput(path)))[0])["data"]
-    outside, audio, text = column
-    assert (
-        outside["media"][0]["src"] is None
-        and "is not in the table's directory" in outside["media"][0]["note"]
-    )
+    outside, linked, audio, text = column
+    for cell in (outside, linked):
+        assert (
+            cell["media"][0]["src"] is None and "is not in the table's directory" in cell["media"][0]["note"]
+        )
     assert audio["media"][0] == {
         "kind": "audio",
         "caption": None,
