@@ -65,6 +65,7 @@ export async function startJupyterLab() {
       '--ServerApp.password=',
       '--ServerApp.disable_check_xsrf=True',
       '--LabApp.expose_app_in_browser=True',
+      '--JupyterNotebookApp.expose_app_in_browser=True', // Notebook 7's page (e2e/notebook7.test.mjs)
       `--ServerApp.root_dir=${rootDir}`,
       `--LabApp.workspaces_dir=${join(base, 'workspaces')}`,
       ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
