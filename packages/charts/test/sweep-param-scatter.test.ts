@@ -51,3 +51,12 @@ test('a categorical parameter of numbers keeps its values as axis labels (each a
   };
   assert.deepEqual(spec.encoding.x.scale.domain, ['0.001', '0.01', '0.333333']);
 });
+
+test('tooltips show a numeric parameter and the metric to six significant digits', () => {
+  const spec = paramScatterSpec({ snapshot: sweepFixture(), param: 'model.dropout', width: 300 }) as {
+    encoding: { tooltip: { field: string; format?: string }[] };
+  };
+  const formats = Object.fromEntries(spec.encoding.tooltip.map((t) => [t.field, t.format]));
+  assert.equal(formats.x, '.6~g');
+  assert.equal(formats.metric, '.6~g');
+});

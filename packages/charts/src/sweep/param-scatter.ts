@@ -79,11 +79,9 @@ export function paramScatterSpec(options: ParamScatterOptions): TopLevelSpec {
       shape: stateShape(),
       tooltip: [
         ...trialTooltip(),
-        {
-          field: 'x',
-          type: kind === 'nominal' ? ('nominal' as const) : ('quantitative' as const),
-          title: param,
-        },
+        kind === 'nominal'
+          ? { field: 'x', type: 'nominal' as const, title: param }
+          : { field: 'x', type: 'quantitative' as const, title: param, format: '.6~g' },
         { field: 'metric', type: 'quantitative', title: metric, format: '.6~g' },
       ],
     },
