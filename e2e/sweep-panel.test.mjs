@@ -355,9 +355,15 @@ test('a count=8 sweep ends finished "8 of 8", draws its one parameter’s bars a
   await waitFor(
     async () => {
       last = await finishedPanel(page);
-      return last?.kernelIdle && last.paths === 8 && last.importanceBars > 0 && last.ticks.length > 0;
+      return (
+        last?.kernelIdle &&
+        last.state === 'finished' &&
+        last.paths === 8 &&
+        last.importanceBars > 0 &&
+        last.ticks.length > 0
+      );
     },
-    'the counted sweep to end with 8 lines and its importance drawn',
+    'the counted sweep to finish with 8 lines and its importance drawn',
     120_000,
     250,
   );
@@ -373,6 +379,36 @@ test('a count=8 sweep ends finished "8 of 8", draws its one parameter’s bars a
   }
   assert.ok(last.legendTitles.includes('Trial state'), `legend titles: ${last.legendTitles}`);
   assert.ok(!last.legendTitles.includes('trial'));
+
+  // The dark theme: the ticks are redrawn in its text colour and stay readable.
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }),
+  );
+  let dark = null;
+  try {
+    await waitFor(
+      async () => {
+        dark = await finishedPanel(page);
+        return dark.ticks.length > 0 && dark.ticks.every((t) => t.contrast >= 4.5 && t.size >= 11);
+      },
+      'readable tick labels in the dark theme',
+      20_000,
+      250,
+    );
+  } finally {
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Light' }),
+    );
+  }
+  assert.equal(dark.ticks.length, last.ticks.length);
+  await waitFor(
+    async () => (await finishedPanel(page)).ticks.every((t) => t.contrast >= 4.5),
+    'the charts redrawn in the light theme',
+    20_000,
+    250,
+  );
+  // JupyterLab covers the page with its splash screen while it changes theme.
+  await page.waitForFunction(() => !document.getElementById('jupyterlab-splash'), null, { timeout: 20_000 });
 
   // A real mouse click on trial 3's line opens that trial's run beside the notebook.
   const before = await runTabs(page);
