@@ -77,11 +77,30 @@ test('the example report draws every chart with one line per run, zooms, toggles
   const before = await chart.getAttribute('data-x-domain');
   const box = await chart.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+  // A plain wheel scrolls the page and leaves the chart's x domain alone.
+  const scrolled = await page.evaluate(() => window.scrollY);
+  await page.mouse.wheel(0, 200);
+  await page.waitForFunction((y) => window.scrollY !== y, scrolled);
+  assert.equal(await chart.getAttribute('data-x-domain'), before, 'a plain wheel does not zoom');
+  // Ctrl+wheel zooms in.
+  const zoomAt = await chart.boundingBox();
+  await page.mouse.move(zoomAt.x + zoomAt.width / 2, zoomAt.y + zoomAt.height / 3);
+  await page.keyboard.down('Control');
   await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
   await page.waitForFunction((b) => document.querySelector('.sg-chart').dataset.xDomain !== b, before);
   const [lo, hi] = JSON.parse(await chart.getAttribute('data-x-domain'));
   const [lo0, hi0] = JSON.parse(before);
   assert.ok(hi - lo < hi0 - lo0, `zoomed in: ${before} → [${lo}, ${hi}]`);
+  // Zooming out far stops at the data's extent (the unzoomed domain), never beyond it.
+  await page.keyboard.down('Control');
+  for (let i = 0; i < 6; i++) await page.mouse.wheel(0, 600);
+  await page.keyboard.up('Control');
+  await page.waitForFunction((b) => document.querySelector('.sg-chart').dataset.xDomain === b, before, {
+    timeout: 10_000,
+  });
+  const [outLo, outHi] = JSON.parse(await chart.getAttribute('data-x-domain'));
+  assert.ok(outLo >= lo0 && outHi <= hi0, `zoomed out to [${outLo}, ${outHi}], the data spans ${before}`);
 
   // A legend click keeps one run: the other lines fade.
   await chart.locator('.role-legend-label text').first().click();

@@ -1,5 +1,5 @@
 import { Widget } from '@lumino/widgets';
-import { runColor } from '@spyglass/charts';
+import { assignedRunColor, projectRunColors, type RunColors } from '@spyglass/charts';
 import type { RunListing } from '@spyglass/store';
 import {
   type BrowserProject,
@@ -41,6 +41,8 @@ export class RunBrowserPanel extends Widget {
   private storeRoot = '';
   private projects: BrowserProject[] = [];
   private readonly expanded = new Set<string>();
+  /** Each project's run colours, assigned as the workspace assigns them (creation order). */
+  private readonly colors = new Map<string, RunColors>();
   /** The key of the row in the tab order (treeRowKey). */
   private active = '';
   private generation = 0;
@@ -114,6 +116,7 @@ export class RunBrowserPanel extends Widget {
     try {
       const listing = await this.source.runs(this.storeRoot, name);
       entry = { name, runs: listing.runs };
+      this.colors.set(name, projectRunColors(listing.runs));
     } catch (error) {
       entry = { name, runs: [], error: workspaceMessages.listFailed(describeError(error)) };
     }
@@ -190,7 +193,7 @@ export class RunBrowserPanel extends Widget {
     item.dataset.state = badge.kind;
     const swatch = document.createElement('i');
     swatch.className = 'jp-SpyglassRunsTable-swatch';
-    swatch.style.background = runColor(run.run_id);
+    swatch.style.background = assignedRunColor(run.run_id, this.colors.get(project));
     const name = document.createElement('span');
     name.className = 'jp-SpyglassRunBrowser-name';
     name.textContent = run.name || run.run_id;

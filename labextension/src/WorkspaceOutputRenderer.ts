@@ -57,7 +57,6 @@ export class WorkspaceOutputRenderer extends Widget implements IRenderMime.IRend
         exportParquet: this.exportParquet,
         embeddedPanels: this.embeddedPanels?.(data.store_root, data.project),
         project: data.project,
-        inNotebook: true,
         layoutStore: new NotebookLayoutStore(this.tracker, this.node, data.layout_key),
       });
       (this.layout as PanelLayout).addWidget(this.panel);

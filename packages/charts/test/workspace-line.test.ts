@@ -6,6 +6,7 @@ import { runColor } from '../src/palette.js';
 import {
   BANDS_DATASET,
   type BandRow,
+  groupColor,
   LINE_PARAMS,
   LINES_DATASET,
   type LineRow,
@@ -110,7 +111,11 @@ describe('workspaceLineSpec', () => {
     const spec = workspaceLineSpec({ metric: 'loss', runs: [], groups: ['g'], width: 300, bands });
     const { svg, view } = await render(spec);
     assert.match(svg, /mark-area/);
-    assert.equal(strokes(svg).filter((s) => s.vertices === 20 && s.stroke === runColor('g')).length, 1);
+    // A group's colour is its palette slot in legend order.
+    assert.equal(
+      strokes(svg).filter((s) => s.vertices === 20 && s.stroke === groupColor('g', ['g'])).length,
+      1,
+    );
     assert.equal(view.data(BANDS_DATASET).length, 20);
   });
 

@@ -1,4 +1,4 @@
-import type { ChartPoint } from '@spyglass/charts';
+import { type ChartPoint, clampRange, linesExtent, type Range } from '@spyglass/charts';
 import { embedChart } from '@spyglass/widgets/vega-render';
 import type { View } from 'vega';
 import { reportChartSpec, ZOOM_X_SIGNAL } from './chart-spec.js';
@@ -21,6 +21,7 @@ export async function renderChart(
     for (let i = 0; i < x.length; i++) points.push({ step: x[i], value: y[i], run: ref.run });
   }
   const runs = chart.series.map((s) => s.run);
+  const extent = linesExtent([{ xs: points.map((p) => p.step) }]);
   element.dataset.seriesCount = String(runs.length);
   const spec = reportChartSpec({
     metric: chart.metric,
@@ -33,12 +34,28 @@ export async function renderChart(
   });
   try {
     const view = await embedChart(element, spec);
-    // The zoom signal holds the zoomed [min, max] of x; it is empty once a double-click resets the zoom.
-    const recordDomain = (_name?: string, zoomed?: unknown) => {
-      const domain = Array.isArray(zoomed) && zoomed.length === 2 ? zoomed : view.scale('x').domain();
-      element.dataset.xDomain = JSON.stringify(domain);
+    // The zoom signal holds the zoomed [min, max] of x; it is empty once a double-click resets the zoom. A zoom or
+    // pan past the data is put back within it (null: the whole data, as after a reset).
+    const record = (range: Range | null) => {
+      element.dataset.xDomain = JSON.stringify(range ?? view.scale('x').domain());
     };
-    recordDomain();
+    const recordDomain = (_name?: string, zoomed?: unknown) => {
+      const range = Array.isArray(zoomed) && zoomed.length === 2 ? (zoomed.map(Number) as Range) : null;
+      const clamped = clampRange(range, extent);
+      if (range && (clamped === null || clamped[0] !== range[0] || clamped[1] !== range[1])) {
+        // Set once this dataflow run is over (a listener runs inside it).
+        setTimeout(() => {
+          view
+            .signal(ZOOM_X_SIGNAL, clamped)
+            .runAsync()
+            .then(() => record(clamped))
+            .catch(() => undefined);
+        }, 0);
+        return;
+      }
+      record(range);
+    };
+    record(null);
     view.addSignalListener(ZOOM_X_SIGNAL, recordDomain);
     element.dataset.rendered = 'true';
     return view;

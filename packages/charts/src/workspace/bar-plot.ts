@@ -26,7 +26,7 @@ export function barSpec(options: Omit<RunPlotOptions, 'yTitle' | 'logY'>): TopLe
         title: options.xTitle,
         ...(options.logX ? { scale: { type: 'log' } } : {}),
       },
-      ...runMarkEncoding(options.runs),
+      ...runMarkEncoding(options.runs, options.colors),
       tooltip: [
         { field: 'run_name', type: 'nominal', title: 'run' },
         { field: 'x', type: 'quantitative', title: options.xTitle, format: '.6~g' },

@@ -1,4 +1,13 @@
+export { assignedRunColor, paletteColor, projectRunColors, type RunColors } from '../palette.js';
 export { barSpec } from './bar-plot.js';
+export { tickCountFor, xAxisFor } from './chart-axes.js';
+export {
+  chartLegend,
+  type Legend,
+  type LegendEntry,
+  MAX_LEGEND_ENTRIES,
+  moreLabel,
+} from './chart-legend.js';
 export {
   customPanelSpec,
   DEFAULT_CUSTOM_SPEC,
@@ -16,7 +25,7 @@ export {
   LINE_PARAMS,
   LINES_DATASET,
   type LineRow,
-  MAX_LEGEND_ENTRIES,
+  seriesColor,
   type WorkspaceLineOptions,
   workspaceLineSpec,
   type XType,
@@ -84,3 +93,4 @@ export {
   serialiseLayout,
   type WorkspaceLayout,
 } from './workspace-layout.js';
+export { clampRange, linesExtent, panRange, type Range, zoomRange } from './zoom-range.js';

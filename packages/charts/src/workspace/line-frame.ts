@@ -51,7 +51,7 @@ export function workspaceLineFrameSpec(
 }
 
 function legendColor(options: WorkspaceLineOptions) {
-  const color = colorEncoding('run', options.runs, true);
+  const color = colorEncoding('run', options.runs, options.titleAndLegend !== false, options.colors);
   return color.legend
     ? { ...color, legend: { ...color.legend, symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 } }
     : color;

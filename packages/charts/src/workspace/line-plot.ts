@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { runColor } from '../palette.js';
+import { assignedRunColor, paletteColor, type RunColors } from '../palette.js';
+import { xAxisFor } from './chart-axes.js';
 import { DIMMED, FADED_RAW, HIGHLIGHT_WIDTH, LINE_WIDTH } from './line-strokes.js';
 
 /** One point of one run's line, as the data layer returns it after M4 downsampling (and EMA when smoothing). */
@@ -39,8 +40,10 @@ export type XType = 'quantitative' | 'temporal';
 
 export interface WorkspaceLineOptions {
   metric: string;
-  /** Run ids in legend order (the runs on the chart); colours come from runColor(run id). */
+  /** Run ids in legend order (the runs on the chart); colours come from `colors`, else runColor(run id). */
   runs: string[];
+  /** The project's run colours (projectRunColors); a run missing here gets its hashed colour. */
+  colors?: RunColors;
   /** Run id → name. */
   labels?: Record<string, string>;
   /** Groups in legend order when the chart shows bands; null or absent draws one line per run. */
@@ -53,27 +56,52 @@ export interface WorkspaceLineOptions {
   /** True when rows carry EMA values: the raw line is drawn faded under the smoothed one. */
   smoothing?: boolean;
   highlight?: string[];
+  /**
+   * False in the workspace, whose panel header shows the title and whose HTML legend names every series; an
+   * exported spec keeps both (default true) so it reads on its own.
+   */
+  titleAndLegend?: boolean;
   width?: number | 'container';
   height?: number;
   lines?: LineRow[];
   bands?: BandRow[];
 }
 
-/** Above this many runs the legend would bury the plot; colours still match the runs table. */
-export const MAX_LEGEND_ENTRIES = 20;
-
 const HIGHLIGHT_ACTIVE = `length(${LINE_PARAMS.highlight}) > 0`;
 const IS_HIGHLIGHTED = `indexof(${LINE_PARAMS.highlight}, datum.run) >= 0`;
 
-/** The colour of a group's band and mean line: the same hash as runs, so a group keeps its colour too. */
-export const groupColor = runColor;
+/** The colour of a group's band and mean line: groups take palette colours in legend order, so none collide. */
+export function groupColor(group: string, groups: readonly string[]): string {
+  return paletteColor(Math.max(0, groups.indexOf(group)));
+}
 
-export function colorEncoding(field: 'run' | 'group', domain: string[], withLegend: boolean) {
+/** The colour of one series of a chart: a run by the project's assignment, a group by its place among `domain`. */
+export function seriesColor(
+  field: 'run' | 'group',
+  key: string,
+  domain: readonly string[],
+  colors?: RunColors,
+): string {
+  return field === 'run' ? assignedRunColor(key, colors) : groupColor(key, domain);
+}
+
+/**
+ * The colour encoding of runs or groups. Its Vega legend (exported specs only) lists every series in columns
+ * with names uncut; the workspace draws its own HTML legend instead.
+ */
+export function colorEncoding(
+  field: 'run' | 'group',
+  domain: string[],
+  withLegend: boolean,
+  colors?: RunColors,
+) {
   const legend =
-    withLegend && domain.length > 1 && domain.length <= MAX_LEGEND_ENTRIES
+    withLegend && domain.length > 1
       ? {
           orient: 'bottom' as const,
           direction: 'horizontal' as const,
+          columns: Math.min(3, domain.length),
+          labelLimit: 0,
           title: null,
           ...(field === 'run' ? { labelExpr: `${LINE_PARAMS.labels}[datum.value] || datum.value` } : {}),
         }
@@ -81,7 +109,7 @@ export function colorEncoding(field: 'run' | 'group', domain: string[], withLege
   return {
     field,
     type: 'nominal' as const,
-    scale: { domain, range: domain.map(field === 'run' ? runColor : groupColor) },
+    scale: { domain, range: domain.map((key) => seriesColor(field, key, domain, colors)) },
     legend,
   };
 }
@@ -95,8 +123,9 @@ export function colorEncoding(field: 'run' | 'group', domain: string[], withLege
  * is what a line panel exports (it renders the same picture anywhere, without Spyglass).
  */
 export function workspaceLineSpec(options: WorkspaceLineOptions): TopLevelSpec {
-  const { metric, runs, xType = 'quantitative', xTitle = 'step' } = options;
+  const { metric, xType = 'quantitative', xTitle = 'step' } = options;
   const grouped = options.groups != null;
+  const legend = options.titleAndLegend !== false;
   const { x, yScale, logX, logY } = lineAxes(options);
   const positive = (field: string) => [
     ...(logY ? [`datum.${field} > 0`] : []),
@@ -134,7 +163,7 @@ export function workspaceLineSpec(options: WorkspaceLineOptions): TopLevelSpec {
           encoding: {
             x,
             y: { field: 'mean', type: 'quantitative' as const, title: null, scale: yScale },
-            color: colorEncoding('group', options.groups ?? [], true),
+            color: colorEncoding('group', options.groups ?? [], legend),
             tooltip: [
               { field: 'group', type: 'nominal' as const, title: 'group' },
               tooltipX,
@@ -146,9 +175,9 @@ export function workspaceLineSpec(options: WorkspaceLineOptions): TopLevelSpec {
         },
       ]
     : [
-        lineLayer('y', options.smoothing === true ? FADED_RAW : 1, [brush], filter('y'), x, yScale, runs),
+        lineLayer('y', options.smoothing === true ? FADED_RAW : 1, [brush], filter('y'), x, yScale, options),
         ...(options.smoothing === true
-          ? [lineLayer('smoothed', 1, [], filter('smoothed'), x, yScale, runs)]
+          ? [lineLayer('smoothed', 1, [], filter('smoothed'), x, yScale, options)]
           : []),
       ];
 
@@ -168,6 +197,7 @@ export function lineAxes(options: WorkspaceLineOptions) {
     field: 'x',
     type: xType,
     title: xTitle,
+    axis: xAxisFor(options.width),
     scale: { nice: false, ...(logX ? { type: 'log' as const } : { zero: false }) },
   };
   const yScale = logY ? { type: 'log' as const } : { zero: false };
@@ -183,7 +213,9 @@ export function brushParam() {
 export function lineChartFrame(options: WorkspaceLineOptions) {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: options.metric, anchor: 'start' as const, fontSize: 12 },
+    ...(options.titleAndLegend === false
+      ? {}
+      : { title: { text: options.metric, anchor: 'start' as const, fontSize: 12 } }),
     width: options.width ?? ('container' as const),
     height: options.height ?? 200,
     autosize: { type: 'fit-x' as const, contains: 'padding' as const },
@@ -203,7 +235,7 @@ function lineLayer(
   filter: { filter: string },
   x: object,
   yScale: object,
-  runs: string[],
+  options: WorkspaceLineOptions,
 ) {
   // The raw line under a smoothed one stays faded; highlighting only dims the runs not selected.
   const dimmed = Math.min(baseOpacity, DIMMED);
@@ -218,7 +250,12 @@ function lineLayer(
     encoding: {
       x,
       y: { field, type: 'quantitative' as const, title: null, scale: yScale, axis: { format: '~r' } },
-      color: colorEncoding('run', runs, field === 'y'),
+      color: colorEncoding(
+        'run',
+        options.runs,
+        field === 'y' && options.titleAndLegend !== false,
+        options.colors,
+      ),
       detail: { field: 'run', type: 'nominal' as const },
       opacity: {
         condition: { test: `${HIGHLIGHT_ACTIVE} && !(${IS_HIGHLIGHTED})`, value: dimmed },

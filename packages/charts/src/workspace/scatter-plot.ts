@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { runColor } from '../palette.js';
+import { assignedRunColor, type RunColors } from '../palette.js';
 import { LINE_PARAMS } from './line-plot.js';
 
 /** One run on a scatter or bar panel: two run columns (config keys, summary metrics...) as numbers. */
@@ -17,8 +17,12 @@ export interface RunPlotOptions {
   xTitle: string;
   yTitle: string;
   runs: string[];
+  /** The project's run colours (projectRunColors); a run missing here gets its hashed colour. */
+  colors?: RunColors;
   labels?: Record<string, string>;
   highlight?: string[];
+  /** False in the workspace, whose panel header shows the title; exported specs keep it (default true). */
+  showTitle?: boolean;
   rows?: RunPointRow[];
   logX?: boolean;
   logY?: boolean;
@@ -30,7 +34,9 @@ export interface RunPlotOptions {
 export function runPlotFrame(options: RunPlotOptions) {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: options.title, anchor: 'start' as const, fontSize: 12 },
+    ...(options.showTitle === false
+      ? {}
+      : { title: { text: options.title, anchor: 'start' as const, fontSize: 12 } }),
     width: options.width ?? 'container',
     height: options.height ?? 200,
     autosize: { type: 'fit-x' as const, contains: 'padding' as const },
@@ -45,12 +51,12 @@ export function runPlotFrame(options: RunPlotOptions) {
 }
 
 /** Encodings every run-level mark shares: colour by run id, highlight emphasis, a named tooltip. */
-export function runMarkEncoding(runs: string[]) {
+export function runMarkEncoding(runs: string[], colors?: RunColors) {
   return {
     color: {
       field: 'run',
       type: 'nominal' as const,
-      scale: { domain: runs, range: runs.map(runColor) },
+      scale: { domain: runs, range: runs.map((run) => assignedRunColor(run, colors)) },
       legend: null,
     },
     opacity: {
@@ -93,7 +99,7 @@ export function scatterSpec(options: RunPlotOptions): TopLevelSpec {
         title: options.yTitle,
         scale: options.logY ? { type: 'log' } : { zero: false },
       },
-      ...runMarkEncoding(options.runs),
+      ...runMarkEncoding(options.runs, options.colors),
       size: {
         condition: { test: `indexof(${LINE_PARAMS.highlight}, datum.run) >= 0`, value: 160 },
         value: 60,

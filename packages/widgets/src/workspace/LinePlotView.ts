@@ -1,4 +1,5 @@
 import {
+  assignedRunColor,
   type DrawnLine,
   drawOrder,
   EXTENT_DATASET,
@@ -6,8 +7,8 @@ import {
   type LineRow,
   lineExtent,
   lineStrokes,
-  runColor,
   type Stroke,
+  tickCountFor,
   tracePolyline,
   type WorkspaceLineOptions,
   workspaceLineFrameSpec,
@@ -35,6 +36,7 @@ export class LinePlotView {
   private key = '';
   private options: LinePlotOptions | null = null;
   private lines: DrawnLine[] = [];
+  private range: [number, number] | null = null;
   private highlight = new Set<string>();
   private disposed = false;
   /** How long the last canvas pass took (ms), for benchmarks. */
@@ -67,9 +69,12 @@ export class LinePlotView {
     highlight: string[],
   ): Promise<void> {
     const extent = lineExtent(lines, { range, logX: options.logX, logY: options.logY });
-    const key = JSON.stringify({ ...options, width: undefined });
+    // A width that asks for another tick count re-embeds (Vega-Lite fixes the axis's tickCount in the spec).
+    const ticks = typeof options.width === 'number' ? tickCountFor(options.width) : 0;
+    const key = JSON.stringify({ ...options, width: undefined, ticks });
     this.options = options;
     this.lines = lines;
+    this.range = range;
     this.highlight = new Set(highlight);
     if (!this.frame || key !== this.key) {
       this.frame?.finalize();
@@ -100,6 +105,11 @@ export class LinePlotView {
 
   async resize(width: number): Promise<void> {
     if (!this.frame) return;
+    if (this.options && tickCountFor(width) !== tickCountFor(Number(this.options.width))) {
+      // Another tick count: re-embed the frame at the new width (the lines stay as they are).
+      await this.show({ ...this.options, width }, this.lines, this.range, [...this.highlight]);
+      return;
+    }
     await resizeChart(this.frame, width);
     this.paint();
   }
@@ -107,7 +117,12 @@ export class LinePlotView {
   /** The self-contained Vega-Lite spec of what is shown, the drawn rows inlined (what exports save). */
   exportSpec(): TopLevelSpec {
     const options = this.options ?? { metric: '', runs: [] };
-    return workspaceLineSpec({ ...options, highlight: [...this.highlight], lines: rowsOf(this.lines) });
+    return workspaceLineSpec({
+      ...options,
+      titleAndLegend: true,
+      highlight: [...this.highlight],
+      lines: rowsOf(this.lines),
+    });
   }
 
   /** PNG or SVG of the same picture, rendered by Vega from `exportSpec()` off screen. */
@@ -168,7 +183,7 @@ export class LinePlotView {
     const stroke = (line: DrawnLine, ys: Float64Array, style: Stroke) => {
       ctx.globalAlpha = style.opacity;
       ctx.lineWidth = style.width;
-      ctx.strokeStyle = runColor(line.run);
+      ctx.strokeStyle = assignedRunColor(line.run, this.options?.colors);
       ctx.beginPath();
       tracePolyline(line.xs, ys, x, y, ctx, axes);
       ctx.stroke();

@@ -1,12 +1,20 @@
-import { BANDS_DATASET, LINE_PARAMS, type PlannedPanel } from '@spyglass/charts';
+import {
+  assignedRunColor,
+  BANDS_DATASET,
+  groupColor,
+  LINE_PARAMS,
+  linesExtent,
+  type PlannedPanel,
+} from '@spyglass/charts';
 import { WorkspaceMemoryError } from '@spyglass/store';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { describeError } from '../errors.js';
 import { Throttle } from '../throttle.js';
 import { embedChart, replaceDataset, resizeChart } from '../vega-render.js';
+import { ChartLegend } from './ChartLegend.js';
 import { bucketsFor, type ChartContext, type ChartEvents, xTitleOf } from './chart-context.js';
-import { listenForZoom } from './chart-zoom.js';
+import { BUTTON_ZOOM, listenForZoom, type ZoomTarget, zoomStep } from './chart-zoom.js';
 import { downloadFile, downloadUrl, exportImage, exportSpec, safeFileName } from './export-files.js';
 import { LinePlotView } from './LinePlotView.js';
 import { LineTooltip } from './LineTooltip.js';
@@ -41,6 +49,9 @@ export class WorkspaceChart {
   private hoverLines: HoverLine[] = [];
   private context: ChartContext | null = null;
   private range: [number, number] | null = null;
+  /** The data's x extent (data units) as last drawn unzoomed: zooms stay within it. */
+  private extent: [number, number] | null = null;
+  private readonly legend: ChartLegend;
   /** Width last drawn at (the view's `width` signal reads back smaller under autosize fit-x). */
   private width = 0;
   private readonly throttle: Throttle;
@@ -60,7 +71,10 @@ export class WorkspaceChart {
     this.plot.className = 'jp-SpyglassWorkspaceChart-plot';
     this.message.className = 'jp-SpyglassWorkspaceChart-message';
     this.message.hidden = true;
-    this.node.append(this.renderHeader(), this.plot, this.message);
+    this.legend = new ChartLegend((key) => {
+      if (this.context?.groups == null) this.events.hover(key);
+    });
+    this.node.append(this.renderHeader(), this.plot, this.legend.node, this.message);
     this.throttle = new Throttle(() => this.redraw(), 60);
     if (panel.kind === 'line') {
       this.tooltip = new LineTooltip(this.plot, {
@@ -73,13 +87,8 @@ export class WorkspaceChart {
         },
       });
       this.node.append(this.tooltip.node);
-      listenForZoom(this.plot, {
-        view: () => this.view,
-        range: () => this.range,
-        zoomTo: (range) => this.zoomTo(range),
-        fromDisplay: (x) => (this.context?.settings.xAxis === 'wall' ? x / 1000 : x),
-        wheelNeedsModifier: () => this.context?.wheelNeedsModifier === true,
-      });
+      listenForZoom(this.plot, this.zoomTarget);
+      this.plot.title = text.zoomHint;
     }
   }
 
@@ -97,6 +106,19 @@ export class WorkspaceChart {
     return this.range;
   }
 
+  /** What the zoom gestures and buttons drive. */
+  private readonly zoomTarget: ZoomTarget = {
+    view: () => this.view,
+    range: () => this.range,
+    extent: () => this.extent,
+    zoomTo: (range) => this.zoomTo(range),
+    fromDisplay: (x) => this.fromDisplay(x),
+  };
+
+  private fromDisplay(x: number): number {
+    return this.context?.settings.xAxis === 'wall' ? x / 1000 : x;
+  }
+
   /** The vega view drawing the panel (a line panel's frame), once shown. */
   private get view(): View | null {
     return this.linePlot?.view ?? this.vega;
@@ -104,10 +126,11 @@ export class WorkspaceChart {
 
   /** New runs, filters or settings: redraw (throttled). A changed x axis forgets the zoom. */
   update(context: ChartContext): void {
-    if (this.context && this.context.settings.xAxis !== context.settings.xAxis) this.range = null;
+    if (this.context && this.context.settings.xAxis !== context.settings.xAxis) {
+      this.range = null;
+      this.extent = null;
+    }
     this.context = context;
-    if (this.panel.kind === 'line')
-      this.plot.title = context.wheelNeedsModifier ? text.zoomHintEmbedded : text.zoomHint;
     this.throttle.request();
   }
 
@@ -153,7 +176,12 @@ export class WorkspaceChart {
       [text.exportSvg, 'svg', () => this.exportAs('svg')],
       [text.exportSpec, 'spec', () => this.exportAs('spec')],
     ];
-    if (this.panel.kind === 'line') actions.unshift([text.resetZoom, 'reset', () => this.zoomTo(null)]);
+    if (this.panel.kind === 'line')
+      actions.unshift(
+        ['+', 'zoom-in', () => zoomStep(this.zoomTarget, BUTTON_ZOOM), text.zoomIn],
+        ['−', 'zoom-out', () => zoomStep(this.zoomTarget, 1 / BUTTON_ZOOM), text.zoomOut],
+        [text.resetZoom, 'reset', () => this.zoomTo(null)],
+      );
     if (this.panel.added) actions.push(removeAction(() => this.events.remove(this.panel.id)));
     return panelHeader(this.title, actions);
   }
@@ -176,7 +204,10 @@ export class WorkspaceChart {
       return;
     }
     if (!this.vega || !this.vegaSpec) return;
-    if (format === 'spec') exportSpec(this.vegaSpec, this.vega, this.title);
+    // The panel header shows the title in the workspace; an exported file carries it in the spec.
+    const spec =
+      'title' in this.vegaSpec ? this.vegaSpec : ({ ...this.vegaSpec, title: this.title } as TopLevelSpec);
+    if (format === 'spec') exportSpec(spec, this.vega, this.title);
     else exportImage(this.vega, this.title, format).catch(failed);
   }
 
@@ -231,14 +262,39 @@ export class WorkspaceChart {
         this.plot.replaceChildren(this.linePlot.node);
       }
       await this.linePlot.show(drawing.options, drawing.lines, drawing.range, highlight);
+      this.noteExtent(linesExtent(drawing.lines));
+      const colors = drawing.options.colors;
+      this.legend.show(
+        drawing.lines.filter((l) => l.xs.length > 0).map((l) => l.run),
+        (run) => this.context?.labels[run] ?? run,
+        (run) => assignedRunColor(run, colors),
+      );
       this.hoverLines = drawing.lines.map((l) => ({ run: l.run, xs: l.xs, ys: l.smoothed ?? l.ys }));
       this.expose({ spyglassView: this.linePlot.view, spyglassLines: this.linePlot.drawn });
       return;
     }
     this.hoverLines = [];
-    if (drawing.kind === 'bands')
+    if (drawing.kind === 'bands') {
       await this.showVega(drawing.key, drawing.spec, { [BANDS_DATASET]: drawing.bands }, highlight);
-    else await this.showVega(drawing.key, drawing.spec, drawing.datasets, highlight);
+      this.noteExtent(linesExtent([{ xs: drawing.bands.map((b) => b.x) }]));
+      const groups = drawing.groups;
+      this.legend.show(
+        groups,
+        (group) => group,
+        (group) => groupColor(group, groups),
+      );
+    } else {
+      await this.showVega(drawing.key, drawing.spec, drawing.datasets, highlight);
+      this.legend.clear();
+    }
+  }
+
+  /** Keeps the data's x extent: set by an unzoomed drawing, widened by a zoomed one (live runs grow). */
+  private noteExtent(display: [number, number] | null): void {
+    if (!display) return;
+    const drawn: [number, number] = [this.fromDisplay(display[0]), this.fromDisplay(display[1])];
+    if (this.range === null || !this.extent) this.extent = drawn;
+    else this.extent = [Math.min(this.extent[0], drawn[0]), Math.max(this.extent[1], drawn[1])];
   }
 
   /** Embeds when the spec's shape changed, else swaps the rows in through changesets. */

@@ -1,5 +1,6 @@
 import { Widget } from '@lumino/widgets';
 import {
+  assignedRunColor,
   type ChartSettings,
   defaultLayout,
   type LayoutPanel,
@@ -7,6 +8,8 @@ import {
   newPanelId,
   parseLayout,
   planPanels,
+  projectRunColors,
+  type RunColors,
   type RunColumn,
   runColumns,
   runsTableCsv,
@@ -50,8 +53,6 @@ export interface WorkspacePanelOptions {
    * without it the editor offers only the chart kinds.
    */
   embeddedPanels?: EmbeddedPanelHost;
-  /** Shown inside a notebook: a plain wheel scrolls the notebook, so charts zoom on Ctrl/⌘+wheel. */
-  inNotebook?: boolean;
 }
 
 /**
@@ -70,6 +71,8 @@ export class WorkspacePanel extends Widget {
   /** The workspace layout (named `saved`: Widget already has a `layout`). */
   private saved: WorkspaceLayout = defaultLayout();
   private listing: RunListing = { runs: [], projects: [] };
+  /** Run colours by the project's creation order: the same for every run on every reload. */
+  private colors: RunColors = {};
   private columns: RunColumn[] = [];
   private sqlMatches: Set<string> | null = null;
   private hovered: string | null = null;
@@ -112,6 +115,7 @@ export class WorkspacePanel extends Widget {
       toggleSelect: (id) => this.changeTable({ selected: toggled(this.saved.table.selected, id) }),
       togglePin: (id) => this.changeTable({ pinned: toggled(this.saved.table.pinned, id) }),
       hover: (id) => this.setHovered(id, 'table'),
+      colorOf: (id) => assignedRunColor(id, this.colors),
     });
     this.grid = new PanelGrid(
       {
@@ -187,6 +191,7 @@ export class WorkspacePanel extends Widget {
 
   private setListing(listing: RunListing): void {
     this.listing = listing;
+    this.colors = projectRunColors(listing.runs);
     this.columns = runColumns(listing.runs);
     this.render();
   }
@@ -308,13 +313,13 @@ export class WorkspacePanel extends Widget {
       runs: drawn,
       columns: this.columns,
       labels: Object.fromEntries(runs.map((r) => [r.run_id, r.name || r.run_id])),
+      colors: this.colors,
       groups:
         this.view.groups?.map((g) => ({ key: g.key, runIds: g.runs.filter(healthy).map((r) => r.run_id) })) ??
         null,
       settings: this.saved.chart,
       highlight: this.highlight(),
       visibleRunsView: this.defineVisibleRuns(drawn.map((r) => r.run_id)),
-      wheelNeedsModifier: this.options.inNotebook === true,
     };
     this.grid.update(planPanels(metrics, this.saved), context);
   }

@@ -1,4 +1,4 @@
-import type { ChartSettings, RunColumn, TableRun } from '@spyglass/charts';
+import type { ChartSettings, RunColors, RunColumn, TableRun } from '@spyglass/charts';
 import type { WorkspaceData } from '@spyglass/store';
 import { workspaceMessages as text } from './workspace-messages.js';
 
@@ -9,14 +9,14 @@ export interface ChartContext {
   runs: TableRun[];
   columns: RunColumn[];
   labels: Record<string, string>;
+  /** Every run's colour, assigned over the whole project by creation order (so filters never recolour a run). */
+  colors: RunColors;
   /** Groups of `runs` when the table is grouped (line plots draw bands), else null. */
   groups: { key: string; runIds: string[] }[] | null;
   settings: ChartSettings;
   highlight: string[];
   /** Settles once the `visible_runs` SQL view matches `runs` (custom panels query it). */
   visibleRunsView: Promise<void>;
-  /** In a notebook the page scrolls on wheel: charts then zoom only with Ctrl/⌘ held. */
-  wheelNeedsModifier?: boolean;
 }
 
 export interface ChartEvents {

@@ -1,4 +1,10 @@
-import { type BandRow, type DrawnLine, drawnLineOf, workspaceLineSpec } from '@spyglass/charts';
+import {
+  assignedRunColor,
+  type BandRow,
+  type DrawnLine,
+  drawnLineOf,
+  workspaceLineSpec,
+} from '@spyglass/charts';
 import type { TopLevelSpec } from 'vega-lite';
 import { type ChartContext, stepMetricOf, xTitleOf } from './chart-context.js';
 import type { LinePlotOptions } from './LinePlotView.js';
@@ -26,7 +32,16 @@ export type LineDrawing =
       stats: LineStats;
       notice?: string;
     }
-  | { kind: 'bands'; key: string; spec: TopLevelSpec; bands: BandRow[]; stats: LineStats; notice?: string };
+  | {
+      kind: 'bands';
+      key: string;
+      spec: TopLevelSpec;
+      bands: BandRow[];
+      /** Group keys in legend order (their colours are palette slots in this order). */
+      groups: string[];
+      stats: LineStats;
+      notice?: string;
+    };
 
 /**
  * Queries one metric for the runs (or groups) of `context` over `range` in `buckets` M4 buckets and shapes the
@@ -55,7 +70,9 @@ export async function lineDrawing(
   const options: LinePlotOptions = {
     metric,
     runs: runIds,
+    colors: Object.fromEntries(runIds.map((id) => [id, assignedRunColor(id, context.colors)])),
     labels: context.labels,
+    titleAndLegend: false,
     xType: wall ? 'temporal' : 'quantitative',
     xTitle: xTitleOf(settings.xAxis),
     logX: settings.logX,
@@ -82,6 +99,7 @@ export async function lineDrawing(
       key: JSON.stringify([options, groupKeys]),
       spec: workspaceLineSpec({ ...options, groups: groupKeys, highlight: context.highlight }),
       bands,
+      groups: groupKeys,
       stats: statsOf(counts, bands.length, groups.length, Number.NEGATIVE_INFINITY),
       notice: emptyNotice ?? (bands.length === 0 && runIds.length > 0 ? text.allNaN(metric) : undefined),
     };

@@ -55,7 +55,14 @@ export async function runPanelDrawing(
     return column ? numericValue(column.value(run)) : null;
   };
   const runs = context.runs.map((r) => r.run_id);
-  const common = { runs, labels: context.labels, highlight: context.highlight, ...size };
+  const common = {
+    runs,
+    colors: context.colors,
+    labels: context.labels,
+    highlight: context.highlight,
+    showTitle: false,
+    ...size,
+  };
   const { logX, logY } = context.settings;
   if (p.kind === 'scatter') {
     const rows: RunPointRow[] = context.runs.flatMap((run) => {

@@ -74,9 +74,11 @@ export const workspaceMessages = {
   editorNeedHistogramKey: 'Type the key the runs logged histograms under (such as gradients/fc.weight).',
   panelFailed: (detail: string) => `This panel could not be drawn: ${detail}`,
   memoryLimit: (detail: string) => detail,
-  zoomHint: 'Drag to zoom, wheel to zoom, shift+wheel to pan, double-click to reset.',
+  zoomHint:
+    'Drag to zoom, Ctrl/⌘+wheel to zoom, Shift+Ctrl/⌘+wheel to pan, double-click to reset; a plain wheel scrolls.',
   resetZoom: 'Reset zoom',
-  zoomHintEmbedded: 'Drag to zoom, Ctrl/⌘+wheel to zoom, Shift+Ctrl/⌘+wheel to pan, double-click to reset.',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
   exportPng: 'PNG',
   exportSvg: 'SVG',
   exportSpec: 'Spec + data',
