@@ -14,9 +14,8 @@ TEXT_OUTPUT_LIMIT = 20_000  # characters of one text/plain or stream output
 IMAGE_BYTES_LIMIT = 2 * 1024 * 1024  # a larger PNG/JPEG/SVG output is replaced by a note
 THUMBNAIL_EDGE = 96  # pixels on the longer side of an image cell's thumbnail
 THUMBNAIL_BYTES_LIMIT = 48 * 1024  # one thumbnail (a 96 px JPEG is ~3-8 KB; an unscaled file may be larger)
-TABLE_MEDIA_BYTES_LIMIT = (
-    2 * 1024 * 1024
-)  # all table thumbnails of one report; later cells show a placeholder
+TABLE_MEDIA_BYTES_LIMIT = 2 * 1024 * 1024  # all table thumbnails of a report; later cells show a placeholder
+LINEAGE_NODE_LIMIT = 300  # lineage nodes drawn (as the notebook's SVG fallback); larger graphs as text
 
 
 def series_points(series_in_chart: int) -> int:

@@ -25,7 +25,16 @@ MEDIA_UNREADABLE = "image left out: it cannot be read ({error})"
 MEDIA_NEEDS_PILLOW = "image left out: thumbnails of large images need Pillow (pip install pillow)"
 TABLE_UNREADABLE = "This table cannot be read: {error}"
 PLOT_SPEC_REFUSED = "This plot's spec loads data from elsewhere, which reports never do; its table follows."
-LINEAGE_AS_TEXT = "Lineage graph (shown as text: reports do not draw lineage graphs yet)."
+LINEAGE_TITLE = "lineage · {project}"
+LINEAGE_NOT_REACHABLE = (
+    "Project {project} is not in a reachable store (looked in {places}): this lineage graph is the one saved "
+    "with the notebook, which may be older than the store."
+)
+LINEAGE_UNREADABLE = (
+    "The lineage of project {project} cannot be read ({error}): this is the graph saved with the notebook."
+)
+LINEAGE_EMPTY = "This lineage output has no graph to draw."
+LINEAGE_TOO_LARGE = "A lineage graph of {count} nodes is shown as text (reports draw up to {limit} nodes)."
 UNKNOWN_SPYGLASS_OUTPUT = "A Spyglass output of type {mime} (shown as text: reports do not draw it yet)."
 IMAGE_TOO_LARGE = "An image output of {size} bytes is left out (reports embed images up to {limit} bytes)."
 TEXT_TRUNCATED = "\n… ({count} more characters not shown)"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..artifacts.lineage import LINEAGE_MIME_TYPE
-from ..path_confinement import Roots, stays_within
+from ..path_confinement import Roots
 from ..protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE
 from ..sweeps.display import SWEEP_MIME_TYPE
 from ..workspace import WORKSPACE_MIME_TYPE
@@ -15,8 +15,9 @@ from ..workspace_index import run_directories
 from . import messages
 from .budgets import IMAGE_BYTES_LIMIT, RUNS_PER_WORKSPACE, TEXT_OUTPUT_LIMIT
 from .chart_panels import ChartContext, charts_block
+from .lineage_block import lineage_blocks
 from .plot_block import plot_block
-from .run_source import first_existing, locate_run, run_summary
+from .run_source import first_existing, locate_run, project_store, run_summary
 from .sweep_panel import sweep_blocks
 from .table_media import MediaBudget
 from .table_rows import table_block
@@ -76,7 +77,15 @@ class BlockCollector:
             else:
                 self.blocks.append(block)
         elif LINEAGE_MIME_TYPE in data:
-            self._add_notice(messages.LINEAGE_AS_TEXT, data)
+            bundle = data[LINEAGE_MIME_TYPE]
+            root, places = project_store(
+                str(bundle.get("project", "")),
+                bundle.get("store_root"),
+                self.store,
+                self.notebook_dir,
+                self.roots,
+            )
+            self.blocks.extend(lineage_blocks(bundle, root, places, self.roots, data.get("text/plain")))
         elif any(mime.startswith(SPYGLASS_PREFIX) for mime in data):
             mime = min(m for m in data if m.startswith(SPYGLASS_PREFIX))
             self._add_notice(messages.UNKNOWN_SPYGLASS_OUTPUT.format(mime=mime), data)
@@ -131,14 +140,8 @@ class BlockCollector:
 
     def _add_workspace(self, bundle: dict[str, Any]) -> None:
         project = str(bundle.get("project", ""))
-        candidates = [r for r in (self.store, bundle.get("store_root"), self.notebook_dir / "spyglass") if r]
-        root = next(
-            (
-                Path(r)
-                for r in candidates
-                if (Path(r) / project).is_dir() and stays_within(Path(r) / project, self.roots)
-            ),
-            None,
+        root, candidates = project_store(
+            project, bundle.get("store_root"), self.store, self.notebook_dir, self.roots
         )
         runs = run_directories(root, project, self.roots) if root is not None else []
         summaries = sorted(
@@ -151,7 +154,7 @@ class BlockCollector:
         block = charts_block(messages.WORKSPACE_TITLE.format(project=project), kept, self.context)
         notes = [block["note"]]
         if root is None:
-            places = ", ".join(str(Path(r) / project) for r in candidates)
+            places = ", ".join(str(r / project) for r in candidates)
             notes.append(messages.WORKSPACE_NOT_REACHABLE.format(project=project, places=places))
         if len(summaries) > len(kept):
             notes.append(

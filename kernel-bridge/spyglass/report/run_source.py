@@ -28,6 +28,16 @@ def locate_run(
     return places
 
 
+def project_store(
+    project: str, recorded: Any, store: Path | None, notebook_dir: Path, roots: Roots | None = None
+) -> tuple[Path | None, list[Path]]:
+    """(the first store root holding `project` inside `roots`, or None; the roots looked at, in order: the
+    given store, the one the output recorded, ./spyglass by the notebook)."""
+    candidates = [Path(r) for r in (store, recorded, notebook_dir / "spyglass") if r]
+    found = (r for r in candidates if (r / project).is_dir() and stays_within(r / project, roots))
+    return next(found, None), candidates
+
+
 def first_existing(places: list[Path], roots: Roots | None = None) -> tuple[Path | None, list[Path]]:
     """(the first place holding a run inside `roots`, or None; the places holding one outside them)."""
     found = [p for p in places if (p / METADATA_FILE).is_file()]
