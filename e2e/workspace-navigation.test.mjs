@@ -73,6 +73,7 @@ function browserTree(page) {
         state: r.dataset.state,
         badge: r.querySelector('.jp-SpyglassRunBrowser-badge').textContent,
         created: r.querySelector('.jp-SpyglassRunBrowser-created').textContent,
+        createdFull: r.querySelector('.jp-SpyglassRunBrowser-created').title,
       })),
     }));
   }, BROWSER);
@@ -107,7 +108,12 @@ test('the run browser is a searchable tree of projects and runs with state badge
     live: ['running', 'running'],
   });
   assert.ok(
-    nav.runs.every((r) => /^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(r.created)),
+    nav.runs.every(
+      (r) =>
+        /^\d\d-\d\d \d\d:\d\d$/.test(r.created) &&
+        /^\d{4}-/.test(r.createdFull) &&
+        r.createdFull.endsWith(r.created),
+    ),
     JSON.stringify(nav.runs),
   );
   // Each badge is legible: its text colour differs from its background (theme variables resolved).

@@ -203,7 +203,10 @@ export class RunBrowserPanel extends Widget {
     state.textContent = badge.text;
     const created = document.createElement('time');
     created.className = 'jp-SpyglassRunBrowser-created';
-    created.textContent = formatCreated(run.created_at);
+    // The sidebar is narrow: month, day and time, the year in the tooltip.
+    const createdAt = formatCreated(run.created_at);
+    created.textContent = createdAt.slice(5);
+    created.title = createdAt;
     if (run.created_at !== null) created.dateTime = new Date(run.created_at * 1000).toISOString();
     const line = document.createElement('div');
     line.className = 'jp-SpyglassRunBrowser-runRow';
@@ -216,7 +219,7 @@ export class RunBrowserPanel extends Widget {
       reason.title = run.damaged;
       item.append(reason);
     }
-    item.setAttribute('aria-label', `${run.name || run.run_id}, ${badge.text}, ${created.textContent}`);
+    item.setAttribute('aria-label', `${run.name || run.run_id}, ${badge.text}, ${createdAt}`);
     item.addEventListener('click', (event) => {
       event.stopPropagation();
       this.openWorkspace(this.storeRoot, project, [run.run_id]);
