@@ -146,3 +146,26 @@ test('a sweep whose directory is gone shows the saved snapshot and says so', asy
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a lineage output is drawn as a graph image, the runs that used the dataset after the save included', async () => {
+  const { page, requests, errors, violations } = await openReportPage(
+    browser,
+    join(work, 'lineage.report.html'),
+  );
+  const image = page.locator('section.sg-svg img').first();
+  await image.waitFor();
+  const drawn = await image.evaluate((img) => ({
+    loaded: img.complete && img.naturalWidth > 100 && img.naturalHeight > 50,
+    source: img.src.slice(0, 26),
+  }));
+  assert.deepEqual(drawn, { loaded: true, source: 'data:image/svg+xml;base64,' });
+  assert.equal(
+    await page.$$eval('section.sg-notice', (n) => n.length),
+    0,
+    'the store was reachable: no note',
+  );
+  assert.deepEqual(offPage(requests), []);
+  assert.deepEqual(await violations(), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,6 +1,6 @@
 """Notebooks for the report's media tables and sweeps, made with the real spyglass API (also run by
 e2e/report-tables-sweeps.test.mjs: `python report_media_fixtures.py OUT_DIR` writes OUT_DIR/media.report.html,
-sweep.report.html and sweep-saved.report.html).
+sweep.report.html, sweep-saved.report.html and lineage.report.html).
 """
 
 from __future__ import annotations
@@ -75,6 +75,34 @@ def sweep_notebook(directory: Path) -> tuple[Path, Path]:
     return path, store
 
 
+def lineage_notebook(directory: Path) -> tuple[Path, Path, str]:
+    """A run logs `data:v0`, a second run uses it; the notebook shows the second run's lineage, saved before a
+    third run (logged after the save) used `data` too. Returns (notebook, store, the later run's name)."""
+    import spyglass as sg
+
+    store = directory / "store"
+    settings = sg.Settings(system_metrics=False)
+    with sg.init(project="lin", dir=store, settings=settings, display=False) as prepare:
+        data = sg.Artifact("data", "dataset")
+        with data.new_file("rows.csv") as handle:
+            handle.write("a,b\n1,2\n")
+        prepare.log_artifact(data)
+    with sg.init(project="lin", dir=store, settings=settings, display=False) as train:
+        train.use_artifact("data:latest")
+    saved = train.lineage()._repr_mimebundle_()
+    with sg.init(project="lin", dir=store, settings=settings, display=False) as later:
+        later.use_artifact("data:latest")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "lineage.ipynb"
+    nbformat.write(
+        new_notebook(
+            cells=[new_code_cell("run.lineage()", outputs=[new_output("display_data", data=saved)])]
+        ),
+        path,
+    )
+    return path, store, later.name
+
+
 def main(out: Path) -> None:
     from spyglass.report import ReportInput, write_html
 
@@ -87,6 +115,8 @@ def main(out: Path) -> None:
     moved = store.rename(out / "sweep" / "moved-store")
     write_html(ReportInput(notebook), out / "sweep-saved.report.html")
     moved.rename(store)
+    notebook, _, _ = lineage_notebook(out / "lineage")
+    write_html(ReportInput(notebook), out / "lineage.report.html")
     print(out / "media.report.html", out / "sweep.report.html", out / "sweep-saved.report.html")
 
 

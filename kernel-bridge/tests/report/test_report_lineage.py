@@ -5,37 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_notebook, new_output
 from report_fixtures import decode_page
+from report_media_fixtures import lineage_notebook
 
-import spyglass as sg
 from spyglass.report import ReportInput, build_html
-
-
-def lineage_notebook(directory: Path) -> tuple[Path, Path, str]:
-    """A run logs `data:v0`, a second run uses it; the notebook shows the second run's lineage, saved before a
-    third run (logged after the save) used `data` too. Returns (notebook, store, the later run's name)."""
-    store = directory / "store"
-    settings = sg.Settings(system_metrics=False)
-    with sg.init(project="lin", dir=store, settings=settings, display=False) as prepare:
-        data = sg.Artifact("data", "dataset")
-        with data.new_file("rows.csv") as handle:
-            handle.write("a,b\n1,2\n")
-        prepare.log_artifact(data)
-    with sg.init(project="lin", dir=store, settings=settings, display=False) as train:
-        train.use_artifact("data:latest")
-    saved = train.lineage()._repr_mimebundle_()
-    with sg.init(project="lin", dir=store, settings=settings, display=False) as later:
-        later.use_artifact("data:latest")
-    path = directory / "lineage.ipynb"
-    nbformat.write(
-        new_notebook(
-            cells=[new_code_cell("run.lineage()", outputs=[new_output("display_data", data=saved)])]
-        ),
-        path,
-    )
-    return path, store, later.name
 
 
 def blocks_of(notebook: Path, store: Path | None = None) -> list[dict]:
