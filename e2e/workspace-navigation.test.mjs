@@ -428,3 +428,34 @@ test('badges, header groups and controls keep 4.5:1 contrast in JupyterLab Light
     }
   }
 });
+
+test('in Notebook 7 the run browser opens beside the notebook and a project opens its workspace in JupyterLab', async () => {
+  const { page, context } = session.browser;
+  await page.goto(`${session.lab.url}/notebooks/keys.ipynb`);
+  await page.waitForFunction(() => window.jupyterapp !== undefined, null, { timeout: 60_000 });
+  await page.evaluate(() => window.jupyterapp.restored);
+  assert.equal(await page.evaluate(() => window.jupyterapp.name), 'Jupyter Notebook');
+  await page.evaluate(() => window.jupyterapp.shell.activateById('spyglass-run-browser'));
+  await page.waitForSelector(`${BROWSER}[data-loaded="true"]`, { timeout: 30_000 });
+  const tree = await browserTree(page);
+  assert.deepEqual(
+    tree.map((p) => [p.project, p.count]),
+    [
+      ['keys', '1'],
+      ['nav', '5'],
+      ['other', '1'],
+    ],
+  );
+  assert.ok(await page.$eval(BROWSER, (n) => n.offsetWidth > 150), 'the sidebar is open and wide enough');
+  // The notebook page keeps its one main widget: the workspace opens in JupyterLab, in a new tab.
+  const opened = context.waitForEvent('page', { timeout: 30_000 });
+  await page.click(
+    `${BROWSER} .jp-SpyglassRunBrowser-project[data-project="other"] .jp-SpyglassRunBrowser-name`,
+  );
+  const lab = await opened;
+  await lab.waitForLoadState();
+  assert.match(lab.url(), /\/lab\?/);
+  await lab.waitForSelector(`${WORKSPACE}[data-status="ready"][data-runs="1"]`, { timeout: 60_000 });
+  assert.equal(await lab.evaluate(() => window.jupyterapp.name), 'JupyterLab');
+  await lab.close();
+});

@@ -2,15 +2,8 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { openStoredRun } from './open-run-panel.js';
 import type { RunHub } from './RunHub.js';
 import type { StoreFollowers } from './StoreFollowers.js';
+import { URL_PARAMETERS } from './url-parameters.js';
 import { WorkspaceCommandIDs } from './workspace-setup.js';
-
-/** The query parameters that run.url and run.project_url put on a /lab URL (kernel-bridge/spyglass/run_urls.py). */
-export const URL_PARAMETERS = {
-  store: 'spyglass-store',
-  run: 'spyglass-run',
-  project: 'spyglass-project',
-  sweep: 'spyglass-sweep',
-} as const;
 
 /** What a /lab URL asks to open: a run's panel or a project's workspace, or nothing. */
 export type UrlTarget =

@@ -5,6 +5,7 @@ import type { INotebookTracker } from '@jupyterlab/notebook';
 import { LabIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { RunBrowserPanel } from './RunBrowserPanel.js';
+import { workspaceLabUrl } from './url-parameters.js';
 import { WorkspaceLayoutClient } from './WorkspaceLayoutClient.js';
 import { WorkspaceOutputRenderer } from './WorkspaceOutputRenderer.js';
 import { type WorkspaceSession, WorkspaceWidget } from './WorkspaceWidget.js';
@@ -81,6 +82,13 @@ export function setupWorkspace(
     });
     await tracker.add(widget);
     app.shell.add(widget, 'main');
+    if (!widget.isAttached) {
+      // Notebook 7's notebook page holds one main-area widget and refuses a second: open the workspace in
+      // JupyterLab in a new browser tab instead (the run selection stays behind).
+      widget.dispose();
+      window.open(workspaceLabUrl(settings.baseUrl, store_root, project), '_blank', 'noopener');
+      return null;
+    }
     app.shell.activateById(widget.id);
     await content.open(project, select);
     // Keep the restorer's record of which project is open current.
