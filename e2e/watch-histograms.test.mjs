@@ -186,6 +186,10 @@ test('a workspace histogram panel stacks one labelled heat strip per run of the 
           histograms: Number(node.dataset.histograms),
           cells: node.querySelectorAll('.mark-rect path').length,
           labels: ['wide', 'narrow'].filter((name) => texts.includes(name)),
+          titles: [
+            ...[...node.querySelectorAll('.jp-SpyglassWorkspaceChart-title')].map((t) => t.textContent),
+            ...texts.filter((t) => t === 'gradients/fc.weight'),
+          ],
         };
       }, panel),
     'the histogram panel to draw both runs',
@@ -194,4 +198,5 @@ test('a workspace histogram panel stacks one labelled heat strip per run of the 
   assert.equal(drawn.histograms, 16, 'eight histograms per run');
   assert.ok(drawn.cells >= 16 * 10, `${drawn.cells} cells`);
   assert.deepEqual(drawn.labels.sort(), ['narrow', 'wide'], 'each strip is labelled with its run name');
+  assert.deepEqual(drawn.titles, ['gradients/fc.weight'], 'one title: the panel header');
 });

@@ -50,6 +50,8 @@ export class HistogramChart extends EmbeddedChart {
       width: this.stacked ? plotWidthOf(width - 120) : width,
       height: STRIP_HEIGHT,
       stacked: this.stacked,
+      // Stacked strips sit in a workspace panel, whose header already shows the key.
+      ...(this.stacked ? { title: null } : {}),
       theme,
     });
   }
