@@ -10,7 +10,28 @@ import numpy as np
 from ..static_chart import _number
 
 # The run palette of packages/charts (palette.ts), in order: the Markdown export colours runs by position.
-PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d")
+PALETTE = (
+    "#2d78bd",
+    "#f68c11",
+    "#d984ed",
+    "#449d2e",
+    "#c23d5d",
+    "#5fbaca",
+    "#906e30",
+    "#9351bd",
+    "#c9818c",
+    "#a0b751",
+    "#8688fe",
+    "#268676",
+    "#c656a6",
+    "#d75928",
+    "#8e7ab5",
+    "#b69255",
+    "#1ab28c",
+    "#fe77a6",
+    "#aaa1e0",
+    "#9c5e7c",
+)
 _W, _H = 640, 300
 _LEFT, _RIGHT, _TOP, _BOTTOM = 60, 16, 28, 40
 
