@@ -108,7 +108,7 @@ test('the run panel shows state, tags, notes, config, summary and train/val/syst
   );
   assert.ok(cpuDomain.includes('0') && cpuDomain.includes('100'), `CPU % spans 0-100: ${cpuDomain}`);
 
-  // Hovering a chart shows the nearest logged step and its value.
+  // Hovering a chart shows the nearest logged step, its value and when it was logged.
   const loss = page.locator(`[data-spyglass-run-id="${run.run_id}"] [data-metric="train/loss"]`);
   const box = await loss.locator('svg').boundingBox();
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
@@ -116,14 +116,20 @@ test('the run panel shows state, tags, notes, config, summary and train/val/syst
     () =>
       loss.evaluate((chart) => {
         const label = chart.querySelector('.jp-SpyglassHover-label');
-        return label && !label.hidden ? { text: label.textContent, step: chart.dataset.hoverStep } : null;
+        // The wall time joins the readout once it has been looked up.
+        return label && !label.hidden && /\d\d:\d\d:\d\d$/.test(label.textContent)
+          ? { text: label.textContent, step: chart.dataset.hoverStep }
+          : null;
       }),
     'the hover readout',
   );
   const hoverStep = Number(readout.step);
   assert.ok(hoverStep > 0 && hoverStep < 59, `a step inside the run: ${JSON.stringify(readout)}`);
   const expected = 1 / (hoverStep + 1);
-  assert.match(readout.text, new RegExp(`^step ${hoverStep} · ${String(Number(expected.toPrecision(6)))}$`));
+  assert.match(
+    readout.text,
+    new RegExp(`^step ${hoverStep} · ${String(Number(expected.toPrecision(6)))} · \\d\\d:\\d\\d:\\d\\d$`),
+  );
   await page.mouse.move(0, 0);
   assert.equal(contents.config['optimizer.name'], 'adam');
   assert.equal(contents.config.lr, '0.01');

@@ -48,6 +48,10 @@ export class RunEntry implements RunDataSource {
     return (await this.database()).metricNames(this.runId);
   }
 
+  async timeAtStep(step: number): Promise<number | null> {
+    return (await this.database()).timeAtStep(this.runId, step);
+  }
+
   async latestValues(): Promise<Record<string, number>> {
     return (await this.database()).latestValues(this.runId);
   }

@@ -104,6 +104,15 @@ export class RunDatabase {
     return Number(rows[0].n);
   }
 
+  /** When the row of a step was logged (its `_timestamp`, Unix seconds), or null when the run has no such step. */
+  async timeAtStep(runId: string, step: number): Promise<number | null> {
+    const table = await this.engine.query(
+      `SELECT max(ts) AS ts FROM points WHERE run_id = ${sqlString(runId)} AND step = ${sqlNumber(Math.round(step))}`,
+    );
+    const ts = table.getChild('ts')?.get(0);
+    return ts === null || ts === undefined ? null : Number(ts);
+  }
+
   /** Each numeric metric's value at the run's highest step (wandb's default summary), by metric name. */
   async latestValues(runId: string): Promise<Record<string, number>> {
     const table = await this.engine.query(

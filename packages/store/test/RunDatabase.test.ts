@@ -100,6 +100,17 @@ describe('RunDatabase on the DuckDB-WASM Node bundle', () => {
     );
   });
 
+  test('timeAtStep gives the time a step was logged, null for a step the run does not have', async () => {
+    await db.ingestFrame('timed', 0, historyIPC([0, 1, 2], { loss: [3, 2, 1] }));
+    const logged = await db.query(
+      `SELECT step, max(ts) AS ts FROM points WHERE run_id = 'timed' GROUP BY step`,
+    );
+    const at = Object.fromEntries(logged.map((r) => [Number(r.step), Number(r.ts)]));
+    assert.equal(await db.timeAtStep('timed', 1), at[1]);
+    assert.ok(Number.isFinite(at[1]));
+    assert.equal(await db.timeAtStep('timed', 7), null);
+  });
+
   test('latestValues gives each metric its value at the highest step, whatever order the frames came in', async () => {
     await db.ingestFrame('latest', 1, historyIPC([3, 4], { loss: [0.4, 0.3], acc: [0.7, null] }));
     await db.ingestFrame('latest', 0, historyIPC([1, 2], { loss: [0.9, 0.6], acc: [0.2, 0.5] }));

@@ -1,3 +1,4 @@
+import type { WallTimeOf } from './hover-readout.js';
 import { MetricChart } from './MetricChart.js';
 import { messages } from './messages.js';
 
@@ -5,6 +6,8 @@ import { messages } from './messages.js';
 export interface ChartRequest {
   metric: string;
   xTitle: string;
+  /** When a step was logged (the hover readout shows it), for charts over the step. */
+  wallTime?: WallTimeOf | null;
 }
 
 /**
@@ -54,14 +57,14 @@ export class ChartSection {
     }
     let previous: HTMLElement | null = null;
     const ordered: MetricChart[] = [];
-    for (const { metric, xTitle } of requests) {
+    for (const { metric, xTitle, wallTime } of requests) {
       let chart = this.charts.get(metric);
       if (chart && chart.xTitle !== xTitle) {
         chart.dispose();
         chart = undefined;
       }
       if (!chart) {
-        chart = new MetricChart(metric, this.runId, xTitle);
+        chart = new MetricChart(metric, this.runId, xTitle, wallTime ?? null);
         this.charts.set(metric, chart);
       }
       if (previous) {

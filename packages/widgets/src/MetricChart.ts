@@ -2,7 +2,7 @@ import { fixedDomain, lineChartSpec, POINTS_DATASET } from '@spyglass/charts';
 import type { SeriesPoint } from '@spyglass/store';
 import type { TopLevelSpec } from 'vega-lite';
 import { EmbeddedChart } from './EmbeddedChart.js';
-import { HoverReadout } from './hover-readout.js';
+import { HoverReadout, type WallTimeOf } from './hover-readout.js';
 import { replaceDataset } from './vega-render.js';
 
 const CHART_HEIGHT = 160;
@@ -18,6 +18,8 @@ export class MetricChart extends EmbeddedChart {
     private readonly runId: string,
     /** What the x axis shows: 'step', a define_metric step metric, or the runtime of system metrics. */
     readonly xTitle = 'step',
+    /** When a step was logged, for the hover readout (charts over the step only). */
+    wallTime: WallTimeOf | null = null,
   ) {
     super(metric, 'jp-SpyglassChart', 'data-points');
     new HoverReadout(
@@ -25,6 +27,7 @@ export class MetricChart extends EmbeddedChart {
       () => this.currentView(),
       () => this.points,
       xTitle,
+      wallTime,
     );
   }
 

@@ -51,6 +51,8 @@ export class RunPanel extends Widget {
   private layoutWidth = 0;
   /** What each stream's last redraw read: the section plan is made of both. */
   private readonly known: KnownCounts = { rows: 0, metrics: [], systemMetrics: [] };
+  /** When a step of the run was logged, for the charts' hover readouts. */
+  private readonly wallTime = (step: number) => this.source.timeAtStep(step);
   /** The latest logged values while the run is running (empty once run.json has the final summary). */
   private liveSummary: Readonly<Record<string, number>> = {};
   private liveSummaryAt = Number.NEGATIVE_INFINITY;
@@ -242,7 +244,13 @@ export class RunPanel extends Widget {
         else this.sectionsNode.prepend(section.node);
       }
       previous = section.node;
-      const charts = section.setCharts(planned.charts.map((c) => ({ metric: c.metric, xTitle: xTitle(c) })));
+      const charts = section.setCharts(
+        planned.charts.map((c) => ({
+          metric: c.metric,
+          xTitle: xTitle(c),
+          wallTime: c.stream === 'history' && c.stepMetric === null ? this.wallTime : null,
+        })),
+      );
       if (!section.isOpen) continue;
       planned.charts.forEach((c, i) => {
         pairs.push([c, charts[i]]);

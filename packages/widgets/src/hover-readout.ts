@@ -17,10 +17,22 @@ export function nearestPoint(points: readonly SeriesPoint[], x: number): SeriesP
   return Math.abs(before.step - x) <= Math.abs(after.step - x) ? before : after;
 }
 
-/** The readout's text: the x title and value of a point, numbers short. */
-export function readoutText(point: SeriesPoint, xTitle: string): string {
-  return `${xTitle} ${formatNumber(point.step)} · ${formatNumber(point.value)}`;
+/** The readout's text: the x title and value of a point, numbers short, and the wall time it was logged at. */
+export function readoutText(point: SeriesPoint, xTitle: string, loggedAt: number | null = null): string {
+  const text = `${xTitle} ${formatNumber(point.step)} · ${formatNumber(point.value)}`;
+  return loggedAt === null ? text : `${text} · ${wallClock(loggedAt)}`;
 }
+
+/** A Unix time in seconds as the local wall clock, HH:MM:SS. */
+export function wallClock(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return [date.getHours(), date.getMinutes(), date.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
+}
+
+/** When the row of a step was logged (Unix seconds), or null when unknown. */
+export type WallTimeOf = (step: number) => Promise<number | null>;
 
 /**
  * A hover readout over a line chart: where the pointer is, a dashed rule at the nearest logged x and a label with
@@ -35,6 +47,8 @@ export class HoverReadout {
     private readonly view: () => View | null,
     private readonly points: () => readonly SeriesPoint[],
     private readonly xTitle: string,
+    /** Looks up when the hovered step was logged; absent for charts whose x is not the step. */
+    private readonly wallTime: WallTimeOf | null = null,
   ) {
     const doc = host.ownerDocument;
     this.rule = doc.createElement('div');
@@ -68,10 +82,24 @@ export class HoverReadout {
     if (!Number.isFinite(left)) return null;
     this.rule.style.left = `${left}px`;
     this.rule.hidden = false;
-    this.label.textContent = readoutText(point, this.xTitle);
     this.label.hidden = false;
-    this.host.setAttribute('data-hover-step', String(point.step));
+    if (this.host.getAttribute('data-hover-step') !== String(point.step)) {
+      this.host.setAttribute('data-hover-step', String(point.step));
+      this.label.textContent = readoutText(point, this.xTitle);
+      this.showWallTime(point);
+    }
     return left;
+  }
+
+  /** Adds the wall time once it is known, if the pointer is still on the same point. */
+  private showWallTime(point: SeriesPoint): void {
+    if (!this.wallTime) return;
+    this.wallTime(point.step)
+      .then((loggedAt) => {
+        if (loggedAt === null || this.host.getAttribute('data-hover-step') !== String(point.step)) return;
+        this.label.textContent = readoutText(point, this.xTitle, loggedAt);
+      })
+      .catch((error) => console.warn('Spyglass: hover wall time', error));
   }
 
   private hide(): void {

@@ -44,6 +44,8 @@ export interface RunDataSource {
   status(): RunLoadStatus;
   rowCount(): Promise<number>;
   metricNames(): Promise<string[]>;
+  /** When the row of a step was logged (Unix seconds), or null when the run has no such step. */
+  timeAtStep(step: number): Promise<number | null>;
   /** Each metric's value at the highest step ingested: the live summary until run.json has the final one. */
   latestValues(): Promise<Record<string, number>>;
   series(metric: string, maxPoints: number): Promise<SeriesPoint[]>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nearestPoint, readoutText } from '../src/hover-readout.js';
+import { nearestPoint, readoutText, wallClock } from '../src/hover-readout.js';
 
 const points = [0, 10, 20, 35, 50].map((step) => ({ step, value: step / 100 }));
 
@@ -18,4 +18,10 @@ test('nearestPoint picks the logged x closest to the pointer, at the ends too', 
 test('the readout names the x axis and shows short numbers', () => {
   assert.equal(readoutText({ step: 1200, value: 0.123456789 }, 'step'), 'step 1200 · 0.123457');
   assert.equal(readoutText({ step: 12.5, value: 3 }, 'runtime (s)'), 'runtime (s) 12.5 · 3');
+});
+
+test('the readout adds the wall time a step was logged at, as the local clock', () => {
+  const noon = new Date(2026, 11, 7, 12, 3, 9).getTime() / 1000;
+  assert.equal(wallClock(noon), '12:03:09');
+  assert.equal(readoutText({ step: 4, value: 0.5 }, 'step', noon), 'step 4 · 0.5 · 12:03:09');
 });
