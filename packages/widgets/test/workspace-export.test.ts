@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { workspaceLineSpec } from '@spyglass/charts';
+import { scatterSpec, workspaceLineSpec } from '@spyglass/charts';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
-import { safeFileName, specWithData } from '../src/workspace/export-files.js';
+import { panelSpecForFile, safeFileName, specWithData } from '../src/workspace/export-files.js';
 import { bucketsFor } from '../src/workspace/WorkspaceChart.js';
 
 test('M4 buckets keep every line at 1000 points or fewer, whatever the width', () => {
@@ -27,5 +27,22 @@ test('the exported spec carries the rows the view shows', async () => {
   assert.deepEqual(JSON.parse(JSON.stringify(out.datasets.lines)), [
     { run: 'a', x: 1, y: 2, smoothed: null },
   ]);
+  view.finalize();
+});
+
+test('a panel drawn without its title (the header shows it) exports with it; a spec with its own keeps that', async () => {
+  const spec = scatterSpec({
+    title: 'acc vs lr',
+    xTitle: 'lr',
+    yTitle: 'acc',
+    runs: ['a'],
+    showTitle: false,
+  });
+  assert.equal('title' in spec, false, 'the workspace draws no Vega title');
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  await view.runAsync();
+  assert.equal((panelSpecForFile(spec, view, 'acc vs lr') as { title?: unknown }).title, 'acc vs lr');
+  const own = { ...spec, title: 'mine' } as typeof spec;
+  assert.equal((panelSpecForFile(own, view, 'acc vs lr') as { title?: unknown }).title, 'mine');
   view.finalize();
 });

@@ -16,7 +16,7 @@ import {
 } from '@spyglass/charts';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { embedChart, headlessView, replaceDataset, resizeChart } from '../vega-render.js';
+import { embedChart, replaceDataset, resizeChart } from '../vega-render.js';
 
 /** What shapes the frame: a change re-embeds it, anything else only refills its extent. */
 export type LinePlotOptions = Omit<WorkspaceLineOptions, 'lines' | 'bands' | 'groups' | 'highlight'>;
@@ -123,16 +123,6 @@ export class LinePlotView {
       highlight: [...this.highlight],
       lines: rowsOf(this.lines),
     });
-  }
-
-  /** PNG or SVG of the same picture, rendered by Vega from `exportSpec()` off screen. */
-  async exportImageURL(format: 'png' | 'svg'): Promise<string> {
-    const view = await headlessView(this.exportSpec());
-    try {
-      return await view.toImageURL(format, format === 'png' ? 2 : 1);
-    } finally {
-      view.finalize();
-    }
   }
 
   dispose(): void {

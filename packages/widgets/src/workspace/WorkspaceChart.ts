@@ -13,12 +13,12 @@ import { describeError } from '../errors.js';
 import { Throttle } from '../throttle.js';
 import { embedChart, replaceDataset, resizeChart } from '../vega-render.js';
 import { ChartLegend } from './ChartLegend.js';
-import { bucketsFor, type ChartContext, type ChartEvents, xTitleOf } from './chart-context.js';
+import { bucketsFor, type ChartContext, type ChartEvents } from './chart-context.js';
 import { BUTTON_ZOOM, listenForZoom, type ZoomTarget, zoomStep } from './chart-zoom.js';
-import { downloadFile, downloadUrl, exportImage, exportSpec, safeFileName } from './export-files.js';
+import { exportChart, panelSpecForFile } from './export-files.js';
 import { LinePlotView } from './LinePlotView.js';
 import { LineTooltip } from './LineTooltip.js';
-import type { HoverLine } from './line-hover.js';
+import { describeHit, type HoverLine } from './line-hover.js';
 import { type LineDrawing, type LineStats, lineDrawing } from './line-panel-data.js';
 import { type PanelAction, panelHeader, removeAction } from './panel-header.js';
 import { runPanelDrawing, type VegaDrawing } from './run-panel-drawing.js';
@@ -80,7 +80,12 @@ export class WorkspaceChart {
       this.tooltip = new LineTooltip(this.plot, {
         view: () => this.view,
         lines: () => this.hoverLines,
-        describe: (hit) => this.describeHit(hit),
+        describe: (hit) =>
+          describeHit(hit, {
+            axis: this.context?.settings.xAxis ?? 'step',
+            name: this.context?.labels[hit.run] ?? hit.run,
+            metric: this.panel.kind === 'line' ? this.panel.metric : '',
+          }),
         hovered: (run) => {
           this.node.dataset.hovered = run ?? '';
           this.events.hover(run);
@@ -186,29 +191,17 @@ export class WorkspaceChart {
     return panelHeader(this.title, actions);
   }
 
+  /** Exports what the panel shows (a line panel: its lines as a Vega spec; others: their spec with their rows). */
   private exportAs(format: 'png' | 'svg' | 'spec'): void {
-    const failed = (e: unknown) => this.showMessage(text.exportFailed(describeError(e)), true);
-    const line = this.linePlot;
-    if (line) {
-      if (format === 'spec')
-        downloadFile(
-          safeFileName(this.title, 'vl.json'),
-          JSON.stringify(line.exportSpec(), null, 1),
-          'application/json',
-        );
-      else
-        line
-          .exportImageURL(format)
-          .then((url) => downloadUrl(safeFileName(this.title, format), url))
-          .catch(failed);
-      return;
-    }
-    if (!this.vega || !this.vegaSpec) return;
-    // The panel header shows the title in the workspace; an exported file carries it in the spec.
-    const spec =
-      'title' in this.vegaSpec ? this.vegaSpec : ({ ...this.vegaSpec, title: this.title } as TopLevelSpec);
-    if (format === 'spec') exportSpec(spec, this.vega, this.title);
-    else exportImage(this.vega, this.title, format).catch(failed);
+    const spec = this.linePlot
+      ? this.linePlot.exportSpec()
+      : this.vega && this.vegaSpec
+        ? panelSpecForFile(this.vegaSpec, this.vega, this.title)
+        : null;
+    if (spec)
+      exportChart(spec, this.title, format).catch((e) =>
+        this.showMessage(text.exportFailed(describeError(e)), true),
+      );
   }
 
   private plotWidth(): number {
@@ -353,22 +346,9 @@ export class WorkspaceChart {
     this.node.dataset.highlighted = (this.context?.highlight ?? []).join(',');
   }
 
-  private describeHit(hit: { run: string; x: number; y: number }): string {
-    const axis = this.context?.settings.xAxis ?? 'step';
-    const name = this.context?.labels[hit.run] ?? hit.run;
-    const xText =
-      axis === 'wall' ? new Date(hit.x).toISOString().replace('T', ' ').slice(0, 19) : formatNumber(hit.x);
-    const metric = this.panel.kind === 'line' ? this.panel.metric : '';
-    return `${name}\n${xTitleOf(axis)}: ${xText}\n${metric}: ${formatNumber(hit.y)}`;
-  }
-
   private showMessage(message: string, isError: boolean): void {
     this.message.textContent = message;
     this.message.hidden = message === '';
     this.message.classList.toggle('jp-mod-error', isError);
   }
-}
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
 }

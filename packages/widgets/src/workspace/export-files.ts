@@ -1,5 +1,6 @@
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { headlessView } from '../vega-render.js';
 
 /** Saves bytes or text as a file through a temporary object URL (nothing leaves the page). */
 export function downloadFile(fileName: string, contents: BlobPart, type: string): void {
@@ -55,4 +56,30 @@ export function exportSpec(spec: TopLevelSpec, view: View, title: string): void 
     JSON.stringify(specWithData(spec, view), null, 1),
     'application/json',
   );
+}
+
+/**
+ * A panel's spec as a file holds it: the rows shown inlined, and the panel's title unless the spec has its own (in
+ * the workspace the title is the panel header's, not Vega's).
+ */
+export function panelSpecForFile(spec: TopLevelSpec, view: View, title: string): TopLevelSpec {
+  return specWithData('title' in spec ? spec : ({ ...spec, title } as TopLevelSpec), view);
+}
+
+/** Saves a self-contained spec as the spec file, or as PNG (2×) / SVG rendered from it off screen. */
+export async function exportChart(
+  spec: TopLevelSpec,
+  title: string,
+  format: 'png' | 'svg' | 'spec',
+): Promise<void> {
+  if (format === 'spec') {
+    downloadFile(safeFileName(title, 'vl.json'), JSON.stringify(spec, null, 1), 'application/json');
+    return;
+  }
+  const view = await headlessView(spec);
+  try {
+    downloadUrl(safeFileName(title, format), await view.toImageURL(format, format === 'png' ? 2 : 1));
+  } finally {
+    view.finalize();
+  }
 }

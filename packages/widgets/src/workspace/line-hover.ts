@@ -1,3 +1,5 @@
+import { xTitleOf } from './chart-context.js';
+
 /** One drawn line, its points sorted by x (display units), as the hover lookup searches them. */
 export interface HoverLine {
   run: string;
@@ -53,4 +55,20 @@ export function nearestPoint(
     }
   }
   return best;
+}
+
+/** The tooltip text of a hovered point: run name, x (a date on the wall-time axis) and the metric's value. */
+export function describeHit(
+  hit: { x: number; y: number },
+  shown: { axis: string; name: string; metric: string },
+): string {
+  const xText =
+    shown.axis === 'wall'
+      ? new Date(hit.x).toISOString().replace('T', ' ').slice(0, 19)
+      : formatNumber(hit.x);
+  return `${shown.name}\n${xTitleOf(shown.axis)}: ${xText}\n${shown.metric}: ${formatNumber(hit.y)}`;
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
 }
