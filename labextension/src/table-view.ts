@@ -62,6 +62,7 @@ export class TableView extends Widget {
     try {
       await this.load(data);
     } catch (error) {
+      if (this.isDisposed) return; // closed while loading: nothing to tell
       console.error('Spyglass: cannot show table', error);
       this.showNotice(tableText.loadFailed(describeError(error)));
     }
@@ -77,6 +78,7 @@ export class TableView extends Widget {
   private async load(data: TableOutputData): Promise<void> {
     const started = performance.now();
     const [engine, codec] = await Promise.all([this.hub.tableEngine(), loadParquetCodec(parquetWasmUrl())]);
+    if (this.isDisposed) return;
     this.engine = engine;
     let source: TableSource;
     if (data.run_dir && data.path) {
@@ -84,11 +86,13 @@ export class TableView extends Widget {
       const bytes = await this.client.file(runDir, data.path, (done, total) =>
         this.showNotice(tableText.loadingBytes(done, total)),
       );
+      if (this.isDisposed) return;
       this.node.dataset.fetchedMs = String(Math.round(performance.now() - started));
       if (data.nrows > PREVIEW_ROWS) await this.showPreview(data, engine, codec, bytes, started);
       else this.showNotice(tableText.registering);
       // Let the preview paint: decoding the whole file holds the main thread for a moment.
       await new Promise((resolve) => setTimeout(resolve, 30));
+      if (this.isDisposed) return;
       source = await registerParquet(engine, bytes, codec);
     } else {
       source = await registerArrowIPC(engine, base64Bytes(data.inline_arrow ?? ''));
@@ -133,7 +137,10 @@ export class TableView extends Widget {
       return; // the full table still loads; a failed preview only costs the early rows
     }
     this.owned.push(preview);
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      this.releaseAll();
+      return;
+    }
     this.clear();
     const explorer = new TableExplorer({
       engine,
@@ -185,6 +192,8 @@ export class TableView extends Widget {
 
   /** Replaces the table with a line of text (loading, or why it cannot be shown). */
   showNotice(text: string): void {
+    // A closed output has no layout left; a load that outlived it (progress, failure) has nothing to show.
+    if (this.isDisposed) return;
     this.clear();
     const notice = new Widget();
     notice.addClass('jp-SpyglassTableOutput-notice');

@@ -5,6 +5,7 @@ import {
   type TableColumn,
 } from '@spyglass/store';
 import { button, el, select, setOptions } from './dom.js';
+import { ROW_SIZES, type RowSize, thumbHeight } from './grid-geometry.js';
 import { tableText } from './messages.js';
 
 /** Option values meaning "no compare" and "join by row position" (never a version index or a column name). */
@@ -24,6 +25,7 @@ export interface ExplorerToolbarActions {
   applyCompare(): void;
   export(format: ExportFormat): void;
   copyFocused(): void;
+  setRowSize(size: RowSize): void;
 }
 
 /**
@@ -40,6 +42,7 @@ export class ExplorerToolbar {
   private readonly compareSelect: HTMLSelectElement;
   private readonly keySelect: HTMLSelectElement;
   private readonly copyButton: HTMLButtonElement;
+  private readonly rowSizeSelect: HTMLSelectElement;
 
   constructor(doc: Document, actions: ExplorerToolbarActions) {
     this.whereInput = el(doc, 'input', 'sg-table-where');
@@ -69,6 +72,17 @@ export class ExplorerToolbar {
     this.keySelect.addEventListener('change', () => actions.applyCompare());
     this.copyButton = button(doc, tableText.copyCell, () => actions.copyFocused());
     this.copyButton.disabled = true;
+    this.rowSizeSelect = select(
+      doc,
+      (Object.keys(ROW_SIZES) as RowSize[]).map((size) => [
+        size,
+        tableText.rowSize(size, thumbHeight(ROW_SIZES[size])),
+      ]),
+      'sg-table-rowsize',
+    );
+    this.rowSizeSelect.addEventListener('change', () =>
+      actions.setRowSize(this.rowSizeSelect.value as RowSize),
+    );
 
     const label = (text: string, ...controls: HTMLElement[]) => {
       const group = el(doc, 'label', 'sg-table-control');
@@ -92,6 +106,7 @@ export class ExplorerToolbar {
       button(doc, tableText.exportCsv, () => actions.export('csv')),
       button(doc, tableText.exportParquet, () => actions.export('parquet')),
       this.copyButton,
+      label(tableText.rowHeight, this.rowSizeSelect),
     );
   }
 

@@ -88,7 +88,7 @@ export class PreviewOverlay {
     }
     this.open(title, element);
     this.blobs
-      .url(media.path)
+      .url(media.path, element)
       .then((url) => {
         element.src = url;
       })

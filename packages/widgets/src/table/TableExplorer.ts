@@ -17,6 +17,7 @@ import { cellText } from './cell-text.js';
 import { copyText, download, el } from './dom.js';
 import { ExplorerStatus } from './ExplorerStatus.js';
 import { ExplorerToolbar } from './ExplorerToolbar.js';
+import { ROW_SIZES } from './grid-geometry.js';
 import { gridHeaderRows } from './grid-header.js';
 import { LinkedChart } from './LinkedChart.js';
 import { BlobUrlCache, type MediaLoader } from './media-loader.js';
@@ -26,6 +27,7 @@ import { QueryState } from './QueryState.js';
 import { RowSelection } from './RowSelection.js';
 import { SummaryPopover } from './SummaryPopover.js';
 import { TableCompare, type TableVersion } from './TableCompare.js';
+import { ThumbHover } from './ThumbHover.js';
 import { VirtualGrid } from './VirtualGrid.js';
 import { renderValueCell } from './value-cell.js';
 import { shownColumns, viewGridSource } from './view-grid.js';
@@ -67,6 +69,7 @@ export class TableExplorer extends Widget {
   private readonly compare: TableCompare;
   private readonly blobs: BlobUrlCache;
   private readonly preview: PreviewOverlay;
+  private readonly hover: ThumbHover;
   private readonly summary: SummaryPopover;
   private readonly chart: LinkedChart;
   private readonly toolbar: ExplorerToolbar;
@@ -86,6 +89,7 @@ export class TableExplorer extends Widget {
     this.compare = new TableCompare(options.engine, options.source, options.versions);
     this.blobs = new BlobUrlCache(options.media);
     this.preview = new PreviewOverlay(doc, this.blobs);
+    this.hover = new ThumbHover(doc, this.blobs, this.node);
     this.summary = new SummaryPopover(doc, this.blobs, this.preview);
     this.chart = new LinkedChart(doc);
     this.grid = new VirtualGrid(doc, {
@@ -105,6 +109,8 @@ export class TableExplorer extends Widget {
       applyCompare: () => void this.applyCompare(),
       export: (format) => void this.export(format),
       copyFocused: () => void this.copyFocused(),
+      // Kept by the grid across every later query of this explorer.
+      setRowSize: (size) => this.grid.setRowHeight(ROW_SIZES[size]),
     });
 
     this.status = new ExplorerStatus(doc);
@@ -118,7 +124,10 @@ export class TableExplorer extends Widget {
       this.status.line,
       this.chart.node,
       this.preview.node,
+      this.hover.node,
     );
+    // A scrolled-away thumbnail gets no mouseleave; its hover image goes with the scroll.
+    this.grid.node.addEventListener('scroll', () => this.hover.hide(), { passive: true });
     this.grid.node.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === 'c') this.copyFocused();
     });
@@ -164,6 +173,7 @@ export class TableExplorer extends Widget {
     this.chart.dispose();
     this.summary.close();
     this.preview.dispose();
+    this.hover.dispose();
     this.blobs.dispose();
     void this.windows?.dispose();
     this.windows = null;
@@ -198,7 +208,7 @@ export class TableExplorer extends Widget {
     const names = view.columns.map((c) => c.name);
     this.grid.setSource(
       viewGridSource(view, windows, this.compareLabels(), (cell, value, column) =>
-        renderValueCell(cell, value, column, this.blobs, this.preview),
+        renderValueCell(cell, value, column, this.blobs, this.preview, this.hover),
       ),
     );
     this.renderHeader(shown);

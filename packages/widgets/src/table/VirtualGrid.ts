@@ -1,15 +1,14 @@
 import type { CellValue, RowWindow } from '@spyglass/store';
 import { cursorAfterKey } from './grid-cursor.js';
+import { gridGeometry, ROW_SIZES, scrollTopOfRow } from './grid-geometry.js';
 import { tableText } from './messages.js';
 
-/** Fixed row height (px): the scroll position maps to a row by division, so no row is ever measured. */
-export const ROW_HEIGHT = 26;
+/** Default row height (px); `setRowHeight` picks another, every row always has the same height. */
+export const ROW_HEIGHT: number = ROW_SIZES.small;
 /** Rows rendered above and below the viewport so a small scroll shows no blank rows. */
 export const OVERSCAN = 6;
 /** Rows fetched per request; windows are cached by block. */
 export const BLOCK_ROWS = 128;
-/** Browsers cap element heights (Chrome ~33M px, Firefox ~17M px); past this the scrollbar is scaled. */
-const MAX_SCROLL_PX = 8_000_000;
 const CACHED_BLOCKS = 40;
 /** Header rows (titles, filters) come before the data rows in aria-rowindex. */
 const HEADER_ROWS = 2;
@@ -68,6 +67,7 @@ export class VirtualGrid {
   private selected = new Set<number>();
   private focused: { row: number; column: string } | null = null;
   private readonly idPrefix = `sg-grid-${++grids}`;
+  private rowHeightPx = ROW_HEIGHT;
 
   constructor(
     private readonly doc: Document,
@@ -78,6 +78,7 @@ export class VirtualGrid {
     this.node.tabIndex = 0;
     this.node.setAttribute('role', 'grid');
     this.node.setAttribute('aria-label', tableText.gridLabel);
+    this.node.style.setProperty('--sg-row-height', `${this.rowHeightPx}px`);
     this.node.addEventListener('keydown', (event) => this.onKey(event));
     this.header = doc.createElement('div');
     this.header.className = 'sg-grid-header';
@@ -100,7 +101,7 @@ export class VirtualGrid {
     this.focused = null;
     const width = source.columns.reduce((w, c) => w + c.width, 0);
     this.spacer.style.width = `${width}px`;
-    this.spacer.style.height = `${Math.min(source.count * ROW_HEIGHT, MAX_SCROLL_PX)}px`;
+    this.spacer.style.height = `${this.geometry().height}px`;
     this.node.scrollTop = 0;
     this.node.setAttribute('aria-rowcount', String(source.count + HEADER_ROWS));
     this.node.setAttribute('aria-colcount', String(source.columns.length + 1));
@@ -122,12 +123,23 @@ export class VirtualGrid {
     return this.blocks.get(Math.floor(index / BLOCK_ROWS))?.[index % BLOCK_ROWS];
   }
 
+  get rowHeight(): number {
+    return this.rowHeightPx;
+  }
+
+  /** Sets every row's height (px), keeping the first row in view where it was. */
+  setRowHeight(px: number): void {
+    if (px === this.rowHeightPx) return;
+    const first = this.geometry().first;
+    this.rowHeightPx = px;
+    this.node.style.setProperty('--sg-row-height', `${px}px`);
+    this.spacer.style.height = `${this.geometry().height}px`;
+    this.scrollToRow(first);
+  }
+
   /** Scrolls so that row `index` is at the top. */
   scrollToRow(index: number): void {
-    const g = this.geometry();
-    this.node.scrollTop = g.scaled
-      ? (index / Math.max(1, this.rowCount() - g.visible + 1)) * g.maxScroll
-      : index * ROW_HEIGHT;
+    this.node.scrollTop = scrollTopOfRow(this.geometry(), this.rowCount(), this.rowHeightPx, index);
     this.render();
   }
 
@@ -147,19 +159,12 @@ export class VirtualGrid {
   }
 
   private geometry() {
-    const viewport = Math.max(ROW_HEIGHT, this.node.clientHeight - this.header.offsetHeight);
-    const visible = Math.ceil(viewport / ROW_HEIGHT) + 1;
-    const total = this.rowCount() * ROW_HEIGHT;
-    const scaled = total > MAX_SCROLL_PX;
-    const maxScroll = Math.max(1, Math.min(total, MAX_SCROLL_PX) - viewport);
-    const top = this.node.scrollTop;
-    // Scaled: the scrollbar's fraction picks the first row, and rows are drawn from the current scroll position.
-    const exact = scaled
-      ? (Math.min(top, maxScroll) / maxScroll) * Math.max(0, this.rowCount() - visible + 1)
-      : top / ROW_HEIGHT;
-    const first = Math.floor(exact);
-    const y = (index: number) => (scaled ? top + (index - exact) * ROW_HEIGHT : index * ROW_HEIGHT);
-    return { visible, first, y, scaled, maxScroll };
+    return gridGeometry(
+      this.rowCount(),
+      this.rowHeightPx,
+      this.node.clientHeight - this.header.offsetHeight,
+      this.node.scrollTop,
+    );
   }
 
   private schedule(): void {

@@ -1,6 +1,7 @@
 import type { MediaReference } from '@spyglass/store';
 import { setCellText } from './cell-text.js';
 import type { BlobUrlCache } from './media-loader.js';
+import type { ThumbHover } from './ThumbHover.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -32,13 +33,15 @@ export function histogramSvg(
 
 /**
  * Fills a grid cell with a media reference: an image thumbnail (blob URL from the file endpoint), a histogram
- * sparkline, or a labelled button for audio, video, html and 3D files. `open` shows the larger preview.
+ * sparkline, or a labelled button for audio, video, html and 3D files. `open` shows the larger preview; `hover`,
+ * when given, shows a larger image while the pointer is over a thumbnail.
  */
 export function renderMediaCell(
   cell: HTMLElement,
   media: MediaReference,
   blobs: BlobUrlCache,
   open: (media: MediaReference) => void,
+  hover?: ThumbHover,
 ): void {
   const doc = cell.ownerDocument;
   cell.replaceChildren();
@@ -55,14 +58,16 @@ export function renderMediaCell(
     img.decoding = 'async';
     const path = media.path;
     blobs
-      .url(path)
+      .url(path, img)
       .then((url) => {
-        if (img.isConnected || cell.contains(img)) img.src = url;
+        // A cell a newer render replaced never loads (its URL may be revoked by then: a failed load).
+        if (img.isConnected) img.src = url;
       })
       .catch(() => {
         img.replaceWith(doc.createTextNode('⚠ image'));
       });
     img.addEventListener('click', () => open(media));
+    hover?.attach(img, path);
     cell.append(img);
     if (media.caption) {
       const caption = doc.createElement('span');

@@ -6,11 +6,32 @@ export interface MediaLoader {
 }
 
 /**
- * Blob URLs of fetched media files, shared by the thumbnails and previews of one explorer. Oldest entries are
- * revoked past `capacity`, and all of them on dispose, so scrolling through many images does not leak.
+ * An element showing a blob URL (a thumbnail, a hover image, a player). While it is on the page, or still
+ * loading the URL (`complete === false`), revoking the URL would make the browser fail the load
+ * (ERR_FILE_NOT_FOUND), so the cache keeps it.
+ */
+export interface BlobHolder {
+  readonly isConnected: boolean;
+  readonly complete?: boolean;
+  addEventListener(type: 'load' | 'error', listener: () => void, options?: { once?: boolean }): void;
+}
+
+interface Entry {
+  url: Promise<string>;
+  holders: Set<BlobHolder>;
+}
+
+function loading(holder: BlobHolder): boolean {
+  return holder.complete === false;
+}
+
+/**
+ * Blob URLs of fetched media files, shared by the thumbnails and previews of one explorer. Past `capacity`, the
+ * least recently used URLs that no element still shows are revoked (so scrolling through many images does not
+ * leak, and no visible or loading image loses its URL); all of them on dispose, each once its loads finish.
  */
 export class BlobUrlCache {
-  private readonly urls = new Map<string, Promise<string>>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(
     private readonly loader: MediaLoader | null,
@@ -21,26 +42,30 @@ export class BlobUrlCache {
     return this.loader !== null;
   }
 
-  /** A blob URL of the file; refuses any path outside media/. */
-  url(path: string): Promise<string> {
-    const cached = this.urls.get(path);
-    if (cached) {
-      this.urls.delete(path);
-      this.urls.set(path, cached);
-      return cached;
+  /** Number of URLs held (tests check eviction). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** A blob URL of the file, kept while `holder` shows it; refuses any path outside media/. */
+  url(path: string, holder?: BlobHolder): Promise<string> {
+    let entry = this.entries.get(path);
+    if (entry) {
+      this.entries.delete(path);
+    } else {
+      const loader = this.loader;
+      if (!loader || !isMediaPath(path))
+        return Promise.reject(new Error(`refused media path ${JSON.stringify(path)}`));
+      const url = loader.fetch(path).then((blob) => URL.createObjectURL(blob));
+      url.catch(() => {
+        if (this.entries.get(path)?.url === url) this.entries.delete(path);
+      });
+      entry = { url, holders: new Set() };
     }
-    const loader = this.loader;
-    if (!loader || !isMediaPath(path))
-      return Promise.reject(new Error(`refused media path ${JSON.stringify(path)}`));
-    const promise = loader.fetch(path).then((blob) => URL.createObjectURL(blob));
-    promise.catch(() => this.urls.delete(path));
-    this.urls.set(path, promise);
-    while (this.urls.size > this.capacity) {
-      const [oldest, url] = this.urls.entries().next().value as [string, Promise<string>];
-      this.urls.delete(oldest);
-      url.then((u) => URL.revokeObjectURL(u)).catch(() => undefined);
-    }
-    return promise;
+    this.entries.set(path, entry);
+    if (holder) entry.holders.add(holder);
+    this.evict();
+    return entry.url;
   }
 
   /** The file's text (html cells), fetched fresh. */
@@ -50,7 +75,41 @@ export class BlobUrlCache {
   }
 
   dispose(): void {
-    for (const url of this.urls.values()) url.then((u) => URL.revokeObjectURL(u)).catch(() => undefined);
-    this.urls.clear();
+    for (const entry of this.entries.values()) this.revoke(entry);
+    this.entries.clear();
+  }
+
+  /** Drops the oldest entries no element uses until the cache fits (in-use ones stay, even past capacity). */
+  private evict(): void {
+    if (this.entries.size <= this.capacity) return;
+    for (const [path, entry] of this.entries) {
+      if (this.entries.size <= this.capacity) return;
+      for (const holder of entry.holders)
+        if (!holder.isConnected && !loading(holder)) entry.holders.delete(holder);
+      if (entry.holders.size > 0) continue;
+      this.entries.delete(path);
+      this.revoke(entry);
+    }
+  }
+
+  /** Revokes the entry's URL once every holder still loading it is done (a revoke in mid-load fails the load). */
+  private revoke(entry: Entry): void {
+    const holders = [...entry.holders].filter(loading);
+    entry.url
+      .then((url) => {
+        let pending = holders.length;
+        if (pending === 0) URL.revokeObjectURL(url);
+        for (const holder of holders) {
+          let finished = false;
+          const done = () => {
+            if (finished) return;
+            finished = true;
+            if (--pending === 0) URL.revokeObjectURL(url);
+          };
+          holder.addEventListener('load', done, { once: true });
+          holder.addEventListener('error', done, { once: true });
+        }
+      })
+      .catch(() => undefined);
   }
 }

@@ -64,6 +64,8 @@ export const tableText = {
   chartY: 'y',
   chartHint: 'Select rows (click the row number, shift-click for a range) to chart them.',
   nothing: 'No rows match.',
+  rowHeight: 'Row height',
+  rowSize: (size: string, imagePx: number) => `${size} (${imagePx} px images)`,
 } as const;
 
 function mb(bytes: number): string {

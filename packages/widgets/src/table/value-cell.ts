@@ -5,6 +5,7 @@ import { renderMediaCell } from './media-cells.js';
 import type { BlobUrlCache } from './media-loader.js';
 import { tableText } from './messages.js';
 import type { PreviewOverlay } from './PreviewOverlay.js';
+import type { ThumbHover } from './ThumbHover.js';
 
 /**
  * Fills a grid cell with one value of `column`: null as an empty marked cell, a media reference as a thumbnail,
@@ -16,6 +17,7 @@ export function renderValueCell(
   column: string,
   blobs: BlobUrlCache,
   preview: PreviewOverlay,
+  hover?: ThumbHover,
 ): void {
   if (value === null) {
     cell.classList.add('sg-null');
@@ -25,7 +27,7 @@ export function renderValueCell(
   if (typeof value === 'string') {
     const media = parseMediaReference(value);
     if (media) {
-      renderMediaCell(cell, media, blobs, (m) => preview.showMedia(m));
+      renderMediaCell(cell, media, blobs, (m) => preview.showMedia(m), hover);
       return;
     }
   }
