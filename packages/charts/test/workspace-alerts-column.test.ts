@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { alertsCell, cellText, runColumns, type TableRun } from '../src/workspace/index.js';
+import { tableRun } from './support/table-run.js';
 
 function run(id: string, alerts?: TableRun['alerts']): TableRun {
-  return {
-    run_dir: `/s/p/${id}`,
-    run_id: id,
-    name: id,
-    state: 'finished',
-    created_at: 1,
-    duration: 1,
-    tags: [],
-    group: null,
-    job_type: null,
-    config: {},
-    summary: {},
-    metrics: [],
-    damaged: null,
-    ...(alerts ? { alerts } : {}),
-  };
+  return tableRun(id, alerts ? { alerts } : {});
 }
 
 describe('the alerts column of the runs table', () => {

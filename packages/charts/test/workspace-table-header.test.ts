@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runColumns, type TableRun } from '../src/workspace/run-columns.js';
 import { headerAccessibleName, headerBands } from '../src/workspace/runs-table-header.js';
+import { tableRun } from './support/table-run.js';
 
-const run = (id: string, config: Record<string, unknown>, summary: Record<string, unknown>): TableRun => ({
-  run_dir: `/store/p/${id}`,
-  run_id: id,
-  name: id,
-  state: 'finished',
-  created_at: 1,
-  duration: 1,
-  tags: [],
-  group: null,
-  job_type: null,
-  config,
-  summary,
-  metrics: [],
-  damaged: null,
-});
+const run = (id: string, config: Record<string, unknown>, summary: Record<string, unknown>): TableRun =>
+  tableRun(id, { config, summary });
 
 // `lr` is both a config key and a logged metric: the case the grouped header exists for.
 const COLUMNS = runColumns([run('a', { lr: 0.1, opt: 'adam' }, { lr: 0.05, loss: 0.2 })]);
