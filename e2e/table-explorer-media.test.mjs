@@ -32,37 +32,46 @@ t = sg.Table(columns=["k", "image", "${LONG_NAME}"], data=rows)
 run.log({"thumbs": t})
 t`;
 
-const noticeErrors = () => session.browser.consoleErrors.filter((e) => !/favicon/i.test(e));
+/**
+ * Opens a notebook and waits for its idle kernel, returning nothing from the page (lab-page's openNotebook
+ * returns the widget, which fails to serialize once another notebook was closed in this page).
+ */
+async function openQuietly(page, path) {
+  await page.evaluate((p) => {
+    void window.jupyterapp.commands.execute('docmanager:open', { path: p });
+  }, path);
+  await page.waitForFunction(
+    (p) => {
+      const widget = window.jupyterapp.shell.currentWidget;
+      return widget?.context?.path === p && widget.sessionContext?.session?.kernel?.status === 'idle';
+    },
+    path,
+    { timeout: 60_000 },
+  );
+}
 
 test('closing a notebook while its table loads logs no error', async () => {
-  writeNotebook(join(session.lab.rootDir, 'closing.ipynb'), [LARGE_CELL]);
   const { page } = session.browser;
   await openLab(page, session.lab.url);
   // Close at three moments of the load: as soon as the output appears, mid-transfer, and once a preview shows.
   for (const moment of ['output', 'bytes', 'explorer']) {
-    // Opened without returning the widget (a reopened notebook's widget does not serialize).
-    await page.evaluate(() => {
-      void window.jupyterapp.commands.execute('docmanager:open', { path: 'closing.ipynb' });
-    });
-    await page.waitForFunction(
-      () => {
-        const widget = window.jupyterapp.shell.currentWidget;
-        return (
-          widget?.context?.path === 'closing.ipynb' &&
-          widget.sessionContext?.session?.kernel?.status === 'idle'
-        );
-      },
-      null,
-      { timeout: 120_000 },
-    );
+    // One notebook (and kernel) per moment: each starts from a fresh output.
+    writeNotebook(join(session.lab.rootDir, `closing-${moment}.ipynb`), [LARGE_CELL]);
+    await openQuietly(page, `closing-${moment}.ipynb`);
     const before = session.browser.consoleErrors.length;
     await runAllCells(page);
-    const selector = {
-      output: '.jp-SpyglassTableOutput',
-      bytes: '.jp-SpyglassTableOutput-notice',
-      explorer: '.jp-SpyglassTableOutput .sg-table-explorer',
-    }[moment];
-    await page.waitForSelector(selector, { timeout: 120_000, state: 'attached' });
+    await page.waitForFunction(
+      (when) => {
+        const output = document.querySelector('.jp-SpyglassTableOutput');
+        if (when === 'output' || !output) return !!output;
+        // Mid-transfer shows "… MB"; a fast transfer may skip straight to the next steps.
+        if (when === 'bytes')
+          return /MB|Preparing/.test(output.textContent) || !!output.querySelector('.sg-table-explorer');
+        return !!output.querySelector('.sg-table-explorer');
+      },
+      moment,
+      { timeout: 120_000 },
+    );
     const state = await page.evaluate(() => {
       const widget = window.jupyterapp.shell.currentWidget;
       const text = document.querySelector('.jp-SpyglassTableOutput')?.textContent?.slice(0, 60) ?? '';
@@ -72,10 +81,12 @@ test('closing a notebook while its table loads logs no error', async () => {
     });
     // Let the abandoned load run to its end (fetch, decode, register, query).
     await new Promise((resolve) => setTimeout(resolve, 6_000));
-    const errors = session.browser.consoleErrors.slice(before);
+    // JupyterLab's debugger logs this when a notebook closes before the kernel answered its debug_request.
+    const errors = session.browser.consoleErrors
+      .slice(before)
+      .filter((e) => !/^Error: Canceled future for debug_request message/.test(e));
     assert.deepEqual(errors, [], `closed at ${moment} (${state}): ${errors.join(' | ')}`);
   }
-  assert.deepEqual(noticeErrors(), []);
 });
 
 /** Waits until every thumbnail in the explorer's visible rows has drawn its 16 px image; returns their count. */

@@ -13,16 +13,27 @@ export interface MediaLoader {
 export interface BlobHolder {
   readonly isConnected: boolean;
   readonly complete?: boolean;
+  /** What it shows now: an element reused for another file (the hover image) no longer holds this one. */
+  readonly src?: string;
   addEventListener(type: 'load' | 'error', listener: () => void, options?: { once?: boolean }): void;
 }
 
 interface Entry {
   url: Promise<string>;
+  /** The URL once created. */
+  created?: string;
   holders: Set<BlobHolder>;
 }
 
 function loading(holder: BlobHolder): boolean {
   return holder.complete === false;
+}
+
+/** Loading something, or on the page showing this entry's URL (or waiting for it: not created, or not set yet). */
+function holds(holder: BlobHolder, entry: Entry): boolean {
+  if (loading(holder)) return true;
+  const waiting = !holder.src || entry.created === undefined;
+  return holder.isConnected && (waiting || holder.src === entry.created);
 }
 
 /**
@@ -60,11 +71,18 @@ export class BlobUrlCache {
       url.catch(() => {
         if (this.entries.get(path)?.url === url) this.entries.delete(path);
       });
-      entry = { url, holders: new Set() };
+      const created: Entry = { url, holders: new Set() };
+      url.then(
+        (u) => {
+          created.created = u;
+        },
+        () => undefined,
+      );
+      entry = created;
     }
     this.entries.set(path, entry);
     if (holder) entry.holders.add(holder);
-    this.evict();
+    this.evict(path);
     return entry.url;
   }
 
@@ -79,14 +97,16 @@ export class BlobUrlCache {
     this.entries.clear();
   }
 
-  /** Drops the oldest entries no element uses until the cache fits (in-use ones stay, even past capacity). */
-  private evict(): void {
+  /**
+   * Drops the oldest entries no element uses until the cache fits (in-use ones stay, even past capacity); never
+   * the one just asked for.
+   */
+  private evict(asked: string): void {
     if (this.entries.size <= this.capacity) return;
     for (const [path, entry] of this.entries) {
       if (this.entries.size <= this.capacity) return;
-      for (const holder of entry.holders)
-        if (!holder.isConnected && !loading(holder)) entry.holders.delete(holder);
-      if (entry.holders.size > 0) continue;
+      for (const holder of entry.holders) if (!holds(holder, entry)) entry.holders.delete(holder);
+      if (entry.holders.size > 0 || path === asked) continue;
       this.entries.delete(path);
       this.revoke(entry);
     }

@@ -6,6 +6,7 @@ import { type BlobHolder, BlobUrlCache } from '../../src/table/media-loader.js';
 class FakeImage extends EventTarget implements BlobHolder {
   isConnected = true;
   complete = true;
+  src = '';
 }
 
 const loader = { fetch: async (path: string) => new Blob([path], { type: 'image/png' }) };
@@ -90,4 +91,20 @@ test('a path outside media/ is refused without a fetch', async () => {
   });
   await assert.rejects(cache.url('../secret.png'), /refused media path/);
   assert.equal(fetched, 0);
+});
+
+test('an element reused for another file (the hover image) stops holding the first one', async () => {
+  const cache = new BlobUrlCache(loader, 1);
+  const hover = new FakeImage();
+  await revokedDuring(async (revoked) => {
+    const a = await cache.url('media/a.png', hover);
+    hover.src = a;
+    const b = await cache.url('media/b.png', hover);
+    hover.src = b;
+    // The next request finds the hover image showing b: a goes, b stays.
+    await cache.url('media/c.png', new FakeImage());
+    await settle();
+    assert.deepEqual(revoked, [a]);
+    assert.equal(cache.size, 2);
+  });
 });
