@@ -13,7 +13,12 @@ test('utilisation metrics get a fixed 0-100 domain, other metrics fit their data
   ]) {
     assert.deepEqual(fixedDomain(metric), [0, 100], metric);
   }
-  for (const metric of ['system/memory.used_mb', 'train/loss', 'percentile_90', 'system/network.sent_bytes']) {
+  for (const metric of [
+    'system/memory.used_mb',
+    'train/loss',
+    'percentile_90',
+    'system/network.sent_bytes',
+  ]) {
     assert.equal(fixedDomain(metric), null, metric);
   }
 });
