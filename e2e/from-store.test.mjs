@@ -90,7 +90,10 @@ test('opening the executed notebook rebuilds the panel from the store', async ()
   );
   // The system metrics log is read from the store too, into its own section, each sample once.
   assert.ok(requests.some((u) => u.includes('/spyglass/api/v1/history') && u.includes('stream=system')));
-  await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"] [data-section="system"] [data-metric]`);
+  // The system section starts collapsed: its charts are there, drawn when it is opened.
+  await page.waitForSelector(`[data-spyglass-run-id="${run.run_id}"] [data-section="system"] [data-metric]`, {
+    state: 'attached',
+  });
   const [system] = await querySpyglass(
     page,
     `SELECT count(*)::INTEGER AS n, count(DISTINCT runtime)::INTEGER AS times

@@ -352,6 +352,11 @@ export class WorkspacePanel extends Widget {
   private addPanel(panel: NewPanel): void {
     const added = { ...panel, id: newPanelId(this.saved, panel.kind) } as LayoutPanel;
     this.setLayout({ ...this.saved, panels: [...this.saved.panels, added] });
+    // The new panel is what the user looks at next, and panels draw only once visible: bring it into view.
+    requestAnimationFrame(() => {
+      const cell = this.node.querySelector(`[data-panel-id="${CSS.escape(added.id)}"]`);
+      cell?.scrollIntoView({ block: 'nearest' });
+    });
   }
 
   private removePanel(id: string): void {
