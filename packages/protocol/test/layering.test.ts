@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -7,41 +8,46 @@ import { fileURLToPath } from 'node:url';
 // Compiled to packages/protocol/lib/test/, four levels below the repository root.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** Tier of each workspace package: a package may depend only on packages of a lower tier. */
-const TIERS: Record<string, number> = {
+/**
+ * Layer of each workspace package (the package map in docs/architecture.md): a package may import only packages
+ * of a lower layer, so two packages of one layer never import each other.
+ */
+const LAYERS: Record<string, number> = {
   '@spyglass/protocol': 0,
+  // DOM-free logic over the protocol's shapes.
   '@spyglass/store': 1,
-  '@spyglass/charts': 2,
-  '@spyglass/tables': 3,
-  '@spyglass/sweeps': 3,
-  '@spyglass/lineage': 3,
-  '@spyglass/reports': 3,
-  '@spyglass/widgets': 4,
-  '@spyglass/labextension': 5,
-  // The report runtime is an app like the extension: it bundles widgets' vega rendering into one script.
-  '@spyglass/report': 5,
+  '@spyglass/charts': 1,
+  '@spyglass/lineage': 1,
+  // The DOM: Lumino widgets and Vega rendering over the three above.
+  '@spyglass/widgets': 2,
+  // Apps, each bundling what it draws: the JupyterLab extension and the published report's runtime.
+  '@spyglass/labextension': 3,
+  '@spyglass/report': 3,
 };
 const DOM_FREE = ['packages/protocol', 'packages/store', 'packages/charts', 'packages/lineage'];
 const JUPYTERLAB_ALLOWED = '@spyglass/labextension';
 
-interface Workspace {
+export interface Workspace {
   dir: string;
   name: string;
-  deps: string[];
+  /** What its shipped code (src/) may import: dependencies and peerDependencies. */
+  runtime: string[];
+  /** What its tests and build scripts may import as well: devDependencies. */
+  dev: string[];
 }
 
 function workspaces(): Workspace[] {
-  const dirs = readdirSync(join(ROOT, 'packages')).map((d) => join('packages', d));
-  dirs.push('labextension');
-  return dirs
-    .filter((d) => existsSync(join(ROOT, d, 'package.json')))
-    .map((dir) => {
-      const pkg = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
-      const deps = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap(
-        (k) => Object.keys(pkg[k] ?? {}),
-      );
-      return { dir, name: pkg.name as string, deps };
-    });
+  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  return (root.workspaces as string[]).map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+    const keys = (...fields: string[]) => fields.flatMap((k) => Object.keys(pkg[k] ?? {}));
+    return {
+      dir,
+      name: pkg.name as string,
+      runtime: keys('dependencies', 'peerDependencies', 'optionalDependencies'),
+      dev: keys('devDependencies'),
+    };
+  });
 }
 
 function sourceFiles(dir: string): string[] {
@@ -54,10 +60,16 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Bare module specifiers imported by a source file (static, dynamic, require and export-from). */
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const pattern = /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"./][^'"]*)['"]/g;
+/** Build scripts and configs at a package's root (e.g. the report's webpack build). */
+function rootScripts(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((entry) => /\.(js|mjs|cjs)$/.test(entry))
+    .map((entry) => join(dir, entry));
+}
+
+/** Bare module specifiers imported by source text (static, type-only, dynamic, require and export-from). */
+export function importsOf(text: string): string[] {
+  const pattern = /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"./#][^'"]*)['"]/g;
   return [...text.matchAll(pattern)].map((m) => m[1]);
 }
 
@@ -67,41 +79,91 @@ const packageOf = (specifier: string) =>
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
 
-function violations(ws: Workspace, modules: string[]): string[] {
-  const tier = TIERS[ws.name];
-  return modules.flatMap((m) => {
-    const name = packageOf(m);
+const isBuiltin = (name: string) => name.startsWith('node:') || builtinModules.includes(name);
+
+/**
+ * What is wrong with a package importing (or depending on) these modules: a Spyglass package not below it, JupyterLab
+ * outside the extension, or (given `declared`) a package its package.json does not name.
+ */
+export function violations(ws: Workspace, modules: string[], declared?: string[]): string[] {
+  const layer = LAYERS[ws.name];
+  return [...new Set(modules.map(packageOf))].flatMap((name) => {
+    if (isBuiltin(name) || name === ws.name) return [];
+    const found: string[] = [];
+    if (declared && !declared.includes(name)) found.push(`${name} (not declared in ${ws.dir}/package.json)`);
     if (name.startsWith('@jupyterlab/') && ws.name !== JUPYTERLAB_ALLOWED)
-      return [`${name} (only labextension)`];
-    if (!name.startsWith('@spyglass/') || name === ws.name) return [];
-    if (!(name in TIERS)) return [`${name} (not in the tier map of this test)`];
-    return TIERS[name] < tier ? [] : [`${name} (tier ${TIERS[name]} is not below ${tier})`];
+      found.push(`${name} (only labextension)`);
+    if (name.startsWith('@spyglass/')) {
+      if (!(name in LAYERS)) found.push(`${name} (no such workspace package)`);
+      else if (LAYERS[name] >= layer) found.push(`${name} (layer ${LAYERS[name]} is not below ${layer})`);
+    }
+    return found;
   });
 }
 
-test('every workspace package has a place in the layering', () => {
-  for (const ws of workspaces()) assert.ok(ws.name in TIERS, `${ws.dir}: add ${ws.name} to TIERS`);
+/** Every (file, problem) of a package's sources: src/ against its dependencies, tests and scripts against all. */
+function sourceViolations(ws: Workspace): string[] {
+  const dir = join(ROOT, ws.dir);
+  const scopes: [string[], string[]][] = [
+    [sourceFiles(join(dir, 'src')), ws.runtime],
+    [
+      [...sourceFiles(join(dir, 'test')), ...rootScripts(dir)],
+      [...ws.runtime, ...ws.dev],
+    ],
+  ];
+  return scopes.flatMap(([files, declared]) =>
+    files.flatMap((file) =>
+      violations(ws, importsOf(readFileSync(file, 'utf8')), declared).map(
+        (v) => `${relative(ROOT, file)}: ${v}`,
+      ),
+    ),
+  );
+}
+
+test('the layer map names exactly the workspace packages', () => {
+  assert.deepEqual(
+    workspaces()
+      .map((ws) => ws.name)
+      .sort(),
+    Object.keys(LAYERS).sort(),
+  );
 });
 
 test('package.json dependencies point only down the layers, and only labextension depends on @jupyterlab', () => {
   for (const ws of workspaces()) {
-    assert.deepEqual(violations(ws, ws.deps), [], `${ws.dir}/package.json depends upward or on JupyterLab`);
+    assert.deepEqual(
+      violations(ws, [...ws.runtime, ...ws.dev]),
+      [],
+      `${ws.dir}/package.json depends upward or on JupyterLab`,
+    );
   }
 });
 
-test('source imports point only down the layers, and only labextension imports @jupyterlab', () => {
-  for (const ws of workspaces()) {
-    for (const file of [
-      ...sourceFiles(join(ROOT, ws.dir, 'src')),
-      ...sourceFiles(join(ROOT, ws.dir, 'test')),
-    ]) {
-      assert.deepEqual(
-        violations(ws, importsOf(file)),
-        [],
-        `${relative(ROOT, file)} imports upward or JupyterLab`,
-      );
-    }
-  }
+test('every import is declared in its package.json and points only down the layers', () => {
+  assert.deepEqual(workspaces().flatMap(sourceViolations), []);
+});
+
+test('the check itself: an upward, a sideways and an undeclared import are each caught', () => {
+  const charts: Workspace = {
+    dir: 'packages/charts',
+    name: '@spyglass/charts',
+    runtime: ['@spyglass/protocol', '@spyglass/widgets', '@spyglass/store'],
+    dev: [],
+  };
+  // Written through a quote variable so this file's own scan does not read these lines as its imports.
+  const q = "'";
+  const source = [
+    `import { RunPanel } from ${q}@spyglass/widgets${q};`,
+    `import type { SqlEngine } from ${q}@spyglass/store/node${q};`,
+    `const d3 = await import(${q}d3-array${q});`,
+    `import { MIME } from ${q}@spyglass/protocol${q};`,
+    `import { readFileSync } from ${q}node:fs${q};`,
+  ].join('\n');
+  assert.deepEqual(violations(charts, importsOf(source), charts.runtime), [
+    '@spyglass/widgets (layer 2 is not below 1)',
+    '@spyglass/store (layer 1 is not below 1)',
+    'd3-array (not declared in packages/charts/package.json)',
+  ]);
 });
 
 /** The effective compilerOptions.lib, following "extends" chains. */
