@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { RUN_MIME_TYPE as RUN_MIME } from '@spyglass/protocol';
 import { launchBrowser } from '../e2e/support/browser.mjs';
 import { startJupyterLab, venvBin } from '../e2e/support/jupyter-lab.mjs';
 import {
@@ -27,7 +28,6 @@ import { listRuns } from '../e2e/support/store.mjs';
 
 const FRAMES = Number(process.argv[2] ?? 2500);
 const SCENARIOS = new Set((process.argv[3] ?? 'store,idle,busy').split(','));
-const RUN_MIME = 'application/vnd.spyglass.run.v1+json';
 
 const WRITE_RUN = `
 import json, sys

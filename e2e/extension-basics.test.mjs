@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { RUN_MIME_TYPE } from '@spyglass/protocol';
 import { openLab, openNotebook, querySpyglass, runAllCells } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
@@ -38,7 +39,7 @@ test('a kernel package speaking a newer protocol major is refused politely', asy
     'from comm import create_comm\nfrom IPython.display import display\n' +
       "future = create_comm(target_name='spyglass', data={'kind': 'hello', 'protocol': {'major': 2, 'minor': 0}, " +
       "'package_version': '9.0', 'runs': []})\n" +
-      "display({'application/vnd.spyglass.run.v1+json': {'run_id': 'future', 'project': 'p', 'name': 'n', " +
+      `display({${JSON.stringify(RUN_MIME_TYPE)}: {'run_id': 'future', 'project': 'p', 'name': 'n', ` +
       "'run_dir': '/nowhere', 'protocol': {'major': 2, 'minor': 0}}, 'text/plain': 'future run'}, raw=True)",
   ]);
   const { page } = session.browser;

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { RUN_MIME_TYPE as RUN_MIME } from '@spyglass/protocol';
 import { repoRoot, venvBin } from './support/jupyter-lab.mjs';
 import { openLab, openNotebook, panelRows, querySpyglass, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
@@ -14,7 +15,6 @@ import { writeNotebook } from './support/notebook-file.mjs';
 import { listRuns, runPython } from './support/store.mjs';
 
 const STEPS = 300;
-const RUN_MIME = 'application/vnd.spyglass.run.v1+json';
 /** Three flipped bits in frame 1's Arrow headers, CRCs valid: apache-arrow alone spins for minutes on it. */
 const HOSTILE_LOG = join(repoRoot, 'packages', 'protocol', 'fixtures', 'framed-log', 'hostile-arrow.sglog');
 

@@ -1,3 +1,4 @@
+import { ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
 import { ProtocolError, ProtocolVersionError } from './errors.js';
 import type {
   ErrorMessage,
@@ -31,6 +32,9 @@ const int = (o: Json, f: string) => need(Number.isSafeInteger(o[f]), o[f], f, 'a
 const num = (o: Json, f: string) => need(typeof o[f] === 'number', o[f], f, 'a number') as number;
 const strOrNull = (o: Json, f: string) =>
   need(o[f] === null || typeof o[f] === 'string', o[f], f, 'a string or null') as string | null;
+
+const errorCode = (o: Json) =>
+  need(isErrorCode(o.code), o.code, 'code', `one of ${ERROR_CODES.join(', ')}`) as ErrorCode;
 
 function version(o: Json): ProtocolVersion {
   const v = o.protocol;
@@ -128,13 +132,11 @@ export function parseMessage(value: unknown, bufferCount = 0): Message {
       };
       return withStream(replay, value);
     }
-    case 'error':
-      return {
-        kind,
-        code: str(value, 'code'),
-        message: str(value, 'message'),
-        reply_to: strOrNull(value, 'reply_to'),
-      } satisfies ErrorMessage;
+    case 'error': {
+      const message = str(value, 'message');
+      const reply_to = strOrNull(value, 'reply_to');
+      return { kind, code: errorCode(value), message, reply_to } satisfies ErrorMessage;
+    }
     default:
       throw new ProtocolError(`Unknown message kind ${JSON.stringify(kind)}`, 'kind');
   }

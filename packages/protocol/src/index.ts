@@ -1,7 +1,7 @@
+export { ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
 export { ProtocolError, ProtocolVersionError } from './errors.js';
 export { parseMessage, parseRunInfo } from './guards.js';
 export {
-  LINEAGE_MIME_TYPE,
   type LineageArtifactInfo,
   type LineageEdge,
   type LineageEdgeKind,
@@ -66,11 +66,15 @@ export {
 } from './table-output.js';
 export {
   COMM_TARGET,
+  LINEAGE_MIME_TYPE,
   MAX_MESSAGE_BYTES,
+  MIME_TYPES,
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
   RUN_MIME_TYPE,
+  RUN_PALETTE,
   SWEEP_MIME_TYPE,
   TABLE_MIME_TYPE,
+  WORKSPACE_MIME_TYPE,
 } from './version.js';
-export { parseWorkspaceOutput, WORKSPACE_MIME_TYPE, type WorkspaceOutputData } from './workspace-output.js';
+export { parseWorkspaceOutput, type WorkspaceOutputData } from './workspace-output.js';

@@ -1,8 +1,5 @@
 import { ProtocolError } from './errors.js';
 
-/** MIME type of a lineage panel in a cell output bundle (`art`, `run.lineage()`). */
-export const LINEAGE_MIME_TYPE = 'application/vnd.spyglass.lineage.v1+json';
-
 export type LineageNodeKind = 'run' | 'artifact';
 /** run → artifact is `produced`; artifact → run is `consumed`. Edges always point forward in time. */
 export type LineageEdgeKind = 'produced' | 'consumed';

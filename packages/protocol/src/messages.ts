@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
  * The whole kernel <-> frontend contract. Keys are snake_case on the wire, as Jupyter's are.
  * Mirrored in kernel-bridge/spyglass/protocol.py; golden examples live in ../fixtures/messages.
@@ -104,8 +106,8 @@ export interface ReplayMessage {
 /** Either direction: a request failed or a message was refused. */
 export interface ErrorMessage {
   kind: 'error';
-  /** Machine-readable reason, e.g. 'unknown_run', 'bad_message', 'protocol_major'. */
-  code: string;
+  /** Machine-readable reason (error-codes.ts; fixtures/constants.json lists them). */
+  code: ErrorCode;
   message: string;
   reply_to: string | null;
 }

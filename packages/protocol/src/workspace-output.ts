@@ -1,6 +1,3 @@
-/** MIME type of an embedded workspace: `{store_root, project, layout_key}` (Python: spyglass/workspace.py). */
-export const WORKSPACE_MIME_TYPE = 'application/vnd.spyglass.workspace.v1+json';
-
 /** Data of a workspace output: which store and project, and where in the notebook metadata its layout lives. */
 export interface WorkspaceOutputData {
   store_root: string;

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ProtocolError } from '../src/errors.js';
 import { fixturePath } from '../src/fixtures.js';
-import { LINEAGE_MIME_TYPE, parseLineageGraph, parseLineageOutput } from '../src/lineage-graph.js';
+import { parseLineageGraph, parseLineageOutput } from '../src/lineage-graph.js';
+import { LINEAGE_MIME_TYPE } from '../src/version.js';
 
 const golden = JSON.parse(readFileSync(fixturePath('lineage', 'graph.json'), 'utf8'));
 
