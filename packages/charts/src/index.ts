@@ -24,7 +24,6 @@ export {
   visibleMetrics,
 } from './metric-sections.js';
 export { RUN_PALETTE, runColor } from './palette.js';
-export { type PanelChart, type RunPanelOptions, runPanelSpecs, toChartPoints } from './run-panel.js';
 export { formatDuration, type RunTimes, runDurationSeconds } from './run-timing.js';
 export { inertText, loadsCss, type SanitizedSpec, sanitizeRows, sanitizeVegaSpec } from './spec-sanitize.js';
 export {

@@ -1,7 +1,7 @@
 export { EmbeddedPanelFrame, type EmbeddingContext } from './EmbeddedPanelFrame.js';
 export { type EmbeddedPanelHost, type EmbeddedView, type SweepChoice, tableKeys } from './embedded-panels.js';
 export { downloadFile, exportImage, exportSpec, safeFileName, specWithData } from './export-files.js';
-export { type LayoutStore, MemoryLayoutStore } from './layout-store.js';
+export type { LayoutStore } from './layout-store.js';
 export { type EditorEmbedding, type NewPanel, PanelEditor } from './PanelEditor.js';
 export { PanelGrid } from './PanelGrid.js';
 export { ROW_HEIGHT, RunsTable, type RunsTableEvents } from './RunsTable.js';

@@ -6,16 +6,3 @@ export interface LayoutStore {
   load(): Promise<unknown | null>;
   save(layout: object): Promise<void>;
 }
-
-/** A layout store in memory (tests, and a fallback when nothing else is available). */
-export class MemoryLayoutStore implements LayoutStore {
-  constructor(private saved: unknown | null = null) {}
-
-  async load(): Promise<unknown | null> {
-    return this.saved === null ? null : structuredClone(this.saved);
-  }
-
-  async save(layout: object): Promise<void> {
-    this.saved = structuredClone(layout);
-  }
-}
