@@ -43,3 +43,14 @@ export function loadMessageFixtures(): MessageFixture[] {
     };
   });
 }
+
+/** A golden shape (fixtures/run-json, bundles, server; written by kernel-bridge/tests/shape_fixtures.py). */
+export interface ShapeFixture {
+  description: string;
+  data: unknown;
+}
+
+/** One shape fixture by its name under fixtures/, e.g. 'server/runs'. */
+export function loadShapeFixture(name: string): ShapeFixture {
+  return JSON.parse(readFileSync(fixturePath(`${name}.json`), 'utf8')) as ShapeFixture;
+}

@@ -78,3 +78,17 @@ export {
   WORKSPACE_MIME_TYPE,
 } from './version.js';
 export { parseWorkspaceOutput, type WorkspaceOutputData } from './workspace-output.js';
+export {
+  type FlatValue,
+  type HistogramPoint,
+  type HistogramsAnswer,
+  METRIC_METADATA_KEY,
+  type MetricMetadata,
+  type OverviewAxis,
+  parseHistogramsAnswer,
+  parseMetricMetadata,
+  parseRunListing,
+  type RunListing,
+  type RunOverviewStats,
+  type WorkspaceRun,
+} from './workspace-payloads.js';
