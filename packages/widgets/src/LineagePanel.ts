@@ -12,13 +12,14 @@ import {
   viewportHeight,
 } from '@spyglass/lineage';
 import type { LineageGraph, LineageNode } from '@spyglass/protocol';
+import { download } from './dom.js';
 import { describeError } from './errors.js';
 import { LineageDetails } from './lineage/LineageDetails.js';
 import { LineageToolbar } from './lineage/LineageToolbar.js';
 import { arrowMarker, type DrawnLineage, drawLineage, SVG_NS } from './lineage/lineage-svg.js';
 import { nodeToward } from './lineage/node-navigation.js';
 import { PanZoom } from './lineage/PanZoom.js';
-import { downloadText, standaloneSvg } from './lineage/svg-export.js';
+import { standaloneSvg } from './lineage/svg-export.js';
 import { messages } from './messages.js';
 
 const EXPLORE_ROOM = 100;
@@ -259,7 +260,7 @@ export class LineagePanel extends Widget {
   }
 
   private downloadSvg(): void {
-    downloadText(this.exportSvg(), `lineage-${this.options.project || 'graph'}.svg`, 'image/svg+xml');
+    download(document, this.exportSvg(), `lineage-${this.options.project || 'graph'}.svg`, 'image/svg+xml');
   }
 
   private nodeIdAt(target: EventTarget | null): string | null {

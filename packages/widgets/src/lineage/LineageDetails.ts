@@ -1,5 +1,6 @@
 import type { ViewNode } from '@spyglass/lineage';
 import type { LineageNode } from '@spyglass/protocol';
+import { el, button as plainButton } from '../dom.js';
 import { messages } from '../messages.js';
 import { formatBytes } from './format-bytes.js';
 
@@ -23,25 +24,20 @@ const F = messages.lineageField;
  * Every value from data goes in through textContent.
  */
 export class LineageDetails {
-  readonly node = document.createElement('aside');
+  readonly node = el(document, 'aside', 'jp-SpyglassLineage-details');
 
   constructor(private readonly actions: DetailsActions) {
-    this.node.className = 'jp-SpyglassLineage-details';
     this.node.setAttribute('aria-live', 'polite');
     this.clear();
   }
 
   clear(): void {
-    const hint = document.createElement('p');
-    hint.className = 'jp-SpyglassLineage-hint';
-    hint.textContent = messages.lineageHint;
     this.node.removeAttribute('data-spyglass-details');
-    this.node.replaceChildren(hint);
+    this.node.replaceChildren(el(document, 'p', 'jp-SpyglassLineage-hint', messages.lineageHint));
   }
 
   show(view: ViewNode, labelOf: (id: string) => string): void {
-    const heading = document.createElement('h3');
-    heading.className = 'jp-SpyglassLineage-detailsTitle';
+    const heading = el(document, 'h3', 'jp-SpyglassLineage-detailsTitle');
     const close = button(messages.lineageClose, () => this.actions.close(), { text: '×' });
     close.classList.add('jp-SpyglassLineage-close');
     const rows: Array<[string, string | string[]]> = [];
@@ -76,11 +72,9 @@ export class LineageDetails {
           : messages.lineageExplore;
       buttons.push(button(messages.lineageExplore, () => this.actions.explore(view.id), { title: note }));
     }
-    const header = document.createElement('div');
-    header.className = 'jp-SpyglassLineage-detailsHeader';
+    const header = el(document, 'div', 'jp-SpyglassLineage-detailsHeader');
     header.append(heading, close);
-    const actions = document.createElement('div');
-    actions.className = 'jp-SpyglassLineage-actions';
+    const actions = el(document, 'div', 'jp-SpyglassLineage-actions');
     actions.append(...buttons);
     this.node.setAttribute('data-spyglass-details', view.id);
     this.node.setAttribute('data-kind', view.kind);
@@ -94,36 +88,27 @@ function when(seconds: number | null): string {
 
 /** A button named `label` (its text too, unless `text` is given); data-action carries the label for tests. */
 function button(label: string, onClick: () => void, options: { text?: string; title?: string } = {}) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'jp-SpyglassLineage-button';
-  b.textContent = options.text ?? label;
+  const b = plainButton(document, options.text ?? label, onClick, 'jp-SpyglassLineage-button');
   b.title = options.title ?? label;
   b.setAttribute('aria-label', label);
   b.setAttribute('data-action', label);
-  b.addEventListener('click', onClick);
   return b;
 }
 
 /** Field/value rows; a list value becomes chips (or a dash when empty). Value cells carry data-field for tests. */
 function fieldTable(rows: ReadonlyArray<[string, string | string[]]>): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = 'jp-SpyglassLineage-fields';
-  const body = document.createElement('tbody');
+  const table = el(document, 'table', 'jp-SpyglassLineage-fields');
+  const body = el(document, 'tbody');
   for (const [field, value] of rows) {
-    const tr = document.createElement('tr');
-    const th = document.createElement('th');
+    const tr = el(document, 'tr');
+    const th = el(document, 'th', undefined, field);
     th.scope = 'row';
-    th.textContent = field;
-    const td = document.createElement('td');
+    const td = el(document, 'td');
     td.setAttribute('data-field', field);
     if (Array.isArray(value)) {
       if (value.length === 0) td.textContent = messages.lineageNone;
       for (const item of value) {
-        const chip = document.createElement('span');
-        chip.className = 'jp-SpyglassTag';
-        chip.textContent = item;
-        td.append(chip);
+        td.append(el(document, 'span', 'jp-SpyglassTag', item));
       }
     } else {
       td.textContent = value;

@@ -37,16 +37,3 @@ export function standaloneSvg(svg: SVGSVGElement, width: number, height: number)
   copy.prepend(style);
   return new XMLSerializer().serializeToString(copy);
 }
-
-/** Offers text as a file download (no network: a blob URL revoked right after). */
-export function downloadText(text: string, filename: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}

@@ -1,5 +1,6 @@
 import { formatParam } from '@spyglass/charts';
 import type { SweepSnapshot } from '@spyglass/protocol';
+import { el, button as plainButton } from '../dom.js';
 import { sweepMessages as m } from './sweep-messages.js';
 import { availableControls, bestTrial, progressText, sweepProgress } from './sweep-progress.js';
 
@@ -11,24 +12,18 @@ export type SweepAction = 'pause' | 'resume' | 'stop';
  * attributes for tests.
  */
 export class SweepHeader {
-  readonly node = document.createElement('header');
-  private readonly name = document.createElement('span');
-  private readonly state = document.createElement('span');
-  private readonly facts = document.createElement('span');
-  private readonly controls = document.createElement('span');
-  private readonly bar = document.createElement('div');
-  private readonly counts = document.createElement('div');
+  readonly node = el(document, 'header', 'jp-SpyglassSweep-header');
+  private readonly name = el(document, 'span', 'jp-SpyglassSweep-name');
+  private readonly state = el(document, 'span', 'jp-SpyglassSweep-state');
+  private readonly facts = el(document, 'span', 'jp-SpyglassSweep-facts');
+  private readonly controls = el(document, 'span', 'jp-SpyglassSweep-controls');
+  private readonly bar = el(document, 'div', 'jp-SpyglassSweep-progress');
+  private readonly counts = el(document, 'div', 'jp-SpyglassSweep-counts');
   private readonly buttons: Record<SweepAction, HTMLButtonElement>;
   private pending: SweepAction | null = null;
 
   constructor(onAction: ((action: SweepAction) => void) | null) {
-    this.node.className = 'jp-SpyglassSweep-header';
-    const line = document.createElement('div');
-    line.className = 'jp-SpyglassSweep-headline';
-    this.name.className = 'jp-SpyglassSweep-name';
-    this.state.className = 'jp-SpyglassSweep-state';
-    this.facts.className = 'jp-SpyglassSweep-facts';
-    this.controls.className = 'jp-SpyglassSweep-controls';
+    const line = el(document, 'div', 'jp-SpyglassSweep-headline');
     this.buttons = {
       pause: button('pause', m.pause),
       resume: button('resume', m.resume),
@@ -40,9 +35,7 @@ export class SweepHeader {
     }
     this.controls.hidden = onAction === null;
     line.append(this.name, this.state, this.facts, this.controls);
-    this.bar.className = 'jp-SpyglassSweep-progress';
     this.bar.setAttribute('role', 'progressbar');
-    this.counts.className = 'jp-SpyglassSweep-counts';
     this.node.append(line, this.bar, this.counts);
   }
 
@@ -79,8 +72,7 @@ export class SweepHeader {
   private renderProgress(snapshot: SweepSnapshot): void {
     const p = sweepProgress(snapshot);
     const segments = p.segments.map(({ kind, fraction }) => {
-      const s = document.createElement('span');
-      s.className = `jp-SpyglassSweep-segment jp-mod-${kind}`;
+      const s = el(document, 'span', `jp-SpyglassSweep-segment jp-mod-${kind}`);
       s.style.width = `${(fraction * 100).toFixed(2)}%`;
       return s;
     });
@@ -99,11 +91,8 @@ export class SweepHeader {
 }
 
 function button(action: SweepAction, label: string): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'jp-SpyglassSweep-button';
+  const b = plainButton(document, label, undefined, 'jp-SpyglassSweep-button');
   b.setAttribute('data-action', action);
-  b.textContent = label;
   return b;
 }
 

@@ -1,5 +1,5 @@
+import { el } from '../dom.js';
 import { describeError } from '../errors.js';
-import { el } from './dom.js';
 import { tableText } from './messages.js';
 
 /** The explorer's status line under the grid (row counts, selection, progress) and its error alert above it. */

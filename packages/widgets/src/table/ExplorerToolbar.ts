@@ -4,9 +4,11 @@ import {
   type ExportFormat,
   type TableColumn,
 } from '@spyglass/store';
-import { button, el, select, setOptions } from './dom.js';
+import { button, el, select, setOptions } from '../dom.js';
 import { ROW_SIZES, type RowSize, thumbHeight } from './grid-geometry.js';
 import { tableText } from './messages.js';
+
+const TABLE_BUTTON = 'sg-table-button';
 
 /** Option values meaning "no compare" and "join by row position" (never a version index or a column name). */
 const COMPARE_OFF = '';
@@ -70,7 +72,7 @@ export class ExplorerToolbar {
     this.compareSelect.addEventListener('change', () => actions.applyCompare());
     this.keySelect = select(doc, [[BY_POSITION, tableText.byPosition]], 'sg-table-compare-key');
     this.keySelect.addEventListener('change', () => actions.applyCompare());
-    this.copyButton = button(doc, tableText.copyCell, () => actions.copyFocused());
+    this.copyButton = button(doc, tableText.copyCell, () => actions.copyFocused(), TABLE_BUTTON);
     this.copyButton.disabled = true;
     this.rowSizeSelect = select(
       doc,
@@ -92,10 +94,10 @@ export class ExplorerToolbar {
     this.queryBar = el(doc, 'div', 'sg-table-toolbar');
     this.queryBar.append(
       label(tableText.where, this.whereInput),
-      button(doc, tableText.run, () => actions.runWhere()),
+      button(doc, tableText.run, () => actions.runWhere(), TABLE_BUTTON),
       label(tableText.sql, this.sqlInput),
-      button(doc, tableText.run, () => actions.runSql()),
-      button(doc, tableText.clear, () => actions.clearQueries()),
+      button(doc, tableText.run, () => actions.runSql(), TABLE_BUTTON),
+      button(doc, tableText.clear, () => actions.clearQueries(), TABLE_BUTTON),
     );
     this.toolsBar = el(doc, 'div', 'sg-table-toolbar');
     this.toolsBar.append(
@@ -103,8 +105,8 @@ export class ExplorerToolbar {
       label(tableText.aggregate, this.aggregateSelect),
       label(tableText.compare, this.compareSelect),
       label(tableText.compareKey, this.keySelect),
-      button(doc, tableText.exportCsv, () => actions.export('csv')),
-      button(doc, tableText.exportParquet, () => actions.export('parquet')),
+      button(doc, tableText.exportCsv, () => actions.export('csv'), TABLE_BUTTON),
+      button(doc, tableText.exportParquet, () => actions.export('parquet'), TABLE_BUTTON),
       this.copyButton,
       label(tableText.rowHeight, this.rowSizeSelect),
     );

@@ -1,9 +1,9 @@
 import type { CellValue, TableColumn } from '@spyglass/store';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { el, select, setOptions } from '../dom.js';
 import { describeError } from '../errors.js';
 import { embedChart } from '../vega-render.js';
-import { el, select, setOptions } from './dom.js';
 import { tableText } from './messages.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { ColumnSummary } from '@spyglass/store';
 import { parseMediaReference } from '@spyglass/store';
 import type { View } from 'vega';
+import { button, el } from '../dom.js';
 import { describeError } from '../errors.js';
 import { embedChart } from '../vega-render.js';
 import { setCellText } from './cell-text.js';
-import { button, el } from './dom.js';
 import { renderMediaCell } from './media-cells.js';
 import type { BlobUrlCache } from './media-loader.js';
 import { tableText } from './messages.js';

@@ -13,8 +13,8 @@ import {
   type ViewWindows,
   viewWindows,
 } from '@spyglass/store';
+import { copyText, download, el } from '../dom.js';
 import { cellText } from './cell-text.js';
-import { copyText, download, el } from './dom.js';
 import { ExplorerStatus } from './ExplorerStatus.js';
 import { ExplorerToolbar } from './ExplorerToolbar.js';
 import { ROW_SIZES } from './grid-geometry.js';
@@ -345,7 +345,12 @@ export class TableExplorer extends Widget {
     try {
       const bytes = await exportView(this.engine, view, format, this.options.codec);
       const type = format === 'csv' ? 'text/csv' : 'application/vnd.apache.parquet';
-      download(this.node.ownerDocument, bytes, `${this.options.fileName ?? 'table'}.${format}`, type);
+      download(
+        this.node.ownerDocument,
+        bytes as BlobPart,
+        `${this.options.fileName ?? 'table'}.${format}`,
+        type,
+      );
     } catch (error) {
       this.status.showError(error);
     }

@@ -1,6 +1,6 @@
 import type { SortKey, TableColumn } from '@spyglass/store';
+import { button, el } from '../dom.js';
 import { setCellText } from './cell-text.js';
-import { button, el } from './dom.js';
 import { tableText } from './messages.js';
 import { columnWidth } from './view-grid.js';
 

@@ -1,6 +1,6 @@
 import { type CellValue, parseMediaReference } from '@spyglass/store';
+import { button } from '../dom.js';
 import { cellText, displayText, setCellText } from './cell-text.js';
-import { button } from './dom.js';
 import { renderMediaCell } from './media-cells.js';
 import type { BlobUrlCache } from './media-loader.js';
 import { tableText } from './messages.js';

@@ -23,10 +23,10 @@ import {
   withColumnToggled,
 } from '@spyglass/charts';
 import { type RunListing, sqlString, type WorkspaceData, type WorkspaceRun } from '@spyglass/store';
+import { download } from '../dom.js';
 import { describeError } from '../errors.js';
 import { Throttle } from '../throttle.js';
 import type { EmbeddedPanelHost } from './embedded-panels.js';
-import { downloadFile } from './export-files.js';
 import type { LayoutStore } from './layout-store.js';
 import { type NewPanel, PanelEditor } from './PanelEditor.js';
 import { PanelGrid } from './PanelGrid.js';
@@ -382,13 +382,13 @@ export class WorkspacePanel extends Widget {
     const stem = `${this.options.project.replace(/[^A-Za-z0-9._-]+/g, '_') || 'runs'}-runs`;
     try {
       if (format === 'csv') {
-        downloadFile(`${stem}.csv`, runsTableCsv(this.visible(), this.view.rows), 'text/csv');
+        download(document, runsTableCsv(this.visible(), this.view.rows), `${stem}.csv`, 'text/csv');
         return;
       }
       if (!this.options.exportParquet) throw new Error(text.parquetUnavailable);
       const { columns, rows } = runsTableValues(this.visible(), this.view.rows);
       const bytes = await this.options.exportParquet(columns, rows);
-      downloadFile(`${stem}.parquet`, bytes as BlobPart, 'application/vnd.apache.parquet');
+      download(document, bytes as BlobPart, `${stem}.parquet`, 'application/vnd.apache.parquet');
     } catch (error) {
       this.showMessage(text.exportFailed(describeError(error)), true);
     }

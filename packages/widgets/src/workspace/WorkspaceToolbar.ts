@@ -1,4 +1,5 @@
 import type { ChartSettings, RunColumn } from '@spyglass/charts';
+import { el, button as plainButton, setOptions } from '../dom.js';
 import { styledButton, styledControl } from '../styled-controls.js';
 import { workspaceMessages as text } from './workspace-messages.js';
 
@@ -15,21 +16,13 @@ export interface ToolbarEvents {
 
 const MAX_CHOICES = 500;
 
-function button(label: string, onClick: () => void, className = ''): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.textContent = label;
-  if (className) b.className = className;
-  b.addEventListener('click', onClick);
-  return styledButton(b);
+function button(label: string, onClick: () => void, className?: string): HTMLButtonElement {
+  return styledButton(plainButton(document, label, onClick, className));
 }
 
 function labelled(label: string, control: HTMLElement): HTMLLabelElement {
-  const wrap = document.createElement('label');
-  wrap.className = 'jp-SpyglassWorkspace-control';
-  const span = document.createElement('span');
-  span.textContent = label;
-  wrap.append(span, control);
+  const wrap = el(document, 'label', 'jp-SpyglassWorkspace-control');
+  wrap.append(el(document, 'span', undefined, label), control);
   return wrap;
 }
 
@@ -39,39 +32,34 @@ function labelled(label: string, control: HTMLElement): HTMLLabelElement {
  */
 export class WorkspaceToolbar {
   readonly node: HTMLElement;
-  readonly status = document.createElement('span');
-  private readonly search = document.createElement('input');
-  private readonly where = document.createElement('input');
-  private readonly whereStatus = document.createElement('span');
-  private readonly groupBy = document.createElement('select');
-  private readonly columnList = document.createElement('div');
-  private readonly xAxis = document.createElement('select');
-  private readonly smoothing = document.createElement('input');
-  private readonly smoothingValue = document.createElement('span');
-  private readonly logX = document.createElement('input');
-  private readonly logY = document.createElement('input');
+  readonly status = el(document, 'span', 'jp-SpyglassWorkspace-status');
+  private readonly search = el(document, 'input', 'jp-SpyglassWorkspace-search');
+  private readonly where = el(document, 'input', 'jp-SpyglassWorkspace-where');
+  private readonly whereStatus = el(document, 'span', 'jp-SpyglassWorkspace-whereStatus');
+  private readonly groupBy = el(document, 'select', 'jp-SpyglassWorkspace-groupBy');
+  private readonly columnList = el(document, 'div', 'jp-SpyglassWorkspace-columnList');
+  private readonly xAxis = el(document, 'select', 'jp-SpyglassWorkspace-xAxis');
+  private readonly smoothing = el(document, 'input', 'jp-SpyglassWorkspace-smoothing');
+  private readonly smoothingValue = el(document, 'span');
+  private readonly logX = el(document, 'input', 'jp-SpyglassWorkspace-logX');
+  private readonly logY = el(document, 'input', 'jp-SpyglassWorkspace-logY');
 
   constructor(private readonly events: ToolbarEvents) {
-    this.node = document.createElement('div');
-    this.node.className = 'jp-SpyglassWorkspace-toolbar';
+    this.node = el(document, 'div', 'jp-SpyglassWorkspace-toolbar');
 
     this.search.type = 'search';
-    this.search.className = 'jp-SpyglassWorkspace-search';
     this.search.placeholder = text.searchPlaceholder;
     styledControl(this.search, text.searchLabel);
     this.search.addEventListener('input', () => events.search(this.search.value));
 
     this.where.type = 'text';
-    this.where.className = 'jp-SpyglassWorkspace-where';
     this.where.placeholder = text.wherePlaceholder;
     this.where.spellcheck = false;
     styledControl(this.where, text.whereLabel);
     this.where.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') events.where(this.where.value);
     });
-    this.whereStatus.className = 'jp-SpyglassWorkspace-whereStatus';
-    const whereRow = document.createElement('div');
-    whereRow.className = 'jp-SpyglassWorkspace-whereRow';
+    const whereRow = el(document, 'div', 'jp-SpyglassWorkspace-whereRow');
     whereRow.append(
       this.where,
       button(text.whereApply, () => events.where(this.where.value), 'jp-SpyglassWorkspace-whereApply'),
@@ -82,20 +70,14 @@ export class WorkspaceToolbar {
       this.whereStatus,
     );
 
-    this.groupBy.className = 'jp-SpyglassWorkspace-groupBy';
     styledControl(this.groupBy);
     this.groupBy.addEventListener('change', () =>
       events.groupBy(this.groupBy.value === '' ? null : this.groupBy.value),
     );
 
-    const chooser = document.createElement('details');
-    chooser.className = 'jp-SpyglassWorkspace-columns';
-    const summary = document.createElement('summary');
-    summary.textContent = text.columns;
-    this.columnList.className = 'jp-SpyglassWorkspace-columnList';
-    chooser.append(summary, this.columnList);
+    const chooser = el(document, 'details', 'jp-SpyglassWorkspace-columns');
+    chooser.append(el(document, 'summary', undefined, text.columns), this.columnList);
 
-    this.xAxis.className = 'jp-SpyglassWorkspace-xAxis';
     styledControl(this.xAxis);
     this.xAxis.addEventListener('change', () => events.chart({ xAxis: this.xAxis.value }));
 
@@ -103,7 +85,6 @@ export class WorkspaceToolbar {
     this.smoothing.min = '0';
     this.smoothing.max = '0.99';
     this.smoothing.step = '0.01';
-    this.smoothing.className = 'jp-SpyglassWorkspace-smoothing';
     this.smoothing.addEventListener('input', () => {
       this.smoothingValue.textContent = this.smoothing.value;
       events.chart({ smoothing: Number(this.smoothing.value) });
@@ -113,25 +94,20 @@ export class WorkspaceToolbar {
       [this.logY, 'logY'],
     ] as const) {
       box.type = 'checkbox';
-      box.className = `jp-SpyglassWorkspace-${key}`;
       styledControl(box);
       box.addEventListener('change', () => events.chart({ [key]: box.checked }));
     }
 
-    const exports = document.createElement('span');
-    exports.className = 'jp-SpyglassWorkspace-exports';
+    const exports = el(document, 'span', 'jp-SpyglassWorkspace-exports');
     exports.append(
       document.createTextNode(`${text.exportTable}: `),
       button(text.exportCsv, () => events.exportTable('csv'), 'jp-SpyglassWorkspace-exportCsv'),
       button(text.exportParquet, () => events.exportTable('parquet'), 'jp-SpyglassWorkspace-exportParquet'),
     );
-    this.status.className = 'jp-SpyglassWorkspace-status';
 
-    const tableRow = document.createElement('div');
-    tableRow.className = 'jp-SpyglassWorkspace-toolbarRow';
+    const tableRow = el(document, 'div', 'jp-SpyglassWorkspace-toolbarRow');
     tableRow.append(this.search, labelled(text.groupBy, this.groupBy), chooser, exports, this.status);
-    const chartRow = document.createElement('div');
-    chartRow.className = 'jp-SpyglassWorkspace-toolbarRow';
+    const chartRow = el(document, 'div', 'jp-SpyglassWorkspace-toolbarRow');
     chartRow.append(
       labelled(text.xAxis, this.xAxis),
       labelled(text.smoothing, this.smoothing),
@@ -155,10 +131,12 @@ export class WorkspaceToolbar {
   }): void {
     if (document.activeElement !== this.search) this.search.value = options.search;
     if (document.activeElement !== this.where) this.where.value = options.where;
-    this.groupBy.replaceChildren(
-      option('', text.noGrouping),
-      ...options.all.slice(0, MAX_CHOICES).map((c) => option(c.id, c.kind === 'run' ? c.label : c.id)),
-    );
+    setOptions(this.groupBy, [
+      ['', text.noGrouping],
+      ...options.all
+        .slice(0, MAX_CHOICES)
+        .map((c): [string, string] => [c.id, c.kind === 'run' ? c.label : c.id]),
+    ]);
     this.groupBy.value = options.groupBy ?? '';
     this.renderColumns(options.all, options.visible);
     const builtIn: [string, string][] = [
@@ -166,13 +144,11 @@ export class WorkspaceToolbar {
       ['wall', text.xWall],
       ['relative', text.xRelative],
     ];
-    this.xAxis.replaceChildren(
-      ...builtIn.map(([value, label]) => option(value, label)),
-      ...options.xAxes.map((m) => option(m, m)),
-    );
-    if (![...this.xAxis.options].some((o) => o.value === options.chart.xAxis)) {
-      this.xAxis.append(option(options.chart.xAxis, options.chart.xAxis));
+    const axes: [string, string][] = [...builtIn, ...options.xAxes.map((m): [string, string] => [m, m])];
+    if (!axes.some(([value]) => value === options.chart.xAxis)) {
+      axes.push([options.chart.xAxis, options.chart.xAxis]);
     }
+    setOptions(this.xAxis, axes);
     this.xAxis.value = options.chart.xAxis;
     this.smoothing.value = String(options.chart.smoothing);
     this.smoothingValue.textContent = String(options.chart.smoothing);
@@ -193,17 +169,14 @@ export class WorkspaceToolbar {
     const ordered = [...visible, ...all.filter((c) => !shown.has(c.id))].slice(0, MAX_CHOICES);
     this.columnList.replaceChildren(
       ...ordered.map((column) => {
-        const row = document.createElement('div');
-        row.className = 'jp-SpyglassWorkspace-columnItem';
+        const row = el(document, 'div', 'jp-SpyglassWorkspace-columnItem');
         row.dataset.column = column.id;
-        const box = document.createElement('input');
+        const box = el(document, 'input');
         box.type = 'checkbox';
         box.checked = shown.has(column.id);
         styledControl(box, text.showColumn(column.id));
         box.addEventListener('change', () => this.events.toggleColumn(column.id));
-        const name = document.createElement('span');
-        name.textContent = column.kind === 'run' ? column.label : column.id;
-        row.append(box, name);
+        row.append(box, el(document, 'span', undefined, column.kind === 'run' ? column.label : column.id));
         if (shown.has(column.id)) {
           row.append(
             button('←', () => this.events.moveColumn(column.id, -1)),
@@ -218,11 +191,4 @@ export class WorkspaceToolbar {
       }),
     );
   }
-}
-
-function option(value: string, label: string): HTMLOptionElement {
-  const o = document.createElement('option');
-  o.value = value;
-  o.textContent = label;
-  return o;
 }

@@ -1,25 +1,7 @@
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { download, downloadUrl } from '../dom.js';
 import { headlessView } from '../vega-render.js';
-
-/** Saves bytes or text as a file through a temporary object URL (nothing leaves the page). */
-export function downloadFile(fileName: string, contents: BlobPart, type: string): void {
-  const url = URL.createObjectURL(new Blob([contents], { type }));
-  downloadUrl(fileName, url);
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** Saves what a URL holds (an object or data URL made on the page) as a file. */
-export function downloadUrl(fileName: string, url: string): void {
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
 
 /** A file name from a panel title: letters, digits, dot, dash and underscore only. */
 export function safeFileName(title: string, extension: string): string {
@@ -30,7 +12,7 @@ export function safeFileName(title: string, extension: string): string {
 /** Saves what a chart shows as PNG (2× scale) or SVG, rendered by vega itself. */
 export async function exportImage(view: View, title: string, format: 'png' | 'svg'): Promise<void> {
   const url = await view.toImageURL(format, format === 'png' ? 2 : 1);
-  downloadUrl(safeFileName(title, format), url);
+  downloadUrl(document, url, safeFileName(title, format));
 }
 
 /**
@@ -51,9 +33,10 @@ export function specWithData(spec: TopLevelSpec, view: View): TopLevelSpec {
 }
 
 export function exportSpec(spec: TopLevelSpec, view: View, title: string): void {
-  downloadFile(
-    safeFileName(title, 'vl.json'),
+  download(
+    document,
     JSON.stringify(specWithData(spec, view), null, 1),
+    safeFileName(title, 'vl.json'),
     'application/json',
   );
 }
@@ -73,12 +56,16 @@ export async function exportChart(
   format: 'png' | 'svg' | 'spec',
 ): Promise<void> {
   if (format === 'spec') {
-    downloadFile(safeFileName(title, 'vl.json'), JSON.stringify(spec, null, 1), 'application/json');
+    download(document, JSON.stringify(spec, null, 1), safeFileName(title, 'vl.json'), 'application/json');
     return;
   }
   const view = await headlessView(spec);
   try {
-    downloadUrl(safeFileName(title, format), await view.toImageURL(format, format === 'png' ? 2 : 1));
+    downloadUrl(
+      document,
+      await view.toImageURL(format, format === 'png' ? 2 : 1),
+      safeFileName(title, format),
+    );
   } finally {
     view.finalize();
   }

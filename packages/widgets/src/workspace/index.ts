@@ -1,6 +1,6 @@
 export { EmbeddedPanelFrame, type EmbeddingContext } from './EmbeddedPanelFrame.js';
 export { type EmbeddedPanelHost, type EmbeddedView, type SweepChoice, tableKeys } from './embedded-panels.js';
-export { downloadFile, exportImage, exportSpec, safeFileName, specWithData } from './export-files.js';
+export { exportImage, exportSpec, safeFileName, specWithData } from './export-files.js';
 export type { LayoutStore } from './layout-store.js';
 export { type EditorEmbedding, type NewPanel, PanelEditor } from './PanelEditor.js';
 export { PanelGrid } from './PanelGrid.js';

@@ -1,4 +1,7 @@
-/** Small DOM builders for the explorer; every text goes in through textContent. */
+/**
+ * Small DOM builders shared by every widget; every text goes in through textContent, never as markup. They take the
+ * document to build in, so a widget can build in the document it is attached to.
+ */
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   doc: Document,
@@ -12,15 +15,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A plain button (type=button, so it never submits a form); without `onClick` its owner listens for clicks. */
 export function button(
   doc: Document,
   text: string,
-  onClick: () => void,
-  className = 'sg-table-button',
+  onClick?: () => void,
+  className?: string,
 ): HTMLButtonElement {
   const b = el(doc, 'button', className, text);
   b.type = 'button';
-  b.addEventListener('click', onClick);
+  if (onClick) b.addEventListener('click', onClick);
   return b;
 }
 
@@ -38,26 +42,31 @@ export function setOptions(s: HTMLSelectElement, options: [value: string, label:
   const value = s.value;
   s.replaceChildren(
     ...options.map(([v, label]) => {
-      const o = s.ownerDocument.createElement('option');
+      const o = el(s.ownerDocument, 'option', undefined, label);
       o.value = v;
-      o.textContent = label;
       return o;
     }),
   );
   if (options.some(([v]) => v === value)) s.value = value;
 }
 
-/** Saves bytes as a file through a temporary blob link. */
-export function download(doc: Document, bytes: Uint8Array, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+/** Saves bytes or text as a file through a temporary object URL (nothing leaves the page). */
+export function download(doc: Document, contents: BlobPart, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([contents], { type }));
+  downloadUrl(doc, url, fileName);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Saves what a URL holds (an object or data URL made on the page) as a file, through a hidden link. */
+export function downloadUrl(doc: Document, url: string, fileName: string): void {
   const link = el(doc, 'a');
   link.href = url;
   link.download = fileName;
+  link.rel = 'noopener';
   link.style.display = 'none';
   doc.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Copies text to the clipboard; falls back to a hidden textarea where the async API is refused. */
