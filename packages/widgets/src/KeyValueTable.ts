@@ -1,4 +1,5 @@
 import { type KeyValueRow, truncate } from '@spyglass/charts';
+import { el } from './dom.js';
 
 /** Values longer than this are cut in the table; the whole text is the cell's tooltip. */
 const MAX_VALUE_CHARS = 80;
@@ -9,22 +10,17 @@ const MAX_VALUE_CHARS = 80;
  */
 export class KeyValueTable {
   readonly node: HTMLElement;
-  private readonly body = document.createElement('tbody');
-  private readonly empty = document.createElement('p');
+  private readonly body = el(document, 'tbody');
+  private readonly empty: HTMLElement;
   private shown = '';
 
   constructor(title: string, attribute: string, emptyText: string) {
-    this.node = document.createElement('section');
-    this.node.className = 'jp-SpyglassKeyValues';
-    const heading = document.createElement('h3');
-    heading.className = 'jp-SpyglassKeyValues-title';
-    heading.textContent = title;
-    const table = document.createElement('table');
+    this.node = el(document, 'section', 'jp-SpyglassKeyValues');
+    const table = el(document, 'table');
     table.setAttribute(attribute, '');
     table.append(this.body);
-    this.empty.className = 'jp-SpyglassKeyValues-empty';
-    this.empty.textContent = emptyText;
-    this.node.append(heading, table, this.empty);
+    this.empty = el(document, 'p', 'jp-SpyglassKeyValues-empty', emptyText);
+    this.node.append(el(document, 'h3', 'jp-SpyglassKeyValues-title', title), table, this.empty);
   }
 
   /** Shows these rows (replacing the previous ones only if they changed). */
@@ -38,14 +34,12 @@ export class KeyValueTable {
 }
 
 function row({ key, value }: KeyValueRow): HTMLTableRowElement {
-  const tr = document.createElement('tr');
+  const tr = el(document, 'tr');
   tr.setAttribute('data-key', key);
-  const keyCell = document.createElement('th');
+  const keyCell = el(document, 'th', undefined, key);
   keyCell.scope = 'row';
-  keyCell.textContent = key;
   keyCell.title = key;
-  const valueCell = document.createElement('td');
-  valueCell.textContent = truncate(value, MAX_VALUE_CHARS);
+  const valueCell = el(document, 'td', undefined, truncate(value, MAX_VALUE_CHARS));
   if (value.length > MAX_VALUE_CHARS) valueCell.title = value;
   tr.append(keyCell, valueCell);
   return tr;

@@ -40,14 +40,14 @@ export function select(
 
 export function setOptions(s: HTMLSelectElement, options: [value: string, label: string][]): void {
   const value = s.value;
-  s.replaceChildren(
-    ...options.map(([v, label]) => {
-      const o = el(s.ownerDocument, 'option', undefined, label);
-      o.value = v;
-      return o;
-    }),
-  );
+  s.replaceChildren(...options.map(([v, label]) => option(s.ownerDocument, v, label)));
   if (options.some(([v]) => v === value)) s.value = value;
+}
+
+export function option(doc: Document, value: string, label: string): HTMLOptionElement {
+  const o = el(doc, 'option', undefined, label);
+  o.value = value;
+  return o;
 }
 
 /** Saves bytes or text as a file through a temporary object URL (nothing leaves the page). */

@@ -1,5 +1,6 @@
 import { formatParam } from '@spyglass/charts';
 import type { SweepSnapshot, SweepTrial } from '@spyglass/protocol';
+import { button, el } from '../dom.js';
 import { sweepMessages as m } from './sweep-messages.js';
 import { isTrialStoppable } from './sweep-progress.js';
 
@@ -25,11 +26,11 @@ interface TrialRow {
  * a trial's index is a link that opens its run.
  */
 export class SweepTrialsTable {
-  readonly node = document.createElement('section');
-  private readonly table = document.createElement('table');
-  private readonly head = document.createElement('thead');
-  private readonly body = document.createElement('tbody');
-  private readonly empty = document.createElement('p');
+  readonly node = el(document, 'section', 'jp-SpyglassSweep-trials');
+  private readonly table = el(document, 'table');
+  private readonly head = el(document, 'thead');
+  private readonly body = el(document, 'tbody');
+  private readonly empty = el(document, 'p', 'jp-SpyglassSweep-empty', m.noTrials);
   private readonly rows = new Map<number, TrialRow>();
   private readonly expanded = new Set<number>();
   private columns = '';
@@ -38,17 +39,11 @@ export class SweepTrialsTable {
     private readonly onStopTrial: ((index: number) => void) | null,
     private readonly onOpenRun: ((index: number) => void) | null = null,
   ) {
-    this.node.className = 'jp-SpyglassSweep-trials';
-    const heading = document.createElement('h3');
-    heading.className = 'jp-SpyglassSweep-title';
-    heading.textContent = m.trialsTitle;
+    const heading = el(document, 'h3', 'jp-SpyglassSweep-title', m.trialsTitle);
     this.table.setAttribute('data-spyglass-sweep-table', '');
     this.table.append(this.head, this.body);
-    const scroller = document.createElement('div');
-    scroller.className = 'jp-SpyglassSweep-tableScroll';
+    const scroller = el(document, 'div', 'jp-SpyglassSweep-tableScroll');
     scroller.append(this.table);
-    this.empty.className = 'jp-SpyglassSweep-empty';
-    this.empty.textContent = m.noTrials;
     this.node.append(heading, scroller, this.empty);
   }
 
@@ -90,7 +85,7 @@ export class SweepTrialsTable {
   }
 
   private renderHead(params: string[], metric: string): void {
-    const tr = document.createElement('tr');
+    const tr = el(document, 'tr');
     const names = [m.indexColumn, m.stateColumn, ...params, metric, m.noteColumn];
     if (this.onStopTrial) names.push('');
     tr.append(...names.map((name) => cell('th', name)));
@@ -98,22 +93,19 @@ export class SweepTrialsTable {
   }
 
   private createRow(index: number, paramCount: number): TrialRow {
-    const tr = document.createElement('tr');
+    const tr = el(document, 'tr');
     tr.setAttribute('data-trial', String(index));
     const state = cell('td', '');
     const params = Array.from({ length: paramCount }, () => cell('td', ''));
-    const metric = cell('td', '');
-    metric.className = 'jp-SpyglassSweep-metric';
-    const note = cell('td', '');
-    note.className = 'jp-SpyglassSweep-note';
-    const action = this.onStopTrial ? document.createElement('td') : null;
+    const metric = el(document, 'td', 'jp-SpyglassSweep-metric');
+    const note = el(document, 'td', 'jp-SpyglassSweep-note');
+    const action = this.onStopTrial ? el(document, 'td') : null;
     const indexCell = cell('td', String(index));
     tr.append(indexCell, state, ...params, metric, note, ...(action ? [action] : []));
-    const detail = document.createElement('tr');
-    detail.className = 'jp-SpyglassSweep-errorRow';
-    const td = document.createElement('td');
+    const detail = el(document, 'tr', 'jp-SpyglassSweep-errorRow');
+    const td = el(document, 'td');
     td.colSpan = tr.children.length;
-    const pre = document.createElement('pre');
+    const pre = el(document, 'pre');
     pre.setAttribute('data-spyglass-sweep-error', String(index));
     td.append(pre);
     detail.append(td);
@@ -172,16 +164,10 @@ export class SweepTrialsTable {
     td.textContent = trial.stopped_reason ?? '';
     td.title = trial.stopped_reason ?? '';
     if (!trial.error) return;
-    const toggle = document.createElement('button');
-    toggle.type = 'button';
-    toggle.className = 'jp-SpyglassSweep-link';
-    toggle.setAttribute('data-action', 'toggle_error');
-    toggle.textContent = this.expanded.has(trial.index) ? m.hideError : m.showError;
-    toggle.title = lastLine(trial.error);
+    const label = this.expanded.has(trial.index) ? m.hideError : m.showError;
+    const toggle = actionButton('toggle_error', 'jp-SpyglassSweep-link', label, lastLine(trial.error));
     toggle.addEventListener('click', () => this.toggleError(trial.index));
-    const summary = document.createElement('span');
-    summary.textContent = ` ${lastLine(trial.error)}`;
-    td.replaceChildren(toggle, summary);
+    td.replaceChildren(toggle, el(document, 'span', undefined, ` ${lastLine(trial.error)}`));
   }
 
   private toggleError(index: number): void {
@@ -197,11 +183,8 @@ export class SweepTrialsTable {
 }
 
 function actionButton(action: string, className: string, text: string, title: string): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = className;
+  const b = button(document, text, undefined, className);
   b.setAttribute('data-action', action);
-  b.textContent = text;
   b.title = title;
   return b;
 }
@@ -215,9 +198,7 @@ function setAttr(node: HTMLElement, name: string, value: string): void {
 }
 
 function cell(tag: 'td' | 'th', text: string): HTMLTableCellElement {
-  const c = document.createElement(tag);
-  c.textContent = text;
-  return c;
+  return el(document, tag, undefined, text);
 }
 
 /** The last non-empty line of a traceback: the exception and its message. */

@@ -8,6 +8,7 @@ import {
   type RunColumn,
 } from '@spyglass/charts';
 import type { WorkspaceRun } from '@spyglass/store';
+import { button, el, option } from '../dom.js';
 import { describeError } from '../errors.js';
 import { styledButton, styledControl } from '../styled-controls.js';
 import { type EmbeddedPanelHost, tableKeys } from './embedded-panels.js';
@@ -23,30 +24,20 @@ export interface EditorEmbedding {
   runs: readonly WorkspaceRun[];
 }
 
+/** Replaces a select's options; the first becomes selected (unlike setOptions, which keeps the value). */
 function fill(s: HTMLSelectElement, values: [string, string][]): void {
-  s.replaceChildren(
-    ...values.map(([value, label]) => {
-      const o = document.createElement('option');
-      o.value = value;
-      o.textContent = label;
-      return o;
-    }),
-  );
+  s.replaceChildren(...values.map(([value, label]) => option(document, value, label)));
 }
 
 function field(label: string, control: HTMLElement, name: string): HTMLLabelElement {
-  const wrap = document.createElement('label');
-  wrap.className = 'jp-SpyglassPanelEditor-field';
+  const wrap = el(document, 'label', 'jp-SpyglassPanelEditor-field');
   wrap.dataset.field = name;
-  const span = document.createElement('span');
-  span.textContent = label;
-  wrap.append(span, control);
+  wrap.append(el(document, 'span', undefined, label), control);
   return wrap;
 }
 
 function select(values: [string, string][], className: string): HTMLSelectElement {
-  const s = document.createElement('select');
-  s.className = className;
+  const s = el(document, 'select', className);
   fill(s, values);
   return styledControl(s);
 }
@@ -62,18 +53,18 @@ export class PanelEditor {
   private readonly x: HTMLSelectElement;
   private readonly y: HTMLSelectElement;
   private readonly column: HTMLSelectElement;
-  private readonly section = document.createElement('input');
-  private readonly title = document.createElement('input');
-  private readonly sql = document.createElement('textarea');
-  private readonly spec = document.createElement('textarea');
-  private readonly error = document.createElement('p');
+  private readonly section = el(document, 'input', 'jp-SpyglassPanelEditor-section');
+  private readonly title = el(document, 'input');
+  private readonly sql = el(document, 'textarea', 'jp-SpyglassPanelEditor-sql');
+  private readonly spec = el(document, 'textarea', 'jp-SpyglassPanelEditor-spec');
+  private readonly error = el(document, 'p', 'jp-SpyglassPanelEditor-error');
   private readonly run = select([], 'jp-SpyglassPanelEditor-run');
   private readonly tableKey = select([], 'jp-SpyglassPanelEditor-tableKey');
   private readonly step = select([], 'jp-SpyglassPanelEditor-step');
   private readonly sweep = select([], 'jp-SpyglassPanelEditor-sweep');
-  private readonly focus = document.createElement('input');
-  private readonly histogramKey = document.createElement('input');
-  private readonly notes = document.createElement('p');
+  private readonly focus = el(document, 'input', 'jp-SpyglassPanelEditor-focus');
+  private readonly histogramKey = el(document, 'input', 'jp-SpyglassPanelEditor-histogramKey');
+  private readonly notes = el(document, 'p', 'jp-SpyglassPanelEditor-notes');
 
   constructor(
     metrics: string[],
@@ -81,10 +72,8 @@ export class PanelEditor {
     private readonly done: (panel: NewPanel | null) => void,
     private readonly embedding: EditorEmbedding | null = null,
   ) {
-    this.node = document.createElement('form');
-    this.node.className = 'jp-SpyglassPanelEditor';
-    const heading = document.createElement('h3');
-    heading.textContent = text.editorTitle;
+    this.node = el(document, 'form', 'jp-SpyglassPanelEditor');
+    const heading = el(document, 'h3', undefined, text.editorTitle);
     this.kind = select(
       (Object.keys(text.panelKinds) as Kind[])
         .filter((k) => embedding !== null || !isEmbeddedPanel({ kind: k }))
@@ -105,16 +94,12 @@ export class PanelEditor {
     if (numeric.length > 1) this.y.selectedIndex = 1;
     this.column = select(numeric, 'jp-SpyglassPanelEditor-column');
     this.section.value = CUSTOM_PANELS_SECTION;
-    this.section.className = 'jp-SpyglassPanelEditor-section';
     this.title.value = 'Custom panel';
-    this.sql.className = 'jp-SpyglassPanelEditor-sql';
     this.sql.value = DEFAULT_CUSTOM_SQL;
     this.sql.rows = 3;
-    this.spec.className = 'jp-SpyglassPanelEditor-spec';
     this.spec.value = JSON.stringify(DEFAULT_CUSTOM_SPEC, null, 1);
     this.spec.rows = 8;
     for (const area of [this.sql, this.spec]) area.spellcheck = false;
-    this.error.className = 'jp-SpyglassPanelEditor-error';
     this.error.hidden = true;
 
     const fields: Record<Kind, HTMLElement[]> = {
@@ -135,12 +120,9 @@ export class PanelEditor {
       sweep: [field(text.editorSweep, this.sweep, 'sweep')],
       lineage: [field(text.editorFocus, this.focus, 'focus')],
     };
-    this.focus.className = 'jp-SpyglassPanelEditor-focus';
-    this.histogramKey.className = 'jp-SpyglassPanelEditor-histogramKey';
     this.histogramKey.placeholder = 'gradients/fc.weight';
-    this.notes.className = 'jp-SpyglassPanelEditor-notes';
     if (embedding) this.prepareEmbedded(embedding);
-    const body = document.createElement('div');
+    const body = el(document, 'div');
     const showFields = () => {
       body.replaceChildren(...fields[this.kind.value as Kind]);
       const embedded = isEmbeddedPanel({ kind: this.kind.value });
@@ -150,14 +132,9 @@ export class PanelEditor {
     this.kind.addEventListener('change', showFields);
     showFields();
 
-    const add = document.createElement('button');
+    const add = el(document, 'button', 'jp-SpyglassPanelEditor-add', text.editorAdd);
     add.type = 'submit';
-    add.className = 'jp-SpyglassPanelEditor-add';
-    add.textContent = text.editorAdd;
-    const cancel = document.createElement('button');
-    cancel.type = 'button';
-    cancel.textContent = text.editorCancel;
-    cancel.addEventListener('click', () => done(null));
+    const cancel = button(document, text.editorCancel, () => done(null));
     styledButton(add);
     styledButton(cancel);
     for (const input of [this.section, this.title, this.sql, this.spec, this.focus, this.histogramKey]) {
