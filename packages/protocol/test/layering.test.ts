@@ -26,6 +26,11 @@ const LAYERS: Record<string, number> = {
 };
 const DOM_FREE = ['packages/protocol', 'packages/store', 'packages/charts', 'packages/lineage'];
 const JUPYTERLAB_ALLOWED = '@spyglass/labextension';
+/** Packages that a package may import only through the entry points named here. */
+const ENTRIES_ONLY: Record<string, Record<string, string[]>> = {
+  // A report inlines its runtime: the rest of widgets would pull DuckDB-WASM and Lumino into every report.
+  '@spyglass/report': { '@spyglass/widgets': ['@spyglass/widgets/vega-render'] },
+};
 
 export interface Workspace {
   dir: string;
@@ -83,22 +88,31 @@ const isBuiltin = (name: string) => name.startsWith('node:') || builtinModules.i
 
 /**
  * What is wrong with a package importing (or depending on) these modules: a Spyglass package not below it, JupyterLab
- * outside the extension, or (given `declared`) a package its package.json does not name.
+ * outside the extension, or (given `declared`, i.e. for imports) a package its package.json does not name or an
+ * entry point it may not use.
  */
 export function violations(ws: Workspace, modules: string[], declared?: string[]): string[] {
   const layer = LAYERS[ws.name];
-  return [...new Set(modules.map(packageOf))].flatMap((name) => {
-    if (isBuiltin(name) || name === ws.name) return [];
-    const found: string[] = [];
-    if (declared && !declared.includes(name)) found.push(`${name} (not declared in ${ws.dir}/package.json)`);
-    if (name.startsWith('@jupyterlab/') && ws.name !== JUPYTERLAB_ALLOWED)
-      found.push(`${name} (only labextension)`);
-    if (name.startsWith('@spyglass/')) {
-      if (!(name in LAYERS)) found.push(`${name} (no such workspace package)`);
-      else if (LAYERS[name] >= layer) found.push(`${name} (layer ${LAYERS[name]} is not below ${layer})`);
-    }
-    return found;
+  const entries = ENTRIES_ONLY[ws.name] ?? {};
+  const wrongEntries = [...new Set(modules)].flatMap((m) => {
+    const allowed = entries[packageOf(m)];
+    return declared && allowed && !allowed.includes(m) ? [`${m} (only ${allowed.join(', ')})`] : [];
   });
+  return [...new Set(modules.map(packageOf))]
+    .flatMap((name) => {
+      if (isBuiltin(name) || name === ws.name) return [];
+      const found: string[] = [];
+      if (declared && !declared.includes(name))
+        found.push(`${name} (not declared in ${ws.dir}/package.json)`);
+      if (name.startsWith('@jupyterlab/') && ws.name !== JUPYTERLAB_ALLOWED)
+        found.push(`${name} (only labextension)`);
+      if (name.startsWith('@spyglass/')) {
+        if (!(name in LAYERS)) found.push(`${name} (no such workspace package)`);
+        else if (LAYERS[name] >= layer) found.push(`${name} (layer ${LAYERS[name]} is not below ${layer})`);
+      }
+      return found;
+    })
+    .concat(wrongEntries);
 }
 
 /** Every (file, problem) of a package's sources: src/ against its dependencies, tests and scripts against all. */
@@ -143,7 +157,7 @@ test('every import is declared in its package.json and points only down the laye
   assert.deepEqual(workspaces().flatMap(sourceViolations), []);
 });
 
-test('the check itself: an upward, a sideways and an undeclared import are each caught', () => {
+test('the check itself: an upward, a sideways, an undeclared and a closed-entry import are each caught', () => {
   const charts: Workspace = {
     dir: 'packages/charts',
     name: '@spyglass/charts',
@@ -163,6 +177,16 @@ test('the check itself: an upward, a sideways and an undeclared import are each 
     '@spyglass/widgets (layer 2 is not below 1)',
     '@spyglass/store (layer 1 is not below 1)',
     'd3-array (not declared in packages/charts/package.json)',
+  ]);
+  const report: Workspace = {
+    dir: 'packages/report',
+    name: '@spyglass/report',
+    runtime: ['@spyglass/widgets'],
+    dev: [],
+  };
+  assert.deepEqual(violations(report, ['@spyglass/widgets/vega-render'], report.runtime), []);
+  assert.deepEqual(violations(report, ['@spyglass/widgets'], report.runtime), [
+    '@spyglass/widgets (only @spyglass/widgets/vega-render)',
   ]);
 });
 
