@@ -1,3 +1,5 @@
+import { RUN_PALETTE } from '@spyglass/protocol';
+
 /**
  * Run colours. In the workspace a run's colour comes from its place in its project's creation order
  * (`projectRunColors`): the first 20 runs of a project get 20 different colours, and a run keeps its colour across
@@ -8,30 +10,10 @@
 /**
  * A 20-colour categorical palette readable on light and dark backgrounds: every colour has a WCAG contrast of at
  * least 2.2 against white and 3.5 against #111, and any two are at least 0.09 apart in OKLab. Picked greedily
- * (each next colour the farthest from those before it), so a project's first few runs differ the most.
+ * (each next colour the farthest from those before it), so a project's first few runs differ the most. It lives in
+ * packages/protocol/fixtures/constants.json, which the Python SVG charts draw with too.
  */
-export const RUN_PALETTE: readonly string[] = [
-  '#2d78bd',
-  '#f68c11',
-  '#d984ed',
-  '#449d2e',
-  '#c23d5d',
-  '#5fbaca',
-  '#906e30',
-  '#9351bd',
-  '#c9818c',
-  '#a0b751',
-  '#8688fe',
-  '#268676',
-  '#c656a6',
-  '#d75928',
-  '#8e7ab5',
-  '#b69255',
-  '#1ab28c',
-  '#fe77a6',
-  '#aaa1e0',
-  '#9c5e7c',
-];
+export { RUN_PALETTE };
 
 /** FNV-1a over UTF-16 code units: cheap, deterministic, and the same in every JavaScript engine. */
 function hash(text: string): number {
