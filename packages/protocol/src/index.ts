@@ -21,7 +21,6 @@ export type {
   HelloMessage,
   KernelMessage,
   Message,
-  MessageKind,
   ProtocolVersion,
   ReplayMessage,
   RunDegraded,

@@ -115,7 +115,6 @@ export interface ErrorMessage {
 export type KernelMessage = HelloMessage | RunUpdatedMessage | FramesMessage | ErrorMessage;
 export type FrontendMessage = HelloMessage | ReplayMessage | ErrorMessage;
 export type Message = KernelMessage | FrontendMessage;
-export type MessageKind = Message['kind'];
 
 /** Data of a run panel output (RUN_MIME_TYPE). */
 export interface RunOutputData {
