@@ -1,6 +1,7 @@
 import type { WallTimeOf } from './hover-readout.js';
 import { MetricChart } from './MetricChart.js';
 import { messages } from './messages.js';
+import { sectionFrame } from './section-frame.js';
 
 /** A chart wanted in a section: the metric and what its x axis shows. */
 export interface ChartRequest {
@@ -16,8 +17,8 @@ export interface ChartRequest {
  */
 export class ChartSection {
   readonly node: HTMLDetailsElement;
-  private readonly count = document.createElement('span');
-  private readonly grid = document.createElement('div');
+  private readonly count: HTMLElement;
+  private readonly grid: HTMLElement;
   private readonly charts = new Map<string, MetricChart>();
 
   constructor(
@@ -28,22 +29,12 @@ export class ChartSection {
     /** Called when the user expands the section (its charts are then drawn). */
     onOpen: () => void = () => undefined,
   ) {
-    this.node = document.createElement('details');
-    this.node.className = 'jp-SpyglassSection';
+    ({ node: this.node, count: this.count, grid: this.grid } = sectionFrame(name));
     this.node.open = open;
     this.node.addEventListener('toggle', () => {
       if (this.node.open) onOpen();
     });
     this.node.setAttribute('data-section', name);
-    const label = document.createElement('summary');
-    label.className = 'jp-SpyglassSection-label';
-    const title = document.createElement('span');
-    title.className = 'jp-SpyglassSection-name';
-    title.textContent = name;
-    this.count.className = 'jp-SpyglassCount';
-    label.append(title, this.count);
-    this.grid.className = 'jp-SpyglassRunPanel-grid';
-    this.node.append(label, this.grid);
   }
 
   /** Makes the section hold exactly these charts, in this order; a chart whose x axis changed is rebuilt. */

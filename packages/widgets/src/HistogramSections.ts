@@ -3,6 +3,7 @@ import type { HistogramPoint } from '@spyglass/store';
 import { HistogramChart } from './HistogramChart.js';
 import { onThemeChange } from './heat-theme.js';
 import { messages } from './messages.js';
+import { type SectionFrame, sectionFrame } from './section-frame.js';
 
 /** Where a run panel's heat strips come from (the run's data source). */
 export interface HistogramSource {
@@ -20,10 +21,7 @@ const MAX_STEPS = 200;
  */
 export class HistogramSections {
   readonly node = document.createElement('div');
-  private readonly sections = new Map<
-    string,
-    { node: HTMLDetailsElement; grid: HTMLElement; count: HTMLElement }
-  >();
+  private readonly sections = new Map<string, SectionFrame>();
   private readonly charts = new Map<string, HistogramChart>();
   private drawn = -1;
   private columns = 2;
@@ -113,23 +111,10 @@ export class HistogramSections {
   private section(name: string) {
     const known = this.sections.get(name);
     if (known) return known;
-    const node = document.createElement('details');
-    node.className = 'jp-SpyglassSection jp-SpyglassHistogramSection';
-    node.open = true;
-    node.setAttribute('data-histogram-section', name);
-    const label = document.createElement('summary');
-    label.className = 'jp-SpyglassSection-label';
-    const title = document.createElement('span');
-    title.className = 'jp-SpyglassSection-name';
-    title.textContent = name;
-    const count = document.createElement('span');
-    count.className = 'jp-SpyglassCount';
-    label.append(title, count);
-    const grid = document.createElement('div');
-    grid.className = 'jp-SpyglassRunPanel-grid';
-    grid.style.setProperty('--jp-spyglass-columns', String(this.columns));
-    node.append(label, grid);
-    const section = { node, grid, count };
+    const section = sectionFrame(name, 'jp-SpyglassSection jp-SpyglassHistogramSection');
+    section.node.open = true;
+    section.node.setAttribute('data-histogram-section', name);
+    section.grid.style.setProperty('--jp-spyglass-columns', String(this.columns));
     this.sections.set(name, section);
     return section;
   }

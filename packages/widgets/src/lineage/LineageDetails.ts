@@ -1,8 +1,9 @@
 import type { ViewNode } from '@spyglass/lineage';
 import type { LineageNode } from '@spyglass/protocol';
-import { el, button as plainButton } from '../dom.js';
+import { el } from '../dom.js';
 import { messages } from '../messages.js';
 import { formatBytes } from './format-bytes.js';
+import { lineageButton as button } from './lineage-button.js';
 
 /** What the details pane can ask the panel to do. */
 export interface DetailsActions {
@@ -84,15 +85,6 @@ export class LineageDetails {
 
 function when(seconds: number | null): string {
   return seconds === null ? messages.lineageNone : createdFormat.format(seconds * 1000);
-}
-
-/** A button named `label` (its text too, unless `text` is given); data-action carries the label for tests. */
-function button(label: string, onClick: () => void, options: { text?: string; title?: string } = {}) {
-  const b = plainButton(document, options.text ?? label, onClick, 'jp-SpyglassLineage-button');
-  b.title = options.title ?? label;
-  b.setAttribute('aria-label', label);
-  b.setAttribute('data-action', label);
-  return b;
 }
 
 /** Field/value rows; a list value becomes chips (or a dash when empty). Value cells carry data-field for tests. */

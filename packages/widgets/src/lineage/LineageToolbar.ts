@@ -1,4 +1,6 @@
+import { el } from '../dom.js';
 import { messages } from '../messages.js';
+import { lineageButton } from './lineage-button.js';
 
 export interface ToolbarActions {
   refresh: (() => void) | null;
@@ -10,23 +12,20 @@ export interface ToolbarActions {
 
 /** The lineage panel's top line: title and counts, then refresh, fit, zoom and export buttons, and a status. */
 export class LineageToolbar {
-  readonly node = document.createElement('div');
-  private readonly counts = document.createElement('span');
-  private readonly status = document.createElement('span');
+  readonly node = el(document, 'div', 'jp-SpyglassLineage-toolbar');
+  private readonly counts = el(document, 'span', 'jp-SpyglassLineage-counts');
+  private readonly status = el(document, 'span', 'jp-SpyglassLineage-status');
   private readonly refreshButton: HTMLButtonElement | null = null;
 
   constructor(actions: ToolbarActions) {
-    this.node.className = 'jp-SpyglassLineage-toolbar';
     this.node.setAttribute('role', 'toolbar');
-    const title = document.createElement('span');
-    title.className = 'jp-SpyglassLineage-heading';
-    title.textContent = messages.lineageTitle;
-    this.counts.className = 'jp-SpyglassLineage-counts';
-    this.status.className = 'jp-SpyglassLineage-status';
     this.status.setAttribute('aria-live', 'polite');
-    const spacer = document.createElement('span');
-    spacer.className = 'jp-SpyglassLineage-spacer';
-    this.node.append(title, this.counts, spacer, this.status);
+    this.node.append(
+      el(document, 'span', 'jp-SpyglassLineage-heading', messages.lineageTitle),
+      this.counts,
+      el(document, 'span', 'jp-SpyglassLineage-spacer'),
+      this.status,
+    );
     if (actions.refresh) {
       this.refreshButton = this.button(messages.lineageRefresh, messages.lineageRefresh, actions.refresh);
     }
@@ -48,14 +47,7 @@ export class LineageToolbar {
   }
 
   private button(label: string, text: string, onClick: () => void): HTMLButtonElement {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'jp-SpyglassLineage-button';
-    b.textContent = text;
-    b.title = label;
-    b.setAttribute('aria-label', label);
-    b.setAttribute('data-action', label);
-    b.addEventListener('click', onClick);
+    const b = lineageButton(label, onClick, { text });
     this.node.append(b);
     return b;
   }
