@@ -190,6 +190,18 @@ test('the check itself: an upward, a sideways, an undeclared and a closed-entry 
   ]);
 });
 
+test('every Spyglass dependency is a TypeScript project reference, so tsc --build compiles it first', () => {
+  const dirOf = new Map(workspaces().map((ws) => [ws.name, resolve(ROOT, ws.dir)]));
+  for (const ws of workspaces()) {
+    const config = JSON.parse(readFileSync(join(ROOT, ws.dir, 'tsconfig.json'), 'utf8'));
+    const referenced = (config.references ?? []).map((r: { path: string }) => resolve(ROOT, ws.dir, r.path));
+    const missing = [...ws.runtime, ...ws.dev].filter(
+      (name) => dirOf.has(name) && !referenced.includes(dirOf.get(name)),
+    );
+    assert.deepEqual(missing, [], `${ws.dir}/tsconfig.json references`);
+  }
+});
+
 /** The effective compilerOptions.lib, following "extends" chains. */
 function tsconfigLib(path: string): string[] {
   const config = JSON.parse(readFileSync(path, 'utf8'));
