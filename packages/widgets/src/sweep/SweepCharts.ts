@@ -16,6 +16,7 @@ import {
   TRIALS_DATASET,
 } from '@spyglass/charts';
 import type { SweepSnapshot } from '@spyglass/protocol';
+import { el, setOptions } from '../dom.js';
 import { heatThemeOf, onThemeChange } from '../heat-theme.js';
 import { LiveChart } from './LiveChart.js';
 import { sweepMessages as m } from './sweep-messages.js';
@@ -32,21 +33,20 @@ const TWO_COLUMNS = 720;
  * calls `onTrialClick` with its index.
  */
 export class SweepCharts {
-  readonly node = document.createElement('div');
+  readonly node = el(document, 'div', 'jp-SpyglassSweep-charts');
   private readonly parallel: LiveChart;
   private readonly byTrial: LiveChart;
   private readonly scatter: LiveChart;
   private readonly importance: LiveChart;
-  private readonly picker = document.createElement('select');
-  private readonly importanceEmpty = document.createElement('p');
-  private readonly pair = document.createElement('div');
+  private readonly picker = el(document, 'select', 'jp-SpyglassSweep-picker');
+  private readonly importanceEmpty = el(document, 'p', 'jp-SpyglassSweep-empty', m.noImportance);
+  private readonly pair = el(document, 'div', 'jp-SpyglassSweep-pair');
   private snapshot: SweepSnapshot | null = null;
   /** The parameter the user picked; null until they pick one (then the most important one is shown). */
   private chosen: string | null = null;
   private readonly stopThemeWatch: () => void;
 
   constructor(onError: (message: string) => void, onTrialClick: ((trial: number) => void) | null = null) {
-    this.node.className = 'jp-SpyglassSweep-charts';
     this.parallel = new LiveChart('parallel coordinates', onError, onTrialClick);
     this.parallel.node.setAttribute('data-spyglass-sweep-parallel', '');
     this.byTrial = new LiveChart('metric by trial', onError, onTrialClick);
@@ -55,19 +55,14 @@ export class SweepCharts {
     this.scatter.node.setAttribute('data-spyglass-sweep-scatter', '');
     this.importance = new LiveChart('importance', onError);
     this.importance.node.setAttribute('data-spyglass-sweep-importance', '');
-    this.picker.className = 'jp-SpyglassSweep-picker';
     this.picker.setAttribute('data-spyglass-sweep-param', '');
     this.picker.setAttribute('aria-label', m.scatterPicker);
     this.picker.addEventListener('change', () => {
       this.chosen = this.picker.value;
       void this.draw();
     });
-    this.importanceEmpty.className = 'jp-SpyglassSweep-empty';
-    this.importanceEmpty.textContent = m.noImportance;
-    const pickerLabel = document.createElement('label');
-    pickerLabel.className = 'jp-SpyglassSweep-pickerLabel';
+    const pickerLabel = el(document, 'label', 'jp-SpyglassSweep-pickerLabel');
     pickerLabel.append(`${m.scatterPicker} `, this.picker);
-    this.pair.className = 'jp-SpyglassSweep-pair';
     this.pair.append(
       figure(m.metricTitle, this.byTrial.node),
       figure(m.scatterTitle, pickerLabel, this.scatter.node),
@@ -158,13 +153,9 @@ export class SweepCharts {
     const params = scatterParameters(snapshot);
     const shown = [...this.picker.options].map((o) => o.value);
     if (JSON.stringify(shown) !== JSON.stringify(params)) {
-      this.picker.replaceChildren(
-        ...params.map((p) => {
-          const option = document.createElement('option');
-          option.value = p;
-          option.textContent = p;
-          return option;
-        }),
+      setOptions(
+        this.picker,
+        params.map((p) => [p, p]),
       );
     }
     // The user's choice wins; until there is one, follow the most important parameter.
@@ -176,11 +167,7 @@ export class SweepCharts {
 }
 
 function figure(title: string, ...children: HTMLElement[]): HTMLElement {
-  const node = document.createElement('figure');
-  node.className = 'jp-SpyglassSweep-figure';
-  const caption = document.createElement('figcaption');
-  caption.className = 'jp-SpyglassSweep-caption';
-  caption.textContent = title;
-  node.append(caption, ...children);
+  const node = el(document, 'figure', 'jp-SpyglassSweep-figure');
+  node.append(el(document, 'figcaption', 'jp-SpyglassSweep-caption', title), ...children);
   return node;
 }

@@ -5,6 +5,7 @@ import {
   type TableRun,
   type TableView,
 } from '@spyglass/charts';
+import { button, el } from '../dom.js';
 import { rowAfterKey } from '../row-keys.js';
 import { RunRow, type RunRowEvents } from './runs-table-row.js';
 import { workspaceMessages as text } from './workspace-messages.js';
@@ -29,11 +30,11 @@ type Item = { kind: 'group'; key: string; count: number } | { kind: 'run'; run: 
  */
 export class RunsTable {
   readonly node: HTMLElement;
-  private readonly bands = document.createElement('div');
-  private readonly header = document.createElement('div');
-  private readonly viewport = document.createElement('div');
-  private readonly spacer = document.createElement('div');
-  private readonly rowsNode = document.createElement('div');
+  private readonly bands = el(document, 'div', 'jp-SpyglassRunsTable-bands');
+  private readonly header = el(document, 'div', 'jp-SpyglassRunsTable-header');
+  private readonly viewport = el(document, 'div', 'jp-SpyglassRunsTable-viewport');
+  private readonly spacer = el(document, 'div', 'jp-SpyglassRunsTable-spacer');
+  private readonly rowsNode = el(document, 'div', 'jp-SpyglassRunsTable-rows');
   private items: Item[] = [];
   private columns: RunColumn[] = [];
   private selected = new Set<string>();
@@ -49,19 +50,13 @@ export class RunsTable {
   private readonly groupRows = new Map<string, HTMLElement>();
 
   constructor(private readonly events: RunsTableEvents) {
-    this.node = document.createElement('div');
-    this.node.className = 'jp-SpyglassRunsTable';
+    this.node = el(document, 'div', 'jp-SpyglassRunsTable');
     this.node.setAttribute('role', 'grid');
     this.node.setAttribute('aria-label', text.runsTable);
-    this.bands.className = 'jp-SpyglassRunsTable-bands';
     this.bands.setAttribute('role', 'row');
     this.bands.setAttribute('aria-rowindex', '1');
-    this.header.className = 'jp-SpyglassRunsTable-header';
     this.header.setAttribute('role', 'row');
     this.header.setAttribute('aria-rowindex', '2');
-    this.viewport.className = 'jp-SpyglassRunsTable-viewport';
-    this.spacer.className = 'jp-SpyglassRunsTable-spacer';
-    this.rowsNode.className = 'jp-SpyglassRunsTable-rows';
     this.spacer.append(this.rowsNode);
     this.viewport.append(this.spacer);
     this.rowsNode.setAttribute('role', 'rowgroup');
@@ -172,14 +167,16 @@ export class RunsTable {
     if (key === this.headerKey) return;
     this.headerKey = key;
     this.renderBands();
-    const cells = ['', ''].map(() => document.createElement('span'));
+    const cells: HTMLElement[] = ['', ''].map(() => el(document, 'span'));
     for (const column of this.columns) {
-      const cell = document.createElement('button');
-      cell.type = 'button';
-      cell.className = 'jp-SpyglassRunsTable-sort';
-      cell.dataset.column = column.id;
       const arrow = this.sort?.column === column.id ? (this.sort.descending ? ' ▼' : ' ▲') : '';
-      cell.textContent = `${column.label}${arrow}`;
+      const cell = button(
+        document,
+        `${column.label}${arrow}`,
+        () => this.events.sort(column.id),
+        'jp-SpyglassRunsTable-sort',
+      );
+      cell.dataset.column = column.id;
       cell.title = column.kind === 'run' ? column.label : `${column.kind}: ${column.label}`;
       cell.setAttribute('role', 'columnheader');
       cell.setAttribute('aria-label', headerAccessibleName(column));
@@ -188,7 +185,6 @@ export class RunsTable {
         this.sort?.column === column.id ? (this.sort.descending ? 'descending' : 'ascending') : 'none',
       );
       cell.classList.add(`jp-mod-${column.kind}`);
-      cell.addEventListener('click', () => this.events.sort(column.id));
       cells.push(cell);
     }
     this.header.style.gridTemplateColumns = this.template;
@@ -202,15 +198,13 @@ export class RunsTable {
     this.bands.style.gridTemplateColumns = this.template;
     this.bands.replaceChildren(
       ...bands.map((band) => {
-        const cell = document.createElement('span');
-        cell.className = `jp-SpyglassRunsTable-band jp-mod-${band.kind}`;
+        const cell = el(document, 'span', `jp-SpyglassRunsTable-band jp-mod-${band.kind}`, band.label);
         cell.dataset.kind = band.kind;
         cell.dataset.start = String(band.start);
         cell.dataset.span = String(band.span);
         cell.setAttribute('role', 'columnheader');
         cell.setAttribute('aria-colspan', String(band.span));
         cell.style.gridColumn = `${band.start + 3} / span ${band.span}`;
-        cell.textContent = band.label;
         return cell;
       }),
     );
@@ -275,8 +269,7 @@ export class RunsTable {
   private groupRow(key: string, count: number, index: number): HTMLElement {
     let row = this.groupRows.get(key);
     if (!row) {
-      row = document.createElement('div');
-      row.className = 'jp-SpyglassRunsTable-group';
+      row = el(document, 'div', 'jp-SpyglassRunsTable-group');
       row.setAttribute('role', 'row');
       row.dataset.group = key;
       this.groupRows.set(key, row);
