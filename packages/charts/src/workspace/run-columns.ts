@@ -1,26 +1,29 @@
-import type { RunAlert } from '@spyglass/protocol';
+import type { RunAlert, WorkspaceRun } from '@spyglass/protocol';
 import { formatValue } from '../format-value.js';
 
-/** A run as the runs table needs it: the shape of one entry of GET /spyglass/api/v1/runs (store's WorkspaceRun). */
-export interface TableRun {
-  run_dir: string;
-  run_id: string;
+/**
+ * A run as the runs table needs it: an entry of GET /spyglass/api/v1/runs (protocol's WorkspaceRun), read loosely
+ * (a name or state may be missing, config and summary cells may be any value).
+ */
+export type TableRun = Pick<
+  WorkspaceRun,
+  | 'run_dir'
+  | 'run_id'
+  | 'created_at'
+  | 'duration'
+  | 'tags'
+  | 'group'
+  | 'job_type'
+  | 'metrics'
+  | 'damaged'
+  | 'alerts'
+> & {
   name: string | null;
   state: string | null;
-  created_at: number | null;
-  duration: number | null;
-  tags: string[];
-  group: string | null;
-  job_type: string | null;
   /** Flat: nested keys joined by '.'. */
   config: Record<string, unknown>;
   summary: Record<string, unknown>;
-  metrics: string[];
-  /** Why the run's files cannot be read, or null for a healthy run. */
-  damaged: string | null;
-  /** run.alert()'s alerts, newest last; absent when the run has none. */
-  alerts?: RunAlert[];
-}
+};
 
 export type ColumnKind = 'run' | 'config' | 'summary';
 
