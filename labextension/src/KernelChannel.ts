@@ -9,8 +9,8 @@ import {
   type KernelMessage as SpyglassKernelMessage,
   type Stream,
 } from '@spyglass/protocol';
+import type { ReplayChannel, RunHub } from '@spyglass/store';
 import { describeError, messages } from '@spyglass/widgets';
-import type { ReplayChannel, RunHub } from './RunHub.js';
 import { EXTENSION_VERSION } from './version.js';
 
 /** Replay request ids remembered to match answers to runs; old ones only matter for answers long overdue. */

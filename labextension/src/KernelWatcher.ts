@@ -1,7 +1,7 @@
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { Kernel } from '@jupyterlab/services';
+import type { RunHub } from '@spyglass/store';
 import { KernelChannel } from './KernelChannel.js';
-import type { RunHub } from './RunHub.js';
 
 type SessionContext = NotebookPanel['sessionContext'];
 

@@ -1,11 +1,11 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import { PROTOCOL_MAJOR, RUN_MIME_TYPE } from '@spyglass/protocol';
+import type { FollowHandle, RunHub, StoreFollowers } from '@spyglass/store';
 import { messages, RunPanel } from '@spyglass/widgets';
 import { loggedChartViews } from './logged-chart-view.js';
-import type { RunHub } from './RunHub.js';
 import { parseRunOutput } from './run-output.js';
-import type { FollowHandle, StoreFollowers } from './StoreFollowers.js';
+import type { StoreClient } from './StoreClient.js';
 
 /**
  * Renders a run output as a live RunPanel bound to the page's hub; while it is shown, the run's store follower
@@ -17,7 +17,7 @@ export class RunOutputRenderer extends Widget implements IRenderMime.IRenderer {
 
   constructor(
     private readonly hub: RunHub,
-    private readonly followers: StoreFollowers,
+    private readonly followers: StoreFollowers<StoreClient>,
   ) {
     super();
     this.addClass('jp-SpyglassRunOutput');

@@ -1,6 +1,6 @@
 import type { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import type { RunHub } from './RunHub.js';
+import type { RunHub } from '@spyglass/store';
 
 export namespace CommandIDs {
   /** Runs SQL on the page's DuckDB-WASM database; returns row objects (tests and debugging). */

@@ -1,5 +1,6 @@
 import { Widget } from '@lumino/widgets';
 import type { LoggedChart } from '@spyglass/charts';
+import type { RunHub } from '@spyglass/store';
 import { registerParquet, releaseSource, type SqlEngine, type TableSource } from '@spyglass/store';
 import {
   describeError,
@@ -9,7 +10,6 @@ import {
   tableText,
 } from '@spyglass/widgets';
 import { parquetWasmUrl } from './parquet-assets.js';
-import type { RunHub } from './RunHub.js';
 import type { StoreClient } from './StoreClient.js';
 
 /** The run panel's views of a run's logged charts: each reads its table file through the server and draws it. */

@@ -1,7 +1,7 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
+import type { RunHub, StoreFollowers } from '@spyglass/store';
 import { openStoredRun } from './open-run-panel.js';
-import type { RunHub } from './RunHub.js';
-import type { StoreFollowers } from './StoreFollowers.js';
+import type { StoreClient } from './StoreClient.js';
 import { URL_PARAMETERS } from './url-parameters.js';
 import { WorkspaceCommandIDs } from './workspace-setup.js';
 
@@ -30,7 +30,7 @@ export function urlTarget(search: string): UrlTarget {
  * Opens what the page's URL asks for once the shell is restored, then drops the parameters from the address bar
  * so that a reload does not open it again. The server still confines the store root to its roots.
  */
-export function openFromUrl(app: JupyterFrontEnd, hub: RunHub, followers: StoreFollowers): void {
+export function openFromUrl(app: JupyterFrontEnd, hub: RunHub, followers: StoreFollowers<StoreClient>): void {
   const target = urlTarget(window.location.search);
   if (target === null) return;
   const url = new URL(window.location.href);

@@ -1,10 +1,10 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import type { LineageNode } from '@spyglass/protocol';
+import type { FollowHandle, RunHub, StoreFollowers } from '@spyglass/store';
 import { RunPanel } from '@spyglass/widgets';
 import { loggedChartViews } from './logged-chart-view.js';
-import type { RunHub } from './RunHub.js';
-import type { FollowHandle, StoreFollowers } from './StoreFollowers.js';
+import type { StoreClient } from './StoreClient.js';
 
 let opened = 0;
 
@@ -36,7 +36,7 @@ class RunTab extends Widget {
 export function openRunPanel(
   app: JupyterFrontEnd,
   hub: RunHub,
-  followers: StoreFollowers,
+  followers: StoreFollowers<StoreClient>,
   storeRoot: string,
   node: LineageNode,
 ): void {
@@ -49,7 +49,7 @@ export function openRunPanel(
 export function openStoredRun(
   app: JupyterFrontEnd,
   hub: RunHub,
-  followers: StoreFollowers,
+  followers: StoreFollowers<StoreClient>,
   storeRoot: string,
   project: string,
   runId: string,
@@ -63,7 +63,7 @@ export function openStoredRun(
 export function openRunDir(
   app: JupyterFrontEnd,
   hub: RunHub,
-  followers: StoreFollowers,
+  followers: StoreFollowers<StoreClient>,
   runDir: string,
   project: string,
   runId: string,

@@ -15,7 +15,8 @@ import {
   TABLE_MIME_TYPE,
   WORKSPACE_MIME_TYPE,
 } from '@spyglass/protocol';
-import { createBrowserEngine, type TrialRun } from '@spyglass/widgets';
+import { RunHub, StoreFollowers } from '@spyglass/store';
+import { createBrowserEngine, FrameDecodeWorker, type TrialRun } from '@spyglass/widgets';
 import { registerCommands } from './commands.js';
 import { duckdbAssets } from './duckdb-assets.js';
 import { KernelWatcher } from './KernelWatcher.js';
@@ -23,10 +24,8 @@ import { LineageOutputRenderer } from './LineageOutputRenderer.js';
 import { openFromUrl } from './open-from-url.js';
 import { openRunDir, openRunPanel } from './open-run-panel.js';
 import { setupPublishReport } from './publish-report.js';
-import { RunHub } from './RunHub.js';
 import { RunOutputRenderer } from './RunOutputRenderer.js';
 import { StoreClient } from './StoreClient.js';
-import { StoreFollowers } from './StoreFollowers.js';
 import { SweepOutputRenderer } from './SweepOutputRenderer.js';
 import { TableOutputRenderer } from './TableOutputRenderer.js';
 import { setupWorkspace } from './workspace-setup.js';
@@ -48,7 +47,10 @@ export const spyglassPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     labShell: ILabShell | null,
   ) => {
-    const hub = new RunHub(() => createBrowserEngine(duckdbAssets()));
+    const hub = new RunHub({
+      startEngine: () => createBrowserEngine(duckdbAssets()),
+      decoder: new FrameDecodeWorker(),
+    });
     const followers = new StoreFollowers(hub, new StoreClient(app.serviceManager.serverSettings));
     // A sweep trial clicked in a sweep panel (notebook output or workspace) opens its run beside the notebook.
     const openTrialRun = (run: TrialRun, project: string) =>

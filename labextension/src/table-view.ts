@@ -1,5 +1,6 @@
 import { PanelLayout, Widget } from '@lumino/widgets';
 import type { TableOutputData } from '@spyglass/protocol';
+import type { RunHub } from '@spyglass/store';
 import {
   type ParquetCodec,
   registerArrowIPC,
@@ -19,7 +20,6 @@ import {
   tableText,
 } from '@spyglass/widgets';
 import { parquetWasmUrl } from './parquet-assets.js';
-import type { RunHub } from './RunHub.js';
 import type { StoreClient } from './StoreClient.js';
 
 /** Rows decoded first and shown while a larger table is ingested (Parquet row groups hold 64k rows). */

@@ -1,5 +1,6 @@
 import { Widget } from '@lumino/widgets';
 import { type LineageNode, parseLineageGraph, parseSweepSnapshot } from '@spyglass/protocol';
+import type { RunHub } from '@spyglass/store';
 import { tableVersions, type WorkspaceRun } from '@spyglass/store';
 import {
   describeError,
@@ -10,7 +11,6 @@ import {
   workspaceMessages,
 } from '@spyglass/widgets';
 import { LineageView } from './lineage-view.js';
-import type { RunHub } from './RunHub.js';
 import type { StoreClient } from './StoreClient.js';
 import { SweepView } from './sweep-view.js';
 import { TableView } from './table-view.js';

@@ -97,3 +97,9 @@ export class DamagedFrameError extends IngestError {
     super(runId, seq, { cause: options?.cause ?? new Error(reason) });
   }
 }
+
+/** The message of an unknown thrown value, for display. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

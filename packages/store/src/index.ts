@@ -5,14 +5,6 @@ export {
   checkArrowStream,
   tableFromCheckedIPC,
 } from './arrow-stream-check.js';
-export {
-  CatchUpCoordinator,
-  type CatchUpCoordinatorOptions,
-  type ReplayOrder,
-  type ReplayReason,
-  type SequenceView,
-  type StoreReadKind,
-} from './CatchUpCoordinator.js';
 export { crc32c } from './crc32c.js';
 export { type M4Query, m4Sql } from './downsample-m4.js';
 export { ema, weightedEma } from './ema.js';
@@ -20,6 +12,7 @@ export type { InsertOptions, SqlEngine } from './engine.js';
 export {
   CorruptLogError,
   DamagedFrameError,
+  describeError,
   FrameAssemblyError,
   IngestError,
   InvalidArrowStreamError,
@@ -27,13 +20,6 @@ export {
   StoreError,
   UnsupportedLogVersionError,
 } from './errors.js';
-export {
-  FramePipeline,
-  type FramePipelineEvents,
-  type FramePipelineOptions,
-  type FramePipelineStats,
-} from './FramePipeline.js';
-export { type AssembledFrame, FrameAssembler, type FrameAssemblerOptions } from './frame-assembler.js';
 export {
   FILE_HEADER_BYTES,
   FILE_MAGIC,
@@ -54,6 +40,21 @@ export {
   parseHistogramsAnswer,
 } from './histogram-rows.js';
 export {
+  CatchUpCoordinator,
+  type CatchUpCoordinatorOptions,
+  type ReplayOrder,
+  type ReplayReason,
+  type SequenceView,
+  type StoreReadKind,
+} from './live/CatchUpCoordinator.js';
+export {
+  FramePipeline,
+  type FramePipelineEvents,
+  type FramePipelineOptions,
+  type FramePipelineStats,
+} from './live/FramePipeline.js';
+export { type AssembledFrame, FrameAssembler, type FrameAssemblerOptions } from './live/frame-assembler.js';
+export {
   type FrameInput,
   type IngestGroup,
   type IngestPlan,
@@ -61,17 +62,31 @@ export {
   metricColumns,
   planIngest,
   planOnThisThread,
-} from './ingest-plan.js';
-export { METRIC_METADATA_KEY, parseMetricIPC } from './metric-ipc.js';
-export { PollBackoff, type PollBackoffOptions } from './poll-backoff.js';
-export { RunDatabase, type SeriesOptions, type SeriesPoint } from './RunDatabase.js';
-export { runsTableIPC } from './runs-table.js';
+} from './live/ingest-plan.js';
+export { liveMessages } from './live/live-messages.js';
+export { PollBackoff, type PollBackoffOptions } from './live/poll-backoff.js';
+export { RunDatabase, type SeriesOptions, type SeriesPoint } from './live/RunDatabase.js';
+export { RunEntry } from './live/RunEntry.js';
+export {
+  type FrameDecoder,
+  type HubStats,
+  type ReplayChannel,
+  RunHub,
+  type RunHubOptions,
+} from './live/RunHub.js';
+export type { RunChange, RunDataSource, RunLoadStatus, RunSummary } from './live/run-source.js';
 export {
   type OfferResult,
   type ReadyFrame,
   SequenceTracker,
   type SequenceTrackerOptions,
-} from './SequenceTracker.js';
+} from './live/SequenceTracker.js';
+export { StoreFollower, type StoreFollowOptions } from './live/StoreFollower.js';
+export { type FollowHandle, StoreFollowers } from './live/StoreFollowers.js';
+export { type ILiveSignal, LiveSignal, type Slot } from './live/signal.js';
+export { isRefusedRead, StoreReadError, type StoreReader } from './live/store-reader.js';
+export { METRIC_METADATA_KEY, parseMetricIPC } from './metric-ipc.js';
+export { runsTableIPC } from './runs-table.js';
 export { sqlIdentifier, sqlNumber, sqlString } from './sql-literal.js';
 export {
   AGGREGATE_FUNCTIONS,
@@ -142,7 +157,6 @@ export {
   whereCondition,
   windowSql,
 } from './table/index.js';
-export { createWorkspaceData, WorkspaceStore } from './WorkspaceStore.js';
 export {
   type AxisOverviewGrid,
   type BandPoint,
@@ -168,4 +182,5 @@ export {
   WorkspaceSourceError,
   type XAxis,
   type XYPoint,
-} from './workspace-data.js';
+} from './workspace/data.js';
+export { createWorkspaceData, WorkspaceStore } from './workspace/WorkspaceStore.js';

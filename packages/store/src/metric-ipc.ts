@@ -1,7 +1,7 @@
 import { RecordBatchReader } from 'apache-arrow';
 import { checkArrowStream } from './arrow-stream-check.js';
-import type { AxisOverviewGrid, MetricOverview, MetricResponse } from './workspace-data.js';
-import { WorkspaceSourceError } from './workspace-data.js';
+import type { AxisOverviewGrid, MetricOverview, MetricResponse } from './workspace/data.js';
+import { WorkspaceSourceError } from './workspace/data.js';
 
 /** Schema metadata key under which the server puts {run_ids, cursors, skipped} (workspace_series.py). */
 export const METRIC_METADATA_KEY = 'spyglass';

@@ -9,7 +9,7 @@ import {
   type Vector,
   vectorFromArray,
 } from 'apache-arrow';
-import type { FlatValue, WorkspaceRun } from './workspace-data.js';
+import type { FlatValue, WorkspaceRun } from './workspace/data.js';
 
 const NON_FINITE: Record<string, number> = {
   NaN: Number.NaN,

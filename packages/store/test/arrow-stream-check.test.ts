@@ -9,7 +9,7 @@ import { checkArrowStream } from '../src/arrow-stream-check.js';
 import { DamagedFrameError, InvalidArrowStreamError } from '../src/errors.js';
 import { FlatbufferTable } from '../src/flatbuffer-table.js';
 import { readFramedLog } from '../src/framed-log.js';
-import { planIngest } from '../src/ingest-plan.js';
+import { planIngest } from '../src/live/ingest-plan.js';
 import { historyIPC } from './support/history-batch.js';
 
 const readLog = (name: string) =>

@@ -4,9 +4,9 @@ import { parseMessage } from '@spyglass/protocol';
 import { loadMessageFixtures } from '@spyglass/protocol/fixtures';
 import { tableFromIPC } from 'apache-arrow';
 import type { SqlEngine } from '../src/engine.js';
-import { FrameAssembler } from '../src/frame-assembler.js';
+import { FrameAssembler } from '../src/live/frame-assembler.js';
+import { RunDatabase } from '../src/live/RunDatabase.js';
 import { createNodeEngine } from '../src/node-engine.js';
-import { RunDatabase } from '../src/RunDatabase.js';
 
 // The protocol tests check the golden messages' shape; these check that their payloads are real frames.
 const frameFixtures = loadMessageFixtures().filter((f) => f.name === 'frames' || f.name === 'frames_chunked');

@@ -1,8 +1,8 @@
 import { formatDuration, runDurationSeconds } from '@spyglass/charts';
 import type { RunMetadata } from '@spyglass/protocol';
+import type { RunSummary } from '@spyglass/store';
 import { messages } from './messages.js';
 import { healthBadge } from './run-health.js';
-import type { RunSummary } from './run-source.js';
 
 const LIVE_STATES = new Set(['running', 'preempting']);
 const createdFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -7,7 +7,7 @@ import {
   SYSTEM_SECTION,
 } from '@spyglass/charts';
 import type { Stream } from '@spyglass/protocol';
-import type { SeriesPoint } from '@spyglass/store';
+import type { RunChange, RunDataSource, RunLoadStatus, SeriesPoint } from '@spyglass/store';
 import { ChartSection } from './ChartSection.js';
 import { describeError } from './errors.js';
 import { gridLayout } from './grid-layout.js';
@@ -17,7 +17,6 @@ import type { MetricChart } from './MetricChart.js';
 import { messages } from './messages.js';
 import { RunHeader } from './RunHeader.js';
 import { RunOverview } from './RunOverview.js';
-import type { RunChange, RunDataSource, RunLoadStatus } from './run-source.js';
 import { Throttle } from './throttle.js';
 
 export interface RunPanelOptions {

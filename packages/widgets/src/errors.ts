@@ -1,3 +1,7 @@
+import { describeError } from '@spyglass/store/errors';
+
+export { describeError };
+
 /** Base class of every error the widgets package throws. */
 export class WidgetsError extends Error {
   override name = 'WidgetsError';
@@ -28,10 +32,4 @@ export class RefusedLoadError extends WidgetsError {
   constructor(readonly uri: string) {
     super(`Spyglass charts load no external data; refused ${JSON.stringify(uri)}`);
   }
-}
-
-/** The message of an unknown thrown value, for display. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -23,7 +23,6 @@ export { RunHeader } from './RunHeader.js';
 export { RunOverview } from './RunOverview.js';
 export { RunPanel, type RunPanelOptions } from './RunPanel.js';
 export { rowAfterKey } from './row-keys.js';
-export type { RunChange, RunDataSource, RunLoadStatus, RunSummary } from './run-source.js';
 export { type SweepControl, SweepPanel, type SweepPanelOptions, type TrialRun } from './SweepPanel.js';
 export { styledButton, styledControl } from './styled-controls.js';
 export type { SweepAction } from './sweep/SweepHeader.js';

@@ -1,25 +1,23 @@
+import { liveMessages } from '@spyglass/store';
+
 /** Every user-facing text of the Spyglass frontend, in one place so wording stays consistent and reviewable. */
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export const messages = {
+  ...liveMessages,
   rows: (n: number) => `${integer.format(n)} ${n === 1 ? 'row' : 'rows'}`,
   points: (n: number) => `${integer.format(n)} ${n === 1 ? 'point' : 'points'}`,
   loading: 'Loading run history…',
   noDataYet: 'No data logged yet. Charts appear here as soon as the run logs its first metrics.',
   noNumericMetrics: 'This run has rows but no numeric metrics to chart yet.',
-  loadFailed: (detail: string) => `Spyglass could not load this run: ${detail}`,
   chartFailed: (metric: string, detail: string) => `The chart for ${metric} could not be drawn: ${detail}`,
-  engineFailed: (detail: string) =>
-    `Spyglass could not start its in-browser database (DuckDB-WASM): ${detail}. Reload the page to try again.`,
   newerProtocol: (theirs: string, ours: string) =>
     `This run was written by a newer Spyglass (protocol ${theirs}) than this JupyterLab extension understands ` +
     `(${ours}). Upgrade the extension with "pip install -U spyglass" and reload the page.`,
   badOutput: 'This Spyglass output is malformed and cannot be shown.',
   unnamedRun: 'unnamed run',
   damaged: 'damaged',
-  damagedRun: (detail: string) =>
-    `Part of this run's log cannot be read and is left out (the rest is shown): ${detail}`,
   degraded: (reason: string) => `not stored: ${reason}`,
   degradedDetail: (message: string, unstored: number, dropped: number) =>
     `${message}\n${integer.format(unstored)} logged ${unstored === 1 ? 'row waits' : 'rows wait'} in the ` +

@@ -1,6 +1,6 @@
 import type { RunMetadata } from '@spyglass/protocol';
+import type { RunSummary } from '@spyglass/store';
 import { messages } from './messages.js';
-import type { RunSummary } from './run-source.js';
 
 /** The header's badge for a run whose rows do not (or did not all) reach the store. */
 export interface HealthBadge {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseRunMetadata, type RunDegraded } from '@spyglass/protocol';
+import type { RunSummary } from '@spyglass/store';
 import { healthBadge } from '../src/run-health.js';
-import type { RunSummary } from '../src/run-source.js';
 
 const diskFull: RunDegraded = {
   reason: 'disk full',

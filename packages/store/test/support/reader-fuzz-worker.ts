@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { tableFromCheckedIPC } from '../../src/arrow-stream-check.js';
 import { DamagedFrameError } from '../../src/errors.js';
 import { type LogFrame, readFramedLogPrefix } from '../../src/framed-log.js';
-import { planIngest } from '../../src/ingest-plan.js';
+import { planIngest } from '../../src/live/ingest-plan.js';
 import { prng } from './prng.js';
 import { checkReading, type FuzzKind, fuzzSources, mutate } from './reader-fuzz-cases.js';
 

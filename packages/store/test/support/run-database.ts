@@ -1,7 +1,7 @@
 import { after, before } from 'node:test';
 import type { SqlEngine } from '../../src/engine.js';
+import { RunDatabase } from '../../src/live/RunDatabase.js';
 import { createNodeEngine } from '../../src/node-engine.js';
-import { RunDatabase } from '../../src/RunDatabase.js';
 
 /** What useRunDatabase gives the tests: `db` is set once the scope's `before` hook has run. */
 export interface RunDatabaseFixture {

@@ -5,7 +5,7 @@ import type {
   RunListing,
   WorkspaceRun,
   WorkspaceSource,
-} from '../../src/workspace-data.js';
+} from '../../src/workspace/data.js';
 import { framedLog } from './framed-log-writer.js';
 import { historyIPC } from './history-batch.js';
 

@@ -1,0 +1,100 @@
+import { toRows } from '../arrow-rows.js';
+import { weightedEma } from '../ema.js';
+import type { SqlEngine } from '../engine.js';
+import { axisOverviewBuckets } from './axis-overview.js';
+import { type Buckets, emptyBuckets, queryBuckets, runSpans } from './buckets.js';
+import type { BandPoint, GroupBand, GroupBandQuery } from './data.js';
+import {
+  type ChartContext,
+  clampBuckets,
+  emptyReason,
+  pyramidBuckets,
+  rawAxis,
+  servable,
+  stepGrid,
+} from './query.js';
+import type { MetricSlot } from './slot.js';
+import { rawCountSql, rawM4Sql } from './sql.js';
+
+/** WorkspaceData.groupBands for a loaded slot: per group and bucket, min/max/mean over its runs' bucket means. */
+export async function groupBands(
+  context: ChartContext,
+  slot: MetricSlot,
+  query: GroupBandQuery,
+): Promise<GroupBand[]> {
+  const buckets = clampBuckets(query.buckets);
+  const overview = await servable(context, slot, query.xAxis, query.range, buckets);
+  const runs = new Set<number>();
+  for (const group of query.groups) {
+    for (const runId of group.runIds)
+      if (emptyReason(slot, context.listing(), runId) === null) runs.add(slot.runIndex.get(runId) as number);
+  }
+  // Before the rows are in, a whole-range band off the step axis comes from the server's overview on its axis.
+  const { rows, center } = overview
+    ? axisOverviewBuckets(overview, [...runs], buckets)
+    : await context.serial(() => bucketMeans(context.engine, slot, [...runs], query, buckets));
+  // Per run: bucket → mean (smoothed per run first when asked).
+  const means = new Map<number, Map<number, number>>();
+  for (const [run, [start, end]] of runSpans(rows)) {
+    const values: { y: number; n: number }[] = [];
+    for (let i = start; i < end; i++) values.push({ y: rows.y_sum[i] / rows.n[i], n: rows.n[i] });
+    const ys = query.smoothing ? weightedEma(values, query.smoothing.ema) : values.map((v) => v.y);
+    const byQ = new Map<number, number>();
+    for (let i = start; i < end; i++) byQ.set(rows.q[i], ys[i - start]);
+    means.set(run, byQ);
+  }
+  return query.groups.map((group) => {
+    const acc = new Map<number, { min: number; max: number; sum: number; runs: number }>();
+    for (const runId of group.runIds) {
+      const run = slot.runIndex.get(runId);
+      const m = run === undefined ? undefined : means.get(run);
+      if (!m) continue;
+      for (const [q, y] of m) {
+        if (!Number.isFinite(y)) continue;
+        const a = acc.get(q);
+        if (a) {
+          a.min = Math.min(a.min, y);
+          a.max = Math.max(a.max, y);
+          a.sum += y;
+          a.runs++;
+        } else acc.set(q, { min: y, max: y, sum: y, runs: 1 });
+      }
+    }
+    const points: BandPoint[] = [...acc.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([q, a]) => ({ x: center(q), min: a.min, max: a.max, mean: a.sum / a.runs, runs: a.runs }));
+    return { key: group.key, points };
+  });
+}
+
+/** The runs' buckets (from the pyramid when it answers, else M4 over the raw rows) and each bucket's x center. */
+async function bucketMeans(
+  engine: SqlEngine,
+  slot: MetricSlot,
+  runs: number[],
+  query: GroupBandQuery,
+  buckets: number,
+): Promise<{ rows: Buckets; center: (q: number) => number }> {
+  if (!runs.length) return { rows: emptyBuckets(), center: (q) => q };
+  const axis = rawAxis(query.xAxis);
+  if (axis.kind === 'step') {
+    const grid = await stepGrid(engine, slot, runs, query.range, buckets);
+    if (grid) {
+      const rows = await pyramidBuckets(engine, slot, grid, runs);
+      return { rows, center: (q) => grid.origin + (q + 0.5) * grid.width - 0.5 };
+    }
+  }
+  let range = query.range;
+  if (!range) {
+    const counts = toRows(await engine.query(rawCountSql(slot.tables, runs, axis))) as {
+      x0: number;
+      x1: number;
+    }[];
+    if (!counts.length) return { rows: emptyBuckets(), center: (q) => q };
+    range = [Math.min(...counts.map((c) => c.x0)), Math.max(...counts.map((c) => c.x1))];
+  }
+  const [x0, x1] = range;
+  const rows = await queryBuckets(engine, rawM4Sql(slot.tables, runs, axis, { x0, x1, buckets }, range));
+  const width = (x1 - x0) / buckets;
+  return { rows, center: (q) => x0 + (q + 0.5) * width };
+}
