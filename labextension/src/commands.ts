@@ -1,15 +1,7 @@
 import type { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { RunHub } from '@spyglass/store';
-
-export namespace CommandIDs {
-  /** Runs SQL on the page's DuckDB-WASM database; returns row objects (tests and debugging). */
-  export const query = 'spyglass:query';
-  /** Rows the page holds for a run. */
-  export const rowCount = 'spyglass:row-count';
-  /** Engine start and ingest timings of this page. */
-  export const stats = 'spyglass:stats';
-}
+import { CommandIDs } from './command-ids.js';
 
 function requireString(args: ReadonlyPartialJSONObject, key: string, command: string): string {
   const value = args[key];

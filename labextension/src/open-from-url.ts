@@ -1,9 +1,9 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { RunHub, StoreFollowers } from '@spyglass/store';
+import { CommandIDs } from './command-ids.js';
 import { openStoredRun } from './open-run-panel.js';
 import type { StoreClient } from './StoreClient.js';
 import { URL_PARAMETERS } from './url-parameters.js';
-import { WorkspaceCommandIDs } from './workspace-setup.js';
 
 /** What a /lab URL asks to open: a run's panel or a project's workspace, or nothing. */
 export type UrlTarget =
@@ -40,7 +40,7 @@ export function openFromUrl(app: JupyterFrontEnd, hub: RunHub, followers: StoreF
     if (target.kind === 'run') {
       openStoredRun(app, hub, followers, target.storeRoot, target.project, target.runId);
     } else {
-      void app.commands.execute(WorkspaceCommandIDs.open, {
+      void app.commands.execute(CommandIDs.openWorkspace, {
         store_root: target.storeRoot,
         project: target.project,
       });

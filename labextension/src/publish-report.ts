@@ -2,10 +2,8 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { type ICommandPalette, Notification, ToolbarButton } from '@jupyterlab/apputils';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { fileUploadIcon } from '@jupyterlab/ui-components';
+import { CommandIDs } from './command-ids.js';
 import type { StoreClient } from './StoreClient.js';
-
-/** The "Publish report" command: saves the notebook, builds `<notebook>.report.html` beside it on the server. */
-export const PUBLISH_REPORT = 'spyglass:publish-report';
 
 const LABEL = 'Publish Spyglass Report';
 
@@ -16,7 +14,7 @@ export function setupPublishReport(
   client: StoreClient,
   palette: ICommandPalette | null,
 ): void {
-  app.commands.addCommand(PUBLISH_REPORT, {
+  app.commands.addCommand(CommandIDs.publishReport, {
     label: LABEL,
     caption: 'Build a self-contained HTML report of this notebook (docs/reports.md)',
     icon: fileUploadIcon,
@@ -27,13 +25,13 @@ export function setupPublishReport(
       return publish(panel, client);
     },
   });
-  palette?.addItem({ command: PUBLISH_REPORT, category: 'Spyglass' });
+  palette?.addItem({ command: CommandIDs.publishReport, category: 'Spyglass' });
   app.docRegistry.addWidgetExtension('Notebook', {
     createNew: (panel: NotebookPanel) => {
       const button = new ToolbarButton({
         icon: fileUploadIcon,
         tooltip: LABEL,
-        onClick: () => void app.commands.execute(PUBLISH_REPORT),
+        onClick: () => void app.commands.execute(CommandIDs.publishReport),
       });
       panel.toolbar.insertItem(10, 'spyglass-publish-report', button);
       return button;

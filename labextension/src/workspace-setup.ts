@@ -4,6 +4,7 @@ import type { ILauncher } from '@jupyterlab/launcher';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import { LabIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { CommandIDs } from './command-ids.js';
 import { RunBrowserPanel } from './RunBrowserPanel.js';
 import { workspaceLabUrl } from './url-parameters.js';
 import { WorkspaceLayoutClient } from './WorkspaceLayoutClient.js';
@@ -12,11 +13,6 @@ import { type WorkspaceSession, WorkspaceWidget } from './WorkspaceWidget.js';
 import { type EmbedServices, embeddedPanelHost } from './workspace-embeds.js';
 import { FileLayoutStore } from './workspace-layout-stores.js';
 import { openWorkspaceSession } from './workspace-session.js';
-
-export namespace WorkspaceCommandIDs {
-  /** Opens (or focuses) the workspace; args {store_root?, project?, select?: string[]}. */
-  export const open = 'spyglass:open-workspace';
-}
 
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
@@ -96,7 +92,7 @@ export function setupWorkspace(
     return widget;
   };
 
-  app.commands.addCommand(WorkspaceCommandIDs.open, {
+  app.commands.addCommand(CommandIDs.openWorkspace, {
     label: 'Open Spyglass workspace',
     caption: 'Compare every run of a Spyglass project: runs table and charts',
     // The launcher passes its card's args (no flag of its own); the palette passes isPalette and shows no icon.
@@ -115,10 +111,10 @@ export function setupWorkspace(
       await open(args);
     },
   });
-  palette?.addItem({ command: WorkspaceCommandIDs.open, category: 'Spyglass' });
-  launcher?.add({ command: WorkspaceCommandIDs.open, category: 'Other', rank: 1 });
+  palette?.addItem({ command: CommandIDs.openWorkspace, category: 'Spyglass' });
+  launcher?.add({ command: CommandIDs.openWorkspace, category: 'Other', rank: 1 });
   restorer?.restore(tracker, {
-    command: WorkspaceCommandIDs.open,
+    command: CommandIDs.openWorkspace,
     args: (widget) => ({ store_root: widget.content.store, project: widget.content.project }),
     name: (widget) => `${widget.content.store}:${widget.content.project}`,
   });
@@ -126,7 +122,7 @@ export function setupWorkspace(
   const browser = new RunBrowserPanel(
     { projects: () => client.projects(), runs: (root, project) => client.runs(root, project) },
     (storeRoot, project, select) => {
-      void app.commands.execute(WorkspaceCommandIDs.open, {
+      void app.commands.execute(CommandIDs.openWorkspace, {
         store_root: storeRoot,
         project,
         select: select ?? [],
