@@ -1,3 +1,4 @@
+import { m4AggregatesSql, m4BucketSql, m4MergeSql } from '../downsample-m4.js';
 import { sqlIdentifier, sqlNumber } from '../sql-literal.js';
 
 /**
@@ -10,6 +11,7 @@ import { sqlIdentifier, sqlNumber } from '../sql-literal.js';
  * A zoom query picks the level whose bucket width is the smallest power of two ≥ range / buckets and reads its
  * rows in range as they are, plus the raw rows of the partial buckets at the two edges: the result is exactly M4
  * of the raw rows over that grid (spikes survive at every zoom), touching one level row per bucket per run.
+ * Every M4 aggregate here is the store's one M4 (`../downsample-m4.ts`).
  */
 
 /** Finest pyramid level (buckets of 8 steps); below that the raw rows are read directly. */
@@ -46,8 +48,7 @@ export function buildFirstLevelSql(t: MetricTables, tail?: RunTail, steps?: [num
     const start = alignDown(tail.fromStep, MIN_LEVEL);
     where += ` AND run = ${sqlNumber(tail.run)} AND step >= ${sqlNumber(start)}`;
   }
-  return `INSERT INTO ${t.levels} SELECT ${MIN_LEVEL}, run, step >> ${MIN_LEVEL} AS bb, min(step), arg_min(value, step),
-  max(step), arg_max(value, step), arg_min(step, value), min(value), arg_max(step, value), max(value),
+  return `INSERT INTO ${t.levels} SELECT ${MIN_LEVEL}, run, step >> ${MIN_LEVEL} AS bb, ${m4AggregatesSql('step', 'value')},
   sum(value), count(*) FROM ${t.raw} WHERE ${where} GROUP BY run, bb`;
 }
 
@@ -69,9 +70,8 @@ export function buildLevelSql(
     const first = alignDown(tail.fromStep, level) / 2 ** (level - 1);
     where += ` AND run = ${sqlNumber(tail.run)} AND b >= ${sqlNumber(first)}`;
   }
-  return `INSERT INTO ${t.levels} SELECT ${sqlNumber(level)}, run, b >> 1 AS bb, min(x_first),
-  arg_min(y_first, x_first), max(x_last), arg_max(y_last, x_last), arg_min(x_min, y_min), min(y_min),
-  arg_max(x_max, y_max), max(y_max), sum(y_sum), sum(n) FROM ${t.levels} WHERE ${where} GROUP BY run, bb`;
+  return `INSERT INTO ${t.levels} SELECT ${sqlNumber(level)}, run, b >> 1 AS bb, ${m4MergeSql()}, sum(y_sum), sum(n)
+FROM ${t.levels} WHERE ${where} GROUP BY run, bb`;
 }
 
 /**
@@ -83,12 +83,10 @@ export function mergeLiveRowsSql(t: MetricTables, staging: string, maxLevel: num
   const delta = `${t.levels}_delta`;
   const merged = `${t.levels}_merged`;
   return [
-    `CREATE OR REPLACE TEMP TABLE ${delta} AS SELECT k AS lvl, run, step >> k AS b, min(step) AS x_first,
-  arg_min(value, step) AS y_first, max(step) AS x_last, arg_max(value, step) AS y_last, arg_min(step, value) AS x_min,
-  min(value) AS y_min, arg_max(step, value) AS x_max, max(value) AS y_max, sum(value) AS y_sum, count(*) AS n
+    `CREATE OR REPLACE TEMP TABLE ${delta} AS SELECT k AS lvl, run, step >> k AS b, ${m4AggregatesSql('step', 'value')},
+  sum(value) AS y_sum, count(*) AS n
 FROM ${staging}, range(${MIN_LEVEL}, ${sqlNumber(maxLevel + 1)}) AS levels(k) WHERE isfinite(value) GROUP BY k, run, b`,
-    `CREATE OR REPLACE TEMP TABLE ${merged} AS SELECT lvl, run, b, min(x_first), arg_min(y_first, x_first), max(x_last),
-  arg_max(y_last, x_last), arg_min(x_min, y_min), min(y_min), arg_max(x_max, y_max), max(y_max), sum(y_sum), sum(n)
+    `CREATE OR REPLACE TEMP TABLE ${merged} AS SELECT lvl, run, b, ${m4MergeSql()}, sum(y_sum), sum(n)
 FROM (SELECT l.* FROM ${t.levels} l SEMI JOIN ${delta} d ON l.lvl = d.lvl AND l.run = d.run AND l.b = d.b
   UNION ALL SELECT * FROM ${delta}) GROUP BY lvl, run, b`,
     `DELETE FROM ${t.levels} USING ${delta} d WHERE ${t.levels}.lvl = d.lvl AND ${t.levels}.run = d.run AND ${t.levels}.b = d.b`,
@@ -191,8 +189,7 @@ FROM ${t.levels} WHERE lvl = ${sqlNumber(grid.level)}${runFilter} AND b BETWEEN 
     if (b < a) continue;
     // One SELECT per edge (not an OR), so each BETWEEN can skip row groups by the step zone maps.
     parts.push(`SELECT run, ((step - ${sqlNumber(grid.origin)}) // ${sqlNumber(unit)})::DOUBLE AS q,
-  min(step)::DOUBLE, arg_min(value, step), max(step)::DOUBLE, arg_max(value, step), arg_min(step, value)::DOUBLE,
-  min(value), arg_max(step, value)::DOUBLE, max(value), sum(value), count(*)::DOUBLE
+  ${m4AggregatesSql('step', 'value', '::DOUBLE')}, sum(value), count(*)::DOUBLE
 FROM ${t.raw} WHERE step BETWEEN ${sqlNumber(a)} AND ${sqlNumber(b)}${runFilter} AND isfinite(value) GROUP BY run, q`);
   }
   return `${parts.join('\nUNION ALL\n')}\nORDER BY run, q`;
@@ -265,12 +262,8 @@ export function rawM4Sql(
   range?: [number, number],
 ): string {
   const span = Math.max(grid.x1 - grid.x0, Number.MIN_VALUE);
-  return `SELECT run, least(${sqlNumber(grid.buckets - 1)}, greatest(0, floor((x - ${sqlNumber(
-    grid.x0,
-  )}) * ${sqlNumber(grid.buckets)} / ${sqlNumber(span)})))::DOUBLE AS q,
-  min(x) AS x_first, arg_min(y, x) AS y_first, max(x) AS x_last, arg_max(y, x) AS y_last,
-  arg_min(x, y) AS x_min, min(y) AS y_min, arg_max(x, y) AS x_max, max(y) AS y_max,
-  sum(y) AS y_sum, count(*)::DOUBLE AS n
+  const q = m4BucketSql('x', sqlNumber(grid.x0), sqlNumber(span), grid.buckets);
+  return `SELECT run, ${q}::DOUBLE AS q, ${m4AggregatesSql('x', 'y')}, sum(y) AS y_sum, count(*)::DOUBLE AS n
 FROM (${rawSource(t, runs, axis, range)}) GROUP BY run, q ORDER BY run, q`;
 }
 
