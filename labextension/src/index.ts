@@ -1,3 +1,10 @@
-import { spyglassPlugin } from './plugin.js';
+import { corePlugin } from './plugins/core-plugin.js';
+import { publishReportPlugin } from './plugins/publish-report-plugin.js';
+import { renderersPlugin } from './plugins/renderers-plugin.js';
+import { workspacePlugin } from './plugins/workspace-plugin.js';
 
-export default [spyglassPlugin];
+export { CommandIDs } from './command-ids.js';
+export { ISpyglassCore } from './tokens.js';
+
+/** The core provides ISpyglassCore; the renderers, the workspace and report publishing each require it. */
+export default [corePlugin, renderersPlugin, workspacePlugin, publishReportPlugin];
