@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import pyarrow as pa
-from spyglass.arrow_codec import encode_batch
-from spyglass.framed_log import FramedLogWriter, log_slice, read_framed_log
+
+from spyglass.store.arrow_codec import encode_batch
+from spyglass.store.framed_log import FramedLogWriter, log_slice, read_framed_log
 
 
 def main() -> None:

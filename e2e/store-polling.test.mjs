@@ -39,7 +39,7 @@ run.finish()
 // Shows the script's run by its output bundle, as a notebook saved elsewhere would.
 const SHOW_RUN_CELL = `import glob, json, os, time
 from IPython.display import display
-from spyglass.protocol import protocol_version
+from spyglass.transport.protocol import protocol_version
 
 while not glob.glob("spyglass/script/*/run.json"):
     time.sleep(0.05)

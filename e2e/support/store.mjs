@@ -19,8 +19,8 @@ export function listRuns(storeRoot, project) {
 export function readStoredHistory(runDir) {
   const script = [
     'import json, sys',
-    'from spyglass.framed_log import read_framed_log',
-    'from spyglass.arrow_codec import decode_payload',
+    'from spyglass.store.framed_log import read_framed_log',
+    'from spyglass.store.arrow_codec import decode_payload',
     'log = read_framed_log(sys.argv[1] + "/history.sglog")',
     'steps = [s for f in log.frames for s in decode_payload(f.payload).column("_step").to_pylist()]',
     'print(json.dumps({"steps": steps, "torn": None if log.torn is None else log.torn.reason}))',

@@ -1,24 +1,23 @@
 """Spyglass: notebook-native experiment tracking. `import spyglass as wandb` runs common wandb scripts."""
 
-__version__ = "0.1.0"
+from typing import Any
 
-from typing import Any  # noqa: E402
-
-from .api import Api  # noqa: E402
-from .artifacts import Artifact  # noqa: E402
-from .data_types import Audio, Histogram, Html, Image, Object3D, Table, Video  # noqa: E402
-from .data_types import plot as plot  # noqa: E402
-from .data_types.plot import plot_table  # noqa: E402
-from .errors import FlushError, RunFinishedError, SpyglassError  # noqa: E402
-from .history import StepOrderWarning  # noqa: E402
-from .run_alerts import AlertLevel  # noqa: E402
-from .run_config import ConfigValueChangeError  # noqa: E402
-from .run_resume import ResumeError, TornTailWarning  # noqa: E402
-from .session import init  # noqa: E402
-from .settings import Settings  # noqa: E402
-from .sweeps import SweepController, TrialStopped, agent, controller, sweep  # noqa: E402
-from .tracked_run import Run  # noqa: E402
-from .workspace import Workspace, workspace  # noqa: E402
+from . import errors  # noqa: F401 - spyglass.errors (wandb.errors) is public
+from .api import Api
+from .artifacts import Artifact
+from .base.errors import FlushError, RunFinishedError, SpyglassError
+from .base.version import __version__ as __version__
+from .data_types import Audio, Histogram, Html, Image, Object3D, Table, Video, plot
+from .data_types.plot import plot_table
+from .rows.history import StepOrderWarning
+from .sweeps import SweepController, TrialStopped, agent, controller, sweep
+from .tracking.run_alerts import AlertLevel
+from .tracking.run_config import ConfigValueChangeError
+from .tracking.run_resume import ResumeError, TornTailWarning
+from .tracking.session import init
+from .tracking.settings import Settings
+from .tracking.tracked_run import Run
+from .workspace_data.display import Workspace, workspace
 
 __all__ = [
     "AlertLevel",
@@ -71,7 +70,7 @@ __all__ = [
 
 def log(data: Any, step: int | None = None, commit: bool | None = None) -> None:
     """Log to the current run (the one the last spyglass.init() returned)."""
-    from . import session
+    from .tracking import session
 
     run = session.current_run
     if run is None:
@@ -81,7 +80,7 @@ def log(data: Any, step: int | None = None, commit: bool | None = None) -> None:
 
 def finish(exit_code: int | None = None) -> None:
     """Finish the current run (does nothing when there is none)."""
-    from . import session
+    from .tracking import session
 
     if session.current_run is not None:
         session.current_run.finish(exit_code=exit_code)
@@ -119,7 +118,7 @@ def link_model(path: Any, registered_model_name: str, name: str | None = None, a
 
 def __getattr__(name: str) -> Any:
     # spyglass.run and spyglass.config follow the current run, as wandb.run and wandb.config do.
-    from . import session
+    from .tracking import session
 
     if name == "run":
         return session.current_run
@@ -152,7 +151,7 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 def define_metric(name: str, *args: Any, **kwargs: Any) -> Any:
     """run.define_metric on the current run (wandb.define_metric)."""
-    from . import session
+    from .tracking import session
 
     if session.current_run is None:
         raise SpyglassError("spyglass.define_metric() needs a run: call spyglass.init() first.")
@@ -161,7 +160,7 @@ def define_metric(name: str, *args: Any, **kwargs: Any) -> Any:
 
 def mark_preempting() -> None:
     """Mark the current run as preempting (wandb.mark_preempting)."""
-    from . import session
+    from .tracking import session
 
     if session.current_run is not None:
         session.current_run.mark_preempting()
@@ -207,7 +206,7 @@ def link_artifact(artifact: Any, target_path: str, aliases: Any = None, *, force
 
 
 def _current_run(what: str) -> Any:
-    from . import session
+    from .tracking import session
 
     if session.current_run is None:
         raise SpyglassError(f"spyglass.{what}() needs a run: call spyglass.init() first.")

@@ -1,4 +1,3 @@
 """`spyglass.keras` (wandb.keras): the Keras 3 callbacks, from `spyglass.integration.keras`."""
 
 from .integration.keras import *  # noqa: F403
-from .integration.keras import __all__ as __all__

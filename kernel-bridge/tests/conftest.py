@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spyglass import session
+from spyglass.tracking import session
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spyglass.arrow_codec import decode_payload
-from spyglass.framed_log import read_framed_log
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.framed_log import read_framed_log
 
 
 def stored_rows(root: Path) -> tuple[list[int], list[float]]:

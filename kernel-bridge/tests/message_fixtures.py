@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from spyglass.arrow_codec import encode_batch
-from spyglass.protocol import (
+from spyglass.store.arrow_codec import encode_batch
+from spyglass.transport.protocol import (
     RunDegraded,
     RunInfo,
     StoredFrame,

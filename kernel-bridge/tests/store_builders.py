@@ -12,9 +12,9 @@ from typing import Any
 import pyarrow as pa
 
 import spyglass as sg
-from spyglass.arrow_codec import encode_batch
-from spyglass.framed_log import FramedLogWriter
-from spyglass.run_store import RunDirectory
+from spyglass.store.arrow_codec import encode_batch
+from spyglass.store.framed_log import FramedLogWriter
+from spyglass.store.run_store import RunDirectory
 
 
 def logged_run(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from spyglass.arrow_codec import decode_payload, encode_batch
 from spyglass.errors import StoreError
+from spyglass.store.arrow_codec import decode_payload, encode_batch
 
 
 def sample_batch() -> pa.RecordBatch:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 import spyglass as sg
-from spyglass.run_store import RunDirectory
-from spyglass.text_checks import InvalidTextError, LimitExceededError
+from spyglass.base.text_checks import InvalidTextError, LimitExceededError
+from spyglass.store.run_store import RunDirectory
 
 
 def stored_rows(run) -> list[dict]:

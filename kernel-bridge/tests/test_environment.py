@@ -14,10 +14,10 @@ import types
 
 import pytest
 
-from spyglass import environment, git_info
-from spyglass.environment import REDACTED, capture, redact_arguments
-from spyglass.git_info import strip_credentials
-from spyglass.run_store import RunDirectory
+from spyglass.store.run_store import RunDirectory
+from spyglass.tracking import environment, git_info
+from spyglass.tracking.environment import REDACTED, capture, redact_arguments
+from spyglass.tracking.git_info import strip_credentials
 
 SECRET_REMOTE = "https://alice:s3cr3t-token@example.com/org/repo.git"
 

@@ -12,14 +12,15 @@ import warnings
 import pytest
 
 import spyglass as sg
-from spyglass import batch_builder, framed_log
-from spyglass.arrow_codec import decode_payload
-from spyglass.durable_log import DurableLog
 from spyglass.errors import FlushError, StoreWriteError
-from spyglass.flusher import FlushFailedWarning
-from spyglass.framed_log import read_framed_log
-from spyglass.history import CHUNK_ROWS, RefusedValueWarning
-from spyglass.run_store import RunDirectory
+from spyglass.rows import batch_builder
+from spyglass.rows.flusher import FlushFailedWarning
+from spyglass.rows.history import CHUNK_ROWS, RefusedValueWarning
+from spyglass.store import framed_log
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.durable_log import DurableLog
+from spyglass.store.framed_log import read_framed_log
+from spyglass.store.run_store import RunDirectory
 
 
 def stored_steps(run) -> list[int]:
@@ -53,7 +54,7 @@ def test_rows_converted_ahead_in_chunks_are_stored_once_and_in_order(store):
 
 
 def test_a_large_flush_is_split_into_moderate_frames_in_step_order(store):
-    from spyglass.flusher import FRAME_ROWS
+    from spyglass.rows.flusher import FRAME_ROWS
 
     run = sg.init(project="p", flush_interval=30)
     total = FRAME_ROWS * 2 + 500

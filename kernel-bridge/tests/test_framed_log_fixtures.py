@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from spyglass.arrow_codec import decode_payload
 from spyglass.errors import CorruptLogError
-from spyglass.framed_log import read_framed_log
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.framed_log import read_framed_log
 
 GENERATOR = Path(__file__).parent / "fixtures" / "make_framed_log_fixtures.py"
 

@@ -8,7 +8,7 @@ import crc32c
 import pytest
 
 from spyglass.errors import CorruptLogError
-from spyglass.framed_log import (
+from spyglass.store.framed_log import (
     FILE_HEADER_SIZE,
     FRAME_HEADER_SIZE,
     encode_file_header,

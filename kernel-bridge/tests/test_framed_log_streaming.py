@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spyglass.errors import CorruptLogError
-from spyglass.framed_log import FramedLogWriter, iter_frames, read_framed_log
+from spyglass.store.framed_log import FramedLogWriter, iter_frames, read_framed_log
 
 FIXTURE_DIR = Path(__file__).parents[2] / "packages" / "protocol" / "fixtures" / "framed-log"
 CASES = json.loads((FIXTURE_DIR / "cases.json").read_text(encoding="utf-8"))

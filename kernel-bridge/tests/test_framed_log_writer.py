@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from spyglass import framed_log
 from spyglass.errors import CorruptLogError, StoreError
-from spyglass.framed_log import FILE_HEADER_SIZE, FramedLogWriter, encode_file_header, read_framed_log
+from spyglass.store import framed_log
+from spyglass.store.framed_log import FILE_HEADER_SIZE, FramedLogWriter, encode_file_header, read_framed_log
 
 PAYLOADS = [f"payload {index} ".encode() * (index + 3) for index in range(6)]
 

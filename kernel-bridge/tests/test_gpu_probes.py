@@ -10,11 +10,11 @@ import types
 
 import pytest
 
-from spyglass import gpu_probes
-from spyglass.arrow_codec import decode_payload
-from spyglass.framed_log import read_framed_log
-from spyglass.gpu_probes import open_gpu_probe
-from spyglass.system_metrics import SYSTEM_LOG_FILE, SystemMonitor
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.framed_log import read_framed_log
+from spyglass.system import gpu_probes
+from spyglass.system.gpu_probes import open_gpu_probe
+from spyglass.system.system_metrics import SYSTEM_LOG_FILE, SystemMonitor
 
 MIB = 1024 * 1024
 METRICS = {

@@ -16,7 +16,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from spyglass.protocol import RUN_MIME_TYPE
+from spyglass.transport.protocol import RUN_MIME_TYPE
 
 CELLS = {
     "init_and_value": 'run = sg.init(project="shown", id="one", dir=STORE)\nrun',

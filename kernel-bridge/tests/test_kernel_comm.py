@@ -11,9 +11,9 @@ import time
 import pytest
 from jupyter_client.manager import KernelManager
 
-from spyglass.arrow_codec import decode_payload
-from spyglass.framed_log import read_framed_log
-from spyglass.protocol import MAX_MESSAGE_BYTES, RUN_MIME_TYPE, hello_message, replay_message
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.framed_log import read_framed_log
+from spyglass.transport.protocol import MAX_MESSAGE_BYTES, RUN_MIME_TYPE, hello_message, replay_message
 
 ROWS = 500
 
@@ -118,7 +118,7 @@ def test_a_run_in_a_real_kernel_streams_every_row_and_replays_from_the_store(ker
 
 
 def test_the_kernel_answers_bad_requests_with_an_error_message(kernel):
-    code = 'import spyglass.comm_transport as t; print(t.get_transport()._comms[0].comm_id, end="")'
+    code = 'import spyglass.transport.comm_transport as t; print(t.get_transport()._comms[0].comm_id, end="")'
     msg_id = kernel.execute(code)
     messages = collect_iopub(kernel, msg_id, quiet=0.2)
     comm_id = next(m["content"]["text"] for m in messages if m["msg_type"] == "stream")

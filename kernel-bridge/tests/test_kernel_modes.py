@@ -46,7 +46,7 @@ def test_an_offline_run_in_a_kernel_opens_no_comm_but_stores_every_row(kernel, t
     )
     assert not [m for m in messages if m["msg_type"].startswith("comm")]
     assert printed.strip() == "False"
-    from spyglass.run_store import RunDirectory
+    from spyglass.store.run_store import RunDirectory
 
     assert RunDirectory(tmp_path / "modes" / "offline-run").read_history().num_rows == 50
 

@@ -13,10 +13,10 @@ import warnings
 import pytest
 
 import spyglass as sg
-from spyglass.flusher import NonFiniteValueWarning
-from spyglass.history import CHUNK_ROWS, RefusedValueWarning
-from spyglass.run_store import RunDirectory
-from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
+from spyglass.base.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
+from spyglass.rows.flusher import NonFiniteValueWarning
+from spyglass.rows.history import CHUNK_ROWS, RefusedValueWarning
+from spyglass.store.run_store import RunDirectory
 
 
 def finished_history(run):
@@ -293,7 +293,7 @@ def test_a_million_keys_in_one_log_are_refused_at_once_naming_the_per_run_limit(
 
 
 def test_the_key_limit_counts_every_key_the_run_has_logged(store, monkeypatch):
-    monkeypatch.setattr("spyglass.history.MAX_KEYS_PER_RUN", 50)
+    monkeypatch.setattr("spyglass.rows.history.MAX_KEYS_PER_RUN", 50)
     run = sg.init(project="p")
     run.log({f"a{i}": 1.0 for i in range(40)})
     run.log({f"a{i}": 2.0 for i in range(40)})  # known keys do not count twice

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from spyglass.atomic_file import UnsafeOutputError, output_directory, output_file, write_output
+from spyglass.base.atomic_file import UnsafeOutputError, output_directory, output_file, write_output
 
 
 def test_an_output_replaces_a_regular_file_atomically(tmp_path):

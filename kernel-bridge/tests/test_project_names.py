@@ -9,8 +9,8 @@ from store_builders import logged_run
 
 import spyglass as sg
 from spyglass.errors import ProjectNotFoundError
-from spyglass.project_names import close_projects
-from spyglass.workspace_index import list_runs
+from spyglass.store.project_names import close_projects
+from spyglass.workspace_data.index import list_runs
 
 PROJECTS = ["mistakes", "mnist-small", "mnist", "other"]
 

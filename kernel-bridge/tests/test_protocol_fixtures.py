@@ -8,9 +8,9 @@ import json
 import pytest
 from message_fixtures import FIXTURE_DIR, fixtures
 
-from spyglass.arrow_codec import decode_payload
 from spyglass.errors import ProtocolError, ProtocolVersionError
-from spyglass.protocol import (
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.transport.protocol import (
     MAX_MESSAGE_BYTES,
     StoredFrame,
     frames_messages,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from spyglass.protocol import RUN_MIME_TYPE
+from spyglass.transport.protocol import RUN_MIME_TYPE
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -13,9 +13,9 @@ import pytest
 from store_builders import framed_run, history_batch, logged_run
 
 from spyglass.api import Api, CorruptRunLogError, history_sampling
-from spyglass.arrow_codec import encode_batch
 from spyglass.errors import CorruptLogError
-from spyglass.framed_log import FramedLogWriter
+from spyglass.store.arrow_codec import encode_batch
+from spyglass.store.framed_log import FramedLogWriter
 
 
 @pytest.fixture
@@ -186,8 +186,8 @@ def test_system_metrics_read_the_system_stream_when_present(store):
 
 
 def test_the_read_api_reads_the_file_the_system_monitor_writes():
-    from spyglass import system_metrics
     from spyglass.api import run
+    from spyglass.system import system_metrics
 
     assert run.SYSTEM_LOG_FILE == system_metrics.SYSTEM_LOG_FILE
 

@@ -11,9 +11,9 @@ import warnings
 import pytest
 
 import spyglass as sg
-from spyglass.run_store import RunDirectory
-from spyglass.settings import Settings, SettingsWarning
-from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
+from spyglass.base.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
+from spyglass.store.run_store import RunDirectory
+from spyglass.tracking.settings import Settings, SettingsWarning
 
 
 def metadata(run):
@@ -201,7 +201,7 @@ def test_environment_is_captured_and_respects_disable_packages(store):
 
 
 def test_a_failing_environment_capture_never_fails_init(store, monkeypatch):
-    import spyglass.run_lifecycle as lifecycle
+    import spyglass.tracking.run_lifecycle as lifecycle
 
     def broken(*args, **kwargs):
         raise RuntimeError("no environment here")

@@ -13,9 +13,9 @@ import pytest
 
 import spyglass as sg
 from spyglass.errors import FlushError, RunFinishedError
-from spyglass.protocol import PROTOCOL_MAJOR, PROTOCOL_MINOR, RUN_MIME_TYPE
-from spyglass.run_store import RunDirectory
-from spyglass.session import ReinitWarning
+from spyglass.store.run_store import RunDirectory
+from spyglass.tracking.session import ReinitWarning
+from spyglass.transport.protocol import PROTOCOL_MAJOR, PROTOCOL_MINOR, RUN_MIME_TYPE
 
 
 def metadata(run):
@@ -147,7 +147,7 @@ def test_the_output_bundle_carries_the_run_mime_type_a_static_svg_and_text(store
 def test_a_failing_flush_keeps_the_rows_warns_and_raises_at_finish(store, monkeypatch):
     run = sg.init(project="demo", flush_interval=60)
     run.log({"a": 1})
-    import spyglass.flusher as flusher_module
+    import spyglass.rows.flusher as flusher_module
 
     def broken(batch):
         raise OSError("disk on fire")

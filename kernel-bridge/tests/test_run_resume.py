@@ -14,10 +14,10 @@ import pyarrow as pa
 import pytest
 
 import spyglass as sg
-from spyglass.arrow_codec import encode_batch
-from spyglass.framed_log import encode_frame, read_framed_log
-from spyglass.run_state import effective_state
-from spyglass.run_store import RunDirectory
+from spyglass.store.arrow_codec import encode_batch
+from spyglass.store.framed_log import encode_frame, read_framed_log
+from spyglass.store.run_state import effective_state
+from spyglass.store.run_store import RunDirectory
 
 
 def metadata(run_dir):

@@ -11,7 +11,7 @@ import time
 import psutil
 import pytest
 
-from spyglass.run_state import STALE_AFTER, effective_state, process_alive
+from spyglass.store.run_state import STALE_AFTER, effective_state, process_alive
 
 NOW = 1_800_000_000.0
 HERE = socket.gethostname()

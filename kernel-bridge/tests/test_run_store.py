@@ -12,11 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spyglass import atomic_file
-from spyglass.arrow_codec import encode_batch
+from spyglass.base import atomic_file
 from spyglass.errors import InvalidNameError, StoreError
-from spyglass.framed_log import FramedLogWriter
-from spyglass.run_store import RunDirectory, find_runs, resolve_store_root, validate_name
+from spyglass.store.arrow_codec import encode_batch
+from spyglass.store.framed_log import FramedLogWriter
+from spyglass.store.run_store import RunDirectory, find_runs, resolve_store_root, validate_name
 
 META = {"format": 1, "run_id": "abc123", "project": "demo", "state": "running", "config": {"lr": 0.001}}
 

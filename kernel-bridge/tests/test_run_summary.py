@@ -10,10 +10,10 @@ import pytest
 
 import spyglass as sg
 from spyglass.api import Api
-from spyglass.flusher import NonFiniteValueWarning
-from spyglass.metric_definitions import MetricDefinitions
-from spyglass.run_summary import Summary
-from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
+from spyglass.base.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
+from spyglass.rows.flusher import NonFiniteValueWarning
+from spyglass.tracking.metric_definitions import MetricDefinitions
+from spyglass.tracking.run_summary import Summary
 
 
 def run_json(run) -> dict:

@@ -14,9 +14,9 @@ import pyarrow as pa
 import pytest
 from server_harness import TOKEN, http, jupyter_server
 
-from spyglass.arrow_codec import decode_payload, encode_batch
-from spyglass.framed_log import FramedLogWriter, encode_file_header, read_framed_log
-from spyglass.run_store import SYSTEM_LOG_FILE, RunDirectory
+from spyglass.store.arrow_codec import decode_payload, encode_batch
+from spyglass.store.framed_log import FramedLogWriter, encode_file_header, read_framed_log
+from spyglass.store.run_store import SYSTEM_LOG_FILE, RunDirectory
 
 
 def make_run(root, project, run_id, frames=0) -> RunDirectory:

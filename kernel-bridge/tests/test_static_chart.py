@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ElementTree
 
-from spyglass.static_chart import MAX_POINTS, downsample_min_max, render_svg
+from spyglass.charts.static_chart import MAX_POINTS, downsample_min_max, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

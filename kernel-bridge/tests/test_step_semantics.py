@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 import spyglass as sg
-from spyglass.history import StepOrderWarning
+from spyglass.rows.history import StepOrderWarning
 
 
 def history(run):
     run.finish()
-    from spyglass.run_store import RunDirectory
+    from spyglass.store.run_store import RunDirectory
 
     return RunDirectory(run.dir).read_history().to_pylist()
 

@@ -8,10 +8,10 @@ import time
 import psutil
 import pytest
 
-from spyglass.arrow_codec import decode_payload
-from spyglass.framed_log import FramedLogWriter, read_framed_log
-from spyglass.run_store import RunDirectory
-from spyglass.system_metrics import SYSTEM_LOG_FILE, SystemMetricsWarning, SystemMonitor
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.framed_log import FramedLogWriter, read_framed_log
+from spyglass.store.run_store import RunDirectory
+from spyglass.system.system_metrics import SYSTEM_LOG_FILE, SystemMetricsWarning, SystemMonitor
 
 BASE_COLUMNS = {
     "_timestamp",

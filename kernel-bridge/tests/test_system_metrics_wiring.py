@@ -9,9 +9,9 @@ import time
 
 import spyglass as sg
 from spyglass.api import Api
-from spyglass.arrow_codec import decode_payload
-from spyglass.protocol import StoredFrame
-from spyglass.run_store import SYSTEM_LOG_FILE
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.run_store import SYSTEM_LOG_FILE
+from spyglass.transport.protocol import StoredFrame
 
 
 def test_a_run_samples_system_metrics_readable_through_the_read_api(store):

@@ -12,10 +12,10 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
 import spyglass as sg
-from spyglass.history import RefusedValueWarning, StepOrderWarning
-from spyglass.session import ReinitWarning
-from spyglass.settings import SettingsWarning
-from spyglass.text_checks import TextReplacedWarning
+from spyglass.base.text_checks import TextReplacedWarning
+from spyglass.rows.history import RefusedValueWarning, StepOrderWarning
+from spyglass.tracking.session import ReinitWarning
+from spyglass.tracking.settings import SettingsWarning
 
 
 def _line() -> int:

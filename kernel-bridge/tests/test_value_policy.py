@@ -10,11 +10,11 @@ import warnings
 import pytest
 
 import spyglass as sg
+from spyglass.base.text_checks import InvalidTextError
 from spyglass.errors import StepOrderError
-from spyglass.flusher import NonFiniteValueWarning
-from spyglass.history import RefusedValueWarning, StepOrderWarning
-from spyglass.run_store import RunDirectory
-from spyglass.text_checks import InvalidTextError
+from spyglass.rows.flusher import NonFiniteValueWarning
+from spyglass.rows.history import RefusedValueWarning, StepOrderWarning
+from spyglass.store.run_store import RunDirectory
 
 STEPS = 10_000
 

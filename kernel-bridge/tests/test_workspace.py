@@ -9,7 +9,6 @@ import pytest
 
 import spyglass as sg
 from spyglass.errors import InvalidNameError
-from spyglass.run_store import RunDirectory
 from spyglass.server.run_access import RunAccessError
 from spyglass.server.workspace_layout_handlers import (
     LAYOUT_FILE,
@@ -20,7 +19,8 @@ from spyglass.server.workspace_layout_handlers import (
     read_layout,
     write_layout,
 )
-from spyglass.workspace import WORKSPACE_MIME_TYPE
+from spyglass.store.run_store import RunDirectory
+from spyglass.workspace_data.display import WORKSPACE_MIME_TYPE
 
 
 def make_run(root: Path, project: str, run_id: str) -> None:

@@ -1,4 +1,4 @@
-/** The query parameters that run.url and run.project_url put on a /lab URL (kernel-bridge/spyglass/run_urls.py). */
+/** The query parameters that run.url and run.project_url put on a /lab URL (kernel-bridge/spyglass/tracking/run_urls.py). */
 export const URL_PARAMETERS = {
   store: 'spyglass-store',
   run: 'spyglass-run',

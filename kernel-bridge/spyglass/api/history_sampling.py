@@ -9,8 +9,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..arrow_codec import decode_payload
-from ..framed_log import iter_frames
+from ..store.arrow_codec import decode_payload
+from ..store.framed_log import iter_frames
 
 STEP = "_step"
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectNotFoundError, RunNotFoundError
-from ..project_names import did_you_mean
-from ..run_store import METADATA_FILE, RunDirectory, find_runs, resolve_store_root, validate_name
+from ..base.errors import ProjectNotFoundError, RunNotFoundError
+from ..store.project_names import did_you_mean
+from ..store.run_store import METADATA_FILE, RunDirectory, find_runs, resolve_store_root, validate_name
 from .artifact_api import ArtifactApi
 from .run import Run
 from .runs import Runs

@@ -11,9 +11,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..errors import CorruptLogError, CorruptRunLogError, StoreError
-from ..run_state import effective_state
-from ..run_store import RunDirectory, read_log_table
+from ..base.errors import CorruptLogError, CorruptRunLogError, StoreError
+from ..store.run_state import effective_state
+from ..store.run_store import RunDirectory, read_log_table
 from .history_sampling import STEP, as_frame, iter_rows, sample_rows, select_keys
 from .stored_summary import StoredSummary
 

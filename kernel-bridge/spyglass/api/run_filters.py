@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import FilterError
+from ..base.errors import FilterError
 
 _MISSING = object()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..run_store import RunDirectory, concat_unified
+from ..store.run_store import RunDirectory, concat_unified
 from .history_sampling import as_frame
 from .run import Run
 from .run_filters import matches, sort_records

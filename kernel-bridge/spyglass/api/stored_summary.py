@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..key_attributes import KeyAttributes
+from ..base.key_attributes import KeyAttributes
 
 
 class StoredSummary(KeyAttributes, dict):

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..nested_values import checked_value
-from ..text_checks import check_name as check_text_name
-from ..text_checks import is_storable, replaced_text
+from ..base.nested_values import checked_value
+from ..base.text_checks import check_name as check_text_name
+from ..base.text_checks import is_storable, replaced_text
 from .artifact_errors import ArtifactError, ArtifactFinalizedError, UnsafePathError
 from .artifact_files import download as download_files
 from .artifact_files import require_verified
@@ -411,7 +411,7 @@ def _accept_wandb_options(method: str, options: dict[str, Any]) -> None:
 
 def _api_run(root: Path, project: str, run_id: str) -> Any:
     from ..api.run import Run
-    from ..run_store import RunDirectory
+    from ..store.run_store import RunDirectory
 
     directory = RunDirectory(root / project / run_id)
     return Run(directory) if directory.metadata_path.is_file() else None

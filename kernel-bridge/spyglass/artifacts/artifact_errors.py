@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import InvalidNameError, SpyglassError, StoreError
+from ..base.errors import InvalidNameError, SpyglassError, StoreError
 
 
 class ArtifactError(SpyglassError):

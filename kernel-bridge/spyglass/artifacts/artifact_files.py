@@ -16,7 +16,7 @@ import shutil
 import warnings
 from pathlib import Path
 
-from ..user_warnings import user_stacklevel
+from ..base.user_warnings import user_stacklevel
 from .artifact_errors import UnsafePathError, VerificationError
 from .manifest import Manifest, ManifestEntry
 from .object_store import ObjectStore, hash_file, hash_files

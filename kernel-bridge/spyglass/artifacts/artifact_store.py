@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..run_store import validate_name
+from ..store.run_store import validate_name
 from .artifact_errors import ArtifactNotFoundError, UnsafePathError
 from .collection import Collection, append_line
 from .manifest import Manifest

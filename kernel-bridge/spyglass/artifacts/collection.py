@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..atomic_file import write_atomic
+from ..base.atomic_file import write_atomic
 from .artifact_errors import ArtifactError, ArtifactNotFoundError, ProtectedAliasError
 from .object_store import hex_of
 from .safe_paths import LATEST, check_alias

@@ -13,9 +13,9 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from ..path_confinement import Roots, entries_within, stays_within
-from ..run_state import effective_state
-from ..run_store import METADATA_FILE, validate_name
+from ..base.path_confinement import Roots, entries_within, stays_within
+from ..store.run_state import effective_state
+from ..store.run_store import METADATA_FILE, validate_name
 from .artifact_store import ARTIFACTS_DIR, EXTERNAL_USES, artifact_names, collection_of, external_uses
 from .collection import ALIAS_LOG, COLLECTION_FILE, USAGE_LOG, VERSIONS_DIR
 from .registry import REGISTRY_DIR

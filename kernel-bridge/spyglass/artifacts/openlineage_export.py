@@ -13,7 +13,7 @@ import os
 import uuid
 from typing import Any
 
-from .. import __version__
+from ..base.version import __version__
 from .lineage import lineage_graph
 
 SCHEMA_URL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..run_store import validate_name
+from ..store.run_store import validate_name
 from .artifact_errors import UnsafePathError
 
 _VERSION_ALIAS = re.compile(r"^v\d+$")

@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ..errors import FilterError, SpyglassError
+from ..base.errors import FilterError, SpyglassError
 from . import lineage, report, runs, sweeps, wandb_compat
 from .usage_error import UsageError
 

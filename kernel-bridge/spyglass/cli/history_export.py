@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..atomic_file import output_file
+from ..base.atomic_file import output_file
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import SpyglassError
+from ..base.errors import SpyglassError
 
 
 def register(groups: argparse._SubParsersAction) -> None:

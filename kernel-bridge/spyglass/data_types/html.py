@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..text_checks import is_storable, replaced_text
+from ..base.text_checks import is_storable, replaced_text
 from .errors import MediaError
 from .media import Media
 from .media_store import MediaWriter

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ..user_warnings import user_stacklevel
+from ..base.user_warnings import user_stacklevel
 from .errors import MediaError
 from .image_overlays import boxes_reference, masks_reference
 from .log_values import is_figure

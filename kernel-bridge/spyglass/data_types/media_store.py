@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from ..atomic_file import atomic_output, fsync_directory, write_atomic
+from ..base.atomic_file import atomic_output, fsync_directory, write_atomic
 
 MEDIA_DIR = "media"
 # Characters kept in file names taken from metric keys; anything else (/, spaces, dots) becomes '_'.

@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..text_checks import check_name
+from ..base.text_checks import check_name
 from .errors import ColumnTypeError, TableError
 from .media import Media
 from .media_store import MediaWriter

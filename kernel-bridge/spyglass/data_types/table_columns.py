@@ -15,8 +15,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..run_summary import json_safe
-from ..text_checks import is_storable, replaced_text
+from ..base.text_checks import is_storable, replaced_text
+from ..tracking.run_summary import json_safe
 from .errors import ColumnTypeError
 from .media import Media
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from ..protocol import TABLE_MIME_TYPE
+from ..transport.protocol import TABLE_MIME_TYPE
 from .media_store import MediaWriter
 from .table_storage import table_bytes, write_display_table
 
@@ -28,8 +28,8 @@ _PREVIEW_ROWS = 5
 
 def tables_dir() -> Path:
     """`<store root>/.tables` of the current run's store (else $SPYGLASS_DIR, else ./spyglass)."""
-    from .. import session
-    from ..run_store import resolve_store_root
+    from ..store.run_store import resolve_store_root
+    from ..tracking import session
 
     run = session.current_run
     run_dir = getattr(run, "dir", None)

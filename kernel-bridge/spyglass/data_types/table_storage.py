@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..atomic_file import write_atomic
+from ..base.atomic_file import write_atomic
 from .media_store import MEDIA_DIR, MediaWriter
 from .reference import decode_reference
 
@@ -99,7 +99,7 @@ def logged_table(
     history: pa.Table, run_dir: str | os.PathLike[str], key: str, step: int | None = None
 ) -> pa.Table:
     """The table logged under `key` at `step` (default: the last one logged), read from its Parquet file."""
-    from ..errors import StoreError
+    from ..base.errors import StoreError
 
     if key not in history.column_names:
         raise KeyError(f"the run logged nothing under {key!r}")

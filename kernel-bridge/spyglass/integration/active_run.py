@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import SpyglassError
+from ..base.errors import SpyglassError
 
 
 class IntegrationError(SpyglassError):
@@ -13,7 +13,7 @@ class IntegrationError(SpyglassError):
 
 def active_run(what: str) -> Any:
     """The current run; raises IntegrationError naming `what` when spyglass.init() was not called."""
-    from .. import session
+    from ..tracking import session
 
     run = session.current_run
     if run is None:

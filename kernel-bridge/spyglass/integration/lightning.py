@@ -19,8 +19,8 @@ from lightning.pytorch.utilities.rank_zero import rank_zero_only
 
 from ..artifacts import Artifact
 from ..data_types import Audio, Image, Table, Video
-from ..run_store import resolve_store_root
-from ..session import new_run_id
+from ..store.run_store import resolve_store_root
+from ..tracking.session import new_run_id
 from .started_run import continued_run, current_or_new_run
 
 # ModelCheckpoint settings kept in a checkpoint artifact's metadata (as Lightning's WandbLogger does).

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .. import session
-from ..session import init
+from ..tracking import session
+from ..tracking.session import init
 
 
 def current_or_new_run(**init_options: Any) -> tuple[Any, bool]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..atomic_file import write_output
+from ..base.atomic_file import write_output
 from . import messages
 from .errors import ReportError
 from .html_page import REPORT_FORMAT, render_page

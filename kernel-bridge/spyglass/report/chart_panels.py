@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import SpyglassError
+from ..base.errors import SpyglassError
 from . import messages
 from .budgets import CHARTS_PER_PANEL
 from .run_source import numeric_history

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import SpyglassError
+from ..base.errors import SpyglassError
 
 
 class ReportError(SpyglassError):

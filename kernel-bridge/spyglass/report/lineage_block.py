@@ -8,8 +8,8 @@ from typing import Any
 
 from ..artifacts.lineage import lineage_graph
 from ..artifacts.lineage_svg import render_lineage_svg
-from ..errors import SpyglassError
-from ..path_confinement import Roots
+from ..base.errors import SpyglassError
+from ..base.path_confinement import Roots
 from . import messages
 from .budgets import IMAGE_BYTES_LIMIT, LINEAGE_NODE_LIMIT
 

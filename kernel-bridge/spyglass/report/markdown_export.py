@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..atomic_file import output_directory, write_output
+from ..base.atomic_file import output_directory, write_output
 from .build import ReportInput, collect
 from .svg_chart import line_chart_svg
 from .table_media import cell_text

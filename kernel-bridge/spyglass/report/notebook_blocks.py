@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from ..artifacts.lineage import LINEAGE_MIME_TYPE
-from ..path_confinement import Roots
-from ..protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE
+from ..base.path_confinement import Roots
 from ..sweeps.display import SWEEP_MIME_TYPE
-from ..workspace import WORKSPACE_MIME_TYPE
-from ..workspace_index import run_directories
+from ..transport.protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE
+from ..workspace_data.display import WORKSPACE_MIME_TYPE
+from ..workspace_data.index import run_directories
 from . import messages
 from .budgets import IMAGE_BYTES_LIMIT, RUNS_PER_WORKSPACE, TEXT_OUTPUT_LIMIT
 from .chart_panels import ChartContext, charts_block

@@ -7,9 +7,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..path_confinement import Roots, stays_within
-from ..run_store import METADATA_FILE, RUN_FILES, RunDirectory
-from ..workspace_index import _config_values, flatten
+from ..base.path_confinement import Roots, stays_within
+from ..store.run_store import METADATA_FILE, RUN_FILES, RunDirectory
+from ..workspace_data.index import _config_values, flatten
 from .budgets import CELL_TEXT_LIMIT
 
 STEP_COLUMN = "_step"

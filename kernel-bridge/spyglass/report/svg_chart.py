@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from ..static_chart import _number
+from ..charts.static_chart import _number
 
 # The run palette of packages/charts (palette.ts), in order: the Markdown export colours runs by position.
 PALETTE = (

@@ -8,8 +8,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..errors import SpyglassError
-from ..path_confinement import Roots, stays_within
+from ..base.errors import SpyglassError
+from ..base.path_confinement import Roots, stays_within
 from ..sweeps.snapshot import snapshot
 from ..sweeps.store import SWEEP_FILE, SWEEPS_DIR
 from . import messages

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..base.path_confinement import Roots, stays_within
 from ..data_types.reference import decode_reference
-from ..path_confinement import Roots, stays_within
 from . import messages
 from .budgets import TABLE_MEDIA_BYTES_LIMIT, THUMBNAIL_BYTES_LIMIT, THUMBNAIL_EDGE
 

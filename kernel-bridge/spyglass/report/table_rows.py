@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from ..path_confinement import Roots, stays_within
+from ..base.path_confinement import Roots, stays_within
 from . import messages
 from .budgets import CELL_TEXT_LIMIT, TABLE_ROW_BUDGET
 from .table_media import MediaBudget, media_cell

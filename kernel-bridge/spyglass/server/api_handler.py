@@ -14,8 +14,8 @@ from typing import Any
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 
-from ..errors import InvalidNameError
-from ..run_store import validate_name
+from ..base.errors import InvalidNameError
+from ..store.run_store import validate_name
 from .run_access import RunAccessError, confine, require_within
 
 # Reading run files is reading the server's files, so the same permission as the contents API applies.

@@ -10,7 +10,7 @@ import mimetypes
 import os
 from pathlib import Path, PurePosixPath
 
-from ..path_confinement import is_within, real_path
+from ..base.path_confinement import is_within, real_path
 from .run_access import RunAccessError, confine, resolve_run_dir
 
 MEDIA_DIR = "media"

@@ -9,13 +9,12 @@ from pathlib import Path
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from ..errors import CorruptLogError, StoreError
-from ..framed_log import encode_file_header, log_slice
-from ..run_state import effective_state
-from ..run_store import LOG_FILE, SYSTEM_LOG_FILE, RunDirectory
+from ..base.errors import CorruptLogError, StoreError
+from ..store.framed_log import encode_file_header, log_slice
+from ..store.run_state import effective_state
+from ..store.run_store import LOG_FILE, SYSTEM_LOG_FILE, RunDirectory
 
 # AUTH_RESOURCE is re-exported for handlers that still import it from here (see api_handler.py).
-from .api_handler import AUTH_RESOURCE as AUTH_RESOURCE
 from .api_handler import SpyglassAPIHandler
 from .run_access import RunAccessError, resolve_run_dir
 

@@ -16,7 +16,7 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from ..atomic_file import UnsafeOutputError
+from ..base.atomic_file import UnsafeOutputError
 from .api_handler import SpyglassAPIHandler
 from .run_access import RunAccessError, confine
 

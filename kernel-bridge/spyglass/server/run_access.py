@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..path_confinement import escaping_name, first_link_out, is_within, real_path
-from ..run_store import METADATA_FILE, RUN_FILES
+from ..base.path_confinement import escaping_name, first_link_out, is_within, real_path
+from ..store.run_store import METADATA_FILE, RUN_FILES
 
 _OUTSIDE = "resolves outside the server's root_dir and $SPYGLASS_DIR; refusing it"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from ..workspace_index import list_runs
-from ..workspace_overview import AXES, overview_ipc, read_for_overview, take_rows
+from ..workspace_data.index import list_runs
+from ..workspace_data.overview import AXES, overview_ipc, read_for_overview, take_rows
 from .api_handler import SpyglassAPIHandler
 from .run_access import RunAccessError
 

@@ -8,7 +8,7 @@ import json
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from ..workspace_histograms import read_histograms
+from ..workspace_data.histograms import read_histograms
 from .api_handler import SpyglassAPIHandler
 from .run_access import RunAccessError
 

@@ -16,10 +16,10 @@ from typing import Any
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from ..atomic_file import UnsafeOutputError, write_output
-from ..errors import InvalidNameError
-from ..run_store import DEFAULT_STORE_DIR, validate_name
-from ..workspace_index import list_projects
+from ..base.atomic_file import UnsafeOutputError, write_output
+from ..base.errors import InvalidNameError
+from ..store.run_store import DEFAULT_STORE_DIR, validate_name
+from ..workspace_data.index import list_projects
 from .api_handler import SpyglassAPIHandler
 from .run_access import RunAccessError, confine, require_within
 

@@ -49,7 +49,7 @@ def agent(
     (hyperband, stop trial) gets TrialStopped from its next log(); otherwise it sees run.should_stop. In a
     notebook the sweep panel is displayed and updated as trials finish. Returns how many trials it ran.
     """
-    from ..session import in_kernel
+    from ..tracking.session import in_kernel
     from .agent import Agent
     from .display import SweepDisplay
 

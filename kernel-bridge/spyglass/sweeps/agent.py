@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..run_store import METADATA_FILE
-from ..session import new_run_id
+from ..store.run_store import METADATA_FILE
+from ..tracking.session import new_run_id
 from .claims import claim_next
 from .errors import SweepConfigError, TrialStopped
 from .schema import SweepConfig, parse_config

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..run_store import resolve_store_root, validate_name
+from ..store.run_store import resolve_store_root, validate_name
 from .errors import SweepControlError, SweepNotFoundError
 from .schema import parse_config
 from .store import LIVE_TRIAL_STATES, SWEEPS_DIR, SweepStore

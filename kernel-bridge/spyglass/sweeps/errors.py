@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import SpyglassError, StoreError
+from ..base.errors import SpyglassError, StoreError
 
 
 class SweepConfigError(SpyglassError, ValueError):

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..path_confinement import Roots, entries_within
+from ..base.path_confinement import Roots, entries_within
 from .store import CONTROL_FILE, SWEEP_FILE, SWEEPS_DIR, SweepStore, read_json
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..errors import RunNotFoundError
-from ..run_store import METADATA_FILE
+from ..base.errors import RunNotFoundError
+from ..store.run_store import METADATA_FILE
 from .distributions import CATEGORICAL, LOG_SPACE_BOUNDS
 from .schema import Parameter, SweepConfig
 from .store import SweepStore, read_json

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..path_confinement import Roots, stays_within
-from ..run_store import METADATA_FILE
+from ..base.path_confinement import Roots, stays_within
+from ..store.run_store import METADATA_FILE
 from . import messages
 from .claims import target_reached
 from .importance import importance

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..atomic_file import fsync_directory, write_atomic
-from ..run_state import process_alive
+from ..base.atomic_file import fsync_directory, write_atomic
+from ..store.run_state import process_alive
 from .errors import SweepNotFoundError
 
 SWEEP_FILE = "sweep.json"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..run_config import parse_config as parse_run_config
+from ..tracking.run_config import parse_config as parse_run_config
 from .errors import TrialStopped
 from .hyperband import Hyperband, reason
 from .schema import SweepConfig, nest, parse_config

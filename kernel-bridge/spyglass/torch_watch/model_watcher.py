@@ -7,8 +7,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ..errors import SpyglassError
-from ..user_warnings import user_stacklevel
+from ..base.errors import SpyglassError
+from ..base.user_warnings import user_stacklevel
 from .hooks import hook_gradients, hook_parameters
 from .module_graph import GraphRecorder
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..atomic_file import write_atomic
+from ..base.atomic_file import write_atomic
 
 GRAPH_FORMAT = "spyglass.module_graph/1"
 

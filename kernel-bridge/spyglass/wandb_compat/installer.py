@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SpyglassError
+from ..base.errors import SpyglassError
 from .shim_files import DIST_NAME, INSTALLER, package_files
 
 

@@ -14,11 +14,11 @@ import string
 import sys
 import threading
 
-from ..disabled_run import DisabledRun
-from ..errors import SpyglassError
-from ..run_config import ConfigValueChangeError
-from ..settings import Settings
-from ..tracked_run import Run
+from ..base.errors import SpyglassError
+from ..tracking.disabled_run import DisabledRun
+from ..tracking.run_config import ConfigValueChangeError
+from ..tracking.settings import Settings
+from ..tracking.tracked_run import Run
 
 __all__ = [
     "AuthenticationError",

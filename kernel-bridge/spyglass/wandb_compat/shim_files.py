@@ -37,7 +37,7 @@ SHIM_MODULES: dict[str, ShimModule] = {
     "wandb/sdk/lib/config_util.py": ShimModule(_INTERNALS),
     "wandb/sdk/lib/disabled.py": ShimModule(_INTERNALS),
     # `from wandb.sdk import wandb_init` / `wandb.sdk.wandb_init.init(...)`, as scripts that patch init do.
-    "wandb/sdk/wandb_init.py": ShimModule("spyglass.session", names=("init",)),
+    "wandb/sdk/wandb_init.py": ShimModule("spyglass.tracking.session", names=("init",)),
     "wandb/sdk/wandb_run.py": ShimModule(_INTERNALS),
     "wandb/sdk/wandb_settings.py": ShimModule(_INTERNALS),
     "wandb/wandb_run.py": ShimModule(_INTERNALS),

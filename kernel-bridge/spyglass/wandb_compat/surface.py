@@ -11,7 +11,7 @@ from typing import Any
 import spyglass
 from spyglass import *  # noqa: F403 - the whole public API is wandb's public API here
 
-from .. import __version__ as spyglass_version
+from ..base.version import __version__ as spyglass_version
 from .internals import Error, termerror, termlog, termwarn
 
 # The installed dist-info's version: a wandb release number that version checks accept (Lightning wants

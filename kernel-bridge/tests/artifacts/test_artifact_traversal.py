@@ -9,7 +9,7 @@ import spyglass as sg
 from spyglass.artifacts import UnsafePathError
 from spyglass.artifacts.artifact_store import parse_reference
 from spyglass.artifacts.safe_paths import check_entry_path
-from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
+from spyglass.base.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
 
 TRAVERSAL_PATHS = [
     "../x",

@@ -14,10 +14,10 @@ import pytest
 from server_harness import http as fetch
 from server_harness import jupyter_server
 
-from spyglass.run_store import RunDirectory
 from spyglass.server.file_access import content_type, resolve_file
 from spyglass.server.file_handlers import CHUNK_BYTES, _parse_range
 from spyglass.server.run_access import RunAccessError
+from spyglass.store.run_store import RunDirectory
 
 
 @pytest.fixture(scope="module")

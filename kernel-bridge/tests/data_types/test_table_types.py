@@ -7,8 +7,8 @@ import pyarrow as pa
 import pytest
 
 import spyglass as sg
+from spyglass.base.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
 from spyglass.data_types import ColumnTypeError
-from spyglass.text_checks import InvalidTextError, LimitExceededError, TextReplacedWarning
 
 
 def test_a_column_mixing_numbers_and_text_names_the_column_the_types_and_the_row():

@@ -57,7 +57,7 @@ print(json.dumps({
     "installer": dist.read_text("INSTALLER").strip(), "summary": dist.metadata["Summary"],
     "lightning_check": bool(RequirementCache("wandb>=0.12.10")), "transformers_check": is_wandb_available(),
     "same_objects": [wandb.init is spyglass.init, Run is spyglass.Run, SdkRun is spyglass.Run,
-                     RunDisabled is spyglass.disabled_run.DisabledRun,
+                     RunDisabled is spyglass.tracking.disabled_run.DisabledRun,
                      ConfigError is spyglass.ConfigValueChangeError, wandb.Table is spyglass.Table,
                      wandb.util.generate_id is wandb.sdk.lib.generate_id],
     "run_before": wandb.run is None,

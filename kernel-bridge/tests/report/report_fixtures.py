@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # store_builders, 
 
 from store_builders import framed_run, history_batch  # noqa: E402
 
-from spyglass.protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE  # noqa: E402
 from spyglass.report import ReportInput, write_html  # noqa: E402
-from spyglass.workspace import WORKSPACE_MIME_TYPE  # noqa: E402
+from spyglass.transport.protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE  # noqa: E402
+from spyglass.workspace_data.display import WORKSPACE_MIME_TYPE  # noqa: E402
 
 # Each payload sets window.__xss if it ever runs; the e2e test asserts it stays undefined.
 MARKDOWN_PAYLOADS = [

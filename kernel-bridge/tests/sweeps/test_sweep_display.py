@@ -11,8 +11,8 @@ from spyglass.sweeps.display import SWEEP_MIME_TYPE
 def test_agent_displays_the_sweep_bundle_and_updates_it(store, monkeypatch):
     import IPython.display
 
-    from spyglass import session
     from spyglass.sweeps import display as display_module
+    from spyglass.tracking import session
 
     shown, updated = [], []
     monkeypatch.setattr(session, "in_kernel", lambda: True)

@@ -125,7 +125,7 @@ def test_a_sweep_with_a_file_linked_out_of_the_roots_is_refused(server, tmp_path
 
 
 def test_a_live_trials_run_dir_outside_the_roots_is_not_read_by_the_servers_snapshot(server, tmp_path):
-    from spyglass.path_confinement import real_path
+    from spyglass.base.path_confinement import real_path
     from spyglass.sweeps import snapshot
 
     store = server["root"] / "spyglass"

@@ -14,9 +14,9 @@ import struct
 import sys
 import tempfile
 
-from spyglass.arrow_codec import decode_payload
 from spyglass.errors import CorruptLogError, SpyglassError
-from spyglass.framed_log import iter_frames, read_framed_log
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.framed_log import iter_frames, read_framed_log
 
 
 def _decode(payload: bytes) -> int | str:

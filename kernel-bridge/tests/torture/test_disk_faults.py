@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 import spyglass as sg
-from spyglass.arrow_codec import decode_payload
 from spyglass.errors import FlushError, StoreWriteError
-from spyglass.framed_log import read_framed_log
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.framed_log import read_framed_log
 
 from .fault_filesystems import fill, mount_problem, remount, small_tmpfs, unwritable
 
@@ -256,9 +256,9 @@ FILE_SIZE_VICTIM = textwrap.dedent(
     """
     import os, resource, signal, sys, time
     import spyglass as sg
-    from spyglass.arrow_codec import decode_payload
+    from spyglass.store.arrow_codec import decode_payload
     from spyglass.errors import FlushError
-    from spyglass.framed_log import read_framed_log
+    from spyglass.store.framed_log import read_framed_log
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit write() fails with EFBIG instead
     settings = sg.Settings(system_metrics=False, disable_git=True, disable_packages=True)
     run = sg.init(project="limit", dir=sys.argv[1], flush_interval=0.05, settings=settings)

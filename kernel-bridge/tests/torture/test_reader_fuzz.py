@@ -26,8 +26,8 @@ import crc32c
 import pytest
 
 import spyglass as sg
-from spyglass.arrow_codec import decode_payload
-from spyglass.framed_log import FILE_HEADER_SIZE, FRAME_HEADER_SIZE, read_framed_log
+from spyglass.store.arrow_codec import decode_payload
+from spyglass.store.framed_log import FILE_HEADER_SIZE, FRAME_HEADER_SIZE, read_framed_log
 
 SEED = 15
 PER_KIND = {"flip-crc": 800, "message-length": 300, "truncate": 300, "length-lie": 300, "overwrite": 300}

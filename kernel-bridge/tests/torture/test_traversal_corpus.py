@@ -29,7 +29,7 @@ from server_harness import TOKEN, http, jupyter_server
 from store_builders import framed_run, history_batch
 
 from spyglass.cli import main as cli_main
-from spyglass.protocol import RUN_MIME_TYPE
+from spyglass.transport.protocol import RUN_MIME_TYPE
 
 from .traversal_world import (
     CANARY,

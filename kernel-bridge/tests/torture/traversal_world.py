@@ -18,9 +18,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from store_builders import framed_run, history_batch
 
 import spyglass as sg
-from spyglass.protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE
-from spyglass.run_store import SYSTEM_LOG_FILE
-from spyglass.workspace import WORKSPACE_MIME_TYPE
+from spyglass.store.run_store import SYSTEM_LOG_FILE
+from spyglass.transport.protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE
+from spyglass.workspace_data.display import WORKSPACE_MIME_TYPE
 
 CANARY = "CANARY-OUTSIDE-7f3a"
 CANARY_VALUE = 987654.321  # logged only by the runs outside the root; searched for as float64 bytes

@@ -11,7 +11,7 @@ import warnings
 import pytest
 
 import spyglass as sg
-from spyglass.run_alerts import AlertError, AlertWebhookWarning
+from spyglass.tracking.run_alerts import AlertError, AlertWebhookWarning
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_a_failing_webhook_warns_and_never_raises_into_training(store):
 
 
 def test_the_workspace_listing_carries_each_runs_alerts(store):
-    from spyglass.workspace_index import list_runs
+    from spyglass.workspace_data.index import list_runs
 
     quiet = sg.init(project="p", name="quiet")
     quiet.finish()

@@ -63,7 +63,7 @@ def test_the_live_summary_aggregates_int_metrics(store):
 
 
 def test_the_workspace_metric_reader_takes_int_columns_and_promoted_ones(store):
-    from spyglass.workspace_series import read_metric
+    from spyglass.workspace_data.series import read_metric
 
     finished = sg.init(project="p", name="finished")
     for i in range(3):

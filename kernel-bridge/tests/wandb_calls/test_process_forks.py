@@ -7,7 +7,7 @@ import multiprocessing
 import pytest
 
 import spyglass as sg
-from spyglass.process_forks import RunInOtherProcessError
+from spyglass.tracking.process_forks import RunInOtherProcessError
 
 
 def _train_in_worker(task: int) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import spyglass as sg
-from spyglass.run_files import SaveError
+from spyglass.tracking.run_files import SaveError
 
 
 @pytest.fixture

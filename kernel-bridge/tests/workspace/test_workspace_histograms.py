@@ -9,7 +9,7 @@ import pytest
 from server_harness import TOKEN, http, jupyter_server
 
 import spyglass as sg
-from spyglass.workspace_histograms import MAX_STEPS, read_histograms
+from spyglass.workspace_data.histograms import MAX_STEPS, read_histograms
 
 
 def log_histograms(store, steps: int, every: int, finish: bool = True):

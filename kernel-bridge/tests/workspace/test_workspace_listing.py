@@ -9,7 +9,7 @@ import time
 import pyarrow as pa
 from store_builders import framed_run, logged_run, patch_metadata
 
-from spyglass.workspace_index import flatten, list_runs, run_entry
+from spyglass.workspace_data.index import flatten, list_runs, run_entry
 
 ROW_KEYS = {
     "run_dir", "run_id", "name", "state", "created_at", "duration", "tags", "group", "job_type", "config",

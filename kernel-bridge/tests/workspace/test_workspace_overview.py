@@ -10,8 +10,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from store_builders import framed_run, logged_run
 
-from spyglass.workspace_overview import axis_overview, overview, overview_ipc, read_for_overview, take_rows
-from spyglass.workspace_series import read_metric
+from spyglass.workspace_data.overview import (
+    axis_overview,
+    overview,
+    overview_ipc,
+    read_for_overview,
+    take_rows,
+)
+from spyglass.workspace_data.series import read_metric
 
 
 def batch(steps, values):

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from store_builders import framed_run, logged_run, patch_metadata
 
-from spyglass.workspace_series import SCHEMA_KEY, STEP_BLOCK, read_metric
+from spyglass.workspace_data.series import SCHEMA_KEY, STEP_BLOCK, read_metric
 
 
 def batch(steps, **metrics):

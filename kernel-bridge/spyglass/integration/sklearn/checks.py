@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ...user_warnings import user_stacklevel
+from ...base.user_warnings import user_stacklevel
 
 
 class SklearnPlotWarning(UserWarning):

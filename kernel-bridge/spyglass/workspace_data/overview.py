@@ -1,0 +1,241 @@
+"""The first chart of a metric, computed on the server: one M4 level of every run, small enough to draw now.
+
+Loading a metric into the page (10M rows for 100 runs × 100k steps) takes seconds; the first paint should not
+wait for it. The overview is the pyramid level the page would read for the whole step range at `buckets`
+buckets (same layout as `packages/store/src/workspace-sql.ts`: bucket b = step >> level, the first, last,
+lowest and highest finite point with its step, sum and count), computed with numpy from the same read as the
+raw rows. A short-lived cache serves that read to the page's next request (the rows) without reading the store
+again, and from the same snapshot of running runs.
+
+The other x axes (wall time, time since the run's first row, a step metric) have no aligned grid to build a
+pyramid on (relative time shifts every run by its own start), so their overview is plain M4 at `buckets` equal
+buckets over the whole x range of all runs, as the page's `rawM4Sql` cuts it; the page reads it only for
+whole-range charts on that axis, until the rows are in. It reuses the kept read of the same metric (the
+snapshot the rows come from) while that is at most two minutes old.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ..base.path_confinement import Roots
+from .series import MetricSlice, read_metric
+
+MIN_LEVEL = 3
+AXES = ("step", "wall", "relative", "x")
+_CACHE_SECONDS = 120.0
+_CACHE_ENTRIES = 2
+_lock = threading.Lock()
+
+
+@dataclass
+class _KeptRead:
+    key: tuple[Any, ...]
+    sliced: MetricSlice
+    rows_taken: bool = False
+
+
+_cache: list[_KeptRead] = []
+
+LEVEL_SCHEMA = pa.schema(
+    [("lvl", pa.int32()), ("run", pa.int32()), ("b", pa.int64())]
+    + [(name, pa.int64() if name.startswith("x_") else pa.float64()) for name in (
+        "x_first", "y_first", "x_last", "y_last", "x_min", "y_min", "x_max", "y_max", "y_sum")]
+    + [("n", pa.int64())]
+)  # fmt: skip
+AXIS_SCHEMA = pa.schema(
+    [("run", pa.int32()), ("q", pa.int32())]
+    + [(name, pa.float64()) for name in (
+        "x_first", "y_first", "x_last", "y_last", "x_min", "y_min", "x_max", "y_max", "y_sum")]
+    + [("n", pa.int64())]
+)  # fmt: skip
+
+
+def read_for_overview(
+    store_root: str,
+    project: str,
+    metric: str,
+    run_ids: list[str] | None,
+    x_metric: str | None,
+    *,
+    reuse: bool = False,
+    roots: Roots | None = None,
+) -> MetricSlice:
+    """read_metric, kept two minutes for the page's next requests for the same rows (see take_rows); with
+    `reuse`, the kept read when there is one (another axis's overview of the same snapshot)."""
+    key = (str(store_root), project, metric, tuple(run_ids or ()), x_metric)
+    if reuse:
+        with _lock:
+            for entry in _cache:
+                if entry.key == key:
+                    return entry.sliced
+    sliced = read_metric(store_root, project, metric, run_ids, x_metric, roots)
+    kept = _KeptRead(key, sliced)
+    with _lock:
+        _cache[:] = [entry for entry in _cache if entry.key != key][-(_CACHE_ENTRIES - 1) :]
+        _cache.append(kept)
+    # Dropped when it expires even if no request comes: a read of 10M rows holds ~300 MB.
+    expiry = threading.Timer(_CACHE_SECONDS, _forget, (kept,))
+    expiry.daemon = True
+    expiry.start()
+    return sliced
+
+
+def _forget(kept: _KeptRead) -> None:
+    with _lock:
+        _cache[:] = [entry for entry in _cache if entry is not kept]
+
+
+def take_rows(
+    store_root: str,
+    project: str,
+    metric: str,
+    run_ids: list[str] | None,
+    x_metric: str | None,
+    roots: Roots | None = None,
+) -> MetricSlice:
+    """The read an overview was made from (once, within two minutes), else a fresh read_metric."""
+    key = (str(store_root), project, metric, tuple(run_ids or ()), x_metric)
+    with _lock:
+        for entry in _cache:
+            if entry.key == key and not entry.rows_taken:
+                entry.rows_taken = True  # kept for overviews on other axes until it expires
+                return entry.sliced
+    return read_metric(store_root, project, metric, run_ids, x_metric, roots)
+
+
+def overview(sliced: MetricSlice, buckets: int) -> tuple[pa.Table, dict[str, Any]]:
+    """(level table of one level, {"level", "max_level", "stats": {run_id: {rows, finite, max_step}}})."""
+    max_step = 0
+    for table in sliced.per_run:
+        if table.num_rows:
+            max_step = max(
+                max_step,
+                abs(int(table.column("step")[-1].as_py())),
+                abs(int(table.column("step")[0].as_py())),
+            )
+    max_level = max(MIN_LEVEL, max(max_step, 1).bit_length())
+    level = min(max_level, max(MIN_LEVEL, math.ceil(math.log2(max((max_step + 1) / max(buckets, 1), 1)))))
+    stats: dict[str, dict[str, float]] = {}
+    pieces = []
+    for index, (run_id, table) in enumerate(zip(sliced.run_ids, sliced.per_run, strict=True)):
+        run_steps = table.column("step").to_numpy()
+        run_values = table.column("value").to_numpy()
+        if len(run_steps) > 1 and np.any(np.diff(run_steps) < 0):
+            order = np.argsort(run_steps, kind="stable")
+            run_steps, run_values = run_steps[order], run_values[order]
+        finite = np.isfinite(run_values)
+        stats[run_id] = _run_stats(run_steps, finite)
+        if finite.any():
+            pieces.append(_m4_level(index, run_steps[finite], run_values[finite], level))
+    out = pa.concat_tables(pieces) if pieces else LEVEL_SCHEMA.empty_table()
+    return out, {"level": level, "max_level": max_level, "stats": stats}
+
+
+def _run_stats(steps: np.ndarray, finite: np.ndarray) -> dict[str, int]:
+    """What the page says "nothing logged" or "every value is NaN" from, and how far the steps go."""
+    return {
+        "rows": len(steps),
+        "finite": int(finite.sum()),
+        "max_step": int(steps.max()) if len(steps) else 0,
+    }
+
+
+def _m4_level(run: int, steps: np.ndarray, values: np.ndarray, level: int) -> pa.Table:
+    """M4 of one run's finite points (ascending steps) in buckets of 2^level steps."""
+    columns = _m4(steps, values, steps >> level)
+    columns["b"] = columns.pop("bucket")
+    columns["lvl"] = np.full(len(columns["b"]), level, np.int32)
+    columns["run"] = np.full(len(columns["b"]), run, np.int32)
+    return pa.table(columns, schema=LEVEL_SCHEMA)
+
+
+def _m4(xs: np.ndarray, values: np.ndarray, buckets: np.ndarray) -> dict[str, np.ndarray]:
+    """M4 columns per bucket of points ordered by x whose bucket numbers never decrease, vectorized."""
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(buckets)) + 1))
+    ends = np.concatenate((starts[1:], [len(xs)]))
+    index = np.arange(len(xs))
+    y_min = np.minimum.reduceat(values, starts)
+    y_max = np.maximum.reduceat(values, starts)
+    # First index of each bucket's minimum / maximum: the index where the value is the extreme, else the end.
+    at_min = np.minimum.reduceat(np.where(values == np.repeat(y_min, ends - starts), index, len(xs)), starts)
+    at_max = np.minimum.reduceat(np.where(values == np.repeat(y_max, ends - starts), index, len(xs)), starts)
+    return {
+        "bucket": buckets[starts],
+        "x_first": xs[starts],
+        "y_first": values[starts],
+        "x_last": xs[ends - 1],
+        "y_last": values[ends - 1],
+        "x_min": xs[at_min],
+        "y_min": y_min,
+        "x_max": xs[at_max],
+        "y_max": y_max,
+        "y_sum": np.add.reduceat(values, starts),
+        "n": (ends - starts).astype(np.int64),
+    }
+
+
+def axis_overview(sliced: MetricSlice, axis: str, buckets: int) -> tuple[pa.Table, dict[str, Any]]:
+    """Plain M4 on a non-step axis: `buckets` equal buckets over the x extent of every run's finite points,
+    q = floor((x - x0) · buckets / (x1 - x0)) clamped to the last bucket. Returns (table, {"axis", "x0", "x1",
+    "buckets", "stats"} as overview's); x is the wall time, the wall time minus the run's earliest one, or the
+    step metric `x`."""
+    points = []
+    stats: dict[str, dict[str, int]] = {}
+    for index, (run_id, table) in enumerate(zip(sliced.run_ids, sliced.per_run, strict=True)):
+        xs = _axis_values(table, axis)
+        values = table.column("value").to_numpy()
+        stats[run_id] = _run_stats(table.column("step").to_numpy(), np.isfinite(values))
+        keep = np.isfinite(values) & np.isfinite(xs)
+        xs, values = xs[keep], values[keep]
+        if len(xs) > 1 and np.any(np.diff(xs) < 0):
+            order = np.argsort(xs, kind="stable")
+            xs, values = xs[order], values[order]
+        if len(xs):
+            points.append((index, xs, values))
+    meta: dict[str, Any] = {"axis": axis, "x0": 0.0, "x1": 0.0, "buckets": buckets, "stats": stats}
+    if not points:
+        return AXIS_SCHEMA.empty_table(), meta
+    x0 = min(float(xs[0]) for _, xs, _ in points)
+    x1 = max(float(xs[-1]) for _, xs, _ in points)
+    span = max(x1 - x0, np.finfo(np.float64).tiny)
+    pieces = []
+    for index, xs, values in points:
+        q = np.clip(np.floor((xs - x0) * buckets / span), 0, buckets - 1).astype(np.int32)
+        columns = _m4(xs, values, q)
+        columns["q"] = columns.pop("bucket")
+        columns["run"] = np.full(len(columns["q"]), index, np.int32)
+        pieces.append(pa.table(columns, schema=AXIS_SCHEMA))
+    return pa.concat_tables(pieces), {**meta, "x0": x0, "x1": x1}
+
+
+def _axis_values(table: pa.Table, axis: str) -> np.ndarray:
+    """x of each row on `axis`; relative time counts from the run's earliest wall time (as the page's SQL)."""
+    if axis == "x":
+        return table.column("x").to_numpy()
+    wall = table.column("wall").to_numpy()
+    if axis == "wall" or not np.isfinite(wall).any():
+        return wall
+    with np.errstate(invalid="ignore"):
+        return wall - np.nanmin(wall)
+
+
+def overview_ipc(sliced: MetricSlice, buckets: int, axis: str = "step") -> bytes:
+    """The overview on `axis` as an Arrow IPC stream; metadata as /metric's plus what overview (step) or
+    axis_overview (other axes) says about it."""
+    import json
+
+    table, extra = overview(sliced, buckets) if axis == "step" else axis_overview(sliced, axis, buckets)
+    meta = {"run_ids": sliced.run_ids, "cursors": sliced.cursors, "skipped": sliced.skipped, **extra}
+    schema = table.schema.with_metadata({b"spyglass": json.dumps(meta).encode()})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, schema) as writer:
+        for batch in table.to_batches():
+            writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
