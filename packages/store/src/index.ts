@@ -157,6 +157,7 @@ export {
   whereCondition,
   windowSql,
 } from './table/index.js';
+export { workspaceConnection } from './workspace/connection.js';
 export {
   type AxisOverviewGrid,
   type BandPoint,
@@ -183,4 +184,5 @@ export {
   type XAxis,
   type XYPoint,
 } from './workspace/data.js';
+export type { HubRows } from './workspace/hub-rows.js';
 export { createWorkspaceData, WorkspaceStore } from './workspace/WorkspaceStore.js';

@@ -19,7 +19,13 @@ class NodeEngine implements SqlEngine {
   constructor(
     private readonly db: duckdb.DuckDBBindings,
     private readonly conn: duckdb.DuckDBConnection,
+    /** Whether this engine owns the database (false for a second connection). */
+    private readonly owner = true,
   ) {}
+
+  async connect(): Promise<SqlEngine> {
+    return new NodeEngine(this.db, this.db.connect(), false);
+  }
 
   async query(sql: string): Promise<Table> {
     try {
@@ -40,7 +46,7 @@ class NodeEngine implements SqlEngine {
 
   async close(): Promise<void> {
     this.conn.close();
-    this.db.reset();
+    if (this.owner) this.db.reset();
   }
 }
 

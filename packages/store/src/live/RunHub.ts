@@ -73,6 +73,7 @@ export class RunHub {
   private readonly catchUp: Record<Stream, CatchUpCoordinator<ReplayChannel>>;
   private readonly orphanedSignal = new LiveSignal<RunHub, string>(this);
   private readonly metadataStaleSignal = new LiveSignal<RunHub, string>(this);
+  private readonly historyIngestedSignal = new LiveSignal<RunHub, string>(this);
   /** Runs (keyed by stream and run id) with a timer pending to release a parked replay. */
   private readonly parkTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private databasePromise: Promise<RunDatabase> | null = null;
@@ -92,6 +93,7 @@ export class RunHub {
       ingested: (runId, _frames, arrivedAt, stream) => {
         this.lastIngestMs = performance.now() - arrivedAt;
         this.run(runId).markIngested(stream);
+        if (stream === 'history') this.historyIngestedSignal.emit(runId);
       },
       failed: (runId, error) => {
         console.error(`Spyglass: cannot ingest frames of run ${runId}`, error);
@@ -118,6 +120,11 @@ export class RunHub {
   /** Emits a run id when a kernel says the run's metadata changed (its followers re-read run.json). */
   get metadataStale(): ILiveSignal<RunHub, string> {
     return this.metadataStaleSignal;
+  }
+
+  /** Emits a run id after new history rows of that run became queryable (the workspace's live tail reads them). */
+  get historyIngested(): ILiveSignal<RunHub, string> {
+    return this.historyIngestedSignal;
   }
 
   /** Emits a run id when no live kernel channel holds that run any more (its store followers may poll). */
@@ -151,13 +158,18 @@ export class RunHub {
    * ingest transaction (rows appended there carry provisional row ids until it commits).
    */
   tableEngine(): Promise<SqlEngine> {
-    if (!this.tableEnginePromise) {
-      this.tableEnginePromise = this.database().then(() => {
-        if (!this.engine) throw new Error('Spyglass: the DuckDB-WASM engine was closed');
-        return this.engine.connect ? this.engine.connect() : this.engine;
-      });
-    }
+    if (!this.tableEnginePromise) this.tableEnginePromise = this.connect();
     return this.tableEnginePromise;
+  }
+
+  /**
+   * A new connection to the page's database: a workspace takes one (its own search path and transactions), so one
+   * DuckDB engine serves the whole page.
+   */
+  async connect(): Promise<SqlEngine> {
+    await this.database();
+    if (!this.engine?.connect) throw new Error('Spyglass: the DuckDB-WASM engine was closed');
+    return this.engine.connect();
   }
 
   /** The entry of a run, created on first mention. */
@@ -205,6 +217,11 @@ export class RunHub {
   /** Whether a live kernel channel holds the run. */
   isCarried(runId: string): boolean {
     return this.catchUp.history.isCarried(runId);
+  }
+
+  /** A kernel delivers the run's history to this page and no frame of it is missing so far (none held back). */
+  deliversLive(runId: string): boolean {
+    return this.isCarried(runId) && this.lastSeq(runId) >= 0 && this.pipeline.gapAfter(runId) === null;
   }
 
   /** A channel asks to catch a run's stream up (its kernel announced the run, or frames were lost on the way). */
@@ -261,9 +278,14 @@ export class RunHub {
     this.send(this.catchUp[stream].endStoreRead(runId, ok), stream);
   }
 
+  /** Resolves once every frame offered so far is ingested (or failed). */
+  settled(): Promise<void> {
+    return this.pipeline.settled();
+  }
+
   /** Marks a run as known to have no more data to wait for, once what is queued is ingested. */
   markLoaded(runId: string): void {
-    void this.pipeline.settled().then(() => this.run(runId).markLoaded());
+    void this.settled().then(() => this.run(runId).markLoaded());
   }
 
   /** Refuses every run still waiting for data, with a message its panels show. */
@@ -299,6 +321,7 @@ export class RunHub {
     this.parkTimers.clear();
     this.orphanedSignal.disconnectAll();
     this.metadataStaleSignal.disconnectAll();
+    this.historyIngestedSignal.disconnectAll();
     this.engine?.close().catch((error) => console.warn('Spyglass: closing DuckDB-WASM failed', error));
     this.engine = null;
   }

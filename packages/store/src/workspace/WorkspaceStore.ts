@@ -75,6 +75,7 @@ export class WorkspaceStore implements WorkspaceData {
       relist: () => this.listRuns().then(() => undefined),
       appendRuns: (slot, runIds) => appendRuns(this.loader, slot, runIds),
       updated: (metric, runIds) => this.metricUpdated(metric, runIds),
+      hub: options.hub,
     });
   }
 
@@ -155,7 +156,7 @@ export class WorkspaceStore implements WorkspaceData {
   }
 
   async dispose(): Promise<void> {
-    this.live.stop();
+    this.live.dispose();
     for (const slot of [...this.slots.values()]) await this.drop(slot).catch(() => undefined);
   }
 

@@ -30,6 +30,7 @@ import type { RunAlert } from '@spyglass/protocol';
 import type { SqlEngine } from '../engine.js';
 import { StoreError } from '../errors.js';
 import type { HistogramsAnswer } from '../histogram-rows.js';
+import type { HubRows } from './hub-rows.js';
 
 /** A scalar cell of a flattened config or summary (nested dicts are flattened with "."). */
 export type FlatValue = string | number | boolean | null;
@@ -314,6 +315,11 @@ function mib(bytes: number): string {
 export interface WorkspaceDataOptions {
   engine: SqlEngine;
   source: WorkspaceSource;
+  /**
+   * The page's run hub, when `engine` is a connection to the hub's database (`workspaceConnection`): the live tail
+   * reads the runs a kernel delivers from the hub's rows and polls `/history` only for the others.
+   */
+  hub?: HubRows;
   /** Bytes of DuckDB-WASM memory the loaded metrics may take (default 1 GiB). */
   memoryBudgetBytes?: number;
 }

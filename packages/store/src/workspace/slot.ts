@@ -230,11 +230,29 @@ export class MetricSlot {
     if (this.xMetric) columns.x = Float64Array.from(rows.x ?? rows.step.map(() => Number.NaN));
     const staging = `${this.tables.raw}_live`;
     await engine.insertArrowIPC(staging, tableToIPC(tableFromArrays(columns), 'stream'));
+    const added = {
+      rows: rows.step.length,
+      finite: rows.value.filter(Number.isFinite).length,
+      maxStep: Math.max(...rows.step),
+    };
+    await this.appendStaged(engine, run, staging, added);
+  }
+
+  /**
+   * Appends rows of run index `run` staged in `staging` (this slot's raw columns, in order), merges them into the
+   * pyramid buckets they touch and drops the staging table; `added` counts them for the run's statistics.
+   */
+  async appendStaged(
+    engine: SqlEngine,
+    run: number,
+    staging: string,
+    added: Omit<RunStats, 'minStep'>,
+  ): Promise<void> {
     await engine.query(`INSERT INTO ${this.tables.raw} SELECT * FROM ${staging}`);
     const stats = this.stats.get(run) ?? { rows: 0, finite: 0, maxStep: Number.NEGATIVE_INFINITY };
-    stats.rows += rows.step.length;
-    stats.finite += rows.value.filter(Number.isFinite).length;
-    stats.maxStep = Math.max(stats.maxStep, ...rows.step);
+    stats.rows += added.rows;
+    stats.finite += added.finite;
+    stats.maxStep = Math.max(stats.maxStep, added.maxStep);
     this.stats.set(run, stats);
     await this.growPyramid(engine);
     for (const sql of mergeLiveRowsSql(this.tables, staging, this.maxLevel)) await engine.query(sql);
@@ -257,7 +275,14 @@ export class MetricSlot {
     for (const sql of dropMetricSql(this.tables)) await engine.query(sql);
   }
 
-  private indexOf(runId: string): number {
+  /** The last step of the run this slot holds (-Infinity when none): live rows append after it. */
+  maxStepOf(runId: string): number {
+    const run = this.runIndex.get(runId);
+    return (run === undefined ? undefined : this.stats.get(run)?.maxStep) ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** The run's index in this slot's `run` column, given on first use. */
+  indexOf(runId: string): number {
     let run = this.runIndex.get(runId);
     if (run === undefined) {
       run = this.runIds.length;
