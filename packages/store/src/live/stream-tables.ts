@@ -36,11 +36,6 @@ export const SYSTEM_TABLES: StreamTables = {
   xType: 'DOUBLE',
 };
 
-/** The tables of a stream. */
-export function streamTables(stream: Stream): StreamTables {
-  return stream === 'system' ? SYSTEM_TABLES : HISTORY_TABLES;
-}
-
 /** CREATE statements for a stream's tables (idempotent). */
 export function createTablesSql(tables: StreamTables): string[] {
   return [
