@@ -4,7 +4,9 @@ import type { RunListing } from '@spyglass/store';
 import {
   type BrowserProject,
   browserTree,
+  button,
   describeError,
+  el,
   formatCreated,
   rowAfterKey,
   runBadge,
@@ -35,9 +37,9 @@ const text = workspaceMessages.browser;
  * project. One row is in the tab order and the arrow keys move it (the ARIA tree pattern). All names are text.
  */
 export class RunBrowserPanel extends Widget {
-  private readonly tree = document.createElement('ul');
-  private readonly status = document.createElement('p');
-  private readonly search = document.createElement('input');
+  private readonly tree = el(document, 'ul', 'jp-SpyglassRunBrowser-tree');
+  private readonly status = el(document, 'p', 'jp-SpyglassRunBrowser-status');
+  private readonly search = el(document, 'input', 'jp-SpyglassRunBrowser-search');
   private storeRoot = '';
   private projects: BrowserProject[] = [];
   private readonly expanded = new Set<string>();
@@ -55,28 +57,21 @@ export class RunBrowserPanel extends Widget {
     this.id = 'spyglass-run-browser';
     this.addClass('jp-SpyglassRunBrowser');
     this.title.caption = text.title;
-    const header = document.createElement('div');
-    header.className = 'jp-SpyglassRunBrowser-header';
-    const heading = document.createElement('h2');
-    heading.textContent = text.title;
-    const refresh = styledButton(document.createElement('button'), text.refresh, true);
-    refresh.type = 'button';
-    refresh.classList.add('jp-SpyglassRunBrowser-refresh');
-    refresh.textContent = '↻';
+    const header = el(document, 'div', 'jp-SpyglassRunBrowser-header');
+    const refresh = styledButton(
+      button(document, '↻', () => void this.refresh(), 'jp-SpyglassRunBrowser-refresh'),
+      text.refresh,
+      true,
+    );
     refresh.title = text.refresh;
-    refresh.addEventListener('click', () => void this.refresh());
-    header.append(heading, refresh);
-    const searchGroup = document.createElement('div');
-    searchGroup.className = 'jp-InputGroup jp-SpyglassRunBrowser-searchGroup';
+    header.append(el(document, 'h2', undefined, text.title), refresh);
+    const searchGroup = el(document, 'div', 'jp-InputGroup jp-SpyglassRunBrowser-searchGroup');
     this.search.type = 'search';
-    this.search.className = 'jp-SpyglassRunBrowser-search';
     this.search.placeholder = text.searchPlaceholder;
     styledControl(this.search, text.searchLabel);
     this.search.addEventListener('input', () => this.render());
     searchGroup.append(this.search);
-    this.status.className = 'jp-SpyglassRunBrowser-status';
     this.status.setAttribute('aria-live', 'polite');
-    this.tree.className = 'jp-SpyglassRunBrowser-tree';
     this.tree.setAttribute('role', 'tree');
     this.tree.setAttribute('aria-label', text.treeLabel);
     this.tree.addEventListener('keydown', (event) => this.onKey(event));
@@ -151,22 +146,20 @@ export class RunBrowserPanel extends Widget {
     const item = this.treeItem('jp-SpyglassRunBrowser-project', key, 1);
     item.dataset.project = project.name;
     item.setAttribute('aria-expanded', String(project.expanded));
-    const row = document.createElement('div');
-    row.className = 'jp-SpyglassRunBrowser-projectRow';
-    const caret = document.createElement('span');
-    caret.className = 'jp-SpyglassRunBrowser-caret';
-    caret.textContent = project.expanded ? '▾' : '▸';
+    const row = el(document, 'div', 'jp-SpyglassRunBrowser-projectRow');
+    const caret = el(document, 'span', 'jp-SpyglassRunBrowser-caret', project.expanded ? '▾' : '▸');
     caret.setAttribute('aria-hidden', 'true');
     caret.addEventListener('click', (event) => {
       event.stopPropagation();
       this.toggle(project.name);
     });
-    const name = document.createElement('span');
-    name.className = 'jp-SpyglassRunBrowser-name';
-    name.textContent = project.name;
-    const count = document.createElement('span');
-    count.className = 'jp-SpyglassRunBrowser-count';
-    count.textContent = project.total === null ? '…' : String(project.total);
+    const name = el(document, 'span', 'jp-SpyglassRunBrowser-name', project.name);
+    const count = el(
+      document,
+      'span',
+      'jp-SpyglassRunBrowser-count',
+      project.total === null ? '…' : String(project.total),
+    );
     count.title = project.total === null ? workspaceMessages.loadingRuns : text.runCount(project.total);
     row.append(caret, name, count);
     row.addEventListener('click', () => this.openWorkspace(this.storeRoot, project.name));
@@ -176,7 +169,7 @@ export class RunBrowserPanel extends Widget {
     );
     item.append(row);
     if (project.expanded) {
-      const group = document.createElement('ul');
+      const group = el(document, 'ul');
       group.setAttribute('role', 'group');
       if (project.error) group.append(this.note(project.error));
       else if (project.total === 0) group.append(this.note(workspaceMessages.noRuns));
@@ -191,31 +184,21 @@ export class RunBrowserPanel extends Widget {
     item.dataset.runId = run.run_id;
     const badge = runBadge(run);
     item.dataset.state = badge.kind;
-    const swatch = document.createElement('i');
-    swatch.className = 'jp-SpyglassRunsTable-swatch';
+    const swatch = el(document, 'i', 'jp-SpyglassRunsTable-swatch');
     swatch.style.background = assignedRunColor(run.run_id, this.colors.get(project));
-    const name = document.createElement('span');
-    name.className = 'jp-SpyglassRunBrowser-name';
-    name.textContent = run.name || run.run_id;
+    const name = el(document, 'span', 'jp-SpyglassRunBrowser-name', run.name || run.run_id);
     name.title = run.run_id;
-    const state = document.createElement('span');
-    state.className = `jp-SpyglassRunBrowser-badge jp-mod-${badge.kind}`;
-    state.textContent = badge.text;
-    const created = document.createElement('time');
-    created.className = 'jp-SpyglassRunBrowser-created';
+    const state = el(document, 'span', `jp-SpyglassRunBrowser-badge jp-mod-${badge.kind}`, badge.text);
     // The sidebar is narrow: month, day and time, the year in the tooltip.
     const createdAt = formatCreated(run.created_at);
-    created.textContent = createdAt.slice(5);
+    const created = el(document, 'time', 'jp-SpyglassRunBrowser-created', createdAt.slice(5));
     created.title = createdAt;
     if (run.created_at !== null) created.dateTime = new Date(run.created_at * 1000).toISOString();
-    const line = document.createElement('div');
-    line.className = 'jp-SpyglassRunBrowser-runRow';
+    const line = el(document, 'div', 'jp-SpyglassRunBrowser-runRow');
     line.append(swatch, name, state, created);
     item.append(line);
     if (run.damaged !== null) {
-      const reason = document.createElement('div');
-      reason.className = 'jp-SpyglassRunBrowser-reason';
-      reason.textContent = run.damaged;
+      const reason = el(document, 'div', 'jp-SpyglassRunBrowser-reason', run.damaged);
       reason.title = run.damaged;
       item.append(reason);
     }
@@ -228,8 +211,7 @@ export class RunBrowserPanel extends Widget {
   }
 
   private treeItem(className: string, key: string, level: number): HTMLLIElement {
-    const item = document.createElement('li');
-    item.className = className;
+    const item = el(document, 'li', className);
     item.setAttribute('role', 'treeitem');
     item.setAttribute('aria-level', String(level));
     item.dataset.key = key;
@@ -244,10 +226,7 @@ export class RunBrowserPanel extends Widget {
   }
 
   private note(message: string): HTMLElement {
-    const note = document.createElement('li');
-    note.className = 'jp-SpyglassRunBrowser-note';
-    note.textContent = message;
-    return note;
+    return el(document, 'li', 'jp-SpyglassRunBrowser-note', message);
   }
 
   private itemNode(key: string): HTMLElement | null {

@@ -6,6 +6,7 @@ export {
   FrameDecodeWorker,
   type WorkerLike,
 } from './decode/FrameDecodeWorker.js';
+export { button, copyText, download, downloadUrl, el, option, select, setOptions } from './dom.js';
 export {
   BrowserEngineError,
   ChartRenderError,
