@@ -37,7 +37,8 @@ export async function readRunFromStore(
     throw error;
   }
   await readSystemStream(hub, client, runId, runDir, kind);
-  // Shown after the frames, so a header saying 'finished' never precedes the rows that came before it.
+  // Shown once the frames are queryable, so a header saying 'finished' never precedes the rows logged before it.
+  await hub.settled();
   hub.updateMetadata(meta);
   return { state: meta.state, frames };
 }
