@@ -1,5 +1,6 @@
 """Artifacts, the registry and lineage: content-addressed versions in the store (docs/artifacts.md)."""
 
+from ..base.protocol_constants import LINEAGE_MIME_TYPE
 from .artifact import Artifact
 from .artifact_errors import (
     ArtifactError,
@@ -9,7 +10,7 @@ from .artifact_errors import (
     UnsafePathError,
     VerificationError,
 )
-from .lineage import LINEAGE_MIME_TYPE, lineage_graph
+from .lineage import lineage_graph
 from .lineage_svg import render_lineage_svg
 from .openlineage_export import openlineage_events
 

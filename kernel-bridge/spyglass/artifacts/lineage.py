@@ -20,7 +20,6 @@ from .artifact_store import ARTIFACTS_DIR, EXTERNAL_USES, artifact_names, collec
 from .collection import ALIAS_LOG, COLLECTION_FILE, USAGE_LOG, VERSIONS_DIR
 from .registry import REGISTRY_DIR
 
-LINEAGE_MIME_TYPE = "application/vnd.spyglass.lineage.v1+json"
 MAX_NODES = 2000  # whole-project graphs and neighbourhoods stop growing here and say `truncated`
 DEFAULT_DEPTH = 3
 # Version records are never rewritten once created, so a server answering many requests keeps them parsed.

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .lineage import LINEAGE_MIME_TYPE, lineage_graph
+from ..base.protocol_constants import LINEAGE_MIME_TYPE
+from .lineage import lineage_graph
 from .lineage_svg import render_lineage_svg
 
 _SVG_NODE_LIMIT = 300  # beyond this the static picture says little and weighs a lot in the notebook

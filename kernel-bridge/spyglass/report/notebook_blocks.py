@@ -6,11 +6,15 @@ import base64
 from pathlib import Path
 from typing import Any
 
-from ..artifacts.lineage import LINEAGE_MIME_TYPE
 from ..base.path_confinement import Roots
-from ..sweeps.display import SWEEP_MIME_TYPE
-from ..transport.protocol import RUN_MIME_TYPE, TABLE_MIME_TYPE
-from ..workspace_data.display import WORKSPACE_MIME_TYPE
+from ..base.protocol_constants import (
+    LINEAGE_MIME_TYPE,
+    MIME_TYPE_PREFIX,
+    RUN_MIME_TYPE,
+    SWEEP_MIME_TYPE,
+    TABLE_MIME_TYPE,
+    WORKSPACE_MIME_TYPE,
+)
 from ..workspace_data.index import run_directories
 from . import messages
 from .budgets import IMAGE_BYTES_LIMIT, RUNS_PER_WORKSPACE, TEXT_OUTPUT_LIMIT
@@ -21,8 +25,6 @@ from .run_source import first_existing, locate_run, project_store, run_summary
 from .sweep_panel import sweep_blocks
 from .table_media import MediaBudget
 from .table_rows import table_block
-
-SPYGLASS_PREFIX = "application/vnd.spyglass."
 
 
 class BlockCollector:
@@ -86,8 +88,8 @@ class BlockCollector:
                 self.roots,
             )
             self.blocks.extend(lineage_blocks(bundle, root, places, self.roots, data.get("text/plain")))
-        elif any(mime.startswith(SPYGLASS_PREFIX) for mime in data):
-            mime = min(m for m in data if m.startswith(SPYGLASS_PREFIX))
+        elif any(mime.startswith(MIME_TYPE_PREFIX) for mime in data):
+            mime = min(m for m in data if m.startswith(MIME_TYPE_PREFIX))
             self._add_notice(messages.UNKNOWN_SPYGLASS_OUTPUT.format(mime=mime), data)
         elif "image/png" in data or "image/jpeg" in data:
             mime = "image/png" if "image/png" in data else "image/jpeg"

@@ -9,9 +9,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..base.protocol_constants import SWEEP_MIME_TYPE
 from .snapshot import snapshot
 
-SWEEP_MIME_TYPE = "application/vnd.spyglass.sweep.v1+json"
 TEXT_TRIALS = 10  # trials listed in the text fallback (the most recent)
 UPDATE_INTERVAL = 0.5  # seconds between display updates while trials finish quickly
 

@@ -11,17 +11,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NotRequired, TypedDict
 
+from ..base import protocol_constants as constants
 from ..base.errors import ProtocolError, ProtocolVersionError
+from ..base.protocol_constants import ERROR_CODES, ErrorCode
 from ..base.version import __version__
 
-PROTOCOL_MAJOR = 1
-# 1.1: frame chunks and replay requests may name a stream ("history" or "system").
-# 1.2: run info may carry `degraded` (the run's rows cannot be stored right now, and why).
-PROTOCOL_MINOR = 2
-COMM_TARGET = "spyglass"
-RUN_MIME_TYPE = "application/vnd.spyglass.run.v1+json"
-TABLE_MIME_TYPE = "application/vnd.spyglass.table.v1+json"  # sg.Table (data_types/table_display.py)
-MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+# The shared constants are base/protocol_constants.py's (checked against
+# packages/protocol/fixtures/constants.json), named here too, beside the messages they belong to.
+PROTOCOL_MAJOR = constants.PROTOCOL_MAJOR
+PROTOCOL_MINOR = constants.PROTOCOL_MINOR
+COMM_TARGET = constants.COMM_TARGET
+RUN_MIME_TYPE = constants.RUN_MIME_TYPE
+TABLE_MIME_TYPE = constants.TABLE_MIME_TYPE
+MAX_MESSAGE_BYTES = constants.MAX_MESSAGE_BYTES
+
 # Room left under MAX_MESSAGE_BYTES for the JSON part of a message (header, chunk descriptors).
 _JSON_HEADROOM = 64 * 1024
 MAX_BUFFER_BYTES = MAX_MESSAGE_BYTES - _JSON_HEADROOM
@@ -94,7 +97,7 @@ class ReplayMessage(TypedDict):
 
 class ErrorMessage(TypedDict):
     kind: Literal["error"]
-    code: str
+    code: ErrorCode
     message: str
     reply_to: str | None
 
@@ -156,7 +159,9 @@ def replay_message(
     return message
 
 
-def error_message(code: str, message: str, reply_to: str | None = None) -> ErrorMessage:
+def error_message(code: ErrorCode, message: str, reply_to: str | None = None) -> ErrorMessage:
+    if code not in ERROR_CODES:
+        raise ValueError(f"{code!r} is not a protocol error code (one of {', '.join(ERROR_CODES)})")
     return {"kind": "error", "code": code, "message": message, "reply_to": reply_to}
 
 
@@ -251,12 +256,11 @@ def parse_message(value: object, buffer_count: int = 0) -> Message:
             replay["stream"] = _stream(value)
         return replay
     if kind == "error":
-        return {
-            "kind": "error",
-            "code": _str(value, "code"),
-            "message": _str(value, "message"),
-            "reply_to": _str_or_none(value, "reply_to"),
-        }
+        message = _str(value, "message")
+        reply_to = _str_or_none(value, "reply_to")
+        code = _str(value, "code")
+        _need(value, "code", code in ERROR_CODES, f"one of {', '.join(ERROR_CODES)}")
+        return {"kind": "error", "code": code, "message": message, "reply_to": reply_to}  # type: ignore[typeddict-item]
     raise ProtocolError(f"Unknown message kind {kind!r}", "kind")
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..base.protocol_constants import WORKSPACE_MIME_TYPE
 from ..store.project_names import did_you_mean
 from ..store.run_store import find_runs, resolve_store_root, validate_name
-
-# Mirrors WORKSPACE_MIME_TYPE in packages/protocol/src/workspace-output.ts.
-WORKSPACE_MIME_TYPE = "application/vnd.spyglass.workspace.v1+json"
 
 
 class Workspace:
