@@ -5,9 +5,16 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ElementTree
 
-from spyglass.charts.static_chart import MAX_POINTS, downsample_min_max, render_svg
+from spyglass.charts.m4 import m4_points
+from spyglass.charts.static_chart import MAX_POINTS, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+def m4_pairs(steps, values):
+    """The points the fallback draws for one metric, as (step, value) pairs."""
+    xs, ys = m4_points(steps, values, MAX_POINTS)
+    return list(zip(xs.tolist(), ys.tolist(), strict=True))
 
 
 def test_each_metric_gets_its_own_chart_with_title_and_min_max_labels():
@@ -17,7 +24,7 @@ def test_each_metric_gets_its_own_chart_with_title_and_min_max_labels():
     assert [g.get("data-metric") for g in groups] == ["loss", "acc"]
     loss_texts = [t.text for t in groups[0].iter(f"{SVG}text")]
     assert loss_texts[0] == "loss" and "3" in loss_texts and "1" in loss_texts and "0" in loss_texts
-    assert all(g.find(f"{SVG}path") is not None for g in groups)
+    assert all(g.find(f"{SVG}polyline") is not None for g in groups)
 
 
 def test_the_same_data_gives_the_same_bytes():
@@ -38,7 +45,7 @@ def test_long_series_are_downsampled_keeping_each_buckets_extremes():
     values = [0.0] * 100_000
     values[31_337] = 50.0
     values[77_777] = -50.0
-    points = downsample_min_max(steps, values)
+    points = m4_pairs(steps, values)
     assert len(points) <= MAX_POINTS
     assert (31_337, 50.0) in points and (77_777, -50.0) in points
     assert [p[0] for p in points] == sorted(p[0] for p in points)
@@ -49,7 +56,7 @@ def test_missing_and_non_finite_values_are_skipped_in_the_picture():
     svg = render_svg("t", [0, 1, 2, 3], metrics)
     root = ElementTree.fromstring(svg)
     empty = [g for g in root.findall(f"{SVG}g") if g.get("data-metric") == "empty"][0]
-    assert empty.find(f"{SVG}path") is None
+    assert empty.find(f"{SVG}polyline") is None
 
 
 def test_a_run_without_numeric_metrics_says_so():
@@ -68,7 +75,7 @@ def test_a_downsampled_series_keeps_its_first_and_last_step_so_the_x_axis_starts
     steps = list(range(3000))
     values = [0.5] * 3000
     values[2], values[3] = 0.0, 1.0
-    points = downsample_min_max(steps, values)
+    points = m4_pairs(steps, values)
     assert len(points) <= MAX_POINTS
     assert points[0] == (0, 0.5) and points[-1] == (2999, 0.5)
     assert (2, 0.0) in points and (3, 1.0) in points

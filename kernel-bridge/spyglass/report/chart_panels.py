@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import SpyglassError
+from ..charts.m4 import finite_sorted
 from . import messages
 from .budgets import CHARTS_PER_PANEL
 from .run_source import numeric_history
-from .series_block import SeriesBlock, finite_series
+from .series_block import SeriesBlock
 
 
 @dataclass
@@ -56,7 +57,7 @@ def charts_block(
         present = [(s, steps, m[metric]) for s, steps, m in histories if metric in m]
         refs = []
         for summary, steps, values in present:
-            x, y = finite_series(steps.to_numpy(zero_copy_only=False), values.to_numpy(zero_copy_only=False))
+            x, y = finite_sorted(steps.to_numpy(zero_copy_only=False), values.to_numpy(zero_copy_only=False))
             refs.append(context.series.add(summary["id"], x, y, len(present)))
         charts.append({"id": context.chart_id(), "metric": metric, "x_title": "step", "series": refs})
     return {

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from ..base.atomic_file import output_directory, write_output
+from ..charts.static_chart import line_chart_svg
 from .build import ReportInput, collect
-from .svg_chart import line_chart_svg
 from .table_media import cell_text
 from .table_rows import table_rows
 from .title_block import plain_line

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from ..charts.m4 import m4_indices
 from .budgets import M4_MAX_BUCKETS, series_points
-from .m4 import m4_indices
 
 _INT32 = np.iinfo(np.int32)
 
@@ -56,13 +56,3 @@ def _encode_x(x: np.ndarray) -> tuple[str, bytes]:
         if deltas.min() >= _INT32.min and deltas.max() <= _INT32.max:
             return "i32-delta", deltas.astype("<i4").tobytes()
     return "f64", np.ascontiguousarray(x, dtype="<f8").tobytes()
-
-
-def finite_series(steps: Any, values: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs with a finite value, sorted by x (stable); nulls and NaN/inf leave gaps the line bridges."""
-    x = np.asarray(steps, dtype=np.float64)
-    y = np.asarray(values, dtype=np.float64)
-    keep = np.isfinite(y) & np.isfinite(x)
-    x, y = x[keep], y[keep]
-    order = np.argsort(x, kind="stable")
-    return x[order], y[order]

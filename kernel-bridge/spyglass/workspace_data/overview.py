@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..base.path_confinement import Roots
+from ..charts.m4 import equal_buckets, finite_sorted, m4_rows
 from .series import MetricSlice, read_metric
 
 MIN_LEVEL = 3
@@ -149,36 +150,11 @@ def _run_stats(steps: np.ndarray, finite: np.ndarray) -> dict[str, int]:
 
 def _m4_level(run: int, steps: np.ndarray, values: np.ndarray, level: int) -> pa.Table:
     """M4 of one run's finite points (ascending steps) in buckets of 2^level steps."""
-    columns = _m4(steps, values, steps >> level)
+    columns = m4_rows(steps, values, steps >> level)
     columns["b"] = columns.pop("bucket")
     columns["lvl"] = np.full(len(columns["b"]), level, np.int32)
     columns["run"] = np.full(len(columns["b"]), run, np.int32)
     return pa.table(columns, schema=LEVEL_SCHEMA)
-
-
-def _m4(xs: np.ndarray, values: np.ndarray, buckets: np.ndarray) -> dict[str, np.ndarray]:
-    """M4 columns per bucket of points ordered by x whose bucket numbers never decrease, vectorized."""
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(buckets)) + 1))
-    ends = np.concatenate((starts[1:], [len(xs)]))
-    index = np.arange(len(xs))
-    y_min = np.minimum.reduceat(values, starts)
-    y_max = np.maximum.reduceat(values, starts)
-    # First index of each bucket's minimum / maximum: the index where the value is the extreme, else the end.
-    at_min = np.minimum.reduceat(np.where(values == np.repeat(y_min, ends - starts), index, len(xs)), starts)
-    at_max = np.minimum.reduceat(np.where(values == np.repeat(y_max, ends - starts), index, len(xs)), starts)
-    return {
-        "bucket": buckets[starts],
-        "x_first": xs[starts],
-        "y_first": values[starts],
-        "x_last": xs[ends - 1],
-        "y_last": values[ends - 1],
-        "x_min": xs[at_min],
-        "y_min": y_min,
-        "x_max": xs[at_max],
-        "y_max": y_max,
-        "y_sum": np.add.reduceat(values, starts),
-        "n": (ends - starts).astype(np.int64),
-    }
 
 
 def axis_overview(sliced: MetricSlice, axis: str, buckets: int) -> tuple[pa.Table, dict[str, Any]]:
@@ -189,14 +165,9 @@ def axis_overview(sliced: MetricSlice, axis: str, buckets: int) -> tuple[pa.Tabl
     points = []
     stats: dict[str, dict[str, int]] = {}
     for index, (run_id, table) in enumerate(zip(sliced.run_ids, sliced.per_run, strict=True)):
-        xs = _axis_values(table, axis)
         values = table.column("value").to_numpy()
         stats[run_id] = _run_stats(table.column("step").to_numpy(), np.isfinite(values))
-        keep = np.isfinite(values) & np.isfinite(xs)
-        xs, values = xs[keep], values[keep]
-        if len(xs) > 1 and np.any(np.diff(xs) < 0):
-            order = np.argsort(xs, kind="stable")
-            xs, values = xs[order], values[order]
+        xs, values = finite_sorted(_axis_values(table, axis), values)
         if len(xs):
             points.append((index, xs, values))
     meta: dict[str, Any] = {"axis": axis, "x0": 0.0, "x1": 0.0, "buckets": buckets, "stats": stats}
@@ -204,11 +175,9 @@ def axis_overview(sliced: MetricSlice, axis: str, buckets: int) -> tuple[pa.Tabl
         return AXIS_SCHEMA.empty_table(), meta
     x0 = min(float(xs[0]) for _, xs, _ in points)
     x1 = max(float(xs[-1]) for _, xs, _ in points)
-    span = max(x1 - x0, np.finfo(np.float64).tiny)
     pieces = []
     for index, xs, values in points:
-        q = np.clip(np.floor((xs - x0) * buckets / span), 0, buckets - 1).astype(np.int32)
-        columns = _m4(xs, values, q)
+        columns = m4_rows(xs, values, equal_buckets(xs, x0, x1, buckets))
         columns["q"] = columns.pop("bucket")
         columns["run"] = np.full(len(columns["q"]), index, np.int32)
         pieces.append(pa.table(columns, schema=AXIS_SCHEMA))

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from report_fixtures import ALL_PAYLOADS, budget_notebook, decode_page, xss_notebook
 
+from spyglass.charts.m4 import m4_indices
 from spyglass.cli import main as cli_main
 from spyglass.report import ReportInput, build_html
-from spyglass.report.m4 import m4_indices
 
 REPO = Path(__file__).resolve().parents[3]
 RUNTIME_SCRIPT = re.compile(r"<script>(.*)</script>", re.DOTALL)
