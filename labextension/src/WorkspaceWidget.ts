@@ -30,8 +30,9 @@ export interface WorkspaceWidgetOptions {
 }
 
 /**
- * The main-area workspace: a project picker over a WorkspacePanel. Each project gets its own data session
- * (DuckDB-WASM engine + WorkspaceData), disposed when the project changes or the tab closes.
+ * The main-area workspace: a project picker over a WorkspacePanel. Each project gets its own data session (a
+ * connection and schema of its own in the page's DuckDB-WASM database + WorkspaceData), disposed when the project
+ * changes or the tab closes.
  */
 export class WorkspaceWidget extends Widget {
   private panel: WorkspacePanel | null = null;

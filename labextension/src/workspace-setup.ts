@@ -12,7 +12,7 @@ import { WorkspaceOutputRenderer } from './WorkspaceOutputRenderer.js';
 import { type WorkspaceSession, WorkspaceWidget } from './WorkspaceWidget.js';
 import { type EmbedServices, embeddedPanelHost } from './workspace-embeds.js';
 import { FileLayoutStore } from './workspace-layout-stores.js';
-import { openWorkspaceSession } from './workspace-session.js';
+import { type LiveInflow, openWorkspaceSession } from './workspace-session.js';
 
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
@@ -35,15 +35,15 @@ export function setupWorkspace(
   launcher: ILauncher | null,
   restorer: ILayoutRestorer | null,
   labShell: ILabShell | null,
-  embeds: EmbedServices | null = null,
+  embeds: EmbedServices,
 ): { createRenderer: () => WorkspaceOutputRenderer } {
   const settings = app.serviceManager.serverSettings;
   const client = new WorkspaceLayoutClient(settings);
-  const openSession = (storeRoot: string, project: string): Promise<WorkspaceSession> =>
-    openWorkspaceSession(settings, storeRoot, project);
-  const embeddedPanels = embeds
-    ? (storeRoot: string, project: string) => embeddedPanelHost(embeds, storeRoot, project)
-    : undefined;
+  // Sessions read the page's run hub (embeds.hub): its database, and the rows of the runs its kernels deliver.
+  const openSession = (storeRoot: string, project: string, inflow?: LiveInflow): Promise<WorkspaceSession> =>
+    openWorkspaceSession(settings, embeds.hub, storeRoot, project, inflow);
+  const embeddedPanels = (storeRoot: string, project: string) =>
+    embeddedPanelHost(embeds, storeRoot, project);
   const tracker = new WidgetTracker<MainAreaWidget<WorkspaceWidget>>({ namespace: 'spyglass-workspace' });
 
   const open = async (args: ReadonlyPartialJSONObject) => {
@@ -52,6 +52,7 @@ export function setupWorkspace(
       ? args.select.filter((s): s is string => typeof s === 'string')
       : undefined;
     const project = stringArg(args, 'project') ?? projects[0] ?? '';
+    const inflow: LiveInflow = args.live_inflow === 'server' ? 'server' : 'hub';
     const existing = tracker.find((w) => w.content.store === store_root);
     if (existing) {
       existing.content.setProjects(projects);
@@ -64,7 +65,7 @@ export function setupWorkspace(
       project,
       projects,
       select,
-      openSession,
+      openSession: (root, p) => openSession(root, p, inflow),
       layoutStore: (root, p) => new FileLayoutStore(client, root, p),
       exportParquet: (columns, rows) => client.exportParquet(columns, rows),
       embeddedPanels,
@@ -104,6 +105,8 @@ export function setupWorkspace(
           store_root: { type: 'string' },
           project: { type: 'string' },
           select: { type: 'array', items: { type: 'string' } },
+          // "server" polls every running run from the server, also those a kernel delivers (measurements).
+          live_inflow: { type: 'string', enum: ['hub', 'server'] },
         },
       },
     },

@@ -107,14 +107,19 @@ async function liveSteps(xAxis = 'step'): Promise<number[]> {
   return line.points.map((p) => p.x);
 }
 
+/** A run a kernel delivers: 10 steps before the workspace opens, 5 after, and one live pass. */
+async function followDeliveredRun(): Promise<void> {
+  log(10);
+  await deliver(0);
+  await openStore();
+  log(5);
+  await deliver(1);
+  await store.pollLive();
+}
+
 describe('the workspace live tail reads what the hub holds', () => {
   test('a run a kernel delivers grows from the hub with no /history read', async () => {
-    log(10);
-    await deliver(0);
-    await openStore();
-    log(5);
-    await deliver(1);
-    await store.pollLive();
+    await followDeliveredRun();
     assert.deepEqual(await liveSteps(), range(15));
     assert.deepEqual(updates, [[runId]]);
     log(3);
@@ -169,12 +174,7 @@ describe('the workspace live tail reads what the hub holds', () => {
   });
 
   test('when the kernel goes away the run is handed to /history without a lost or repeated point', async () => {
-    log(10);
-    await deliver(0);
-    await openStore();
-    log(5);
-    await deliver(1);
-    await store.pollLive();
+    await followDeliveredRun();
     log(5); // written to the store while the kernel dies: never delivered
     log(5);
     hub.dropChannel(kernel);
