@@ -1,23 +1,32 @@
 """Spyglass: notebook-native experiment tracking. `import spyglass as wandb` runs common wandb scripts."""
 
+import importlib
 from typing import Any
 
 from . import errors  # noqa: F401 - spyglass.errors (wandb.errors) is public
-from .api import Api
+from .api import Api, StoredRun
 from .artifacts import Artifact
+from .artifacts import artifact as _artifact
 from .base.errors import FlushError, RunFinishedError, SpyglassError
 from .base.version import __version__ as __version__
 from .data_types import Audio, Histogram, Html, Image, Object3D, Table, Video, plot
 from .data_types.plot import plot_table
 from .rows.history import StepOrderWarning
 from .sweeps import SweepController, TrialStopped, agent, controller, sweep
+from .sweeps.trial_context import active_trial
+from .tracking import session as _session
 from .tracking.run_alerts import AlertLevel
 from .tracking.run_config import ConfigValueChangeError
 from .tracking.run_resume import ResumeError, TornTailWarning
 from .tracking.session import init
 from .tracking.settings import Settings
 from .tracking.tracked_run import Run
+from .wandb_compat import internals as _wandb_internals
 from .workspace_data.display import Workspace, workspace
+
+# Hooks across floors: a lower floor declares what it needs from above; this module, the top, passes it in.
+_session.sweep_trial.provide(active_trial)  # init() inside a sweep trial joins the sweep
+_artifact.read_run.provide(StoredRun)  # Artifact.logged_by()/used_by() answer stored runs
 
 __all__ = [
     "AlertLevel",
@@ -70,9 +79,7 @@ __all__ = [
 
 def log(data: Any, step: int | None = None, commit: bool | None = None) -> None:
     """Log to the current run (the one the last spyglass.init() returned)."""
-    from .tracking import session
-
-    run = session.current_run
+    run = _session.current_run
     if run is None:
         raise SpyglassError("spyglass.log() needs a run: call spyglass.init() first.")
     run.log(data, step=step, commit=commit)
@@ -80,10 +87,8 @@ def log(data: Any, step: int | None = None, commit: bool | None = None) -> None:
 
 def finish(exit_code: int | None = None) -> None:
     """Finish the current run (does nothing when there is none)."""
-    from .tracking import session
-
-    if session.current_run is not None:
-        session.current_run.finish(exit_code=exit_code)
+    if _session.current_run is not None:
+        _session.current_run.finish(exit_code=exit_code)
 
 
 def join(exit_code: int | None = None) -> None:
@@ -118,24 +123,18 @@ def link_model(path: Any, registered_model_name: str, name: str | None = None, a
 
 def __getattr__(name: str) -> Any:
     # spyglass.run and spyglass.config follow the current run, as wandb.run and wandb.config do.
-    from .tracking import session
-
     if name == "run":
-        return session.current_run
+        return _session.current_run
     if name == "config":
-        return session.current_run.config if session.current_run is not None else {}
+        return _session.current_run.config if _session.current_run is not None else {}
     if name == "summary":
-        return getattr(session.current_run, "summary", None) if session.current_run is not None else {}
+        return getattr(_session.current_run, "summary", None) if _session.current_run is not None else {}
     if name in _WANDB_HELPERS:
         # `import spyglass as wandb` scripts call wandb.termlog(...) and wandb.util.generate_id(); the same
         # objects the `wandb` shim gives, loaded only when used.
-        from .wandb_compat import internals
-
-        return internals if name == "util" else getattr(internals, name)
+        return _wandb_internals if name == "util" else getattr(_wandb_internals, name)
     if name in _LAZY_SUBMODULES:
         # wandb.sklearn, wandb.xgboost, ... work without their own import; the framework loads only now.
-        import importlib
-
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'spyglass' has no attribute {name!r}")
 
@@ -151,19 +150,15 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 def define_metric(name: str, *args: Any, **kwargs: Any) -> Any:
     """run.define_metric on the current run (wandb.define_metric)."""
-    from .tracking import session
-
-    if session.current_run is None:
+    if _session.current_run is None:
         raise SpyglassError("spyglass.define_metric() needs a run: call spyglass.init() first.")
-    return session.current_run.define_metric(name, *args, **kwargs)
+    return _session.current_run.define_metric(name, *args, **kwargs)
 
 
 def mark_preempting() -> None:
     """Mark the current run as preempting (wandb.mark_preempting)."""
-    from .tracking import session
-
-    if session.current_run is not None:
-        session.current_run.mark_preempting()
+    if _session.current_run is not None:
+        _session.current_run.mark_preempting()
 
 
 def login(*args: Any, **kwargs: Any) -> bool:
@@ -206,8 +201,6 @@ def link_artifact(artifact: Any, target_path: str, aliases: Any = None, *, force
 
 
 def _current_run(what: str) -> Any:
-    from .tracking import session
-
-    if session.current_run is None:
+    if _session.current_run is None:
         raise SpyglassError(f"spyglass.{what}() needs a run: call spyglass.init() first.")
-    return session.current_run
+    return _session.current_run

@@ -186,7 +186,7 @@ def test_system_metrics_read_the_system_stream_when_present(store):
 
 
 def test_the_read_api_reads_the_file_the_system_monitor_writes():
-    from spyglass.api import run
+    from spyglass.api import stored_run as run
     from spyglass.system import system_metrics
 
     assert run.SYSTEM_LOG_FILE == system_metrics.SYSTEM_LOG_FILE

@@ -2,8 +2,12 @@
 
 from ..base.errors import CorruptRunLogError, FilterError, ProjectNotFoundError, RunNotFoundError
 from .public_api import Api
-from .run import Run
 from .runs import Runs
+from .stored_run import StoredRun
+
+# wandb's name for a stored run (`wandb.apis.public.Run`, which the wandb shim maps to this module). Inside
+# Spyglass, `Run` is the live run init() returns; a run read from the store is a StoredRun.
+Run = StoredRun
 
 __all__ = [
     "Api",
@@ -13,4 +17,5 @@ __all__ = [
     "Run",
     "RunNotFoundError",
     "Runs",
+    "StoredRun",
 ]

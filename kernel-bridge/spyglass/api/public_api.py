@@ -11,8 +11,8 @@ from ..base.errors import ProjectNotFoundError, RunNotFoundError
 from ..store.project_names import did_you_mean
 from ..store.run_store import METADATA_FILE, RunDirectory, find_runs, resolve_store_root, validate_name
 from .artifact_api import ArtifactApi
-from .run import Run
 from .runs import Runs
+from .stored_run import StoredRun
 
 _SHOWN_NAMES = 20  # how many existing projects or runs an error message lists
 
@@ -42,7 +42,7 @@ class Api(ArtifactApi):
             self._require_project(project)
         return Runs(lambda: find_runs(self.root, project), filters=filters, order=order)
 
-    def run(self, path: str) -> Run:
+    def run(self, path: str) -> StoredRun:
         """The run at "project/run_id" (a wandb-style "entity/project/run_id" also works)."""
         parts = [part for part in path.split("/") if part]
         if len(parts) < 2:
@@ -56,7 +56,7 @@ class Api(ArtifactApi):
                 f"no run {run_id!r} in project {project!r} of the store {self.root}; "
                 f"its runs are: {_listing(existing)}"
             )
-        return Run(directory)
+        return StoredRun(directory)
 
     def _require_project(self, project: str) -> None:
         validate_name("project", project)

@@ -9,8 +9,8 @@ import pyarrow as pa
 
 from ..store.run_store import RunDirectory, concat_unified
 from .history_sampling import as_frame
-from .run import Run
 from .run_filters import matches, sort_records
+from .stored_run import StoredRun
 
 
 class Runs:
@@ -25,17 +25,17 @@ class Runs:
         self._list_directories = list_directories
         self.filters = dict(filters or {})
         self.order = order
-        self._runs: list[Run] | None = None
+        self._runs: list[StoredRun] | None = None
 
-    def _load(self) -> list[Run]:
+    def _load(self) -> list[StoredRun]:
         if self._runs is None:
             selected = [
-                run for run in map(Run, self._list_directories()) if matches(run.record, self.filters)
+                run for run in map(StoredRun, self._list_directories()) if matches(run.record, self.filters)
             ]
             self._runs = sort_records(selected, self.order, lambda run: run.record)
         return self._runs
 
-    def __iter__(self) -> Iterator[Run]:
+    def __iter__(self) -> Iterator[StoredRun]:
         return iter(self._load())
 
     def __len__(self) -> int:

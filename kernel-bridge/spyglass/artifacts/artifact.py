@@ -16,15 +16,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from ..base.hooks import Hook
 from ..base.nested_values import checked_value
 from ..base.text_checks import check_name as check_text_name
 from ..base.text_checks import is_storable, replaced_text
+from ..store.run_store import RunDirectory
 from .artifact_errors import ArtifactError, ArtifactFinalizedError, UnsafePathError
 from .artifact_files import download as download_files
 from .artifact_files import require_verified
 from .artifact_files import verify as verify_files
 from .artifact_store import VersionRef, collection_of, read_manifest
 from .artifact_values import value_files
+from .lineage_display import LineageView
 from .manifest import Manifest, ManifestEntry
 from .object_store import ObjectStore, file_stamp, hash_files
 from .references import local_path_of, reference_entries
@@ -294,13 +297,13 @@ class Artifact:
         return draft
 
     def logged_by(self) -> Any:
-        """The run (spyglass.api.Run) that logged this version, or None."""
+        """The run (spyglass.api.StoredRun) that logged this version, or None."""
         store_root = self._require_logged("logged_by")
         producer = (self._record or {}).get("logged_by")
         return _api_run(store_root, producer["project"], producer["run_id"]) if producer else None
 
     def used_by(self) -> list[Any]:
-        """The runs (spyglass.api.Run) that used this version, in the order they used it."""
+        """The runs (spyglass.api.StoredRun) that used this version, in the order they used it."""
         store_root = self._require_logged("used_by")
         assert self._ref is not None
         uses = collection_of(store_root, self._ref.project, self._ref.name).uses()
@@ -321,8 +324,6 @@ class Artifact:
 
     def lineage(self, depth: int | None = None) -> Any:
         """The lineage around this version; displays as the lineage panel."""
-        from .lineage_display import LineageView
-
         store_root = self._require_logged("lineage")
         assert self._ref is not None
         return LineageView(store_root, self._ref.project, self._ref.node_id, depth)
@@ -409,9 +410,14 @@ def _accept_wandb_options(method: str, options: dict[str, Any]) -> None:
         raise TypeError(f"Artifact.{method}() got unexpected keyword argument(s): {', '.join(unknown)}")
 
 
-def _api_run(root: Path, project: str, run_id: str) -> Any:
-    from ..api.run import Run
-    from ..store.run_store import RunDirectory
+def _no_run_reader(directory: RunDirectory) -> Any:
+    raise ArtifactError("reading the runs of an artifact needs the read API (import spyglass)")
 
+
+# How logged_by() and used_by() read a stored run: the facade provides the read API's StoredRun.
+read_run: Hook[[RunDirectory], Any] = Hook(_no_run_reader)
+
+
+def _api_run(root: Path, project: str, run_id: str) -> Any:
     directory = RunDirectory(root / project / run_id)
-    return Run(directory) if directory.metadata_path.is_file() else None
+    return read_run(directory) if directory.metadata_path.is_file() else None

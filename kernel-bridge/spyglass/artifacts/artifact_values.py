@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..data_types.media_store import MediaWriter
 from .artifact_errors import ArtifactError
 
 
@@ -20,8 +21,6 @@ def value_files(obj: Any, name: str, scratch: str | Path) -> list[tuple[Path, st
     """
     staging = Path(tempfile.mkdtemp(dir=scratch))
     if hasattr(obj, "to_reference"):
-        from ..data_types.media_store import MediaWriter
-
         reference = obj.to_reference(MediaWriter(staging / "files"), name, None)
         files = [
             (path, path.relative_to(staging / "files").as_posix()) for path in _files_below(staging / "files")

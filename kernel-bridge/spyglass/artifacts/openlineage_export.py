@@ -9,8 +9,10 @@ of its node id (stable across exports); the Spyglass run id is in the `spyglass_
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import uuid
+from pathlib import Path
 from typing import Any
 
 from ..base.version import __version__
@@ -141,9 +143,6 @@ def _namespace(project: str) -> str:
 
 
 def _finished_at(store_root: str | os.PathLike[str], node: dict[str, Any]) -> float | None:
-    import json
-    from pathlib import Path
-
     run = node["run"]
     try:
         meta = json.loads((Path(store_root) / node["project"] / run["run_id"] / "run.json").read_bytes())

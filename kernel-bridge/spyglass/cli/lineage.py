@@ -11,8 +11,8 @@ from pathlib import Path
 from ..api import Api
 from ..artifacts import lineage_graph, openlineage_events, render_lineage_svg
 from ..base.atomic_file import write_output
+from ..base.text_table import format_time, render_table
 from ..store.run_store import resolve_store_root
-from .text_table import format_time, render_table
 from .usage_error import UsageError
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from ..api import Api, Run
 from ..api.history_sampling import STEP
+from ..base.text_table import format_duration, format_time, format_value, printable, render_table
 from . import table_export
 from .history_export import export_format, write_table
-from .text_table import format_duration, format_time, format_value, printable, render_table
 from .usage_error import UsageError
 
 _SUMMARY_COLUMNS = 3  # summary keys shown by `ls`: the ones most runs have

@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..sweeps import control, create_sweep, find_sweep, snapshot
+from ..sweeps.agent import Agent
 from ..sweeps.display import sweep_text
 from .usage_error import UsageError
 
@@ -65,8 +66,6 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 
 
 def run_agent(args: argparse.Namespace) -> int:
-    from ..sweeps.agent import Agent
-
     if args.count is not None and args.count < 0:
         raise UsageError("--count must be 0 or more")
     sweep_dir = find_sweep(args.sweep_id, args.project, args.dir)

@@ -9,8 +9,8 @@ import argparse
 import sys
 
 from ..api import Api
+from ..base.text_table import printable
 from .history_export import export_format, write_table
-from .text_table import printable
 from .usage_error import UsageError
 
 

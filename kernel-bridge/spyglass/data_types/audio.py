@@ -8,9 +8,12 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .errors import MediaError
 from .media import Media, caption_of, file_extension, media_file, store_file_or_bytes
 from .media_store import MediaWriter
+from .pixel_arrays import as_numpy
 
 AUDIO_EXTENSIONS = {"wav", "mp3", "ogg", "flac", "m4a", "aac", "webm", "opus"}
 
@@ -61,10 +64,6 @@ class Audio(Media):
 
 
 def _wav_bytes(data: Any, sample_rate: int) -> tuple[bytes, int]:
-    import numpy as np
-
-    from .pixel_arrays import as_numpy
-
     try:
         array = as_numpy(data)
     except MediaError as error:

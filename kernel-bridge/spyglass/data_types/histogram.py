@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .errors import MediaError
 from .media import Media
 from .media_store import MediaWriter
@@ -20,8 +22,6 @@ class Histogram(Media):
     _type = "histogram"
 
     def __init__(self, sequence: Any = None, np_histogram: Any = None, num_bins: int = 64) -> None:
-        import numpy as np
-
         if not 1 <= int(num_bins) <= MAX_BINS:
             raise MediaError(f"sg.Histogram num_bins must be 1..{MAX_BINS}, got {num_bins}.")
         if np_histogram is not None:

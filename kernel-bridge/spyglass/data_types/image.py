@@ -13,10 +13,12 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..base.user_warnings import user_stacklevel
 from .errors import MediaError
+from .figures import is_figure
 from .image_overlays import boxes_reference, masks_reference
-from .log_values import is_figure
 from .media import Media, caption_of
 from .media_store import MediaWriter
 from .pixel_arrays import to_uint8_pixels
@@ -172,7 +174,6 @@ def _png(picture: Any) -> tuple[bytes, str, int, int]:
 
 
 def _mask_pngs(masks: dict[str, Any], width: int, height: int) -> dict[str, bytes]:
-    import numpy as np
     from PIL import Image as PILImage
 
     if not isinstance(masks, dict):

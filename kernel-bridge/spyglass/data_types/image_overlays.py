@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tracking.run_summary import json_safe
+from ..base.json_values import json_safe
 from .errors import MediaError
 from .media_store import MediaWriter
 

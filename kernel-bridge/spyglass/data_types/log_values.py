@@ -6,23 +6,14 @@ plain numbers never comes here; numpy scalars and tensors pass through untouched
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any
 
+from .figures import is_figure
+from .image import Image
 from .media import Media
+from .media_lists import holds_media, media_list_reference
 from .media_store import MediaWriter
 from .reference import encode_reference
-
-
-def is_figure(value: object) -> bool:
-    """A matplotlib Figure, or the `matplotlib.pyplot` module itself (its current figure), as wandb.
-
-    Checked by module name, so matplotlib is never imported here.
-    """
-    if isinstance(value, ModuleType):
-        return value.__name__ == "matplotlib.pyplot"
-    cls = type(value)
-    return cls.__module__.startswith("matplotlib") and hasattr(value, "savefig")
 
 
 def convert_rich_values(flat: dict[str, Any], writer: MediaWriter, step: int) -> None:
@@ -35,13 +26,8 @@ def convert_rich_values(flat: dict[str, Any], writer: MediaWriter, step: int) ->
         if isinstance(value, Media):
             flat[key] = value.reference_json(writer, key, step)
         elif is_figure(value):
-            from .image import Image
-
             flat[key] = Image.from_figure(value).reference_json(writer, key, step)
         elif isinstance(value, (list, tuple)) and not value:
             del flat[key]
-        elif isinstance(value, (list, tuple)):
-            from .media_lists import holds_media, media_list_reference
-
-            if holds_media(value):
-                flat[key] = encode_reference(media_list_reference(value, writer, key, step))
+        elif isinstance(value, (list, tuple)) and holds_media(value):
+            flat[key] = encode_reference(media_list_reference(value, writer, key, step))

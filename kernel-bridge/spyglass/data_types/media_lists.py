@@ -11,9 +11,9 @@ from typing import Any
 
 from .audio import Audio
 from .errors import MediaError
+from .figures import is_figure
 from .html import Html
 from .image import Image
-from .log_values import is_figure
 from .media import Media
 from .media_store import MediaWriter
 from .object3d import Object3D

@@ -10,6 +10,7 @@ from typing import Any
 from .errors import MediaError
 from .media import Media, caption_of, file_extension, media_file
 from .media_store import MediaWriter
+from .pixel_arrays import as_numpy
 
 MODEL_EXTENSIONS = {"glb", "gltf", "obj", "stl", "ply"}
 
@@ -26,7 +27,6 @@ class Object3D(Media):
         if isinstance(data_or_path, (str, os.PathLike)):
             self._source = media_file(data_or_path, MODEL_EXTENSIONS, "sg.Object3D", "a 3-D model file")
             return
-        from .pixel_arrays import as_numpy
 
         points = as_numpy(data_or_path)
         if points.ndim != 2 or points.shape[1] not in (3, 4, 6):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .errors import MediaError
 
 
 def as_numpy(data: Any) -> Any:
     """A numpy array from numpy, torch/jax tensors or nested lists (tensors detached and copied to CPU)."""
-    import numpy as np
-
     if type(data).__module__.startswith("torch"):
         data = data.detach().cpu().numpy()
     try:
@@ -27,8 +27,6 @@ def as_numpy(data: Any) -> Any:
 
 def to_uint8_pixels(data: Any, normalize: bool = True) -> Any:
     """(H, W) or (H, W, C) uint8 pixels; (C, H, W) tensors are moved to channels-last."""
-    import numpy as np
-
     from_tensor = type(data).__module__.startswith("torch")
     array = as_numpy(data)
     if array.ndim == 3 and (from_tensor or array.shape[-1] not in (1, 3, 4)) and array.shape[0] in (1, 3, 4):
@@ -47,8 +45,6 @@ def to_uint8_pixels(data: Any, normalize: bool = True) -> Any:
 
 def to_uint8(array: Any, normalize: bool = True) -> Any:
     """uint8 values: floats in [0, 1] are scaled by 255 (when normalize), everything is clipped to 0..255."""
-    import numpy as np
-
     if array.dtype == np.uint8:
         return array
     if array.dtype.kind == "b":

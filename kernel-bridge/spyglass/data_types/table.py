@@ -17,7 +17,9 @@ from .media import Media
 from .media_store import MediaWriter
 from .table_append import append_rows, series_to_arrow
 from .table_columns import media_type_of, normalise_dtype, to_column, type_name
+from .table_display import table_bundle
 from .table_frames import frame_to_arrow
+from .table_storage import store_table
 
 _NONE = type(None)
 
@@ -319,14 +321,13 @@ class Table(Media):
         return table.replace_schema_metadata(self._arrow.schema.metadata)
 
     def to_reference(self, writer: MediaWriter, key: str, step: int | None) -> dict[str, Any]:
-        from .table_storage import store_table
-
-        return store_table(self, writer, key, step)
+        reference, self._logged = store_table(
+            self.to_arrow(writer, key, step), self.column_types(), writer, key, step
+        )
+        return reference
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from .table_display import table_bundle
-
-        return table_bundle(self)
+        return table_bundle(self, self._logged, bool(self._objects))
 
     def __repr__(self) -> str:
         return f"<spyglass.Table {len(self)} rows x {len(self.columns)} columns {self.columns[:8]}>"

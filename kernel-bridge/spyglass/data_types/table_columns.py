@@ -15,10 +15,16 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..base.json_values import json_safe
 from ..base.text_checks import is_storable, replaced_text
-from ..tracking.run_summary import json_safe
+from .audio import Audio
 from .errors import ColumnTypeError
+from .histogram import Histogram
+from .html import Html
+from .image import Image
 from .media import Media
+from .object3d import Object3D
+from .video import Video
 
 _NAMED_TYPES: dict[str, pa.DataType] = {
     "integer": pa.int64(),
@@ -48,13 +54,6 @@ _ARROW_ERRORS = (
 
 def media_kinds() -> dict[str, type[Media]]:
     """Media `_type` name -> class, for dtype="image" and friends."""
-    from .audio import Audio
-    from .histogram import Histogram
-    from .html import Html
-    from .image import Image
-    from .object3d import Object3D
-    from .video import Video
-
     return {cls._type: cls for cls in (Image, Audio, Video, Html, Object3D, Histogram)}
 
 

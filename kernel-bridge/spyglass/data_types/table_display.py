@@ -9,48 +9,72 @@ from there; media cells of an unlogged table are written under `<store root>/.ta
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 
+from ..base.hooks import Hook
+from ..base.text_table import format_value, render_table
+from ..store.run_store import resolve_store_root
 from ..transport.protocol import TABLE_MIME_TYPE
 from .media_store import MediaWriter
 from .table_storage import table_bytes, write_display_table
 
-if TYPE_CHECKING:
-    from .table import Table
+
+class DisplayedTable(Protocol):
+    """What the bundle reads of a table shown in a cell (table.py's Table)."""
+
+    columns: list[str]
+
+    def __len__(self) -> int: ...
+
+    def iterrows(self) -> Iterator[tuple[int, list[Any]]]: ...
+
+    def column_types(self) -> list[dict[str, str]]: ...
+
+    def to_arrow(self, writer: MediaWriter | None, key: str, step: int | None) -> pa.Table: ...
+
 
 INLINE_LIMIT = 2 * 1024 * 1024
+
+
+def _no_run_dir() -> str | None:
+    return None
+
+
+# The current run's directory, if any: the session, a floor above, provides it.
+current_run_dir: Hook[[], str | None] = Hook(_no_run_dir)
+
+
 TABLES_DIR = ".tables"
 _PREVIEW_ROWS = 5
 
 
 def tables_dir() -> Path:
     """`<store root>/.tables` of the current run's store (else $SPYGLASS_DIR, else ./spyglass)."""
-    from ..store.run_store import resolve_store_root
-    from ..tracking import session
-
-    run = session.current_run
-    run_dir = getattr(run, "dir", None)
+    run_dir = current_run_dir()
     root = Path(run_dir).parent.parent if run_dir else resolve_store_root()
     return root / TABLES_DIR
 
 
-def table_bundle(table: Table) -> dict[str, Any]:
-    """The MIME bundle: the table reference (or inline Arrow) plus a text/plain preview."""
+def table_bundle(table: DisplayedTable, logged: dict[str, Any] | None, holds_media: bool) -> dict[str, Any]:
+    """The MIME bundle: the table reference (or inline Arrow) plus a text/plain preview.
+
+    `logged`: where the table was last stored (store_table), else None; `holds_media`: it has media cells.
+    """
     columns = table.column_types()
-    logged = table._logged
     if logged is not None:
         data = {**logged, "nrows": len(table), "columns": columns, "inline_arrow": None}
     else:
-        data = _unlogged(table, columns)
+        data = _unlogged(table, columns, holds_media)
     return {TABLE_MIME_TYPE: data, "text/plain": _preview(table)}
 
 
-def _unlogged(table: Table, columns: list[dict[str, str]]) -> dict[str, Any]:
+def _unlogged(table: DisplayedTable, columns: list[dict[str, str]], holds_media: bool) -> dict[str, Any]:
     directory = tables_dir()
-    writer = MediaWriter(directory) if table._objects else None
+    writer = MediaWriter(directory) if holds_media else None
     arrow = table.to_arrow(writer, "display", None)
     data: dict[str, Any] = {
         "run_dir": str(directory) if writer is not None else None,
@@ -74,9 +98,7 @@ def _unlogged(table: Table, columns: list[dict[str, str]]) -> dict[str, Any]:
     return data
 
 
-def _preview(table: Table) -> str:
-    from ..cli.text_table import format_value, render_table
-
+def _preview(table: DisplayedTable) -> str:
     rows = []
     for index, row in table.iterrows():
         if index >= _PREVIEW_ROWS:

@@ -11,17 +11,15 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..base.atomic_file import write_atomic
+from ..base.errors import StoreError
 from .media_store import MEDIA_DIR, MediaWriter
 from .reference import decode_reference
-
-if TYPE_CHECKING:
-    from .table import Table
 
 ROW_GROUP_ROWS = 65_536
 SCHEMA_KEY = b"spyglass"
@@ -59,19 +57,23 @@ def table_bytes(arrow: pa.Table, columns: list[dict[str, str]]) -> pa.Buffer:
     return sink.getvalue()
 
 
-def store_table(table: Table, writer: MediaWriter, key: str, step: int | None) -> dict[str, Any]:
-    """Write a new version of `table` under the writer's media/table/ and return its reference."""
-    arrow = table.to_arrow(writer, key, step)
-    columns = table.column_types()
+def store_table(
+    arrow: pa.Table, columns: list[dict[str, str]], writer: MediaWriter, key: str, step: int | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write a new version of a table (its Arrow cells, its column types) under the writer's media/table/.
+
+    Returns its reference and where it was stored (what a displayed table then points at).
+    """
     path = writer.write_with("table", key, step, "parquet", lambda temp: write_parquet(arrow, columns, temp))
-    table._logged = {"run_dir": str(writer.base_dir), "path": path, "key": key, "step": step}
-    return {
+    stored = {"run_dir": str(writer.base_dir), "path": path, "key": key, "step": step}
+    reference = {
         "_type": "table",
         "path": path,
         "nrows": arrow.num_rows,
         "ncols": arrow.num_columns,
         "columns": columns,
     }
+    return reference, stored
 
 
 def write_display_table(table_dir: Path, data: pa.Buffer) -> str:
@@ -99,8 +101,6 @@ def logged_table(
     history: pa.Table, run_dir: str | os.PathLike[str], key: str, step: int | None = None
 ) -> pa.Table:
     """The table logged under `key` at `step` (default: the last one logged), read from its Parquet file."""
-    from ..base.errors import StoreError
-
     if key not in history.column_names:
         raise KeyError(f"the run logged nothing under {key!r}")
     steps = history.column("_step").to_pylist()

@@ -7,9 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .errors import MediaError
 from .media import Media, caption_of, file_extension, media_file, store_file_or_bytes
 from .media_store import MediaWriter
+from .pixel_arrays import as_numpy, to_uint8
 
 VIDEO_EXTENSIONS = {"gif", "mp4", "webm", "ogg", "mov"}
 MAX_FRAMES = 1000
@@ -62,10 +65,7 @@ class Video(Media):
 
 
 def _gif_bytes(data: Any, fps: int) -> tuple[bytes, tuple[int, int, int]]:
-    import numpy as np
     from PIL import Image as PILImage
-
-    from .pixel_arrays import as_numpy, to_uint8
 
     array = as_numpy(data)
     if array.ndim != 4:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..base.errors import SpyglassError
+from ..tracking import session
 
 
 class IntegrationError(SpyglassError):
@@ -13,8 +14,6 @@ class IntegrationError(SpyglassError):
 
 def active_run(what: str) -> Any:
     """The current run; raises IntegrationError naming `what` when spyglass.init() was not called."""
-    from ..tracking import session
-
     run = session.current_run
     if run is None:
         raise IntegrationError(f"{what} needs a run: call spyglass.init() first.")

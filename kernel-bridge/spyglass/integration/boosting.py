@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from ..data_types import Table
+from ..data_types.plot import bar
+from .active_run import plain_number
+
 FEATURE_IMPORTANCE_KEY = "Feature Importance"
 
 
@@ -26,10 +30,6 @@ def log_importance_chart(
     run: Any, importances: Iterable[tuple[Any, Any]], commit: bool | None = None
 ) -> None:
     """Log a "Feature Importance" bar chart (columns Feature, Importance) from (feature, importance) pairs."""
-    from ..data_types import Table
-    from ..data_types.plot import bar
-    from .active_run import plain_number
-
     table = Table(columns=["Feature", "Importance"])
     for feature, importance in importances:
         table.add_data(str(feature), plain_number(importance))

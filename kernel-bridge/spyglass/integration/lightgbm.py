@@ -18,6 +18,7 @@ from typing import Any
 
 import lightgbm
 
+from ..artifacts import Artifact
 from .active_run import IntegrationError, active_run, plain_number
 from .boosting import define_best_summary, log_importance_chart
 
@@ -129,8 +130,6 @@ def _plain_mapping(value: Any) -> Any:
 
 
 def _log_checkpoint(run: Any, model: lightgbm.Booster, iteration: int, aliases: list[str]) -> None:
-    from ..artifacts import Artifact
-
     with tempfile.TemporaryDirectory(prefix="spyglass-lightgbm-") as folder:
         path = Path(folder) / f"model_ckpt_{iteration}.txt"
         model.save_model(str(path), num_iteration=iteration)

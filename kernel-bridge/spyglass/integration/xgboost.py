@@ -17,6 +17,7 @@ from typing import Any
 
 import xgboost as xgb
 
+from ..artifacts import Artifact
 from .active_run import active_run, plain_number
 from .boosting import define_best_summary, log_importance_chart
 
@@ -95,8 +96,6 @@ SpyglassCallback = WandbCallback
 
 
 def _log_model_artifact(run: Any, model: xgb.Booster) -> None:
-    from ..artifacts import Artifact
-
     name = f"{run.id}_model.json"
     with tempfile.TemporaryDirectory(prefix="spyglass-xgboost-") as folder:
         path = Path(folder) / name

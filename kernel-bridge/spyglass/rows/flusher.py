@@ -100,24 +100,29 @@ class Flusher:
         interval: float = DEFAULT_FLUSH_INTERVAL,
         run_id: str,
         max_unstored_bytes: int = MAX_UNSTORED_BYTES,
+        prepare_batch: Callable[[pa.RecordBatch], pa.RecordBatch] = _unchanged,
+        observe_batch: Callable[[pa.RecordBatch], object] = _ignore,
+        on_tick: Callable[[], object] = _no_tick,
+        tick_interval: float = 1.0,
+        on_health_change: Callable[[], object] = _no_tick,
     ) -> None:
+        """The run's hooks, each called from this flusher's thread: `prepare_batch` before a batch is stored
+        (step_sync fill), `observe_batch` after (summary aggregates), `on_tick` at least every `tick_interval`
+        seconds (heartbeat, run.json writes), `on_health_change` when `health` changes (outside the locks)."""
         self._history = history
         self._log_path = log_path
         self._run_label = run_label
         self._run_id = run_id
         self._started_at = started_at
         self._publish = publish
-        # Set by the Run: step_sync fill before a batch is stored, summary aggregates after (this thread).
-        self.prepare_batch: Callable[[pa.RecordBatch], pa.RecordBatch] = _unchanged
-        self.observe_batch: Callable[[pa.RecordBatch], object] = _ignore
+        self.prepare_batch = prepare_batch
+        self.observe_batch = observe_batch
         self._observe_failed = False
-        # Set by the Run: its heartbeat, called from this thread at least every tick_interval seconds.
-        self.on_tick: Callable[[], object] = _no_tick
-        self.tick_interval = 1.0
+        self.on_tick = on_tick
+        self.tick_interval = tick_interval
         self._tick_failed = False
         self._interval = interval
-        # Set by the Run: called (from the thread that stored, outside the locks) when `health` changes.
-        self.on_health_change: Callable[[], object] = _no_tick
+        self.on_health_change = on_health_change
         self._log = DurableLog(log_path)  # raises StoreWriteError (read-only store, ...) before any row
         self._pending = PendingFrames(max_unstored_bytes)
         self._fault: StoreFault | None = None

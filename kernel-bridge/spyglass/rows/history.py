@@ -87,7 +87,15 @@ class History:
     the next frame and is never lost. Everything else (slow path, take, close) is serialized by a lock.
     """
 
-    def __init__(self, run_label: str) -> None:
+    def __init__(
+        self,
+        run_label: str,
+        *,
+        strict: bool = False,
+        convert_rich: Callable[[dict[str, Any], int], None] | None = None,
+    ) -> None:
+        """`strict` (settings.strict): a backwards step or a refused value raises instead of warning.
+        `convert_rich`: turns a row's rich values (sg.Table, sg.Image, figures) into references, in place."""
         self._run_label = run_label
         self._lock = threading.Lock()
         self._counter = itertools.count()
@@ -100,14 +108,12 @@ class History:
         self.chunk_ready: Callable[[], object] = _do_nothing  # set by the flusher
         # False once any row held a non-builtin value (numpy, tensor): converting those may sync a GPU.
         self.only_plain_values = True
-        # settings.strict (set by the Run): a backwards step or a refused value raises instead of warning.
-        self.strict = False
+        self.strict = strict
         self._warned: set[str] = set()  # warnings already shown: once per key (or once per run for steps)
         # Numeric keys that have held a value other than an int (a float, a bool, a float tensor): stored as
         # float64 from then on. The others keep int64 (wandb gives an int back as an int). Only grows.
         self.float_keys: set[str] = set()
-        # Set by the Run: turns rich values (sg.Table, sg.Image, figures) of a row into references, in place.
-        self.convert_rich: Callable[[dict[str, Any], int], None] | None = None
+        self.convert_rich = convert_rich
 
     @property
     def step(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import tornado.web
@@ -94,7 +95,5 @@ class MetricHandler(_ProjectHandler):
 
 
 def _dumps(value: object) -> str:
-    import json
-
     # Non-finite summary values stay the strings run.json stores ("NaN"), so strict JSON always works.
     return json.dumps(value, allow_nan=False, default=str)

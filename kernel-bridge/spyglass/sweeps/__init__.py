@@ -8,7 +8,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from ..tracking import session
+from .agent import Agent
 from .controller import SweepController, control, create_sweep, find_sweep
+from .display import SweepDisplay
 from .errors import SweepConfigError, SweepControlError, SweepNotFoundError, TrialStopped
 from .messages import SweepWarning
 from .snapshot import snapshot
@@ -49,14 +52,10 @@ def agent(
     (hyperband, stop trial) gets TrialStopped from its next log(); otherwise it sees run.should_stop. In a
     notebook the sweep panel is displayed and updated as trials finish. Returns how many trials it ran.
     """
-    from ..tracking.session import in_kernel
-    from .agent import Agent
-    from .display import SweepDisplay
-
     if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
         raise ValueError(f"spyglass.agent(): count must be a non-negative integer or None, got {count!r}")
     sweep_dir = find_sweep(sweep_id, project, dir)
-    shown = SweepDisplay(sweep_dir) if in_kernel() else None
+    shown = SweepDisplay(sweep_dir) if session.in_kernel() else None
     if shown is not None:
         shown.show()
     runner = Agent(

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store.run_store import METADATA_FILE
-from ..tracking.session import new_run_id
+from ..tracking.session import init, new_run_id
 from .claims import claim_next
 from .errors import SweepConfigError, TrialStopped
 from .schema import SweepConfig, parse_config
@@ -92,8 +92,6 @@ class Agent:
         return self.ran
 
     def _run_function(self, claim: Claim) -> None:
-        import spyglass
-
         trial = TrialContext(
             self.store, claim.index, claim.attempt, claim.params, raise_on_stop=self.raise_on_stop
         )
@@ -101,7 +99,7 @@ class Agent:
         with TrialRecorder(self.store, claim) as recorder:
             activate(trial)
             try:
-                run = spyglass.init(project=self.project, reinit="create_new")
+                run = init(project=self.project, reinit="create_new")
                 recorder.update(run_id=run.id, run_dir=run.dir)
                 self.on_change()
                 self.function()  # type: ignore[misc]

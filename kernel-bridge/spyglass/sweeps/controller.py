@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from ..store.run_store import resolve_store_root, validate_name
+from .display import sweep_bundle
 from .errors import SweepControlError, SweepNotFoundError
+from .prior_runs import import_prior_runs
 from .schema import parse_config
+from .snapshot import snapshot, sweep_state
 from .store import LIVE_TRIAL_STATES, SWEEPS_DIR, SweepStore
 
 ACTIONS = ("pause", "resume", "stop", "stop_trial")
@@ -57,8 +60,6 @@ def create_sweep(
     }
     store = SweepStore.create(sweeps / sweep_id, meta)
     if prior_runs:
-        from .prior_runs import import_prior_runs
-
         import_prior_runs(store, config, root / project, prior_runs)
     return sweep_id
 
@@ -115,7 +116,6 @@ def control(sweep_dir: str | os.PathLike[str], action: str, trial: int | None = 
         if record.get("state") not in LIVE_TRIAL_STATES:
             raise SweepControlError(f"trial {trial} is {record.get('state')}, not running; nothing to stop")
         store.request_stop(trial, "stopped by user", "stopped")
-    from .snapshot import sweep_state
 
     return {"ok": True, "state": sweep_state(store)}
 
@@ -142,8 +142,6 @@ class SweepController:
         return control(self.sweep_dir, "stop_trial", trial)
 
     def snapshot(self) -> dict[str, Any]:
-        from .snapshot import snapshot
-
         return snapshot(self.sweep_dir)
 
     @property
@@ -151,8 +149,6 @@ class SweepController:
         return self.snapshot()["sweep"]["state"]
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from .display import sweep_bundle
-
         return sweep_bundle(self.sweep_dir)
 
     def __repr__(self) -> str:

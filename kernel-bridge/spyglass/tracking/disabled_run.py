@@ -6,6 +6,7 @@ summary is a plain in-memory dict; nothing is written, no thread starts, no comm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .run_config import RunConfig
@@ -78,7 +79,10 @@ class DisabledRun:
         job_type: str | None = None,
         tags: tuple[str, ...] = (),
         notes: str | None = None,
+        on_finish: Callable[[DisabledRun], object] = lambda run: None,
     ) -> None:
+        """`on_finish`: told once when finish() is called (the session forgets the run)."""
+        self._on_finish = on_finish
         self.id = run_id
         self.project = project
         self.name = name
@@ -117,9 +121,7 @@ class DisabledRun:
     def finish(self, exit_code: int | None = None, quiet: bool | None = None) -> None:
         if not self._finished:
             self._finished = True
-            from .session import forget_run
-
-            forget_run(self)  # type: ignore[arg-type]
+            self._on_finish(self)
 
     def mark_preempting(self) -> None:
         pass

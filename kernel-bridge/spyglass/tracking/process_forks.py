@@ -23,18 +23,26 @@ from collections.abc import Callable
 from typing import Any
 
 from ..base.errors import SpyglassError
+from ..transport import comm_transport
+from . import exit_hooks
 
 OTHER_PROCESS = "other-process"  # the state an inherited run has in a forked child
 
 _finalizer_pid: int | None = None
+_take_inherited_runs: Callable[[], list[Any]] = list
 
 
 class RunInOtherProcessError(SpyglassError, RuntimeError):
     """A run created in the parent process was used in a forked child; call spyglass.init() in the child."""
 
 
-def install() -> None:
-    """Register the fork handler (once per interpreter; the session module calls it at import)."""
+def install(take_inherited_runs: Callable[[], list[Any]]) -> None:
+    """Register the fork handler (once per interpreter; the session module calls it at import).
+
+    `take_inherited_runs`, called in a forked child, empties the session's live runs and returns them.
+    """
+    global _take_inherited_runs
+    _take_inherited_runs = take_inherited_runs
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork_in_child)
 
@@ -52,19 +60,12 @@ def finish_runs_at_child_exit(finish_live_runs: Callable[[], None]) -> None:
 
 
 def _after_fork_in_child() -> None:
-    from ..transport import comm_transport
-    from . import exit_hooks, session
-
     # The child's exit status is its own: a sys.exit(n) the parent called (and caught) must not fail its runs.
     exit_hooks.exit_code = None
     # Locks held by other threads of the parent at the fork stay held forever in the child: start fresh.
-    session._lock = threading.RLock()
     comm_transport._transport_lock = threading.Lock()
     comm_transport._transport = comm_transport.CommTransport(None)
-    inherited = list(session._live_runs)
-    session._live_runs.clear()
-    session.current_run = None
-    for run in inherited:
+    for run in _take_inherited_runs():
         disown(run, os.getppid())
 
 

@@ -21,9 +21,6 @@ class RunStoreHealth:
         flusher = getattr(self, "_flusher", None)
         return None if flusher is None else flusher.health
 
-    def _wire_store_health(self) -> None:
-        self._flusher.on_health_change = self._store_health_changed  # type: ignore[attr-defined]
-
     def _store_health_changed(self) -> None:
         # From the thread that stored: the frontend hears at once; run.json follows at the next tick.
         sync = getattr(self, "_metadata_sync", None)

@@ -76,16 +76,18 @@ class RunLifecycle:
         # offline: the store only, no comm, even inside a kernel.
         return get_transport() if self.settings.mode == "online" else CommTransport(None)
 
-    def _start_heartbeat(self) -> None:
-        self._metadata_sync = MetadataSync(
+    def _heartbeat(self) -> MetadataSync:
+        """The run.json writer the flusher's tick drives (coalesced changes, the heartbeat)."""
+        return MetadataSync(
             self._write_metadata,  # type: ignore[attr-defined]
             heartbeat_interval=self.settings.heartbeat_interval,
             on_change_written=lambda: self._transport.run_updated(self.id),  # type: ignore[attr-defined]
             run_label=f"'{self.id}'",
         )
-        flusher = self._flusher  # type: ignore[attr-defined]
-        flusher.tick_interval = min(TICK_SECONDS, self.settings.heartbeat_interval)
-        flusher.on_tick = self._metadata_sync.tick
+
+    def _tick_interval(self) -> float:
+        """How often the flusher's thread calls the run's tick: TICK_SECONDS, or the heartbeat if shorter."""
+        return min(TICK_SECONDS, self.settings.heartbeat_interval)
 
     def _restore_summary(self, resume: ResumePoint | None) -> None:
         # A resumed run starts from its stored summary, when the Summary can take it (Summary.restore).

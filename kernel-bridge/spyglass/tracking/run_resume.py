@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..base.atomic_file import write_atomic
 from ..base.errors import SpyglassError
 from ..base.user_warnings import user_stacklevel
 from ..store.arrow_codec import decode_payload
 from ..store.framed_log import FILE_HEADER_SIZE, FRAME_HEADER_SIZE, iter_frames
 from ..store.run_state import RUNNING, effective_state
-from ..store.run_store import LOG_FILE, RunDirectory
+from ..store.run_store import LOG_FILE, SYSTEM_LOG_FILE, RunDirectory
 
 RESUME_MODES = ("allow", "must", "never", "auto")
 AUTO_RESUME_FILE = ".auto-resume.json"  # per project; a dot entry, so readers of the store skip it
-SYSTEM_LOG_FILE = "system.sglog"
 
 
 class ResumeError(SpyglassError, ValueError):
@@ -98,8 +98,6 @@ def plan_resume(
 def remember_auto_run(project_dir: Path, run_id: str) -> None:
     """Note the run started with resume="auto", for the next init(resume="auto") without an id."""
     try:
-        from ..base.atomic_file import write_atomic
-
         write_atomic(project_dir / AUTO_RESUME_FILE, json.dumps({"run_id": run_id}).encode())
     except OSError as error:
         warnings.warn(f"spyglass: could not note run '{run_id}' for resume='auto': {error}", stacklevel=3)

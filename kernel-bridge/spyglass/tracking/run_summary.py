@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..base.json_values import json_safe
 from ..base.key_attributes import KeyAttributes
 from ..base.nested_values import checked_value
 from ..base.text_checks import check_name, describe
@@ -44,14 +45,16 @@ class _Stats:
 class Summary(KeyAttributes):
     """The run's summary: dict-like (item and attribute access, update, keys, items, in)."""
 
-    def __init__(self, definitions: MetricDefinitions | None = None) -> None:
+    def __init__(
+        self, definitions: MetricDefinitions | None = None, sync: Callable[[], object] = lambda: None
+    ) -> None:
+        """`sync` is called before a read from user code, so rows logged but not yet stored count."""
         object.__setattr__(self, "_definitions", definitions or MetricDefinitions())
         object.__setattr__(self, "_lock", threading.Lock())
         object.__setattr__(self, "_stats", {})
         object.__setattr__(self, "_manual", {})
         object.__setattr__(self, "_warned", set())  # keys whose text was replaced (warned once each)
-        # Called before a read from user code, so rows logged but not yet flushed count (the Run sets it).
-        object.__setattr__(self, "_sync", _do_nothing)
+        object.__setattr__(self, "_sync", sync)
 
     def observe(self, batch: pa.RecordBatch) -> None:
         """Fold a stored batch of history rows (in step order) into the aggregates."""
@@ -243,28 +246,3 @@ def _decode_non_finite(value: Any) -> Any:
 
 def _do_nothing() -> None:
     pass
-
-
-def json_safe(value: Any) -> Any:
-    """`value` as strict JSON: numpy scalars and 0-d arrays as numbers, non-finite floats as strings."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    tolist = getattr(value, "tolist", None)  # numpy scalars and arrays, tensors
-    if callable(tolist):
-        try:
-            return json_safe(tolist())
-        except Exception:
-            pass
-    return str(value)

@@ -8,10 +8,12 @@ import secrets
 import threading
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from ..base.errors import InvalidNameError
+from ..base.hooks import Hook
 from ..base.user_warnings import user_stacklevel
+from ..data_types import table_display
 from ..store.run_store import resolve_store_root, validate_name
 from . import exit_hooks, process_forks
 from .disabled_run import DisabledRun
@@ -40,7 +42,37 @@ _live_runs: list[Run | DisabledRun] = []
 current_run: Run | DisabledRun | None = None
 
 
-process_forks.install()  # a forked child forgets the runs it inherited (process_forks.py)
+def _take_inherited_runs() -> list[Run | DisabledRun]:
+    # In a forked child: the parent's runs are not this process's (process_forks.py). The lock may have been
+    # held by another thread of the parent at the fork, and would stay held forever: start fresh.
+    global _lock, current_run
+    _lock = threading.RLock()
+    inherited = list(_live_runs)
+    _live_runs.clear()
+    current_run = None
+    return inherited
+
+
+process_forks.install(_take_inherited_runs)  # a forked child forgets the runs it inherited
+table_display.current_run_dir.provide(lambda: getattr(current_run, "dir", None) or None)
+
+
+class SweepTrial(Protocol):
+    """The sweep trial an init() runs in (sweeps/trial_context.py): its run joins the sweep."""
+
+    def reuse(self, config: Any) -> Run | None: ...
+
+    def init_arguments(self, run_id: str | None) -> tuple[str, str | None, str]: ...
+
+    def attach(self, run: Run) -> None: ...
+
+
+def _no_sweep_trial() -> SweepTrial | None:
+    return None
+
+
+# The sweep trial an init() runs in, if any: the facade provides the sweeps floor's `active_trial`.
+sweep_trial: Hook[[], SweepTrial | None] = Hook(_no_sweep_trial)
 
 
 class ReinitWarning(UserWarning):
@@ -94,7 +126,7 @@ def init(
     reinit_mode = _reinit_mode(reinit)
     resume_how = resume_mode(resume)
     # Inside a sweep trial (sweeps/trial_context.py) the run joins the sweep: its project and store, its run.
-    trial = _sweep_trial() if chosen.mode != "disabled" else None
+    trial = sweep_trial() if chosen.mode != "disabled" else None
     if trial is not None:
         reused = trial.reuse(config)
         if reused is not None:
@@ -176,6 +208,7 @@ def _tracked_run(
         flush_interval=settings.flush_interval,
         settings=settings,
         resume=resume_point,
+        on_finish=forget_run,
         **metadata,
     )
     if resume_how == "auto":
@@ -197,14 +230,8 @@ def _disabled_run(
     run_id = run_id or new_run_id()
     return DisabledRun(
         project=project, name=name or run_id, run_id=run_id, config=items, settings=settings,
-        group=group, job_type=job_type, tags=tuple(tags or ()), notes=notes,
+        group=group, job_type=job_type, tags=tuple(tags or ()), notes=notes, on_finish=forget_run,
     )  # fmt: skip
-
-
-def _sweep_trial() -> Any:
-    from ..sweeps.trial_context import active_trial
-
-    return active_trial()
 
 
 def forget_run(run: Run | DisabledRun) -> None:

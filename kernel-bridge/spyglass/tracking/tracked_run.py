@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
 import time
 import uuid
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pyarrow as pa
@@ -20,9 +21,13 @@ from ..base.errors import StoreError
 from ..base.user_warnings import user_stacklevel
 from ..base.version import __version__
 from ..charts.static_chart import MAX_CHARTS, render_svg
+from ..data_types.log_values import convert_rich_values
+from ..data_types.media_store import MediaWriter
 from ..rows.flusher import DEFAULT_FLUSH_INTERVAL, Flusher
 from ..rows.history import History
 from ..store.run_store import RunDirectory
+from ..system.system_metrics import SystemMonitor
+from ..torch_watch import watcher_of
 from ..transport.protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, StoredFrame, protocol_version
 from .metric_definitions import MetricDefinition, MetricDefinitions
 from .notebook_cell import current_cell
@@ -70,8 +75,13 @@ class Run(
         notes: str | None = None,
         allow_val_change: bool = False,
         resume: ResumePoint | None = None,
+        on_finish: Callable[[Run], object] = lambda run: None,
     ) -> None:
-        """`resume`: continue that stored run (run_resume.plan_resume); metadata not given here is kept."""
+        """`resume`: continue that stored run (run_resume.plan_resume); metadata not given here is kept.
+
+        `on_finish`: told once the run is finished and stored (the session forgets it then).
+        """
+        self._on_finish = on_finish
         self.id = run_id
         self.project = project
         self._state = "running"
@@ -100,20 +110,27 @@ class Run(
         self._display_ids: list[str] = []
         self._shown_in_cell: str | None = None
         self._metric_definitions = MetricDefinitions()
-        self.summary = Summary(self._metric_definitions)
-        self._system_monitor: Any = None
+        # A read of the summary from user code first flushes, so rows logged but not yet stored count.
+        self.summary = Summary(self._metric_definitions, sync=lambda: self._flusher.flush())
+        self._system_monitor: SystemMonitor | None = None
         self._saved_files = SavedFiles(self.dir, f"'{run_id}'")
         self._alerts = RunAlerts(f"'{run_id}'", self.settings.alert_webhook)
         if resume is not None:
             self._saved_files.restore(resume.meta.get("files"))
             self._alerts.restore(resume.meta.get("alerts"))
         self._write_metadata()
-        self._history = History(f"'{run_id}' ({project}/{self.name})")
+        # Strict mode and rich values (tables, media, figures) as references (docs/python-run-api.md).
+        self._history = History(
+            f"'{run_id}' ({project}/{self.name})",
+            strict=self.settings.strict,
+            convert_rich=_rich_value_converter(self.dir),
+        )
         if resume is not None:
             self._history.start_at(resume.start_step)
         # The hot path: run.log is History.log itself, saving a call layer per logged row.
         self.log = self._history.log
         self._transport = self._choose_transport()
+        self._metadata_sync = self._heartbeat()
         self._flusher = Flusher(
             self._history,
             self._store.log_path,
@@ -122,30 +139,29 @@ class Run(
             started_at=runtime_origin,
             publish=self._transport.publish,
             interval=flush_interval,
+            # define_metric's step_sync fill before a batch is stored, the summary's aggregates after it.
+            prepare_batch=self._metric_definitions.fill_step_metrics,
+            observe_batch=self.summary.observe,
+            on_tick=self._flusher_tick,
+            tick_interval=self._tick_interval(),
+            on_health_change=self._store_health_changed,
         )
         self._transport.add_run(run_id, self.info, self._store.log_path)
-        self._wire_metrics()
-        self._wire_store_health()
+        self._start_system_metrics()
         self._restore_summary(resume)
-        self._start_heartbeat()
         self._saved_files.on_change = self._metadata_changed
-        heartbeat = self._flusher.on_tick
-        self._flusher.on_tick = lambda: (heartbeat(), self._saved_files.tick())
 
-    def _wire_metrics(self) -> None:
-        # Summary, define_metric's step_sync, strict mode and system metrics (docs/python-run-api.md).
-        settings = getattr(self, "settings", None)
-        self._history.strict = bool(getattr(settings, "strict", False))
-        self._flusher.prepare_batch = self._metric_definitions.fill_step_metrics
-        self._flusher.observe_batch = self.summary.observe
-        object.__setattr__(self.summary, "_sync", self._flusher.flush)
-        self._history.convert_rich = _rich_value_converter(self.dir)
-        if getattr(settings, "system_metrics", True) and getattr(settings, "mode", "online") != "disabled":
-            from ..system.system_metrics import DEFAULT_INTERVAL, SystemMonitor
+    def _flusher_tick(self) -> None:
+        # From the flusher's thread: the heartbeat and coalesced run.json writes, then live files re-copied.
+        self._metadata_sync.tick()
+        self._saved_files.tick()
 
+    def _start_system_metrics(self) -> None:
+        settings = self.settings
+        if settings.system_metrics and settings.mode != "disabled":
             self._system_monitor = SystemMonitor(
                 self._store,
-                getattr(settings, "system_interval", DEFAULT_INTERVAL),
+                settings.system_interval,
                 self._publish_system_frame,
                 started_at=self._created_at,
             )
@@ -199,14 +215,10 @@ class Run(
         log_graph: bool = False,
     ) -> None:
         """Histograms of a PyTorch model's gradients and/or parameters every `log_freq` batches (wandb)."""
-        from ..torch_watch import watcher_of
-
         watcher_of(self).watch(models, criterion, log, log_freq, idx, log_graph)
 
     def unwatch(self, models: Any = None) -> None:
         """Remove watch()'s hooks from `models`, or from every watched model (wandb.unwatch)."""
-        from ..torch_watch import watcher_of
-
         watcher_of(self).unwatch(models)
 
     def _label(self, **labels: str) -> None:
@@ -291,9 +303,7 @@ class Run(
             self._update_displays()
             self._transport.run_updated(self.id)
             self._transport.flush()
-            from .session import forget_run
-
-            forget_run(self)
+            self._on_finish(self)
             if flush_error is not None:
                 raise flush_error
 
@@ -394,8 +404,6 @@ class Run(
 
 def _rich_value_converter(run_dir: str) -> Any:
     # Tables and media logged by this run write their files under <run_dir>/media (data_types/).
-    from ..data_types.log_values import convert_rich_values
-    from ..data_types.media_store import MediaWriter
 
     writer = MediaWriter(run_dir)
     return lambda flat, step: convert_rich_values(flat, writer, step)
@@ -407,6 +415,5 @@ def _is_number(arrow_type: pa.DataType) -> bool:
 
 def _json_config(config: Mapping[str, Any]) -> dict[str, Any]:
     # run.json and the comm carry JSON; values that are not (objects, paths) are stored as their str().
-    import json
 
     return json.loads(json.dumps(config, default=str))

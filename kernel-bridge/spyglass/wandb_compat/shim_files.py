@@ -10,7 +10,12 @@ import base64
 import hashlib
 from typing import NamedTuple
 
-from .surface import __version__ as SHIM_VERSION
+from ..base.version import __version__ as spyglass_version
+
+# The installed dist-info's version (also `wandb.__version__`): a wandb release number that version checks
+# accept (Lightning wants >= 0.12.10), with a local label that says whose package this is.
+WANDB_API_VERSION = "0.31.0"
+SHIM_VERSION = f"{WANDB_API_VERSION}+spyglass.{spyglass_version}"
 
 DIST_NAME = "wandb"
 INSTALLER = "spyglass"

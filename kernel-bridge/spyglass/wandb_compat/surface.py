@@ -11,13 +11,8 @@ from typing import Any
 import spyglass
 from spyglass import *  # noqa: F403 - the whole public API is wandb's public API here
 
-from ..base.version import __version__ as spyglass_version
 from .internals import Error, termerror, termlog, termwarn
-
-# The installed dist-info's version: a wandb release number that version checks accept (Lightning wants
-# >= 0.12.10), with a local label that says whose package this is.
-WANDB_API_VERSION = "0.31.0"
-__version__ = f"{WANDB_API_VERSION}+spyglass.{spyglass_version}"
+from .shim_files import SHIM_VERSION as __version__  # noqa: F401 - wandb.__version__
 
 __all__ = [*spyglass.__all__, "Error", "require", "setup", "termerror", "termlog", "termwarn"]
 

@@ -8,6 +8,7 @@ from typing import Any
 from ..base.protocol_constants import WORKSPACE_MIME_TYPE
 from ..store.project_names import did_you_mean
 from ..store.run_store import find_runs, resolve_store_root, validate_name
+from .index import list_projects
 
 
 class Workspace:
@@ -29,7 +30,6 @@ class Workspace:
             count = len(find_runs(self.store_root, self.project))
         except OSError:
             count = 0
-        from .index import list_projects  # pyarrow.parquet: not at `import spyglass`
 
         projects = list_projects(self.store_root)
         if self.project not in projects:

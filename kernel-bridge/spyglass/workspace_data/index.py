@@ -8,6 +8,7 @@ runs), cached by file size and mtime so polling a large project stays cheap.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import threading
@@ -255,8 +256,6 @@ def _text(value: Any) -> str | None:
 
 
 def _compact(value: Any) -> str:
-    import json
-
     try:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=True)
     except (TypeError, ValueError):

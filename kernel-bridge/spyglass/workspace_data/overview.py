@@ -16,6 +16,7 @@ snapshot the rows come from) while that is at most two minutes old.
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from dataclasses import dataclass
@@ -198,8 +199,6 @@ def _axis_values(table: pa.Table, axis: str) -> np.ndarray:
 def overview_ipc(sliced: MetricSlice, buckets: int, axis: str = "step") -> bytes:
     """The overview on `axis` as an Arrow IPC stream; metadata as /metric's plus what overview (step) or
     axis_overview (other axes) says about it."""
-    import json
-
     table, extra = overview(sliced, buckets) if axis == "step" else axis_overview(sliced, axis, buckets)
     meta = {"run_ids": sliced.run_ids, "cursors": sliced.cursors, "skipped": sliced.skipped, **extra}
     schema = table.schema.with_metadata({b"spyglass": json.dumps(meta).encode()})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ..errors import TableError
 from ..table import Table
 from .custom_chart import CustomChart, plot_table
@@ -22,8 +24,6 @@ def confusion_matrix(
     split_table: bool = False,
 ) -> CustomChart:
     """Counts of (actual, predicted) class pairs; give `preds` (class ids) or `probs` (N, C), not both."""
-    import numpy as np
-
     if (probs is None) == (preds is None):
         raise TableError("confusion_matrix takes probs= or preds=, exactly one of them.")
     if y_true is None:
@@ -60,8 +60,6 @@ def pr_curve(
     split_table: bool = False,
 ) -> CustomChart:
     """Precision over recall per class, sampled at `interp_size` recall levels (interpolated precision)."""
-    import numpy as np
-
     table = Table(columns=["class", "recall", "precision"])
     grid = np.linspace(0.0, 1.0, interp_size)
     for _index, name, positives, scores in _one_vs_rest(y_true, y_probas, labels, classes_to_plot):
@@ -87,8 +85,6 @@ def roc_curve(
     split_table: bool = False,
 ) -> CustomChart:
     """True positive rate over false positive rate per class."""
-    import numpy as np
-
     table = Table(columns=["class", "fpr", "tpr"])
     for _index, name, positives, scores in _one_vs_rest(y_true, y_probas, labels, classes_to_plot):
         order = np.argsort(-scores, kind="stable")
@@ -103,8 +99,6 @@ def roc_curve(
 
 
 def _one_vs_rest(y_true: Any, y_probas: Any, labels: Any, classes_to_plot: Any):
-    import numpy as np
-
     probas = np.asarray(y_probas, dtype=float)
     if probas.ndim == 1:
         probas = np.stack([1.0 - probas, probas], axis=1)

@@ -17,6 +17,7 @@ from ..errors import TableError
 from ..media import Media
 from ..media_store import MediaWriter
 from ..table import Table
+from .specs import preset_spec
 
 _PLACEHOLDER = re.compile(r"\$\{(field|string):([^}]+)\}")
 
@@ -56,8 +57,6 @@ def plot_table(
     split_table: bool = False,
 ) -> CustomChart:
     """A custom chart: `vega_spec` (a Vega-Lite dict, or a wandb preset id such as "wandb/line/v0")."""
-    from .specs import preset_spec
-
     if not isinstance(data_table, Table):
         raise TableError(f"plot_table needs an sg.Table, got {type(data_table).__name__}.")
     spec = preset_spec(vega_spec) if isinstance(vega_spec, str) else copy.deepcopy(dict(vega_spec))

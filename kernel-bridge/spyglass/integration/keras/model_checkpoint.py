@@ -7,6 +7,7 @@ from typing import Any
 
 import keras
 
+from ...artifacts import Artifact
 from ..active_run import active_run
 
 
@@ -67,8 +68,6 @@ def _file_state(path: str) -> tuple[int, int, int] | None:
 
 
 def _log_checkpoint(filepath: str, aliases: list[str]) -> None:
-    from ...artifacts import Artifact
-
     run = active_run("WandbModelCheckpoint")
     artifact = Artifact(f"run_{run.id}_model", type="model")
     if os.path.isdir(filepath):

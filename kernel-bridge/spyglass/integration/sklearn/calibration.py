@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 BINS = 10
 
 
@@ -14,7 +16,6 @@ def calibration_rows(clf: Any, X: Any, y: Any, clf_name: str) -> Iterator[list[A
     First the diagonal of a perfectly calibrated model, then a logistic regression baseline and `clf` with
     isotonic and with sigmoid calibration, each fitted on 10% of the data and scored on the rest (as wandb).
     """
-    import numpy as np
     from sklearn.calibration import CalibratedClassifierCV, calibration_curve
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split

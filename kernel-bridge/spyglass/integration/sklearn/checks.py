@@ -9,6 +9,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
 from ...base.user_warnings import user_stacklevel
 
 
@@ -74,8 +76,6 @@ def _estimator_type(model: Any) -> str | None:
 
 
 def _numeric_features(chart: str, name: str, features: Any) -> bool:
-    import numpy as np
-
     if hasattr(features, "toarray"):  # a scipy sparse matrix
         features = features.toarray()
     try:

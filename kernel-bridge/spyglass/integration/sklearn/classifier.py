@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ...data_types import plot
+from .calibration import calibration_rows
 from .charts import CHART_LIMIT, curve_chart, log_chart, make_table, preset_chart
 from .checks import ready, skip
 from .model_metrics import plot_learning_curve, plot_summary_metrics
@@ -81,7 +84,6 @@ def plot_confusion_matrix(
     `true_labels`/`pred_labels` keep only those rows/columns; `normalize` divides each actual class's row by
     its total (two decimals).
     """
-    import numpy as np
     from sklearn.metrics import confusion_matrix
     from sklearn.utils.multiclass import unique_labels
 
@@ -114,8 +116,6 @@ def plot_feature_importances(
 ) -> None:
     """The model's feature_importances_ (or coef_, feature_log_prob_) sorted, as bars, under
     "feature_importances" (columns feature_names, importances)."""
-    import numpy as np
-
     if not ready("feature_importances", model=model, kind="model"):
         return
     found = next((name for name in _IMPORTANCE_ATTRIBUTES if hasattr(model, name)), None)
@@ -138,7 +138,6 @@ def plot_class_proportions(
     y_train: Any = None, y_test: Any = None, labels: Sequence[Any] | None = None
 ) -> None:
     """How many samples of each class the train and test sets hold, under "class_proportions"."""
-    import numpy as np
     from sklearn.utils.multiclass import unique_labels
 
     if not ready("class_proportions", y_train=y_train, y_test=y_test):
@@ -163,15 +162,12 @@ def plot_calibration_curve(
 ) -> None:
     """Reliability curves of a logistic baseline and of `clf` calibrated (isotonic, sigmoid), under
     "calibration_curve". Fits those models on a split of X, y; binary 0/1 labels only."""
-    import numpy as np
-
     if not ready("calibration_curve", model=clf, kind="classifier", X=X, y=y):
         return
     y = np.asarray(y)
     if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
         skip("calibration_curve", "it needs binary labels 0 and 1.")
         return
-    from .calibration import calibration_rows
 
     columns = ["model", "fraction_of_positives", "mean_predicted_value", "hist_dict", "edge_dict"]
     table = make_table(columns, calibration_rows(clf, X, y, clf_name))
@@ -185,7 +181,6 @@ _IMPORTANCE_ATTRIBUTES = ("feature_importances_", "feature_log_prob_", "coef_")
 
 def _class_names(classes: Any, labels: Sequence[Any] | None) -> list[Any]:
     # Integer classes are looked up in `labels` (labels[2] names class 2); other classes name themselves.
-    import numpy as np
 
     if labels is None:
         return list(classes)

@@ -6,6 +6,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .charts import CHART_LIMIT, log_chart, make_table, preset_chart
 from .checks import ready, skip
 
@@ -61,7 +63,6 @@ def plot_silhouette(
 ) -> None:
     """Each sample's silhouette coefficient, sorted within its cluster, under "silhouette_plot" (wandb's
     columns: x, y, colors, centerx, centery, y_sil, x1, x2, color_sil, silhouette_avg)."""
-    import numpy as np
     from sklearn.metrics import silhouette_samples, silhouette_score
 
     if not ready("silhouette_plot", model=clusterer, kind="clusterer", X=X, cluster_labels=cluster_labels):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .charts import CHART_LIMIT, curve_chart, log_chart, make_table, preset_chart
 from .checks import ready
 
@@ -59,7 +61,6 @@ def plot_learning_curve(
 ) -> None:
     """Mean train and cross-validation score by training set size under "learning_curve" (columns dataset,
     score, train_size). Fits clones of the model (sklearn.model_selection.learning_curve)."""
-    import numpy as np
     from sklearn.model_selection import learning_curve
 
     if not ready("learning_curve", model=model, kind="model", X=X, y=y):

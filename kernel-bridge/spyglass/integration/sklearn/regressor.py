@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .charts import CHART_LIMIT, log_chart, make_table, preset_chart
 from .checks import ready
 from .model_metrics import plot_learning_curve, plot_summary_metrics
@@ -29,8 +31,6 @@ def plot_regressor(
 def plot_outlier_candidates(regressor: Any = None, X: Any = None, y: Any = None) -> None:  # noqa: N803
     """Each sample's Cook's distance (its influence on the fit) under "outlier_candidates" (columns distance,
     instance_indicies, outlier_percentage, influence_threshold). Refits the regressor on X, y."""
-    import numpy as np
-
     if not ready("outlier_candidates", model=regressor, kind="regressor", X=X, y=y):
         return
     features, target = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
@@ -54,7 +54,6 @@ def plot_outlier_candidates(regressor: Any = None, X: Any = None, y: Any = None)
 def plot_residuals(regressor: Any = None, X: Any = None, y: Any = None) -> None:  # noqa: N803
     """Residual against prediction for a train and a test split under "residuals" (columns dataset, y_pred,
     residuals, train_score, test_score). Refits the regressor on 80% of X, y."""
-    import numpy as np
     from sklearn.model_selection import train_test_split
 
     if not ready("residuals", model=regressor, kind="regressor", X=X, y=y):

@@ -1,4 +1,4 @@
-"""Plain-text output for the CLI: aligned tables and values made safe for a terminal."""
+"""Plain-text output: aligned tables and values made safe for a terminal (the CLI, a table's text preview)."""
 
 from __future__ import annotations
 

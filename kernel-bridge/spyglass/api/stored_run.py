@@ -12,20 +12,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..base.errors import CorruptLogError, CorruptRunLogError, StoreError
+from ..data_types.table_storage import logged_table
 from ..store.run_state import effective_state
-from ..store.run_store import RunDirectory, read_log_table
+from ..store.run_store import SYSTEM_LOG_FILE, RunDirectory, read_log_table
 from .history_sampling import STEP, as_frame, iter_rows, sample_rows, select_keys
 from .stored_summary import StoredSummary
-
-# The file SystemMonitor writes (system_metrics.SYSTEM_LOG_FILE; a test keeps them equal). Not imported from
-# there so that reading runs does not load the samplers and their probes.
-SYSTEM_LOG_FILE = "system.sglog"
 
 # run.json stores non-finite numbers as strings (browsers reject NaN in JSON); the read API gives floats back.
 _NON_FINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 
 
-class Run:
+class StoredRun:
     """One run in the store, read-only. Attributes follow wandb's public API (`wandb.Api().run(...)`)."""
 
     def __init__(self, directory: RunDirectory, metadata: dict[str, Any] | None = None) -> None:
@@ -122,8 +119,6 @@ class Run:
 
         Media cells hold their reference JSON (paths relative to `run.dir`); KeyError if none was logged.
         """
-        from ..data_types.table_storage import logged_table
-
         return logged_table(self.to_arrow(), self.dir, key, step)
 
     def system_metrics(self, samples: int | None = None, pandas: bool = True) -> Any:
