@@ -1,6 +1,6 @@
 import { Widget } from '@lumino/widgets';
 import { assignedRunColor, projectRunColors, type RunColors } from '@spyglass/charts';
-import type { RunListing } from '@spyglass/store';
+import type { RunListing } from '@spyglass/protocol';
 import {
   type BrowserProject,
   browserTree,

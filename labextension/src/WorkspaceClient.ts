@@ -1,11 +1,15 @@
 import { ServerConnection } from '@jupyterlab/services';
 import {
   type HistogramsAnswer,
+  ProtocolError,
+  parseHistogramsAnswer,
+  parseRunListing,
+  type RunListing,
+} from '@spyglass/protocol';
+import {
   type MetricRequest,
   type MetricResponse,
-  parseHistogramsAnswer,
   parseMetricIPC,
-  type RunListing,
   WorkspaceMemoryError,
   type WorkspaceSource,
   WorkspaceSourceError,
@@ -25,7 +29,7 @@ export class WorkspaceClient implements WorkspaceSource {
 
   async listRuns(): Promise<RunListing> {
     const response = await this.get('runs', this.params());
-    return (await response.json()) as RunListing;
+    return answer('runs', parseRunListing, await response.json());
   }
 
   async metric(request: MetricRequest): Promise<MetricResponse> {
@@ -56,7 +60,7 @@ export class WorkspaceClient implements WorkspaceSource {
     params.append('metric', metric);
     for (const runId of runIds) params.append('run_id', runId);
     const response = await this.get('histograms', params);
-    return parseHistogramsAnswer(await response.json());
+    return answer('histograms', parseHistogramsAnswer, await response.json());
   }
 
   private params(): URLSearchParams {
@@ -68,5 +72,15 @@ export class WorkspaceClient implements WorkspaceSource {
     return sendRequest(this.settings, url, { method: 'GET' }, (status, detail) => {
       return new WorkspaceSourceError(endpoint, status, detail);
     });
+  }
+}
+
+/** A server answer through its protocol guard; one of the wrong shape is the server's failure, named as such. */
+function answer<T>(endpoint: string, parse: (value: unknown) => T, value: unknown): T {
+  try {
+    return parse(value);
+  } catch (error) {
+    if (error instanceof ProtocolError) throw new WorkspaceSourceError(endpoint, 200, error.message);
+    throw error;
   }
 }

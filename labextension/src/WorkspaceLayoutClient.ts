@@ -1,5 +1,5 @@
 import { ServerConnection } from '@jupyterlab/services';
-import type { RunListing } from '@spyglass/store';
+import type { RunListing } from '@spyglass/protocol';
 import { StoreRequestError } from './errors.js';
 
 const API = 'spyglass/api/v1';

@@ -1,7 +1,12 @@
 import { Widget } from '@lumino/widgets';
-import { type LineageNode, parseLineageGraph, parseSweepSnapshot } from '@spyglass/protocol';
+import {
+  type LineageNode,
+  parseLineageGraph,
+  parseSweepSnapshot,
+  type WorkspaceRun,
+} from '@spyglass/protocol';
 import type { RunHub } from '@spyglass/store';
-import { tableVersions, type WorkspaceRun } from '@spyglass/store';
+import { tableVersions } from '@spyglass/store';
 import {
   describeError,
   type EmbeddedPanelHost,

@@ -1,3 +1,4 @@
+import type { HistogramPoint } from '@spyglass/protocol';
 import { DataType, type Table } from 'apache-arrow';
 import { sqlNumber, sqlString } from './sql-literal.js';
 import { parseMediaReference } from './table/media-cell.js';
@@ -71,13 +72,6 @@ export function histogramSeriesSql(runId: string, metric: string, maxSteps: numb
   );
 }
 
-/** A histogram as a panel draws it: the step, the n + 1 bin edges and the n counts. */
-export interface HistogramPoint {
-  step: number;
-  bins: number[];
-  values: number[];
-}
-
 /** Rows of histogramSeriesSql as histograms; a malformed reference is skipped, never drawn half. */
 export function parseHistogramPoints(rows: readonly Record<string, unknown>[]): HistogramPoint[] {
   const points: HistogramPoint[] = [];
@@ -89,39 +83,4 @@ export function parseHistogramPoints(rows: readonly Record<string, unknown>[]): 
     points.push({ step: Number(row.step), bins, values });
   }
   return points;
-}
-
-/** One histogram key across runs, as GET /spyglass/api/v1/histograms answers: run id → histograms by step. */
-export interface HistogramsAnswer {
-  runs: Record<string, HistogramPoint[]>;
-  /** run id → why it was left out. */
-  skipped: Record<string, string>;
-}
-
-const numberList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
-
-/** Reads the endpoint's JSON; a histogram of the wrong shape is dropped, an answer of the wrong shape refused. */
-export function parseHistogramsAnswer(value: unknown): HistogramsAnswer {
-  const o = value as { runs?: unknown; skipped?: unknown } | null;
-  if (typeof o !== 'object' || o === null || typeof o.runs !== 'object' || o.runs === null) {
-    throw new TypeError('the histograms answer has no "runs" object');
-  }
-  const runs: Record<string, HistogramPoint[]> = {};
-  for (const [runId, list] of Object.entries(o.runs as Record<string, unknown>)) {
-    if (!Array.isArray(list)) continue;
-    runs[runId] = list.flatMap((h: { step?: unknown; bins?: unknown; values?: unknown }) =>
-      typeof h?.step === 'number' &&
-      numberList(h.bins) &&
-      numberList(h.values) &&
-      h.bins.length === h.values.length + 1
-        ? [{ step: h.step, bins: h.bins, values: h.values }]
-        : [],
-    );
-  }
-  const skipped: Record<string, string> = {};
-  if (typeof o.skipped === 'object' && o.skipped !== null) {
-    for (const [runId, why] of Object.entries(o.skipped as Record<string, unknown>))
-      skipped[runId] = String(why);
-  }
-  return { runs, skipped };
 }

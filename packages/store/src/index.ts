@@ -35,11 +35,6 @@ export {
   type TornTail,
 } from './framed-log.js';
 export {
-  type HistogramPoint,
-  type HistogramsAnswer,
-  parseHistogramsAnswer,
-} from './histogram-rows.js';
-export {
   CatchUpCoordinator,
   type CatchUpCoordinatorOptions,
   type ReplayOrder,
@@ -85,7 +80,7 @@ export { StoreFollower, type StoreFollowOptions } from './live/StoreFollower.js'
 export { type FollowHandle, StoreFollowers } from './live/StoreFollowers.js';
 export { type ILiveSignal, LiveSignal, type Slot } from './live/signal.js';
 export { isRefusedRead, StoreReadError, type StoreReader } from './live/store-reader.js';
-export { METRIC_METADATA_KEY, parseMetricIPC } from './metric-ipc.js';
+export { parseMetricIPC } from './metric-ipc.js';
 export { runsTableIPC } from './runs-table.js';
 export { sqlIdentifier, sqlNumber, sqlString } from './sql-literal.js';
 export {
@@ -161,7 +156,6 @@ export { workspaceConnection } from './workspace/connection.js';
 export {
   type AxisOverviewGrid,
   type BandPoint,
-  type FlatValue,
   type GroupBand,
   type GroupBandQuery,
   type LineSeries,
@@ -173,12 +167,9 @@ export {
   type MetricLoadProgress,
   type MetricRequest,
   type MetricResponse,
-  type OverviewAxis,
-  type RunListing,
   type WorkspaceData,
   type WorkspaceDataOptions,
   WorkspaceMemoryError,
-  type WorkspaceRun,
   type WorkspaceSource,
   WorkspaceSourceError,
   type XAxis,

@@ -1,35 +1,22 @@
+import { METRIC_METADATA_KEY, type MetricMetadata, parseMetricMetadata } from '@spyglass/protocol';
 import { RecordBatchReader } from 'apache-arrow';
 import { checkArrowStream } from './arrow-stream-check.js';
-import type { AxisOverviewGrid, MetricOverview, MetricResponse } from './workspace/data.js';
+import type { MetricResponse } from './workspace/data.js';
 import { WorkspaceSourceError } from './workspace/data.js';
-
-/** Schema metadata key under which the server puts {run_ids, cursors, skipped} (workspace_series.py). */
-export const METRIC_METADATA_KEY = 'spyglass';
 
 /**
  * Reads the answer of `GET /spyglass/api/v1/metric`: the run ids, live cursors and skipped runs from the Arrow
  * schema metadata (only the schema message is decoded; the batches go to DuckDB as they are), and the row count.
  */
 export function parseMetricIPC(ipc: Uint8Array): MetricResponse & { rows: number } {
-  let meta: {
-    run_ids?: string[];
-    cursors?: Record<string, number>;
-    skipped?: Record<string, string>;
-    level?: number;
-    max_level?: number;
-    stats?: MetricOverview['stats'];
-    axis?: AxisOverviewGrid['axis'];
-    x0?: number;
-    x1?: number;
-    buckets?: number;
-  } = {};
+  let meta: MetricMetadata = { run_ids: [], cursors: {}, skipped: {} };
   let rows = 0;
   try {
     checkArrowStream(ipc);
     const reader = RecordBatchReader.from(ipc);
     reader.open();
     const text = reader.schema?.metadata.get(METRIC_METADATA_KEY);
-    if (text) meta = JSON.parse(text);
+    if (text) meta = parseMetricMetadata(JSON.parse(text));
     for (const batch of reader) rows += batch.numRows;
   } catch (cause) {
     throw new WorkspaceSourceError('metric', 200, `the answer is not an Arrow IPC stream: ${String(cause)}`);
@@ -44,9 +31,9 @@ export function parseMetricIPC(ipc: Uint8Array): MetricResponse & { rows: number
       : undefined;
   return {
     ipc,
-    runIds: meta.run_ids ?? [],
-    cursors: meta.cursors ?? {},
-    skipped: meta.skipped ?? {},
+    runIds: meta.run_ids,
+    cursors: meta.cursors,
+    skipped: meta.skipped,
     rows,
     overview,
     axisOverview,

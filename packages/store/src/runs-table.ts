@@ -1,3 +1,4 @@
+import type { FlatValue, WorkspaceRun } from '@spyglass/protocol';
 import {
   Bool,
   Field,
@@ -9,7 +10,6 @@ import {
   type Vector,
   vectorFromArray,
 } from 'apache-arrow';
-import type { FlatValue, WorkspaceRun } from './workspace/data.js';
 
 const NON_FINITE: Record<string, number> = {
   NaN: Number.NaN,

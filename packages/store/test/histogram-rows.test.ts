@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parseHistogramsAnswer } from '@spyglass/protocol';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { parseHistogramsAnswer } from '../src/histogram-rows.js';
 import { useRunDatabase } from './support/run-database.js';
 
 /** A history frame as the flusher writes it: steps, a numeric loss and histogram references as strings. */

@@ -1,5 +1,5 @@
 import { sectionsFromMetrics } from '@spyglass/charts';
-import type { HistogramPoint } from '@spyglass/store';
+import type { HistogramPoint } from '@spyglass/protocol';
 import { HistogramChart } from './HistogramChart.js';
 import { onThemeChange } from './heat-theme.js';
 import { messages } from './messages.js';

@@ -1,10 +1,10 @@
+import type { HistogramPoint } from '@spyglass/protocol';
 import { toRows } from '../arrow-rows.js';
 import { m4Sql } from '../downsample-m4.js';
 import type { SqlEngine } from '../engine.js';
 import { IngestError } from '../errors.js';
 import {
   CREATE_HISTOGRAMS_SQL,
-  type HistogramPoint,
   histogramSeriesSql,
   histogramsInsertSql,
   parseHistogramPoints,

@@ -1,5 +1,4 @@
-import type { RunDegraded, RunInfo, RunMetadata, Stream } from '@spyglass/protocol';
-import type { HistogramPoint } from '../histogram-rows.js';
+import type { HistogramPoint, RunDegraded, RunInfo, RunMetadata, Stream } from '@spyglass/protocol';
 import type { RunDatabase, SeriesPoint } from './RunDatabase.js';
 import type { RunChange, RunDataSource, RunLoadStatus, RunSummary } from './run-source.js';
 import { type ILiveSignal, LiveSignal } from './signal.js';

@@ -1,5 +1,4 @@
-import type { RunDegraded, RunMetadata, StoredRunState, Stream } from '@spyglass/protocol';
-import type { HistogramPoint } from '../histogram-rows.js';
+import type { HistogramPoint, RunDegraded, RunMetadata, StoredRunState, Stream } from '@spyglass/protocol';
 import type { SeriesPoint } from './RunDatabase.js';
 import type { ILiveSignal } from './signal.js';
 

@@ -1,6 +1,6 @@
+import type { HistogramsAnswer, RunListing } from '@spyglass/protocol';
 import { toRows } from '../arrow-rows.js';
 import type { SqlEngine } from '../engine.js';
-import type { HistogramsAnswer } from '../histogram-rows.js';
 import { runsTableIPC } from '../runs-table.js';
 import { groupBands } from './bands.js';
 import type {
@@ -11,7 +11,6 @@ import type {
   LoadedMetric,
   LoadOptions,
   MemoryUsage,
-  RunListing,
   WorkspaceData,
   WorkspaceDataOptions,
   WorkspaceSource,

@@ -26,49 +26,10 @@
  *   and per summary key "summary.<key>"; a key whose values are all numbers is DOUBLE, all booleans BOOLEAN,
  *   anything mixed VARCHAR). Quote such column names: SELECT "config.lr", "summary.loss" FROM runs.
  */
-import type { RunAlert } from '@spyglass/protocol';
+import type { HistogramsAnswer, OverviewAxis, RunListing, RunOverviewStats } from '@spyglass/protocol';
 import type { SqlEngine } from '../engine.js';
 import { StoreError } from '../errors.js';
-import type { HistogramsAnswer } from '../histogram-rows.js';
 import type { HubRows } from './hub-rows.js';
-
-/** A scalar cell of a flattened config or summary (nested dicts are flattened with "."). */
-export type FlatValue = string | number | boolean | null;
-
-/** One run as `GET /spyglass/api/v1/runs` lists it (contract, issue 4). */
-export interface WorkspaceRun {
-  run_dir: string;
-  run_id: string;
-  name: string;
-  /** Effective state: a "running" run whose heartbeat went stale is "crashed". */
-  state: 'running' | 'finished' | 'failed' | 'crashed' | 'preempting' | string;
-  /** Unix seconds. */
-  created_at: number | null;
-  /** Seconds from created_at to finished_at (or to the last heartbeat while running). */
-  duration: number | null;
-  tags: string[];
-  group: string | null;
-  job_type: string | null;
-  config: Record<string, FlatValue>;
-  summary: Record<string, FlatValue>;
-  /** Numeric metric names in the run's history (not the `_` columns), sorted. */
-  metrics: string[];
-  /** Why the run's files cannot be read (the run is listed anyway), or null. */
-  damaged: string | null;
-  /** define_metric step metrics: metric name (or glob "val/*") → its step metric. Optional extra. */
-  step_metrics?: Record<string, string>;
-  /** run.alert()'s alerts, newest last (the latest 20). Optional extra: absent when the run has none. */
-  alerts?: RunAlert[];
-}
-
-/** The answer of `GET /spyglass/api/v1/runs`. */
-export interface RunListing {
-  runs: WorkspaceRun[];
-  /** Every project in the store root, sorted. */
-  projects: string[];
-  /** Present when the project does not exist (yet): the store's projects named like it (a case slip, a typo). */
-  close_matches?: string[];
-}
 
 /**
  * The x axis of a line plot: the step, wall-clock time (unix seconds), seconds since the run's first row, or the
@@ -241,9 +202,6 @@ export interface MetricRequest {
   overviewAxis?: OverviewAxis;
 }
 
-/** The axes an overview can be bucketed on; "x" is the step metric asked for with `xMetric`. */
-export type OverviewAxis = 'step' | 'wall' | 'relative' | 'x';
-
 /**
  * The grid of an overview on a non-step axis: bucket q of `buckets` equal ones covers
  * [x0 + q·w, x0 + (q+1)·w) with w = (x1 − x0) / buckets, the last one including x1. Its rows are
@@ -262,7 +220,7 @@ export interface AxisOverviewGrid {
 export interface MetricOverview {
   level: number;
   maxLevel: number;
-  stats: Record<string, { rows: number; finite: number; max_step: number }>;
+  stats: Record<string, RunOverviewStats>;
 }
 
 export interface MetricResponse {

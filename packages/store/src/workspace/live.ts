@@ -1,8 +1,9 @@
+import type { RunListing } from '@spyglass/protocol';
 import type { Table } from 'apache-arrow';
 import { tableFromCheckedIPC } from '../arrow-stream-check.js';
 import type { SqlEngine } from '../engine.js';
 import { readFramedLogPrefix } from '../framed-log.js';
-import type { RunListing, WorkspaceSource } from './data.js';
+import type { WorkspaceSource } from './data.js';
 import { appendHubRows, type HubRows } from './hub-rows.js';
 import type { MetricSlot, RunRows } from './slot.js';
 

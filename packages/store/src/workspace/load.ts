@@ -1,7 +1,8 @@
+import type { OverviewAxis } from '@spyglass/protocol';
 import type { SqlEngine } from '../engine.js';
 import { parseMetricIPC } from '../metric-ipc.js';
 import { type AxisOverview, axisOverviewOf } from './axis-overview.js';
-import type { LoadOptions, LoadPhase, MetricResponse, OverviewAxis, WorkspaceSource } from './data.js';
+import type { LoadOptions, LoadPhase, MetricResponse, WorkspaceSource } from './data.js';
 import { fetchLimitBytes, guardMemory, rowBytes } from './memory.js';
 import { MAX_BUCKETS, overviewAxisOf } from './query.js';
 import type { MetricSlot } from './slot.js';

@@ -1,8 +1,8 @@
+import type { OverviewAxis, RunListing } from '@spyglass/protocol';
 import { toRows } from '../arrow-rows.js';
 import type { SqlEngine } from '../engine.js';
 import type { AxisOverview } from './axis-overview.js';
 import { type Buckets, queryBuckets } from './buckets.js';
-import type { OverviewAxis, RunListing } from './data.js';
 import { messages } from './messages.js';
 import type { MetricSlot } from './slot.js';
 import { type PyramidGrid, pyramidGrid, pyramidQuerySql, type RawAxis, stepExtentSql } from './sql.js';

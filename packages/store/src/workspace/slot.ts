@@ -1,8 +1,9 @@
+import type { OverviewAxis } from '@spyglass/protocol';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import type { SqlEngine } from '../engine.js';
 import { sqlNumber } from '../sql-literal.js';
 import { type AxisOverview, axisOverviewOf } from './axis-overview.js';
-import type { LoadedMetric, MetricResponse, OverviewAxis } from './data.js';
+import type { LoadedMetric, MetricResponse } from './data.js';
 import {
   alignDown,
   buildFirstLevelSql,

@@ -1,11 +1,6 @@
+import type { RunListing, WorkspaceRun } from '@spyglass/protocol';
 import { RecordBatch, Schema, Table, tableFromArrays, tableToIPC } from 'apache-arrow';
-import type {
-  MetricRequest,
-  MetricResponse,
-  RunListing,
-  WorkspaceRun,
-  WorkspaceSource,
-} from '../../src/workspace/data.js';
+import type { MetricRequest, MetricResponse, WorkspaceSource } from '../../src/workspace/data.js';
 import { framedLog } from './framed-log-writer.js';
 import { historyIPC } from './history-batch.js';
 

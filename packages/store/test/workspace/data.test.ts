@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { WorkspaceRun } from '@spyglass/protocol';
 import { ema, weightedEma } from '../../src/ema.js';
 import type { SqlEngine } from '../../src/engine.js';
 import { parseMetricIPC } from '../../src/metric-ipc.js';
 import { createNodeEngine } from '../../src/node-engine.js';
 import { runsTableIPC } from '../../src/runs-table.js';
 import { mergeBuckets } from '../../src/workspace/buckets.js';
-import { WorkspaceMemoryError, type WorkspaceRun } from '../../src/workspace/data.js';
+import { WorkspaceMemoryError } from '../../src/workspace/data.js';
 import { WorkspaceStore } from '../../src/workspace/WorkspaceStore.js';
 import { prng as random } from '../support/prng.js';
 import { FakeSource } from '../support/workspace-source.js';

@@ -1,5 +1,5 @@
 import type { PlannedEmbed } from '@spyglass/charts';
-import type { WorkspaceRun } from '@spyglass/store';
+import type { WorkspaceRun } from '@spyglass/protocol';
 import { describeError } from '../errors.js';
 import type { EmbeddedPanelHost, EmbeddedView } from './embedded-panels.js';
 import { panelHeader, removeAction } from './panel-header.js';

@@ -7,7 +7,7 @@ import {
   parseCustomSpec,
   type RunColumn,
 } from '@spyglass/charts';
-import type { WorkspaceRun } from '@spyglass/store';
+import type { WorkspaceRun } from '@spyglass/protocol';
 import { button, el, option } from '../dom.js';
 import { describeError } from '../errors.js';
 import { styledButton, styledControl } from '../styled-controls.js';

@@ -22,7 +22,8 @@ import {
   type WorkspaceLayout,
   withColumnToggled,
 } from '@spyglass/charts';
-import { type RunListing, sqlString, type WorkspaceData, type WorkspaceRun } from '@spyglass/store';
+import type { RunListing, WorkspaceRun } from '@spyglass/protocol';
+import { sqlString, type WorkspaceData } from '@spyglass/store';
 import { download } from '../dom.js';
 import { describeError } from '../errors.js';
 import { Throttle } from '../throttle.js';

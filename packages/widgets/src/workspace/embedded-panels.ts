@@ -1,5 +1,5 @@
 import type { EmbeddedPanel } from '@spyglass/charts';
-import type { WorkspaceRun } from '@spyglass/store';
+import type { WorkspaceRun } from '@spyglass/protocol';
 
 /** A live view inside an embedded workspace panel (a table explorer, sweep panel or lineage graph). */
 export interface EmbeddedView {
