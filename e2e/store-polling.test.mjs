@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { RUN_MIME_TYPE } from '@spyglass/protocol';
 import {
   openLab,
   openNotebook,
@@ -45,7 +46,7 @@ while not glob.glob("spyglass/script/*/run.json"):
     time.sleep(0.05)
 run_dir = os.path.abspath(os.path.dirname(glob.glob("spyglass/script/*/run.json")[0]))
 meta = json.load(open(os.path.join(run_dir, "run.json")))
-display({"application/vnd.spyglass.run.v1+json": {"run_id": meta["run_id"], "project": meta["project"],
+display({${JSON.stringify(RUN_MIME_TYPE)}: {"run_id": meta["run_id"], "project": meta["project"],
          "name": meta["name"], "run_dir": run_dir, "protocol": protocol_version()}}, raw=True)`;
 
 function panelState(page, runId) {
