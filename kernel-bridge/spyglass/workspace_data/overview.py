@@ -2,10 +2,10 @@
 
 Loading a metric into the page (10M rows for 100 runs × 100k steps) takes seconds; the first paint should not
 wait for it. The overview is the pyramid level the page would read for the whole step range at `buckets`
-buckets (same layout as `packages/store/src/workspace-sql.ts`: bucket b = step >> level, the first, last,
-lowest and highest finite point with its step, sum and count), computed with numpy from the same read as the
-raw rows. A short-lived cache serves that read to the page's next request (the rows) without reading the store
-again, and from the same snapshot of running runs.
+buckets (same layout as `packages/store/src/workspace/sql.ts`: bucket b = step >> level, the first, last,
+lowest and highest finite point with its step, sum and count), computed by `charts/m4.py` from the same read
+as the raw rows. A short-lived cache serves that read to the page's next request (the rows) without reading
+the store again, and from the same snapshot of running runs.
 
 The other x axes (wall time, time since the run's first row, a step metric) have no aligned grid to build a
 pyramid on (relative time shifts every run by its own start), so their overview is plain M4 at `buckets` equal
