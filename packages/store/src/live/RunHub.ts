@@ -3,62 +3,27 @@ import type { SqlEngine } from '../engine.js';
 import { DamagedFrameError, describeError } from '../errors.js';
 import {
   CatchUpCoordinator,
-  type CatchUpCoordinatorOptions,
   type ReplayOrder,
   type ReplayReason,
   type StoreReadKind,
 } from './CatchUpCoordinator.js';
 import { FramePipeline } from './FramePipeline.js';
-import { type FrameInput, type IngestPlanner, planOnThisThread } from './ingest-plan.js';
+import {
+  DECODE_ON_THIS_THREAD,
+  type FrameDecoder,
+  type HubStats,
+  type ReplayChannel,
+  type RunHubOptions,
+} from './hub-edges.js';
+import type { FrameInput } from './ingest-plan.js';
 import { liveMessages } from './live-messages.js';
 import { RunDatabase } from './RunDatabase.js';
 import { RunEntry } from './RunEntry.js';
 import { type ILiveSignal, LiveSignal } from './signal.js';
 
-/**
- * What the hub needs of a kernel channel (the page's adapter is the comm of one kernel connection): sending a
- * replay request of one stream of a run. The channel feeds the hub through offerChunk, carry, replayAnswered,
- * replayRefused and dropChannel.
- */
-export interface ReplayChannel {
-  sendReplay(runId: string, afterSeq: number, stream: Stream): void;
-}
-
-/** What decodes frames for RunDatabase (the page's is a Web Worker under a time budget). */
-export interface FrameDecoder {
-  readonly plan: IngestPlanner;
-  /** Starts loading ahead of the first frames. */
-  warmUp(): void;
-  /** Decode workers started so far (0 while frames decode on the calling thread). */
-  readonly started: number;
-  dispose(): void;
-}
-
-/** Decodes on the calling thread, still checking every payload (Node tests and benches). */
-const THIS_THREAD: FrameDecoder = { plan: planOnThisThread, warmUp: () => {}, started: 0, dispose: () => {} };
-
-export interface RunHubOptions {
-  /** Starts the page's DuckDB engine, on the first use of the database. */
-  startEngine: () => Promise<SqlEngine>;
-  decoder?: FrameDecoder;
-  /** Replay timing (tests shorten the 5 s a whole-history replay waits for a store read). */
-  catchUp?: CatchUpCoordinatorOptions;
-}
+export type { FrameDecoder, HubStats, ReplayChannel, RunHubOptions } from './hub-edges.js';
 
 const STREAMS: readonly Stream[] = ['history', 'system'];
-
-/** Timings the debug command reports (milliseconds, from performance.now()). */
-export interface HubStats {
-  engineStartMs: number | null;
-  framesIngested: number;
-  /** RunDatabase.ingestFrames calls; far fewer than frames when frames arrive in bursts. */
-  ingestCalls: number;
-  /** Time from a frame's arrival to its rows being queryable, for the latest drain. */
-  lastIngestMs: number | null;
-  lastFrameArrivedAt: number | null;
-  /** Frame decode workers started (0 while frames decode on the page's thread, e.g. no worker could start). */
-  decodeWorkers: number;
-}
 
 /**
  * The page-wide cache of every run this page has seen: one DuckDB-WASM database, one frame pipeline (assembler,
@@ -88,7 +53,7 @@ export class RunHub {
 
   constructor(options: RunHubOptions) {
     this.startEngine = options.startEngine;
-    this.decoder = options.decoder ?? THIS_THREAD;
+    this.decoder = options.decoder ?? DECODE_ON_THIS_THREAD;
     this.pipeline = new FramePipeline(() => this.database(), {
       ingested: (runId, _frames, arrivedAt, stream) => {
         this.lastIngestMs = performance.now() - arrivedAt;
