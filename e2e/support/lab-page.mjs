@@ -1,10 +1,13 @@
 // Drives JupyterLab through its own command registry (window.jupyterapp, exposed by the test server).
 
-/** Loads /lab and waits until the application has restored its layout. */
+/** Loads /lab and waits until the application has restored its layout and its main area holds a widget. */
 export async function openLab(page, url) {
   await page.goto(`${url}/lab`);
   await page.waitForFunction(() => window.jupyterapp !== undefined, null, { timeout: 60_000 });
   await page.evaluate(() => window.jupyterapp.restored);
+  // An empty main area gets JupyterLab's launcher only once the file browser has listed its folder, which can be
+  // a second after `restored` on a busy machine; the launcher then takes the focus (and closes an open palette).
+  await page.waitForFunction(() => !window.jupyterapp.shell.isEmpty('main'), null, { timeout: 60_000 });
 }
 
 /**
