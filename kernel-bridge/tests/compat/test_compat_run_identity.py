@@ -45,7 +45,9 @@ def test_the_shim_has_wandb_sdk_wandb_init(tmp_path):
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
 
 
-def test_log_code_saves_the_source_files_as_a_code_artifact(store):
+def test_log_code_saves_the_source_files_as_a_code_artifact(store, tmp_path, monkeypatch):
+    # download() with no root writes under ./artifacts, as wandb's does: keep it out of the checkout.
+    monkeypatch.chdir(tmp_path)
     result = run_script("log_code.py", store)
     assert result.returncode == 0, result.stderr
     default, custom = result.stdout.splitlines()
