@@ -51,6 +51,10 @@ export class FramePipeline {
   private readonly now: () => number;
   private queued = new Map<string, Pending>();
   private draining: Promise<void> | null = null;
+  /** Batches the drain has taken from the queue, and finished ingesting; waiters want a batch number finished. */
+  private batchesTaken = 0;
+  private batchesDone = 0;
+  private batchWaiters: { batch: number; resolve: () => void }[] = [];
   private readonly statsValue: FramePipelineStats = { framesIngested: 0, ingestCalls: 0 };
 
   constructor(
@@ -100,9 +104,20 @@ export class FramePipeline {
     return tracker.heldCount(runId) > 0 ? tracker.lastSeq(runId) : null;
   }
 
-  /** Resolves once every frame released so far has been ingested (or reported as failed). */
+  /** Resolves once every frame released so far has been ingested (or reported as failed), and nothing drains. */
   async settled(): Promise<void> {
     while (this.draining) await this.draining;
+  }
+
+  /**
+   * Resolves once the frames released before the call are ingested (or reported as failed), without waiting for
+   * frames released later: under a steady live stream the pipeline may never be idle.
+   */
+  ingestedSoFar(): Promise<void> {
+    // Everything queued goes into the next batch the drain takes; a batch in flight holds what was taken before.
+    const batch = this.queued.size > 0 ? this.batchesTaken + 1 : this.batchesTaken;
+    if (batch <= this.batchesDone) return Promise.resolve();
+    return new Promise((resolve) => this.batchWaiters.push({ batch, resolve }));
   }
 
   stats(): FramePipelineStats {
@@ -136,15 +151,31 @@ export class FramePipeline {
     while (this.queued.size > 0) {
       const batch = this.queued;
       this.queued = new Map();
-      let database: RunDatabase;
+      this.batchesTaken += 1;
       try {
-        database = await this.database();
-      } catch (error) {
-        for (const pending of batch.values()) this.events.failed(pending.runId, error);
-        continue;
+        await this.ingestBatch(batch);
+      } finally {
+        this.batchDone();
       }
-      for (const pending of batch.values()) await this.ingest(database, pending);
     }
+  }
+
+  private async ingestBatch(batch: Map<string, Pending>): Promise<void> {
+    let database: RunDatabase;
+    try {
+      database = await this.database();
+    } catch (error) {
+      for (const pending of batch.values()) this.events.failed(pending.runId, error);
+      return;
+    }
+    for (const pending of batch.values()) await this.ingest(database, pending);
+  }
+
+  private batchDone(): void {
+    this.batchesDone += 1;
+    const due = this.batchWaiters.filter((w) => w.batch <= this.batchesDone);
+    this.batchWaiters = this.batchWaiters.filter((w) => w.batch > this.batchesDone);
+    for (const waiter of due) waiter.resolve();
   }
 
   private async ingest(database: RunDatabase, pending: Pending): Promise<void> {

@@ -245,7 +245,7 @@ export class RunHub {
 
   /** Resolves once every frame offered so far is ingested (or failed). */
   settled(): Promise<void> {
-    return this.pipeline.settled();
+    return this.pipeline.ingestedSoFar();
   }
 
   /** Marks a run as known to have no more data to wait for, once what is queued is ingested. */

@@ -105,3 +105,24 @@ test('an engine that fails to start is reported for every run waiting', async ()
   await pipeline.settled();
   assert.deepEqual(failures.sort(), ['a', 'b']);
 });
+
+test('ingestedSoFar waits for the frames released before it, not for a live stream that keeps coming', async () => {
+  const { RUN, database, pipeline } = await setup();
+  pipeline.offerFrames(RUN, [frame(0), frame(1)]);
+  let rowsWhenDone: number | null = null;
+  const done = pipeline.ingestedSoFar().then(async () => {
+    rowsWhenDone = await database.rowCount(RUN);
+  });
+  // A frame every few milliseconds keeps the pipeline busy: settled() would wait for the stream to stop.
+  let seq = 2;
+  while (rowsWhenDone === null && seq < 400) {
+    pipeline.offerFrames(RUN, [frame(seq++)]);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await done;
+  assert.ok(seq < 400, 'resolved while frames were still arriving');
+  assert.ok((rowsWhenDone ?? 0) >= 2 * ROWS, 'the frames released before the call are queryable');
+  await pipeline.settled();
+  assert.equal(await database.rowCount(RUN), seq * ROWS);
+  assert.equal(await pipeline.ingestedSoFar().then(() => 'now'), 'now', 'nothing queued: resolves at once');
+});
