@@ -26,7 +26,7 @@ import { type ChartContext, xMetricOf } from './query.js';
 import { MetricSlot, slotKey } from './slot.js';
 
 /**
- * WorkspaceData over DuckDB-WASM (see workspace-data.ts for the contract, workspace-sql.ts for the SQL). The store
+ * WorkspaceData over DuckDB-WASM (see data.ts for the contract, sql.ts for the SQL). The store
  * owns the state (loaded slots, run listing, listeners, the serial queue); loading, chart queries, memory and the
  * live tail live in the workspace-*.ts modules it hands that state to.
  */

@@ -5,7 +5,7 @@ import type { MetricSlot } from './slot.js';
 
 /**
  * The server's overview of a loaded metric on a non-step axis (wall, relative, a step metric): plain M4 rows in
- * `grid.buckets` equal buckets over the whole x range of every run (see workspace_overview.py). There is no
+ * `grid.buckets` equal buckets over the whole x range of every run (see workspace_data/overview.py). There is no
  * pyramid on these axes, so it answers only whole-range charts, and only until the raw rows are in. Small
  * (≤ 4 points per bucket per run), so it stays in JS rather than in DuckDB, whose queue the rows' ingest holds.
  */

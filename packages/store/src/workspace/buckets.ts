@@ -33,7 +33,7 @@ const BUCKET_COLUMNS = [
   'n',
 ] as const;
 
-/** Runs an M4 or pyramid query (workspace-sql.ts) and returns its bucket columns. */
+/** Runs an M4 or pyramid query (sql.ts) and returns its bucket columns. */
 export async function queryBuckets(engine: SqlEngine, sql: string): Promise<Buckets> {
   const table = await engine.query(sql);
   return columnsToBuckets(table);

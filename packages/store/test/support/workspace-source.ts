@@ -119,7 +119,7 @@ export class FakeSource implements WorkspaceSource {
     return { ipc: tableToIPC(table, 'stream'), runIds, cursors, skipped: {}, rows: value.length };
   }
 
-  /** The server's overview (workspace_overview.py), written out independently: one M4 level per run. */
+  /** The server's overview (workspace_data/overview.py), written out independently: one M4 level per run. */
   private overview(metric: string, buckets: number): MetricResponse {
     const runIds: string[] = [];
     const stats: Record<string, { rows: number; finite: number; max_step: number }> = {};
@@ -177,7 +177,7 @@ export class FakeSource implements WorkspaceSource {
     return overviewAnswer(plain, runIds, { overview: { level, maxLevel, stats } });
   }
 
-  /** The server's overview on a non-step axis (workspace_overview.py), written out independently: plain M4. */
+  /** The server's overview on a non-step axis (workspace_data/overview.py), written out independently: plain M4. */
   private axisOverview(request: MetricRequest): MetricResponse {
     const { metric, overviewAxis: axis, xMetric } = request;
     const buckets = request.overviewBuckets as number;
