@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pyarrow as pa
-
 from spyglass.store.arrow_codec import encode_batch
 from spyglass.store.framed_log import FramedLogWriter, log_slice, read_framed_log
 

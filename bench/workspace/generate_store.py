@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from spyglass.store.arrow_codec import encode_batch
 from spyglass.store.framed_log import FramedLogWriter
 from spyglass.store.run_store import RunDirectory
@@ -100,7 +99,9 @@ def main() -> None:
     started = time.perf_counter()
     for index in range(args.runs):
         write_run(args.store, index, args.steps)
-    marker.write_text(json.dumps({"runs": args.runs, "steps": args.steps, "metrics": METRICS}))
+    marker.write_text(
+        json.dumps({"runs": args.runs, "steps": args.steps, "metrics": METRICS})
+    )
     points = args.runs * args.steps * len(METRICS)
     print(f"wrote {args.runs} runs × {args.steps} steps × {len(METRICS)} metrics ({points:,} points) "
           f"in {time.perf_counter() - started:.1f} s")  # fmt: skip

@@ -19,9 +19,10 @@ FIXTURE = json.loads((REPO / "packages" / "protocol" / "fixtures" / "constants.j
 
 
 def test_the_protocol_version_comm_target_and_size_bound_are_the_fixture_s():
-    assert FIXTURE[
-        "protocolVersion"
-    ] == {"major": constants.PROTOCOL_MAJOR, "minor": constants.PROTOCOL_MINOR}
+    assert FIXTURE["protocolVersion"] == {
+        "major": constants.PROTOCOL_MAJOR,
+        "minor": constants.PROTOCOL_MINOR,
+    }
     assert FIXTURE["commTarget"] == constants.COMM_TARGET
     assert FIXTURE["maxMessageBytes"] == constants.MAX_MESSAGE_BYTES
 
