@@ -48,7 +48,8 @@ test('the launcher card of the workspace shows its icon', async () => {
   const { page } = session.browser;
   await openLab(page, session.lab.url);
   await page.evaluate(() => window.jupyterapp.commands.execute('launcher:create'));
-  const card = page.locator('.jp-LauncherCard', { hasText: 'Open Spyglass workspace' }).first();
+  // The new launcher's card: the one JupyterLab opened for the empty main area stays behind it, hidden.
+  const card = page.locator('.jp-LauncherCard:visible', { hasText: 'Open Spyglass workspace' }).first();
   await card.waitFor({ timeout: 30_000 });
   const icon = await card.evaluate((node) => {
     const svg = node.querySelector('.jp-LauncherCard-icon svg');
