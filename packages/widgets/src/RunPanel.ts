@@ -179,7 +179,9 @@ export class RunPanel extends Widget {
       await this.histograms.update(this.source, layout.plotWidth, histogramCount);
       if (this.isDisposed) return;
       this.header.setRows(messages.rows(rows));
-      this.node.setAttribute('data-rows', String(rows));
+      // Only a new count is written: a redraw with no new rows (a resize, a status change) changes nothing here.
+      if (this.node.getAttribute('data-rows') !== String(rows))
+        this.node.setAttribute('data-rows', String(rows));
       this.showStatusMessage(status, rows, metrics.length + this.histograms.keyCount);
       this.refreshLiveSummary().catch((error) => console.warn('Spyglass: live summary', error));
     } catch (error) {
