@@ -143,3 +143,23 @@ __all__ = [
     "FilterError",
     "StepOrderError",
 ]
+
+
+class BucketError(StoreError):
+    """An S3-compatible object store refused or failed a request (the message names bucket and endpoint)."""
+
+
+class BucketUnreachable(BucketError, ConnectionError):
+    """The object store's endpoint did not answer (wrong AWS_ENDPOINT_URL, network down, server stopped)."""
+
+
+class BucketAccessDenied(BucketError, PermissionError):
+    """The object store refused the credentials or the operation (none found, wrong key, read-only user)."""
+
+
+class ObjectMissing(BucketError, LookupError):
+    """The object asked for does not exist in the bucket."""
+
+
+class RunLeaseError(StoreError):
+    """Another live writer holds the run in the bucket (its lease.json): one writer per run."""

@@ -18,12 +18,15 @@ from .arrow_codec import decode_payload
 from .framed_log import read_framed_log
 from .store_faults import store_write_error
 
+# Re-exported: readers and writers have always found the store root here.
+from .store_url import DEFAULT_STORE_DIR as DEFAULT_STORE_DIR
+from .store_url import resolve_store_root as resolve_store_root
+
 METADATA_FILE = "run.json"
 LOG_FILE = "history.sglog"
 SYSTEM_LOG_FILE = "system.sglog"  # the system metrics stream (system_metrics.py), same framed format
 PARQUET_FILE = "history.parquet"
 RUN_FILES = (METADATA_FILE, LOG_FILE, SYSTEM_LOG_FILE, PARQUET_FILE)  # every file a reader of a run opens
-DEFAULT_STORE_DIR = "spyglass"
 
 # Characters that would change the meaning of a path or of a URL built from it (the server and the frontend
 # put project and run names in URLs), plus path separators of every platform.
@@ -34,13 +37,6 @@ _MAX_NAME_BYTES = 255  # NAME_MAX on common filesystems
 _EMPTY_HISTORY_SCHEMA = pa.schema(
     [("_step", pa.int64()), ("_timestamp", pa.float64()), ("_runtime", pa.float64())]
 )
-
-
-def resolve_store_root(dir: str | os.PathLike[str] | None = None) -> Path:
-    """Return the absolute store root: `dir`, else $SPYGLASS_DIR, else ./spyglass."""
-    chosen = dir if dir is not None else os.environ.get("SPYGLASS_DIR") or DEFAULT_STORE_DIR
-    # Absolute now, so a later os.chdir() in the notebook does not move the store.
-    return Path(os.path.abspath(os.path.expanduser(os.fspath(chosen))))
 
 
 def validate_name(kind: str, name: str) -> str:
