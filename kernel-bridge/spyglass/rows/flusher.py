@@ -105,10 +105,12 @@ class Flusher:
         on_tick: Callable[[], object] = _no_tick,
         tick_interval: float = 1.0,
         on_health_change: Callable[[], object] = _no_tick,
+        admit: Callable[[Path, int], None] | None = None,
     ) -> None:
         """The run's hooks, each called from this flusher's thread: `prepare_batch` before a batch is stored
         (step_sync fill), `observe_batch` after (summary aggregates), `on_tick` at least every `tick_interval`
-        seconds (heartbeat, run.json writes), `on_health_change` when `health` changes (outside the locks)."""
+        seconds (heartbeat, run.json writes), `on_health_change` when `health` changes (outside the locks),
+        `admit` before each write (it may refuse it: durable_log.DurableLog)."""
         self._history = history
         self._log_path = log_path
         self._run_label = run_label
@@ -123,7 +125,7 @@ class Flusher:
         self._tick_failed = False
         self._interval = interval
         self.on_health_change = on_health_change
-        self._log = DurableLog(log_path)  # raises StoreWriteError (read-only store, ...) before any row
+        self._log = DurableLog(log_path, admit)  # raises StoreWriteError (read-only store, ...) before a row
         self._pending = PendingFrames(max_unstored_bytes)
         self._fault: StoreFault | None = None
         self._flush_lock = threading.Lock()  # one store at a time (the thread's or flush()'s) uses the log

@@ -8,6 +8,7 @@ still hold every frame known to be durable; one that lost frames (deleted, repla
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from ..base.errors import StoreWriteError
@@ -21,8 +22,11 @@ _LOST_FILE = (DIRECTORY_DELETED, FILE_REPLACED)
 class DurableLog:
     """Writes frames to one framed log, durably; one thread at a time (the flusher holds its lock)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, admit: Callable[[Path, int], None] | None = None) -> None:
+        """`admit(path, nbytes)` may refuse a write before it starts by raising StoreWriteError (the spool
+        limit of a run written to a bucket, spool.SpoolGate)."""
         self.path = path
+        self._admit = admit
         self._writer: FramedLogWriter | None = FramedLogWriter(path)
         self._durable_seq = self._writer.next_seq
 
@@ -34,6 +38,8 @@ class DurableLog:
     def write(self, payloads: list[bytes]) -> int:
         """Append one frame per payload and fsync; return the first frame's seq. Raise StoreWriteError if not
         all of them are durable, in which case none of them stays in the log."""
+        if self._admit is not None:
+            self._admit(self.path, sum(map(len, payloads)))
         writer = self._open()
         try:
             first = writer.append_many(payloads)

@@ -39,6 +39,8 @@ _ADVICE = {
     "cannot be stored there",
     FILE_REPLACED: "the run's history.sglog was removed or replaced by another file while the run was live",
     "file size limit reached": "the process's file size limit (ulimit -f) was reached; raise it",
+    "spool full": "the bucket has not taken this run's segments for a while; rows wait in memory and ship "
+    "once it does (check the connection, or raise the limit)",
 }
 
 

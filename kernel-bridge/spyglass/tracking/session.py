@@ -8,13 +8,14 @@ import secrets
 import threading
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..base.errors import InvalidNameError
 from ..base.hooks import Hook
 from ..base.user_warnings import user_stacklevel
 from ..data_types import table_display
-from ..store.run_store import resolve_store_root, validate_name
+from ..store.run_store import validate_name
+from ..store.store_url import StoreUrl, local_root, parse_store_url
 from . import exit_hooks, process_forks
 from .disabled_run import DisabledRun
 from .environment import _kernel_shell
@@ -23,6 +24,9 @@ from .run_names import default_run_name
 from .run_resume import plan_resume, remember_auto_run, resume_mode
 from .settings import Settings, coerce_settings
 from .tracked_run import Run
+
+if TYPE_CHECKING:
+    from .run_shipping import RunShipping
 
 ReinitMode = Literal["default", "return_previous", "finish_previous", "create_new"]
 _REINIT_MODES = ("default", "return_previous", "finish_previous", "create_new")
@@ -192,28 +196,50 @@ def _tracked_run(
     resume_how: str | None,
     **metadata: Any,
 ) -> Run:
-    root = resolve_store_root(dir)
+    url = parse_store_url(dir)
+    root = local_root(url)
     project_dir = root / project
-    run_id, resume_point = plan_resume(project_dir, run_id, resume_how)
-    if run_id is None:
-        run_id = new_run_id()
-    if resume_point is None and not name:
-        name = default_run_name(project_dir)
-    run = Run(
-        project=project,
-        name=name or "",
-        run_id=run_id,
-        config=items,
-        root=root,
-        flush_interval=settings.flush_interval,
-        settings=settings,
-        resume=resume_point,
-        on_finish=forget_run,
-        **metadata,
-    )
+    # An s3:// store: the bucket is checked and the run's lease claimed before anything is written.
+    shipping = _connect_bucket(url, project, settings) if url.is_remote else None
+    try:
+        if shipping is not None and (run_id is not None or resume_how != "auto"):
+            run_id = run_id or new_run_id()  # noqa: A001
+            shipping.claim(run_id)
+        run_id, resume_point = plan_resume(project_dir, run_id, resume_how)
+        if run_id is None:
+            run_id = new_run_id()
+        if shipping is not None and shipping.lease is None:
+            shipping.claim(run_id)  # resume="auto" picked the run
+        if resume_point is None and not name:
+            name = default_run_name(project_dir)
+        run = Run(
+            project=project,
+            name=name or "",
+            run_id=run_id,
+            config=items,
+            root=root,
+            flush_interval=settings.flush_interval,
+            settings=settings,
+            resume=resume_point,
+            on_finish=forget_run,
+            shipping=shipping,
+            **metadata,
+        )
+    except BaseException:
+        if shipping is not None:
+            shipping.abandon()
+        raise
     if resume_how == "auto":
         remember_auto_run(project_dir, run_id)
     return run
+
+
+def _connect_bucket(url: StoreUrl, project: str, settings: Settings) -> RunShipping:
+    from .run_shipping import RunShipping  # the bucket layer, only for s3:// stores
+
+    return RunShipping.connect(
+        url, project, interval=settings.segment_interval, limit_mb=settings.spool_limit_mb
+    )
 
 
 def _disabled_run(

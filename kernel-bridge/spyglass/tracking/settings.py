@@ -19,6 +19,7 @@ from ..base.user_warnings import user_stacklevel
 from ..store.run_state import STALE_AFTER
 
 MODES = ("online", "offline", "disabled")
+_SECONDS = ("flush_interval", "heartbeat_interval", "system_interval", "segment_interval")
 # Half the staleness limit, so one late heartbeat never makes a live run look crashed.
 MAX_HEARTBEAT_INTERVAL = STALE_AFTER / 2
 _TRUE_WORDS = ("1", "true", "yes", "on")
@@ -64,6 +65,9 @@ class Settings:
     heartbeat_interval: float = 5.0
     system_metrics: bool = True
     system_interval: float = 10.0
+    # s3:// stores (docs/team.md, "Writers"): how often segments ship, and the bound on unshipped spool bytes.
+    segment_interval: float = 5.0
+    spool_limit_mb: float = 4096.0
     disable_git: bool = False
     disable_packages: bool = False
     # run.alert() posts Slack-compatible JSON here when set (SPYGLASS_ALERT_WEBHOOK); "" posts nothing.
@@ -96,12 +100,13 @@ class Settings:
         """Raise ValueError naming the setting whose value cannot be used; return self."""
         if self.mode not in MODES:
             raise ValueError(f"spyglass settings: mode must be one of {', '.join(MODES)}; got {self.mode!r}")
-        for name in ("flush_interval", "heartbeat_interval", "system_interval"):
+        for name in (*_SECONDS, "spool_limit_mb"):
             value = getattr(self, name)
+            unit = "megabytes" if name == "spool_limit_mb" else "seconds"
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"spyglass settings: {name} must be a number of seconds, got {value!r}")
+                raise ValueError(f"spyglass settings: {name} must be a number of {unit}, got {value!r}")
             if value <= 0:
-                raise ValueError(f"spyglass settings: {name} must be > 0 seconds, got {value!r}")
+                raise ValueError(f"spyglass settings: {name} must be > 0 {unit}, got {value!r}")
         if self.heartbeat_interval > MAX_HEARTBEAT_INTERVAL:
             raise ValueError(
                 f"spyglass settings: heartbeat_interval must be at most {MAX_HEARTBEAT_INTERVAL} s, got "

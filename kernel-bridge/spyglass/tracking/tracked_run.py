@@ -13,7 +13,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -44,6 +44,9 @@ from .run_resume import ResumePoint
 from .run_summary import Summary
 from .run_urls import RunUrls
 from .settings import Settings
+
+if TYPE_CHECKING:  # run_shipping imports the bucket layer, needed only for s3:// stores
+    from .run_shipping import RunShipping
 
 
 class Run(
@@ -76,12 +79,15 @@ class Run(
         allow_val_change: bool = False,
         resume: ResumePoint | None = None,
         on_finish: Callable[[Run], object] = lambda run: None,
+        shipping: RunShipping | None = None,
     ) -> None:
         """`resume`: continue that stored run (run_resume.plan_resume); metadata not given here is kept.
 
         `on_finish`: told once the run is finished and stored (the session forgets it then).
+        `shipping`: for an s3:// store, ships this run's directory to the bucket (run_shipping.py).
         """
         self._on_finish = on_finish
+        self._shipping = shipping
         self.id = run_id
         self.project = project
         self._state = "running"
@@ -145,11 +151,14 @@ class Run(
             on_tick=self._flusher_tick,
             tick_interval=self._tick_interval(),
             on_health_change=self._store_health_changed,
+            admit=shipping.admit if shipping is not None else None,
         )
         self._transport.add_run(run_id, self.info, self._store.log_path)
         self._start_system_metrics()
         self._restore_summary(resume)
         self._saved_files.on_change = self._metadata_changed
+        if shipping is not None:
+            shipping.start(self._store.path, run_id)
 
     def _flusher_tick(self) -> None:
         # From the flusher's thread: the heartbeat and coalesced run.json writes, then live files re-copied.
@@ -300,6 +309,8 @@ class Run(
                         "The framed log history.sglog still holds every row.",
                         stacklevel=user_stacklevel(),
                     )
+            if self._shipping is not None:  # the rest of the spool, history.parquet, the final run.json
+                self._shipping.finish(parquet=not isinstance(flush_error, StoreError))
             self._update_displays()
             self._transport.run_updated(self.id)
             self._transport.flush()
