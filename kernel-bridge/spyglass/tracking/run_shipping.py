@@ -25,7 +25,7 @@ from ..store.project_index import compact, put_pending
 from ..store.run_lease import RunLease
 from ..store.run_store import METADATA_FILE, PARQUET_FILE
 from ..store.segment_format import END_KEY, STREAMS, run_prefix, segments_prefix, whole_frames
-from ..store.segment_shipper import SegmentShipper, ShippingWarning
+from ..store.segment_shipper import FINISH_SECONDS, SegmentShipper, ShippingWarning
 from ..store.spool import SpoolGate, SpoolMarker, has_marker
 from ..store.store_url import StoreUrl, local_root
 
@@ -62,8 +62,9 @@ class RunShipping:
         if not has_marker(run_dir) and self.bucket.head(f"{run_prefix(self.project, run_id)}{METADATA_FILE}"):
             mirror_for(self.url).sync_run(self.project, run_id, parquet=False, force=True)
 
-    def start(self, run_dir: Path, run_id: str) -> None:
-        """The Run created its directory and wrote run.json: mark it as this machine's spool and ship it."""
+    def start(self, run_dir: Path, run_id: str, *, background: bool = True) -> None:
+        """The Run created its directory and wrote run.json: mark it as this machine's spool and ship it (on
+        the shipper's thread; `spyglass sync` ships on its own thread, through finish())."""
         assert self.lease is not None, "claim() the run before start()"
         previous = SpoolMarker.load(run_dir)
         if previous is not None and previous.store == str(self.url):
@@ -81,19 +82,21 @@ class RunShipping:
             run_id=run_id,
             interval=self.interval,
             on_state=self._index_state,
-        ).start()
+        )
+        if background:
+            self.shipper.start()
 
     def admit(self, path: Path, nbytes: int) -> None:
         """The flusher's gate: refuses a write past the spool limit (spool.SpoolGate)."""
         self.gate(path, nbytes)
 
-    def finish(self, *, parquet: bool) -> bool:
+    def finish(self, *, parquet: bool, seconds: float = FINISH_SECONDS) -> bool:
         """Ship the rest and give the run up; False (with a warning) when it stays in the spool for sync."""
         shipper = self.shipper
         if shipper is None:
             self.abandon()
             return False
-        if not shipper.finish(parquet=parquet):
+        if not shipper.finish(parquet=parquet, seconds=seconds):
             return False
         try:
             hand_to_mirror(shipper, self.bucket, self.project, shipper.run_id)
