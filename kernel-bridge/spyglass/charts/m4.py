@@ -88,3 +88,31 @@ def m4_points(x: Any, y: Any, max_points: int) -> tuple[np.ndarray, np.ndarray]:
     x, y = finite_sorted(x, y)
     kept = m4_indices(x, y, max(1, max_points // 4))
     return x[kept], y[kept]
+
+
+def m4_aggregates_sql(x: str, y: str, x_cast: str = "") -> str:
+    """The M4 aggregates of the points (x, y) of each SQL group, for native DuckDB: x_first, y_first, x_last,
+    y_last, x_min, y_min, x_max, y_max (as the page's `m4AggregatesSql` in downsample-m4.ts, so a window the
+    server answers is the bucket the page would compute). `x_cast` converts the aggregated x columns."""
+    return (
+        f"min({x}){x_cast} AS x_first, arg_min({y}, {x}) AS y_first, max({x}){x_cast} AS x_last, "
+        f"arg_max({y}, {x}) AS y_last, arg_min({x}, {y}){x_cast} AS x_min, min({y}) AS y_min, "
+        f"arg_max({x}, {y}){x_cast} AS x_max, max({y}) AS y_max"
+    )
+
+
+def m4_merge_sql() -> str:
+    """The M4 aggregates of groups of M4 rows: the M4 of a union is the M4 of its parts' M4s."""
+    return (
+        "min(x_first) AS x_first, arg_min(y_first, x_first) AS y_first, max(x_last) AS x_last, "
+        "arg_max(y_last, x_last) AS y_last, arg_min(x_min, y_min) AS x_min, min(y_min) AS y_min, "
+        "arg_max(x_max, y_max) AS x_max, max(y_max) AS y_max"
+    )
+
+
+def equal_bucket_sql(x: str, x0: float, x1: float, buckets: int) -> str:
+    """SQL of `equal_buckets`: the bucket of x among `buckets` equal buckets over [x0, x1], clamped."""
+    if buckets < 1:
+        raise ValueError(f"M4 needs a positive bucket count, got {buckets}")
+    span = max(x1 - x0, float(np.finfo(np.float64).tiny))
+    return f"least({buckets - 1}, greatest(0, floor(({x} - {x0!r})::DOUBLE * {buckets} / {span!r})))"

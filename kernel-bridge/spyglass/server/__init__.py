@@ -7,6 +7,7 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
+from .bucket_sync import store_mirror
 from .file_handlers import MediaFileHandler
 from .handlers import HistorySliceHandler, RunMetadataHandler
 from .lineage_handlers import LineageHandler
@@ -18,6 +19,7 @@ from .workspace_export_handlers import WorkspaceExportHandler
 from .workspace_handlers import MetricHandler, RunsListHandler
 from .workspace_histogram_handlers import HistogramsHandler
 from .workspace_layout_handlers import WorkspaceLayoutHandler, WorkspaceProjectsHandler
+from .workspace_window_handlers import MetricWindowHandler
 
 API_PREFIX = "spyglass/api/v1"
 
@@ -34,6 +36,7 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
     web_app.settings["spyglass"] = {
         "root_dir": root_dir,
         "roots": allowed_roots(root_dir, os.environ.get("SPYGLASS_DIR")),
+        "mirror": store_mirror(os.environ.get("SPYGLASS_DIR")),  # None unless the store is s3://
     }
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(
@@ -49,6 +52,7 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             (url_path_join(base_url, API_PREFIX, "file"), MediaFileHandler),
             (url_path_join(base_url, API_PREFIX, "runs"), RunsListHandler),
             (url_path_join(base_url, API_PREFIX, "metric"), MetricHandler),
+            (url_path_join(base_url, API_PREFIX, "metric_window"), MetricWindowHandler),
             (url_path_join(base_url, API_PREFIX, "histograms"), HistogramsHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_layout"), WorkspaceLayoutHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_projects"), WorkspaceProjectsHandler),
