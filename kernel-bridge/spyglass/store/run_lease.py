@@ -14,9 +14,10 @@ import os
 import socket
 import time
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from ..base.errors import ObjectMissing, RunLeaseError
+from .bucket import Bucket
 from .run_state import process_alive
 from .segment_format import run_prefix
 
@@ -24,20 +25,6 @@ LEASE_FILE = "lease.json"
 STALE_INTERVALS = 4
 STALE_GRACE = 30.0
 _ATTEMPTS = 3  # a lease deleted between our create and our get is retried this often
-
-
-class LeaseBucket(Protocol):
-    """What a lease needs of store/bucket.py's Bucket."""
-
-    def create(self, key: str, data: bytes, metadata: dict[str, str] | None = None) -> str | None: ...
-
-    def replace(
-        self, key: str, data: bytes, etag: str, metadata: dict[str, str] | None = None
-    ) -> str | None: ...
-
-    def get_with_etag(self, key: str) -> tuple[bytes, str]: ...
-
-    def delete(self, key: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +66,7 @@ class LeaseHolder:
 class RunLease:
     """This process's lease on one run. acquire() it; the shipper thread renews it; release() at the end."""
 
-    def __init__(self, bucket: LeaseBucket, project: str, run_id: str, *, writer: str, interval: float,
+    def __init__(self, bucket: Bucket, project: str, run_id: str, *, writer: str, interval: float,
                  store: str) -> None:  # fmt: skip
         self._bucket = bucket
         self.key = f"{run_prefix(project, run_id)}{LEASE_FILE}"

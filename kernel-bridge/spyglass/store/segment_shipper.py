@@ -17,9 +17,9 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 from ..base.errors import BucketError
+from .bucket import Bucket
 from .run_lease import RunLease
 from .run_store import METADATA_FILE, PARQUET_FILE
 from .segment_check import BadSegment, check_segment
@@ -27,29 +27,16 @@ from .segment_format import END_KEY, STREAMS, run_prefix, segment_key, segment_m
 from .spool import SpoolMarker, remove_marker
 
 MAX_SEGMENT_BYTES = 64 * 2**20  # a backlog ships in pieces of this size (at least one frame each)
+# The run's other files (tables and media, run.save() copies, the code diff), shipped under the same relative
+# paths once they appear or change; media files are never rewritten, saved files may be.
+RUN_FILE_DIRS = ("media", "files", "code")
+MULTIPART_BYTES = 8 * 2**20
 FIRST_RETRY_SECONDS = 0.5
 FINISH_SECONDS = 60.0  # finish() keeps trying to ship this long before leaving the rest to `spyglass sync`
 
 
 class ShippingWarning(UserWarning):
     """The bucket did not take a run's segments; they wait in the local spool and ship when it returns."""
-
-
-class ObjectInfo(Protocol):
-    size: int
-    metadata: dict[str, str]
-
-
-class ShipBucket(Protocol):
-    """What the shipper needs of store/bucket.py's Bucket."""
-
-    def create(self, key: str, data: bytes, metadata: dict[str, str] | None = None) -> str | None: ...
-
-    def put(self, key: str, data: bytes, metadata: dict[str, str] | None = None) -> str: ...
-
-    def head(self, key: str) -> ObjectInfo | None: ...
-
-    def upload_file(self, key: str, path: Path, metadata: dict[str, str] | None = None) -> None: ...
 
 
 class ShippingStopped(Exception):
@@ -61,7 +48,7 @@ class SegmentShipper:
 
     def __init__(
         self,
-        bucket: ShipBucket,
+        bucket: Bucket,
         lease: RunLease,
         marker: SpoolMarker,
         run_dir: Path,
@@ -84,6 +71,7 @@ class SegmentShipper:
         self._put_state: str | None = None
         self.run_json_etag: str | None = None  # of the run.json last put
         self.last_keys: dict[str, str] = {}  # per stream, the key of the last segment this writer shipped
+        self._shipped_files: dict[str, tuple[int, int]] = {}  # relative path -> (mtime_ns, size) put
         self._lock = threading.Lock()  # one pass at a time (the thread's or finish()'s)
         self._wake = threading.Event()
         self._stopping = False
@@ -116,6 +104,7 @@ class SegmentShipper:
                 self._renew_if_due()
                 for stream in STREAMS:
                     self._ship_stream(stream)
+                self._ship_run_files()
                 self._put_run_json_if_changed()
             except ShippingStopped as error:
                 self.stopped = str(error)
@@ -133,17 +122,14 @@ class SegmentShipper:
         while True:
             try:
                 self.ship_now()
-                parquet_path = self.run_dir / PARQUET_FILE
-                if parquet and parquet_path.is_file():
-                    self._bucket.upload_file(
-                        f"{run_prefix(self._project, self.run_id)}{PARQUET_FILE}", parquet_path
-                    )
+                if parquet:
+                    self._upload_parquet()
                 self._put_run_json_if_changed(force=True)
                 self._lease.release()
             except ShippingStopped as error:
                 self._warn(f"{self._label}: not shipped any more: {error}")
                 return False
-            except BucketError as error:
+            except Exception as error:  # unreachable, denied, or a failed upload: retried until the deadline
                 if time.monotonic() + delay > deadline:
                     self._warn(
                         f"{self._label}: finish could not ship the run's last rows: {error} Every row is "
@@ -156,6 +142,21 @@ class SegmentShipper:
                 continue
             remove_marker(self.run_dir)
             return True
+
+    def _upload_parquet(self) -> None:
+        path = self.run_dir / PARQUET_FILE
+        if path.is_file():
+            self._upload(f"{run_prefix(self._project, self.run_id)}{PARQUET_FILE}", path, path.stat().st_size)
+
+    def _upload(self, key: str, path: Path, size: int) -> None:
+        """One PUT for a small file, a parallel multipart upload for a large one."""
+        if size <= MULTIPART_BYTES:
+            self._bucket.put(key, path.read_bytes())
+            return
+        try:
+            self._bucket.upload_file(key, path)
+        except RuntimeError:  # at interpreter exit (atexit's finish) no thread pool takes work: one PUT
+            self._bucket.put(key, path.read_bytes())
 
     def _loop(self) -> None:
         delay = 0.0  # the first pass at once: run.json makes the run visible to readers
@@ -227,6 +228,19 @@ class SegmentShipper:
                 self.marker.save(self.run_dir)
         finally:
             os.close(fd)
+
+    def _ship_run_files(self) -> None:
+        for name in RUN_FILE_DIRS:
+            for path in sorted((self.run_dir / name).rglob("*")):
+                relative = path.relative_to(self.run_dir)
+                if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+                    continue  # a file being written (dot-prefixed temporary name)
+                status = path.stat()
+                stamp = (status.st_mtime_ns, status.st_size)
+                if self._shipped_files.get(relative.as_posix()) == stamp:
+                    continue
+                self._upload(f"{run_prefix(self._project, self.run_id)}{relative.as_posix()}", path, stamp[1])
+                self._shipped_files[relative.as_posix()] = stamp
 
     def _create_segment(self, key: str, start: int, data: bytes) -> int:
         """Create the segment; return the offset shipped up to (an existing segment of ours is adopted)."""

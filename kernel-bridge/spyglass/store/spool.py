@@ -75,20 +75,24 @@ def find_spooled_runs(root: Path) -> list[Path]:
 
 
 class SpoolGate:
-    """Refuses a flusher write that would take the unshipped bytes past the limit (the flusher's `admit`)."""
+    """Refuses flusher writes while the unshipped bytes are at the limit (the flusher's `admit`).
 
-    def __init__(self, limit_bytes: int, unshipped: Callable[[], int], store: str) -> None:
-        self.limit_bytes = limit_bytes
+    A write is refused only once the limit is reached, not because it would pass it: rows that waited in
+    memory during an outage are written in one go as soon as shipping has made room.
+    """
+
+    def __init__(self, limit_mb: float, unshipped: Callable[[], int], store: str) -> None:
+        self.limit_mb = limit_mb
         self._unshipped = unshipped
         self._store = store
 
     def __call__(self, path: Path, nbytes: int) -> None:
         waiting = self._unshipped()
-        if waiting + nbytes > self.limit_bytes:
+        if waiting >= self.limit_mb * 2**20:
             raise fault_error(
                 path,
                 "append to the local spool",
                 SPOOL_FULL,
-                f"{waiting / 2**20:.0f} MiB are not shipped to {self._store} yet; the limit is "
-                f"{self.limit_bytes / 2**20:.0f} MiB (spool_limit_mb, SPYGLASS_SPOOL_LIMIT_MB)",
+                f"{waiting / 2**20:.3g} MiB are not shipped to {self._store} yet; the limit is "
+                f"{self.limit_mb:g} MiB (spool_limit_mb, SPYGLASS_SPOOL_LIMIT_MB)",
             )

@@ -43,7 +43,7 @@ class RunShipping:
         self.writer = uuid.uuid4().hex
         self.lease: RunLease | None = None
         self.shipper: SegmentShipper | None = None
-        self.gate = SpoolGate(int(limit_mb * 2**20), self._unshipped, str(url))
+        self.gate = SpoolGate(limit_mb, self._unshipped, str(url))
 
     @classmethod
     def connect(cls, url: StoreUrl, project: str, *, interval: float, limit_mb: float) -> RunShipping:
