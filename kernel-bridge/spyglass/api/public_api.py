@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import ProjectNotFoundError, RunNotFoundError
+from ..store.bucket_mirror import BucketMirror, mirror_for
 from ..store.project_names import did_you_mean
-from ..store.run_store import METADATA_FILE, RunDirectory, find_runs, resolve_store_root, validate_name
+from ..store.run_store import METADATA_FILE, RunDirectory, find_runs, validate_name
+from ..store.store_url import local_root, parse_store_url
 from .artifact_api import ArtifactApi
 from .runs import Runs
 from .stored_run import StoredRun
@@ -18,13 +20,20 @@ _SHOWN_NAMES = 20  # how many existing projects or runs an error message lists
 
 
 class Api(ArtifactApi):
-    """Read runs from a store: `dir`, else $SPYGLASS_DIR, else ./spyglass (as spyglass.init() resolves it)."""
+    """Read runs from a store: `dir`, else $SPYGLASS_DIR, else ./spyglass (as spyglass.init() resolves it);
+    an s3:// store through its local mirror, pulled before each read."""
 
     def __init__(self, dir: str | os.PathLike[str] | None = None) -> None:
-        self.root: Path = resolve_store_root(dir)
+        url = parse_store_url(dir)
+        self.root: Path = local_root(url)
+        # An s3:// store is read from its local mirror, pulled before each read (bucket_mirror.py).
+        self._mirror: BucketMirror | None = mirror_for(url) if url.is_remote else None
 
     def projects(self) -> list[str]:
         """The names of the projects in the store, sorted."""
+        if self._mirror is not None:
+            for project in self._mirror.sync_projects():
+                self._mirror.sync_project(project)
         return sorted({directory.path.parent.name for directory in find_runs(self.root)})
 
     def runs(
@@ -40,7 +49,9 @@ class Api(ArtifactApi):
         project = _project_of(path) if path is not None else None
         if project is not None:
             self._require_project(project)
-        return Runs(lambda: find_runs(self.root, project), filters=filters, order=order)
+        elif self._mirror is not None:
+            self.projects()
+        return Runs(lambda: find_runs(self.root, project), filters=filters, order=order, open_run=self._open)
 
     def run(self, path: str) -> StoredRun:
         """The run at "project/run_id" (a wandb-style "entity/project/run_id" also works)."""
@@ -48,18 +59,30 @@ class Api(ArtifactApi):
         if len(parts) < 2:
             raise RunNotFoundError(f"run path {path!r} must be 'project/run_id'")
         project, run_id = parts[-2], parts[-1]
+        validate_name("run id", run_id)
+        if self._mirror is not None:
+            self._mirror.sync_run(validate_name("project", project), run_id, force=True)
         self._require_project(project)
-        directory = RunDirectory(self.root / project / validate_name("run id", run_id))
+        directory = RunDirectory(self.root / project / run_id)
         if not directory.metadata_path.is_file():
             existing = [run.path.name for run in find_runs(self.root, project)]
             raise RunNotFoundError(
                 f"no run {run_id!r} in project {project!r} of the store {self.root}; "
                 f"its runs are: {_listing(existing)}"
             )
-        return StoredRun(directory)
+        return self._open(directory)
+
+    def _open(self, directory: RunDirectory) -> StoredRun:
+        mirror = self._mirror
+        if mirror is None:
+            return StoredRun(directory)
+        project, run_id = directory.path.parent.name, directory.path.name
+        return StoredRun(directory, pull=lambda: mirror.sync_run(project, run_id).run_json)
 
     def _require_project(self, project: str) -> None:
         validate_name("project", project)
+        if self._mirror is not None:
+            self._mirror.sync_project(project, force=True)
         project_dir = self.root / project
         if project_dir.is_dir() and any(
             (entry / METADATA_FILE).is_file() for entry in project_dir.iterdir() if entry.is_dir()

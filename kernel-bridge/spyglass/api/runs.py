@@ -21,17 +21,18 @@ class Runs:
         list_directories: Callable[[], list[RunDirectory]],
         filters: Mapping[str, Any] | None = None,
         order: str | None = "-created_at",
+        open_run: Callable[[RunDirectory], StoredRun] = StoredRun,
     ) -> None:
         self._list_directories = list_directories
+        self._open_run = open_run
         self.filters = dict(filters or {})
         self.order = order
         self._runs: list[StoredRun] | None = None
 
     def _load(self) -> list[StoredRun]:
         if self._runs is None:
-            selected = [
-                run for run in map(StoredRun, self._list_directories()) if matches(run.record, self.filters)
-            ]
+            opened = map(self._open_run, self._list_directories())
+            selected = [run for run in opened if matches(run.record, self.filters)]
             self._runs = sort_records(selected, self.order, lambda run: run.record)
         return self._runs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -25,9 +25,20 @@ _NON_FINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float
 class StoredRun:
     """One run in the store, read-only. Attributes follow wandb's public API (`wandb.Api().run(...)`)."""
 
-    def __init__(self, directory: RunDirectory, metadata: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        directory: RunDirectory,
+        metadata: dict[str, Any] | None = None,
+        pull: Callable[[], bool] | None = None,
+    ) -> None:
         self._directory = directory
-        self.metadata: dict[str, Any] = directory.read_metadata() if metadata is None else metadata
+        # A run of a bucket store: `pull` brings its mirror up to date and says whether run.json changed.
+        self._pull = pull
+        self._load(directory.read_metadata() if metadata is None else metadata)
+
+    def _load(self, metadata: dict[str, Any]) -> None:
+        directory = self._directory
+        self.metadata: dict[str, Any] = metadata
         meta = self.metadata
         # The directory names, not run.json's fields, so that Api().run(run.path) finds a copied store's runs.
         self.id: str = directory.path.name
@@ -85,6 +96,11 @@ class StoredRun:
             end = time.time()
         return None if end is None else max(0.0, end - self.created_at)
 
+    def refresh(self) -> None:
+        """Pull the run from its bucket (bucket stores only) and re-read run.json when it changed."""
+        if self._pull is not None and self._pull():
+            self._load(self._directory.read_metadata())
+
     def history(
         self,
         keys: Sequence[str] | None = None,
@@ -104,6 +120,7 @@ class StoredRun:
         max_step: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Iterate over every history row as a dict, decoding one stored frame at a time (memory bounded)."""
+        self.refresh()
         with self._naming_corrupt_log():
             yield from iter_rows(
                 self._directory.log_path, keys=keys, page_size=page_size, min_step=min_step, max_step=max_step
@@ -111,6 +128,7 @@ class StoredRun:
 
     def to_arrow(self) -> pa.Table:
         """Return the whole history as one pyarrow Table (columns unified across frames)."""
+        self.refresh()
         with self._naming_corrupt_log():
             return self._directory.read_history()
 
@@ -123,6 +141,7 @@ class StoredRun:
 
     def system_metrics(self, samples: int | None = None, pandas: bool = True) -> Any:
         """Return the system metrics stream (system.sglog; no rows when it was off) as pandas or pyarrow."""
+        self.refresh()
         with self._naming_corrupt_log():
             table = read_log_table(self._directory.path / SYSTEM_LOG_FILE)
         return as_frame(sample_rows(table, samples), pandas)
@@ -147,6 +166,11 @@ class StoredRun:
         self._write_fields({"summary": values})
 
     def _write_fields(self, fields: dict[str, Any]) -> None:
+        if self._pull is not None:
+            raise StoreError(
+                f"run {self.path} is in a bucket store, where only its writer writes run.json: change it "
+                "from the run (run.summary[...] = ..., run.tags = ...) or resume it with init(resume=...)"
+            )
         meta = self._directory.read_metadata()
         if effective_state(meta) in ("running", "preempting"):
             raise StoreError(

@@ -24,9 +24,8 @@ def register(groups: argparse._SubParsersAction) -> None:
     )
     report.add_argument(
         "--store",
-        type=Path,
-        help="store root holding the runs (default: the paths the outputs "
-        "recorded, then ./spyglass beside the notebook)",
+        help="store root or s3:// URL holding the runs (default: an s3:// $SPYGLASS_DIR, else the paths the "
+        "outputs recorded, then ./spyglass beside the notebook)",
     )
     report.add_argument("--include-code", action="store_true", help="include code cells (folded)")
     report.add_argument("--format", choices=("html", "markdown"), default="html")

@@ -11,6 +11,7 @@ from . import messages
 from .errors import ReportError
 from .html_page import REPORT_FORMAT, render_page
 from .notebook_blocks import BlockCollector
+from .store_pull import report_store
 from .title_block import title_block
 
 
@@ -19,7 +20,7 @@ class ReportInput:
     """What a report is built from."""
 
     notebook: Path
-    store: Path | None = None
+    store: Path | str | None = None  # a local directory or an s3:// URL (report_store)
     include_code: bool = False
     # Set by the server: the runs and tables embedded, and the output, must resolve inside these real paths.
     roots: tuple[Path, ...] | None = None
@@ -39,8 +40,9 @@ def collect(source: ReportInput) -> CollectedReport:
         notebook = nbformat.read(source.notebook, as_version=4)
     except (OSError, ValueError) as error:
         raise ReportError(messages.NOTEBOOK_UNREADABLE.format(path=source.notebook, error=error)) from error
+    store, pull = report_store(source.store)
     collector = BlockCollector(
-        source.notebook.resolve().parent, source.store, source.include_code, source.roots
+        source.notebook.resolve().parent, store, source.include_code, source.roots, pull
     )
     collector.add_notebook(notebook)
     document = {

@@ -22,6 +22,7 @@ from .chart_panels import ChartContext, charts_block
 from .lineage_block import lineage_blocks
 from .plot_block import plot_block
 from .run_source import first_existing, locate_run, project_store, run_summary
+from .store_pull import StorePull
 from .sweep_panel import sweep_blocks
 from .table_media import MediaBudget
 from .table_rows import table_block
@@ -31,10 +32,16 @@ class BlockCollector:
     """Walks a notebook once; `blocks` and `context.runs` hold the result."""
 
     def __init__(
-        self, notebook_dir: Path, store: Path | None, include_code: bool, roots: Roots | None = None
+        self,
+        notebook_dir: Path,
+        store: Path | None,
+        include_code: bool,
+        roots: Roots | None = None,
+        pull: StorePull | None = None,
     ) -> None:
         self.notebook_dir = notebook_dir
         self.store = store
+        self.pull = pull or StorePull()  # a bucket store's runs are pulled before they are read
         self.include_code = include_code
         self.roots = roots  # server-built reports: nothing is read from outside these
         self.context = ChartContext()
@@ -127,6 +134,8 @@ class BlockCollector:
     def _add_run(self, bundle: dict[str, Any]) -> None:
         project, run_id = str(bundle.get("project", "")), str(bundle.get("run_id", ""))
         name = str(bundle.get("name") or run_id)
+        if project and run_id:
+            self.pull.run(project, run_id)
         places = locate_run(bundle.get("run_dir"), project, run_id, self.store, self.notebook_dir)
         path, refused = first_existing(places, self.roots)
         if path is None:
@@ -142,6 +151,8 @@ class BlockCollector:
 
     def _add_workspace(self, bundle: dict[str, Any]) -> None:
         project = str(bundle.get("project", ""))
+        if project:
+            self.pull.project(project)
         root, candidates = project_store(
             project, bundle.get("store_root"), self.store, self.notebook_dir, self.roots
         )
@@ -151,6 +162,8 @@ class BlockCollector:
             key=lambda pair: (-float(pair[0]["created_at"] or 0), pair[0]["id"]),
         )
         kept = summaries[:RUNS_PER_WORKSPACE]
+        if root == self.store:
+            self.pull.runs(project, [path.name for _, path in kept])
         for _, path in kept:
             self._remember(path)
         block = charts_block(messages.WORKSPACE_TITLE.format(project=project), kept, self.context)

@@ -16,7 +16,8 @@ from ..store.run_store import LOG_FILE, SYSTEM_LOG_FILE, RunDirectory
 
 # AUTH_RESOURCE is re-exported for handlers that still import it from here (see api_handler.py).
 from .api_handler import SpyglassAPIHandler
-from .run_access import RunAccessError, resolve_run_dir
+from .bucket_sync import pull_run_dir
+from .run_access import RunAccessError, confine, resolve_run_dir
 
 STREAM_FILES = {"history": LOG_FILE, "system": SYSTEM_LOG_FILE}
 
@@ -24,10 +25,13 @@ STREAM_FILES = {"history": LOG_FILE, "system": SYSTEM_LOG_FILE}
 class _RunHandler(SpyglassAPIHandler):
     """A handler of one run directory named by the `run_dir` query argument."""
 
-    async def _resolve(self) -> Path:
-        return await asyncio.to_thread(
-            resolve_run_dir, self.get_query_argument("run_dir", None), self._root_dir, self._roots
+    async def _resolve(self, streams: tuple[str, ...] = ()) -> Path:
+        requested = self.get_query_argument("run_dir", None)
+        # A run of a bucket store is pulled first (run.json and the stream asked for), rate-limited per run.
+        await pull_run_dir(
+            self.settings["spyglass"], confine(requested, "run_dir", self._root_dir, self._roots), streams
         )
+        return await asyncio.to_thread(resolve_run_dir, requested, self._root_dir, self._roots)
 
 
 class RunMetadataHandler(_RunHandler):
@@ -68,7 +72,7 @@ class HistorySliceHandler(_RunHandler):
         if stream not in STREAM_FILES:
             return self._fail(400, f"stream must be 'history' or 'system', got {stream!r}")
         try:
-            run_path = await self._resolve()
+            run_path = await self._resolve((stream,))
             body = await asyncio.to_thread(_read_slice, run_path / STREAM_FILES[stream], after_seq)
         except RunAccessError as error:
             return self._fail(error.status, error.message)

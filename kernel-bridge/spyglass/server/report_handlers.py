@@ -46,9 +46,7 @@ class ReportHandler(SpyglassAPIHandler):
             body = self._json_object('{"path": "notebook.ipynb"}')
             notebook = resolve_notebook(body.get("path"), self._root_dir, self._roots)
             store = os.environ.get("SPYGLASS_DIR")
-            source = ReportInput(
-                notebook, Path(store) if store else None, bool(body.get("include_code")), tuple(self._roots)
-            )
+            source = ReportInput(notebook, store or None, bool(body.get("include_code")), tuple(self._roots))
             output = await asyncio.to_thread(write_html, source, report_path(notebook))
         except RunAccessError as error:
             return self._fail(error.status, error.message)

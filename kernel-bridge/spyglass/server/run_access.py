@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.path_confinement import escaping_name, first_link_out, is_within, real_path
-from ..store.run_store import METADATA_FILE, RUN_FILES
+from ..store.run_store import METADATA_FILE, RUN_FILES, resolve_store_root
 
 _OUTSIDE = "resolves outside the server's root_dir and $SPYGLASS_DIR; refusing it"
 
@@ -28,9 +28,15 @@ class RunAccessError(Exception):
 
 
 def allowed_roots(root_dir: str, store_dir: str | None) -> list[Path]:
-    """Return the real paths under which the server reads and writes: root_dir and $SPYGLASS_DIR if set."""
+    """Return the real paths under which the server reads and writes: root_dir and $SPYGLASS_DIR if set (the
+    local root of an s3:// store)."""
     roots = [real_path(root_dir)]
-    if store_dir:
+    if store_dir and store_dir.lower().startswith("s3://"):
+        # A bucket store is served from its local root (the mirror the server pulls into).
+        root = resolve_store_root(store_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        roots.append(real_path(root))
+    elif store_dir:
         # A relative $SPYGLASS_DIR means the same for the server as for a kernel started in root_dir.
         roots.append(real_path(os.path.join(root_dir, os.path.expanduser(store_dir))))
     return roots

@@ -12,6 +12,7 @@ from jupyter_server.auth.decorator import authorized
 from ..workspace_data.index import list_runs
 from ..workspace_data.overview import AXES, overview_ipc, read_for_overview, take_rows
 from .api_handler import SpyglassAPIHandler
+from .bucket_sync import pull_project, pull_runs
 from .run_access import RunAccessError
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
@@ -32,6 +33,7 @@ class RunsListHandler(_ProjectHandler):
     async def get(self) -> None:
         try:
             root, project = self._project()
+            await pull_project(self.settings["spyglass"], root, project)
             listing = await asyncio.to_thread(list_runs, root, project, roots=self._roots)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
@@ -67,6 +69,7 @@ class MetricHandler(_ProjectHandler):
             )
         try:
             root, project = self._project()
+            await pull_runs(self.settings["spyglass"], root, project, run_ids or None)
             args = (str(root), project, metric, run_ids or None, x_metric)
             # The rows request that follows an overview gets the same read (one snapshot of running runs).
             # An overview on another axis comes after the step one: it reuses that read when it is still kept.

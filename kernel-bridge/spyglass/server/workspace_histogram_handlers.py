@@ -10,6 +10,7 @@ from jupyter_server.auth.decorator import authorized
 
 from ..workspace_data.histograms import read_histograms
 from .api_handler import SpyglassAPIHandler
+from .bucket_sync import pull_runs
 from .run_access import RunAccessError
 
 
@@ -25,6 +26,7 @@ class HistogramsHandler(SpyglassAPIHandler):
         run_ids = self.get_query_arguments("run_id")
         try:
             root, project = self._store_and_project(project_must_exist=False)
+            await pull_runs(self.settings["spyglass"], root, project, run_ids or None)
             answer = await asyncio.to_thread(
                 read_histograms, str(root), project, metric, run_ids or None, self._roots
             )

@@ -18,9 +18,10 @@ from jupyter_server.auth.decorator import authorized
 
 from ..base.atomic_file import UnsafeOutputError, write_output
 from ..base.errors import InvalidNameError
-from ..store.run_store import DEFAULT_STORE_DIR, validate_name
+from ..store.run_store import DEFAULT_STORE_DIR, resolve_store_root, validate_name
 from ..workspace_data.index import list_projects
 from .api_handler import SpyglassAPIHandler
+from .bucket_sync import pull_projects
 from .run_access import RunAccessError, confine, require_within
 
 LAYOUT_FILE = ".workspace.json"
@@ -31,6 +32,8 @@ MAX_LAYOUT_BYTES = 1024 * 1024
 def default_store_root(root_dir: str) -> str:
     """The store the server shows by default: $SPYGLASS_DIR (relative to root_dir) or root_dir/spyglass."""
     chosen = os.environ.get("SPYGLASS_DIR") or DEFAULT_STORE_DIR
+    if chosen.lower().startswith("s3://"):
+        return os.path.realpath(resolve_store_root(chosen))  # a bucket store's local root (its mirror)
     return os.path.realpath(os.path.join(root_dir, os.path.expanduser(chosen)))
 
 
@@ -133,6 +136,7 @@ class WorkspaceProjectsHandler(SpyglassAPIHandler):
             root = confined_store_root(
                 self.get_query_argument("store_root", None), self._root_dir, self._roots
             )
+            await pull_projects(self.settings["spyglass"], root)
             projects = await asyncio.to_thread(list_projects, root, self._roots)
         except RunAccessError as error:
             return self._fail(error.status, error.message)

@@ -22,11 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..base.atomic_file import write_atomic
-from ..base.errors import BucketAccessDenied, BucketError, CorruptLogError, InvalidNameError, ObjectMissing
+from ..base.errors import BucketAccessDenied, BucketError, InvalidNameError, ObjectMissing
 from .bucket import Bucket, ObjectInfo
-from .framed_log import read_framed_log
-from .mirror_state import MirrorState, StreamState, load_state, local_size, save_state
+from .mirror_state import (
+    MirrorState,
+    adopt_log,
+    load_state,
+    local_size,
+    replace_file,
+    save_state,
+    truncate_log,
+)
 from .project_index import ProjectIndex, compact, read_index, record_metadata
 from .run_store import LOG_FILE, METADATA_FILE, PARQUET_FILE, SYSTEM_LOG_FILE, validate_name
 from .segment_check import BadSegment, CheckedSegment, check_segment, segment_offset
@@ -128,7 +134,7 @@ class BucketMirror:
                 if updated > (state.indexed_at or 0.0):
                     changed.append(run_id)  # ended since its run.json was fetched
             elif state.indexed_at != updated:
-                self._write_stand_in(project_dir / run_id, row, project, state)
+                self._write_stand_in(project_dir / run_id, row, project)
         self._each(
             lambda run_id: self.sync_run(project, run_id, streams=("history",), parquet=False), running
         )
@@ -146,11 +152,15 @@ class BucketMirror:
                 logger.warning("spyglass: the index of %s/%s was not compacted: %s", self.url, project, error)
         return index
 
-    def _write_stand_in(self, run_dir: Path, row: dict[str, Any], project: str, state: MirrorState) -> None:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(run_dir / METADATA_FILE, _json_bytes(record_metadata(row, project)))
-        state.indexed_at = row.get("updated_at")
-        save_state(run_dir, state)
+    def _write_stand_in(self, run_dir: Path, row: dict[str, Any], project: str) -> None:
+        with self._run_lock(project, run_dir.name):
+            state = load_state(run_dir)  # again under the lock: a pull may have fetched the real run.json
+            if state.run_json_etag is not None:
+                return
+            run_dir.mkdir(parents=True, exist_ok=True)
+            replace_file(run_dir / METADATA_FILE, _json_bytes(record_metadata(row, project)))
+            state.indexed_at = row.get("updated_at")
+            save_state(run_dir, state)
 
     # -- runs -----------------------------------------------------------------------------------------------
 
@@ -204,7 +214,7 @@ class BucketMirror:
         meta = _parse_meta(data)
         if etag != state.run_json_etag:
             run_dir.mkdir(parents=True, exist_ok=True)
-            write_atomic(run_dir / METADATA_FILE, data)
+            replace_file(run_dir / METADATA_FILE, data)
             state.run_json_etag = etag
             state.indexed_at = meta.get("updated_at")
             pull.run_json = True
@@ -216,9 +226,9 @@ class BucketMirror:
         progress = state.stream(stream)
         path = run_dir / STREAM_FILES[stream]
         if progress.last_key is None and progress.end == 0:
-            _adopt(path, progress)  # a run this machine wrote and shipped (its spool marker is gone)
+            adopt_log(path, progress)  # a run this machine wrote and shipped (its spool marker is gone)
         elif local_size(path) != progress.end:  # a pull cut short after appending: drop the unrecorded part
-            _truncate(path, progress.end)
+            truncate_log(path, progress.end)
         prefix = f"{project}/{run_id}/segments/{stream}/"
         for info in self.bucket.list(prefix, start_after=progress.last_key):
             start = segment_offset(info.key)
@@ -230,8 +240,8 @@ class BucketMirror:
             if start > progress.end or f"{info.key} {info.etag}" in state.bad_segments:
                 return  # a gap (the segment before it is missing or was refused): wait, do not skip rows
             if start < progress.end:  # an adopted spool ends inside this segment: take the segment's bytes
-                _truncate(path, start)
-                _adopt(path, progress)
+                truncate_log(path, start)
+                adopt_log(path, progress)
             try:
                 checked = self._fetch_segment(info, start, progress.next_seq)
             except BadSegment as error:
@@ -301,31 +311,6 @@ def _local_projects(root: Path) -> list[str]:
         return sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith("."))
     except FileNotFoundError:
         return []
-
-
-def _adopt(path: Path, progress: StreamState) -> None:
-    # The valid prefix of a log already here counts as pulled; segments it covers are not fetched again.
-    try:
-        contents = read_framed_log(path)
-    except FileNotFoundError:
-        progress.end, progress.next_seq = 0, 0
-        return
-    except CorruptLogError:
-        contents = None
-    if contents is None or contents.valid_end == 0:
-        _truncate(path, 0)
-        progress.end, progress.next_seq = 0, 0
-        return
-    _truncate(path, contents.valid_end)
-    progress.end = contents.valid_end
-    progress.next_seq = contents.frames[-1].seq + 1 if contents.frames else 0
-
-
-def _truncate(path: Path, end: int) -> None:
-    if end == 0:
-        path.unlink(missing_ok=True)
-    elif local_size(path) != end:
-        os.truncate(path, end)
 
 
 def _parse_meta(data: bytes) -> dict[str, Any]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..base.atomic_file import write_atomic
+from ..base.errors import CorruptLogError
+from .framed_log import read_framed_log
 
 MIRROR_STATE_FILE = ".mirror.json"
 
@@ -63,7 +65,18 @@ def load_state(run_dir: Path) -> MirrorState:
 
 
 def save_state(run_dir: Path, state: MirrorState) -> None:
-    write_atomic(run_dir / MIRROR_STATE_FILE, json.dumps(asdict(state), sort_keys=True).encode("utf-8"))
+    replace_file(run_dir / MIRROR_STATE_FILE, json.dumps(asdict(state), sort_keys=True).encode("utf-8"))
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace a mirrored file atomically (readers see the old or the new bytes), without fsync: the bucket
+    holds the durable copy, and a first pull of a large project writes thousands of these."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.pull")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def local_size(path: Path) -> int:
@@ -71,3 +84,30 @@ def local_size(path: Path) -> int:
         return os.path.getsize(path)
     except FileNotFoundError:
         return 0
+
+
+def adopt_log(path: Path, progress: StreamState) -> None:
+    """Count the valid prefix of a log already here as pulled (cutting anything after it)."""
+    # The valid prefix of a log already here counts as pulled; segments it covers are not fetched again.
+    try:
+        contents = read_framed_log(path)
+    except FileNotFoundError:
+        progress.end, progress.next_seq = 0, 0
+        return
+    except CorruptLogError:
+        contents = None
+    if contents is None or contents.valid_end == 0:
+        truncate_log(path, 0)
+        progress.end, progress.next_seq = 0, 0
+        return
+    truncate_log(path, contents.valid_end)
+    progress.end = contents.valid_end
+    progress.next_seq = contents.frames[-1].seq + 1 if contents.frames else 0
+
+
+def truncate_log(path: Path, end: int) -> None:
+    """Cut a mirrored log to `end` bytes (0: remove it)."""
+    if end == 0:
+        path.unlink(missing_ok=True)
+    elif local_size(path) != end:
+        os.truncate(path, end)

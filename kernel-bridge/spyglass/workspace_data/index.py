@@ -131,7 +131,7 @@ def run_entry(path: Path, now: float | None = None) -> dict[str, Any] | None:
     if alerts:
         entry["alerts"] = alerts
     try:
-        entry["metrics"] = metric_names(run, running=state == "running")
+        entry["metrics"] = metric_names(run, running=state == "running") or _indexed_metrics(meta)
     except FileNotFoundError:
         if not path.exists():
             return None
@@ -183,6 +183,18 @@ def metric_names(run: RunDirectory, running: bool) -> list[str]:
     with _cache_lock:
         _metric_cache[str(source)] = (key, result)
     return result
+
+
+def _indexed_metrics(meta: dict[str, Any]) -> list[str]:
+    # A bucket run listed from the project index has no history here until it is opened: its numeric
+    # summary keys name the metrics it logged (bucket_mirror.py writes such a run.json with "indexed").
+    if meta.get("indexed") is not True or not isinstance(meta.get("summary"), dict):
+        return []
+    return sorted(
+        key
+        for key, value in meta["summary"].items()
+        if not key.startswith("_") and isinstance(value, (int, float)) and not isinstance(value, bool)
+    )
 
 
 def _log_schemas(path: Path) -> list[pa.Schema]:

@@ -1,0 +1,99 @@
+"""The server reads a bucket store on the page's behalf: each handler pulls what it is about to read.
+
+With `SPYGLASS_DIR=s3://bucket/prefix` the server serves the store's local root (store_url.local_root) like
+any local store; before a handler reads it, the handler asks the mirror here to pull what that read needs: the
+project list, a project's index, one run (its run.json and the stream being tailed), or the runs of a chart.
+The page only ever sees local paths; credentials stay in this process. A bucket that cannot be reached does
+not fail the read: the handler serves what the mirror already holds and the failure is logged (once a minute).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..base.errors import BucketError, InvalidNameError
+from ..store.bucket_mirror import BucketMirror, mirror_for
+from ..store.store_url import parse_store_url
+
+logger = logging.getLogger("spyglass.server")
+_WARN_EVERY_S = 60.0
+_warned_at: dict[str, float] = {}
+
+
+def store_mirror(store_dir: str | None) -> BucketMirror | None:
+    """The mirror of $SPYGLASS_DIR when it is an s3:// URL (None for a local store)."""
+    if not store_dir or not store_dir.lower().startswith("s3://"):
+        return None
+    return mirror_for(parse_store_url(store_dir))
+
+
+def _covering(settings: dict[str, Any], path: Path) -> tuple[BucketMirror, tuple[str, ...]] | None:
+    # The mirror whose local root holds `path`, and the path's parts below that root.
+    mirror: BucketMirror | None = settings.get("mirror")
+    if mirror is None:
+        return None
+    try:
+        parts = Path(os.path.realpath(path)).relative_to(os.path.realpath(mirror.root)).parts
+    except ValueError:
+        return None
+    return mirror, parts
+
+
+async def pull_projects(settings: dict[str, Any], store_root: Path) -> None:
+    """Before listing a store's projects: the bucket's project names."""
+    covered = _covering(settings, store_root)
+    if covered is not None and not covered[1]:
+        await _quietly(covered[0], covered[0].sync_projects)
+
+
+async def pull_project(settings: dict[str, Any], store_root: Path, project: str) -> None:
+    """Before listing a project's runs: its index, and run.json of its running runs."""
+    covered = _covering(settings, store_root)
+    if covered is not None and not covered[1]:
+        await _quietly(covered[0], covered[0].sync_project, project)
+
+
+async def pull_runs(
+    settings: dict[str, Any], store_root: Path, project: str, run_ids: Iterable[str] | None
+) -> None:
+    """Before reading a metric across runs: each run's new rows (history.parquet alone for an ended run)."""
+    covered = _covering(settings, store_root)
+    if covered is None or covered[1]:
+        return
+    mirror = covered[0]
+    if run_ids is None:
+        await _quietly(mirror, mirror.sync_project, project)
+        try:
+            run_ids = sorted(e.name for e in os.scandir(store_root / project) if not e.name.startswith("."))
+        except FileNotFoundError:
+            return
+    await _quietly(
+        mirror, mirror.sync_runs, project, list(run_ids), streams=("history",), logs_if_parquet=False
+    )
+
+
+async def pull_run_dir(settings: dict[str, Any], run_path: Path, streams: tuple[str, ...]) -> None:
+    """Before reading one run (`<root>/<project>/<run_id>`): run.json and the new segments of `streams`."""
+    covered = _covering(settings, run_path)
+    if covered is not None and len(covered[1]) == 2:
+        mirror, (project, run_id) = covered
+        await _quietly(mirror, mirror.sync_run, project, run_id, streams=streams)
+
+
+async def _quietly(mirror: BucketMirror, pull: Any, *args: Any, **options: Any) -> None:
+    try:
+        await asyncio.to_thread(pull, *args, **options)
+    except (BucketError, InvalidNameError) as error:
+        # Serve what the mirror holds; say why it may be behind, without flooding the log at 4 polls/s.
+        now = time.monotonic()
+        if now - _warned_at.get(str(mirror.url), -_WARN_EVERY_S) >= _WARN_EVERY_S:
+            _warned_at[str(mirror.url)] = now
+            logger.warning(
+                "spyglass: serving the local mirror of %s, which may be behind: %s", mirror.url, error
+            )
