@@ -14,6 +14,8 @@ from .data_types.plot import plot_table
 from .rows.history import StepOrderWarning
 from .sweeps import SweepController, TrialStopped, agent, controller, sweep
 from .sweeps.trial_context import active_trial
+from .traces import attributes, finish_traces, init_traces, op
+from .traces import current_run as _traces_current_run
 from .tracking import session as _session
 from .tracking.run_alerts import AlertLevel
 from .tracking.run_config import ConfigValueChangeError
@@ -27,6 +29,7 @@ from .workspace_data.display import Workspace, workspace
 # Hooks across floors: a lower floor declares what it needs from above; this module, the top, passes it in.
 _session.sweep_trial.provide(active_trial)  # init() inside a sweep trial joins the sweep
 _artifact.read_run.provide(StoredRun)  # Artifact.logged_by()/used_by() answer stored runs
+_traces_current_run.provide(lambda: _session.current_run)  # @sg.op calls inside a run go to its trace session
 
 __all__ = [
     "AlertLevel",
@@ -55,7 +58,10 @@ __all__ = [
     "controller",
     "define_metric",
     "finish",
+    "attributes",
+    "finish_traces",
     "init",
+    "init_traces",
     "join",
     "link_artifact",
     "link_model",
@@ -64,6 +70,7 @@ __all__ = [
     "log_model",
     "login",
     "mark_preempting",
+    "op",
     "plot",
     "plot_table",
     "save",

@@ -12,6 +12,7 @@ Floors, bottom to top (a floor may hold several subpackages; those siblings neve
  5. artifacts       artifacts, their store, registry and lineage
     workspace_data  a project's runs compared: listing, series, histograms, overview, the notebook output
     torch_watch     run.watch for PyTorch (torch imported only there)
+    traces          @sg.op calls: recording, their trace sessions in the store, reading them back
  6. tracking        the write-side run API: init, the session, Run and its parts, settings, environment
     api             the read-side API: Api, stored runs, history sampling, filters
  7. sweeps          sweep controller, agent, search strategies and their store
@@ -41,7 +42,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("transport",),
     ("rows", "system", "charts"),
     ("data_types",),
-    ("artifacts", "workspace_data", "torch_watch"),
+    ("artifacts", "workspace_data", "torch_watch", "traces"),
     ("tracking", "api"),
     ("sweeps", "integration"),
     ("report",),

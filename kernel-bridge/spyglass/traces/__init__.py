@@ -1,0 +1,23 @@
+"""Traces: @sg.op records calls (inputs, output, exception, times, parent) into the store (docs/traces.md)."""
+
+from .call_attributes import AttributesError, attributes
+from .call_reader import read_project_calls, session_directories
+from .op import TracingFailedWarning, op
+from .trace_destination import current_run, finish_traces, init_traces
+from .trace_session import TraceSession, TraceWriteWarning
+from .value_encoding import REDACTED
+
+__all__ = [
+    "REDACTED",
+    "AttributesError",
+    "TraceSession",
+    "TraceWriteWarning",
+    "TracingFailedWarning",
+    "attributes",
+    "current_run",
+    "finish_traces",
+    "init_traces",
+    "op",
+    "read_project_calls",
+    "session_directories",
+]

@@ -1,0 +1,101 @@
+"""One traced call as the hot path records it, and the context that says which call is running.
+
+The record holds plain Python values only; ids are numbers until the session's writer thread formats them,
+so starting and ending a call costs a few attribute stores (bench/op_overhead).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import os
+import secrets
+from typing import Any
+
+# The call running in this thread or asyncio task; its children read it to find their parent and session.
+current_call: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
+    "spyglass_call", default=None
+)
+# The attributes sg.attributes() set around the code running now (one merged dict, never mutated).
+current_attributes: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "spyglass_call_attributes", default=None
+)
+
+RUNNING = "running"
+SUCCESS = "success"
+ERROR = "error"
+UNFINISHED = "unfinished"  # still open when its session closed (the process ended inside the call)
+
+numbers = itertools.count(1)  # next(numbers): unique in this process (atomic under the GIL)
+_process_prefix = secrets.token_hex(8)
+
+
+def _new_process_prefix() -> None:
+    # A forked child numbers its calls from the parent's counter: a new prefix keeps the ids unique.
+    global _process_prefix
+    _process_prefix = secrets.token_hex(8)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_process_prefix)
+
+
+def process_prefix() -> str:
+    """The random half of every call id made by this process."""
+    return _process_prefix
+
+
+class CallRecord:
+    """A call from its start to its end. Written by the calling thread, read by the session's writer."""
+
+    __slots__ = (
+        "session",
+        "prefix",
+        "number",
+        "parent",
+        "root",
+        "op_name",
+        "inputs",
+        "output",
+        "exception",
+        "started_ns",
+        "ended_ns",
+        "attributes",
+        "thread_id",
+        "task",
+        "status",
+        "announced",
+    )
+
+    def __init__(
+        self,
+        session: Any,
+        number: int,
+        parent: CallRecord | None,
+        op_name: str,
+        inputs: dict[str, Any],
+        attributes: dict[str, Any] | None,
+        thread_id: int,
+        started_ns: int,
+    ) -> None:
+        self.session = session
+        self.prefix = _process_prefix
+        self.number = number
+        self.parent = parent
+        self.root: CallRecord = self if parent is None else parent.root  # its id is the trace id
+        self.op_name = op_name
+        self.inputs = inputs
+        self.output: Any = None
+        self.exception: str | None = None
+        self.started_ns = started_ns
+        self.ended_ns = 0
+        self.attributes = attributes
+        self.thread_id = thread_id
+        self.task: str | None = None
+        self.status = RUNNING
+        self.announced = False  # a "running" row was written for it (it outlived a flush)
+
+    @property
+    def id(self) -> str:
+        """The call id: 16 hex digits of its process's random prefix, 16 of its number (32 in all)."""
+        return f"{self.prefix}{self.number:016x}"

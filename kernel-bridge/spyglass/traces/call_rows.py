@@ -1,0 +1,115 @@
+"""Calls as Arrow rows: the schema of calls.sglog and calls.parquet, and the latest row of each call.
+
+A call gets one row when it ends; a call still running when its session flushes gets a "running" row first.
+Readers keep the last row of each id (docs/store-format.md#traces).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pyarrow as pa
+
+from ..base.text_checks import replace_surrogates
+from .call_record import RUNNING, CallRecord
+
+_TIME = pa.timestamp("us", tz="UTC")
+CALL_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("trace_id", pa.string()),
+        ("parent_id", pa.string()),
+        ("op_name", pa.string()),
+        ("status", pa.string()),
+        ("started_at", _TIME),
+        ("ended_at", _TIME),
+        ("inputs", pa.string()),
+        ("output", pa.string()),
+        ("exception", pa.string()),
+        ("attributes", pa.string()),
+        ("usage", pa.string()),
+        ("cost", pa.float64()),
+        ("run_id", pa.string()),
+        ("thread_id", pa.int64()),
+        ("thread_name", pa.string()),
+        ("task", pa.string()),
+    ]
+)
+JSON_COLUMNS = ("inputs", "output", "attributes", "usage")
+
+
+_STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_LENIENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def to_json(value: Any) -> str:
+    """Strict JSON of an encoded value (NaN and ±inf as strings); one shared encoder, no setup per call."""
+    try:
+        return _STRICT.encode(value)
+    except ValueError:  # a non-finite float somewhere in the tree
+        return _LENIENT.encode(_finite(value))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def build_batch(rows: list[tuple[CallRecord, str]], run_id: str | None) -> pa.RecordBatch:
+    """One row per (record, status); a running row leaves the end, output and exception empty."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    records = [record for record, _ in rows]
+    statuses = [status for _, status in rows]
+    ended = [status != RUNNING for status in statuses]
+    columns: dict[str, list[Any]] = {
+        "id": [record.id for record in records],
+        "trace_id": [record.root.id for record in records],
+        "parent_id": [None if record.parent is None else record.parent.id for record in records],
+        "op_name": [record.op_name for record in records],
+        "status": statuses,
+        "started_at": [record.started_ns // 1000 for record in records],
+        "ended_at": [
+            record.ended_ns // 1000 if done else None for record, done in zip(records, ended, strict=True)
+        ],
+        "inputs": [to_json(record.inputs) for record in records],
+        "output": [
+            to_json(record.output) if done and record.exception is None else None
+            for record, done in zip(records, ended, strict=True)
+        ],
+        "exception": [
+            record.exception if done else None for record, done in zip(records, ended, strict=True)
+        ],
+        "attributes": [
+            None if record.attributes is None else to_json(record.attributes) for record in records
+        ],
+        "usage": [None] * len(records),
+        "cost": [None] * len(records),
+        "run_id": [run_id] * len(records),
+        "thread_id": [record.thread_id for record in records],
+        "thread_name": [names.get(record.thread_id) for record in records],
+        "task": [record.task for record in records],
+    }
+    try:
+        return pa.RecordBatch.from_pydict(columns, schema=CALL_SCHEMA)
+    except UnicodeEncodeError:  # a lone surrogate (no UTF-8 form) in some text: replace it, keep the row
+        for name in ("op_name", "exception", "thread_name", "task", *JSON_COLUMNS):
+            columns[name] = [None if text is None else replace_surrogates(text) for text in columns[name]]
+        return pa.RecordBatch.from_pydict(columns, schema=CALL_SCHEMA)
+
+
+def latest_rows(table: pa.Table) -> pa.Table:
+    """The last row of each call id, ordered by start time (then id)."""
+    if table.num_rows == 0:
+        return table
+    numbered = table.append_column("_row", pa.array(range(table.num_rows), pa.int64()))
+    last = numbered.group_by("id", use_threads=False).aggregate([("_row", "max")])
+    return table.take(last["_row_max"]).sort_by([("started_at", "ascending"), ("id", "ascending")])

@@ -1,0 +1,184 @@
+"""A trace session: where one process's calls for one project (or one run) go, and the thread writing them.
+
+<root>/<project>/.traces/<session_id>/ holds session.json, calls.sglog (the framed log, one Arrow batch per
+frame, the source of truth while the session is open), objects/ (values stored by reference) and, once
+closed, calls.parquet. The calling threads only append records to in-memory queues; the writer thread turns
+them into a frame every FLUSH_INTERVAL seconds, writing referenced files first (docs/traces.md).
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import os
+import socket
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..base.atomic_file import atomic_output, write_atomic
+from ..base.errors import StoreWriteError
+from ..store.arrow_codec import encode_batch
+from ..store.durable_log import DurableLog
+from ..store.run_store import read_log_table, validate_name
+from .call_record import RUNNING, UNFINISHED, CallRecord
+from .call_rows import CALL_SCHEMA, build_batch, latest_rows
+
+TRACES_DIR = ".traces"
+SESSION_FILE = "session.json"
+CALLS_LOG = "calls.sglog"
+CALLS_PARQUET = "calls.parquet"
+OBJECTS_DIR = "objects"
+FLUSH_INTERVAL = 0.25
+
+
+class TraceWriteWarning(UserWarning):
+    """Calls could not be stored yet; they are kept in memory and written again at the next flush."""
+
+
+def session_directory(root: str | os.PathLike[str], project: str, session_id: str) -> Path:
+    """<root>/<project>/.traces/<session_id>, names checked as the store checks run names."""
+    return (
+        Path(root) / validate_name("project", project) / TRACES_DIR / validate_name("session id", session_id)
+    )
+
+
+class TraceSession:
+    """Stores the calls of one session; `flush()` makes every finished call durable, `close()` ends it."""
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        project: str,
+        session_id: str,
+        *,
+        run_id: str | None = None,
+        flush_interval: float = FLUSH_INTERVAL,
+    ) -> None:
+        self.project = project
+        self.id = session_id
+        self.run_id = run_id
+        self.path = session_directory(root, project, session_id)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._created_at = time.time()
+        self._write_metadata("running")
+        self._log = DurableLog(self.path / CALLS_LOG)
+        self.open_calls: dict[int, CallRecord] = {}  # filled by op.py as calls start
+        self._ended: collections.deque[CallRecord] = collections.deque()
+        self._objects: collections.deque[tuple[str, bytes]] = collections.deque()
+        self._object_names: set[str] = set()
+        self._unstored: list[bytes] = []  # encoded frames a failed write left behind, written first next time
+        self._lock = threading.Lock()  # one flush at a time (the thread's, flush()'s or close()'s)
+        self._warned = False
+        self.closed = False
+        self._stop = threading.Event()
+        self._interval = flush_interval
+        self._thread = threading.Thread(target=self._loop, name=f"spyglass-traces-{session_id}", daemon=True)
+        self._thread.start()
+
+    def call_ended(self, record: CallRecord) -> None:
+        """Queue an ended call for the next flush (a dict pop and a deque append in the calling thread)."""
+        # Popped before the append, so a flush never writes a "running" row after the call's end row.
+        self.open_calls.pop(record.number, None)
+        self._ended.append(record)
+
+    def store_object(self, data: bytes, extension: str) -> tuple[str, str]:
+        """Queue a referenced value's bytes (content-addressed); return its relative path and sha256."""
+        digest = hashlib.sha256(data).hexdigest()
+        name = f"{OBJECTS_DIR}/{digest[:32]}{extension}"
+        if name not in self._object_names:
+            self._object_names.add(name)
+            self._objects.append((name, data))
+        return name, digest
+
+    def flush(self) -> None:
+        """Write every call ended so far, durably (fsync); raise StoreWriteError if the store refuses."""
+        with self._lock:
+            self._write_pending(raise_errors=True)
+
+    def close(self) -> None:
+        """Flush, record calls still open as unfinished, write calls.parquet; later calls do nothing."""
+        if self.closed:
+            return
+        self._stop.set()
+        self._thread.join()
+        with self._lock:
+            self.closed = True
+            open_records = [(record, UNFINISHED) for record in self.open_calls.copy().values()]
+            self._write_pending(raise_errors=True, extra=open_records)
+            self._log.close()
+            table = latest_rows(read_log_table_of_calls(self.path / CALLS_LOG))
+            with atomic_output(self.path / CALLS_PARQUET) as out:
+                pq.write_table(table, out, compression="zstd")
+            self._write_metadata("finished")
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            with self._lock:
+                self._write_pending(raise_errors=False)
+
+    def _write_pending(self, *, raise_errors: bool, extra: list[tuple[CallRecord, str]] = ()) -> None:
+        ended = [self._ended.popleft() for _ in range(len(self._ended))]
+        # Calls still open are written once as "running", before any end row of this frame.
+        announce = [record for record in self.open_calls.copy().values() if not record.announced]
+        rows = [(record, RUNNING) for record in announce] + [(record, record.status) for record in ended]
+        rows += extra
+        if rows:
+            self._unstored.append(encode_batch(build_batch(rows, self.run_id)))
+            for record in announce:
+                record.announced = True
+        objects = [self._objects.popleft() for _ in range(len(self._objects))]
+        try:
+            for name, data in objects:  # before the rows that reference them
+                self._write_object(name, data)
+            if self._unstored:
+                self._log.write(self._unstored)
+                self._unstored = []
+        except (StoreWriteError, OSError) as error:
+            self._objects.extendleft(reversed(objects))
+            if not self._warned:
+                self._warned = True
+                warnings.warn(
+                    f"traces of {self.path} not stored yet ({error}); retrying",
+                    TraceWriteWarning,
+                    stacklevel=2,
+                )
+            if raise_errors:
+                raise
+
+    def _write_object(self, name: str, data: bytes) -> None:
+        target = self.path / name
+        if not target.exists():
+            target.parent.mkdir(exist_ok=True)
+            write_atomic(target, data)
+
+    def _write_metadata(self, state: str) -> None:
+        meta: dict[str, Any] = {
+            "format": 1,
+            "id": self.id,
+            "project": self.project,
+            "run_id": self.run_id,
+            "state": state,
+            "created_at": self._created_at,
+            "finished_at": time.time() if state == "finished" else None,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+        }
+        write_atomic(self.path / SESSION_FILE, (json.dumps(meta, indent=2) + "\n").encode("utf-8"))
+
+    def __repr__(self) -> str:
+        return f"TraceSession(project={self.project!r}, id={self.id!r}, path={str(self.path)!r})"
+
+
+def read_log_table_of_calls(path: Path) -> pa.Table:
+    """Every row of a calls.sglog with the call schema (an absent or empty log gives no rows)."""
+    table = read_log_table(path)
+    if table.num_rows == 0:
+        return CALL_SCHEMA.empty_table()
+    return table.select(CALL_SCHEMA.names).cast(CALL_SCHEMA)
