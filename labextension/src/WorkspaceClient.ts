@@ -10,6 +10,7 @@ import {
   type MetricRequest,
   type MetricResponse,
   parseMetricIPC,
+  type WindowRequest,
   WorkspaceMemoryError,
   type WorkspaceSource,
   WorkspaceSourceError,
@@ -61,6 +62,24 @@ export class WorkspaceClient implements WorkspaceSource {
     for (const runId of runIds) params.append('run_id', runId);
     const response = await this.get('histograms', params);
     return answer('histograms', parseHistogramsAnswer, await response.json());
+  }
+
+  /** A zoom window over runs the page does not hold, answered by the server's DuckDB (M4 buckets, Arrow IPC). */
+  async window(request: WindowRequest): Promise<Uint8Array> {
+    const url = apiUrl(this.settings, 'metric_window', this.params());
+    const body = JSON.stringify({
+      metric: request.metric,
+      x_metric: request.xMetric ?? null,
+      run_ids: request.runIds,
+      axis: request.axis,
+      lo: request.lo,
+      hi: request.hi,
+      ...(request.level !== undefined ? { level: request.level } : { buckets: request.buckets }),
+    });
+    const response = await sendRequest(this.settings, url, { method: 'POST', body }, (status, detail) => {
+      return new WorkspaceSourceError('metric_window', status, detail);
+    });
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   private params(): URLSearchParams {

@@ -167,6 +167,7 @@ export {
   type MetricLoadProgress,
   type MetricRequest,
   type MetricResponse,
+  type WindowRequest,
   type WorkspaceData,
   type WorkspaceDataOptions,
   WorkspaceMemoryError,

@@ -53,6 +53,8 @@ export class WorkspaceStore implements WorkspaceData {
       engine: this.engine,
       source: this.source,
       budget: this.budget,
+      localBytes: options.localMetricBytes ?? this.budget / 8,
+      runCount: () => this.listing.runs.length,
       serial: (fn) => this.serial(fn),
       holds: (slot) => this.slots.get(slotKey(slot.metric, slot.xMetric)) === slot,
       makeRoom: (slot, needed) =>
@@ -64,6 +66,11 @@ export class WorkspaceStore implements WorkspaceData {
       serial: (fn) => this.serial(fn),
       listing: () => this.listing,
       axisOverview: (slot, axis) => loadAxisOverview(this.loader, slot, axis),
+      window: (request) => {
+        if (!this.source.window)
+          throw new WorkspaceSourceError('metric_window', 0, 'this source answers no windows');
+        return this.source.window(request);
+      },
     };
     this.live = new LiveTail({
       source: options.source,

@@ -2,17 +2,20 @@ import { toRows } from '../arrow-rows.js';
 import { weightedEma } from '../ema.js';
 import type { SqlEngine } from '../engine.js';
 import { axisOverviewBuckets } from './axis-overview.js';
-import { type Buckets, emptyBuckets, queryBuckets, runSpans } from './buckets.js';
+import { type Buckets, concatBuckets, emptyBuckets, queryBuckets, runSpans } from './buckets.js';
 import type { BandPoint, GroupBand, GroupBandQuery } from './data.js';
 import {
   type ChartContext,
   clampBuckets,
   emptyReason,
+  overviewAxisOf,
   pyramidBuckets,
   rawAxis,
   servable,
+  stepExtent,
   stepGrid,
 } from './query.js';
+import { farBuckets, remoteGridBuckets, splitRuns, wholeRangeGrid } from './remote.js';
 import type { MetricSlot } from './slot.js';
 import { rawCountSql, rawM4Sql } from './sql.js';
 
@@ -32,7 +35,11 @@ export async function groupBands(
   // Before the rows are in, a whole-range band off the step axis comes from the server's overview on its axis.
   const { rows, center } = overview
     ? axisOverviewBuckets(overview, [...runs], buckets)
-    : await context.serial(() => bucketMeans(context.engine, slot, [...runs], query, buckets));
+    : await context.serial(() =>
+        slot.remote
+          ? remoteBucketMeans(context, slot, [...runs], query, buckets)
+          : bucketMeans(context.engine, slot, [...runs], query, buckets),
+      );
   // Per run: bucket → mean (smoothed per run first when asked).
   const means = new Map<number, Map<number, number>>();
   for (const [run, [start, end]] of runSpans(rows)) {
@@ -65,6 +72,48 @@ export async function groupBands(
       .map(([q, a]) => ({ x: center(q), min: a.min, max: a.max, mean: a.sum / a.runs, runs: a.runs }));
     return { key: group.key, points };
   });
+}
+
+/**
+ * bucketMeans of a metric kept on the server: one grid for every run (the pyramid grid on the step axis, equal
+ * buckets over the range or the overview's extent otherwise), local runs answered in the page, far runs by the
+ * source (or the page's overview levels for a whole-range step band they answer).
+ */
+async function remoteBucketMeans(
+  context: ChartContext,
+  slot: MetricSlot,
+  runs: number[],
+  query: GroupBandQuery,
+  buckets: number,
+): Promise<{ rows: Buckets; center: (q: number) => number }> {
+  if (!runs.length) return { rows: emptyBuckets(), center: (q) => q };
+  const axis = rawAxis(query.xAxis);
+  if (axis.kind === 'step') {
+    let grid = await stepGrid(context.engine, slot, runs, query.range, buckets);
+    const extent = query.range ? null : await stepExtent(context.engine, slot, runs);
+    if (extent) grid = wholeRangeGrid(slot, extent, grid);
+    if (grid) {
+      const g = grid;
+      const rows = await remoteGridBuckets(context, slot, g, runs, query.range === undefined);
+      return { rows, center: (q) => g.origin + (q + 0.5) * g.width - 0.5 };
+    }
+  }
+  const overviewAxis = overviewAxisOf(query.xAxis);
+  let range = query.range;
+  if (!range) {
+    const overview = overviewAxis === 'step' ? null : await context.axisOverview(slot, overviewAxis);
+    if (!overview) return { rows: emptyBuckets(), center: (q) => q };
+    range = [overview.grid.x0, overview.grid.x1];
+  }
+  const [x0, x1] = range;
+  const { local, far } = splitRuns(slot, runs);
+  const parts = [await farBuckets(context, slot, far, { axis: overviewAxis, lo: x0, hi: x1, buckets })];
+  if (local.length)
+    parts.push(
+      await queryBuckets(context.engine, rawM4Sql(slot.tables, local, axis, { x0, x1, buckets }, range)),
+    );
+  const width = (x1 - x0) / buckets;
+  return { rows: concatBuckets(parts), center: (q) => x0 + (q + 0.5) * width };
 }
 
 /** The runs' buckets (from the pyramid when it answers, else M4 over the raw rows) and each bucket's x center. */

@@ -110,3 +110,20 @@ export function columnsToBuckets(table: Table): Buckets {
   }
   return out as unknown as Buckets;
 }
+
+/** Bucket rows of several queries one after the other (each ordered by run, with runs disjoint between them). */
+export function concatBuckets(parts: Buckets[]): Buckets {
+  if (parts.length === 1) return parts[0];
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const out: Record<string, unknown> = { length };
+  for (const name of BUCKET_COLUMNS) {
+    const column = new Float64Array(length);
+    let at = 0;
+    for (const part of parts) {
+      column.set(part[name], at);
+      at += part.length;
+    }
+    out[name] = column;
+  }
+  return out as unknown as Buckets;
+}

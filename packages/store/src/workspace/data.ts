@@ -180,6 +180,29 @@ export interface WorkspaceSource {
   history(runDir: string, afterSeq: number): Promise<Uint8Array>;
   /** `GET /spyglass/api/v1/histograms?metric=&run_id=…`: one histogram key per run; absent in sources with none. */
   histograms?(metric: string, runIds: string[]): Promise<HistogramsAnswer>;
+  /**
+   * `POST /spyglass/api/v1/metric_window`: M4 buckets of a zoom window computed where the rows are (the Jupyter
+   * server's DuckDB), as an Arrow IPC stream of (run = index into `runIds`, q, x_first, y_first, x_last, y_last,
+   * x_min, y_min, x_max, y_max, y_sum, n). A source with it lets the page keep only a large metric's overview and
+   * the rows of its running runs; absent: every metric's rows are loaded into the page.
+   */
+  window?(request: WindowRequest): Promise<Uint8Array>;
+}
+
+/**
+ * A zoom window for the source to answer: with `level` (step axis), the pyramid grid of buckets of 2^level
+ * steps over the integer steps [lo, hi], partial buckets at the edges cut to the range (q counts from lo aligned
+ * down to 2^level); with `buckets`, that many equal buckets over [lo, hi] on `axis` (as `rawM4Sql`).
+ */
+export interface WindowRequest {
+  metric: string;
+  xMetric?: string;
+  runIds: string[];
+  axis: OverviewAxis;
+  lo: number;
+  hi: number;
+  level?: number;
+  buckets?: number;
 }
 
 export interface MetricRequest {
@@ -280,4 +303,10 @@ export interface WorkspaceDataOptions {
   hub?: HubRows;
   /** Bytes of DuckDB-WASM memory the loaded metrics may take (default 1 GiB). */
   memoryBudgetBytes?: number;
+  /**
+   * A metric whose finished runs' rows would take more than this many bytes in the page stays on the server when
+   * the source answers windows: the page keeps its overview and its running runs' rows, and zooms over the other
+   * runs are answered by the source (default: an eighth of the budget, so eight such metrics fit).
+   */
+  localMetricBytes?: number;
 }

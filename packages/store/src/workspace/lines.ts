@@ -9,11 +9,14 @@ import {
   type ChartContext,
   clampBuckets,
   emptyReason,
+  overviewAxisOf,
   pyramidBuckets,
   rawAxis,
   servable,
+  stepExtent,
   stepGrid,
 } from './query.js';
+import { farBuckets, remoteGridBuckets, splitRuns, wholeRangeGrid } from './remote.js';
 import type { MetricSlot } from './slot.js';
 import { type MetricTables, type RawAxis, rawCountSql, rawM4Sql, rawPointsSql } from './sql.js';
 
@@ -52,7 +55,9 @@ export async function lineSeries(
   if (active.length) {
     const perRun = overview
       ? overviewLines(overview, active, buckets, query.smoothing !== undefined)
-      : await context.serial(() => queryLines(context.engine, slot, active, query, buckets, maxRaw));
+      : slot.remote
+        ? await context.serial(() => remoteLines(context, slot, active, query, buckets, maxRaw))
+        : await context.serial(() => queryLines(context.engine, slot, active, query, buckets, maxRaw));
     for (const [run, line] of perRun) {
       const result = results.get(slot.runIds[run]);
       if (result) Object.assign(result, line);
@@ -105,6 +110,76 @@ async function queryLines(
   if (rawRuns.length)
     await rawLines(engine, slot.tables, rawRuns, axis, query.range, buckets, maxRaw, smooth, out);
   return out;
+}
+
+/**
+ * Lines of a metric kept on the server (remote.ts): local runs as queryLines draws them, far runs from the
+ * page's overview where it answers exactly (the whole range at a level it holds) and from the source's windows
+ * otherwise. A far run's line is always its M4 (≤ 4 points per bucket), even with few points in range.
+ */
+async function remoteLines(
+  context: ChartContext,
+  slot: MetricSlot,
+  runs: number[],
+  query: LineSeriesQuery,
+  buckets: number,
+  maxRaw: number,
+): Promise<Map<number, LineResult>> {
+  const smooth = query.smoothing !== undefined;
+  const axis = rawAxis(query.xAxis);
+  if (axis.kind === 'step') {
+    let grid = await stepGrid(context.engine, slot, runs, query.range, buckets);
+    const extent = query.range ? null : await stepExtent(context.engine, slot, runs);
+    if (extent) grid = wholeRangeGrid(slot, extent, grid);
+    if (grid) {
+      const rows = await remoteGridBuckets(context, slot, grid, runs, query.range === undefined);
+      const out = new Map<number, LineResult>();
+      const rawRuns: number[] = [];
+      const spans = runSpans(rows);
+      for (const run of runs) {
+        const [start, end] = spans.get(run) ?? [0, 0];
+        let total = 0;
+        for (let i = start; i < end; i++) total += rows.n[i];
+        if (total <= maxRaw && slot.localRuns.has(run)) rawRuns.push(run);
+        else if (end > start) out.set(run, m4Line(rows, start, end, total, smooth));
+      }
+      if (rawRuns.length)
+        await rawLines(context.engine, slot.tables, rawRuns, axis, query.range, buckets, maxRaw, smooth, out);
+      return out;
+    }
+  }
+  const { local, far } = splitRuns(slot, runs);
+  const out = new Map<number, LineResult>();
+  if (local.length)
+    await rawLines(context.engine, slot.tables, local, axis, query.range, buckets, maxRaw, smooth, out);
+  if (!far.length) return out;
+  const overviewAxis = overviewAxisOf(query.xAxis);
+  if (!query.range && overviewAxis !== 'step') {
+    const overview = await context.axisOverview(slot, overviewAxis);
+    if (overview) {
+      for (const [run, line] of overviewLines(overview, far, buckets, smooth)) out.set(run, line);
+      return out;
+    }
+  }
+  // A step chart too narrow for the pyramid, or a whole-range chart off the step axis with no overview.
+  const [lo, hi] = query.range ?? (await farExtent(context, slot, overviewAxis));
+  m4Lines(await farBuckets(context, slot, far, { axis: overviewAxis, lo, hi, buckets }), smooth, out);
+  return out;
+}
+
+/** The x extent of a remote slot's runs on an axis: its overview's range (the step extent from the pyramid). */
+async function farExtent(
+  context: ChartContext,
+  slot: MetricSlot,
+  axis: ReturnType<typeof overviewAxisOf>,
+): Promise<[number, number]> {
+  if (axis === 'step') {
+    let maxStep = 0;
+    for (const s of slot.stats.values()) maxStep = Math.max(maxStep, s.maxStep);
+    return [0, maxStep];
+  }
+  const overview = await context.axisOverview(slot, axis);
+  return overview ? [overview.grid.x0, overview.grid.x1] : [0, 0];
 }
 
 /** Lines from the raw rows: every point of a run with at most `maxRaw` in range, M4 buckets for the others. */

@@ -2,8 +2,8 @@ import type { OverviewAxis } from '@spyglass/protocol';
 import type { SqlEngine } from '../engine.js';
 import { parseMetricIPC } from '../metric-ipc.js';
 import { type AxisOverview, axisOverviewOf } from './axis-overview.js';
-import type { LoadOptions, LoadPhase, MetricResponse, WorkspaceSource } from './data.js';
-import { fetchLimitBytes, guardMemory, rowBytes } from './memory.js';
+import type { LoadOptions, LoadPhase, MetricRequest, MetricResponse, WorkspaceSource } from './data.js';
+import { fetchLimitBytes, guardMemory, remoteSlotBytes, rowBytes } from './memory.js';
 import { MAX_BUCKETS, overviewAxisOf } from './query.js';
 import type { MetricSlot } from './slot.js';
 
@@ -12,6 +12,10 @@ export interface SlotLoadContext {
   engine: SqlEngine;
   source: WorkspaceSource;
   budget: number;
+  /** A metric whose far rows would take more bytes than this stays on the server when the source has windows. */
+  localBytes: number;
+  /** Runs in the listing (sizes the overview: many runs, coarser overview). */
+  runCount: () => number;
   serial: <T>(fn: () => Promise<T>) => Promise<T>;
   /** False once the slot was evicted or unloaded. */
   holds: (slot: MetricSlot) => boolean;
@@ -22,6 +26,14 @@ export interface SlotLoadContext {
 }
 
 type Progress = (phase: LoadPhase, loaded: number, total: number | null) => void;
+
+/** Overview rows the page keeps per metric at most (with the coarser levels, ~40 MB in DuckDB-WASM). */
+const OVERVIEW_ROWS = 200_000;
+
+/** Overview buckets per run: MAX_BUCKETS, fewer when there are many runs, so the overview stays bounded. */
+export function overviewBucketsFor(runs: number): number {
+  return Math.max(64, Math.min(MAX_BUCKETS, Math.floor(OVERVIEW_ROWS / Math.max(runs, 1))));
+}
 
 /** The axis a new slot's first overview is asked for on (see LoadOptions.xAxis). */
 export function firstOverviewAxis(options: LoadOptions, xMetric: string | null): OverviewAxis {
@@ -53,7 +65,11 @@ export async function loadSlot(
   };
   const overviewAxis = axis === 'step' ? undefined : axis;
   const first = withRows(
-    await context.source.metric({ ...request, overviewBuckets: MAX_BUCKETS, overviewAxis }),
+    await context.source.metric({
+      ...request,
+      overviewBuckets: overviewBucketsFor(context.runCount()),
+      overviewAxis,
+    }),
   );
   const stats = first.overview?.stats ?? first.axisOverview?.stats;
   if (!stats) {
@@ -61,7 +77,16 @@ export async function loadSlot(
     return;
   }
   let rows = 0;
-  for (const s of Object.values(stats)) rows += s.rows;
+  let farRows = 0;
+  for (const [runId, s] of Object.entries(stats)) {
+    rows += s.rows;
+    if (!(runId in first.cursors)) farRows += s.rows;
+  }
+  // Running runs (the ones the answer gives a log cursor) stay in the page; the others may stay on the server.
+  if (context.source.window && farRows * perRow > context.localBytes) {
+    await loadRemote(context, slot, request, first, progress);
+    return;
+  }
   await context.makeRoom(slot, rows * perRow);
   await context.serial(() =>
     first.overview
@@ -119,6 +144,47 @@ export async function appendRuns(
   });
   const parsed: MetricResponse = response.rows === undefined ? parseMetricIPC(response.ipc) : response;
   return context.serial(() => slot.append(context.engine, parsed));
+}
+
+/**
+ * Keeps a large metric on the server: the page holds the overview (in place already) and fetches only the rows of
+ * the running runs; zooms over the others are windows the source answers (remote.ts).
+ */
+async function loadRemote(
+  context: SlotLoadContext,
+  slot: MetricSlot,
+  request: MetricRequest,
+  first: MetricResponse,
+  progress: Progress,
+): Promise<void> {
+  // The step overview is the pyramid's top levels; a first chart on another axis also keeps its own overview.
+  const step = first.overview
+    ? first
+    : withRows(
+        await context.source.metric({ ...request, overviewBuckets: overviewBucketsFor(context.runCount()) }),
+      );
+  const running = Object.keys(step.cursors);
+  const response = withRows(
+    running.length
+      ? await context.source.metric({ ...request, runIds: running })
+      : { ipc: new Uint8Array(), runIds: [], cursors: {}, skipped: {}, rows: 0 },
+  );
+  const needed = remoteSlotBytes(step.rows ?? 0, response.rows ?? 0, slot.xMetric);
+  await context.makeRoom(slot, needed);
+  await context.serial(() =>
+    guardMemory(slot.metric, needed, context.budget, async () => {
+      await slot.ingestOverview(context.engine, step);
+      if (first.axisOverview) {
+        const overview = axisOverviewOf(slot, first);
+        slot.axisOverviews.set(first.axisOverview.axis, Promise.resolve(overview));
+      }
+      await slot.ingestLocalRuns(context.engine, response, running);
+    }),
+  );
+  slot.bytes = needed;
+  slot.ready = true;
+  slot.fullReady = true;
+  progress('ready', response.ipc.byteLength, response.ipc.byteLength);
 }
 
 /** Ingests the raw rows, then builds the pyramid; the slot is fullReady after. */

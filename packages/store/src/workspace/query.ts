@@ -3,6 +3,7 @@ import { toRows } from '../arrow-rows.js';
 import type { SqlEngine } from '../engine.js';
 import type { AxisOverview } from './axis-overview.js';
 import { type Buckets, queryBuckets } from './buckets.js';
+import type { WindowRequest } from './data.js';
 import { messages } from './messages.js';
 import type { MetricSlot } from './slot.js';
 import { type PyramidGrid, pyramidGrid, pyramidQuerySql, type RawAxis, stepExtentSql } from './sql.js';
@@ -18,6 +19,8 @@ export interface ChartContext {
   listing: () => RunListing;
   /** The server's overview of a slot on a non-step axis (see loadAxisOverview), or null. */
   axisOverview: (slot: MetricSlot, axis: OverviewAxis) => Promise<AxisOverview | null>;
+  /** The source's answer to a window over runs the page does not hold (remote slots only; see remote.ts). */
+  window: (request: WindowRequest) => Promise<Uint8Array>;
 }
 
 export function clampBuckets(buckets: number): number {
@@ -115,7 +118,7 @@ export async function pyramidBuckets(
   );
 }
 
-async function stepExtent(
+export async function stepExtent(
   engine: SqlEngine,
   slot: MetricSlot,
   runs: number[],

@@ -61,8 +61,17 @@ export class MetricSlot {
   rawReady = false;
   /** The raw rows and the whole pyramid are in place (every zoom from the pyramid, live tail). */
   fullReady = false;
-  /** The finest level present before fullReady (the server's overview), else null. */
+  /**
+   * The finest level present before fullReady (the server's overview), else null; for a remote slot, the finest
+   * level the page holds of its far runs.
+   */
   overviewLevel: number | null = null;
+  /**
+   * The metric stays on the server (see remote.ts): the page holds the overview levels of every run, and raw rows
+   * and a full pyramid only for `localRuns` (running when it loaded, or added since).
+   */
+  remote = false;
+  readonly localRuns = new Set<number>();
   /** The server's overviews on other axes, fetched when a whole-range chart first asks (until rawReady). */
   readonly axisOverviews = new Map<OverviewAxis, Promise<AxisOverview | null>>();
   loading: Promise<void> | null = null;
@@ -193,18 +202,33 @@ export class MetricSlot {
     return steps;
   }
 
-  /** Adds runs fetched after the load (their indices are renumbered into this slot's). Returns their ids. */
-  async append(engine: SqlEngine, response: MetricResponse): Promise<string[]> {
+  /**
+   * Makes a remote slot's raw table from the rows of its running runs (`response`, fetched after the overview)
+   * and rebuilds their pyramid from them, so they are answered in the page and tailed live like any loaded run.
+   */
+  async ingestLocalRuns(engine: SqlEngine, response: MetricResponse, running: string[]): Promise<void> {
+    await engine.query(this.createRawSql());
+    this.remote = true;
+    this.rawReady = true;
+    for (const runId of running) this.localRuns.add(this.indexOf(runId));
+    await this.append(engine, response, { replace: true });
+  }
+
+  /**
+   * Adds runs fetched after the load (their indices are renumbered into this slot's). Returns their ids. With
+   * `replace`, runs the slot knows from the overview are taken too (their levels rebuilt from the rows).
+   */
+  async append(engine: SqlEngine, response: MetricResponse, { replace = false } = {}): Promise<string[]> {
     for (const [runId, seq] of Object.entries(response.cursors)) {
       if (!this.cursors.has(runId)) this.cursors.set(runId, seq);
     }
     Object.assign(this.skipped, response.skipped);
-    const fresh = response.runIds.filter((id) => !this.runIndex.has(id));
+    const fresh = response.runIds.filter((id) => replace || !this.runIndex.has(id));
     if (!fresh.length) return [];
     const staging = `${this.tables.raw}_append`;
     await engine.insertArrowIPC(staging, response.ipc);
     const cases = response.runIds
-      .map((id, i) => (this.runIndex.has(id) ? '' : `WHEN ${i} THEN ${sqlNumber(this.indexOf(id))}`))
+      .map((id, i) => (fresh.includes(id) ? `WHEN ${i} THEN ${sqlNumber(this.indexOf(id))}` : ''))
       .filter(Boolean)
       .join(' ');
     const freshLocal = response.runIds.map((id, i) => (fresh.includes(id) ? i : -1)).filter((i) => i >= 0);
@@ -214,7 +238,10 @@ export class MetricSlot {
         `WHERE run IN (${freshLocal.join(', ')})`,
     );
     await engine.query(`DROP TABLE ${staging}`);
-    for (const id of fresh) await this.reindexRun(engine, this.indexOf(id), Number.MIN_SAFE_INTEGER);
+    for (const id of fresh) {
+      if (this.remote) this.localRuns.add(this.indexOf(id));
+      await this.reindexRun(engine, this.indexOf(id), Number.MIN_SAFE_INTEGER);
+    }
     return fresh;
   }
 
@@ -268,6 +295,7 @@ export class MetricSlot {
       await engine.query(`DELETE FROM ${this.tables.raw} WHERE run = ${sqlNumber(run)}`);
       await engine.query(`DELETE FROM ${this.tables.levels} WHERE run = ${sqlNumber(run)}`);
       this.stats.delete(run);
+      this.localRuns.delete(run);
     }
   }
 

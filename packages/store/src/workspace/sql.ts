@@ -139,6 +139,13 @@ export function pyramidGrid(x0: number, x1: number, buckets: number, maxLevel: n
   const wanted = Math.max((hi - lo + 1) / buckets, 1);
   const level = Math.min(maxLevel, Math.ceil(Math.log2(wanted)));
   if (level < MIN_LEVEL) return null;
+  return gridAtLevel(x0, x1, level);
+}
+
+/** The pyramid grid of `level` over the step range [x0, x1] (see pyramidGrid). */
+export function gridAtLevel(x0: number, x1: number, level: number): PyramidGrid {
+  const lo = Math.ceil(x0);
+  const hi = Math.floor(x1);
   const unit = 2 ** level;
   return {
     level,

@@ -1,6 +1,11 @@
 import type { RunListing, WorkspaceRun } from '@spyglass/protocol';
 import { RecordBatch, Schema, Table, tableFromArrays, tableToIPC } from 'apache-arrow';
-import type { MetricRequest, MetricResponse, WorkspaceSource } from '../../src/workspace/data.js';
+import type {
+  MetricRequest,
+  MetricResponse,
+  WindowRequest,
+  WorkspaceSource,
+} from '../../src/workspace/data.js';
 import { framedLog } from './framed-log-writer.js';
 import { historyIPC } from './history-batch.js';
 
@@ -27,6 +32,73 @@ export class FakeSource implements WorkspaceSource {
   overviews = false;
   /** Resolved by the test to let the rows answer (after an overview) arrive. */
   rowsGate: Promise<void> = Promise.resolve();
+  /** Set by answerWindows(): the server's /metric_window, written out independently (brute force per bucket). */
+  window?: (request: WindowRequest) => Promise<Uint8Array>;
+  windowCalls: WindowRequest[] = [];
+
+  /** Answers overviews and zoom windows, as the server does for a metric the page keeps on it. */
+  answerWindows(): this {
+    this.overviews = true;
+    this.window = async (request) => {
+      this.windowCalls.push(request);
+      return this.windowAnswer(request);
+    };
+    return this;
+  }
+
+  private windowAnswer(request: WindowRequest): Uint8Array {
+    const names = ['run', 'q', ...M4_COLUMNS];
+    const cols: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    for (const [asked, id] of request.runIds.entries()) {
+      const r = this.runs.get(id);
+      const values = r?.metrics[request.metric];
+      if (!r || !values) continue;
+      const walls = values.map((_, i) => r.wall?.[i] ?? 1_764_280_000 + r.steps[i] / 10);
+      const start = Math.min(...walls);
+      const xOf = (i: number) =>
+        request.axis === 'step'
+          ? r.steps[i]
+          : request.axis === 'x'
+            ? (r.metrics[request.xMetric as string]?.[i] ?? Number.NaN)
+            : walls[i] - (request.axis === 'relative' ? start : 0);
+      const byBucket = new Map<number, number[][]>();
+      values.forEach((v, i) => {
+        const x = xOf(i);
+        if (!Number.isFinite(v) || !Number.isFinite(x)) return;
+        let q: number;
+        if (request.level !== undefined) {
+          const unit = 2 ** request.level;
+          if (x < Math.ceil(request.lo) || x > Math.floor(request.hi)) return;
+          q = Math.floor(x / unit) - Math.floor(Math.ceil(request.lo) / unit);
+        } else {
+          const inside =
+            request.axis === 'step'
+              ? x >= Math.floor(request.lo) && x <= Math.ceil(request.hi)
+              : x >= request.lo && x <= request.hi;
+          if (!inside) return;
+          const span = Math.max(request.hi - request.lo, Number.MIN_VALUE);
+          const n = request.buckets as number;
+          q = Math.min(n - 1, Math.max(0, Math.floor(((x - request.lo) * n) / span)));
+        }
+        const bucket = byBucket.get(q);
+        if (bucket) bucket.push([x, v]);
+        else byBucket.set(q, [[x, v]]);
+      });
+      for (const [q, unsorted] of [...byBucket].sort((a, b) => a[0] - b[0])) {
+        const pts = unsorted.sort((a, b) => a[0] - b[0]);
+        const low = pts.reduce((a, p) => (p[1] < a[1] ? p : a));
+        const high = pts.reduce((a, p) => (p[1] > a[1] ? p : a));
+        const sum = pts.reduce((a, p) => a + p[1], 0);
+        const row = [asked, q, ...pts[0], ...pts[pts.length - 1], ...low, ...high, sum, pts.length];
+        for (const [i, n] of names.entries()) cols[n].push(row[i]);
+      }
+    }
+    const table = tableFromArrays({
+      run: Int32Array.from(cols.run),
+      ...Object.fromEntries(names.slice(1).map((n) => [n, Float64Array.from(cols[n])])),
+    });
+    return tableToIPC(table, 'stream');
+  }
 
   /** Answers overviews, and holds the rows back until the returned function is called. */
   holdRows(): () => void {
@@ -174,7 +246,11 @@ export class FakeSource implements WorkspaceSource {
       y_sum: Float64Array.from(cols.y_sum),
       n: int64(cols.n),
     });
-    return overviewAnswer(plain, runIds, { overview: { level, maxLevel, stats } });
+    // As the server's: the framed-log seq of each running run, so the page knows which runs to tail.
+    const cursors: Record<string, number> = {};
+    for (const r of this.runs.values())
+      if (r.state === 'running') cursors[r.run_id] = (r.frames?.length ?? 0) - 1;
+    return overviewAnswer(plain, runIds, { overview: { level, maxLevel, stats }, cursors });
   }
 
   /** The server's overview on a non-step axis (workspace_data/overview.py), written out independently: plain M4. */
