@@ -3,6 +3,7 @@
 from ..base.errors import CorruptRunLogError, FilterError, ProjectNotFoundError, RunNotFoundError
 from .public_api import Api
 from .runs import Runs
+from .stored_calls import Calls, StoredCall
 from .stored_run import StoredRun
 
 # wandb's name for a stored run (`wandb.apis.public.Run`, which the wandb shim maps to this module). Inside
@@ -11,11 +12,13 @@ Run = StoredRun
 
 __all__ = [
     "Api",
+    "Calls",
     "CorruptRunLogError",
     "FilterError",
     "ProjectNotFoundError",
     "Run",
     "RunNotFoundError",
     "Runs",
+    "StoredCall",
     "StoredRun",
 ]

@@ -12,8 +12,10 @@ from ..store.bucket_mirror import BucketMirror, mirror_for
 from ..store.project_names import did_you_mean
 from ..store.run_store import METADATA_FILE, RunDirectory, find_runs, validate_name
 from ..store.store_url import local_root, parse_store_url
+from ..traces import flush_traces, read_project_calls, session_directories
 from .artifact_api import ArtifactApi
 from .runs import Runs
+from .stored_calls import Calls
 from .stored_run import StoredRun
 
 _SHOWN_NAMES = 20  # how many existing projects or runs an error message lists
@@ -52,6 +54,21 @@ class Api(ArtifactApi):
         elif self._mirror is not None:
             self.projects()
         return Runs(lambda: find_runs(self.root, project), filters=filters, order=order, open_run=self._open)
+
+    def calls(self, project: str, filters: Mapping[str, Any] | None = None) -> Calls:
+        """The calls `@sg.op` recorded in `project` (every trace session), in start order, matching `filters`.
+
+        Filters are the runs' language over call fields: `{"op_name": "predict"}`, `{"parent_id": None}` (root
+        calls), `{"status": "error"}`, `{"inputs.question": {"$regex": "why"}}`, `{"latency": {"$gt": 1}}`.
+        Raises ProjectNotFoundError when the store holds neither runs nor traces of `project`.
+        """
+        name = _project_of(project)
+        validate_name("project", name)
+        if not session_directories(self.root, name):
+            self._require_project(
+                name
+            )  # a project with runs but no traces has no calls; an unknown one raises
+        return Calls(lambda: _read_calls(self.root, name), filters=filters)
 
     def run(self, path: str) -> StoredRun:
         """The run at "project/run_id" (a wandb-style "entity/project/run_id" also works)."""
@@ -98,6 +115,11 @@ class Api(ArtifactApi):
             f"no project {project!r} in the store {self.root} (yet).{did_you_mean(project, projects)} "
             f"Its projects are: {_listing(projects)}"
         )
+
+
+def _read_calls(root: Path, project: str) -> Any:
+    flush_traces()  # calls this process made are read back too, as a run's summary read flushes its rows
+    return read_project_calls(root, project)
 
 
 def _project_of(path: str) -> str:

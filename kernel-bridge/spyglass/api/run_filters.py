@@ -23,10 +23,10 @@ _FIELD_ALIASES = {
 }
 
 
-def field_value(record: Mapping[str, Any], dotted: str) -> Any:
+def field_value(record: Mapping[str, Any], dotted: str, aliases: Mapping[str, str] = _FIELD_ALIASES) -> Any:
     """The value at a dotted path ("config.optimizer.lr") or _MISSING; keys containing dots also match."""
     head, _, rest = dotted.partition(".")
-    head = _FIELD_ALIASES.get(head, head)
+    head = aliases.get(head, head)
     return _lookup(record, f"{head}.{rest}" if rest else head)
 
 
@@ -43,26 +43,30 @@ def _lookup(value: Any, path: str) -> Any:
     return _MISSING
 
 
-def matches(record: Mapping[str, Any], query: Mapping[str, Any] | None) -> bool:
-    """Return whether `record` satisfies `query` ({"config.lr": {"$gt": 0.01}, "$or": [...], ...})."""
+def matches(
+    record: Mapping[str, Any], query: Mapping[str, Any] | None, aliases: Mapping[str, str] = _FIELD_ALIASES
+) -> bool:
+    """Return whether `record` satisfies `query` ({"config.lr": {"$gt": 0.01}, "$or": [...], ...}).
+
+    `aliases` maps other names of a field to the record's (the default: wandb's names of run fields)."""
     if not query:
         return True
     if not isinstance(query, Mapping):
         raise FilterError(f"a filter must be a dict such as {{'state': 'finished'}}, got {query!r}")
-    return all(_matches_clause(record, key, condition) for key, condition in query.items())
+    return all(_matches_clause(record, key, condition, aliases) for key, condition in query.items())
 
 
-def _matches_clause(record: Mapping[str, Any], key: str, condition: Any) -> bool:
+def _matches_clause(record: Mapping[str, Any], key: str, condition: Any, aliases: Mapping[str, str]) -> bool:
     if key in ("$and", "$or", "$nor"):
         if not isinstance(condition, list) or not all(isinstance(item, Mapping) for item in condition):
             raise FilterError(f"{key} takes a list of filters, got {condition!r}")
-        results = (matches(record, item) for item in condition)
+        results = (matches(record, item, aliases) for item in condition)
         if key == "$and":
             return all(results)
         return any(results) if key == "$or" else not any(results)
     if key.startswith("$"):
         raise FilterError(f"unknown top-level filter operator {key!r}; use $and, $or or $nor")
-    value = field_value(record, key)
+    value = field_value(record, key, aliases)
     if isinstance(condition, Mapping) and any(str(name).startswith("$") for name in condition):
         return all(_apply_operator(value, name, operand) for name, operand in condition.items())
     return _equals(value, condition)

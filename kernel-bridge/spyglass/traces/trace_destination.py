@@ -64,6 +64,12 @@ def finish_traces() -> None:
         session.close()
 
 
+def flush_traces() -> None:
+    """Make every call this process ended so far durable (a read from this process then sees them)."""
+    for session in list(_every):
+        session.flush()
+
+
 def session_for_root_call() -> TraceSession | None:
     """The session a call with no traced parent goes to, or None (untraced)."""
     run = current_run()
