@@ -25,11 +25,12 @@ from .artifact_errors import ArtifactError, ArtifactFinalizedError, UnsafePathEr
 from .artifact_files import download as download_files
 from .artifact_files import require_verified
 from .artifact_files import verify as verify_files
+from .artifact_storage import objects_for
 from .artifact_store import VersionRef, collection_of, read_manifest
 from .artifact_values import value_files
 from .lineage_display import LineageView
 from .manifest import Manifest, ManifestEntry
-from .object_store import ObjectStore, file_stamp, hash_files
+from .object_store import file_stamp, hash_files
 from .references import local_path_of, reference_entries
 from .registry import link_version
 from .safe_paths import check_entry_path, check_name, is_inside
@@ -251,7 +252,7 @@ class Artifact:
         if entry.ref is not None:
             return local_path_of(entry.ref) if entry.ref.startswith("file:") else Path(entry.ref)
         if self._root is not None:
-            return ObjectStore(self._root).path_of(entry.digest or "")
+            return objects_for(self._root).fetch(entry.digest or "")
         return Path(self._sources[entry.path])
 
     def download(self, root: str | os.PathLike[str] | None = None, *, link: bool | None = None) -> str:
@@ -261,12 +262,12 @@ class Artifact:
         """
         store_root = self._require_logged("download")
         target = Path(root) if root is not None else Path("artifacts") / f"{self.name}-{self.version}"
-        self.last_download = download_files(ObjectStore(store_root), self._manifest, target, link=link)
+        self.last_download = download_files(objects_for(store_root), self._manifest, target, link=link)
         return str(target)
 
     def verify(self, root: str | os.PathLike[str] | None = None) -> bool:
         """Re-hash the stored files (or a download under `root`); raise VerificationError on a mismatch."""
-        objects = ObjectStore(self._root) if self._root is not None else None
+        objects = objects_for(self._root) if self._root is not None else None
         if objects is None:
             problems = [
                 f"{entry.path}: changed since it was added"
@@ -287,7 +288,7 @@ class Artifact:
         draft = Artifact(self.name, self.type, self.description, dict(self.metadata))
         draft._manifest = self._manifest.copy()
         if self._root is not None:
-            objects = ObjectStore(self._root)
+            objects = objects_for(self._root)
             draft._sources = {
                 e.path: str(objects.path_of(e.digest or "")) for e in self._manifest if e.ref is None
             }

@@ -36,6 +36,7 @@ def download(
     real_root = Path(os.path.realpath(root_path))
     counts = {"linked": 0, "copied": 0, "skipped": 0}
     remote: list[str] = []
+    objects.fetch_many(_to_fetch(manifest, real_root))
     for entry in manifest:
         target = confined_join(real_root, entry.path)
         _make_parents(real_root, target.parent)
@@ -47,7 +48,7 @@ def download(
             source = local_path_of(entry.ref)
             can_link = False
         else:
-            source = objects.path_of(entry.digest or "")
+            source = objects.fetch(entry.digest or "")
             can_link = link is not False
         if _already_there(target, entry, source):
             counts["skipped"] += 1
@@ -76,6 +77,18 @@ def download(
             stacklevel=user_stacklevel(),
         )
     return counts
+
+
+def _to_fetch(manifest: Manifest, real_root: Path) -> list[str]:
+    """The stored entries' digests whose file is not at its target with the right size (a bucket store then
+    downloads them in parallel before the copies start)."""
+    wanted = []
+    for entry in manifest:
+        if entry.ref is None and entry.digest:
+            target = confined_join(real_root, entry.path)
+            if not target.is_file() or target.stat().st_size != entry.size:
+                wanted.append(entry.digest)
+    return wanted
 
 
 def _make_parents(real_root: Path, directory: Path) -> None:
@@ -117,7 +130,7 @@ def verify(objects: ObjectStore, manifest: Manifest, root: str | os.PathLike[str
         elif entry.ref is not None:
             path = local_path_of(entry.ref)
         else:
-            path = objects.path_of(entry.digest or "")
+            path = objects.fetch(entry.digest or "")
         if not path.is_file():
             problems.append(f"{entry.path}: missing ({path})")
         elif entry.digest is None:  # a file:// reference added with checksum=False: only its size is known

@@ -6,24 +6,24 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..store.run_store import validate_name
 from .artifact_errors import ArtifactNotFoundError, UnsafePathError
-from .collection import Collection, append_line
+from .artifact_storage import add_record, folder_names, objects_for, open_collection, records
+from .collection import Collection
 from .manifest import Manifest
-from .object_store import ObjectStore, put_files
+from .object_store import put_files
 from .safe_paths import LATEST, check_alias, check_name
 
 ARTIFACTS_DIR = ".artifacts"
 # A run using another project's artifact is also noted in its own project, so that project's lineage has it.
 EXTERNAL_USES = ".external_uses.jsonl"
+_EXTERNAL_SET = EXTERNAL_USES.removesuffix(".jsonl")
 # "name", "name:v3", "name:alias", "project/name:alias"; a leading "entity/" as wandb writes it is ignored.
 _REFERENCE = re.compile(r"^(?:(?P<prefix>[^:]+)/)?(?P<name>[^/:]+)(?::(?P<version>[^/:]+))?$")
 
@@ -52,19 +52,13 @@ class LogResult:
 
 
 def collection_of(root: str | os.PathLike[str], project: str, name: str) -> Collection:
-    return Collection(
-        Path(root) / validate_name("project", project) / ARTIFACTS_DIR / check_name("artifact name", name)
+    return open_collection(
+        root, validate_name("project", project), ARTIFACTS_DIR, check_name("artifact name", name)
     )
 
 
 def artifact_names(root: str | os.PathLike[str], project: str) -> list[str]:
-    base = Path(root) / validate_name("project", project) / ARTIFACTS_DIR
-    try:
-        return sorted(
-            entry.name for entry in base.iterdir() if not entry.name.startswith(".") and entry.is_dir()
-        )
-    except FileNotFoundError:
-        return []
+    return folder_names(root, validate_name("project", project), ARTIFACTS_DIR)
 
 
 def parse_reference(reference: str, default_project: str) -> tuple[str, str, str]:
@@ -105,7 +99,7 @@ def log_version(
     `sources` maps entry path → local file holding its bytes (references have none); `stamps` the
     (size, mtime_ns) of each taken before it was hashed, letting the copy run in the kernel.
     """
-    objects = ObjectStore(root)
+    objects = objects_for(root)
     collection = collection_of(root, project, name)
     info = collection.ensure({"kind": "artifact", "name": name, "project": project, "type": type_})
     digest = manifest.digest
@@ -113,10 +107,12 @@ def log_version(
     bytes_copied = files_copied = 0
     if existing is None:
         stamps = stamps or {}
+        stored = [entry for entry in manifest if entry.ref is None and entry.path in sources]
+        missing = objects.missing({entry.digest for entry in stored})
         items = [
             (sources[entry.path], entry.digest, stamps.get(entry.path))
-            for entry in manifest
-            if entry.ref is None and entry.path in sources and not objects.has(entry.digest)
+            for entry in stored
+            if entry.digest in missing
         ]
         unique = list({digest: (source, digest, stamp) for source, digest, stamp in items}.values())
         bytes_copied, files_copied = put_files(objects, unique)
@@ -145,7 +141,7 @@ def log_version(
 
 
 def read_manifest(root: str | os.PathLike[str], record: dict[str, Any]) -> Manifest:
-    return Manifest.from_bytes(ObjectStore(root).read_bytes(record["manifest"]))
+    return Manifest.from_bytes(objects_for(root).read_bytes(record["manifest"]))
 
 
 def resolve(
@@ -175,22 +171,10 @@ def record_use(root: str | os.PathLike[str], ref: VersionRef, run_project: str, 
         at = time.time()
         collection.record_use({"version": ref.number, "project": run_project, "run_id": run_id, "at": at})
         if run_project != ref.project:
-            base = Path(root) / validate_name("project", run_project) / ARTIFACTS_DIR
-            base.mkdir(parents=True, exist_ok=True)
-            append_line(base / EXTERNAL_USES, {"artifact": ref.node_id, "run_id": run_id, "at": at})
+            use = {"artifact": ref.node_id, "run_id": run_id, "at": at}
+            add_record(root, (validate_name("project", run_project), ARTIFACTS_DIR), _EXTERNAL_SET, use)
 
 
 def external_uses(root: str | os.PathLike[str], project: str) -> list[dict[str, Any]]:
     """The uses by `project`'s runs of other projects' artifacts: {"artifact": node id, "run_id", "at"}."""
-    path = Path(root) / validate_name("project", project) / ARTIFACTS_DIR / EXTERNAL_USES
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return []
-    uses = []
-    for line in lines:
-        try:
-            uses.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue  # a torn last line
-    return uses
+    return records(root, (validate_name("project", project), ARTIFACTS_DIR), _EXTERNAL_SET)

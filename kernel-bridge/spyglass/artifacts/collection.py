@@ -64,7 +64,7 @@ class Collection:
             with self.locked():
                 if not info_path.is_file():
                     document = {"format": 1, "created_at": time.time(), "protected_aliases": [], **info}
-                    write_atomic(info_path, _dump(document))
+                    write_atomic(info_path, dump_json(document))
         return self.info()
 
     def info(self) -> dict[str, Any]:
@@ -123,7 +123,7 @@ class Collection:
             try:
                 while True:
                     document = {**record, "version": number, "digest": digest}
-                    temp.write_bytes(_dump(document))
+                    temp.write_bytes(dump_json(document))
                     try:
                         os.link(temp, versions / f"v{number}.json")  # fails if another process took `number`
                         break
@@ -158,16 +158,7 @@ class Collection:
 
     def aliases(self) -> dict[str, int]:
         """alias → version number, with `latest` on the highest version."""
-        current: dict[str, int] = {}
-        for move in self.alias_history():
-            if move.get("version") is None:
-                current.pop(move["alias"], None)
-            else:
-                current[move["alias"]] = int(move["version"])
-        numbers = self.version_numbers()
-        if numbers:
-            current[LATEST] = numbers[-1]
-        return current
+        return current_aliases(self.alias_history(), self.version_numbers())
 
     def aliases_by_version(self) -> dict[int, list[str]]:
         by_version: dict[int, list[str]] = {}
@@ -183,23 +174,14 @@ class Collection:
         A protected alias that already points elsewhere moves only with force=True. Returns False when the
         alias already pointed there (nothing is logged).
         """
-        check_alias(alias)
-        if alias == LATEST:
-            raise ArtifactError("'latest' always names the newest version; it cannot be moved by hand")
+        check_movable(alias)
         with self.locked():
             previous = self.aliases().get(alias)
-            if previous == number:
+            move = alias_move(self.path.name, alias, number, previous, self.protected_aliases(), by, force)
+            if move is None:
                 return False
-            if previous is not None and alias in self.protected_aliases() and not force:
-                raise ProtectedAliasError(
-                    f"alias {alias!r} of {self.path.name} is protected and points to v{previous}; "
-                    f"pass force=True to move it to {'nothing' if number is None else f'v{number}'}"
-                )
             if number is not None:
                 self.read_version(number)
-            move = {"alias": alias, "version": number, "previous": previous, "at": time.time(), "by": by}
-            if force:
-                move["forced"] = True
             append_line(self.path / ALIAS_LOG, move)
             return True
 
@@ -215,7 +197,7 @@ class Collection:
             info = self.info()
             names = set(info.get("protected_aliases") or [])
             names = names | {alias} if protected else names - {alias}
-            write_atomic(self.path / COLLECTION_FILE, _dump({**info, "protected_aliases": sorted(names)}))
+            write_atomic(self.path / COLLECTION_FILE, dump_json({**info, "protected_aliases": sorted(names)}))
 
     # usage
 
@@ -224,6 +206,52 @@ class Collection:
 
     def uses(self) -> list[dict[str, Any]]:
         return read_json_lines(self.path / USAGE_LOG)
+
+
+def current_aliases(moves: list[dict[str, Any]], numbers: list[int]) -> dict[str, int]:
+    """alias → version after replaying `moves` in order, with `latest` on the highest of `numbers`."""
+    current: dict[str, int] = {}
+    for move in moves:
+        if move.get("version") is None:
+            current.pop(move["alias"], None)
+        else:
+            current[move["alias"]] = int(move["version"])
+    if numbers:
+        current[LATEST] = max(numbers)
+    return current
+
+
+def check_movable(alias: str) -> None:
+    """Refuse an alias that is malformed or is `latest` (which always names the newest version)."""
+    check_alias(alias)
+    if alias == LATEST:
+        raise ArtifactError("'latest' always names the newest version; it cannot be moved by hand")
+
+
+def alias_move(
+    collection: str,
+    alias: str,
+    number: int | None,
+    previous: int | None,
+    protected: list[str],
+    by: str | None,
+    force: bool,
+) -> dict[str, Any] | None:
+    """The move record of `alias` from `previous` to `number`; None when it already points there.
+
+    ProtectedAliasError when a protected alias would move without force.
+    """
+    if previous == number:
+        return None
+    if previous is not None and alias in protected and not force:
+        raise ProtectedAliasError(
+            f"alias {alias!r} of {collection} is protected and points to v{previous}; "
+            f"pass force=True to move it to {'nothing' if number is None else f'v{number}'}"
+        )
+    move = {"alias": alias, "version": number, "previous": previous, "at": time.time(), "by": by}
+    if force:
+        move["forced"] = True
+    return move
 
 
 def read_json_lines(path: Path) -> list[dict[str, Any]]:
@@ -261,5 +289,6 @@ def append_line(path: Path, record: dict[str, Any]) -> None:
         os.close(fd)
 
 
-def _dump(document: dict[str, Any]) -> bytes:
+def dump_json(document: dict[str, Any]) -> bytes:
+    """A collection file's bytes: indented JSON, UTF-8, newline-terminated."""
     return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode()

@@ -81,6 +81,17 @@ class ObjectStore:
     def has(self, digest: str) -> bool:
         return self.path_of(digest).is_file()
 
+    def missing(self, digests: Iterable[str]) -> set[str]:
+        """The digests of `digests` this store does not hold yet."""
+        return {digest for digest in digests if not self.has(digest)}
+
+    def fetch(self, digest: str) -> Path:
+        """A local path holding the object's bytes (a bucket store downloads and checks it first)."""
+        return self.path_of(digest)
+
+    def fetch_many(self, digests: Iterable[str]) -> None:
+        """Make the objects local ahead of reading them (a bucket store downloads them in parallel)."""
+
     def put_file(
         self, source: str | os.PathLike[str], digest: str, expected: tuple[int, int] | None = None
     ) -> int:
@@ -135,11 +146,16 @@ class ObjectStore:
 
     def read_bytes(self, digest: str) -> bytes:
         try:
-            return self.path_of(digest).read_bytes()
+            return self.fetch(digest).read_bytes()
         except FileNotFoundError:
             raise ArtifactError(
-                f"object {digest} is missing from {self.root}; the store is damaged"
+                f"object {digest} is missing from {self.where}; the store is damaged"
             ) from None
+
+    @property
+    def where(self) -> str:
+        """Where the objects live, for messages."""
+        return str(self.root)
 
     def _new_temp(self) -> Path:
         self._temp_dir.mkdir(parents=True, exist_ok=True)

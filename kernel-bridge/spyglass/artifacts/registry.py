@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 from .artifact_errors import UnsafePathError
+from .artifact_storage import folder_names, open_collection
 from .collection import Collection
 from .safe_paths import LATEST, check_name
 
@@ -32,11 +32,11 @@ def parse_target(target: str) -> tuple[str, str]:
 
 
 def registry_collection(root: str | os.PathLike[str], registry: str, collection: str) -> Collection:
-    return Collection(
-        Path(root)
-        / REGISTRY_DIR
-        / check_name("registry name", registry)
-        / check_name("registry collection", collection)
+    return open_collection(
+        root,
+        REGISTRY_DIR,
+        check_name("registry name", registry),
+        check_name("registry collection", collection),
     )
 
 
@@ -77,17 +77,8 @@ def link_version(
 
 
 def registries(root: str | os.PathLike[str]) -> list[str]:
-    return _subdirs(Path(root) / REGISTRY_DIR)
+    return folder_names(root, REGISTRY_DIR)
 
 
 def collections(root: str | os.PathLike[str], registry: str) -> list[str]:
-    return _subdirs(Path(root) / REGISTRY_DIR / check_name("registry name", registry))
-
-
-def _subdirs(path: Path) -> list[str]:
-    try:
-        return sorted(
-            entry.name for entry in path.iterdir() if entry.is_dir() and not entry.name.startswith(".")
-        )
-    except FileNotFoundError:
-        return []
+    return folder_names(root, REGISTRY_DIR, check_name("registry name", registry))

@@ -141,8 +141,8 @@ class Agent:
 
     def _run_script(self, claim: Claim) -> None:
         run_id = new_run_id()
-        root = self.store.path.parent.parent.parent
-        run_dir = root / self.project / run_id
+        # For a bucket store this is the local spool the script writes (it gets the same cache directory).
+        run_dir = self.store.root / self.project / run_id
         args_file = self.store.path / "trials" / f".{claim.index}-args.json"
         command = build_command(self.config, claim.params, args_file)
         env = {
@@ -152,7 +152,7 @@ class Agent:
             ENV_ATTEMPT: str(claim.attempt),
             ENV_RAISE: "1" if self.raise_on_stop else "",
             "SPYGLASS_RUN_ID": run_id,
-            "SPYGLASS_DIR": str(root),
+            "SPYGLASS_DIR": self.store.store_dir,
             "WANDB_SWEEP_ID": self.store.path.name,
         }
         with TrialRecorder(self.store, claim) as recorder:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..store.remote_root import bucket_of
 from ..store.run_store import resolve_store_root, validate_name
 from .display import sweep_bundle
 from .errors import SweepControlError, SweepNotFoundError
@@ -45,20 +46,23 @@ def create_sweep(
     root = resolve_store_root(dir)
     sweeps = root / project / SWEEPS_DIR
     sweeps.mkdir(parents=True, exist_ok=True)
+    seed = config.seed if config.seed is not None else secrets.randbelow(2**31)
     while True:
         sweep_id = "".join(secrets.choice(_BASE36) for _ in range(8))
-        if not (sweeps / sweep_id).exists():
-            break
-    meta = {
-        "format": 1,
-        "id": sweep_id,
-        "project": project,
-        "name": config.name,
-        "created_at": time.time(),
-        "seed": config.seed if config.seed is not None else secrets.randbelow(2**31),
-        "config": json.loads(json.dumps(config.raw, default=str)),
-    }
-    store = SweepStore.create(sweeps / sweep_id, meta)
+        meta = {
+            "format": 1,
+            "id": sweep_id,
+            "project": project,
+            "name": config.name,
+            "created_at": time.time(),
+            "seed": seed,
+            "config": json.loads(json.dumps(config.raw, default=str)),
+        }
+        try:
+            store = SweepStore.create(sweeps / sweep_id, meta)  # locally or in the bucket of an s3:// store
+        except FileExistsError:
+            continue
+        break
     if prior_runs:
         import_prior_runs(store, config, root / project, prior_runs)
     return sweep_id
@@ -79,12 +83,18 @@ def find_sweep(
     if len(parts) >= 2 and project is None:
         project = parts[-2]
     root = resolve_store_root(dir)
+    bucket = bucket_of(root)
     if project is not None:
         candidates = [root / project / SWEEPS_DIR / sweep_id]
+    elif "*" in sweep_id:
+        candidates = []
+    elif bucket is not None:
+        projects = [name for name in sorted(bucket.list_dirs("")) if not name.startswith(".")]
+        candidates = [root / name / SWEEPS_DIR / sweep_id for name in projects]
     else:
-        candidates = sorted(root.glob(f"*/{SWEEPS_DIR}/{sweep_id}")) if "*" not in sweep_id else []
+        candidates = sorted(root.glob(f"*/{SWEEPS_DIR}/{sweep_id}"))
     for candidate in candidates:
-        if (candidate / "sweep.json").is_file():
+        if SweepStore.at(candidate).exists():
             return candidate
     where = f"project '{project}'" if project is not None else "any project"
     raise SweepNotFoundError(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
 
+from ..base.errors import InvalidNameError
 from ..base.path_confinement import Roots, entries_within
+from ..store.remote_root import bucket_of
+from ..store.run_store import validate_name
+from .errors import SweepNotFoundError
 from .store import CONTROL_FILE, SWEEP_FILE, SWEEPS_DIR, SweepStore, read_json
 
 
@@ -18,6 +23,12 @@ def list_sweeps(store_root: str | Path, project: str, roots: Roots | None = None
     resolves outside `roots` when they are given.
     """
     sweeps_dir = Path(store_root) / project / SWEEPS_DIR
+    bucket = bucket_of(store_root)
+    if bucket is not None:  # every machine's sweeps: opening one mirrors its sweep.json here
+        for sweep_id in bucket.list_dirs(f"{validate_name('project', project)}/{SWEEPS_DIR}"):
+            if not (sweeps_dir / sweep_id / SWEEP_FILE).is_file():
+                with contextlib.suppress(SweepNotFoundError, InvalidNameError):
+                    SweepStore.open(sweeps_dir / validate_name("sweep id", sweep_id)).meta()
     if not sweeps_dir.is_dir():
         return []
     found = []
@@ -33,7 +44,7 @@ def list_sweeps(store_root: str | Path, project: str, roots: Roots | None = None
             {
                 "id": str(meta.get("id") or path.name),
                 "name": meta.get("name") if isinstance(meta.get("name"), str) else None,
-                "state": SweepStore(path).control_state(),
+                "state": SweepStore.at(path).control_state(),
                 "created_at": created if isinstance(created, int | float) else None,
                 "sweep_dir": str(path.resolve()),
             }

@@ -22,11 +22,13 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..base.atomic_file import fsync_directory, write_atomic
+from ..store.remote_root import bucket_of, store_location
 from ..store.run_state import process_alive
 from .errors import SweepNotFoundError
 
@@ -97,8 +99,24 @@ class SweepStore:
         # Records of ended trials never change again: read each once per store object.
         self._ended: dict[int, dict[str, Any]] = {}
 
+    @property
+    def root(self) -> Path:
+        """The store root: <root>/<project>/.sweeps/<id>."""
+        return self.path.parent.parent.parent
+
+    @property
+    def store_dir(self) -> str:
+        """What a trial's init(dir=...) gets: the local root, or the s3:// URL of a bucket store."""
+        return store_location(self.root)
+
     @classmethod
     def create(cls, path: Path, meta: dict[str, Any]) -> SweepStore:
+        """Create the sweep directory; FileExistsError when the id is taken."""
+        bucket = bucket_of(path.parent.parent.parent)
+        if bucket is not None:
+            from .bucket_sweep_store import BucketSweepStore
+
+            return BucketSweepStore.create_in(bucket, path, meta)
         path.mkdir(parents=True, exist_ok=False)
         store = cls(path)
         for directory in (store.claims, store.trials, store.hyperband, store.stops):
@@ -109,10 +127,24 @@ class SweepStore:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> SweepStore:
-        store = cls(path)
-        if not (store.path / SWEEP_FILE).is_file():
+        """The sweep at `path` (in the bucket when its store root is a bucket's local root)."""
+        store = cls.at(path)
+        if not store.exists():
             raise SweepNotFoundError(f"{store.path} is not a sweep directory (it has no {SWEEP_FILE})")
         return store
+
+    @classmethod
+    def at(cls, path: str | os.PathLike[str]) -> SweepStore:
+        """The store object for `path`, whether or not a sweep is there yet."""
+        bucket = bucket_of(Path(path).parent.parent.parent)
+        if bucket is not None:
+            from .bucket_sweep_store import BucketSweepStore
+
+            return BucketSweepStore(path, bucket)
+        return cls(path)
+
+    def exists(self) -> bool:
+        return (self.path / SWEEP_FILE).is_file()
 
     def meta(self) -> dict[str, Any]:
         meta = read_json(self.path / SWEEP_FILE)
@@ -220,11 +252,42 @@ class SweepStore:
     def stop_request(self, index: int) -> dict[str, Any] | None:
         return read_json(self.stops / f"{index}.json")
 
+    def watch_stop(self, index: int) -> Callable[[], dict[str, Any] | None]:
+        """A cheap look at trial `index`'s stop request, for its log() hook (a file read here)."""
+        return lambda: self.stop_request(index)
+
+    def write_band(self, index: int, bands: dict[str, Any]) -> None:
+        """Record the metric values trial `index` had at the hyperband milestones it reached."""
+        write_json(self.hyperband / f"{index}.json", bands)
+
+    def band_values(self, band: int) -> list[float]:
+        """Every trial's value at `band`, from hyperband/<index>.json files."""
+        try:
+            names = os.listdir(self.hyperband)
+        except FileNotFoundError:
+            return []
+        found = [read_json(self.hyperband / name) for name in names if _is_record(name)]
+        return values_at_band(found, band)
+
     def request_stop(self, index: int, reason: str, state: str) -> None:
         """Ask trial `index` to stop; it becomes `state` (stopped_early: hyperband; stopped: by hand)."""
         path = self.stops / f"{index}.json"
         if not path.exists():
             write_json(path, {"reason": reason, "state": state, "at": time.time()})
+
+
+def _is_record(name: str) -> bool:
+    return not name.startswith(".") and name.endswith(".json")
+
+
+def values_at_band(records: list[dict[str, Any] | None], band: int) -> list[float]:
+    """The numeric values at `band` in hyperband records (unreadable records and missing bands left out)."""
+    values = []
+    for data in records:
+        value = ((data or {}).get("bands") or {}).get(str(band))
+        if isinstance(value, (int, float)):
+            values.append(float(value))
+    return values
 
 
 def pending_record(index: int, attempt: int, claim: dict[str, Any]) -> dict[str, Any]:

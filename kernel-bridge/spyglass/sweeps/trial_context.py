@@ -18,14 +18,13 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from ..tracking.run_config import parse_config as parse_run_config
 from .errors import TrialStopped
 from .hyperband import Hyperband, reason
 from .schema import SweepConfig, nest, parse_config
-from .store import SweepStore, read_json, write_json
+from .store import SweepStore
 
 ENV_SWEEP_DIR = "SPYGLASS_SWEEP_DIR"
 ENV_TRIAL = "SPYGLASS_SWEEP_TRIAL"
@@ -54,7 +53,6 @@ class TrialContext:
         self.store = store
         self.sweep_id: str = meta["id"]
         self.project: str = meta["project"]
-        self.root = store.path.parent.parent.parent  # <root>/<project>/.sweeps/<id>
         self.config: SweepConfig = parse_config(meta["config"])
         self.index = index
         self.attempt = attempt
@@ -63,6 +61,7 @@ class TrialContext:
         self.run_id = run_id
         self.run: Any = None
         self.watcher: TrialWatcher | None = None
+        self._stop_watch: Callable[[], dict[str, Any] | None] | None = None
 
     def nested_params(self) -> dict[str, Any]:
         return nest(self.params, self.config.parameters)
@@ -81,8 +80,8 @@ class TrialContext:
         return run
 
     def init_arguments(self, run_id: str | None) -> tuple[str, str | None, str]:
-        """(project, run id, store root) that init() uses for the trial's run."""
-        return self.project, self.run_id or run_id, str(self.root)
+        """(project, run id, store) that init() uses for the trial's run: the s3:// URL of a bucket store."""
+        return self.project, self.run_id or run_id, self.store.store_dir
 
     def attach(self, run: Any) -> None:
         """Bind a newly created run to the trial: config, run.json "sweep", should_stop and the log() hook."""
@@ -99,7 +98,10 @@ class TrialContext:
         run.log = self.watcher.wrap(run.log)
 
     def stop_request(self) -> dict[str, Any] | None:
-        return self.store.stop_request(self.index)
+        """The trial's stop request, if any; cheap enough for log() (a bucket store polls in a thread)."""
+        if self._stop_watch is None:
+            self._stop_watch = self.store.watch_stop(self.index)
+        return self._stop_watch()
 
 
 class TrialWatcher:
@@ -166,10 +168,8 @@ class TrialWatcher:
         at_band = value if hyperband.strict or self.best is None else self.best
         self.reached[str(band)] = at_band
         store = self.trial.store
-        write_json(
-            store.hyperband / f"{self.trial.index}.json", {"strict": hyperband.strict, "bands": self.reached}
-        )
-        peers = band_values(store.hyperband, band)
+        store.write_band(self.trial.index, {"strict": hyperband.strict, "bands": self.reached})
+        peers = store.band_values(band)
         cut, threshold = hyperband.stops(at_band, peers)
         if cut and threshold is not None and not self.run.should_stop:
             why = reason(self.metric or "", at_band, band, threshold, hyperband.eta, len(peers))
@@ -187,23 +187,6 @@ class TrialWatcher:
     def signal(self, why: str) -> None:
         self.stop_reason = why
         self.run.should_stop = True
-
-
-def band_values(directory: Path, band: int) -> list[float]:
-    """Every trial's value at `band`, from hyperband/<index>.json files."""
-    values = []
-    try:
-        names = os.listdir(directory)
-    except FileNotFoundError:
-        return values
-    for name in names:
-        if name.startswith(".") or not name.endswith(".json"):
-            continue
-        data = read_json(directory / name) or {}
-        value = (data.get("bands") or {}).get(str(band))
-        if isinstance(value, (int, float)):
-            values.append(float(value))
-    return values
 
 
 def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
