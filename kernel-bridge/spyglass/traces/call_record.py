@@ -10,6 +10,7 @@ import contextvars
 import itertools
 import os
 import secrets
+import threading
 from typing import Any
 
 # The call running in this thread or asyncio task; its children read it to find their parent and session.
@@ -61,7 +62,7 @@ class CallRecord:
         "started_ns",
         "ended_ns",
         "attributes",
-        "thread_id",
+        "thread",
         "task",
         "status",
         "announced",
@@ -75,7 +76,7 @@ class CallRecord:
         op_name: str,
         inputs: dict[str, Any],
         attributes: dict[str, Any] | None,
-        thread_id: int,
+        thread: threading.Thread,
         started_ns: int,
     ) -> None:
         self.session = session
@@ -90,7 +91,7 @@ class CallRecord:
         self.started_ns = started_ns
         self.ended_ns = 0
         self.attributes = attributes
-        self.thread_id = thread_id
+        self.thread = thread  # kept (not its name) so a thread that ended still has its name at flush
         self.task: str | None = None
         self.status = RUNNING
         self.announced = False  # a "running" row was written for it (it outlived a flush)

@@ -6,14 +6,13 @@ Readers keep the last row of each id (docs/store-format.md#traces).
 
 from __future__ import annotations
 
-import json
-import threading
 from typing import Any
 
 import pyarrow as pa
 
 from ..base.text_checks import replace_surrogates
-from .call_record import RUNNING, CallRecord
+from .call_record import RUNNING, UNFINISHED, CallRecord
+from .value_encoding import to_json
 
 _TIME = pa.timestamp("us", tz="UTC")
 CALL_SCHEMA = pa.schema(
@@ -40,36 +39,11 @@ CALL_SCHEMA = pa.schema(
 JSON_COLUMNS = ("inputs", "output", "attributes", "usage")
 
 
-_STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-_LENIENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def to_json(value: Any) -> str:
-    """Strict JSON of an encoded value (NaN and ±inf as strings); one shared encoder, no setup per call."""
-    try:
-        return _STRICT.encode(value)
-    except ValueError:  # a non-finite float somewhere in the tree
-        return _LENIENT.encode(_finite(value))
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and value != value:
-        return "NaN"
-    if isinstance(value, float) and value in (float("inf"), float("-inf")):
-        return "Infinity" if value > 0 else "-Infinity"
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_finite(item) for item in value]
-    return value
-
-
 def build_batch(rows: list[tuple[CallRecord, str]], run_id: str | None) -> pa.RecordBatch:
     """One row per (record, status); a running row leaves the end, output and exception empty."""
-    names = {thread.ident: thread.name for thread in threading.enumerate()}
     records = [record for record, _ in rows]
     statuses = [status for _, status in rows]
-    ended = [status != RUNNING for status in statuses]
+    ended = [status not in (RUNNING, UNFINISHED) for status in statuses]
     columns: dict[str, list[Any]] = {
         "id": [record.id for record in records],
         "trace_id": [record.root.id for record in records],
@@ -94,8 +68,8 @@ def build_batch(rows: list[tuple[CallRecord, str]], run_id: str | None) -> pa.Re
         "usage": [None] * len(records),
         "cost": [None] * len(records),
         "run_id": [run_id] * len(records),
-        "thread_id": [record.thread_id for record in records],
-        "thread_name": [names.get(record.thread_id) for record in records],
+        "thread_id": [record.thread.ident for record in records],
+        "thread_name": [record.thread.name for record in records],
         "task": [record.task for record in records],
     }
     try:

@@ -25,7 +25,7 @@ from .value_encoding import REDACTED, collected, encode, encode_named, is_secret
 F = TypeVar("F", bound=Callable[..., Any])
 
 _time_ns = time.time_ns
-_thread_id = threading.get_ident
+_current_thread = threading.current_thread
 
 
 class TracingFailedWarning(UserWarning):
@@ -124,7 +124,7 @@ def _start(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CallR
             spec.name,
             spec.inputs(args, kwargs, session),
             current_attributes.get(),
-            _thread_id(),
+            _current_thread(),
             started,
         )
         session.open_calls[record.number] = record  # what a flush writes as "running" if it outlives it

@@ -14,6 +14,7 @@ import datetime
 import decimal
 import enum
 import functools
+import json
 import os
 import uuid
 from collections.abc import Mapping
@@ -170,9 +171,7 @@ def _encode_items(value: Any, sink: ObjectSink, depth: int, enclosing: set[int])
 
 
 def _json_reference(sink: ObjectSink, value: Any, full: Any) -> dict[str, Any]:
-    import json
-
-    data = json.dumps(full, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
+    data = to_json(full).encode("utf-8", "surrogatepass")
     shown = list(full.items())[:5] if isinstance(full, dict) else full[:5]
     preview = dict(shown) if isinstance(full, dict) else shown
     return reference(sink, "json", data, ".json", type=type_name(value), length=len(value), preview=preview)
@@ -222,3 +221,27 @@ def _simple(value: Any) -> Any:
 def collected(items: list[Any], sink: ObjectSink) -> Any:
     """The encoded items a generator yielded: inline, or by reference past MAX_INLINE_ITEMS."""
     return items if len(items) <= MAX_INLINE_ITEMS else _json_reference(sink, items, items)
+
+
+_STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_LENIENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def to_json(value: Any) -> str:
+    """Strict JSON of an encoded value (NaN and ±inf as strings); one shared encoder, no setup per call."""
+    try:
+        return _STRICT.encode(value)
+    except ValueError:  # a non-finite float somewhere in the tree
+        return _LENIENT.encode(_finite(value))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
