@@ -69,7 +69,7 @@ class TraceSession:
         self._created_at = time.time()
         self._write_metadata("running")
         self._log = DurableLog(self.path / CALLS_LOG)
-        # pyarrow imports pandas on its first conversion of Python lists (seconds on a busy machine): paid here,
+        # pyarrow imports pandas at its first conversion of Python lists (seconds when busy): paid here,
         # once, rather than delaying the first frame past the flush interval (the kill -9 bound).
         encode_batch(build_batch([], run_id))
         self.open_calls: dict[int, CallRecord] = {}  # filled by op.py as calls start

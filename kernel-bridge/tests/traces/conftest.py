@@ -9,7 +9,7 @@ import spyglass as sg
 
 @pytest.fixture
 def traced_store(store):
-    """sg.init_traces("proj") into the test's store; yields (store root, session); every session closed after."""
+    """sg.init_traces("proj") into the test's store; yields (root, session); every session is closed after."""
     session = sg.init_traces("proj", dir=store)
     yield store, session
     sg.finish_traces()

@@ -145,12 +145,10 @@ def test_attributes_apply_inside_the_block_and_nest(traced_store):
     assert first.attributes == {"env": "test", "user": "ada"}
     assert second.attributes == {"env": "test", "user": "bob", "tries": 2}
     assert third.attributes == {}
-    with pytest.raises(sg.traces.AttributesError, match="dict"):
-        with sg.attributes(["not", "a", "dict"]):
-            pass
-    with pytest.raises(sg.traces.AttributesError, match="strings"):
-        with sg.attributes({1: "x"}):
-            pass
+    with pytest.raises(sg.traces.AttributesError, match="dict"), sg.attributes(["not", "a", "dict"]):
+        pass
+    with pytest.raises(sg.traces.AttributesError, match="strings"), sg.attributes({1: "x"}):
+        pass
 
 
 def test_ops_without_a_session_run_untraced(store):

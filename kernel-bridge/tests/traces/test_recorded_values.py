@@ -1,4 +1,4 @@
-"""What a call records of its values: secrets redacted, large and binary values by reference, the rest by repr."""
+"""What a call records of its values: secrets redacted, large or binary ones by reference, others by repr."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Calls in the store: the framed log while a session is open, Parquet once closed, read back through the API."""
+"""Calls in the store: the framed log while a session is open, Parquet once closed, read through the API."""
 
 from __future__ import annotations
 
