@@ -1,0 +1,237 @@
+"""A bucket project of 10,000 runs × 1,000 steps × 10 metrics, read through the Jupyter server as the page reads it.
+
+    .venv/bin/python bench/team_store/big_project.py [--runs 10000] [--steps 1000] [--repeats 3] [--zooms 40]
+
+The project is written straight in the store layout (no run API: that would take hours): per run run.json and
+history.parquet (bench/workspace's rows: metric `train/loss` of run i has one spike of 100), plus the project
+index `.index/runs.parquet` (project_index.runs_parquet), all uploaded in parallel to a bucket of the test S3
+server, once: the server's data stays under $SG_TEAM_BENCH_DIR (default /tmp/sg-team-bench) for the next run.
+
+Each repeat is a cold machine A: a new Jupyter server with SPYGLASS_DIR=s3://… (viewer identity) and an empty
+local root, then, timed over HTTP as the workspace asks:
+  runs table   GET /runs (the index read, stand-ins written for 10,000 runs)
+  first chart  GET /metric?overview_buckets=1000 for the 100 newest runs (the mirror pulls their Parquet)
+  all rows     GET /metric for the same runs (what the page fetches in the background after the first paint)
+  zoom         POST /metric_window over random step ranges of those 100 runs, 1,000 buckets (p50/p95)
+Targets: runs table ≤ 3 s, first chart ≤ 3 s, zoom p95 ≤ 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import sys
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from botocore.exceptions import ClientError
+from common import (
+    REPO,
+    WORK,
+    fmt_ms,
+    fmt_s,
+    http,
+    jupyter_server,
+    median,
+    quantile,
+    start_s3,
+)
+from spyglass.store.project_index import index_record, runs_key, runs_parquet
+from spyglass.store.store_url import local_root, parse_store_url
+
+sys.path.insert(0, str(REPO / "bench" / "workspace"))
+from generate_store import METRICS, history
+
+BUCKET = "sg-team-bench"
+PROJECT = "big"
+METRIC = "train/loss"
+NEWEST = 100
+BUCKETS = 1000
+UPLOAD_THREADS = 10  # boto3's default connection pool
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--steps", type=int, default=1_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--zooms", type=int, default=40)
+    args = parser.parse_args()
+    s3 = start_s3(WORK / "s3-big-project")
+    try:
+        prefix = f"p{args.runs}x{args.steps}"
+        generate(s3, prefix, args.runs, args.steps)
+        url = f"s3://{BUCKET}/{prefix}"
+        rounds = [measure(s3, url, args, repeat) for repeat in range(args.repeats)]
+    finally:
+        s3.stop()
+    report(rounds, args)
+    return 0
+
+
+def generate(s3, prefix: str, runs: int, steps: int) -> None:
+    client = s3.client("admin")
+    try:
+        client.create_bucket(Bucket=BUCKET)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in (
+            "BucketAlreadyOwnedByYou",
+            "BucketAlreadyExists",
+        ):
+            raise
+    marker = f"{prefix}/.bench-generated.json"
+    try:
+        client.head_object(Bucket=BUCKET, Key=marker)
+        print(
+            f"s3://{BUCKET}/{prefix} already holds the project ({runs} runs × {steps} steps)"
+        )
+        return
+    except ClientError:
+        pass
+    started = time.perf_counter()
+    now = time.time()
+
+    def one(index: int) -> dict:
+        created = now - runs * 60 + index * 60  # run i+1 is a minute newer than run i
+        table = history(index, steps, created)
+        sink = io.BytesIO()
+        pq.write_table(table, sink, compression="zstd")
+        meta = run_meta(index, steps, created, table)
+        base = f"{prefix}/{PROJECT}/{meta['run_id']}"
+        client.put_object(
+            Bucket=BUCKET, Key=f"{base}/history.parquet", Body=sink.getvalue()
+        )
+        client.put_object(
+            Bucket=BUCKET,
+            Key=f"{base}/run.json",
+            Body=json.dumps(meta, indent=2).encode(),
+        )
+        return meta
+
+    with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
+        metas = list(pool.map(one, range(runs)))
+    body = runs_parquet(index_record(meta) for meta in metas)
+    client.put_object(Bucket=BUCKET, Key=f"{prefix}/{runs_key(PROJECT)}", Body=body)
+    client.put_object(
+        Bucket=BUCKET,
+        Key=marker,
+        Body=json.dumps({"runs": runs, "steps": steps}).encode(),
+    )
+    print(f"generated and uploaded {runs} runs × {steps} steps × {len(METRICS)} metrics "
+          f"({2 * runs + 1} objects) in {time.perf_counter() - started:.0f} s")  # fmt: skip
+
+
+def run_meta(index: int, steps: int, created: float, table: pa.Table) -> dict:
+    return {
+        "format": 1,
+        "run_id": f"r{index:05d}",
+        "project": PROJECT,
+        "name": f"run-{index:05d}",
+        "state": "finished",
+        "created_at": created,
+        "updated_at": created + steps * 0.01,
+        "heartbeat_at": created + steps * 0.01,
+        "finished_at": created + steps * 0.01,
+        "exit_code": 0,
+        "host": f"gpu-node-{index % 16:02d}",
+        "config": {
+            "lr": 10 ** -(1 + index % 4),
+            "batch_size": [32, 64, 128][index % 3],
+            "seed": index,
+        },
+        "summary": {name: float(table.column(name)[-1].as_py()) for name in METRICS},
+        "tags": ["bench"],
+        "group": f"group-{index % 8}",
+        "job_type": "train",
+        "last_step": steps - 1,
+    }
+
+
+def measure(s3, url: str, args: argparse.Namespace, repeat: int) -> dict:
+    """One cold machine A: a fresh local root and Jupyter server; the page's requests, timed."""
+    work = WORK / f"big-reader-{os.getpid()}-{repeat}"
+    os.environ.update(s3.env("viewer"))
+    os.environ["SPYGLASS_CACHE_DIR"] = str(work / "cache")
+    store_root = str(local_root(parse_store_url(url)))
+    (work / "root").mkdir(parents=True)
+    result: dict = {}
+    with jupyter_server(work / "root", work / "jupyter", store=url) as base:
+        common = {"store_root": store_root, "project": PROJECT}
+
+        def get(endpoint: str, **params) -> tuple[float, bytes]:
+            started = time.perf_counter()
+            # Repeated keys (run_id=…&run_id=…) for list values, as the page sends them.
+            query = urllib.parse.urlencode({**common, **params}, doseq=True)
+            status, _, body = http(base, f"{endpoint}?{query}", timeout=600)
+            if status != 200:
+                raise RuntimeError(f"{endpoint} answered {status}: {body[:300]!r}")
+            return time.perf_counter() - started, body
+
+        result["runs_s"], body = get("/spyglass/api/v1/runs")
+        listed = json.loads(body)["runs"]
+        result["listed"] = len(listed)
+        result["runs_warm_s"], _ = get("/spyglass/api/v1/runs")
+        newest = [
+            r["run_id"]
+            for r in sorted(listed, key=lambda r: r["created_at"] or 0, reverse=True)[
+                :NEWEST
+            ]
+        ]
+        result["chart_s"], body = get("/spyglass/api/v1/metric", metric=METRIC, run_id=newest,
+                                      overview_buckets=str(BUCKETS))  # fmt: skip
+        result["chart_bytes"] = len(body)
+        result["rows_s"], body = get(
+            "/spyglass/api/v1/metric", metric=METRIC, run_id=newest
+        )
+        result["rows_bytes"] = len(body)
+        result["zooms"] = zooms(base, common, newest, args)
+    return result
+
+
+def zooms(
+    base: str, common: dict, run_ids: list[str], args: argparse.Namespace
+) -> list[float]:
+    rng = random.Random(7)
+    times = []
+    for _ in range(args.zooms):
+        width = rng.uniform(0.02, 0.5) * args.steps
+        lo = rng.uniform(0, args.steps - 1 - width)
+        body = json.dumps({"metric": METRIC, "run_ids": run_ids, "axis": "step", "lo": lo, "hi": lo + width,
+                           "buckets": BUCKETS}).encode()  # fmt: skip
+        started = time.perf_counter()
+        status, _, answer = http(base, "/spyglass/api/v1/metric_window", method="POST", data=body, timeout=120,
+                                 headers={"Content-Type": "application/json"}, **common)  # fmt: skip
+        if status != 200:
+            raise RuntimeError(f"/metric_window answered {status}: {answer[:300]!r}")
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def report(rounds: list[dict], args: argparse.Namespace) -> None:
+    def mid(name: str) -> float:
+        return median([r[name] for r in rounds])
+
+    zoom_times = [t for r in rounds for t in r["zooms"]]
+    print(f"\nbucket project: {args.runs:,} runs × {args.steps:,} steps × {len(METRICS)} metrics; "
+          f"median of {len(rounds)} cold machine-A starts (fresh Jupyter server and local root)")  # fmt: skip
+    print(f"runs table visible (GET /runs, {rounds[0]['listed']:,} runs): {fmt_s(mid('runs_s'))}  "
+          f"(again, warm: {fmt_s(mid('runs_warm_s'))})  target ≤ 3 s")  # fmt: skip
+    print(f"first chart, {METRIC} of the {NEWEST} newest runs (overview, {BUCKETS} buckets, "
+          f"{rounds[0]['chart_bytes'] / 1e6:.1f} MB): {fmt_s(mid('chart_s'))}  target ≤ 3 s")  # fmt: skip
+    print(
+        f"their raw rows (GET /metric, {rounds[0]['rows_bytes'] / 1e6:.1f} MB): {fmt_s(mid('rows_s'))}"
+    )
+    print(f"zoom (POST /metric_window, {len(zoom_times)} windows): p50 {fmt_ms(median(zoom_times))}, "
+          f"p95 {fmt_ms(quantile(zoom_times, 0.95))}  target p95 ≤ 150 ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())
