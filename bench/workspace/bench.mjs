@@ -5,17 +5,14 @@
 //   node bench/workspace/bench.mjs [--runs 100] [--steps 100000] [--buckets 1000] [--naive-runs 5] [--zooms 40]
 //                                  [--live-seconds 15]
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { createServer } from 'node:net';
-import { dirname, extname, join, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../../e2e/support/browser.mjs';
 import { buildPage } from './build-page.mjs';
+import { python, startJupyter, startPageServer } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../..');
-const python = join(repo, '.venv/bin/python');
 const args = {};
 for (const [i, arg] of process.argv.entries())
   if (arg.startsWith('--')) args[arg.slice(2)] = process.argv[i + 1];
@@ -28,7 +25,6 @@ const BUCKETS = Number(args.buckets ?? 1000);
 const METRIC = 'train/loss';
 const base = process.env.SG_WS_BENCH_DIR ?? '/tmp/sg-ws-bench';
 const store = join(base, `store-${RUNS}x${STEPS}`);
-const TOKEN = 'spyglass-bench';
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,98 +36,6 @@ const fmt = (ms) =>
     : ms >= 1000
       ? `${(ms / 1000).toFixed(2)} s`
       : `${ms.toFixed(1)} ms`;
-
-function freePort() {
-  return new Promise((ok) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
-
-async function startJupyter() {
-  const config = join(base, 'jupyter');
-  mkdirSync(config, { recursive: true });
-  writeFileSync(
-    join(config, 'jupyter_server_config.json'),
-    JSON.stringify({ ServerApp: { jpserver_extensions: { spyglass: true } } }),
-  );
-  const port = await freePort();
-  const child = spawn(
-    python,
-    [
-      '-m',
-      'jupyter_server',
-      '--no-browser',
-      '--allow-root',
-      '--ServerApp.ip=127.0.0.1',
-      `--ServerApp.port=${port}`,
-      '--ServerApp.port_retries=0',
-      `--ServerApp.token=${TOKEN}`,
-      `--ServerApp.root_dir=${base}`,
-    ],
-    {
-      env: {
-        ...process.env,
-        SPYGLASS_DIR: store,
-        JUPYTER_CONFIG_DIR: config,
-        JUPYTER_RUNTIME_DIR: join(config, 'rt'),
-      },
-      stdio: 'ignore',
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      const r = await fetch(`${url}/api/status`, { headers: { Authorization: `token ${TOKEN}` } });
-      if (r.ok) return { child, url };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('jupyter server did not start');
-}
-
-const TYPES = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json',
-};
-
-/** Serves the page and DuckDB-WASM's files, and proxies /spyglass/ to the Jupyter server with the token. */
-function startPageServer(jupyterUrl) {
-  const roots = {
-    '/page/': join(here, 'page'),
-    '/duckdb/': join(repo, 'node_modules/@duckdb/duckdb-wasm/dist'),
-  };
-  const server = http.createServer((req, res) => {
-    if (req.url.startsWith('/spyglass/')) {
-      const upstream = http.request(
-        `${jupyterUrl}${req.url}`,
-        { headers: { Authorization: `token ${TOKEN}` } },
-        (up) => {
-          res.writeHead(up.statusCode, up.headers);
-          up.pipe(res);
-        },
-      );
-      upstream.on('error', (e) => res.destroy(e));
-      return upstream.end();
-    }
-    for (const [prefix, dir] of Object.entries(roots)) {
-      if (!req.url.startsWith(prefix)) continue;
-      const file = join(dir, decodeURIComponent(req.url.slice(prefix.length).split('?')[0]));
-      if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) break;
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      return createReadStream(file).pipe(res);
-    }
-    res.writeHead(404).end();
-  });
-  return new Promise((ok) =>
-    server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${server.address().port}` })),
-  );
-}
 
 function rand(seed) {
   let a = seed >>> 0;
@@ -164,7 +68,7 @@ async function main() {
   // Always rebundle: the page draws through the built product packages (spec builder + render path).
   await buildPage();
   rmSync(join(store, 'bench', 'live'), { recursive: true, force: true });
-  const jupyter = await startJupyter();
+  const jupyter = await startJupyter(base, store);
   const pages = await startPageServer(jupyter.url);
   const logger = spawn(python, [join(here, 'live_logger.py'), store, String(LIVE_SECONDS + 120)], {
     stdio: ['ignore', 'pipe', 'inherit'],

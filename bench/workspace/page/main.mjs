@@ -42,6 +42,22 @@ class FetchSource {
     const params = new URLSearchParams({ run_dir: runDir, after_seq: String(afterSeq) });
     return new Uint8Array(await (await this.get('history', params)).arrayBuffer());
   }
+  /** The server's zoom windows (the request WorkspaceClient.window sends). */
+  async window(request) {
+    const { xMetric, runIds, level, buckets, ...rest } = request;
+    const body = {
+      ...rest,
+      x_metric: xMetric ?? null,
+      run_ids: runIds,
+      ...(level !== undefined ? { level } : { buckets }),
+    };
+    const response = await fetch(`/spyglass/api/v1/metric_window?${new URLSearchParams(this.base)}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new WorkspaceSourceError('metric_window', response.status, await response.text());
+    return new Uint8Array(await response.arrayBuffer());
+  }
 }
 
 const CHART_WIDTH = 800;
@@ -109,12 +125,17 @@ function stepLines(metric, range, buckets, runIds = state.runIds) {
 }
 
 window.bench = {
-  async open(storeRoot, project) {
+  /**
+   * Starts the engine and the workspace store. `windows`: zooms over data the page does not hold go to the
+   * server (the product's way); without, every metric's rows are loaded into the page (the way before it).
+   */
+  async open(storeRoot, project, { windows = false, budgetBytes = 2.5 * 1024 ** 3 } = {}) {
     const t0 = performance.now();
     const engine = await createEngine();
     const engineMs = performance.now() - t0;
     state.source = new FetchSource(storeRoot, project);
-    state.store = new WorkspaceStore({ engine, source: state.source, memoryBudgetBytes: 2.5 * 1024 ** 3 });
+    if (!windows) state.source.window = undefined;
+    state.store = new WorkspaceStore({ engine, source: state.source, memoryBudgetBytes: budgetBytes });
     return { engineMs };
   },
   /**
@@ -181,13 +202,16 @@ window.bench = {
     await renderNaive(rows, state.runIds);
     return { totalMs: performance.now() - t0 };
   },
-  /** Whether each run's spike (value 100 at step (i·997) % steps) is among the drawn points of this range. */
-  async spikesKept(metric, range, buckets, steps) {
+  /**
+   * Whether each run's spike (value 100 at step (h·997) % steps, h its history: the run's index, or that modulo
+   * `distinct` when runs share histories) is among the drawn points of this range.
+   */
+  async spikesKept(metric, range, buckets, steps, distinct = Number.POSITIVE_INFINITY) {
     const lines = await stepLines(metric, range, buckets);
     let expected = 0;
     let kept = 0;
     for (const line of lines) {
-      const index = Number(line.runId.replace('bench', ''));
+      const index = Number(line.runId.replace('bench', '')) % distinct;
       const spike = (index * 997) % steps;
       if (spike < range[0] || spike > range[1]) continue;
       expected++;

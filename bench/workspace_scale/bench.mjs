@@ -1,0 +1,194 @@
+// Workspace scale benchmark (issue 18): RUNS finished runs × STEPS steps × 10 metrics, the real Jupyter server and the
+// workspace data layer on DuckDB-WASM in headless Chromium, measured two ways side by side in fresh browsers:
+// - windows: the product's way. A large metric stays on the server: the page keeps its overview, and every zoom
+//   is a window the server's native DuckDB answers (M4 buckets only cross the wire);
+// - rows: the way before it. Every metric's rows are loaded into the page and zooms are answered there.
+// Prints medians, p95 and ratios; page memory is the browser's renderer process (the page and its DuckDB worker).
+//
+//   node bench/workspace_scale/bench.mjs [--runs 1000] [--steps 100000] [--buckets 250] [--zooms 40]
+//                                        [--metrics 10] [--modes windows,rows] [--budget-gib 1]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../../e2e/support/browser.mjs';
+import { buildPage } from '../workspace/build-page.mjs';
+import { python, startJupyter, startPageServer } from '../workspace/serve.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = {};
+for (const [i, arg] of process.argv.entries())
+  if (arg.startsWith('--')) args[arg.slice(2)] = process.argv[i + 1];
+const RUNS = Number(args.runs ?? 1000);
+const STEPS = Number(args.steps ?? 100_000);
+const BUCKETS = Number(args.buckets ?? 250);
+const ZOOMS = Number(args.zooms ?? 40);
+const METRICS = Number(args.metrics ?? 10);
+const MODES = (args.modes ?? 'windows,rows').split(',');
+const BUDGET = Number(args['budget-gib'] ?? 1) * 1024 ** 3;
+const base = process.env.SG_WS_SCALE_DIR ?? '/tmp/sg-ws-scale';
+const store = join(base, `store-${RUNS}x${STEPS}`);
+const METRIC = 'train/loss';
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
+};
+const median = (xs) => quantile(xs, 0.5);
+const fmt = (ms) =>
+  ms === undefined || Number.isNaN(ms)
+    ? 'n/a'
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : `${ms.toFixed(1)} ms`;
+const mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+
+function rand(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Zoom and pan windows: widths from the whole range down to ~1/1000 of it, at random places. */
+function windows(n, seed) {
+  const r = rand(seed);
+  return Array.from({ length: n }, () => {
+    const width = Math.max(50, Math.floor(STEPS * 10 ** (-3 * r())));
+    const lo = Math.floor(r() * (STEPS - width));
+    return [lo, lo + width];
+  });
+}
+
+/** Resident memory of the browser's renderer processes (the page, its DuckDB-WASM worker), in bytes. */
+function rendererBytes() {
+  let total = 0;
+  const out = execFileSync('ps', ['-eo', 'pid=,rss=,args='], { encoding: 'utf8' });
+  for (const line of out.split('\n')) {
+    const [, rss, ...rest] = line.trim().split(/\s+/);
+    const command = rest.join(' ');
+    if (command.includes('chromium') && command.includes('--type=renderer')) total += Number(rss) * 1024;
+  }
+  return total;
+}
+
+async function measure(mode, metrics, distinct) {
+  const browser = await launchBrowser();
+  const { page } = browser;
+  const result = { mode, firsts: [], zoomQuery: [], zoomDraw: [], spikes: [0, 0], refused: null };
+  try {
+    await page.goto(`${pages.url}/page/index.html`);
+    await page.waitForFunction(() => window.bench);
+    const idle = rendererBytes();
+    await page.evaluate(
+      ([root, options]) => window.bench.open(root, 'bench', options),
+      [store, { windows: mode === 'windows', budgetBytes: BUDGET }],
+    );
+    // First chart of one metric across all runs, cold (list, overview, M4, draw).
+    try {
+      result.firsts.push(await page.evaluate(([m, b]) => window.bench.firstChart(m, b), [METRIC, BUCKETS]));
+    } catch (error) {
+      result.refused = String(error).split('\n')[0];
+      return result;
+    }
+    console.log(
+      `[${mode}] first chart ${METRIC}: ${fmt(result.firsts[0].totalMs)} (${JSON.stringify(result.firsts[0])})`,
+    );
+    for (const range of windows(ZOOMS, 1)) {
+      const z = await page.evaluate(
+        ([m, r, b]) => window.bench.zoom(m, r, b, true),
+        [METRIC, range, BUCKETS],
+      );
+      result.zoomQuery.push(z.queryMs);
+      result.zoomDraw.push(z.totalMs);
+    }
+    for (const range of windows(20, 3)) {
+      const s = await page.evaluate(
+        ([m, r, b, n, d]) => window.bench.spikesKept(m, r, b, n, d),
+        [METRIC, range, BUCKETS, STEPS, distinct],
+      );
+      result.spikes[0] += s.kept;
+      result.spikes[1] += s.expected;
+    }
+    // The other metrics, one chart each: memory after opening them all.
+    for (const metric of metrics.slice(1)) {
+      try {
+        const first = await page.evaluate(([m, b]) => window.bench.firstChart(m, b), [metric, BUCKETS]);
+        result.firsts.push(first);
+        console.log(`[${mode}] first chart ${metric}: ${fmt(first.totalMs)}`);
+      } catch (error) {
+        console.log(`[${mode}] ${metric}: ${String(error).split('\n')[0]}`);
+      }
+    }
+    result.memory = await page.evaluate(() => window.bench.memory());
+    result.rendererBytes = rendererBytes();
+    result.idleRendererBytes = idle;
+    if (browser.consoleErrors.length)
+      console.log(`[${mode}] page errors:`, browser.consoleErrors.slice(0, 3));
+    return result;
+  } finally {
+    await browser.close();
+  }
+}
+
+const gen = spawnSync(
+  python,
+  [join(here, 'generate_store.py'), store, '--runs', String(RUNS), '--steps', String(STEPS)],
+  { stdio: 'inherit' },
+);
+if (gen.status !== 0) throw new Error('store generation failed');
+const { metrics: allMetrics, distinct } = JSON.parse(
+  readFileSync(join(store, `.bench-${RUNS}x${STEPS}.json`), 'utf8'),
+);
+await buildPage();
+const jupyter = await startJupyter(base, store);
+const pages = await startPageServer(jupyter.url);
+const results = [];
+try {
+  for (const mode of MODES) results.push(await measure(mode, allMetrics.slice(0, METRICS), distinct ?? RUNS));
+} finally {
+  jupyter.child.kill('SIGTERM');
+  pages.server.close();
+}
+
+console.log(
+  `\n${RUNS} runs × ${STEPS} steps × ${allMetrics.length} metrics, ${BUCKETS} buckets, budget ${mib(BUDGET)}`,
+);
+console.log('| operation | windows (server answers zooms) | rows in the page (before) | ratio |');
+console.log('|---|---|---|---|');
+const [ours, before] = [results.find((r) => r.mode === 'windows'), results.find((r) => r.mode === 'rows')];
+const cell = (r, f) => (!r ? '—' : r.refused ? `refused: ${r.refused}` : f(r));
+const ratio = (f) =>
+  ours && before && !ours.refused && !before.refused ? `${(f(before) / f(ours)).toFixed(2)}×` : '—';
+const rows = [
+  [
+    'first chart, 1 metric × all runs (cold), median of the metrics opened',
+    (r) => median(r.firsts.map((f) => f.totalMs)),
+  ],
+  ['first chart of the first metric (cold server)', (r) => r.firsts[0].totalMs],
+  ['zoom/pan re-query, median', (r) => median(r.zoomQuery)],
+  ['zoom/pan re-query, p95', (r) => quantile(r.zoomQuery, 0.95)],
+  ['zoom/pan re-query + redraw, median', (r) => median(r.zoomDraw)],
+  ['zoom/pan re-query + redraw, p95', (r) => quantile(r.zoomDraw, 0.95)],
+];
+for (const [name, f] of rows)
+  console.log(
+    `| ${name} | ${cell(ours, (r) => fmt(f(r)))} | ${cell(before, (r) => fmt(f(r)))} | ${ratio(f)} |`,
+  );
+const memoryRows = [
+  [`workspace tables after opening ${METRICS} metrics (estimate)`, (r) => r.memory.usedBytes],
+  [`renderer process RSS after opening ${METRICS} metrics`, (r) => r.rendererBytes],
+];
+for (const [name, f] of memoryRows)
+  console.log(
+    `| ${name} | ${cell(ours, (r) => mib(f(r)))} | ${cell(before, (r) => mib(f(r)))} | ${ratio(f)} |`,
+  );
+for (const r of results)
+  if (!r.refused)
+    console.log(
+      `[${r.mode}] spikes kept ${r.spikes[0]}/${r.spikes[1]}; metrics held: ${r.memory.metrics.length}; ` +
+        `renderer before opening: ${mib(r.idleRendererBytes)}`,
+    );
