@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../../e2e/support/browser.mjs';
 import { buildPage } from './build-page.mjs';
 import { python, startJupyter, startPageServer } from './serve.mjs';
+import { fmt, quantile, zoomWindows } from './zoom-windows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = {};
@@ -26,36 +27,7 @@ const METRIC = 'train/loss';
 const base = process.env.SG_WS_BENCH_DIR ?? '/tmp/sg-ws-bench';
 const store = join(base, `store-${RUNS}x${STEPS}`);
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
-};
-const fmt = (ms) =>
-  ms === undefined || Number.isNaN(ms)
-    ? 'n/a'
-    : ms >= 1000
-      ? `${(ms / 1000).toFixed(2)} s`
-      : `${ms.toFixed(1)} ms`;
-
-function rand(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Zoom and pan windows: widths from the whole range down to ~1/1000 of it, at random places. */
-function windows(n, seed) {
-  const r = rand(seed);
-  return Array.from({ length: n }, () => {
-    const width = Math.max(50, Math.floor(STEPS * 10 ** (-3 * r())));
-    const lo = Math.floor(r() * (STEPS - width));
-    return [lo, lo + width];
-  });
-}
+const windows = (n, seed) => zoomWindows(n, seed, STEPS);
 
 async function main() {
   mkdirSync(base, { recursive: true });

@@ -59,11 +59,18 @@ def write_run(root: Path, index: int, steps: int) -> None:
         for batch in table.to_batches(max_chunksize=FRAME_ROWS):
             writer.append(encode_batch(batch))
     pq.write_table(table, run.parquet_path, compression="zstd")
+    write_metadata(run, index, created, steps, table)
+
+
+def write_metadata(
+    run: RunDirectory, index: int, created: float, steps: int, table: pa.Table
+) -> None:
+    """run.json of finished run `index` (its summary: the last value of each metric in `table`)."""
     summary = {name: float(table.column(name)[-1].as_py()) for name in METRICS}
     run.write_metadata(
         {
             "format": 1,
-            "run_id": run_id,
+            "run_id": run.path.name,
             "project": PROJECT,
             "name": f"run-{index:03d}",
             "state": "finished",

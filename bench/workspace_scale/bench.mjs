@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../../e2e/support/browser.mjs';
 import { buildPage } from '../workspace/build-page.mjs';
 import { python, startJupyter, startPageServer } from '../workspace/serve.mjs';
+import { fmt, quantile, zoomWindows } from '../workspace/zoom-windows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = {};
@@ -30,49 +31,35 @@ const base = process.env.SG_WS_SCALE_DIR ?? '/tmp/sg-ws-scale';
 const store = join(base, `store-${RUNS}x${STEPS}`);
 const METRIC = 'train/loss';
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
-};
+const windows = (n, seed) => zoomWindows(n, seed, STEPS);
+
 const median = (xs) => quantile(xs, 0.5);
-const fmt = (ms) =>
-  ms === undefined || Number.isNaN(ms)
-    ? 'n/a'
-    : ms >= 1000
-      ? `${(ms / 1000).toFixed(2)} s`
-      : `${ms.toFixed(1)} ms`;
 const mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 
-function rand(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Zoom and pan windows: widths from the whole range down to ~1/1000 of it, at random places. */
-function windows(n, seed) {
-  const r = rand(seed);
-  return Array.from({ length: n }, () => {
-    const width = Math.max(50, Math.floor(STEPS * 10 ** (-3 * r())));
-    const lo = Math.floor(r() * (STEPS - width));
-    return [lo, lo + width];
-  });
-}
-
-/** Resident memory of the browser's renderer processes (the page, its DuckDB-WASM worker), in bytes. */
+/**
+ * Resident memory of this benchmark's browser renderer processes (the page and its DuckDB-WASM worker), in bytes:
+ * Chromium renderers descending from this process (other browsers on the machine are not counted).
+ */
 function rendererBytes() {
-  let total = 0;
-  const out = execFileSync('ps', ['-eo', 'pid=,rss=,args='], { encoding: 'utf8' });
-  for (const line of out.split('\n')) {
-    const [, rss, ...rest] = line.trim().split(/\s+/);
-    const command = rest.join(' ');
-    if (command.includes('chromium') && command.includes('--type=renderer')) total += Number(rss) * 1024;
+  const processes = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [pid, ppid, rss, ...rest] = line.trim().split(/\s+/);
+      return { pid: Number(pid), ppid: Number(ppid), rss: Number(rss) * 1024, command: rest.join(' ') };
+    });
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of processes)
+      if (!ours.has(p.pid) && ours.has(p.ppid)) {
+        ours.add(p.pid);
+        grew = true;
+      }
   }
-  return total;
+  return processes
+    .filter((p) => ours.has(p.pid) && p.command.includes('--type=renderer'))
+    .reduce((total, p) => total + p.rss, 0);
 }
 
 async function measure(mode, metrics, distinct) {

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from spyglass.store.run_store import RunDirectory
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workspace"))
-from generate_store import METRICS, PROJECT, history  # noqa: E402
+from generate_store import METRICS, PROJECT, history, write_metadata
 
 
 def history_of(index: int, distinct: int) -> int:
@@ -41,28 +41,11 @@ def write_run(root: Path, index: int, steps: int, distinct: int) -> None:
         pq.write_table(table, run.parquet_path, compression="zstd")
     else:
         run.parquet_path.unlink(missing_ok=True)
-        os.link(root / PROJECT / f"bench{source:04d}" / "history.parquet", run.parquet_path)
+        os.link(
+            root / PROJECT / f"bench{source:04d}" / "history.parquet", run.parquet_path
+        )
         table = pq.read_table(run.parquet_path, columns=METRICS)
-    summary = {name: float(table.column(name)[-1].as_py()) for name in METRICS}
-    run.write_metadata(
-        {
-            "format": 1,
-            "run_id": run_id,
-            "project": PROJECT,
-            "name": f"run-{index:04d}",
-            "state": "finished",
-            "created_at": created,
-            "updated_at": created + steps * 0.01,
-            "finished_at": created + steps * 0.01,
-            "exit_code": 0,
-            "config": {"lr": 10 ** -(1 + index % 4), "batch_size": [32, 64, 128][index % 3], "seed": index},
-            "summary": summary,
-            "tags": ["bench"],
-            "group": f"group-{index % 4}",
-            "job_type": "train",
-            "last_step": steps - 1,
-        }
-    )
+    write_metadata(run, index, created, steps, table)
 
 
 def main() -> None:
@@ -80,13 +63,33 @@ def main() -> None:
     started = time.perf_counter()
     distinct = min(args.distinct, args.runs)
     with ProcessPoolExecutor(args.jobs) as pool:
-        done = [args.store / PROJECT / f"bench{i:04d}" / "history.parquet" for i in range(distinct)]
-        todo = [i for i in range(distinct) if not done[i].is_file()]  # kept from an interrupted run
-        list(pool.map(write_run, [args.store] * len(todo), todo, [args.steps] * len(todo), [distinct] * len(todo)))
+        done = [
+            args.store / PROJECT / f"bench{i:04d}" / "history.parquet"
+            for i in range(distinct)
+        ]
+        todo = [
+            i for i in range(distinct) if not done[i].is_file()
+        ]  # kept from an interrupted run
+        list(
+            pool.map(
+                write_run,
+                [args.store] * len(todo),
+                todo,
+                [args.steps] * len(todo),
+                [distinct] * len(todo),
+            )
+        )
     for index in range(distinct, args.runs):
         write_run(args.store, index, args.steps, distinct)
     marker.write_text(
-        json.dumps({"runs": args.runs, "steps": args.steps, "metrics": METRICS, "distinct": distinct})
+        json.dumps(
+            {
+                "runs": args.runs,
+                "steps": args.steps,
+                "metrics": METRICS,
+                "distinct": distinct,
+            }
+        )
     )
     points = args.runs * args.steps * len(METRICS)
     print(f"wrote {args.runs} runs × {args.steps} steps × {len(METRICS)} metrics ({points:,} points) "

@@ -12,12 +12,16 @@ import {
   pyramidBuckets,
   rawAxis,
   servable,
-  stepExtent,
   stepGrid,
 } from './query.js';
-import { farBuckets, remoteGridBuckets, splitRuns, wholeRangeGrid } from './remote.js';
+import { farBuckets, remoteStepBuckets, splitRuns } from './remote.js';
 import type { MetricSlot } from './slot.js';
-import { rawCountSql, rawM4Sql } from './sql.js';
+import { type PyramidGrid, rawCountSql, rawM4Sql } from './sql.js';
+
+/** The x centre of a pyramid grid's bucket q. */
+function gridCenter(grid: PyramidGrid): (q: number) => number {
+  return (q) => grid.origin + (q + 0.5) * grid.width - 0.5;
+}
 
 /** WorkspaceData.groupBands for a loaded slot: per group and bucket, min/max/mean over its runs' bucket means. */
 export async function groupBands(
@@ -89,14 +93,8 @@ async function remoteBucketMeans(
   if (!runs.length) return { rows: emptyBuckets(), center: (q) => q };
   const axis = rawAxis(query.xAxis);
   if (axis.kind === 'step') {
-    let grid = await stepGrid(context.engine, slot, runs, query.range, buckets);
-    const extent = query.range ? null : await stepExtent(context.engine, slot, runs);
-    if (extent) grid = wholeRangeGrid(slot, extent, grid);
-    if (grid) {
-      const g = grid;
-      const rows = await remoteGridBuckets(context, slot, g, runs, query.range === undefined);
-      return { rows, center: (q) => g.origin + (q + 0.5) * g.width - 0.5 };
-    }
+    const step = await remoteStepBuckets(context, slot, runs, query.range, buckets);
+    if (step) return { rows: step.rows, center: gridCenter(step.grid) };
   }
   const overviewAxis = overviewAxisOf(query.xAxis);
   let range = query.range;
@@ -129,8 +127,7 @@ async function bucketMeans(
   if (axis.kind === 'step') {
     const grid = await stepGrid(engine, slot, runs, query.range, buckets);
     if (grid) {
-      const rows = await pyramidBuckets(engine, slot, grid, runs);
-      return { rows, center: (q) => grid.origin + (q + 0.5) * grid.width - 0.5 };
+      return { rows: await pyramidBuckets(engine, slot, grid, runs), center: gridCenter(grid) };
     }
   }
   let range = query.range;

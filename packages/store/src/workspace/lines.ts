@@ -13,10 +13,9 @@ import {
   pyramidBuckets,
   rawAxis,
   servable,
-  stepExtent,
   stepGrid,
 } from './query.js';
-import { farBuckets, remoteGridBuckets, splitRuns, wholeRangeGrid } from './remote.js';
+import { farBuckets, remoteStepBuckets, splitRuns } from './remote.js';
 import type { MetricSlot } from './slot.js';
 import { type MetricTables, type RawAxis, rawCountSql, rawM4Sql, rawPointsSql } from './sql.js';
 
@@ -93,17 +92,9 @@ async function queryLines(
   if (axis.kind === 'step') {
     const grid = await stepGrid(engine, slot, runs, query.range, buckets);
     if (grid) {
-      rawRuns = [];
       const rows = await pyramidBuckets(engine, slot, grid, runs);
-      const spans = runSpans(rows);
-      for (const run of runs) {
-        const [start, end] = spans.get(run) ?? [0, 0];
-        let total = 0;
-        for (let i = start; i < end; i++) total += rows.n[i];
-        // Before the raw rows arrive, a short line is drawn from the overview too (re-queried once they are in).
-        if (total <= maxRaw && slot.rawReady) rawRuns.push(run);
-        else out.set(run, m4Line(rows, start, end, total, query.smoothing !== undefined));
-      }
+      // Before the raw rows arrive, a short line is drawn from the overview too (re-queried once they are in).
+      rawRuns = gridLines(rows, runs, maxRaw, () => slot.rawReady, query.smoothing !== undefined, out);
     }
   }
   const smooth = query.smoothing !== undefined;
@@ -128,21 +119,11 @@ async function remoteLines(
   const smooth = query.smoothing !== undefined;
   const axis = rawAxis(query.xAxis);
   if (axis.kind === 'step') {
-    let grid = await stepGrid(context.engine, slot, runs, query.range, buckets);
-    const extent = query.range ? null : await stepExtent(context.engine, slot, runs);
-    if (extent) grid = wholeRangeGrid(slot, extent, grid);
-    if (grid) {
-      const rows = await remoteGridBuckets(context, slot, grid, runs, query.range === undefined);
+    const step = await remoteStepBuckets(context, slot, runs, query.range, buckets);
+    if (step) {
       const out = new Map<number, LineResult>();
-      const rawRuns: number[] = [];
-      const spans = runSpans(rows);
-      for (const run of runs) {
-        const [start, end] = spans.get(run) ?? [0, 0];
-        let total = 0;
-        for (let i = start; i < end; i++) total += rows.n[i];
-        if (total <= maxRaw && slot.localRuns.has(run)) rawRuns.push(run);
-        else if (end > start) out.set(run, m4Line(rows, start, end, total, smooth));
-      }
+      const local = (run: number) => slot.localRuns.has(run);
+      const rawRuns = gridLines(step.rows, runs, maxRaw, local, smooth, out);
       if (rawRuns.length)
         await rawLines(context.engine, slot.tables, rawRuns, axis, query.range, buckets, maxRaw, smooth, out);
       return out;
@@ -180,6 +161,30 @@ async function farExtent(
   }
   const overview = await context.axisOverview(slot, axis);
   return overview ? [overview.grid.x0, overview.grid.x1] : [0, 0];
+}
+
+/**
+ * M4 lines of grid buckets into `out`, except for the runs with at most `maxRaw` points in range that `raw` says
+ * the raw rows can draw whole: those are returned, for rawLines.
+ */
+function gridLines(
+  rows: Buckets,
+  runs: number[],
+  maxRaw: number,
+  raw: (run: number) => boolean,
+  smooth: boolean,
+  out: Map<number, LineResult>,
+): number[] {
+  const rawRuns: number[] = [];
+  const spans = runSpans(rows);
+  for (const run of runs) {
+    const [start, end] = spans.get(run) ?? [0, 0];
+    let total = 0;
+    for (let i = start; i < end; i++) total += rows.n[i];
+    if (total <= maxRaw && raw(run)) rawRuns.push(run);
+    else out.set(run, m4Line(rows, start, end, total, smooth));
+  }
+  return rawRuns;
 }
 
 /** Lines from the raw rows: every point of a run with at most `maxRaw` in range, M4 buckets for the others. */

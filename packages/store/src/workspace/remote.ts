@@ -1,7 +1,7 @@
 import { tableFromCheckedIPC } from '../arrow-stream-check.js';
 import { type Buckets, columnsToBuckets, concatBuckets, emptyBuckets, queryBuckets } from './buckets.js';
 import type { WindowRequest } from './data.js';
-import type { ChartContext } from './query.js';
+import { type ChartContext, stepExtent, stepGrid } from './query.js';
 import type { MetricSlot } from './slot.js';
 import { gridAtLevel, type PyramidGrid, pyramidQuerySql } from './sql.js';
 
@@ -37,6 +37,24 @@ export async function farBuckets(
   });
   const rows = columnsToBuckets(tableFromCheckedIPC(ipc));
   return { ...rows, run: Int32Array.from(rows.run, (asked) => ordered[asked]) };
+}
+
+/**
+ * A remote slot's step-axis buckets of `runs` and their grid (see remoteGridBuckets and wholeRangeGrid), or null
+ * when no pyramid grid fits (a range of a few steps per bucket, or no points).
+ */
+export async function remoteStepBuckets(
+  context: ChartContext,
+  slot: MetricSlot,
+  runs: number[],
+  range: [number, number] | undefined,
+  buckets: number,
+): Promise<{ grid: PyramidGrid; rows: Buckets } | null> {
+  let grid = await stepGrid(context.engine, slot, runs, range, buckets);
+  const extent = range ? null : await stepExtent(context.engine, slot, runs);
+  if (extent) grid = wholeRangeGrid(slot, extent, grid);
+  if (!grid) return null;
+  return { grid, rows: await remoteGridBuckets(context, slot, grid, runs, range === undefined) };
 }
 
 /**
