@@ -10,15 +10,18 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..base.path_confinement import Roots, entries_within, stays_within
+from ..store.remote_root import bucket_of
 from ..store.run_state import effective_state
 from ..store.run_store import METADATA_FILE, validate_name
 from .artifact_store import ARTIFACTS_DIR, EXTERNAL_USES, artifact_names, collection_of, external_uses
-from .collection import ALIAS_LOG, COLLECTION_FILE, USAGE_LOG, VERSIONS_DIR
-from .registry import REGISTRY_DIR
+from .bucket_collection import BucketCollection
+from .collection import ALIAS_LOG, COLLECTION_FILE, USAGE_LOG, VERSIONS_DIR, Collection
+from .registry import REGISTRY_DIR, collections, registries, registry_collection
 
 MAX_NODES = 2000  # whole-project graphs and neighbourhoods stop growing here and say `truncated`
 DEFAULT_DEPTH = 3
@@ -67,7 +70,7 @@ def lineage_graph(
         if not stays_within(collection.path, roots, _COLLECTION_FILES):
             continue
         aliases = collection.aliases_by_version()
-        for record in _version_records(collection.path / VERSIONS_DIR, roots):
+        for record in _records_of(collection, roots):
             node_id = artifact_node_id(project, name, record["version"])
             artifacts[node_id] = _artifact_node(project, name, record, aliases, links.get(node_id, []))
             producer = record.get("logged_by")
@@ -236,21 +239,38 @@ def _run_node(root: Path, node_id: str, roots: Roots | None = None) -> dict[str,
 def registry_links_by_source(root: Path, roots: Roots | None = None) -> dict[str, list[str]]:
     """artifact node id → ["registry/collection:vN", ...] from every registry of the store."""
     links: dict[str, list[str]] = {}
+    for registry, collection, records in _registry_records(root, roots):
+        for record in records:
+            source = record.get("source")
+            if source:
+                links.setdefault(source, []).append(f"{registry}/{collection}:v{record['version']}")
+    return links
+
+
+def _registry_records(root: Path, roots: Roots | None) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+    """(registry, collection, its link records) for every registry collection of the store."""
+    if bucket_of(root) is not None:
+        for registry in registries(root):
+            for name in collections(root, registry):
+                yield registry, name, _records_of(registry_collection(root, registry, name), roots)
+        return
     registry_root = root / REGISTRY_DIR
     try:
-        registries = sorted(os.listdir(registry_root))
+        names = sorted(os.listdir(registry_root))
     except FileNotFoundError:
-        return links
-    for registry in registries:
+        return
+    for registry in names:
         for collection in sorted(_listdir(registry_root / registry)):
             versions = registry_root / registry / collection / VERSIONS_DIR
-            if not stays_within(versions, roots):
-                continue
-            for record in _version_records(versions, roots):
-                source = record.get("source")
-                if source:
-                    links.setdefault(source, []).append(f"{registry}/{collection}:v{record['version']}")
-    return links
+            if stays_within(versions, roots):
+                yield registry, collection, _version_records(versions, roots)
+
+
+def _records_of(collection: Collection, roots: Roots | None) -> list[dict[str, Any]]:
+    """Every version record of a collection, by number (in a bucket: the versions its head names)."""
+    if isinstance(collection, BucketCollection):
+        return [collection.read_version(number) for number in collection.version_numbers()]
+    return _version_records(collection.path / VERSIONS_DIR, roots)
 
 
 def _external_log(root: Path, project: str) -> Path:
