@@ -2,7 +2,7 @@
 
 from .call_attributes import AttributesError, attributes
 from .call_reader import read_project_calls, session_directories
-from .op import TracingFailedWarning, op
+from .op_wrappers import TracingFailedWarning, op
 from .trace_destination import current_run, finish_traces, flush_traces, init_traces
 from .trace_session import TraceSession, TraceWriteWarning
 from .value_encoding import REDACTED

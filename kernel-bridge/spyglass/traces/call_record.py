@@ -13,6 +13,8 @@ import secrets
 import threading
 from typing import Any
 
+from .value_encoding import encode
+
 # The call running in this thread or asyncio task; its children read it to find their parent and session.
 current_call: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
     "spyglass_call", default=None
@@ -56,8 +58,12 @@ class CallRecord:
         "parent",
         "root",
         "op_name",
+        "spec",
+        "args",
+        "kwargs",
         "inputs",
         "output",
+        "output_pending",
         "exception",
         "started_ns",
         "ended_ns",
@@ -66,6 +72,7 @@ class CallRecord:
         "task",
         "status",
         "announced",
+        "_id",
     )
 
     def __init__(
@@ -73,8 +80,9 @@ class CallRecord:
         session: Any,
         number: int,
         parent: CallRecord | None,
-        op_name: str,
-        inputs: dict[str, Any],
+        spec: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
         attributes: dict[str, Any] | None,
         thread: threading.Thread,
         started_ns: int,
@@ -84,9 +92,15 @@ class CallRecord:
         self.number = number
         self.parent = parent
         self.root: CallRecord = self if parent is None else parent.root  # its id is the trace id
-        self.op_name = op_name
-        self.inputs = inputs
+        self.op_name = spec.name
+        # Arguments that are all immutable (numbers, text, bytes) are kept as passed and encoded by the
+        # session's writer thread; others are encoded at once (inputs), as they may change after the call.
+        self.spec = spec
+        self.args: tuple[Any, ...] | None = args
+        self.kwargs: dict[str, Any] | None = kwargs
+        self.inputs: dict[str, Any] | None = None
         self.output: Any = None
+        self.output_pending = False  # output is the raw (immutable) return value, encoded by the writer
         self.exception: str | None = None
         self.started_ns = started_ns
         self.ended_ns = 0
@@ -95,8 +109,25 @@ class CallRecord:
         self.task: str | None = None
         self.status = RUNNING
         self.announced = False  # a "running" row was written for it (it outlived a flush)
+        self._id: str | None = None
 
     @property
     def id(self) -> str:
         """The call id: 16 hex digits of its process's random prefix, 16 of its number (32 in all)."""
-        return f"{self.prefix}{self.number:016x}"
+        if self._id is None:
+            self._id = f"{self.prefix}{self.number:016x}"
+        return self._id
+
+    def encoded_inputs(self) -> dict[str, Any]:
+        """The inputs as recorded (the writer thread encodes kept arguments here, once)."""
+        if self.inputs is None:
+            self.inputs = self.spec.inputs(self.args, self.kwargs, self.session)
+            self.args = self.kwargs = None
+        return self.inputs
+
+    def encoded_output(self) -> Any:
+        """The output as recorded (a kept immutable return value is encoded here, once)."""
+        if self.output_pending:
+            self.output = encode(self.output, self.session)
+            self.output_pending = False
+        return self.output

@@ -54,9 +54,9 @@ def build_batch(rows: list[tuple[CallRecord, str]], run_id: str | None) -> pa.Re
         "ended_at": [
             record.ended_ns // 1000 if done else None for record, done in zip(records, ended, strict=True)
         ],
-        "inputs": [to_json(record.inputs) for record in records],
+        "inputs": [to_json(record.encoded_inputs()) for record in records],
         "output": [
-            to_json(record.output) if done and record.exception is None else None
+            to_json(record.encoded_output()) if done and record.exception is None else None
             for record, done in zip(records, ended, strict=True)
         ],
         "exception": [

@@ -29,6 +29,8 @@ REPR_CHARS = 1000
 REDACTED = "<redacted>"
 
 PLAIN_TYPES = _PLAIN = frozenset({int, float, bool, type(None)})  # recorded as they are
+# Values that cannot change after the call: their encoding can wait for the session's writer thread.
+IMMUTABLE_TYPES = frozenset({int, float, bool, type(None), str, bytes})
 
 # Argument and key names whose values are never recorded (compared lowercased, "-" read as "_").
 DEFAULT_SECRET_NAMES = frozenset(
@@ -227,10 +229,27 @@ _STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",",
 _LENIENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not an encoded value")
+
+
+# JSONEncoder.encode builds a new C encoder on every call; the writer thread encodes a few values per call,
+# so one C encoder is made once (no cycle markers: encoded values are trees). CPython's json has it; else
+# the encoder above does the same, slower.
+_C_STRICT = getattr(json.encoder, "c_make_encoder", None)
+if _C_STRICT is not None:
+    _C_STRICT = _C_STRICT(None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+
+
 def to_json(value: Any) -> str:
-    """Strict JSON of an encoded value (NaN and ±inf as strings); one shared encoder, no setup per call."""
+    """Strict JSON of an encoded value (NaN and ±inf as strings)."""
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is str:
+        return json.encoder.encode_basestring(value)
     try:
-        return _STRICT.encode(value)
+        return "".join(_C_STRICT(value, 0)) if _C_STRICT is not None else _STRICT.encode(value)
     except ValueError:  # a non-finite float somewhere in the tree
         return _LENIENT.encode(_finite(value))
 

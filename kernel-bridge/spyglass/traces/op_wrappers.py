@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from .call_record import ERROR, SUCCESS, CallRecord, current_attributes, current_call, numbers
 from .trace_destination import session_for_root_call
+from .value_encoding import IMMUTABLE_TYPES as _IMMUTABLE
 from .value_encoding import PLAIN_TYPES as _PLAIN
 from .value_encoding import REDACTED, collected, encode, encode_named, is_secret_name, type_name
 
@@ -121,12 +122,23 @@ def _start(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CallR
             session,
             next(numbers),
             parent,
-            spec.name,
-            spec.inputs(args, kwargs, session),
+            spec,
+            args,
+            kwargs,
             current_attributes.get(),
             _current_thread(),
             started,
         )
+        for value in args:
+            if type(value) not in _IMMUTABLE:
+                record.encoded_inputs()  # a value that may change after the call: encoded now
+                break
+        else:
+            if kwargs:
+                for value in kwargs.values():
+                    if type(value) not in _IMMUTABLE:
+                        record.encoded_inputs()
+                        break
         session.open_calls[record.number] = record  # what a flush writes as "running" if it outlives it
         return record
     except Exception as error:
@@ -137,7 +149,11 @@ def _start(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CallR
 def _end(record: CallRecord, output: Any) -> None:
     record.ended_ns = _time_ns()
     try:
-        record.output = encode(output, record.session)
+        if type(output) in _IMMUTABLE:
+            record.output = output
+            record.output_pending = True
+        else:
+            record.output = encode(output, record.session)
         record.status = SUCCESS
         record.session.call_ended(record)
     except Exception as error:
