@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 import threading
 
 import pytest
@@ -188,3 +189,11 @@ def test_threads_record_their_own_trees_and_context_copies_keep_the_parent(trace
     assert nested.parent_id == parent_call.id and nested.thread_name == "inheriting"
     assert nested.thread_id != parent_call.thread_id
     assert results == {"t0": 4, "t1": 4, "t2": 4, "child-of-parent": 30}
+
+
+def test_wrappers_keep_the_kind_of_function_inspect_sees():
+    assert inspect.iscoroutinefunction(slow_double)
+    assert inspect.isgeneratorfunction(count_up)
+    assert inspect.isasyncgenfunction(stream)
+    assert not inspect.iscoroutinefunction(double) and not inspect.isgeneratorfunction(double)
+    assert inspect.signature(stream) == inspect.signature(stream.__wrapped__)
