@@ -80,16 +80,17 @@ export function startPageServer(jupyterUrl) {
   };
   const server = http.createServer((req, res) => {
     if (req.url.startsWith('/spyglass/')) {
+      // The method and body go through as they are (the zoom windows are POSTs).
       const upstream = http.request(
         `${jupyterUrl}${req.url}`,
-        { headers: { Authorization: `token ${TOKEN}` } },
+        { method: req.method, headers: { Authorization: `token ${TOKEN}` } },
         (up) => {
           res.writeHead(up.statusCode, up.headers);
           up.pipe(res);
         },
       );
       upstream.on('error', (e) => res.destroy(e));
-      return upstream.end();
+      return req.pipe(upstream);
     }
     for (const [prefix, dir] of Object.entries(roots)) {
       if (!req.url.startsWith(prefix)) continue;
