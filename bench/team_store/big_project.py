@@ -229,8 +229,10 @@ def report(rounds: list[dict], args: argparse.Namespace) -> None:
     print(
         f"their raw rows (GET /metric, {rounds[0]['rows_bytes'] / 1e6:.1f} MB): {fmt_s(mid('rows_s'))}"
     )
+    first = median([r["zooms"][0] for r in rounds if r["zooms"]])
     print(f"zoom (POST /metric_window, {len(zoom_times)} windows): p50 {fmt_ms(median(zoom_times))}, "
-          f"p95 {fmt_ms(quantile(zoom_times, 0.95))}  target p95 ≤ 150 ms")  # fmt: skip
+          f"p95 {fmt_ms(quantile(zoom_times, 0.95))} (the first, which loads the metric into the "
+          f"server's DuckDB: {fmt_ms(first)})  target p95 ≤ 150 ms")  # fmt: skip
 
 
 if __name__ == "__main__":
