@@ -2,7 +2,8 @@
 
 With neither, ops run untraced (as weave.op before weave.init). The current run is found through the hook
 `current_run`, provided by the facade (tracking/ is a floor above). Sessions still open when the process
-exits are closed then, which writes their calls.parquet.
+exits are closed then, which writes their calls.parquet. A forked child forgets its parent's sessions (two
+processes appending to one framed log would corrupt it) and traces into a new session of the same project.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _explicit: TraceSession | None = None
 _run: Any = None  # the run whose session _run_session is
 _run_session: TraceSession | None = None
 _every: list[TraceSession] = []
+_reopen_in_child: tuple[Path, str] | None = None  # (root, project) of the parent's init_traces session
 
 
 def init_traces(project: str, *, dir: str | os.PathLike[str] | None = None, redact: Any = ()) -> TraceSession:
@@ -74,7 +76,9 @@ def session_for_root_call() -> TraceSession | None:
     """The session a call with no traced parent goes to, or None (untraced)."""
     run = current_run()
     if run is _run:
-        return _run_session if run is not None else _explicit
+        if run is not None:
+            return _run_session
+        return _explicit if _reopen_in_child is None else _open_in_child()
     return _leave_run() if run is None else _enter_run(run)
 
 
@@ -99,6 +103,26 @@ def _leave_run() -> TraceSession | None:
     return _explicit
 
 
+def _open_in_child() -> TraceSession | None:
+    global _explicit, _reopen_in_child
+    with _lock:
+        if _reopen_in_child is not None:
+            root, project = _reopen_in_child
+            _reopen_in_child = None
+            _explicit = _open(root, project, _new_session_id(), None)
+        return _explicit
+
+
+def _forget_after_fork() -> None:
+    # In the child: the writer threads did not survive the fork and the logs are the parent's.
+    global _lock, _explicit, _run, _run_session, _reopen_in_child
+    _lock = threading.Lock()
+    if _explicit is not None and not _explicit.closed:
+        _reopen_in_child = (_explicit.path.parents[2], _explicit.project)
+    _explicit = _run = _run_session = None
+    _every.clear()
+
+
 def _open(root: Path, project: str, session_id: str, run_id: str | None) -> TraceSession:
     session = TraceSession(root, project, session_id, run_id=run_id)
     _every.append(session)
@@ -116,3 +140,5 @@ def _new_session_id() -> str:
 
 
 atexit.register(finish_traces)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)

@@ -173,3 +173,28 @@ def test_kill_9_keeps_every_call_ended_before_the_last_flush(store):
     assert {call.status for call in calls} == {"success"}
     assert not any(path.name == "calls.parquet" for path in (store / "proj" / ".traces").rglob("*"))
     assert os.path.exists(store / "proj" / ".traces")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX only")
+def test_a_forked_child_traces_into_its_own_session_never_the_parents(traced_store):
+    root, parent_session = traced_store
+    square(2)
+    parent_session.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: trace, close its own session, leave without the parent's atexit
+        code = 0
+        try:
+            square(3)
+            sg.finish_traces()
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    square(4)
+    calls = read_calls(root)
+    assert sorted(call.output for call in calls) == [4, 9, 16]
+    child = next(call for call in calls if call.output == 9)
+    assert child.session_id != parent_session.id
+    parent_rows = read_log_table(parent_session.path / "calls.sglog").column("output").to_pylist()
+    assert parent_rows == ["4", "16"]  # the parent's log holds only the parent's calls, in order
