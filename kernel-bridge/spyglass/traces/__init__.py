@@ -1,8 +1,9 @@
 """Traces: @sg.op records calls (inputs, output, exception, times, parent) into the store (docs/traces.md)."""
 
 from .call_attributes import AttributesError, attributes
+from .call_lifecycle import TracingFailedWarning
 from .call_reader import read_project_calls, session_directories
-from .op_wrappers import TracingFailedWarning, op
+from .op_wrappers import op
 from .trace_destination import current_run, finish_traces, flush_traces, init_traces
 from .trace_session import TraceSession, TraceWriteWarning
 from .value_encoding import REDACTED

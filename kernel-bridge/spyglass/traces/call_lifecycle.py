@@ -1,0 +1,172 @@
+"""A traced call's start and end, as the wrappers of op_wrappers.py run them around the function.
+
+Each step is guarded: a failure inside the recorder is a TracingFailedWarning (once per process) and the call
+goes on untraced or unrecorded, never failing the function. `start_call` is the hot path (bench/op_overhead).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from .call_record import ERROR, SUCCESS, CallRecord, current_attributes, current_call, numbers
+from .trace_destination import session_for_root_call
+from .value_encoding import IMMUTABLE_TYPES as _IMMUTABLE
+from .value_encoding import PLAIN_TYPES as _PLAIN
+from .value_encoding import REDACTED, collected, encode, encode_named, is_secret_name, type_name
+
+_time_ns = time.time_ns
+_current_thread = threading.current_thread
+
+
+class TracingFailedWarning(UserWarning):
+    """Spyglass could not record a call; the call itself ran as usual."""
+
+
+_warned = False
+
+
+def _warn_once(error: BaseException) -> None:
+    global _warned
+    if not _warned:
+        _warned = True
+        warnings.warn(
+            f"a call could not be traced ({type(error).__name__}: {error})",
+            TracingFailedWarning,
+            stacklevel=4,
+        )
+
+
+class OpSpec:
+    """What the wrapper needs to know about the function, worked out once when it is decorated."""
+
+    __slots__ = ("name", "positional", "varargs")
+
+    def __init__(self, function: Callable[..., Any], name: str | None) -> None:
+        self.name = name or function.__qualname__.split("<locals>.")[-1]
+        try:
+            parameters = list(inspect.signature(function).parameters.values())
+        except (TypeError, ValueError):  # a builtin without a signature: inputs as args and kwargs
+            parameters = []
+        positional_kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        # (name, redacted) per positional parameter: the secret check runs once, here.
+        self.positional = tuple(
+            (p.name, is_secret_name(p.name)) for p in parameters if p.kind in positional_kinds
+        )
+        variadic = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_POSITIONAL]
+        self.varargs = variadic[0] if variadic else "args"
+
+    def inputs(self, args: tuple[Any, ...], kwargs: dict[str, Any], sink: Any) -> dict[str, Any]:
+        """The arguments by parameter name, encoded (secrets redacted by name)."""
+        inputs = {}
+        for (name, secret), value in zip(self.positional, args, strict=False):
+            if secret:
+                inputs[name] = REDACTED
+            elif type(value) in _PLAIN:
+                inputs[name] = value
+            else:
+                inputs[name] = encode(value, sink)
+        if len(args) > len(self.positional):
+            inputs[self.varargs] = [encode(value, sink) for value in args[len(self.positional) :]]
+        if kwargs:
+            for name, value in kwargs.items():
+                inputs[name] = encode_named(name, value, sink)
+        return inputs
+
+
+def start_call(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CallRecord | None:
+    started = _time_ns()
+    try:
+        parent = current_call.get()
+        if parent is None:
+            session = session_for_root_call()
+            if session is None:
+                return None
+        else:
+            session = parent.session
+            if session.closed:
+                return None
+        record = CallRecord(
+            session,
+            next(numbers),
+            parent,
+            spec,
+            args,
+            kwargs,
+            current_attributes.get(),
+            _current_thread(),
+            started,
+        )
+        for value in args:
+            if type(value) not in _IMMUTABLE:
+                record.encoded_inputs()  # a value that may change after the call: encoded now
+                break
+        else:
+            if kwargs:
+                for value in kwargs.values():
+                    if type(value) not in _IMMUTABLE:
+                        record.encoded_inputs()
+                        break
+        session.open_calls[record.number] = record  # what a flush writes as "running" if it outlives it
+        return record
+    except Exception as error:
+        _warn_once(error)
+        return None
+
+
+def end_call(record: CallRecord, output: Any) -> None:
+    record.ended_ns = _time_ns()
+    try:
+        if type(output) in _IMMUTABLE:
+            record.output = output
+            record.output_pending = True
+        else:
+            record.output = encode(output, record.session)
+        record.status = SUCCESS
+        record.session.call_ended(record)
+    except Exception as error:
+        _warn_once(error)
+
+
+def fail_call(record: CallRecord, error: BaseException) -> None:
+    record.ended_ns = _time_ns()
+    try:
+        try:
+            message = str(error)
+        except Exception:
+            message = "<str() of the exception raised>"
+        record.exception = f"{type_name(error)}: {message}" if message else type_name(error)
+        record.status = ERROR
+        record.session.call_ended(record)
+    except Exception as problem:
+        _warn_once(problem)
+
+
+def task_name() -> str | None:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        return None
+    return None if task is None else task.get_name()
+
+
+def collect_item(record: CallRecord, items: list[Any], item: Any) -> None:
+    try:
+        items.append(encode(item, record.session))
+    except Exception as error:
+        _warn_once(error)
+
+
+def end_with_items(record: CallRecord, items: list[Any]) -> None:
+    record.ended_ns = _time_ns()
+    try:
+        record.output = collected(items, record.session)
+        record.status = SUCCESS
+        record.session.call_ended(record)
+    except Exception as error:
+        _warn_once(error)
