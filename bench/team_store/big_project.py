@@ -4,8 +4,9 @@
 
 The project is written straight in the store layout (no run API: that would take hours): per run run.json and
 history.parquet (bench/workspace's rows: metric `train/loss` of run i has one spike of 100), plus the project
-index `.index/runs.parquet` (project_index.runs_parquet), all uploaded in parallel to a bucket of the test S3
-server, once: the server's data stays under $SG_TEAM_BENCH_DIR (default /tmp/sg-team-bench) for the next run.
+index `.index/runs.parquet` (project_index.runs_parquet), all uploaded in parallel to a bucket of a fresh test S3
+server under $SG_TEAM_BENCH_DIR (default /tmp/sg-team-bench). Each invocation generates the project again (a few
+minutes): a SeaweedFS data dir restarted on new ports refuses to grow its volumes.
 
 Each repeat is a cold machine A: a new Jupyter server with SPYGLASS_DIR=s3://… (viewer identity) and an empty
 local root, then, timed over HTTP as the workspace asks:
@@ -23,6 +24,7 @@ import io
 import json
 import os
 import random
+import shutil
 import sys
 import time
 import urllib.parse
@@ -30,7 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from botocore.exceptions import ClientError
 from common import (
     REPO,
     WORK,
@@ -53,7 +54,7 @@ PROJECT = "big"
 METRIC = "train/loss"
 NEWEST = 100
 BUCKETS = 1000
-UPLOAD_THREADS = 10  # boto3's default connection pool
+UPLOAD_THREADS = 8
 
 
 def main() -> int:
@@ -65,7 +66,9 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--zooms", type=int, default=40)
     args = parser.parse_args()
-    s3 = start_s3(WORK / "s3-big-project")
+    workdir = WORK / "s3-big-project"
+    shutil.rmtree(workdir, ignore_errors=True)
+    s3 = start_s3(workdir)
     try:
         prefix = f"p{args.runs}x{args.steps}"
         generate(s3, prefix, args.runs, args.steps)
@@ -73,29 +76,14 @@ def main() -> int:
         rounds = [measure(s3, url, args, repeat) for repeat in range(args.repeats)]
     finally:
         s3.stop()
-    report(rounds, args)
+    if rounds:  # --repeats 0 only generates
+        report(rounds, args)
     return 0
 
 
 def generate(s3, prefix: str, runs: int, steps: int) -> None:
-    client = s3.client("admin")
-    try:
-        client.create_bucket(Bucket=BUCKET)
-    except ClientError as error:
-        if error.response["Error"]["Code"] not in (
-            "BucketAlreadyOwnedByYou",
-            "BucketAlreadyExists",
-        ):
-            raise
-    marker = f"{prefix}/.bench-generated.json"
-    try:
-        client.head_object(Bucket=BUCKET, Key=marker)
-        print(
-            f"s3://{BUCKET}/{prefix} already holds the project ({runs} runs × {steps} steps)"
-        )
-        return
-    except ClientError:
-        pass
+    s3.client("admin").create_bucket(Bucket=BUCKET)
+    client = upload_client(s3)
     started = time.perf_counter()
     now = time.time()
 
@@ -120,13 +108,22 @@ def generate(s3, prefix: str, runs: int, steps: int) -> None:
         metas = list(pool.map(one, range(runs)))
     body = runs_parquet(index_record(meta) for meta in metas)
     client.put_object(Bucket=BUCKET, Key=f"{prefix}/{runs_key(PROJECT)}", Body=body)
-    client.put_object(
-        Bucket=BUCKET,
-        Key=marker,
-        Body=json.dumps({"runs": runs, "steps": steps}).encode(),
-    )
     print(f"generated and uploaded {runs} runs × {steps} steps × {len(METRICS)} metrics "
           f"({2 * runs + 1} objects) in {time.perf_counter() - started:.0f} s")  # fmt: skip
+
+
+def upload_client(s3):
+    """The writer's client with a pool for every upload thread, and retries: SeaweedFS answers "no writable
+    volumes" for a moment while it grows a collection's volumes under a burst of PUTs."""
+    import boto3
+    from botocore.config import Config
+
+    who = s3.identities["writer"]
+    config = Config(s3={"addressing_style": "path"}, max_pool_connections=UPLOAD_THREADS,
+                    retries={"max_attempts": 10, "mode": "adaptive"})  # fmt: skip
+    return boto3.session.Session().client("s3", endpoint_url=s3.endpoint, aws_access_key_id=who.access_key,
+                                          aws_secret_access_key=who.secret_key, region_name="us-east-1",
+                                          config=config)  # fmt: skip
 
 
 def run_meta(index: int, steps: int, created: float, table: pa.Table) -> dict:
