@@ -21,6 +21,8 @@ from spyglass.store.segment_format import segments_prefix
 from spyglass.store.segment_shipper import ShippingWarning
 from spyglass.store.store_url import local_root, parse_store_url
 
+QUICK = {"segment_interval": 0.2, "system_metrics": False}
+
 
 def bucket_of(url: str) -> Bucket:
     return Bucket.for_url(parse_store_url(url))
@@ -52,7 +54,7 @@ def test_server_stopped_mid_run_and_restarted_loses_and_duplicates_nothing(s3_st
             project="p",
             id="outage",
             dir=s3_store,
-            settings={"segment_interval": 0.3, "system_metrics": False},
+            settings=QUICK,
         )
         log_rows(run, 0, 1000)
         run.flush()
@@ -144,9 +146,7 @@ def test_kill_nine_then_resume_ships_the_leftover_and_continues(s3_store, s3_ser
 
 
 def test_torn_spool_tail_is_never_shipped(s3_store):
-    run = sg.init(
-        project="p", id="torn", dir=s3_store, settings={"segment_interval": 0.2, "system_metrics": False}
-    )
+    run = sg.init(project="p", id="torn", dir=s3_store, settings=QUICK)
     log_rows(run, 0, 100)
     run.flush()
     bucket = bucket_of(s3_store)
@@ -162,9 +162,7 @@ def test_torn_spool_tail_is_never_shipped(s3_store):
 
 
 def test_truncated_segment_object_is_reported_and_skipped_by_readers(s3_store, tmp_path, monkeypatch):
-    run = sg.init(
-        project="p", id="cut", dir=s3_store, settings={"segment_interval": 0.2, "system_metrics": False}
-    )
+    run = sg.init(project="p", id="cut", dir=s3_store, settings=QUICK)
     bucket = bucket_of(s3_store)
     for part in range(1, 4):
         log_rows(run, (part - 1) * 100, 100)
@@ -185,3 +183,34 @@ def test_truncated_segment_object_is_reported_and_skipped_by_readers(s3_store, t
     assert pulled.torn is None and len(pulled.frames) >= 1  # the segment before it, intact, nothing after
     with pytest.raises(AssertionError):
         stream_in_bucket(bucket, "p", "cut")
+
+
+def test_stale_lease_is_taken_over_and_the_writer_that_lost_it_stops_shipping(s3_store):
+    bucket = bucket_of(s3_store)
+    # A writer that stopped renewing long ago (by the time its lease records) is taken over at init.
+    stale = {"format": 1, "writer": "gone", "host": "machine-b", "pid": 1, "renewed_at": time.time() - 3600,
+             "interval": 5.0}  # fmt: skip
+    bucket.put("p/stale/lease.json", json.dumps(stale).encode())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = sg.init(project="p", id="stale", dir=s3_store, settings=QUICK)
+        holder = json.loads(bucket.get("p/stale/lease.json"))
+        assert holder["writer"] == run._shipping.writer and holder["host"] == os.uname().nodename
+        log_rows(run, 0, 100)
+        run.flush()
+        wait_for(lambda: len(steps_of(stream_in_bucket(bucket, "p", "stale"))) == 100, 10, "rows shipped")
+        # Another machine takes the run over (as it may once this writer looks stale to it).
+        data, etag = bucket.get_with_etag("p/stale/lease.json")
+        bucket.replace(
+            "p/stale/lease.json", json.dumps({**json.loads(data), "writer": "other"}).encode(), etag
+        )
+        wait_for(lambda: run._shipping.shipper.stopped is not None, 10, "shipping stopped")
+        log_rows(run, 100, 100)
+        run.finish()
+    assert len(steps_of(stream_in_bucket(bucket, "p", "stale"))) == 100  # nothing written over the new holder
+    assert json.loads(bucket.get("p/stale/lease.json"))["writer"] == "other"
+    stopped = [str(w.message) for w in caught if issubclass(w.category, ShippingWarning)]
+    assert any("taken over by another writer" in message for message in stopped)
+    spool = local_root(parse_store_url(s3_store)) / "p" / "stale"
+    assert steps_of((spool / "history.sglog").read_bytes()) == list(range(200))  # kept locally
+    assert (spool / ".spool.json").exists()
