@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import crc32c
@@ -72,13 +74,27 @@ def machine_env(server_env: dict[str, str], cache_dir: Path) -> dict[str, str]:
     return {**server_env, "SPYGLASS_CACHE_DIR": str(cache_dir), "SPYGLASS_DISPLAY": "0"}
 
 
-def start_machine(host: str, env: dict[str, str], *args: object) -> subprocess.Popen:
-    """WRITER_SCRIPT in a process whose host name is `host` (its own UTS namespace: `unshare --uts`)."""
+def start_script(host: str, env: dict[str, str], script: str, *args: object) -> subprocess.Popen:
+    """`python -c script args` in a process whose host name is `host` (its own UTS namespace: `unshare
+    --uts`); stdin, stdout and stderr are pipes."""
     command = ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', host, sys.executable, "-c",
-               WRITER_SCRIPT, *map(str, args)]  # fmt: skip
+               script, *map(str, args)]  # fmt: skip
     return subprocess.Popen(
         command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+
+
+def start_machine(host: str, env: dict[str, str], *args: object) -> subprocess.Popen:
+    """WRITER_SCRIPT as machine `host`."""
+    return start_script(host, env, WRITER_SCRIPT, *args)
+
+
+def wait_for(condition: Callable[[], object], seconds: float, what: str) -> None:
+    """Poll `condition` until it is true; fail naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
 
 
 def read_answer(process: subprocess.Popen, timeout: float = 60.0) -> dict:

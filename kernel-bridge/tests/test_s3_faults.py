@@ -11,7 +11,7 @@ import time
 import warnings
 
 import pytest
-from s3_writers import machine_env, read_answer, start_machine, steps_of, stream_in_bucket, sync
+from s3_writers import machine_env, read_answer, start_machine, steps_of, stream_in_bucket, sync, wait_for
 
 import spyglass as sg
 from spyglass.store.bucket import Bucket
@@ -37,13 +37,6 @@ def log_rows(run, first: int, count: int) -> float:
         run.log({"x": float(step)})
         slowest = max(slowest, time.perf_counter() - started)
     return slowest
-
-
-def wait_for(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
-        time.sleep(0.05)
 
 
 def test_server_stopped_mid_run_and_restarted_loses_and_duplicates_nothing(s3_store, s3_server):

@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from s3_writers import assert_no_secret, files_under, steps_of, stream_in_bucket
+from s3_writers import assert_no_secret, files_under, steps_of, stream_in_bucket, wait_for
 
 import spyglass as sg
 from spyglass.base.errors import BucketAccessDenied, BucketUnreachable
@@ -74,10 +74,8 @@ def test_live_run_ships_segments_within_the_interval(s3_store):
     for step in range(200):
         run.log({"x": step})
     run.flush()
-    logged = time.monotonic()
-    while steps_of(stream_in_bucket(bucket, "p", "live")) != list(range(200)):
-        assert time.monotonic() - logged < 0.5 + 2.0, "rows not in the bucket within the interval + 2 s"
-        time.sleep(0.05)
+    shipped = lambda: steps_of(stream_in_bucket(bucket, "p", "live")) == list(range(200))  # noqa: E731
+    wait_for(shipped, 0.5 + 2.0, "the rows in the bucket within the interval + 2 s")
     assert json.loads(bucket.get("p/live/run.json"))["state"] == "running"
     spool = local_root(parse_store_url(s3_store)) / "p" / "live"
     assert json.loads((spool / ".spool.json").read_bytes())["store"] == s3_store
