@@ -16,9 +16,17 @@ from typing import Any
 
 from .call_record import ERROR, SUCCESS, CallRecord, current_attributes, current_call, numbers
 from .trace_destination import session_for_root_call
-from .value_encoding import IMMUTABLE_TYPES as _IMMUTABLE
+from .value_encoding import DEFERRED_TYPES as _DEFERRED
+from .value_encoding import (
+    INLINE_TEXT_CHARS,
+    REDACTED,
+    collected,
+    encode,
+    encode_named,
+    is_secret_name,
+    type_name,
+)
 from .value_encoding import PLAIN_TYPES as _PLAIN
-from .value_encoding import REDACTED, collected, encode, encode_named, is_secret_name, type_name
 
 _time_ns = time.time_ns
 _current_thread = threading.current_thread
@@ -45,7 +53,7 @@ def _warn_once(error: BaseException) -> None:
 class OpSpec:
     """What the wrapper needs to know about the function, worked out once when it is decorated."""
 
-    __slots__ = ("name", "positional", "varargs")
+    __slots__ = ("name", "positional", "names", "plain_names", "varargs")
 
     def __init__(self, function: Callable[..., Any], name: str | None) -> None:
         self.name = name or function.__qualname__.split("<locals>.")[-1]
@@ -58,8 +66,16 @@ class OpSpec:
         self.positional = tuple(
             (p.name, is_secret_name(p.name)) for p in parameters if p.kind in positional_kinds
         )
+        self.names = tuple(name for name, _ in self.positional)
+        self.plain_names = not any(secret for _, secret in self.positional)  # no positional value redacted
         variadic = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_POSITIONAL]
         self.varargs = variadic[0] if variadic else "args"
+
+    def deferred_inputs(self, args: tuple[Any, ...], kwargs: dict[str, Any], sink: Any) -> dict[str, Any]:
+        """The inputs of a call whose values were all kept as passed (start_call): zipped with the names."""
+        if not kwargs and self.plain_names and len(args) <= len(self.names):
+            return dict(zip(self.names, args, strict=False))  # already JSON: numbers, None and short strings
+        return self.inputs(args, kwargs, sink)
 
     def inputs(self, args: tuple[Any, ...], kwargs: dict[str, Any], sink: Any) -> dict[str, Any]:
         """The arguments by parameter name, encoded (secrets redacted by name)."""
@@ -103,14 +119,16 @@ def start_call(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> C
             started,
         )
         for value in args:
-            if type(value) not in _IMMUTABLE:
-                record.encoded_inputs()  # a value that may change after the call: encoded now
+            kind = type(value)
+            if kind not in _DEFERRED or (kind is str and len(value) > INLINE_TEXT_CHARS):
+                record.encode_inputs_now()  # a value that may change after the call, or needs a file
                 break
         else:
             if kwargs:
                 for value in kwargs.values():
-                    if type(value) not in _IMMUTABLE:
-                        record.encoded_inputs()
+                    kind = type(value)
+                    if kind not in _DEFERRED or (kind is str and len(value) > INLINE_TEXT_CHARS):
+                        record.encode_inputs_now()
                         break
         session.open_calls[record.number] = record  # what a flush writes as "running" if it outlives it
         return record
@@ -122,9 +140,9 @@ def start_call(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> C
 def end_call(record: CallRecord, output: Any) -> None:
     record.ended_ns = _time_ns()
     try:
-        if type(output) in _IMMUTABLE:
+        kind = type(output)
+        if kind in _DEFERRED and (kind is not str or len(output) <= INLINE_TEXT_CHARS):
             record.output = output
-            record.output_pending = True
         else:
             record.output = encode(output, record.session)
         record.status = SUCCESS

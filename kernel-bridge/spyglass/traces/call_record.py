@@ -13,8 +13,6 @@ import secrets
 import threading
 from typing import Any
 
-from .value_encoding import encode
-
 # The call running in this thread or asyncio task; its children read it to find their parent and session.
 current_call: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
     "spyglass_call", default=None
@@ -63,7 +61,6 @@ class CallRecord:
         "kwargs",
         "inputs",
         "output",
-        "output_pending",
         "exception",
         "started_ns",
         "ended_ns",
@@ -93,14 +90,13 @@ class CallRecord:
         self.parent = parent
         self.root: CallRecord = self if parent is None else parent.root  # its id is the trace id
         self.op_name = spec.name
-        # Arguments that are all immutable (numbers, text, bytes) are kept as passed and encoded by the
-        # session's writer thread; others are encoded at once (inputs), as they may change after the call.
+        # Arguments that are all numbers, None or short strings are kept as passed and named by the session's
+        # writer thread; others are encoded at once (inputs), as they may change after the call.
         self.spec = spec
         self.args: tuple[Any, ...] | None = args
         self.kwargs: dict[str, Any] | None = kwargs
         self.inputs: dict[str, Any] | None = None
         self.output: Any = None
-        self.output_pending = False  # output is the raw (immutable) return value, encoded by the writer
         self.exception: str | None = None
         self.started_ns = started_ns
         self.ended_ns = 0
@@ -118,16 +114,14 @@ class CallRecord:
             self._id = f"{self.prefix}{self.number:016x}"
         return self._id
 
+    def encode_inputs_now(self) -> None:
+        """Encode the arguments in the calling thread (values that may change later, or need a file)."""
+        self.inputs = self.spec.inputs(self.args, self.kwargs, self.session)
+        self.args = self.kwargs = None
+
     def encoded_inputs(self) -> dict[str, Any]:
-        """The inputs as recorded (the writer thread encodes kept arguments here, once)."""
+        """The inputs as recorded (the writer thread zips kept arguments with their names here, once)."""
         if self.inputs is None:
-            self.inputs = self.spec.inputs(self.args, self.kwargs, self.session)
+            self.inputs = self.spec.deferred_inputs(self.args, self.kwargs, self.session)
             self.args = self.kwargs = None
         return self.inputs
-
-    def encoded_output(self) -> Any:
-        """The output as recorded (a kept immutable return value is encoded here, once)."""
-        if self.output_pending:
-            self.output = encode(self.output, self.session)
-            self.output_pending = False
-        return self.output

@@ -29,8 +29,9 @@ REPR_CHARS = 1000
 REDACTED = "<redacted>"
 
 PLAIN_TYPES = _PLAIN = frozenset({int, float, bool, type(None)})  # recorded as they are
-# Values that cannot change after the call: their encoding can wait for the session's writer thread.
-IMMUTABLE_TYPES = frozenset({int, float, bool, type(None), str, bytes})
+# Values that cannot change after the call and are their own JSON (a string up to INLINE_TEXT_CHARS): the
+# caller keeps them as they are and the session's writer thread encodes them.
+DEFERRED_TYPES = frozenset({int, float, bool, type(None), str})
 
 # Argument and key names whose values are never recorded (compared lowercased, "-" read as "_").
 DEFAULT_SECRET_NAMES = frozenset(

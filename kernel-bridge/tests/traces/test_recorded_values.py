@@ -174,3 +174,11 @@ def test_a_value_whose_conversion_raises_costs_only_that_value(traced_store):
     (call,) = read_calls(root)
     assert call.status == "success"
     assert call.inputs["value"]["_type"] == "repr" and "cannot dump" in call.inputs["value"]["reason"]
+
+
+def test_text_without_a_utf8_form_is_stored_with_replacement_characters(traced_store):
+    root, _ = traced_store
+    lone = "half \ud800 surrogate"
+    assert echo(lone) is lone
+    (call,) = read_calls(root)
+    assert call.inputs == {"value": "half \ufffd surrogate"} and call.output == "half \ufffd surrogate"
