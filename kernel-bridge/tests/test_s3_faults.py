@@ -11,7 +11,16 @@ import time
 import warnings
 
 import pytest
-from s3_writers import machine_env, read_answer, start_machine, steps_of, stream_in_bucket, sync, wait_for
+from s3_writers import (
+    finish_machine,
+    machine_env,
+    read_answer,
+    start_machine,
+    steps_of,
+    stream_in_bucket,
+    sync,
+    wait_for,
+)
 
 import spyglass as sg
 from spyglass.store.bucket import Bucket
@@ -124,6 +133,20 @@ def test_kill_nine_then_spyglass_sync_ships_the_spool(s3_store, s3_server, tmp_p
     assert again.returncode == 0 and "nothing to ship" in again.stdout
     for secret in s3_server.secrets():
         assert secret not in done.stdout + done.stderr
+
+
+def test_sync_leaves_a_run_whose_writer_lives_to_it(s3_store, s3_server, tmp_path):
+    env = machine_env(s3_server.process_env("writer"), tmp_path / "spool")
+    writer = start_machine(os.uname().nodename, env, s3_store, "p", "alive", 0, 100, "", 3600)
+    try:
+        assert read_answer(writer)["ready"] == 100
+        done = sync(s3_store, env)
+        assert done.returncode == 0, done.stderr
+        assert f"skipped p/alive: still being written by process {writer.pid}" in done.stdout
+        finish_machine(writer)
+    finally:
+        writer.kill()
+    assert steps_of(stream_in_bucket(bucket_of(s3_store), "p", "alive")) == list(range(100))
 
 
 def test_kill_nine_then_resume_ships_the_leftover_and_continues(s3_store, s3_server, tmp_path, monkeypatch):

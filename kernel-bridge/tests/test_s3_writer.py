@@ -60,6 +60,9 @@ def test_finished_run_in_the_bucket_is_the_spool_byte_for_byte(s3_store):
     assert bucket.head("p/r1/lease.json") is None
     assert not (spool / ".spool.json").exists()
     assert load_state(spool).streams["history"].end == len(shipped)
+    again = BucketMirror(parse_store_url(s3_store)).sync_run("p", "r1", force=True)
+    assert (again.run_json, again.segments, again.parquet, again.bad) == (False, 0, False, [])
+    assert (spool / "history.sglog").read_bytes() == shipped
     media = [path.relative_to(spool).as_posix() for path in (spool / "media").rglob("*") if path.is_file()]
     assert media and all(bucket.get(f"p/r1/{name}") == (spool / name).read_bytes() for name in media)
     assert read_index(bucket, "p").rows["r1"]["state"] == "finished"

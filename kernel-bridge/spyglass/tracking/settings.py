@@ -171,5 +171,6 @@ def _from_environment(name: str, default: Any) -> Any:
         try:
             return float(raw)
         except ValueError:
-            raise ValueError(f"{variable} must be a number of seconds, got {raw!r}") from None
+            unit = "megabytes" if name.endswith("_mb") else "seconds"
+            raise ValueError(f"{variable} must be a number of {unit}, got {raw!r}") from None
     return raw.strip()
