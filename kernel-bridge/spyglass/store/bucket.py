@@ -76,6 +76,12 @@ class Bucket:
         answer = self._call("read", key, "get_object", Key=self._full(key))
         return answer["Body"].read(), answer["ETag"]
 
+    def get_with_info(self, key: str) -> tuple[bytes, ObjectInfo]:
+        """The object's bytes with its size, ETag and user metadata: one request where get + head take two."""
+        answer = self._call("read", key, "get_object", Key=self._full(key))
+        data = answer["Body"].read()
+        return data, ObjectInfo(key, len(data), answer["ETag"], dict(answer.get("Metadata") or {}))
+
     def get_range(self, key: str, start: int, end: int) -> bytes:
         """Bytes [start, end) of the object."""
         answer = self._call("read", key, "get_object", Key=self._full(key), Range=f"bytes={start}-{end - 1}")

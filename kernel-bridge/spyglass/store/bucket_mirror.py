@@ -257,11 +257,11 @@ class BucketMirror:
             pull.segments += 1
 
     def _fetch_segment(self, info: ObjectInfo, start: int, next_seq: int) -> CheckedSegment:
-        head = self.bucket.head(info.key)
-        if head is None:
-            raise BadSegment(f"segment {info.key}: listed but gone")
-        data = self.bucket.get(info.key)
-        return check_segment(data, start, next_seq, head.metadata, info.key)
+        try:
+            data, got = self.bucket.get_with_info(info.key)  # bytes and metadata in one request
+        except ObjectMissing:
+            raise BadSegment(f"segment {info.key}: listed but gone") from None
+        return check_segment(data, start, next_seq, got.metadata, info.key)
 
     def _pull_parquet(self, key: str, run_dir: Path, state: MirrorState, pull: RunPull) -> None:
         head = self.bucket.head(key)
