@@ -164,6 +164,7 @@ class SegmentShipper:
             self._wake.wait(delay)
             if self._stopping:
                 return
+            began = time.monotonic()
             try:
                 self.ship_now()
             except ShippingStopped as error:
@@ -179,7 +180,8 @@ class SegmentShipper:
                 continue
             if self.failing_since is not None:
                 self.failing_since = None
-            delay = self.interval
+            # Every `interval` from the start of the last pass: a slow pass does not delay the next rows.
+            delay = max(0.0, self.interval - (time.monotonic() - began))
 
     def _outage(self, error: BaseException) -> None:
         if self.failing_since is None:
