@@ -100,6 +100,7 @@ class S3Server:
         # master, volume, filer, s3 and the gRPC port of each
         self._ports = free_ports(8)
         self._process: subprocess.Popen | None = None
+        self._clients: dict[str, object] = {}
         self._log = None
 
     @property
@@ -147,6 +148,12 @@ class S3Server:
         return merged
 
     def client(self, identity: str = "admin"):
+        """A boto3 client of `identity` (one per identity: clients are thread-safe and slow to build)."""
+        if identity not in self._clients:
+            self._clients[identity] = self._new_client(identity)
+        return self._clients[identity]
+
+    def _new_client(self, identity: str):
         import boto3
         from botocore.config import Config
 
