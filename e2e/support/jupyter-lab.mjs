@@ -35,8 +35,11 @@ async function waitUntilUp(url, proc, timeoutMs) {
   throw new Error(`jupyter lab did not answer on ${url} within ${timeoutMs} ms`);
 }
 
-/** A fresh server root with an isolated Jupyter config; returns {url, rootDir, stop()}. */
-export async function startJupyterLab() {
+/**
+ * A fresh server root with an isolated Jupyter config; returns {url, rootDir, stop()}. `env` adds to (or
+ * overrides) the server's environment, e.g. SPYGLASS_DIR=s3://... and the AWS variables of a bucket store.
+ */
+export async function startJupyterLab({ env = {} } = {}) {
   const base = mkdtempSync(join(tmpdir(), 'spyglass-e2e-'));
   const rootDir = join(base, 'root');
   const configDir = join(base, 'config');
@@ -79,6 +82,7 @@ export async function startJupyterLab() {
         JUPYTER_RUNTIME_DIR: join(base, 'runtime'),
         JUPYTER_PLATFORM_DIRS: '1',
         SPYGLASS_DIR: '',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
