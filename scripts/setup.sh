@@ -31,6 +31,12 @@ say "Python venv (.venv) with pinned dependencies"
 # their own venv, built once per requirements file and cached outside the checkout.
 scripts/setup-integrations.sh
 
+# SeaweedFS, the S3-compatible server the team-store tests run against, built from its pinned Go module, and the
+# engines that read a team store without Spyglass (DuckDB + httpfs, PySpark + S3A jars) in .venv-engines; both
+# built once and cached outside the checkout.
+scripts/setup-s3.sh
+scripts/setup-engines.sh
+
 say "Building TypeScript packages and the prebuilt JupyterLab extension"
 PATH="$root/.venv/bin:$PATH" npm run build --silent
 
