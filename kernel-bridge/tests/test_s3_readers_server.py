@@ -86,6 +86,13 @@ def test_the_server_lists_charts_and_tails_a_bucket_store(s3_store, s3_server, t
         assert steps == [2, 3]
         assert time.monotonic() - shipped < 3.0  # a watched run is pulled every 0.5 s
 
+        image = b"\x89PNG\r\n\x1a\n" + bytes(range(200))  # a media file machine B shipped
+        bucket.put("proj/done/media/images/sample_3.png", image)
+        done_dir = runs["done"]["run_dir"]
+        assert get("/spyglass/api/v1/file", run_dir=done_dir, path="media/images/sample_3.png") == image
+        status, _, _ = http(url, "/spyglass/api/v1/file", run_dir=done_dir, path="media/none.png")
+        assert status == 404
+
         meta = json.loads(get("/spyglass/api/v1/run", run_dir=run_dir))
         assert meta["run_id"] == "live" and meta["state"] == "running"
 

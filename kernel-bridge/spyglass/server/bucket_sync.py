@@ -86,6 +86,14 @@ async def pull_run_dir(settings: dict[str, Any], run_path: Path, streams: tuple[
         await _quietly(mirror, mirror.sync_run, project, run_id, streams=streams)
 
 
+async def pull_run_file(settings: dict[str, Any], run_dir: Path, relative: str) -> None:
+    """Before serving a run's media file: download it when it is only in the bucket."""
+    covered = _covering(settings, run_dir)
+    if covered is not None and len(covered[1]) == 2:
+        mirror, (project, run_id) = covered
+        await _quietly(mirror, mirror.pull_file, project, run_id, relative)
+
+
 async def _quietly(mirror: BucketMirror, pull: Any, *args: Any, **options: Any) -> None:
     try:
         await asyncio.to_thread(pull, *args, **options)

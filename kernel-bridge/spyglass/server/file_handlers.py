@@ -13,8 +13,9 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from .api_handler import SpyglassAPIHandler
+from .bucket_sync import pull_run_file
 from .file_access import content_type, resolve_file
-from .run_access import RunAccessError
+from .run_access import RunAccessError, confine
 
 CHUNK_BYTES = 1 << 20
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -34,14 +35,12 @@ class MediaFileHandler(SpyglassAPIHandler):
         await self._serve(send_body=False)
 
     async def _serve(self, send_body: bool) -> None:
+        run_dir, relative = self.get_query_argument("run_dir", None), self.get_query_argument("path", None)
         try:
-            path = await asyncio.to_thread(
-                resolve_file,
-                self.get_query_argument("run_dir", None),
-                self.get_query_argument("path", None),
-                self._root_dir,
-                self._roots,
-            )
+            if run_dir and relative:  # a bucket store's media file is downloaded on first use
+                real_run_dir = confine(run_dir, "run_dir", self._root_dir, self._roots)
+                await pull_run_file(self.settings["spyglass"], real_run_dir, relative)
+            path = await asyncio.to_thread(resolve_file, run_dir, relative, self._root_dir, self._roots)
             size = path.stat().st_size
         except RunAccessError as error:
             return self._fail(error.status, error.message)

@@ -36,6 +36,7 @@ from .mirror_state import (
 from .project_index import ProjectIndex, compact, read_index, record_metadata
 from .run_store import LOG_FILE, METADATA_FILE, PARQUET_FILE, SYSTEM_LOG_FILE, validate_name
 from .segment_check import BadSegment, CheckedSegment, check_segment, segment_offset
+from .segment_shipper import RUN_FILE_DIRS
 from .spool import has_marker  # a run directory this machine writes: never mirrored
 from .store_url import StoreUrl, local_root
 
@@ -275,6 +276,24 @@ class BucketMirror:
         state.parquet_etag = head.etag
         pull.parquet = True
 
+    def pull_file(self, project: str, run_id: str, relative: str) -> bool:
+        """Download a run's file (`media/...`, `files/...`, `code/...`) when it is not here yet (media are
+        never rewritten); False when there is nothing to pull (here already, a spool, not in the bucket)."""
+        validate_name("project", project)
+        validate_name("run id", run_id)
+        parts = relative.split("/")
+        if len(parts) < 2 or parts[0] not in RUN_FILE_DIRS or any(_hidden_or_odd(part) for part in parts):
+            raise InvalidNameError(f"{relative!r} is not a path to a run's media, files or code")
+        run_dir = self.root / project / run_id
+        target = run_dir.joinpath(*parts)
+        if has_marker(run_dir) or target.exists():
+            return False
+        try:
+            self.bucket.download_file(f"{project}/{run_id}/{relative}", target)
+        except ObjectMissing:
+            return False
+        return True
+
     # -- plumbing -------------------------------------------------------------------------------------------
 
     def _each(self, work: Any, items: list[str]) -> list[Any]:
@@ -304,6 +323,10 @@ def _valid(kind: str, name: str) -> bool:
         logger.warning("spyglass: %r in the bucket is not a valid %s; it is not mirrored", name, kind)
         return False
     return True
+
+
+def _hidden_or_odd(part: str) -> bool:
+    return not part or part.startswith(".") or "\\" in part or "\0" in part
 
 
 def _local_projects(root: Path) -> list[str]:
