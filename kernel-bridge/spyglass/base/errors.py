@@ -142,6 +142,11 @@ __all__ = [
     "CorruptRunLogError",
     "FilterError",
     "StepOrderError",
+    "BucketError",
+    "BucketUnreachable",
+    "BucketAccessDenied",
+    "ObjectMissing",
+    "RunLeaseError",
 ]
 
 
