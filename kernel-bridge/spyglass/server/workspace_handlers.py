@@ -11,14 +11,11 @@ from jupyter_server.auth.decorator import authorized
 
 from ..workspace_data.index import list_runs
 from ..workspace_data.overview import AXES, overview_ipc, read_for_overview, take_rows
-from ..workspace_data.window import prepare_windows
 from .api_handler import SpyglassAPIHandler
 from .bucket_sync import pull_project, pull_runs
 from .run_access import RunAccessError
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
-# Rows from which the page keeps a metric on the server (localMetricBytes: 128 MiB at 56 bytes a row).
-PREPARE_WINDOWS_ROWS = 2_000_000
 
 
 class _ProjectHandler(SpyglassAPIHandler):
@@ -98,10 +95,6 @@ class MetricHandler(_ProjectHandler):
             self.write(chunk)
             await self.flush()
         await self.finish()
-        if buckets is not None and axis == "step" and sliced.table.num_rows > PREPARE_WINDOWS_ROWS:
-            # A metric this large stays on the server for the page: its zooms come here next.
-            loop = asyncio.get_running_loop()
-            loop.run_in_executor(None, prepare_windows, *args[:3], x_metric, self._roots)
 
 
 def _dumps(value: object) -> str:

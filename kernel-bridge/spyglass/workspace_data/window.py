@@ -15,7 +15,6 @@ are unchanged: running runs are left to the page, which holds their rows and tai
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -118,15 +117,6 @@ def metric_window(
         ).to_arrow_table()
         cursor.close()
     return table.cast(WINDOW_SCHEMA) if table.num_rows else WINDOW_SCHEMA.empty_table()
-
-
-def prepare_windows(
-    store_root: str, project: str, metric: str, x_metric: str | None, roots: Roots | None = None
-) -> None:
-    """Builds the metric's kept database now (its overview was just served), so the page's first zoom does
-    not wait for it; a failure is left for that zoom to report."""
-    with contextlib.suppress(OSError, SpyglassError, duckdb.Error):
-        _metric_rows(store_root, project, metric, x_metric, roots)
 
 
 def _metric_rows(
