@@ -13,6 +13,7 @@ from jupyter_server.auth.decorator import authorized
 
 from ..workspace_data.window import Window, WindowRequestError, metric_window
 from .api_handler import SpyglassAPIHandler
+from .bucket_sync import pull_runs
 from .run_access import RunAccessError
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
@@ -30,6 +31,7 @@ class MetricWindowHandler(SpyglassAPIHandler):
             root, project = self._store_and_project(project_must_exist=False)
             body = self._json_object(BODY)
             metric, run_ids, x_metric, window = _parse(body)
+            await pull_runs(self.settings["spyglass"], root, project, run_ids)  # a bucket store's new rows
             table = await asyncio.to_thread(
                 metric_window, str(root), project, metric, x_metric, run_ids, window, self._roots
             )
