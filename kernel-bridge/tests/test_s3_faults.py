@@ -149,6 +149,24 @@ def test_sync_leaves_a_run_whose_writer_lives_to_it(s3_store, s3_server, tmp_pat
     assert steps_of(stream_in_bucket(bucket_of(s3_store), "p", "alive")) == list(range(100))
 
 
+def test_sync_with_the_bucket_down_fails_clearly_and_keeps_the_spool(s3_store, s3_server, tmp_path):
+    env, spool = kill_nine_writer(s3_store, s3_server, tmp_path, "later")
+    s3_server.stop()
+    try:
+        done = sync(s3_store, env)
+    finally:
+        s3_server.start()
+    assert done.returncode == 1
+    assert (
+        "did not answer" in done.stderr
+        and "AWS_ENDPOINT_URL" in done.stderr
+        and "Traceback" not in done.stderr
+    )
+    assert (spool / ".spool.json").exists()
+    assert sync(s3_store, env).returncode == 0  # the bucket is back: it ships
+    assert steps_of(stream_in_bucket(bucket_of(s3_store), "p", "later")) == list(range(2000))
+
+
 def test_kill_nine_then_resume_ships_the_leftover_and_continues(s3_store, s3_server, tmp_path, monkeypatch):
     env, spool = kill_nine_writer(s3_store, s3_server, tmp_path, "again")
     monkeypatch.setenv("SPYGLASS_CACHE_DIR", env["SPYGLASS_CACHE_DIR"])  # the same machine: the same spool
