@@ -27,18 +27,32 @@ say "Python venv (.venv) with pinned dependencies"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q -r kernel-bridge/requirements-dev.txt
 
-# torch, lightning, transformers, keras, xgboost, lightgbm, scikit-learn for kernel-bridge/tests/integrations:
-# their own venv, built once per requirements file and cached outside the checkout.
-scripts/setup-integrations.sh
-
-# SeaweedFS, the S3-compatible server the team-store tests run against, built from its pinned Go module, and the
-# engines that read a team store without Spyglass (DuckDB + httpfs, PySpark + S3A jars) in .venv-engines; both
-# built once and cached outside the checkout.
-scripts/setup-s3.sh
-scripts/setup-engines.sh
+# Three slow parts, each built once and cached outside the checkout, run side by side (they wait mostly on the
+# network, apart from the Go build): the integrations venv (torch, lightning, transformers, keras, xgboost,
+# lightgbm, scikit-learn for kernel-bridge/tests/integrations); SeaweedFS, the S3-compatible server of the
+# team-store tests, built from its pinned Go module; the engines that read a team store without Spyglass (DuckDB +
+# httpfs, PySpark + S3A jars) in .venv-engines. Each writes its log to .setup-logs/; a failure prints it.
+mkdir -p .setup-logs
+background=()
+for part in setup-integrations setup-s3 setup-engines; do
+  say "$part (in the background, log in .setup-logs/$part.log)"
+  scripts/$part.sh >".setup-logs/$part.log" 2>&1 &
+  background+=("$part:$!")
+done
 
 say "Building TypeScript packages and the prebuilt JupyterLab extension"
 PATH="$root/.venv/bin:$PATH" npm run build --silent
+
+for entry in "${background[@]}"; do
+  part=${entry%%:*}
+  if wait "${entry##*:}"; then
+    say "$part done ($(tail -n 1 ".setup-logs/$part.log"))"
+  else
+    echo "spyglass setup: $part failed; its log (.setup-logs/$part.log) ends:" >&2
+    tail -n 40 ".setup-logs/$part.log" >&2
+    exit 1
+  fi
+done
 
 say "Installing the spyglass wheel (it ships the prebuilt extension)"
 rm -rf kernel-bridge/dist
