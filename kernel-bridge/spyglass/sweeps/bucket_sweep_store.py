@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..base.errors import BucketError, InvalidNameError, ObjectMissing
+from ..store.bucket_mirror import mirror_for
+from ..store.remote_root import remote_url_of
 from ..store.run_state import process_alive
 from ..store.run_store import validate_name
 from .errors import SweepNotFoundError
@@ -32,6 +34,7 @@ from .store import (
     CLAIMS_DIR,
     CONTROL_FILE,
     HYPERBAND_DIR,
+    LIVE_TRIAL_STATES,
     STOP_DIR,
     SWEEP_FILE,
     TRIALS_DIR,
@@ -161,6 +164,14 @@ class BucketSweepStore(SweepStore):
     def request_stop(self, index: int, reason: str, state: str) -> None:
         request = {"reason": reason, "state": state, "at": time.time()}
         self.bucket.create(self._key(f"{STOP_DIR}/{index}.json"), _encode(request))
+
+    def refresh_runs(self, records: list[dict[str, Any]]) -> None:
+        live = [r["run_id"] for r in records if r.get("state") in LIVE_TRIAL_STATES and r.get("run_id")]
+        if live:
+            url = remote_url_of(self.root)
+            project = self.path.parent.parent.name
+            with contextlib.suppress(BucketError, InvalidNameError):  # the snapshot shows what is here
+                mirror_for(url).sync_runs(project, live, streams=(), parquet=False)
 
     def watch_stop(self, index: int) -> Callable[[], dict[str, Any] | None]:
         return _StopWatch(self, index).latest

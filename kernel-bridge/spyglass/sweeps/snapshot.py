@@ -30,6 +30,7 @@ def snapshot(sweep_dir: str | os.PathLike[str], roots: Roots | None = None) -> d
     meta = store.meta()
     config = parse_config(meta["config"])
     records = store.all_trials()
+    store.refresh_runs(records)  # a running trial shows its latest summary value, whichever machine runs it
     metric = config.metric
     warnings: list[str] = []
     trials = [_trial(record, metric, warnings, roots) for record in records]

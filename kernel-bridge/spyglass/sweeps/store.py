@@ -252,6 +252,10 @@ class SweepStore:
     def stop_request(self, index: int) -> dict[str, Any] | None:
         return read_json(self.stops / f"{index}.json")
 
+    def refresh_runs(self, records: list[dict[str, Any]]) -> None:
+        """Bring the runs of live trials up to date under this machine's root (nothing to do for a local
+        store: every run is here)."""
+
     def watch_stop(self, index: int) -> Callable[[], dict[str, Any] | None]:
         """A cheap look at trial `index`'s stop request, for its log() hook (a file read here)."""
         return lambda: self.stop_request(index)

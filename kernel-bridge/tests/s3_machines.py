@@ -1,0 +1,49 @@
+"""Helpers of the sweep and artifact tests over a bucket: a "machine" is a Python process with its own host
+name (a UTS namespace, as s3_writers.start_machine) and its own local root, sharing only the bucket."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from s3_writers import machine_env
+
+__all__ = ["machine", "machine_env", "read_line", "start_script", "wait_for"]
+
+
+def start_script(host: str, env: dict[str, str], script: str, *args: object) -> subprocess.Popen:
+    """Run `script` (python -c) as machine `host` with `env`; stdin, stdout and stderr are pipes."""
+    command = ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', host, sys.executable, "-c",
+               script, *map(str, args)]  # fmt: skip
+    return subprocess.Popen(
+        command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def read_line(process: subprocess.Popen, timeout: float = 90.0) -> dict:
+    """The next JSON line the machine prints (fails with its stderr when it exits first)."""
+    line = process.stdout.readline()
+    if not line:
+        process.wait(timeout)
+        raise AssertionError(f"machine exited with {process.returncode}: {process.stderr.read()[-4000:]}")
+    return json.loads(line)
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str, poll: float = 0.2) -> object:
+    """Poll `condition` until it is truthy; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(poll)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def machine(tmp_path: Path, server_env: dict[str, str], name: str, **extra: str) -> dict[str, str]:
+    """The environment of machine `name`: the server's writer identity, a local root under tmp_path/name."""
+    return {**machine_env(server_env, tmp_path / name), **extra}
