@@ -116,7 +116,18 @@ async function measure(mode, metrics, distinct) {
     if (browser.consoleErrors.length)
       console.log(`[${mode}] page errors:`, browser.consoleErrors.slice(0, 3));
     return result;
+  } catch (error) {
+    // A page that dies (out of memory) or fails ends this mode; what was measured so far is still printed.
+    result.failed = String(error).split('\n')[0];
+    console.log(`[${mode}] failed: ${result.failed}`);
+    return result;
   } finally {
+    const q = (xs, p) => (xs.length ? fmt(quantile(xs, p)) : 'n/a');
+    console.log(
+      `[${mode}] zooms ${result.zoomQuery.length}: query median ${q(result.zoomQuery, 0.5)} p95 ` +
+        `${q(result.zoomQuery, 0.95)}; query + redraw median ${q(result.zoomDraw, 0.5)} p95 ` +
+        `${q(result.zoomDraw, 0.95)}; renderer ${mib(rendererBytes())}`,
+    );
     await browser.close();
   }
 }
@@ -147,9 +158,10 @@ console.log(
 console.log('| operation | windows (server answers zooms) | rows in the page (before) | ratio |');
 console.log('|---|---|---|---|');
 const [ours, before] = [results.find((r) => r.mode === 'windows'), results.find((r) => r.mode === 'rows')];
-const cell = (r, f) => (!r ? '—' : r.refused ? `refused: ${r.refused}` : f(r));
+const broken = (r) => r.refused ?? r.failed;
+const cell = (r, f) => (!r ? '—' : broken(r) ? `no answer: ${broken(r)}` : f(r));
 const ratio = (f) =>
-  ours && before && !ours.refused && !before.refused ? `${(f(before) / f(ours)).toFixed(2)}×` : '—';
+  ours && before && !broken(ours) && !broken(before) ? `${(f(before) / f(ours)).toFixed(2)}×` : '—';
 const rows = [
   [
     'first chart, 1 metric × all runs (cold), median of the metrics opened',
@@ -174,7 +186,7 @@ for (const [name, f] of memoryRows)
     `| ${name} | ${cell(ours, (r) => mib(f(r)))} | ${cell(before, (r) => mib(f(r)))} | ${ratio(f)} |`,
   );
 for (const r of results)
-  if (!r.refused)
+  if (!broken(r))
     console.log(
       `[${r.mode}] spikes kept ${r.spikes[0]}/${r.spikes[1]}; metrics held: ${r.memory.metrics.length}; ` +
         `renderer before opening: ${mib(r.idleRendererBytes)}`,
