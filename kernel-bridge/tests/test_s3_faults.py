@@ -233,11 +233,15 @@ def test_stale_lease_is_taken_over_and_the_writer_that_lost_it_stops_shipping(s3
         log_rows(run, 0, 100)
         run.flush()
         wait_for(lambda: len(steps_of(stream_in_bucket(bucket, "p", "stale"))) == 100, 10, "rows shipped")
-        # Another machine takes the run over (as it may once this writer looks stale to it).
-        data, etag = bucket.get_with_etag("p/stale/lease.json")
-        bucket.replace(
-            "p/stale/lease.json", json.dumps({**json.loads(data), "writer": "other"}).encode(), etag
-        )
+
+        # Another machine takes the run over (as it may once this writer looks stale to it); retried when
+        # this writer's renewal replaced the lease between the read and the write.
+        def take_over() -> str | None:
+            data, etag = bucket.get_with_etag("p/stale/lease.json")
+            record = json.dumps({**json.loads(data), "writer": "other"}).encode()
+            return bucket.replace("p/stale/lease.json", record, etag)
+
+        wait_for(take_over, 10, "the lease taken over")
         wait_for(lambda: run._shipping.shipper.stopped is not None, 10, "shipping stopped")
         log_rows(run, 100, 100)
         run.finish()
