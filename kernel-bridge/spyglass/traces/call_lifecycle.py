@@ -139,12 +139,26 @@ def start_call(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> C
 
 def end_call(record: CallRecord, output: Any) -> None:
     record.ended_ns = _time_ns()
+    _succeed(record, _kept_or_encoded, output)
+
+
+def end_with_items(record: CallRecord, items: list[Any]) -> None:
+    """End a generator's call: its output is the encoded items it yielded."""
+    record.ended_ns = _time_ns()
+    _succeed(record, collected, items)
+
+
+def _kept_or_encoded(output: Any, sink: Any) -> Any:
+    # A number, None or short string is kept for the writer thread; anything else is encoded now.
+    kind = type(output)
+    if kind in _DEFERRED and (kind is not str or len(output) <= INLINE_TEXT_CHARS):
+        return output
+    return encode(output, sink)
+
+
+def _succeed(record: CallRecord, encode_output: Callable[[Any, Any], Any], value: Any) -> None:
     try:
-        kind = type(output)
-        if kind in _DEFERRED and (kind is not str or len(output) <= INLINE_TEXT_CHARS):
-            record.output = output
-        else:
-            record.output = encode(output, record.session)
+        record.output = encode_output(value, record.session)
         record.status = SUCCESS
         record.session.call_ended(record)
     except Exception as error:
@@ -176,15 +190,5 @@ def task_name() -> str | None:
 def collect_item(record: CallRecord, items: list[Any], item: Any) -> None:
     try:
         items.append(encode(item, record.session))
-    except Exception as error:
-        _warn_once(error)
-
-
-def end_with_items(record: CallRecord, items: list[Any]) -> None:
-    record.ended_ns = _time_ns()
-    try:
-        record.output = collected(items, record.session)
-        record.status = SUCCESS
-        record.session.call_ended(record)
     except Exception as error:
         _warn_once(error)
