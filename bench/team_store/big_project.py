@@ -73,7 +73,11 @@ def main() -> int:
         prefix = f"p{args.runs}x{args.steps}"
         generate(s3, prefix, args.runs, args.steps)
         url = f"s3://{BUCKET}/{prefix}"
-        rounds = [measure(s3, url, args, repeat) for repeat in range(args.repeats)]
+        rounds = []
+        for repeat in range(args.repeats):
+            rounds.append(measure(s3, url, args, repeat))
+            # Each round as it ends: a long run interrupted still tells what it measured.
+            print(json.dumps({"round": repeat, **rounds[-1]}), flush=True)
     finally:
         s3.stop()
     if rounds:  # --repeats 0 only generates
