@@ -211,6 +211,7 @@ class Bucket:
             yield page
 
     def _call(self, action: str, key: str, method: str | object, *args: object, **kwargs: object):
+        from boto3.exceptions import S3UploadFailedError
         from botocore.exceptions import (
             BotoCoreError,
             ClientError,
@@ -241,6 +242,12 @@ class Bucket:
             raise BucketUnreachable(
                 f"{self.url} on {self.endpoint}: {type(error).__name__} during {action}"
             ) from None
+        except S3UploadFailedError as error:
+            # boto3's transfer manager wraps the request's own error; answer as that error would.
+            cause = error.__context__
+            if isinstance(cause, ClientError):
+                raise self._client_error(action, key, cause) from None
+            raise BucketError(f"{self.url} on {self.endpoint}: upload of {key!r} failed") from None
 
     def _client_error(self, action: str, key: str, error: Exception) -> BucketError:
         info = getattr(error, "response", {}).get("Error", {})
