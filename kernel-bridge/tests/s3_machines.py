@@ -3,7 +3,6 @@ name (a UTS namespace, as s3_writers.start_machine) and its own local root, shar
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from s3_writers import machine_env
+from s3_writers import read_answer as read_line
 
 __all__ = ["machine", "machine_env", "read_line", "start_script", "wait_for"]
 
@@ -22,15 +22,6 @@ def start_script(host: str, env: dict[str, str], script: str, *args: object) -> 
     return subprocess.Popen(
         command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-
-
-def read_line(process: subprocess.Popen, timeout: float = 90.0) -> dict:
-    """The next JSON line the machine prints (fails with its stderr when it exits first)."""
-    line = process.stdout.readline()
-    if not line:
-        process.wait(timeout)
-        raise AssertionError(f"machine exited with {process.returncode}: {process.stderr.read()[-4000:]}")
-    return json.loads(line)
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, poll: float = 0.2) -> object:

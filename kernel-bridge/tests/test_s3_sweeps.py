@@ -159,3 +159,31 @@ def test_pause_resume_stop_and_stop_trial_reach_every_machine(s3_store, s3_serve
     assert lines[-1] == {"ran": 1}
     trial = controller.snapshot()["trials"][index]
     assert trial["state"] == "stopped" and trial["stopped_reason"] == "stopped by user"
+
+
+def test_script_trials_of_spyglass_agent_write_their_runs_to_the_bucket(s3_store, s3_server, tmp_path):
+    program = tmp_path / "train.py"
+    program.write_text(
+        "import spyglass as sg\nrun = sg.init()\nrun.log({'loss': float(run.config['x'])})\nrun.finish()\n"
+    )
+    sweep_id = sg.sweep({**CONFIG, "program": str(program), "run_cap": 2}, project="p")
+    env = machine(tmp_path, s3_server.process_env("writer"), "machine-a")
+    cli = start_script(
+        "machine-a",
+        env,
+        "import sys; from spyglass.cli import main; sys.exit(main())",
+        "agent",
+        sweep_id,
+        "--dir",
+        s3_store,
+    )
+    out, err = cli.communicate(timeout=180)
+    assert cli.returncode == 0, err[-4000:]
+
+    snap = sg.controller(sweep_id, dir=s3_store).snapshot()
+    assert [t["state"] for t in snap["trials"]] == ["finished", "finished"]
+    bucket = Bucket.for_url(parse_store_url(s3_store))
+    for trial in snap["trials"]:
+        assert trial["metric"] == trial["params"]["x"]  # read from the run the script wrote
+        meta = json.loads(bucket.get(f"p/{trial['run_id']}/run.json"))  # the script's run is in the bucket
+        assert meta["state"] == "finished" and meta["sweep"]["trial"] == trial["index"]

@@ -104,23 +104,41 @@ class BucketCollection(Collection):
     def add_version(self, digest: str, record: dict[str, Any]) -> tuple[int, bool]:
         hex_digest = hex_of(digest)
         mine: int | None = None
+        own = (
+            False  # whether the record at `mine` is this writer's (else it is shared with a writer in flight)
+        )
         while True:
             head, etag = self._head()
             existing = head["digests"].get(hex_digest)
             if existing is not None:
-                if mine is not None:  # another machine logged this content first: our record names nothing
+                if (
+                    own and mine != existing
+                ):  # another machine named this content first: our record names nothing
                     with contextlib.suppress(BucketError):  # left behind, it is skipped like a crash's
                         self.bucket.delete(self._version_key(mine))
                 return existing, False
             if mine is None:
-                mine = max(_numbers(head), default=-1) + 1
-                while (
-                    self.bucket.create(self._version_key(mine), self._version(record, mine, digest)) is None
-                ):
-                    mine += 1  # taken by a writer in flight (or left by a crash)
+                mine, own = self._take_number(max(_numbers(head), default=-1) + 1, record, digest)
             changed = {**head, "digests": {**head["digests"], hex_digest: mine}}
             if self._replace_head(changed, etag):
                 return mine, True
+
+    def _take_number(self, number: int, record: dict[str, Any], digest: str) -> tuple[int, bool]:
+        """The first free number from `number` with our record created there, (number, True); or the number of
+        a writer in flight with the same content, (number, False), so equal content never takes two."""
+        while True:
+            if (
+                self.bucket.create(self._version_key(number), self._version(record, number, digest))
+                is not None
+            ):
+                return number, True
+            try:
+                other = json.loads(self.bucket.get(self._version_key(number))).get("digest")
+            except ObjectMissing:
+                continue  # its writer deleted it a moment ago: the number is free again
+            if other == digest:
+                return number, False
+            number += 1  # another version in flight (or left by a crash)
 
     # aliases
 

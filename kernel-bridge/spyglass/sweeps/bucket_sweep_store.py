@@ -39,6 +39,7 @@ from .store import (
     SWEEP_FILE,
     TRIALS_DIR,
     SweepStore,
+    latest_attempts,
     values_at_band,
     write_json,
 )
@@ -104,14 +105,7 @@ class BucketSweepStore(SweepStore):
         self._write(CONTROL_FILE, {"state": state, "updated_at": time.time()})
 
     def claimed(self) -> dict[int, int]:
-        latest: dict[int, int] = {}
-        for name in self._names(CLAIMS_DIR):
-            index, _, attempt = name.partition("-")
-            if index.isdigit() and attempt.isdigit():
-                i, a = int(index), int(attempt)
-                if a >= latest.get(i, -1):
-                    latest[i] = a
-        return latest
+        return latest_attempts(self._names(CLAIMS_DIR))
 
     def read_claim(self, index: int, attempt: int) -> dict[str, Any] | None:
         name = f"{CLAIMS_DIR}/{index}-{attempt}"

@@ -162,18 +162,10 @@ class SweepStore:
 
     def claimed(self) -> dict[int, int]:
         """index -> latest attempt, for every claimed index."""
-        latest: dict[int, int] = {}
         try:
-            names = os.listdir(self.claims)
+            return latest_attempts(os.listdir(self.claims))
         except FileNotFoundError:
-            return latest
-        for name in names:
-            index, _, attempt = name.partition("-")
-            if index.isdigit() and attempt.isdigit():
-                i, a = int(index), int(attempt)
-                if a >= latest.get(i, -1):
-                    latest[i] = a
-        return latest
+            return {}
 
     def read_claim(self, index: int, attempt: int) -> dict[str, Any] | None:
         return read_json(self.claims / f"{index}-{attempt}")
@@ -278,6 +270,18 @@ class SweepStore:
         path = self.stops / f"{index}.json"
         if not path.exists():
             write_json(path, {"reason": reason, "state": state, "at": time.time()})
+
+
+def latest_attempts(claim_names: list[str]) -> dict[int, int]:
+    """index -> latest attempt, from claim names `<index>-<attempt>` (other names are ignored)."""
+    latest: dict[int, int] = {}
+    for name in claim_names:
+        index, _, attempt = name.partition("-")
+        if index.isdigit() and attempt.isdigit():
+            i, a = int(index), int(attempt)
+            if a >= latest.get(i, -1):
+                latest[i] = a
+    return latest
 
 
 def _is_record(name: str) -> bool:
