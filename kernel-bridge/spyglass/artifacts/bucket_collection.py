@@ -9,9 +9,10 @@
     usage/<id>.json    one record per (version, run) that used it, created once
 
 A version is visible once head.json names it: its record is written first (the number is taken by the
-exclusive create), then head.json is replaced. Two machines logging the same content race on head.json; the
-loser sees the winner's number and deletes its own unnamed record. Readers need one GET of head.json for every
-alias and the version list; records never change, so each is read once per process.
+exclusive create), then head.json is replaced. A writer finding the number taken by a record of the same
+content shares it; one that loses head.json to the same content under another number deletes its unnamed
+record. Readers need one GET of head.json for every alias and the version list; records never change, so each
+is read once per process.
 """
 
 from __future__ import annotations
