@@ -63,6 +63,8 @@ def main() -> int:
             for name in chosen:
                 with tempfile.TemporaryDirectory(dir=WORK) as scratch:
                     results[name].append(run_round(name, Path(scratch), args, s3))
+                # Each round as it ends: a long run cut short still tells what it measured.
+                print(json.dumps({"contender": name, **results[name][-1]}), flush=True)
     finally:
         if s3 is not None:
             s3.stop()
