@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import BucketError, InvalidNameError
+from ..base.path_confinement import Roots
 from ..store.bucket_mirror import BucketMirror, mirror_for
 from ..store.store_url import parse_store_url
+from ..workspace_data.index import list_runs
+from ..workspace_data.indexed_runs import list_indexed_runs
 
 logger = logging.getLogger("spyglass.server")
 _WARN_EVERY_S = 60.0
@@ -52,11 +55,19 @@ async def pull_projects(settings: dict[str, Any], store_root: Path) -> None:
         await _quietly(covered[0], covered[0].sync_projects)
 
 
-async def pull_project(settings: dict[str, Any], store_root: Path, project: str) -> None:
-    """Before listing a project's runs: its index, and run.json of its running runs."""
+async def list_project_runs(
+    settings: dict[str, Any], store_root: Path, project: str, roots: Roots | None = None
+) -> dict[str, Any]:
+    """The /runs answer: a bucket project's from its index rows (one GET of runs.parquet and one LIST of the
+    pending records, plus the run.json and new rows of its running runs; no request or file per ended run);
+    a local store's, or a bucket project without an index, from its run directories."""
     covered = _covering(settings, store_root)
     if covered is not None and not covered[1]:
-        await _quietly(covered[0], covered[0].sync_project, project)
+        mirror = covered[0]
+        index = await _quietly(mirror, mirror.sync_index, project) or mirror.last_index(project)
+        if index is not None and index.exists:
+            return await asyncio.to_thread(list_indexed_runs, store_root, project, index.rows, roots=roots)
+    return await asyncio.to_thread(list_runs, store_root, project, roots=roots)
 
 
 async def pull_runs(
@@ -67,12 +78,15 @@ async def pull_runs(
     if covered is None or covered[1]:
         return
     mirror = covered[0]
-    if run_ids is None:
-        await _quietly(mirror, mirror.sync_project, project)
+    if run_ids is None:  # every run of the project: those of its index, and any held here
+        index = await _quietly(mirror, mirror.sync_index, project)
         try:
-            run_ids = sorted(e.name for e in os.scandir(store_root / project) if not e.name.startswith("."))
+            held = {
+                e.name for e in os.scandir(store_root / project) if e.is_dir() and not e.name.startswith(".")
+            }
         except FileNotFoundError:
-            return
+            held = set()
+        run_ids = sorted(held | set(index.rows if index is not None else ()))
     await _quietly(
         mirror, mirror.sync_runs, project, list(run_ids), streams=("history",), logs_if_parquet=False
     )
@@ -94,9 +108,10 @@ async def pull_run_file(settings: dict[str, Any], run_dir: Path, relative: str) 
         await _quietly(mirror, mirror.pull_file, project, run_id, relative)
 
 
-async def _quietly(mirror: BucketMirror, pull: Any, *args: Any, **options: Any) -> None:
+async def _quietly(mirror: BucketMirror, pull: Any, *args: Any, **options: Any) -> Any:
+    # The pull's result, or None when the bucket failed it.
     try:
-        await asyncio.to_thread(pull, *args, **options)
+        return await asyncio.to_thread(pull, *args, **options)
     except (BucketError, InvalidNameError) as error:
         # Serve what the mirror holds; say why it may be behind, without flooding the log at 4 polls/s.
         now = time.monotonic()

@@ -9,10 +9,9 @@ from pathlib import Path
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
-from ..workspace_data.index import list_runs
 from ..workspace_data.overview import AXES, overview_ipc, read_for_overview, take_rows
 from .api_handler import SpyglassAPIHandler
-from .bucket_sync import pull_project, pull_runs
+from .bucket_sync import list_project_runs, pull_runs
 from .run_access import RunAccessError
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
@@ -33,8 +32,8 @@ class RunsListHandler(_ProjectHandler):
     async def get(self) -> None:
         try:
             root, project = self._project()
-            await pull_project(self.settings["spyglass"], root, project)
-            listing = await asyncio.to_thread(list_runs, root, project, roots=self._roots)
+            # A bucket project's runs come from its index rows (bucket_sync.list_project_runs).
+            listing = await list_project_runs(self.settings["spyglass"], root, project, self._roots)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
         except OSError as error:

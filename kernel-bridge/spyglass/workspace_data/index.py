@@ -87,7 +87,30 @@ def list_runs(
 def run_entry(path: Path, now: float | None = None) -> dict[str, Any] | None:
     """One run's listing entry; None if the directory vanished while it was read."""
     run = RunDirectory(path)
-    entry: dict[str, Any] = {
+    entry = empty_entry(path)
+    try:
+        meta = run.read_metadata()
+        if not isinstance(meta, dict):
+            raise StoreError(f"{run.metadata_path} holds {type(meta).__name__}, not an object")
+    except FileNotFoundError:
+        return None
+    except (StoreError, OSError, UnicodeDecodeError) as error:
+        entry["damaged"] = f"run.json cannot be read: {error}"
+        return entry
+    fill_entry(entry, meta, path.name, now)
+    try:
+        entry["metrics"] = metric_names(run, running=entry["state"] == "running") or indexed_metrics(meta)
+    except FileNotFoundError:
+        if not path.exists():
+            return None
+    except (SpyglassError, OSError, pa.ArrowException) as error:
+        entry["damaged"] = f"history cannot be read: {error}"
+    return entry
+
+
+def empty_entry(path: Path) -> dict[str, Any]:
+    """A run's listing entry before its run.json is read (what a run that cannot be read shows)."""
+    return {
         "run_dir": os.path.abspath(path),
         "run_id": path.name,
         "name": path.name,
@@ -102,19 +125,14 @@ def run_entry(path: Path, now: float | None = None) -> dict[str, Any] | None:
         "metrics": [],
         "damaged": None,
     }
-    try:
-        meta = run.read_metadata()
-        if not isinstance(meta, dict):
-            raise StoreError(f"{run.metadata_path} holds {type(meta).__name__}, not an object")
-    except FileNotFoundError:
-        return None
-    except (StoreError, OSError, UnicodeDecodeError) as error:
-        entry["damaged"] = f"run.json cannot be read: {error}"
-        return entry
+
+
+def fill_entry(entry: dict[str, Any], meta: dict[str, Any], dir_name: str, now: float | None) -> None:
+    """The listing fields that come from run.json (all but the metric names)."""
     state = effective_state(meta, now=now)
     entry.update(
-        run_id=_text(meta.get("run_id")) or path.name,
-        name=_text(meta.get("name")) or _text(meta.get("run_id")) or path.name,
+        run_id=_text(meta.get("run_id")) or dir_name,
+        name=_text(meta.get("name")) or _text(meta.get("run_id")) or dir_name,
         state=state,
         created_at=_number(meta.get("created_at")),
         duration=_duration(meta),
@@ -130,14 +148,6 @@ def run_entry(path: Path, now: float | None = None) -> dict[str, Any] | None:
     alerts = _alerts(meta.get("alerts"))
     if alerts:
         entry["alerts"] = alerts
-    try:
-        entry["metrics"] = metric_names(run, running=state == "running") or _indexed_metrics(meta)
-    except FileNotFoundError:
-        if not path.exists():
-            return None
-    except (SpyglassError, OSError, pa.ArrowException) as error:
-        entry["damaged"] = f"history cannot be read: {error}"
-    return entry
 
 
 def flatten(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -185,9 +195,9 @@ def metric_names(run: RunDirectory, running: bool) -> list[str]:
     return result
 
 
-def _indexed_metrics(meta: dict[str, Any]) -> list[str]:
-    # A bucket run listed from the project index has no history here until it is opened: its numeric
-    # summary keys name the metrics it logged (bucket_mirror.py writes such a run.json with "indexed").
+def indexed_metrics(meta: dict[str, Any]) -> list[str]:
+    """A bucket run listed from the project index has no history here until it is opened: its numeric
+    summary keys name the metrics it logged (project_index.record_metadata marks such an entry "indexed")."""
     if meta.get("indexed") is not True or not isinstance(meta.get("summary"), dict):
         return []
     return sorted(

@@ -1,0 +1,123 @@
+"""The steps of pulling one run of a bucket store into its local directory (bucket_mirror.py runs them).
+
+run.json when its ETag changed; the new segments of a stream (LIST after the last key held, each checked by
+segment_check.py before its bytes are appended, a gap waited for rather than skipped); history.parquet once
+the run ended; a media, files or code object on first request. What was pulled is kept in the run's mirror
+state (mirror_state.py), so the next pull asks only for what is new.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..base.errors import ObjectMissing
+from .bucket import Bucket, ObjectInfo
+from .mirror_state import MirrorState, adopt_log, local_size, replace_file, truncate_log
+from .run_store import METADATA_FILE, PARQUET_FILE
+from .segment_check import BadSegment, CheckedSegment, check_segment, segment_offset
+from .segment_format import STREAMS, segments_prefix
+
+logger = logging.getLogger("spyglass.mirror")
+
+
+@dataclass
+class RunPull:
+    """What one pull of a run did (for tests and logs)."""
+
+    run_json: bool = False
+    segments: int = 0
+    parquet: bool = False
+    bad: list[str] = field(default_factory=list)
+    skipped: bool = False  # rate-limited, or a run this machine writes
+
+
+def pull_run_json(
+    bucket: Bucket, project: str, run_id: str, run_dir: Path, state: MirrorState, pull: RunPull
+) -> Any:
+    """Fetch run.json when it changed; the run's state as it says (None when there is no run.json yet)."""
+    try:
+        data, etag = bucket.get_with_etag(f"{project}/{run_id}/{METADATA_FILE}")
+    except ObjectMissing:
+        return None  # not written yet (or only in the index): keep what is here
+    meta = _parse_meta(data)
+    if etag != state.run_json_etag:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        replace_file(run_dir / METADATA_FILE, data)
+        state.run_json_etag = etag
+        state.indexed_at = meta.get("updated_at")
+        pull.run_json = True
+    return meta.get("state")
+
+
+def pull_stream(
+    bucket: Bucket, project: str, run_id: str, run_dir: Path, stream: str, state: MirrorState, pull: RunPull
+) -> None:
+    """Append the stream's segments past the last one held to its framed log, each checked first."""
+    progress = state.stream(stream)
+    path = run_dir / STREAMS[stream]
+    if progress.last_key is None and progress.end == 0:
+        adopt_log(path, progress)  # a run this machine wrote and shipped (its spool marker is gone)
+    elif local_size(path) != progress.end:  # a pull cut short after appending: drop the unrecorded part
+        truncate_log(path, progress.end)
+    for info in bucket.list(segments_prefix(project, run_id, stream), start_after=progress.last_key):
+        start = segment_offset(info.key)
+        if start is None:
+            continue
+        if start + info.size <= progress.end:
+            progress.last_key = info.key  # held already (an adopted spool)
+            continue
+        if start > progress.end or f"{info.key} {info.etag}" in state.bad_segments:
+            return  # a gap (the segment before it is missing or was refused): wait, do not skip rows
+        if start < progress.end:  # an adopted spool ends inside this segment: take the segment's bytes
+            truncate_log(path, start)
+            adopt_log(path, progress)
+        try:
+            checked = _fetch_segment(bucket, info, start, progress.next_seq)
+        except BadSegment as error:
+            state.bad_segments[f"{info.key} {info.etag}"] = str(error)
+            pull.bad.append(str(error))
+            logger.warning("spyglass: %s", error)
+            return
+        run_dir.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as file:
+            file.write(checked.data)
+        progress.last_key, progress.next_seq = info.key, checked.next_seq
+        progress.end = start + len(checked.data)
+        pull.segments += 1
+
+
+def pull_parquet(bucket: Bucket, key: str, run_dir: Path, state: MirrorState, pull: RunPull) -> None:
+    """Download an ended run's history.parquet when its ETag is not the one held."""
+    head = bucket.head(key)
+    state.parquet_checked = state.run_json_etag
+    if head is None or head.etag == state.parquet_etag:
+        return
+    if state.parquet_etag is None and local_size(run_dir / PARQUET_FILE) == head.size > 0:
+        state.parquet_etag = head.etag  # written here before the run's spool marker was removed
+        return
+    bucket.download_file(key, run_dir / PARQUET_FILE)
+    state.parquet_etag = head.etag
+    pull.parquet = True
+
+
+def _fetch_segment(bucket: Bucket, info: ObjectInfo, start: int, next_seq: int) -> CheckedSegment:
+    try:
+        data, got = bucket.get_with_info(info.key)  # bytes and metadata in one request
+    except ObjectMissing:
+        raise BadSegment(f"segment {info.key}: listed but gone") from None
+    return check_segment(data, start, next_seq, got.metadata, info.key)
+
+
+def _parse_meta(data: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+__all__ = ["RunPull", "pull_parquet", "pull_run_json", "pull_stream"]
