@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..tracking import session
+from . import bucket_sweep_store  # noqa: F401 - provides the bucket backend of SweepStore (s3:// stores)
 from .agent import Agent
 from .controller import SweepController, control, create_sweep, find_sweep
 from .display import SweepDisplay

@@ -39,6 +39,7 @@ from .store import (
     SWEEP_FILE,
     TRIALS_DIR,
     SweepStore,
+    bucket_store_class,
     latest_attempts,
     values_at_band,
     write_json,
@@ -235,3 +236,6 @@ def _safe_name(name: str) -> bool:
 
 def _encode(data: dict[str, Any]) -> bytes:
     return json.dumps(data, default=str).encode("utf-8")
+
+
+bucket_store_class.provide(lambda: BucketSweepStore)

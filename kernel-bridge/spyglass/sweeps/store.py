@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.atomic_file import fsync_directory, write_atomic
+from ..base.hooks import Hook
 from ..store.remote_root import bucket_of, store_location
 from ..store.run_state import process_alive
 from .errors import SweepNotFoundError
@@ -58,6 +59,16 @@ class Claim:
     params: dict[str, Any]
     latent: dict[str, Any]
     agent: str
+
+
+def _no_bucket_store() -> Any:
+    raise SweepNotFoundError(
+        "a sweep in a bucket store needs spyglass.sweeps imported (it provides the backend)"
+    )
+
+
+# The bucket-backed SweepStore (bucket_sweep_store.py builds on this module, so it provides itself here).
+bucket_store_class: Hook[[], Any] = Hook(_no_bucket_store)
 
 
 def agent_name() -> str:
@@ -114,9 +125,7 @@ class SweepStore:
         """Create the sweep directory; FileExistsError when the id is taken."""
         bucket = bucket_of(path.parent.parent.parent)
         if bucket is not None:
-            from .bucket_sweep_store import BucketSweepStore
-
-            return BucketSweepStore.create_in(bucket, path, meta)
+            return bucket_store_class().create_in(bucket, path, meta)
         path.mkdir(parents=True, exist_ok=False)
         store = cls(path)
         for directory in (store.claims, store.trials, store.hyperband, store.stops):
@@ -138,9 +147,7 @@ class SweepStore:
         """The store object for `path`, whether or not a sweep is there yet."""
         bucket = bucket_of(Path(path).parent.parent.parent)
         if bucket is not None:
-            from .bucket_sweep_store import BucketSweepStore
-
-            return BucketSweepStore(path, bucket)
+            return bucket_store_class()(path, bucket)
         return cls(path)
 
     def exists(self) -> bool:
