@@ -39,12 +39,36 @@ step() {  # step NAME COUNTER COMMAND...
   fi
 }
 
+# A step started with step_start runs beside the steps after it until step_finish prints and counts it. The
+# team-store tests run so: they mostly wait on a real S3 server and on the writers' segment interval, so beside
+# the main pytest they cost little of its CPU and none of its time.
+declare -A started_pids started_counters
+step_start() {  # step_start NAME COUNTER COMMAND...
+  local name=$1 counter=$2; shift 2
+  printf '\n==> %s (started; runs beside the next steps, printed when done)\n' "$name"
+  "$@" >"$logs/$name.log" 2>&1 &
+  started_pids[$name]=$!
+  started_counters[$name]=$counter
+}
+step_finish() {  # step_finish NAME
+  local name=$1 rc=0
+  wait "${started_pids[$name]}" || rc=$?
+  printf '\n==> %s\n' "$name"
+  cat "$logs/$name.log"
+  "${started_counters[$name]}" "$logs/$name.log"
+  [ "$rc" = 0 ] || { echo "FAILED: $name (exit $rc)"; [ "$failed" -gt 0 ] || failed=1; }
+}
+team_store_tests=(kernel-bridge/tests/test_s3_*.py kernel-bridge/tests/test_bucket_layer.py)
+
 step lint-python none ruff check kernel-bridge bench scripts
 step format-python none ruff format --check kernel-bridge bench scripts
 step lint-typescript none npx biome check packages labextension/src e2e
 step typecheck none npx tsc --build tsconfig.json
 step unit-typescript count_node node --test --test-reporter=spec packages/*/lib/test/*.test.js packages/*/lib/test/*/*.test.js
-step pytest count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests --ignore=kernel-bridge/tests/integrations
+step_start pytest-team-store count_pytest python -m pytest -q -p no:cacheprovider "${team_store_tests[@]}"
+step pytest count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests \
+  --ignore=kernel-bridge/tests/integrations "${team_store_tests[@]/#/--ignore=}"
+step_finish pytest-team-store
 step pytest-integrations count_pytest .venv-integrations/bin/python -m pytest -q -p no:cacheprovider \
   kernel-bridge/tests/integrations
 step e2e count_node node --test --test-concurrency=1 --test-reporter=spec e2e/*.test.mjs
