@@ -15,6 +15,10 @@ logging.getLogger("mlflow").setLevel(logging.ERROR)
 
 with tempfile.TemporaryDirectory() as store:
     mlflow.set_tracking_uri(f"sqlite:///{os.path.join(store, 'mlflow.db')}")
+    # With a SQLite store, trace artifacts default to ./mlruns in the working directory: keep them in the store.
+    mlflow.create_experiment(
+        "bench", artifact_location=Path(store, "artifacts").as_uri()
+    )
     mlflow.set_experiment("bench")
 
     def finish() -> None:

@@ -69,7 +69,9 @@ def main() -> int:
                 str(args.repeats),
                 *extra,
             ]
-            done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+            done = subprocess.run(
+                command, capture_output=True, text=True, cwd=REPO, check=False
+            )
             if done.returncode != 0:
                 print(f"{key} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
                 return 1
