@@ -11,18 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import crc32c
-
 from spyglass.store.bucket import Bucket
 from spyglass.store.framed_log import read_framed_log
 from spyglass.store.project_index import put_pending
 from spyglass.store.run_store import PARQUET_FILE, RunDirectory
-
-STREAMS = {"history": "history.sglog", "system": "system.sglog"}
-
-
-def segment_key(project: str, run_id: str, stream: str, start: int) -> str:
-    return f"{project}/{run_id}/segments/{stream}/{start:016d}.sglog"
+from spyglass.store.segment_format import CRC_KEY, STREAMS, segment_key, segment_metadata
 
 
 class BucketCopier:
@@ -77,6 +70,8 @@ class BucketCopier:
 
 def put_segment(bucket: Bucket, key: str, data: bytes, start: int, crc: int | None = None) -> None:
     """Create one segment with the writer's metadata (`crc` overrides the checksum, for fault tests)."""
-    metadata = {"crc32c": str(crc32c.crc32c(data) if crc is None else crc), "end": str(start + len(data))}
+    metadata = segment_metadata(data, start)
+    if crc is not None:
+        metadata[CRC_KEY] = str(crc)
     if bucket.create(key, data, metadata) is None:
         raise AssertionError(f"segment {key} exists already")

@@ -12,14 +12,13 @@ from jupyter_server.auth.decorator import authorized
 from ..base.errors import CorruptLogError, StoreError
 from ..store.framed_log import encode_file_header, log_slice
 from ..store.run_state import effective_state
-from ..store.run_store import LOG_FILE, SYSTEM_LOG_FILE, RunDirectory
+from ..store.run_store import RunDirectory
+from ..store.segment_format import STREAMS  # stream name -> framed log file of the run directory
 
 # AUTH_RESOURCE is re-exported for handlers that still import it from here (see api_handler.py).
 from .api_handler import SpyglassAPIHandler
 from .bucket_sync import pull_run_dir
 from .run_access import RunAccessError, confine, resolve_run_dir
-
-STREAM_FILES = {"history": LOG_FILE, "system": SYSTEM_LOG_FILE}
 
 
 class _RunHandler(SpyglassAPIHandler):
@@ -69,11 +68,11 @@ class HistorySliceHandler(_RunHandler):
         if after_seq is None or after_seq < -1:
             return self._fail(400, f"after_seq must be an integer >= -1, got {raw_after!r}")
         stream = self.get_query_argument("stream", "history")
-        if stream not in STREAM_FILES:
+        if stream not in STREAMS:
             return self._fail(400, f"stream must be 'history' or 'system', got {stream!r}")
         try:
             run_path = await self._resolve((stream,))
-            body = await asyncio.to_thread(_read_slice, run_path / STREAM_FILES[stream], after_seq)
+            body = await asyncio.to_thread(_read_slice, run_path / STREAMS[stream], after_seq)
         except RunAccessError as error:
             return self._fail(error.status, error.message)
         except CorruptLogError as error:

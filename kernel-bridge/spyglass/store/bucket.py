@@ -130,41 +130,27 @@ class Bucket:
     # -- writes ----------------------------------------------------------------------------------------------
 
     def put(self, key: str, data: bytes, metadata: dict[str, str] | None = None) -> str:
-        answer = self._call(
-            "write", key, "put_object", Key=self._full(key), Body=data, Metadata=metadata or {}
-        )
-        return answer["ETag"]
+        return self._put(key, data, metadata)
 
     def create(self, key: str, data: bytes, metadata: dict[str, str] | None = None) -> str | None:
         """Write `key` only if it does not exist: its ETag, or None when another writer created it first."""
         try:
-            answer = self._call(
-                "write",
-                key,
-                "put_object",
-                Key=self._full(key),
-                Body=data,
-                Metadata=metadata or {},
-                IfNoneMatch="*",
-            )
+            return self._put(key, data, metadata, IfNoneMatch="*")
         except _Conflict:
             return None
-        return answer["ETag"]
 
     def replace(self, key: str, data: bytes, etag: str, metadata: dict[str, str] | None = None) -> str | None:
         """Replace `key` only if its ETag is still `etag`: the new ETag, or None if it changed or vanished."""
         try:
-            answer = self._call(
-                "write",
-                key,
-                "put_object",
-                Key=self._full(key),
-                Body=data,
-                Metadata=metadata or {},
-                IfMatch=etag,
-            )
+            return self._put(key, data, metadata, IfMatch=etag)
         except (_Conflict, ObjectMissing):
             return None
+
+    def _put(self, key: str, data: bytes, metadata: dict[str, str] | None, **condition: str) -> str:
+        # One PUT, unconditional or with the If-None-Match / If-Match header of `condition`.
+        answer = self._call(
+            "write", key, "put_object", Key=self._full(key), Body=data, Metadata=metadata or {}, **condition
+        )
         return answer["ETag"]
 
     def delete(self, key: str) -> None:

@@ -26,7 +26,7 @@ from .index_stand_ins import ENDED_STATES, StandIns
 from .mirror_state import load_state, save_state
 from .project_index import ProjectIndex, compact, read_index
 from .run_pull import RunPull, pull_parquet, pull_run_json, pull_stream
-from .run_store import PARQUET_FILE, validate_name
+from .run_store import PARQUET_FILE, is_valid_name, validate_name
 from .segment_shipper import RUN_FILE_DIRS
 from .spool import has_marker  # a run directory this machine writes: never mirrored
 from .store_url import StoreUrl, local_root
@@ -235,12 +235,10 @@ class BucketMirror:
 
 def _valid(kind: str, name: str) -> bool:
     # A hostile or foreign key in the bucket is not mirrored (it could not be a local directory name).
-    try:
-        validate_name(kind, name)
-    except InvalidNameError:
-        logger.warning("spyglass: %r in the bucket is not a valid %s; it is not mirrored", name, kind)
-        return False
-    return True
+    if is_valid_name(kind, name):
+        return True
+    logger.warning("spyglass: %r in the bucket is not a valid %s; it is not mirrored", name, kind)
+    return False
 
 
 def _hidden_or_odd(part: str) -> bool:

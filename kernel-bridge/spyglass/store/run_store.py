@@ -59,6 +59,15 @@ def validate_name(kind: str, name: str) -> str:
     return name
 
 
+def is_valid_name(kind: str, name: str) -> bool:
+    """validate_name as a test: False for a name that cannot be a directory of the store (a foreign key)."""
+    try:
+        validate_name(kind, name)
+    except InvalidNameError:
+        return False
+    return True
+
+
 class RunDirectory:
     """One run's directory in the store, and the files in it."""
 

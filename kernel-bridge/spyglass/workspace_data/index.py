@@ -78,6 +78,14 @@ def list_runs(
         entry = run_entry(path, now=now)
         if entry is not None:
             runs.append(entry)
+    return project_listing(store_root, project, runs, roots)
+
+
+def project_listing(
+    store_root: str | os.PathLike[str], project: str, runs: list[dict[str, Any]], roots: Roots | None
+) -> dict[str, Any]:
+    """The /runs answer around a project's run entries: the store's projects, and close matches when the
+    project does not exist."""
     projects = list_projects(store_root, roots)
     if project in projects:
         return {"runs": runs, "projects": projects}

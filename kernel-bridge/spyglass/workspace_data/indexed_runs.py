@@ -14,14 +14,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..base.errors import InvalidNameError
 from ..base.path_confinement import Roots
 from ..store.mirror_state import load_state
 from ..store.project_index import record_metadata
-from ..store.project_names import close_projects
-from ..store.run_store import validate_name
+from ..store.run_store import is_valid_name, validate_name
 from ..store.spool import has_marker
-from .index import empty_entry, fill_entry, indexed_metrics, list_projects, run_directories, run_entry
+from .index import empty_entry, fill_entry, indexed_metrics, project_listing, run_directories, run_entry
 
 
 def list_indexed_runs(
@@ -40,16 +38,13 @@ def list_indexed_runs(
         path = local.get(run_id)
         if path is not None and (run_id not in rows or _holds_run(path)):
             entry = run_entry(path, now=now)
-        elif _valid_run_id(run_id):
+        elif is_valid_name("run id", run_id):
             entry = row_entry(rows[run_id], project, project_dir / run_id, now)
         else:
             entry = None  # a hostile or foreign run id in the index: not a local directory name
         if entry is not None:
             runs.append(entry)
-    projects = list_projects(store_root, roots)
-    if project in projects:
-        return {"runs": runs, "projects": projects}
-    return {"runs": runs, "projects": projects, "close_matches": close_projects(project, projects)}
+    return project_listing(store_root, project, runs, roots)
 
 
 def row_entry(row: dict[str, Any], project: str, path: Path, now: float | None = None) -> dict[str, Any]:
@@ -64,14 +59,6 @@ def row_entry(row: dict[str, Any], project: str, path: Path, now: float | None =
 def _holds_run(path: Path) -> bool:
     # Its real run.json is here (fetched, or written by this machine); a stand-in from an index row is not.
     return has_marker(path) or load_state(path).run_json_etag is not None
-
-
-def _valid_run_id(run_id: str) -> bool:
-    try:
-        validate_name("run id", run_id)
-    except InvalidNameError:
-        return False
-    return True
 
 
 __all__ = ["list_indexed_runs", "row_entry"]
