@@ -20,7 +20,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from ..base.errors import SpyglassError
@@ -77,7 +76,7 @@ class _MetricRows:
 
     fingerprint: tuple[Any, ...]
     run_ids: list[str]
-    connection: duckdb.DuckDBPyConnection
+    connection: Any  # duckdb.DuckDBPyConnection
     max_level: int
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -182,6 +181,12 @@ def _build(
         sliced = read_metric(store_root, project, metric, None, x_metric, roots)
     else:
         sliced = read_for_overview(store_root, project, metric, None, x_metric, reuse=True, roots=roots)
+    try:
+        import duckdb  # the `server` extra: imported here so the server extension loads without it
+    except ImportError:
+        raise WindowRequestError(
+            "zooms over large metrics need DuckDB in the Jupyter server: pip install 'spyglass[server]'"
+        ) from None
     connection = duckdb.connect(":memory:")
     connection.register("rows_in", sliced.table)
     # The rows come ordered by blocks of steps (series._by_step_blocks): zone maps skip what a window misses.
