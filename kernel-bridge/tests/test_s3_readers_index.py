@@ -49,7 +49,10 @@ def _meta(index: int) -> dict:
         "job_type": "train",
         "config": {"lr": 10 ** -(index % 5), "model": {"depth": index % 9, "act": "relu"}, "seeds": [1, 2]},
         "summary": {"loss": 1.0 / (index + 1), "acc": (index % 100) / 100, "_runtime": 30.0},
-    }
+        "metrics": {"acc": {"step_metric": "epoch"}} if index % 2 else {},
+        "alerts": [{"title": f"alert {n}", "text": "loss rose", "level": "WARN", "at": created + n}
+                   for n in range(index % 30)],
+    }  # fmt: skip
 
 
 def _write_local(root: Path, meta: dict) -> None:

@@ -46,8 +46,11 @@ INDEX_SCHEMA = pa.schema(
         ("tags", pa.string()),
         ("group", pa.string()),
         ("job_type", pa.string()),
+        ("metrics", pa.string()),  # define_metric's definitions (the runs table's step metric per metric)
+        ("alerts", pa.string()),  # the last MAX_INDEXED_ALERTS run.alert() records
     ]
 )
+MAX_INDEXED_ALERTS = 20  # the runs table shows the count and the latest (workspace_data/index.py keeps 20)
 _NUMBERS = ("created_at", "updated_at", "heartbeat_at", "finished_at")
 _TEXTS = ("name", "state", "host", "user", "group", "job_type")
 
@@ -78,6 +81,9 @@ def index_record(meta: dict[str, Any]) -> dict[str, Any]:
     record["config"] = _json_text(meta.get("config") if isinstance(meta.get("config"), dict) else {})
     record["summary"] = _json_text(meta.get("summary") if isinstance(meta.get("summary"), dict) else {})
     record["tags"] = _json_text([tag for tag in meta.get("tags") or [] if isinstance(tag, str)])
+    record["metrics"] = _json_text(meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {})
+    alerts = meta.get("alerts") if isinstance(meta.get("alerts"), list) else []
+    record["alerts"] = _json_text(alerts[-MAX_INDEXED_ALERTS:])
     return record
 
 
@@ -86,7 +92,7 @@ def record_metadata(record: dict[str, Any], project: str) -> dict[str, Any]:
     meta: dict[str, Any] = {"format": 1, "project": project, "indexed": True}
     for name in ("run_id", *_TEXTS, *_NUMBERS):
         meta[name] = record.get(name)
-    for name, empty in (("config", {}), ("summary", {}), ("tags", [])):
+    for name, empty in (("config", {}), ("summary", {}), ("tags", []), ("metrics", {}), ("alerts", [])):
         meta[name] = _parse_json(record.get(name), empty)
     return meta
 
