@@ -10,7 +10,7 @@ minutes): a SeaweedFS data dir restarted on new ports refuses to grow its volume
 
 Each repeat is a cold machine A: a new Jupyter server with SPYGLASS_DIR=s3://… (viewer identity) and an empty
 local root, then, timed over HTTP as the workspace asks:
-  runs table   GET /runs (the index read, stand-ins written for 10,000 runs)
+  runs table   GET /runs (listed from the index rows: runs.parquet + pending records, no file per run)
   first chart  GET /metric?overview_buckets=1000 for the 100 newest runs (the mirror pulls their Parquet)
   all rows     GET /metric for the same runs (what the page fetches in the background after the first paint)
   zoom         POST /metric_window over random step ranges of those 100 runs, 1,000 buckets (p50/p95)
