@@ -63,7 +63,8 @@ function machineB(mode) {
   const child = spawn(
     'unshare',
     [
-      '--uts',
+      // Root may make a UTS namespace; anyone else needs a user namespace around it.
+      ...(process.getuid() === 0 ? ['--uts'] : ['--user', '--map-root-user', '--uts']),
       'sh',
       '-c',
       'hostname "$0" && exec "$@"',

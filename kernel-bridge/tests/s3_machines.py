@@ -3,25 +3,14 @@ name (a UTS namespace, as s3_writers.start_machine) and its own local root, shar
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from s3_writers import machine_env
+from s3_writers import machine_env, start_script
 from s3_writers import read_answer as read_line
 
 __all__ = ["machine", "machine_env", "read_line", "start_script", "wait_for"]
-
-
-def start_script(host: str, env: dict[str, str], script: str, *args: object) -> subprocess.Popen:
-    """Run `script` (python -c) as machine `host` with `env`; stdin, stdout and stderr are pipes."""
-    command = ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', host, sys.executable, "-c",
-               script, *map(str, args)]  # fmt: skip
-    return subprocess.Popen(
-        command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, poll: float = 0.2) -> object:

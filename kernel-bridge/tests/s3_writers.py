@@ -77,7 +77,9 @@ def machine_env(server_env: dict[str, str], cache_dir: Path) -> dict[str, str]:
 def start_script(host: str, env: dict[str, str], script: str, *args: object) -> subprocess.Popen:
     """`python -c script args` in a process whose host name is `host` (its own UTS namespace: `unshare
     --uts`); stdin, stdout and stderr are pipes."""
-    command = ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', host, sys.executable, "-c",
+    # Root may make a UTS namespace; anyone else needs a user namespace around it.
+    namespaces = ["--uts"] if os.geteuid() == 0 else ["--user", "--map-root-user", "--uts"]
+    command = ["unshare", *namespaces, "sh", "-c", 'hostname "$0" && exec "$@"', host, sys.executable, "-c",
                script, *map(str, args)]  # fmt: skip
     return subprocess.Popen(
         command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
