@@ -3,6 +3,7 @@
 from .call_attributes import AttributesError, attributes
 from .call_lifecycle import TracingFailedWarning
 from .call_reader import read_project_calls, session_directories
+from .call_record import CallRecord, current_call
 from .op_wrappers import op
 from .trace_destination import current_run, finish_traces, flush_traces, init_traces
 from .trace_session import TraceSession, TraceWriteWarning
@@ -11,10 +12,12 @@ from .value_encoding import REDACTED
 __all__ = [
     "REDACTED",
     "AttributesError",
+    "CallRecord",
     "TraceSession",
     "TraceWriteWarning",
     "TracingFailedWarning",
     "attributes",
+    "current_call",
     "current_run",
     "finish_traces",
     "flush_traces",

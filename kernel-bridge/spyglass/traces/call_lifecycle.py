@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from .call_record import ERROR, SUCCESS, CallRecord, current_attributes, current_call, numbers
+from .call_record import ERROR, SUCCESS, CallRecord, current_attributes, numbers, running_call
 from .trace_destination import session_for_root_call
 from .value_encoding import DEFERRED_TYPES as _DEFERRED
 from .value_encoding import (
@@ -98,7 +98,7 @@ class OpSpec:
 def start_call(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CallRecord | None:
     started = _time_ns()
     try:
-        parent = current_call.get()
+        parent = running_call.get()
         if parent is None:
             session = session_for_root_call()
             if session is None:

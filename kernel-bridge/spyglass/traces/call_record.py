@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import contextvars
 import itertools
+import math
 import os
 import secrets
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 # The call running in this thread or asyncio task; its children read it to find their parent and session.
-current_call: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
+running_call: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
     "spyglass_call", default=None
 )
 # The attributes sg.attributes() set around the code running now (one merged dict, never mutated).
@@ -39,6 +41,14 @@ def _new_process_prefix() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_new_process_prefix)
+
+
+def current_call() -> CallRecord | None:
+    """The call of the `@sg.op` running in this thread or asyncio task, or None (no op, or untraced).
+
+    Integrations set `usage` and `cost` on it (spyglass.llm); they are stored with the call when it ends.
+    """
+    return running_call.get()
 
 
 def process_prefix() -> str:
@@ -70,6 +80,8 @@ class CallRecord:
         "status",
         "announced",
         "_id",
+        "_usage",
+        "_cost",
     )
 
     def __init__(
@@ -106,6 +118,8 @@ class CallRecord:
         self.status = RUNNING
         self.announced = False  # a "running" row was written for it (it outlived a flush)
         self._id: str | None = None
+        self._usage: dict[str, Any] | None = None
+        self._cost: float | None = None
 
     @property
     def id(self) -> str:
@@ -113,6 +127,32 @@ class CallRecord:
         if self._id is None:
             self._id = f"{self.prefix}{self.number:016x}"
         return self._id
+
+    @property
+    def usage(self) -> dict[str, Any] | None:
+        """Token counts and the like (stored as JSON in the `usage` column), or None."""
+        return self._usage
+
+    @usage.setter
+    def usage(self, value: Mapping[str, Any] | None) -> None:
+        if value is not None and not isinstance(value, Mapping):
+            raise TypeError(
+                f"a call's usage is a dict such as {{'input_tokens': 12}} or None, got {type(value).__name__}"
+            )
+        self._usage = None if value is None else dict(value)  # copied: changes after setting it are not kept
+
+    @property
+    def cost(self) -> float | None:
+        """The call's cost (stored in the float `cost` column), or None."""
+        return self._cost
+
+    @cost.setter
+    def cost(self, value: float | None) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise TypeError(f"a call's cost is a number or None, got {type(value).__name__}")
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"a call's cost must be finite, got {value!r}")
+        self._cost = None if value is None else float(value)
 
     def encode_inputs_now(self) -> None:
         """Encode the arguments in the calling thread (values that may change later, or need a file)."""

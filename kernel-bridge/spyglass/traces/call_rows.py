@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from ..base.text_checks import replace_surrogates
 from .call_record import RUNNING, UNFINISHED, CallRecord
-from .value_encoding import to_json
+from .value_encoding import encode, to_json
 
 _TIME = pa.timestamp("us", tz="UTC")
 CALL_SCHEMA = pa.schema(
@@ -83,8 +83,11 @@ def build_batch(rows: list[tuple[CallRecord, str]], run_id: str | None) -> pa.Re
         "attributes": [
             None if record.attributes is None else to_json(record.attributes) for record in records
         ],
-        "usage": pa.nulls(count, pa.string()),
-        "cost": pa.nulls(count, pa.float64()),
+        "usage": [
+            None if record.usage is None else to_json(encode(record.usage, record.session))
+            for record in records
+        ],
+        "cost": [record.cost for record in records],
         "run_id": [run_id] * count,
         "thread_id": [record.thread.ident for record in records],
         "thread_name": [record.thread.name for record in records],
@@ -93,7 +96,16 @@ def build_batch(rows: list[tuple[CallRecord, str]], run_id: str | None) -> pa.Re
     try:
         return pa.RecordBatch.from_pydict(columns, schema=CALL_SCHEMA)
     except UnicodeEncodeError:  # a lone surrogate (no UTF-8 form) in some text: replace it, keep the row
-        for name in ("op_name", "inputs", "output", "exception", "attributes", "thread_name", "task"):
+        for name in (
+            "op_name",
+            "inputs",
+            "output",
+            "exception",
+            "attributes",
+            "usage",
+            "thread_name",
+            "task",
+        ):
             columns[name] = [None if text is None else replace_surrogates(text) for text in columns[name]]
         return pa.RecordBatch.from_pydict(columns, schema=CALL_SCHEMA)
 

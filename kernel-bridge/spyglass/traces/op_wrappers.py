@@ -23,7 +23,7 @@ from .call_lifecycle import (
     start_call,
     task_name,
 )
-from .call_record import current_call
+from .call_record import running_call
 from .value_encoding import type_name
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,14 +56,14 @@ def _function_wrapper(function: Callable[..., Any], spec: OpSpec) -> Callable[..
         record = start_call(spec, args, kwargs)
         if record is None:
             return function(*args, **kwargs)
-        token = current_call.set(record)
+        token = running_call.set(record)
         try:
             output = function(*args, **kwargs)
         except BaseException as error:
-            current_call.reset(token)
+            running_call.reset(token)
             fail_call(record, error)
             raise
-        current_call.reset(token)
+        running_call.reset(token)
         end_call(record, output)
         return output
 
@@ -76,14 +76,14 @@ def _coroutine_wrapper(function: Callable[..., Any], spec: OpSpec) -> Callable[.
         if record is None:
             return await function(*args, **kwargs)
         record.task = task_name()
-        token = current_call.set(record)
+        token = running_call.set(record)
         try:
             output = await function(*args, **kwargs)
         except BaseException as error:
-            current_call.reset(token)
+            running_call.reset(token)
             fail_call(record, error)
             raise
-        current_call.reset(token)
+        running_call.reset(token)
         end_call(record, output)
         return output
 
@@ -100,28 +100,28 @@ def _generator_wrapper(function: Callable[..., Any], spec: OpSpec) -> Callable[.
         sent: Any = None
         thrown: BaseException | None = None
         while True:
-            token = current_call.set(record)
+            token = running_call.set(record)
             try:
                 item = generator.send(sent) if thrown is None else generator.throw(thrown)
             except StopIteration as stop:
-                current_call.reset(token)
+                running_call.reset(token)
                 end_with_items(record, items)
                 return stop.value
             except BaseException as error:
-                current_call.reset(token)
+                running_call.reset(token)
                 fail_call(record, error)
                 raise
-            current_call.reset(token)
+            running_call.reset(token)
             collect_item(record, items, item)
             thrown = None
             try:
                 sent = yield item
             except GeneratorExit:
-                token = current_call.set(record)
+                token = running_call.set(record)
                 try:
                     generator.close()  # the consumer stopped early: run the body's cleanup inside the call
                 finally:
-                    current_call.reset(token)
+                    running_call.reset(token)
                     end_with_items(record, items)
                 raise
             except BaseException as error:
@@ -140,7 +140,7 @@ def _async_generator_wrapper(function: Callable[..., Any], spec: OpSpec) -> Call
         sent: Any = None
         thrown: BaseException | None = None
         while True:
-            token = current_call.set(record) if record is not None else None
+            token = running_call.set(record) if record is not None else None
             try:
                 if thrown is not None:
                     item = await generator.athrow(thrown)
@@ -148,27 +148,27 @@ def _async_generator_wrapper(function: Callable[..., Any], spec: OpSpec) -> Call
                     item = await generator.asend(sent)
             except StopAsyncIteration:
                 if token is not None:
-                    current_call.reset(token)
+                    running_call.reset(token)
                     end_with_items(record, items)
                 return
             except BaseException as error:
                 if token is not None:
-                    current_call.reset(token)
+                    running_call.reset(token)
                     fail_call(record, error)
                 raise
             if token is not None:
-                current_call.reset(token)
+                running_call.reset(token)
                 collect_item(record, items, item)
             thrown = None
             try:
                 sent = yield item
             except GeneratorExit:
-                token = current_call.set(record) if record is not None else None
+                token = running_call.set(record) if record is not None else None
                 try:
                     await generator.aclose()
                 finally:
                     if token is not None:
-                        current_call.reset(token)
+                        running_call.reset(token)
                         end_with_items(record, items)
                 raise
             except BaseException as error:
