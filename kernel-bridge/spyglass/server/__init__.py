@@ -8,6 +8,7 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 
 from .bucket_sync import store_mirror
+from .calls_handlers import CallsListHandler, CallTraceHandler
 from .file_handlers import MediaFileHandler
 from .handlers import HistorySliceHandler, RunMetadataHandler
 from .lineage_handlers import LineageHandler
@@ -57,6 +58,8 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             (url_path_join(base_url, API_PREFIX, "workspace_layout"), WorkspaceLayoutHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_projects"), WorkspaceProjectsHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_export"), WorkspaceExportHandler),
+            (url_path_join(base_url, API_PREFIX, "calls"), CallsListHandler),
+            (url_path_join(base_url, API_PREFIX, "calls", "trace"), CallTraceHandler),
         ],
     )
     server_app.log.info("Spyglass server extension: serving runs under %s", root_dir)

@@ -1,0 +1,90 @@
+"""GET /spyglass/api/v1/calls (a page of a project's root calls) and /calls/trace (one trace's calls)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import tornado.web
+from jupyter_server.auth.decorator import authorized
+
+from ..base.errors import StoreError
+from .calls_index import project_calls
+from .calls_query import DEFAULT_PAGE, DEFAULT_VALUE_LIMIT, CallsQueryError, list_roots, op_names, trace_json
+from .run_access import RunAccessError
+from .workspace_handlers import _ProjectHandler
+
+
+class _CallsHandler(_ProjectHandler):
+    def _int_argument(self, name: str, default: int) -> int:
+        raw = self.get_query_argument(name, None)
+        if raw is None or raw == "":
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise CallsQueryError(f"{name} must be an integer, got {raw!r}") from None
+
+    def _text_argument(self, name: str) -> str | None:
+        return self.get_query_argument(name, None) or None
+
+
+class CallsListHandler(_CallsHandler):
+    """GET /calls?store_root=&project=[&op_name=][&status=][&q=][&offset=][&limit=]: roots, newest first."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            root, project = self._project()
+            query = {
+                "op_name": self._text_argument("op_name"),
+                "status": self._text_argument("status"),
+                "text": self._text_argument("q"),
+                "offset": self._int_argument("offset", 0),
+                "limit": self._int_argument("limit", DEFAULT_PAGE),
+            }
+            answer = await asyncio.to_thread(_list, root, project, query)
+        except RunAccessError as error:
+            return self._fail(error.status, error.message)
+        except CallsQueryError as error:
+            return self._fail(400, str(error))
+        except (StoreError, OSError) as error:
+            return self._fail(500, f"could not read the project's calls: {error}")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(answer, allow_nan=False, default=str))
+
+
+class CallTraceHandler(_CallsHandler):
+    """GET /calls/trace?store_root=&project=&trace_id=[&value_limit=]: the trace's calls, in start order."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            root, project = self._project()
+            trace_id = self._text_argument("trace_id")
+            if trace_id is None:
+                raise CallsQueryError("missing query parameter 'trace_id'")
+            value_limit = self._int_argument("value_limit", DEFAULT_VALUE_LIMIT)
+            body = await asyncio.to_thread(_trace, root, project, trace_id, value_limit)
+        except RunAccessError as error:
+            return self._fail(error.status, error.message)
+        except CallsQueryError as error:
+            return self._fail(400, str(error))
+        except (StoreError, OSError) as error:
+            return self._fail(500, f"could not read the trace: {error}")
+        if body is None:
+            return self._fail(404, f"no trace {trace_id!r} in the project {project!r}")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "application/json")
+        self.finish(body)
+
+
+def _list(root, project: str, query: dict) -> dict:
+    calls = project_calls(root, project)
+    return {**list_roots(calls, **query), "op_names": op_names(calls)}
+
+
+def _trace(root, project: str, trace_id: str, value_limit: int) -> str | None:
+    return trace_json(project_calls(root, project), trace_id, value_limit)
