@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..traces.call_rows import JSON_COLUMNS
+from ..traces.otlp_export import calls_to_otlp, write_otlp
 from .run_filters import matches
 
 _NO_ALIASES: Mapping[str, str] = {}  # a call's `id` is the call id (a run filter reads `id` as run_id)
@@ -73,9 +75,12 @@ def _decoded(text: str | None) -> Any:
 class Calls:
     """A project's calls matching a filter, in start order, read on first use (iterate, len(), index)."""
 
-    def __init__(self, read_table: Callable[[], pa.Table], filters: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, read_table: Callable[[], pa.Table], filters: Mapping[str, Any] | None = None, project: str = ""
+    ) -> None:
         self._read_table = read_table
         self.filters = dict(filters or {})
+        self.project = project
         self._loaded: tuple[pa.Table, list[StoredCall]] | None = None
 
     def _load(self) -> tuple[pa.Table, list[StoredCall]]:
@@ -102,6 +107,14 @@ class Calls:
     def to_arrow(self) -> pa.Table:
         """The matching calls as stored: JSON columns as text (as DuckDB reads calls.parquet)."""
         return self._load()[0]
+
+    def to_otlp(self) -> dict[str, Any]:
+        """The matching calls as OTel spans: an OTLP JSON ExportTraceServiceRequest (docs/otlp.md)."""
+        return calls_to_otlp(self.to_arrow(), self.project)
+
+    def write_otlp(self, path: str | os.PathLike[str]) -> int:
+        """Write the matching calls to `path` as OTLP JSON (docs/otlp.md); return the number of spans."""
+        return write_otlp(self.to_arrow(), self.project, path)
 
     def to_pandas(self) -> Any:
         """The matching calls as a pandas DataFrame, JSON columns decoded and a `feedback` column."""

@@ -10,11 +10,11 @@ import sys
 from collections.abc import Sequence
 
 from ..base.errors import FilterError, SpyglassError
-from . import lineage, report, runs, sweeps, sync, wandb_compat
+from . import lineage, report, runs, sweeps, sync, traces, wandb_compat
 from .usage_error import UsageError
 
 # Each command group adds its subparser; later groups (report, agent, lineage) register the same way.
-COMMAND_GROUPS = (runs, lineage, sweeps, report, sync, wandb_compat)
+COMMAND_GROUPS = (runs, lineage, sweeps, report, sync, traces, wandb_compat)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from .calls_handlers import CallsListHandler, CallTraceHandler
 from .file_handlers import MediaFileHandler
 from .handlers import HistorySliceHandler, RunMetadataHandler
 from .lineage_handlers import LineageHandler
+from .otlp_handlers import OtlpTracesHandler
 from .report_handlers import ReportHandler
 from .run_access import allowed_roots
 from .sweep_handlers import SweepControlHandler, SweepSnapshotHandler
@@ -58,6 +59,7 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             (url_path_join(base_url, API_PREFIX, "workspace_layout"), WorkspaceLayoutHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_projects"), WorkspaceProjectsHandler),
             (url_path_join(base_url, API_PREFIX, "workspace_export"), WorkspaceExportHandler),
+            (url_path_join(base_url, API_PREFIX, "otlp", "v1", "traces"), OtlpTracesHandler),
             (url_path_join(base_url, API_PREFIX, "calls"), CallsListHandler),
             (url_path_join(base_url, API_PREFIX, "calls", "trace"), CallTraceHandler),
         ],

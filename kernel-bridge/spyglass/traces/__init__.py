@@ -5,6 +5,7 @@ from .call_lifecycle import TracingFailedWarning
 from .call_reader import read_project_calls, session_directories
 from .call_record import CallRecord, current_call
 from .op_wrappers import op
+from .otlp_export import export_otlp
 from .trace_destination import current_run, finish_traces, flush_traces, init_traces
 from .trace_session import TraceSession, TraceWriteWarning
 from .value_encoding import REDACTED
@@ -19,6 +20,7 @@ __all__ = [
     "attributes",
     "current_call",
     "current_run",
+    "export_otlp",
     "finish_traces",
     "flush_traces",
     "init_traces",
