@@ -81,6 +81,10 @@ __all__ = [
     "watch",
     "Workspace",
     "workspace",
+    "Dataset",
+    "Evaluation",
+    "Model",
+    "Scorer",
 ]
 
 
@@ -140,6 +144,10 @@ def __getattr__(name: str) -> Any:
         # `import spyglass as wandb` scripts call wandb.termlog(...) and wandb.util.generate_id(); the same
         # objects the `wandb` shim gives, loaded only when used.
         return _wandb_internals if name == "util" else getattr(_wandb_internals, name)
+    if name in _EVALS:
+        # Evaluations load on first use (sg.Evaluation, sg.Dataset, ...), keeping `import spyglass` lean.
+        evals = importlib.import_module(".evals", __name__)
+        return evals if name == "evals" else getattr(evals, name)
     if name in _LAZY_SUBMODULES:
         # wandb.sklearn, wandb.xgboost, ... work without their own import; the framework loads only now.
         return importlib.import_module(f".{name}", __name__)
@@ -147,6 +155,7 @@ def __getattr__(name: str) -> Any:
 
 
 _LAZY_SUBMODULES = frozenset({"integration", "keras", "lightgbm", "sklearn", "xgboost"})
+_EVALS = frozenset({"Dataset", "Evaluation", "Model", "Scorer", "evals"})
 _WANDB_HELPERS = frozenset({"termlog", "termwarn", "termerror", "Error", "util"})
 
 

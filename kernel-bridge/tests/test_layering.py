@@ -17,6 +17,7 @@ Floors, bottom to top (a floor may hold several subpackages; those siblings neve
     api             the read-side API: Api, stored runs, history sampling, filters
  7. sweeps          sweep controller, agent, search strategies and their store
     integration     Keras, Lightning, Transformers, XGBoost, LightGBM, scikit-learn
+    evals           Dataset, Model, Evaluation and scorers (they log to runs, trace ops, store artifacts)
  8. report          `spyglass report`: the static HTML report builder
  9. server          the Jupyter Server extension (HTTP handlers)
     wandb_compat    the `wandb` shim and wandb's own helper names
@@ -44,7 +45,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("data_types",),
     ("artifacts", "workspace_data", "torch_watch", "traces"),
     ("tracking", "api"),
-    ("sweeps", "integration"),
+    ("sweeps", "integration", "evals"),
     ("report",),
     ("server", "wandb_compat"),
     ("cli",),

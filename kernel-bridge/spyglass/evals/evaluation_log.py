@@ -1,0 +1,62 @@
+"""Where an evaluation's results land: the run's history and summary, as the explorer and panels read them.
+
+One `run.log` step holds the per-example table under `eval/results` and the aggregates as numbers
+(`eval/<scorer>/mean`, `eval/<scorer>/<key>/mean`, `eval/latency/mean`, `eval/failed`, ...), so they chart
+and compare like any metric; `run.summary["evaluation"]` holds the whole summary (docs/evaluations.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..data_types.table import Table
+from .example_runner import ExampleResult
+from .results_table import results_table
+
+RESULTS_KEY = "eval/results"
+SUMMARY_KEY = "evaluation"
+
+
+class EvaluationSummary(dict):
+    """The evaluation's summary (a dict, as weave returns); `.table` is the per-example sg.Table (displays
+    as the table explorer), `.results` the per-example results, `.run_path` "project/run_id"."""
+
+    table: Table
+    results: list[ExampleResult]
+    run_path: str
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return self.table._repr_mimebundle_(include, exclude)
+
+
+def log_evaluation(
+    run: Any,
+    summary: dict[str, Any],
+    results: list[ExampleResult],
+    columns: list[str],
+    scorer_names: list[str],
+) -> EvaluationSummary:
+    table = results_table(results, columns, scorer_names)
+    summary = {**summary, "run": f"{run.project}/{run.id}", "results_key": RESULTS_KEY}
+    run.log({RESULTS_KEY: table, **metrics(summary)})
+    run.summary[SUMMARY_KEY] = summary
+    shown = EvaluationSummary(summary)
+    shown.table, shown.results, shown.run_path = table, results, summary["run"]
+    return shown
+
+
+def metrics(summary: dict[str, Any]) -> dict[str, float]:
+    """The summary's numbers as flat history keys: eval/<scorer>[/<key>]/<stat>, eval/latency/<stat>."""
+    flat = {"eval/examples": summary["examples"], "eval/failed": summary["failed"]}
+    for scorer, aggregate in summary["scores"].items():
+        _flatten(f"eval/{scorer}", aggregate, flat)
+    _flatten("eval/latency", summary["latency"], flat)
+    return flat
+
+
+def _flatten(prefix: str, value: Any, into: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix}/{key}", inner, into)
+    elif isinstance(value, (int, float)):  # booleans too (0/1)
+        into[prefix] = float(value)
