@@ -35,7 +35,9 @@ export {
   sweepProgress,
   sweepWarnings,
 } from './sweep/sweep-progress.js';
+export { TracePanel, type TracePanelOptions, type TraceSource } from './TracePanel.js';
 export * from './table/index.js';
 export { Throttle } from './throttle.js';
+export * from './traces/index.js';
 export { embedChart, refillDataset, refusingLoader, replaceDataset, resizeChart } from './vega-render.js';
 export * from './workspace/index.js';

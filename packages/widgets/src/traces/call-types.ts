@@ -1,0 +1,110 @@
+/** The trace panel's data as the server's /calls and /calls/trace answer it (docs/server-api.md#calls). */
+
+/** One root call in the list, with the totals of its trace (tokens and cost summed over every call). */
+export interface RootCall {
+  id: string;
+  trace_id: string;
+  op_name: string;
+  status: string;
+  /** Seconds since the epoch. */
+  started_at: number;
+  ended_at: number | null;
+  /** Seconds; null while running. */
+  latency: number | null;
+  exception: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  cost: number | null;
+  call_count: number;
+  session_id: string;
+  run_id: string | null;
+}
+
+export interface CallsPage {
+  total: number;
+  offset: number;
+  calls: RootCall[];
+  op_names: string[];
+}
+
+/** One call of a trace; a value over the server's limit is cut down and flagged `<name>_truncated`. */
+export interface TraceCall {
+  id: string;
+  trace_id: string;
+  parent_id: string | null;
+  op_name: string;
+  status: string;
+  started_at: number;
+  ended_at: number | null;
+  latency: number | null;
+  exception: string | null;
+  cost: number | null;
+  thread_name: string | null;
+  task: string | null;
+  inputs: unknown;
+  output: unknown;
+  attributes: unknown;
+  usage: unknown;
+  inputs_truncated: boolean;
+  output_truncated: boolean;
+  inputs_size?: number;
+  output_size?: number;
+}
+
+export interface TraceAnswer {
+  trace_id: string;
+  calls_truncated: boolean;
+  calls: TraceCall[];
+}
+
+/** An answer that does not have the shape the panel reads. */
+export class CallsShapeError extends Error {
+  constructor(what: string) {
+    super(`the calls endpoint answered ${what}; is the server's Spyglass the same version as the page's?`);
+    this.name = 'CallsShapeError';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasCallFields(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.trace_id === 'string' &&
+    typeof value.op_name === 'string' &&
+    typeof value.status === 'string' &&
+    typeof value.started_at === 'number'
+  );
+}
+
+/** Checks a /calls answer (each row's identifying fields) before the panel uses it. */
+export function parseCallsPage(raw: unknown): CallsPage {
+  if (!isRecord(raw) || typeof raw.total !== 'number' || !Array.isArray(raw.calls)) {
+    throw new CallsShapeError('without {total, calls}');
+  }
+  if (!raw.calls.every(hasCallFields)) throw new CallsShapeError('a call without id, trace_id, op_name');
+  const opNames = Array.isArray(raw.op_names) ? raw.op_names.filter((n) => typeof n === 'string') : [];
+  return {
+    total: raw.total,
+    offset: typeof raw.offset === 'number' ? raw.offset : 0,
+    calls: raw.calls as RootCall[],
+    op_names: opNames,
+  };
+}
+
+/** Checks a /calls/trace answer. */
+export function parseTraceAnswer(raw: unknown): TraceAnswer {
+  if (!isRecord(raw) || typeof raw.trace_id !== 'string' || !Array.isArray(raw.calls)) {
+    throw new CallsShapeError('without {trace_id, calls}');
+  }
+  if (!raw.calls.every(hasCallFields)) throw new CallsShapeError('a call without id, trace_id, op_name');
+  return {
+    trace_id: raw.trace_id,
+    calls_truncated: raw.calls_truncated === true,
+    calls: raw.calls as TraceCall[],
+  };
+}

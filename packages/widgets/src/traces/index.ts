@@ -1,0 +1,13 @@
+export { formatCost, formatLatency, formatTokens, summarizeValue } from './call-format.js';
+export { CALL_STATUSES, type CallFilters, CallListState } from './call-list-state.js';
+export { buildCallTree, type CallNode, type CallTree, collapsedBelow, visibleRows } from './call-tree.js';
+export {
+  type CallsPage,
+  CallsShapeError,
+  parseCallsPage,
+  parseTraceAnswer,
+  type RootCall,
+  type TraceAnswer,
+  type TraceCall,
+} from './call-types.js';
+export { type ChatMessage, chatMessages } from './chat-messages.js';
