@@ -6,10 +6,11 @@ the op name, inputs, output, token usage and cost; what is left stays in the cal
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from .otlp_values import json_or_text
 
 _INDEX = re.compile(r"\d+")
 _INPUT_MESSAGES = ("gen_ai.input.messages", "llm.input_messages", "gen_ai.prompt")
@@ -53,11 +54,17 @@ def call_fields(span_name: str, attributes: dict[str, Any]) -> CallFields:
             return attributes[key]
         return None
 
-    own_inputs = _json(take("spyglass.inputs"))
+    own_inputs = json_or_text(take("spyglass.inputs"))
     exported = own_inputs is not None  # a span Spyglass exported: its GenAI attributes derive from its inputs
     inputs = own_inputs if exported else _inputs(attributes, take)
-    output = _json(take("spyglass.output")) if "spyglass.output" in attributes else _output(attributes, take)
-    usage = _json(take("spyglass.usage")) if "spyglass.usage" in attributes else _usage(attributes, take)
+    output = (
+        json_or_text(take("spyglass.output"))
+        if "spyglass.output" in attributes
+        else _output(attributes, take)
+    )
+    usage = (
+        json_or_text(take("spyglass.usage")) if "spyglass.usage" in attributes else _usage(attributes, take)
+    )
     cost = next((attributes[key] for key in _COST if _number(attributes.get(key))), None)
     taken.update(key for key in _COST if key in attributes)
     op_name = take("spyglass.op_name") or take("traceloop.entity.name") or span_name
@@ -96,7 +103,7 @@ def _inputs(attributes: dict[str, Any], take: Any) -> Any:
         inputs["model"] = model
     if messages is not None:
         inputs["messages"] = messages
-    system = _json(take("gen_ai.system_instructions"))
+    system = json_or_text(take("gen_ai.system_instructions"))
     if system is not None:
         inputs["system"] = system
     return inputs
@@ -122,7 +129,7 @@ def _messages(attributes: dict[str, Any], prefixes: tuple[str, ...], take: Any) 
     """Chat messages from a JSON attribute (GenAI) or flattened indexed keys (OpenInference, OpenLLMetry)."""
     for prefix in prefixes:
         if prefix in attributes:
-            value = _json(take(prefix))
+            value = json_or_text(take(prefix))
             return value if isinstance(value, list) else [value]
         flat = {key[len(prefix) + 1 :]: key for key in attributes if key.startswith(prefix + ".")}
         if flat:
@@ -172,16 +179,7 @@ def _unwrapped(item: Any) -> Any:
 
 def _typed(value: Any, mime: Any) -> Any:
     # OpenInference marks JSON text with input.mime_type / output.mime_type; plain text stays text.
-    return _json(value) if mime == "application/json" else value
-
-
-def _json(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+    return json_or_text(value) if mime == "application/json" else value
 
 
 def _number(value: Any) -> bool:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .otlp_values import json_or_text
+
 PROVIDERS = (
     "openai",
     "anthropic",
@@ -169,7 +171,7 @@ def _message(message: dict[str, Any]) -> dict[str, Any]:
         if isinstance(call, dict):
             function = plain(call.get("function"))
             function = function if isinstance(function, dict) else {}
-            arguments = _json_or_text(function.get("arguments"))
+            arguments = json_or_text(function.get("arguments"))
             parts.append(
                 {
                     "type": "tool_call",
@@ -206,7 +208,7 @@ def _parts_of_block(block: Any) -> list[dict[str, Any]]:
                 "type": "tool_call",
                 "id": block.get("call_id"),
                 "name": block.get("name"),
-                "arguments": _json_or_text(block.get("arguments")),
+                "arguments": json_or_text(block.get("arguments")),
             }
         ]
     if kind == "tool_result":  # Anthropic
@@ -216,12 +218,3 @@ def _parts_of_block(block: Any) -> list[dict[str, Any]]:
     if kind == "message":  # an item of the responses API's output list
         return [part for inner in plain(block.get("content")) or [] for part in _parts_of_block(plain(inner))]
     return [{"type": str(kind), "content": block}] if kind else []
-
-
-def _json_or_text(text: Any) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text

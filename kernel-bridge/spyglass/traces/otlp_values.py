@@ -115,3 +115,13 @@ def attribute_dict(values: Any, field: str = "attributes") -> dict[str, Any]:
             raise OtlpFormatError(f"{field}[{index}] must be an object with a string 'key'")
         result[item["key"]] = python_value(item.get("value") or {}, f"{field}[{item['key']!r}]")
     return result
+
+
+def json_or_text(value: Any) -> Any:
+    """The value of JSON text (attributes carry structured values as JSON text); other values as they are."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
