@@ -18,9 +18,10 @@ START_TIMEOUT_S = (
 
 
 class MlflowServer:
-    def __init__(self, workdir: Path, python: Path) -> None:
+    def __init__(self, workdir: Path, python: Path, workers: int = 2) -> None:
         self.workdir = workdir
         self.python = python
+        self.workers = workers
         self.database = workdir / "mlflow.db"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -32,7 +33,7 @@ class MlflowServer:
             str(self.python), "-m", "mlflow", "server",
             "--backend-store-uri", f"sqlite:///{self.database}",
             "--default-artifact-root", str(self.workdir / "artifacts"),
-            "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2",
+            "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
         ]  # fmt: skip
         log = (self.workdir / "server.log").open("wb")
         self._process = subprocess.Popen(

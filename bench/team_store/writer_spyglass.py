@@ -1,23 +1,17 @@
 """One writer of writers.py: spyglass into $SPYGLASS_DIR (an s3:// store or a local directory).
 
-The timed loop is log() alone; the total runs to the end of finish(), which for an s3:// store ships the last
+Each log() is timed on its own; done is the end of finish(), which for an s3:// store ships the last
 segments, history.parquet and run.json, so every row is in the bucket when it returns.
 """
 
 import os
 import time
 
-import common  # noqa: F401  (puts bench/log_overhead on sys.path)
 import spyglass as sg
-from workload import parse_args, report, time_loop
+from writer_loop import TimedLoop, parse_args
 
-args = parse_args()
+loop = TimedLoop(parse_args())
 run = sg.init(project="writers", name=f"writer-{os.getpid()}")
-start, loop_end = time_loop(run.log, args)
+loop.run(run.log)
 run.finish()
-report(
-    os.environ.get("SG_CONTENDER", "spyglass"),
-    args.steps,
-    time.perf_counter() - start,
-    loop_end - start,
-)
+loop.report(os.environ.get("SG_CONTENDER", "spyglass"), time.perf_counter())

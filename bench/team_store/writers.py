@@ -1,18 +1,23 @@
 """N writer processes × STEPS steps × 10 metrics at once, into a team store and into its alternatives, side by side.
 
     .venv/bin/python bench/team_store/writers.py [--writers 8] [--steps 100000] [--repeats 1]
-                                                 [--only spyglass-s3 spyglass-local mlflow wandb]
+        [--mlflow-cap-seconds 180] [--only spyglass-s3 spyglass-local mlflow wandb]
 
-Contenders (each round starts all N processes together and waits for the last):
+Contenders (each round starts all N processes together and waits for the last; rounds interleave them):
   spyglass-s3     SPYGLASS_DIR=s3://… on the test S3 server (SeaweedFS, kernel-bridge/tests/s3_server.py), one
-                  local spool for the N processes (one machine); done when finish() has shipped everything
+                  local spool for the N processes (one machine); durable when finish() has shipped everything
   spyglass-local  the same into a local directory (what log() costs without a bucket)
-  mlflow          a self-hosted `mlflow server` with a SQLite backend, log_metrics(synchronous=False) with async
-                  batching (.venv-bench-mlflow); done when every value is in the server's database
-  wandb           wandb offline (.venv-bench); done when finish() returns (offline: nothing leaves the machine)
-Prints, per contender, the median log() µs/call over all writers (the timed loop alone), the median time from
-the first log() to done, the wall time from launching the N processes to the last exit, the rows found where
-they should be, and each ratio against spyglass-s3.
+  wandb           wandb offline (.venv-bench, requirements-wandb.txt); durable when finish() returns
+                  (offline: the run's .wandb log is written; nothing leaves the machine)
+  mlflow          a self-hosted `mlflow server` with a SQLite backend, log_metrics(synchronous=False) with
+                  async batching (.venv-bench-mlflow, requirements-mlflow.txt). Its server takes a few
+                  hundred values/s, so the full load would take hours: each writer stops --mlflow-cap-seconds
+                  after its first log() and the values found in the server's database give the sustained
+                  rate; its time to durable end and wall time for the full load are extrapolated from that
+                  rate (labelled so), never measured.
+Prints each round as JSON as it ends, then per contender: rows delivered / expected, wall time (launch to
+last exit), median log() µs/call (each call timed on its own inside the writer's loop), time from the first
+log() to the last writer's durable end, the load average, and the ratios against spyglass-s3.
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import BENCH_PYTHON, HERE, MLFLOW_PYTHON, WORK, median, start_s3
+from common import BENCH_PYTHON, HERE, MLFLOW_PYTHON, WORK, start_s3
 from mlflow_server import MlflowServer
+from writer_report import print_table
 
 CONTENDERS = ("spyglass-s3", "spyglass-local", "mlflow", "wandb")
 SCRIPTS = {
@@ -37,6 +43,7 @@ SCRIPTS = {
     "mlflow": "writer_mlflow.py",
     "wandb": "writer_wandb.py",
 }
+REQUIREMENTS = {"mlflow": "requirements-mlflow.txt", "wandb": "requirements-wandb.txt"}
 
 
 def main() -> int:
@@ -46,19 +53,18 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--mlflow-cap-seconds", type=float, default=180.0)
     parser.add_argument("--only", nargs="*", choices=CONTENDERS)
     args = parser.parse_args()
     chosen = [name for name in CONTENDERS if not args.only or name in args.only]
-    pythons = {"mlflow": MLFLOW_PYTHON, "wandb": BENCH_PYTHON}
-    for name, python in pythons.items():
+    for name, python in {"mlflow": MLFLOW_PYTHON, "wandb": BENCH_PYTHON}.items():
         if name in chosen and not python.exists():
-            print(f"skipping {name}: {python} not found (see {'requirements-mlflow.txt' if name == 'mlflow' else 'bench/requirements.txt'})", file=sys.stderr)  # fmt: skip
+            print(f"skipping {name}: {python} not found (see bench/team_store/{REQUIREMENTS[name]})", file=sys.stderr)  # fmt: skip
             chosen.remove(name)
     WORK.mkdir(parents=True, exist_ok=True)
     s3 = start_s3(WORK / "s3-writers") if "spyglass-s3" in chosen else None
     results: dict[str, list[dict]] = {name: [] for name in chosen}
     try:
-        # Rounds interleave the contenders, so load from elsewhere on the machine hits them alike.
         for _ in range(args.repeats):
             for name in chosen:
                 with tempfile.TemporaryDirectory(dir=WORK) as scratch:
@@ -80,9 +86,7 @@ def run_round(name: str, scratch: Path, args: argparse.Namespace, s3) -> dict:
         if not k.startswith(("SPYGLASS_", "MLFLOW_", "WANDB_"))
     }
     env["SG_CONTENDER"] = name
-    python = sys.executable
-    server = None
-    store_url = None
+    python, server, store_url, cap = sys.executable, None, None, 0.0
     if name == "spyglass-s3":
         bucket = s3.create_bucket("writers")
         store_url = f"s3://{bucket}/team"
@@ -91,121 +95,106 @@ def run_round(name: str, scratch: Path, args: argparse.Namespace, s3) -> dict:
     elif name == "spyglass-local":
         env["SPYGLASS_DIR"] = str(scratch / "store")
     elif name == "mlflow":
-        python = str(MLFLOW_PYTHON)
+        python, cap = str(MLFLOW_PYTHON), args.mlflow_cap_seconds
         server = MlflowServer(scratch / "mlflow", MLFLOW_PYTHON)
         server.start()
         env["MLFLOW_TRACKING_URI"] = server.url
     else:
         python = str(BENCH_PYTHON)
+    load_before = os.getloadavg()[0]
     try:
-        reports, wall = launch(python, SCRIPTS[name], args, scratch, env)
-        stored = count_rows(name, scratch, store_url, s3, server)
+        launched_at = time.time()
+        # mlflow: the values in its database every few seconds, for the rate while it runs.
+        poll = (
+            (lambda: count_rows(name, scratch, None, s3, server, []))
+            if server
+            else None
+        )
+        reports, wall, samples = launch(
+            python, SCRIPTS[name], args, scratch, env, cap, poll
+        )
+        counted_at = time.time()
+        stored = count_rows(name, scratch, store_url, s3, server, reports)
     finally:
         if server is not None:
             server.stop()
-    return {"reports": reports, "wall": wall, "stored": stored}
+    return {
+        "reports": reports,
+        "wall": wall,
+        "stored": stored,
+        "launched_at": launched_at,
+        "counted_at": counted_at,
+        "samples": samples,
+        "load": [load_before, os.getloadavg()[0]],
+    }
 
 
 def launch(
-    python: str, script: str, args: argparse.Namespace, scratch: Path, env: dict
-) -> tuple[list[dict], float]:
+    python: str,
+    script: str,
+    args: argparse.Namespace,
+    scratch: Path,
+    env: dict,
+    cap: float,
+    poll=None,
+) -> tuple[list[dict], float, list[tuple[float, float]]]:
     processes = []
     started = time.perf_counter()
     for index in range(args.writers):
         out = scratch / f"writer-{index}"
         out.mkdir()
-        log = (scratch / f"writer-{index}.log").open("wb")
-        command = [
-            python,
-            str(HERE / script),
-            "--steps",
-            str(args.steps),
-            "--out",
-            str(out),
-        ]
-        processes.append(
-            (
-                subprocess.Popen(
-                    command, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=log
-                ),
-                log,
+        command = [python, str(HERE / script), "--steps", str(args.steps)]
+        command += ["--out", str(out), "--cap-seconds", str(cap)]
+        # Files, not pipes: the parent polls while they run and reads the report at the end.
+        with open(f"{out}.json", "wb") as stdout, open(f"{out}.log", "wb") as stderr:
+            process = subprocess.Popen(
+                command, cwd=HERE, env=env, stdout=stdout, stderr=stderr
             )
-        )
+        processes.append((process, out))
+    samples = []
+    while any(process.poll() is None for process, _ in processes):
+        time.sleep(5 if poll else 0.2)
+        if poll:
+            samples.append((time.time(), poll()))
     reports = []
-    for process, log in processes:
-        stdout, _ = process.communicate(timeout=7200)
-        log.close()
-        if process.returncode != 0:
-            raise RuntimeError(
-                f"{script} failed ({process.returncode}):\n{Path(log.name).read_text()[-3000:]}"
-            )
-        reports.append(json.loads(stdout.decode().strip().splitlines()[-1]))
-    return reports, time.perf_counter() - started
+    for process, out in processes:
+        if process.wait() != 0:
+            tail = Path(f"{out}.log").read_text()[-3000:]
+            raise RuntimeError(f"{script} failed ({process.returncode}):\n{tail}")
+        reports.append(json.loads(Path(f"{out}.json").read_text().splitlines()[-1]))
+    return reports, time.perf_counter() - started, samples
 
 
 def count_rows(
-    name: str, scratch: Path, store_url: str | None, s3, server
-) -> int | None:
-    """How many step rows reached the contender's destination (None where that is not checked)."""
-    if name == "spyglass-s3":
-        import pyarrow.parquet as pq
+    name: str, scratch: Path, store_url: str | None, s3, server, reports: list[dict]
+) -> int:
+    """How many step rows (10 values each) reached the contender's destination."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
+    if name == "spyglass-s3":
         client = s3.client("admin")
         bucket, prefix = store_url[len("s3://") :].split("/", 1)
-        total = 0
         pages = client.get_paginator("list_objects_v2").paginate(
             Bucket=bucket, Prefix=f"{prefix}/writers/"
         )
-        for page in pages:
-            for item in page.get("Contents", []):
-                if item["Key"].endswith("/history.parquet"):
-                    body = client.get_object(Bucket=bucket, Key=item["Key"])[
-                        "Body"
-                    ].read()
-                    total += pq.ParquetFile(pa_buffer(body)).metadata.num_rows
-        return total
+        keys = [
+            item["Key"]
+            for page in pages
+            for item in page.get("Contents", [])
+            if item["Key"].endswith("/history.parquet")
+        ]
+        bodies = (client.get_object(Bucket=bucket, Key=k)["Body"].read() for k in keys)
+        return sum(pq.ParquetFile(pa.BufferReader(b)).metadata.num_rows for b in bodies)
     if name == "spyglass-local":
-        import pyarrow.parquet as pq
-
         return sum(
             pq.ParquetFile(p).metadata.num_rows
             for p in (scratch / "store").glob("writers/*/history.parquet")
         )
     if name == "mlflow":
         with sqlite3.connect(server.database) as db:
-            return db.execute("SELECT COUNT(*) FROM metrics").fetchone()[0] // 10
-    return None
-
-
-def pa_buffer(body: bytes):
-    import pyarrow as pa
-
-    return pa.BufferReader(body)
-
-
-def print_table(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
-    print(f"\n{args.writers} writer processes × {args.steps:,} steps × 10 metrics, at once; median of {args.repeats} round(s)")  # fmt: skip
-    print(f"{'contender':16} {'log() µs/call':>14} {'to done':>9} {'wall':>9} {'rows stored':>13} {'µs ratio':>9} {'wall ratio':>11}")  # fmt: skip
-    rows = {}
-    for name, rounds in results.items():
-        if not rounds:
-            continue
-        reports = [r for one in rounds for r in one["reports"]]
-        rows[name] = {
-            "us": median([r["loop_us_per_call"] for r in reports]),
-            "done": median([r["us_per_call"] * args.steps / 1e6 for r in reports]),
-            "wall": median([one["wall"] for one in rounds]),
-            "stored": rounds[-1]["stored"],
-        }
-    reference = rows.get("spyglass-s3")
-    for name, row in rows.items():
-        us_ratio = f"{row['us'] / reference['us']:.1f}x" if reference else "-"
-        wall_ratio = f"{row['wall'] / reference['wall']:.1f}x" if reference else "-"
-        stored = "-" if row["stored"] is None else f"{row['stored']:,}"
-        print(f"{name:16} {row['us']:14.2f} {row['done']:8.1f}s {row['wall']:8.1f}s {stored:>13} {us_ratio:>9} {wall_ratio:>11}")  # fmt: skip
-    print(
-        "ratios: the contender / spyglass-s3 (higher = slower than spyglass into the bucket)"
-    )
+            return db.execute("SELECT COUNT(*) FROM metrics").fetchone()[0] / 10
+    return sum(r["stored_rows"] for r in reports)  # wandb: read back by each writer
 
 
 if __name__ == "__main__":

@@ -1,0 +1,83 @@
+"""The summary table of writers.py: one row per contender, medians over rounds, ratios against spyglass-s3.
+
+For a capped contender (mlflow) the time to durable end and the wall time are extrapolated: the time
+measured up to the cap plus the values still missing at the rate of the cap's second half (from the polls
+of its database); they are marked `~`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from common import median
+
+
+def summarize(rounds: list[dict], expected_rows: int) -> dict:
+    reports = [r for one in rounds for r in one["reports"]]
+    ends, rates, extrapolated, walls = [], [], [], []
+    for one in rounds:
+        first = min(r["started_at"] for r in one["reports"])
+        if all(r["done_s"] is not None for r in one["reports"]):
+            ends.append(
+                max(r["started_at"] + r["done_s"] for r in one["reports"]) - first
+            )
+            walls.append(one["wall"])
+            continue
+        # Capped: measured up to the cap, the rest of the load at the rate of the window's second half.
+        elapsed = one["counted_at"] - first
+        steady = steady_rate(one, first)
+        rates.append((one["stored"] / elapsed * 10, steady * 10))
+        missing = expected_rows - one["stored"]
+        end = elapsed + (missing / steady if steady else math.inf)
+        extrapolated.append(end)
+        walls.append(first - one["launched_at"] + end)
+    return {
+        "us": median([r["median_us"] for r in reports if r["median_us"] is not None]),
+        "p99": median([r["p99_us"] for r in reports if r["p99_us"] is not None]),
+        "steps": median([r["steps"] for r in reports]),
+        "end": median(ends or extrapolated),
+        "wall": median(walls),
+        "extrapolated": not ends,
+        "values_per_s": [median([r[i] for r in rates]) for i in (0, 1)]
+        if rates
+        else None,
+        "stored": rounds[-1]["stored"],
+        "load": median([x for one in rounds for x in one["load"]]),
+    }
+
+
+def steady_rate(one: dict, first: float) -> float:
+    """Rows/s over the second half of the capped window (the first values arrive late), from the polls."""
+    points = [*one["samples"], (one["counted_at"], one["stored"])]
+    middle = first + (one["counted_at"] - first) / 2
+    later = [p for p in points if p[0] >= middle]
+    if len(later) < 2 or later[-1][1] <= later[0][1]:
+        return one["stored"] / (one["counted_at"] - first)
+    return (later[-1][1] - later[0][1]) / (later[-1][0] - later[0][0])
+
+
+def print_table(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
+    expected = args.writers * args.steps
+    print(f"\n{args.writers} writer processes × {args.steps:,} steps × 10 metrics at once; median of {args.repeats} round(s)")  # fmt: skip
+    print(f"{'contender':15} {'rows delivered/expected':>24} {'wall':>15} {'log() µs med':>12} {'p99':>7} {'durable end':>15} {'µs ratio':>8} {'wall ratio':>10} {'end ratio':>9} {'load':>5}")  # fmt: skip
+    rows = {
+        name: summarize(rounds, expected) for name, rounds in results.items() if rounds
+    }
+    ref = rows.get("spyglass-s3")
+    for name, row in rows.items():
+        mark = "~" if row["extrapolated"] else ""
+        wall = f"{mark}{row['wall']:.1f}s"
+        end = f"{mark}{row['end']:.1f}s"
+        ratios = [
+            f"{mark}{row[k] / ref[k]:.1f}x" if ref else "-"
+            for k in ("us", "wall", "end")
+        ]
+        ratios[0] = ratios[0].lstrip("~")  # log() µs/call is measured, even when capped
+        delivered = f"{row['stored']:,.0f}/{expected:,}"
+        print(f"{name:15} {delivered:>24} {wall:>15} {row['us']:12.2f} {row['p99']:7.1f} {end:>15} {ratios[0]:>8} {ratios[1]:>10} {ratios[2]:>9} {row['load']:5.1f}")  # fmt: skip
+        if row["extrapolated"]:
+            average, steady = row["values_per_s"]
+            print(f"  {name}: capped at {args.mlflow_cap_seconds:.0f} s per writer; {row['steps']:,.0f} steps queued per writer (median); into its database {average:,.0f} values/s since the first log(), {steady:,.0f} values/s over the cap's second half; `~` = measured to the cap + the rest of {expected * 10:,} values at the second-half rate (extrapolated, not measured)")  # fmt: skip
+    print("ratios: the contender / spyglass-s3 (higher = slower than spyglass into the bucket);")  # fmt: skip
+    print("durable end: first log() of any writer to the last writer's end (finish()/flush returned); load: 1-min load average at round start/end")  # fmt: skip
