@@ -8,7 +8,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from conftest import stored_results
+from eval_helpers import stored_results
 
 import spyglass as sg
 from spyglass.evals import EmbeddingSimilarity, EvaluationError, ExactMatch, JSONValid, LLMJudge, RegexMatch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import qa_rows
+from eval_helpers import qa_rows
 
 import spyglass as sg
 from spyglass.evals import DatasetError, EvaluationError

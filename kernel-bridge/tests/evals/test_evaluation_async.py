@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from conftest import calls_by_op, qa_rows, stored_results
+from eval_helpers import calls_by_op, qa_rows, stored_results
 
 import spyglass as sg
 

@@ -4,7 +4,7 @@ evaluation goes on; set-up mistakes are refused before anything runs, naming the
 from __future__ import annotations
 
 import pytest
-from conftest import calls_by_op, qa_rows, stored_results
+from eval_helpers import calls_by_op, qa_rows, stored_results
 
 import spyglass as sg
 from spyglass.evals import EvaluationError

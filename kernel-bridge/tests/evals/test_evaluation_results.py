@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import calls_by_op, qa_rows, stored_results
+from eval_helpers import calls_by_op, qa_rows, stored_results
 
 import spyglass as sg
 
