@@ -261,3 +261,39 @@ def test_without_the_token_nothing_is_written(server):
     )
     assert status in (401, 403)
     assert not (store / "intruder").exists()
+
+
+def test_gzip_batches_from_the_sdk_and_the_session_closed_when_the_server_stops(tmp_path):
+    from opentelemetry.exporter.otlp.proto.http import Compression
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    store = tmp_path / "store"
+    (tmp_path / "root").mkdir()
+    with jupyter_server(tmp_path / "root", tmp_path / "config", store=store) as url:
+        exporter = OTLPSpanExporter(
+            endpoint=url + ENDPOINT,
+            headers={"Authorization": f"token {TOKEN}"},
+            compression=Compression.Gzip,
+        )
+        provider = TracerProvider(resource=Resource.create({"spyglass.project": "batched"}))
+        provider.add_span_processor(BatchSpanProcessor(exporter, max_export_batch_size=50))
+        tracer = provider.get_tracer("batch-test")
+        for index in range(120):
+            with tracer.start_as_current_span("step") as span, tracer.start_as_current_span("inner"):
+                span.set_attribute("index", index)
+        assert provider.force_flush()
+        provider.shutdown()
+        calls = list(sg.Api(store).calls("batched"))
+        assert len(calls) == 240
+        assert sorted(call.attributes["index"] for call in calls if call.op_name == "step") == list(
+            range(120)
+        )
+        (session,) = (store / "batched" / ".traces").iterdir()
+        assert json.loads((session / "session.json").read_text())["state"] == "running"
+    # The server stopped: its ingest session is closed, calls.parquet written, the same calls read from it.
+    assert json.loads((session / "session.json").read_text())["state"] == "finished"
+    assert (session / "calls.parquet").is_file()
+    assert len(sg.Api(store).calls("batched")) == 240
