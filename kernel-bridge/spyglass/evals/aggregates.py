@@ -46,6 +46,14 @@ def latency_summary(latencies: list[float]) -> dict[str, Any]:
     }
 
 
+def total_summary(values: list[float]) -> dict[str, Any]:
+    """{"count", "total", "mean"} of a per-example amount (cost, tokens) over the examples that have it."""
+    if not values:
+        return {"count": 0}
+    total = math.fsum(values)
+    return {"count": len(values), "total": total, "mean": total / len(values)}
+
+
 def _quantile(ordered: list[float], q: float) -> float:
     # Linear interpolation between closest ranks (numpy's default).
     position = (len(ordered) - 1) * q

@@ -18,10 +18,11 @@ from typing import Any
 from ..traces import current_call
 from ..traces.op_wrappers import op
 from ..tracking import session
-from .aggregates import latency_summary
+from .aggregates import latency_summary, total_summary
 from .dataset import Dataset
 from .errors import EvaluationError
 from .evaluation_log import EvaluationSummary, log_evaluation
+from .example_costs import attach_costs
 from .example_runner import ExampleResult, ExampleRunner, Predictor
 from .model import model_attributes, model_name, model_version
 from .progress import Progress
@@ -102,6 +103,8 @@ class Evaluation:
                 self.name, self.dataset.reference, model_name(model), model_version(model)
             )
             shown.close()
+            if root_id is not None:
+                attach_costs(run_root, run.project, root_id, predictor.op_name, results)
             summary = self._summary(model, results, root_id)
             return log_evaluation(run, summary, results, self.dataset.columns, [s.name for s in self.scorers])
         finally:
@@ -147,6 +150,8 @@ class Evaluation:
             "failed": sum(result.failed for result in results),
             "scores": scores,
             "latency": latency_summary([r.latency for r in results if r.latency is not None]),
+            "cost": total_summary([r.cost for r in results if r.cost is not None]),
+            "tokens": total_summary([r.tokens for r in results if r.tokens is not None]),
             "trace_id": root_id,
             "max_concurrency": self.max_concurrency,
         }
@@ -174,7 +179,7 @@ def _predictor(model: Any, columns: list[str]) -> Predictor:
             f"{name} takes {', '.join(missing or [OUTPUT])}, which the dataset's columns "
             f"({', '.join(columns)}) do not hold; rename the parameter or the column"
         )
-    return Predictor(bound, parameters, inspect.iscoroutinefunction(function))
+    return Predictor(bound, parameters, inspect.iscoroutinefunction(function), bound.__spyglass_op__.name)
 
 
 def _model_config(model: Any) -> dict[str, Any]:

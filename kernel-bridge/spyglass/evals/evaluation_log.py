@@ -1,8 +1,9 @@
 """Where an evaluation's results land: the run's history and summary, as the explorer and panels read them.
 
 One `run.log` step holds the per-example table under `eval/results` and the aggregates as numbers
-(`eval/<scorer>/mean`, `eval/<scorer>/<key>/mean`, `eval/latency/mean`, `eval/failed`, ...), so they chart
-and compare like any metric; `run.summary["evaluation"]` holds the whole summary (docs/evaluations.md).
+(`eval/<scorer>/mean`, `eval/<scorer>/<key>/mean`, `eval/latency/p95`, `eval/cost/total`, `eval/failed`,
+...), so they chart and compare like any metric; `run.summary["evaluation"]` holds the whole summary
+(docs/evaluations.md).
 """
 
 from __future__ import annotations
@@ -46,11 +47,13 @@ def log_evaluation(
 
 
 def metrics(summary: dict[str, Any]) -> dict[str, float]:
-    """The summary's numbers as flat history keys: eval/<scorer>[/<key>]/<stat>, eval/latency/<stat>."""
+    """The summary's numbers as flat history keys: eval/<scorer>[/<key>]/<stat>, eval/latency/<stat>,
+    eval/cost/<stat>, eval/tokens/<stat>, eval/examples, eval/failed."""
     flat = {"eval/examples": summary["examples"], "eval/failed": summary["failed"]}
     for scorer, aggregate in summary["scores"].items():
         _flatten(f"eval/{scorer}", aggregate, flat)
-    _flatten("eval/latency", summary["latency"], flat)
+    for amount in ("latency", "cost", "tokens"):
+        _flatten(f"eval/{amount}", summary[amount], flat)
     return flat
 
 

@@ -30,6 +30,7 @@ class Predictor:
     call: Callable[..., Any]
     parameters: Parameters
     is_async: bool
+    op_name: str
 
 
 @dataclass
@@ -41,6 +42,9 @@ class ExampleResult:
     scores: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     call_id: str | None = None
+    cost: float | None = None  # of the prediction, from its calls (example_costs.py)
+    usage: dict[str, float] | None = None
+    tokens: int | None = None
 
     @property
     def failed(self) -> bool:

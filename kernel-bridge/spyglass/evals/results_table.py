@@ -1,7 +1,8 @@
 """An evaluation's per-example results as an sg.Table (one row per example), the shape the table explorer
 and the comparison panel read. Columns (docs/evaluations.md "Results table"):
 
-example, example_digest, input.<column>..., output, score.<scorer>[.<key>]..., latency, status, error, call_id
+example, example_digest, input.<column>..., output, score.<scorer>[.<key>]..., latency, cost, tokens, usage,
+status, error, call_id
 
 Numbers, booleans and text stay typed; lists, dicts and other values are stored as JSON text (the full value
 is in the trace store, in the example's call). A column mixing numbers and text is stored as text.
@@ -34,6 +35,9 @@ def results_table(results: list[ExampleResult], columns: list[str], scorer_names
         "output",
         *(name for name, _, _ in score_columns),
         "latency",
+        "cost",
+        "tokens",
+        "usage",
         "status",
         "error",
         "call_id",
@@ -49,12 +53,18 @@ def results_table(results: list[ExampleResult], columns: list[str], scorer_names
                 _cell(result.output),
                 *(_cell(score) for score in scores),
                 result.latency,
+                result.cost,
+                result.tokens,
+                to_json(result.usage) if result.usage else None,
                 ERROR if result.failed else SUCCESS,
                 "; ".join(result.errors) or None,
                 result.call_id,
             ]
         )
-    return Table(columns=names, data=rows, allow_mixed_types=True)
+    # Fixed types for the columns every results table has, so tables of two evaluations share a schema even
+    # when one has no cost or no error at all.
+    fixed = {"example": int, "latency": float, "cost": float, "tokens": int, "usage": str, "error": str}
+    return Table(columns=names, data=rows, dtype=fixed, allow_mixed_types=True)
 
 
 def _score_columns(
