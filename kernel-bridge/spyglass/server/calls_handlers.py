@@ -11,6 +11,7 @@ from jupyter_server.auth.decorator import authorized
 from ..base.errors import StoreError
 from .calls_index import project_calls
 from .calls_query import DEFAULT_PAGE, DEFAULT_VALUE_LIMIT, CallsQueryError, list_roots, op_names, trace_json
+from .calls_sql import CallsEngineError
 from .run_access import RunAccessError
 from .workspace_handlers import _ProjectHandler
 
@@ -49,7 +50,7 @@ class CallsListHandler(_CallsHandler):
             return self._fail(error.status, error.message)
         except CallsQueryError as error:
             return self._fail(400, str(error))
-        except (StoreError, OSError) as error:
+        except (StoreError, OSError, CallsEngineError) as error:
             return self._fail(500, f"could not read the project's calls: {error}")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(answer, allow_nan=False, default=str))
@@ -72,7 +73,7 @@ class CallTraceHandler(_CallsHandler):
             return self._fail(error.status, error.message)
         except CallsQueryError as error:
             return self._fail(400, str(error))
-        except (StoreError, OSError) as error:
+        except (StoreError, OSError, CallsEngineError) as error:
             return self._fail(500, f"could not read the trace: {error}")
         if body is None:
             return self._fail(404, f"no trace {trace_id!r} in the project {project!r}")

@@ -7,7 +7,6 @@ calls.sglog, so a closed session is read once and an open one when its writer ap
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -19,13 +18,10 @@ import pyarrow.compute as pc
 from ..traces.call_reader import read_session_calls, session_directories
 from ..traces.call_rows import CALL_SCHEMA
 from ..traces.trace_session import CALLS_LOG, CALLS_PARQUET, SESSION_FILE
+from .calls_sql import run_sql
 
 # Projects kept per server process; a project's entry is dropped when it is the least recently asked for.
 MAX_PROJECTS = 4
-
-# Token counts as the LLM integrations name them (spyglass.llm): OpenAI's and Anthropic's spellings.
-_INPUT_KEYS = ("input_tokens", "prompt_tokens")
-_OUTPUT_KEYS = ("output_tokens", "completion_tokens")
 
 
 @dataclass(frozen=True)
@@ -90,86 +86,52 @@ def _read_session(path: Path, key: tuple) -> SessionCalls:
     return SessionCalls(key=key, calls=calls, roots=_roots_with_totals(calls))
 
 
+# The totals of each trace (children go to their root's session, so a session holds whole traces); token
+# counts as the LLM integrations name them (OpenAI's and Anthropic's spellings).
+_TOTALS_SQL = """
+with metered as (
+  select trace_id, cost,
+    coalesce(try_cast(json_extract(u, '$.input_tokens') as double),
+             try_cast(json_extract(u, '$.prompt_tokens') as double)) as tokens_in,
+    coalesce(try_cast(json_extract(u, '$.output_tokens') as double),
+             try_cast(json_extract(u, '$.completion_tokens') as double)) as tokens_out,
+    try_cast(json_extract(u, '$.total_tokens') as double) as tokens_total
+  from (select trace_id, cost, case when json_valid(usage) then usage end as u from calls)
+)
+select trace_id, count(*) as call_count,
+  sum(tokens_in)::bigint as input_tokens, sum(tokens_out)::bigint as output_tokens,
+  sum(coalesce(tokens_total, case when tokens_in is not null or tokens_out is not null
+                                  then coalesce(tokens_in, 0) + coalesce(tokens_out, 0) end))::bigint
+    as total_tokens,
+  sum(cost) as cost
+from metered group by trace_id
+"""
+_ROOT_COLUMNS = [
+    "id",
+    "trace_id",
+    "op_name",
+    "status",
+    "started_at",
+    "ended_at",
+    "exception",
+    "session_id",
+    "run_id",
+]
+
+
 def _roots_with_totals(calls: pa.Table) -> pa.Table:
-    """Root calls with their trace's call count, tokens and cost (children go to their root's session)."""
-    is_root = pc.is_null(calls["parent_id"])
-    roots = calls.filter(is_root).select(
-        ["id", "trace_id", "op_name", "status", "started_at", "ended_at", "exception", "session_id", "run_id"]
-    )
-    totals = _trace_totals(calls)
-    order = {trace_id: index for index, trace_id in enumerate(roots["trace_id"].to_pylist())}
-    size = roots.num_rows
-    columns = {name: [None] * size for name in ("input_tokens", "output_tokens", "total_tokens", "cost")}
-    count = [0] * size
-    for trace_id, (calls_in_trace, tokens_in, tokens_out, tokens_total, cost) in totals.items():
-        index = order.get(trace_id)
-        if index is None:
-            continue
-        count[index] = calls_in_trace
-        columns["input_tokens"][index] = tokens_in
-        columns["output_tokens"][index] = tokens_out
-        columns["total_tokens"][index] = tokens_total
-        columns["cost"][index] = cost
-    for name in ("input_tokens", "output_tokens", "total_tokens"):
-        roots = roots.append_column(name, pa.array(columns[name], pa.int64()))
-    roots = roots.append_column("cost", pa.array(columns["cost"], pa.float64()))
-    roots = roots.append_column("call_count", pa.array(count, pa.int64()))
-    root_rows = calls.filter(is_root)
+    """Root calls with their trace's call count, tokens and cost, and the text the filter searches."""
+    root_rows = calls.filter(pc.is_null(calls["parent_id"]))
+    totals = run_sql(_TOTALS_SQL, {"calls": calls.select(["trace_id", "usage", "cost"])})
+    roots = root_rows.select(_ROOT_COLUMNS).join(totals, "trace_id", join_type="left outer")
     # What the text filter searches: the op, the exception, the inputs and the output, lower-cased once here.
     search = pc.binary_join_element_wise(
         *(pc.fill_null(root_rows[name], "") for name in ("op_name", "exception", "inputs", "output")), "\n"
     )
-    return roots.append_column("search", pc.utf8_lower(search))
-
-
-def _trace_totals(calls: pa.Table) -> dict[str, list]:
-    """trace_id -> [calls, input tokens, output tokens, total tokens, cost] (None when no call had any)."""
-    totals: dict[str, list] = {}
-    for trace_id in calls["trace_id"].to_pylist():
-        entry = totals.get(trace_id)
-        if entry is None:
-            totals[trace_id] = [1, None, None, None, None]
-        else:
-            entry[0] += 1
-    has_usage = pc.or_(pc.is_valid(calls["usage"]), pc.is_valid(calls["cost"]))
-    metered = calls.filter(has_usage).select(["trace_id", "usage", "cost"]).to_pylist()
-    for row in metered:
-        entry = totals[row["trace_id"]]
-        if row["cost"] is not None:
-            entry[4] = (entry[4] or 0.0) + row["cost"]
-        tokens = _tokens(row["usage"])
-        if tokens is None:
-            continue
-        for slot, value in zip((1, 2, 3), tokens, strict=True):
-            if value is not None:
-                entry[slot] = (entry[slot] or 0) + value
-    return totals
-
-
-def _tokens(usage: str | None) -> tuple[int | None, int | None, int | None] | None:
-    """(input, output, total) tokens of a usage JSON; the total is input + output when not given."""
-    if usage is None:
-        return None
-    try:
-        value = json.loads(usage)
-    except ValueError:
-        return None
-    if not isinstance(value, dict):
-        return None
-    tokens_in = _first_count(value, _INPUT_KEYS)
-    tokens_out = _first_count(value, _OUTPUT_KEYS)
-    total = _first_count(value, ("total_tokens",))
-    if total is None and (tokens_in is not None or tokens_out is not None):
-        total = (tokens_in or 0) + (tokens_out or 0)
-    return tokens_in, tokens_out, total
-
-
-def _first_count(usage: dict, keys: tuple[str, ...]) -> int | None:
-    for key in keys:
-        value = usage.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
-            return int(value)
-    return None
+    ids = root_rows["id"]
+    # The join does not keep the order: put the search text back by id.
+    order = pc.index_in(roots["id"], value_set=ids)
+    return roots.append_column("search", pc.take(pc.utf8_lower(search), order))
 
 
 def _combine(sessions: tuple[SessionCalls, ...]) -> ProjectCalls:

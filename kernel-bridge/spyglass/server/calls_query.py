@@ -1,9 +1,9 @@
 """The trace panel's two reads: a page of root calls (filtered, newest first) and every call of one trace.
 
-Answers are JSON text built here: a call's inputs and output are already JSON in the store, so one that fits
-the value limit is spliced in as stored (no parse, no re-encode: a 10k-call tree costs string joins); a larger
-one is parsed and cut down (long strings, long lists) and flagged `<name>_truncated`; the store keeps the
-whole value (docs/server-api.md#calls).
+A trace's calls carry their values as the JSON text the store holds (`inputs_json`, `output_json`, ...):
+nothing is parsed or re-encoded on the way (a 10k-call tree costs one encode of short strings) and the page
+parses only the call it shows. A value longer than the limit is parsed and cut down (long strings, long lists)
+and flagged `<name>_truncated`; the store keeps the whole value (docs/server-api.md#calls).
 """
 
 from __future__ import annotations
@@ -66,6 +66,21 @@ def op_names(calls: ProjectCalls) -> list[str]:
     return sorted(name for name in pc.unique(calls.roots["op_name"]).to_pylist() if name is not None)
 
 
+_VALUES = ("inputs", "output", "attributes", "usage")
+_META = [
+    "id",
+    "trace_id",
+    "parent_id",
+    "op_name",
+    "status",
+    "exception",
+    "cost",
+    "thread_name",
+    "task",
+    "run_id",
+]
+
+
 def trace_json(calls: ProjectCalls, trace_id: str, value_limit: int = DEFAULT_VALUE_LIMIT) -> str | None:
     """{"trace_id", "calls": [...], "calls_truncated"} as JSON text, in start order; None if no such trace."""
     low, high = VALUE_LIMITS
@@ -79,15 +94,24 @@ def trace_json(calls: ProjectCalls, trace_id: str, value_limit: int = DEFAULT_VA
         return None
     truncated = rows.num_rows > MAX_TREE_CALLS
     rows = rows.sort_by([("started_at", "ascending"), ("id", "ascending")]).slice(0, MAX_TREE_CALLS)
-    parts = [_call_json(row, value_limit) for row in _rows(rows)]
-    head = json.dumps({"trace_id": trace_id, "calls_truncated": truncated})[:-1]
-    return f'{head}, "calls": [{",".join(parts)}]}}'
-
-
-def _rows(table: pa.Table):
-    columns = {name: table[name].to_pylist() for name in table.column_names}
-    for index in range(table.num_rows):
-        yield {name: values[index] for name, values in columns.items()}
+    # Times and latency computed in Arrow (datetime objects per row would cost most of a 10k-call tree).
+    started = pc.divide(pc.cast(pc.cast(rows["started_at"], pa.int64()), pa.float64()), 1e6)
+    ended = pc.divide(pc.cast(pc.cast(rows["ended_at"], pa.int64()), pa.float64()), 1e6)
+    table = rows.select(_META)
+    table = table.append_column("started_at", started).append_column("ended_at", ended)
+    table = table.append_column("latency", pc.subtract(ended, started))
+    calls_out = table.to_pylist()
+    for name in _VALUES:
+        stored = rows[name]
+        for call, text in zip(calls_out, stored.to_pylist(), strict=True):
+            if text is not None and len(text) > value_limit:
+                call[f"{name}_json"] = json.dumps(_cut_value(text, value_limit))
+                call[f"{name}_truncated"] = True
+                call[f"{name}_size"] = len(text)
+            else:
+                call[f"{name}_json"] = text
+                call[f"{name}_truncated"] = False
+    return json.dumps({"trace_id": trace_id, "calls_truncated": truncated, "calls": calls_out}, default=str)
 
 
 def _seconds(value) -> float | None:
@@ -121,47 +145,16 @@ def _root_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _call_json(row: dict[str, Any], value_limit: int) -> str:
-    meta = {
-        "id": row["id"],
-        "trace_id": row["trace_id"],
-        "parent_id": row["parent_id"],
-        "op_name": row["op_name"],
-        "status": row["status"],
-        "started_at": _seconds(row["started_at"]),
-        "ended_at": _seconds(row["ended_at"]),
-        "latency": _latency(row),
-        "exception": row["exception"],
-        "cost": row["cost"],
-        "thread_name": row["thread_name"],
-        "task": row["task"],
-        "run_id": row["run_id"],
-        "session_id": row["session_id"],
-    }
-    fields = [json.dumps(meta)[:-1]]
-    for name in ("inputs", "output", "attributes", "usage"):
-        text, truncated = _value_json(row[name], value_limit)
-        fields.append(f', "{name}": {text}, "{name}_truncated": {"true" if truncated else "false"}')
-        if truncated:
-            fields.append(f', "{name}_size": {len(row[name])}')
-    return "".join(fields) + "}"
-
-
-def _value_json(stored: str | None, value_limit: int) -> tuple[str, bool]:
-    """The stored JSON as it is when it fits the limit, else a cut-down copy that does."""
-    if stored is None:
-        return "null", False
-    if len(stored) <= value_limit:
-        return stored, False
+def _cut_value(stored: str, value_limit: int) -> Any:
+    """A stored value over the limit, cut down (long strings, long lists) to fit; non-JSON text as text."""
     try:
         value = json.loads(stored)
     except ValueError:
-        return json.dumps(_clip(stored, value_limit)), True
-    string_limit = max(200, value_limit // 8)
-    cut = json.dumps(_cut(value, string_limit, 0))
-    if len(cut) > value_limit:  # many strings just under the cut: keep a prefix of the text instead
-        cut = json.dumps({"_type": "truncated", "preview": _clip(stored, value_limit // 2)})
-    return cut, True
+        return _clip(stored, value_limit)
+    cut = _cut(value, max(200, value_limit // 8), 0)
+    if len(json.dumps(cut)) > value_limit:  # many strings just under the cut: a prefix of the text instead
+        cut = {"_type": "truncated", "preview": _clip(stored, value_limit // 2)}
+    return cut
 
 
 def _cut(value: Any, string_limit: int, depth: int) -> Any:

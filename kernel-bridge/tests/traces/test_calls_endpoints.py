@@ -103,14 +103,17 @@ def test_a_trace_has_every_call_and_huge_values_are_cut_with_a_flag(root):
     assert ops == ["agent", "llm", "search", "llm", "search"]
     assert all(call["parent_id"] == agent["id"] for call in tree["calls"][1:])
     llm = tree["calls"][1]
-    assert llm["output"]["content"] == XSS and llm["usage"] == {"input_tokens": 10, "output_tokens": 4}
+    assert json.loads(llm["output_json"])["content"] == XSS
+    assert json.loads(llm["usage_json"]) == {"input_tokens": 10, "output_tokens": 4}
     assert llm["output_truncated"] is False and tree["calls_truncated"] is False
 
     verbose = list_roots(calls, op_name="verbose")["calls"][0]
     [call] = json.loads(trace_json(calls, verbose["trace_id"], value_limit=10_000))["calls"]
     assert call["output_truncated"] is True and call["output_size"] > 50_000
-    assert call["output"]["items"] == [0, 1, 2, 3, 4]  # the shape survives, the long string is cut
-    assert len(call["output"]["text"]) < 2_000 and "more characters" in call["output"]["text"]
+    output = json.loads(call["output_json"])
+    assert output["items"] == [0, 1, 2, 3, 4]  # the shape survives, the long string is cut
+    assert len(output["text"]) < 2_000 and "more characters" in output["text"]
+    assert call["inputs_truncated"] is False and json.loads(call["inputs_json"]) == {}
     # The stored value is whole.
     [stored] = sg.Api(dir=root).calls("bot", filters={"op_name": "verbose"})
     assert stored.output["text"] == HUGE
