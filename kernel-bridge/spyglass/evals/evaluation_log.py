@@ -27,7 +27,23 @@ class EvaluationSummary(dict):
     run_path: str
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return self.table._repr_mimebundle_(include, exclude)
+        # The explorer over the results, with the aggregates as the text a viewer without it shows.
+        return {**self.table._repr_mimebundle_(include, exclude), "text/plain": summary_text(self)}
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """`capitals-eval on Capitals (v9f3c...) over geo/capitals:v0: 100 examples, 2 failed` and one line per
+    scorer and per amount."""
+    model = summary["model"]
+    lines = [
+        f"{summary['evaluation']} on {model['name']} ({model['version']}) over {summary['dataset']}: "
+        f"{summary['examples']} examples, {summary['failed']} failed (run {summary['run']})"
+    ]
+    shown = ("/mean", "/p95", "/total")  # the rest is in the dict
+    for key, value in metrics(summary).items():
+        if key.endswith(shown):
+            lines.append(f"  {key.removeprefix('eval/')} = {value:.6g}")
+    return "\n".join(lines)
 
 
 def log_evaluation(

@@ -117,3 +117,15 @@ def test_two_evaluations_of_two_models_are_two_runs_whose_tables_join_on_example
     assert first["model"]["version"] != second["model"]["version"]
     left, right = stored_results(eval_store, first), stored_results(eval_store, second)
     assert left.column("example_digest").to_pylist() == right.column("example_digest").to_pylist()
+
+
+def test_the_summary_displays_the_stored_results_table_with_the_aggregates_as_text(eval_store):
+    evaluation = sg.Evaluation(qa_rows(3), [starts_with_a], name="shown")
+    summary = evaluation.evaluate(Echo(), project="proj", progress=False)
+    bundle = summary._repr_mimebundle_()
+    table = bundle["application/vnd.spyglass.table.v1+json"]
+    assert table["key"] == "eval/results" and table["nrows"] == 3
+    assert (eval_store / "proj" / summary["run"].split("/")[1] / table["path"]).is_file()
+    lines = bundle["text/plain"].splitlines()
+    assert lines[0].startswith("shown on Echo (") and "3 examples, 0 failed" in lines[0]
+    assert "  starts_with_a/mean = 1" in lines
