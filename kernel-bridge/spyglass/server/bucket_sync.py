@@ -71,9 +71,14 @@ async def list_project_runs(
 
 
 async def pull_runs(
-    settings: dict[str, Any], store_root: Path, project: str, run_ids: Iterable[str] | None
+    settings: dict[str, Any],
+    store_root: Path,
+    project: str,
+    run_ids: Iterable[str] | None,
+    ended_too: bool = True,
 ) -> None:
-    """Before reading a metric across runs: each run's new rows (history.parquet alone for an ended run)."""
+    """Before reading a metric across runs: each run's new rows (history.parquet alone for an ended run);
+    without `ended_too`, not the runs last pulled ended with their Parquet (BucketMirror.sync_run)."""
     covered = _covering(settings, store_root)
     if covered is None or covered[1]:
         return
@@ -88,7 +93,13 @@ async def pull_runs(
             held = set()
         run_ids = sorted(held | set(index.rows if index is not None else ()))
     await _quietly(
-        mirror, mirror.sync_runs, project, list(run_ids), streams=("history",), logs_if_parquet=False
+        mirror,
+        mirror.sync_runs,
+        project,
+        list(run_ids),
+        streams=("history",),
+        logs_if_parquet=False,
+        ended_too=ended_too,
     )
 
 

@@ -31,7 +31,8 @@ class MetricWindowHandler(SpyglassAPIHandler):
             root, project = self._store_and_project(project_must_exist=False)
             body = self._json_object(BODY)
             metric, run_ids, x_metric, window = _parse(body)
-            await pull_runs(self.settings["spyglass"], root, project, run_ids)  # a bucket store's new rows
+            # A bucket store's new rows; an ended run already pulled is not asked again at every zoom.
+            await pull_runs(self.settings["spyglass"], root, project, run_ids, ended_too=False)
             table = await asyncio.to_thread(
                 metric_window, str(root), project, metric, x_metric, run_ids, window, self._roots
             )

@@ -66,6 +66,8 @@ class BucketMirror:
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._pulled_at: dict[tuple[str, ...], float] = {}
         self._indexes: dict[str, ProjectIndex] = {}  # the last index read of each project
+        # Runs whose last pull found them ended with their Parquet here (sync_run's `ended_too`).
+        self._ended: set[tuple[str, str]] = set()
         self._guard = threading.Lock()
         self.stand_ins = StandIns(self.root, self._run_lock)
         self._pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="spyglass-mirror")
@@ -166,13 +168,21 @@ class BucketMirror:
         parquet: bool = True,
         logs_if_parquet: bool = True,
         force: bool = False,
+        ended_too: bool = True,
     ) -> RunPull:
         """Pull one run: run.json if it changed, history.parquet once it ended, the new segments of `streams`
-        (not when `logs_if_parquet` is False and the Parquet is here: readers of ended runs read that)."""
+        (not when `logs_if_parquet` is False and the Parquet is here: readers of ended runs read that).
+        Without `ended_too`, a run last pulled ended with its Parquet is not asked again (a zoom window: an
+        ended run changes through run.update() or a resume, which the project index tells sync_index)."""
         validate_name("project", project)
         validate_name("run id", run_id)
-        run_dir = self.root / project / run_id
         pull = RunPull()
+        if not ended_too and not force:
+            with self._guard:
+                if (project, run_id) in self._ended:
+                    pull.skipped = True
+                    return pull
+        run_dir = self.root / project / run_id
         if has_marker(run_dir):
             pull.skipped = True
             return pull
@@ -192,6 +202,11 @@ class BucketMirror:
                     pull_stream(self.bucket, project, run_id, run_dir, stream, state, pull)
             if state != before and run_dir.is_dir():
                 save_state(run_dir, state)
+            # Ended, with the Parquet checked against the run.json held (a resumed run's new Parquet is not).
+            ended = meta_state in ENDED_STATES and state.parquet_etag is not None
+            ended = ended and state.parquet_checked == state.run_json_etag
+        with self._guard:
+            (self._ended.add if ended else self._ended.discard)((project, run_id))
         return pull
 
     def pull_file(self, project: str, run_id: str, relative: str) -> bool:

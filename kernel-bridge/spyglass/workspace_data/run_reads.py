@@ -14,8 +14,8 @@ from typing import TypeVar
 import pyarrow as pa
 
 from ..base.errors import SpyglassError
-from ..base.path_confinement import Roots
-from ..store.run_store import RunDirectory
+from ..base.path_confinement import Roots, escaping_name, real_path
+from ..store.run_store import METADATA_FILE, RUN_FILES, RunDirectory, is_valid_name, validate_name
 from .index import run_directories
 
 T = TypeVar("T")
@@ -25,9 +25,31 @@ def requested_runs(
     store_root: str | os.PathLike[str], project: str, run_ids: list[str] | None, roots: Roots | None
 ) -> tuple[dict[str, Path], list[str]]:
     """(the project's run directories by id, the ids to read): `run_ids` without repeats in the order asked,
-    or every run sorted; with `roots`, only runs that stay inside them (run_directories)."""
-    by_id = {path.name: path for path in run_directories(store_root, project, roots)}
-    return by_id, list(dict.fromkeys(run_ids)) if run_ids else sorted(by_id)
+    or every run sorted; with `roots`, only runs that stay inside them (run_directories). Asked runs are
+    looked up one by one (a chart of 100 runs costs 100 lookups, not a listing of the whole project)."""
+    if not run_ids:
+        by_id = {path.name: path for path in run_directories(store_root, project, roots)}
+        return by_id, sorted(by_id)
+    wanted = list(dict.fromkeys(run_ids))
+    project_dir = os.path.join(os.fspath(store_root), validate_name("project", project))
+    project_real = real_path(project_dir) if roots is not None else None
+    by_id = {}
+    for run_id in wanted:
+        path = os.path.join(project_dir, run_id)
+        # What run_directories would list: a valid, visible name holding a run.json, inside the roots (the
+        # project resolved once, a run directory only when it is a link).
+        if not (
+            is_valid_name("run id", run_id)
+            and not run_id.startswith(".")
+            and os.path.isfile(os.path.join(path, METADATA_FILE))
+        ):
+            continue
+        if roots is not None and project_real is not None:
+            real = real_path(path) if os.path.islink(path) else project_real / run_id
+            if escaping_name(path, roots, RUN_FILES, real=real) is not None:
+                continue
+        by_id[run_id] = Path(path)
+    return by_id, wanted
 
 
 def read_run(path: Path | None, read: Callable[[RunDirectory], T]) -> T | str | None:

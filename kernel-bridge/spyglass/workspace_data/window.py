@@ -1,37 +1,31 @@
 """Zoom windows of a metric answered in the Jupyter server by native DuckDB: the page never holds its rows.
 
 The page keeps a metric's first-paint overview and the rows of its running runs; any zoom over the other runs
-comes here. One metric's rows (the read its overview was made from) go into an in-memory DuckDB database with
-the M4 pyramid the page builds (`packages/store/src/workspace/sql.ts`): level k cuts each run's steps into
-buckets of 2^k steps and keeps their first, last, lowest and highest finite point, sum and count. A window on
-the step axis reads the level rows wholly inside the range and aggregates the raw rows of the partial buckets
-at its two edges, so each bucket is exactly the M4 of the raw rows in it (spikes survive every zoom); a window
-on another axis, or too narrow for the finest level, is M4 over the raw rows in range in equal buckets. The M4
-aggregates are `charts/m4.py`'s.
-
-A metric's database is kept (two metrics at most, least recently used dropped) while the runs' Parquet files
-are unchanged: running runs are left to the page, which holds their rows and tails them.
+comes here. The runs a window asks for are held in an in-memory DuckDB database per metric (window_rows.py:
+only those runs are looked up and read, once, while their files do not change) with the M4 pyramid the page
+builds (`packages/store/src/workspace/sql.ts`): level k cuts each run's steps into buckets of 2^k steps and
+keeps their first, last, lowest and highest finite point, sum and count. A window on the step axis reads the
+level rows wholly inside the range and aggregates the raw rows of the partial buckets at its two edges, so
+each bucket is exactly the M4 of the raw rows in it (spikes survive every zoom); a window on another axis, or
+too narrow for the finest level, is M4 over the raw rows in range in equal buckets. The M4 aggregates are
+`charts/m4.py`'s. A run's levels stop at its top level (its steps all fall in bucket 0, or -1, there), which
+answers any coarser level too. Running runs are left to the page, which holds their rows and tails them.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
-from ..base.errors import SpyglassError
 from ..base.path_confinement import Roots
-from ..charts.m4 import equal_bucket_sql, m4_aggregates_sql, m4_merge_sql
-from ..store.run_state import effective_state
-from ..store.run_store import RunDirectory
-from .index import run_directories
-from .overview import AXES, read_for_overview
-from .series import read_metric
+from ..charts.m4 import equal_bucket_sql, m4_aggregates_sql
+from .overview import AXES
+from .window_rows import MIN_LEVEL, MetricRows
 
-MIN_LEVEL = 3
 _KEPT_METRICS = 2
 # The answer's columns, as the page's queryBuckets reads them (buckets.ts).
 WINDOW_SCHEMA = pa.schema(
@@ -70,20 +64,8 @@ class Window:
             raise WindowRequestError(f"buckets must be 1..100000, got {self.buckets}")
 
 
-@dataclass
-class _MetricRows:
-    """One metric's rows and pyramid in a DuckDB database of their own."""
-
-    fingerprint: tuple[Any, ...]
-    run_ids: list[str]
-    connection: Any  # duckdb.DuckDBPyConnection
-    max_level: int
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_kept: OrderedDict[tuple[Any, ...], _MetricRows] = OrderedDict()
+_kept: OrderedDict[tuple[Any, ...], MetricRows] = OrderedDict()
 _kept_lock = threading.Lock()
-_building: dict[tuple[Any, ...], threading.Lock] = {}
 
 
 def metric_window(
@@ -99,116 +81,62 @@ def metric_window(
     that have no point in the window, have no rows). Ordered by run, then q."""
     if window.axis == "x" and not x_metric:
         raise WindowRequestError("axis x needs x_metric (the step metric drawn as x)")
-    rows = _metric_rows(store_root, project, metric, x_metric, roots)
-    held = {run_id: index for index, run_id in enumerate(rows.run_ids)}
-    wanted = [(i, held[r]) for i, r in enumerate(run_ids) if r in held]
-    if not wanted:
-        return WINDOW_SCHEMA.empty_table()
-    runs = pa.table({"asked": [a for a, _ in wanted], "held": [h for _, h in wanted]},
-                    schema=pa.schema([("asked", pa.int32()), ("held", pa.int32())]))  # fmt: skip
-    sql = _pyramid_sql(window) if window.level is not None else _raw_m4_sql(window)
-    with rows.lock:
-        cursor = rows.connection.cursor()
-        cursor.register("asked_runs", runs)
-        table = cursor.sql(
-            f"SELECT asked AS run, w.* EXCLUDE (run) FROM ({sql}) w JOIN asked_runs ON w.run = held "
-            "ORDER BY run, q"
-        ).to_arrow_table()
-        cursor.close()
+    run_ids = list(dict.fromkeys(run_ids))
+    rows = _metric_rows(str(store_root), project, metric, x_metric)
+    with rows.lock:  # one request per metric at a time: a load and a query never interleave
+        held = rows.hold(str(store_root), project, metric, x_metric, run_ids, roots)
+        if not held:
+            return WINDOW_SCHEMA.empty_table()
+        asked = pa.table(
+            {
+                "asked": [i for i, _ in held],
+                "held": [h.number for _, h in held],
+                "top": [h.top for _, h in held],
+            },
+            schema=pa.schema([("asked", pa.int32()), ("held", pa.int32()), ("top", pa.int32())]),
+        )
+        sql = (
+            _pyramid_sql(window, min(h.top for _, h in held))
+            if window.level is not None
+            else _raw_m4_sql(window)
+        )
+        rows.connection.register("asked_runs", asked)
+        try:
+            table = rows.connection.sql(f"SELECT * FROM ({sql}) ORDER BY run, q").to_arrow_table()
+        finally:
+            rows.connection.unregister("asked_runs")
     return table.cast(WINDOW_SCHEMA) if table.num_rows else WINDOW_SCHEMA.empty_table()
 
 
-def _metric_rows(
-    store_root: str, project: str, metric: str, x_metric: str | None, roots: Roots | None
-) -> _MetricRows:
-    """The kept database of the metric, (re)built when a run's Parquet file changed or appeared."""
-    key = (str(store_root), project, metric, x_metric)
-    fingerprint = _fingerprint(store_root, project, roots)
+def _metric_rows(store_root: str, project: str, metric: str, x_metric: str | None) -> MetricRows:
+    """The metric's kept database (a new, empty one the first time); two metrics kept, the least recently
+    used dropped."""
+    key = (store_root, project, metric, x_metric)
     with _kept_lock:
         kept = _kept.get(key)
-        if kept is not None and kept.fingerprint == fingerprint:
-            _kept.move_to_end(key)
-            return kept
-        building = _building.setdefault(key, threading.Lock())
-    with building:  # one build per metric at a time; a second request waits for it
-        with _kept_lock:
-            kept = _kept.get(key)
-            if kept is not None and kept.fingerprint == fingerprint:
-                return kept
-        # A first build takes the overview's read (the page asked for it just before); a rebuild reads afresh.
-        built = _build(store_root, project, metric, x_metric, fingerprint, roots, fresh=kept is not None)
-        with _kept_lock:
-            _kept[key] = built
-            _kept.move_to_end(key)
-            while len(_kept) > _KEPT_METRICS:
-                _kept.popitem(last=False)[1].connection.close()
-        return built
+        if kept is None:
+            try:
+                import duckdb  # the `server` extra: imported here so the server extension loads without it
+            except ImportError:
+                raise WindowRequestError(
+                    "zooms over large metrics need DuckDB in the Jupyter server: "
+                    "pip install 'spyglass[server]'"
+                ) from None
+            kept = _kept[key] = MetricRows(duckdb.connect(":memory:"))
+        _kept.move_to_end(key)
+        while len(_kept) > _KEPT_METRICS:
+            _close(_kept.popitem(last=False)[1])
+        return kept
 
 
-def _fingerprint(store_root: str, project: str, roots: Roots | None) -> tuple[Any, ...]:
-    """What the kept rows were read from: each run's history.parquet (or, for a run not running that has
-    none, its framed log) by size and mtime. A running run counts by name only: the page holds its rows."""
-    marks: list[tuple[Any, ...]] = []
-    for path in run_directories(store_root, project, roots):
-        run = RunDirectory(path)
-        try:
-            source = run.parquet_path
-            if not source.is_file():
-                if effective_state(run.read_metadata()) == "running":
-                    marks.append((path.name, "running"))
-                    continue
-                source = run.log_path
-            stat = source.stat()
-        except (OSError, SpyglassError):
-            marks.append((path.name, "unreadable"))
-            continue
-        marks.append((path.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(marks))
+def _close(rows: MetricRows) -> None:
+    with rows.lock:  # after the request using it, if any
+        rows.connection.close()
 
 
-def _build(
-    store_root: str,
-    project: str,
-    metric: str,
-    x_metric: str | None,
-    fingerprint: tuple[Any, ...],
-    roots: Roots | None,
-    fresh: bool,
-) -> _MetricRows:
-    """Loads the metric's rows (unless `fresh`, the overview's kept read when there is one) and builds the
-    pyramid."""
-    if fresh:
-        sliced = read_metric(store_root, project, metric, None, x_metric, roots)
-    else:
-        sliced = read_for_overview(store_root, project, metric, None, x_metric, reuse=True, roots=roots)
-    try:
-        import duckdb  # the `server` extra: imported here so the server extension loads without it
-    except ImportError:
-        raise WindowRequestError(
-            "zooms over large metrics need DuckDB in the Jupyter server: pip install 'spyglass[server]'"
-        ) from None
-    connection = duckdb.connect(":memory:")
-    connection.register("rows_in", sliced.table)
-    # The rows come ordered by blocks of steps (series._by_step_blocks): zone maps skip what a window misses.
-    connection.execute("CREATE TABLE raw AS SELECT * FROM rows_in")
-    connection.unregister("rows_in")
-    max_step = connection.execute("SELECT coalesce(max(abs(step)), 0) FROM raw").fetchone()[0]
-    max_level = max(MIN_LEVEL, int(max(max_step, 1)).bit_length())
-    connection.execute(
-        "CREATE TABLE levels AS SELECT "
-        f"{MIN_LEVEL}::INTEGER AS lvl, run, step >> {MIN_LEVEL} AS b, {m4_aggregates_sql('step', 'value')}, "
-        "sum(value) AS y_sum, count(*) AS n FROM raw WHERE isfinite(value) GROUP BY run, b ORDER BY b, run"
-    )
-    for level in range(MIN_LEVEL + 1, max_level + 1):
-        connection.execute(
-            f"INSERT INTO levels SELECT {level}, run, b >> 1 AS bb, {m4_merge_sql()}, sum(y_sum), sum(n) "
-            f"FROM levels WHERE lvl = {level - 1} GROUP BY run, bb ORDER BY bb, run"
-        )
-    return _MetricRows(fingerprint, list(sliced.run_ids), connection, max_level)
-
-
-def _pyramid_sql(window: Window) -> str:
-    """The page's pyramidQuerySql, exact edges: level rows wholly inside [lo, hi], raw rows at the edges."""
+def _pyramid_sql(window: Window, lowest_top: int) -> str:
+    """The page's pyramidQuerySql, exact edges: level rows wholly inside [lo, hi], raw rows at the edges; a
+    run's rows at min(level, its top level) (the same buckets: see the module's docstring)."""
     level = int(window.level or 0)
     unit = 1 << level
     lo, hi = int(-(-window.lo // 1)), int(window.hi // 1)
@@ -216,16 +144,19 @@ def _pyramid_sql(window: Window) -> str:
     first, last = -(-lo // unit), (hi + 1) // unit - 1
     edges = [(lo, hi)] if first > last else [(lo, first * unit - 1), ((last + 1) * unit, hi)]
     parts = [
-        f"SELECT run, (b - {origin // unit})::DOUBLE AS q, x_first::DOUBLE AS x_first, y_first, "
+        f"SELECT a.asked AS run, (b - {origin // unit})::DOUBLE AS q, x_first::DOUBLE AS x_first, y_first, "
         "x_last::DOUBLE AS x_last, y_last, x_min::DOUBLE AS x_min, y_min, x_max::DOUBLE AS x_max, y_max, "
-        f"y_sum, n::DOUBLE AS n FROM levels WHERE lvl = {level} AND b BETWEEN {first} AND {last}"
+        f"y_sum, n::DOUBLE AS n FROM levels JOIN asked_runs a ON levels.run = a.held "
+        f"WHERE lvl BETWEEN {min(level, lowest_top)} AND {level} AND lvl = least({level}, a.top) "
+        f"AND b BETWEEN {first} AND {last}"
     ]
     for a, b in edges:
         if b >= a:
             parts.append(
-                f"SELECT run, ((step - {origin}) // {unit})::DOUBLE AS q, "
+                f"SELECT a.asked AS run, ((step - {origin}) // {unit})::DOUBLE AS q, "
                 f"{m4_aggregates_sql('step', 'value', '::DOUBLE')}, sum(value), count(*)::DOUBLE "
-                f"FROM raw WHERE step BETWEEN {a} AND {b} AND isfinite(value) GROUP BY run, q"
+                f"FROM raw JOIN asked_runs a ON raw.run = a.held WHERE step BETWEEN {a} AND {b} "
+                "AND isfinite(value) GROUP BY a.asked, q"
             )
     return " UNION ALL ".join(parts)
 
@@ -233,9 +164,9 @@ def _pyramid_sql(window: Window) -> str:
 def _raw_m4_sql(window: Window) -> str:
     """The page's rawM4Sql: M4 of the finite points in [lo, hi] on the axis, in equal buckets over it."""
     x = {"step": "step::DOUBLE", "wall": "wall", "relative": "wall - w0", "x": "x"}[window.axis]
-    source = "raw"
+    source = "(SELECT a.asked AS run, raw.* EXCLUDE (run) FROM raw JOIN asked_runs a ON raw.run = a.held)"
     if window.axis == "relative":
-        source = "raw JOIN (SELECT run AS r0, min(wall) AS w0 FROM raw GROUP BY run) ON run = r0"
+        source = f"{source} JOIN (SELECT run AS r0, min(wall) AS w0 FROM {source} GROUP BY run) ON run = r0"
     where = f"isfinite(value) AND isfinite({x})"
     if window.axis == "step":
         where += f" AND step BETWEEN {int(window.lo // 1)} AND {int(-(-window.hi // 1))}"
@@ -253,5 +184,5 @@ def forget_all() -> None:
     """Drops every kept metric (tests)."""
     with _kept_lock:
         for rows in _kept.values():
-            rows.connection.close()
+            _close(rows)
         _kept.clear()
