@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -62,23 +63,32 @@ def main() -> int:
             print(f"skipping {name}: {python} not found (see bench/team_store/{REQUIREMENTS[name]})", file=sys.stderr)  # fmt: skip
             chosen.remove(name)
     WORK.mkdir(parents=True, exist_ok=True)
-    s3 = start_s3(WORK / "s3-writers") if "spyglass-s3" in chosen else None
+    # A fresh S3 server and one bucket per invocation (SeaweedFS may refuse to grow volumes for a
+    # reused data directory, and a new bucket per round waits for volume growth); a prefix per round.
+    s3_work = WORK / f"s3-writers-{os.getpid()}"
+    s3 = start_s3(s3_work) if "spyglass-s3" in chosen else None
+    bucket = s3.create_bucket("writers") if s3 else None
     results: dict[str, list[dict]] = {name: [] for name in chosen}
     try:
         for _ in range(args.repeats):
             for name in chosen:
                 with tempfile.TemporaryDirectory(dir=WORK) as scratch:
-                    results[name].append(run_round(name, Path(scratch), args, s3))
+                    results[name].append(
+                        run_round(name, Path(scratch), args, s3, bucket)
+                    )
                 # Each round as it ends: a long run cut short still tells what it measured.
                 print(json.dumps({"contender": name, **results[name][-1]}), flush=True)
     finally:
         if s3 is not None:
             s3.stop()
+            shutil.rmtree(s3_work, ignore_errors=True)
     print_table(results, args)
     return 0
 
 
-def run_round(name: str, scratch: Path, args: argparse.Namespace, s3) -> dict:
+def run_round(
+    name: str, scratch: Path, args: argparse.Namespace, s3, bucket: str | None
+) -> dict:
     """Launch the N writers of one contender at once; their reports, the wall time and the rows stored."""
     env = {
         k: v
@@ -88,8 +98,7 @@ def run_round(name: str, scratch: Path, args: argparse.Namespace, s3) -> dict:
     env["SG_CONTENDER"] = name
     python, server, store_url, cap = sys.executable, None, None, 0.0
     if name == "spyglass-s3":
-        bucket = s3.create_bucket("writers")
-        store_url = f"s3://{bucket}/team"
+        store_url = f"s3://{bucket}/{scratch.name}"
         env = s3.process_env("writer", env)
         env.update(SPYGLASS_DIR=store_url, SPYGLASS_CACHE_DIR=str(scratch / "spool"))
     elif name == "spyglass-local":
