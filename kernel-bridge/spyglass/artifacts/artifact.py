@@ -26,7 +26,7 @@ from .artifact_files import download as download_files
 from .artifact_files import require_verified
 from .artifact_files import verify as verify_files
 from .artifact_storage import objects_for
-from .artifact_store import VersionRef, collection_of, read_manifest
+from .artifact_store import LogResult, VersionRef, collection_of, log_version, read_manifest
 from .artifact_values import value_files
 from .lineage_display import LineageView
 from .manifest import Manifest, ManifestEntry
@@ -353,6 +353,33 @@ class Artifact:
         )
         artifact._attach(root, ref, record)
         return artifact
+
+    def _log(
+        self,
+        root: str | os.PathLike[str],
+        project: str,
+        *,
+        logged_by: dict[str, str] | None,
+        aliases: list[str] | tuple[str, ...] = (),
+    ) -> LogResult:
+        """Store this draft as the next version of its collection in `project` (a run's log_artifact, a
+        dataset's save) and become that version."""
+        result = log_version(
+            root,
+            project,
+            self.name,
+            self.type,
+            self._manifest,
+            self._sources,
+            stamps=self._stamps,
+            description=self.description,
+            metadata=self.metadata,
+            logged_by=logged_by,
+            aliases=aliases,
+        )
+        record = collection_of(root, project, self.name).read_version(result.ref.number)
+        self._attach(root, result.ref, record)
+        return result
 
     def _attach(self, root: str | os.PathLike[str], ref: VersionRef, record: dict[str, Any]) -> None:
         self._root = Path(root)

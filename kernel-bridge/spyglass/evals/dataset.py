@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..artifacts.artifact import Artifact
-from ..artifacts.artifact_store import VersionRef, collection_of, log_version, record_use, resolve
+from ..artifacts.artifact_store import VersionRef, collection_of, record_use, resolve
 from ..data_types.table import Table
 from .dataset_rows import arrow_to_rows, checked_rows, rows_to_arrow
 from .errors import DatasetError
@@ -102,20 +102,7 @@ class Dataset:
         run = current_run()
         by_run = run is not None and run.project == project
         logged_by = {"project": run.project, "run_id": run.id} if by_run else None
-        result = log_version(
-            root,
-            project,
-            draft.name,
-            draft.type,
-            draft._manifest,
-            draft._sources,
-            stamps=draft._stamps,
-            description=draft.description,
-            metadata=draft.metadata,
-            logged_by=logged_by,
-            aliases=list(aliases),
-        )
-        draft._cleanup()
+        result = draft._log(root, project, logged_by=logged_by, aliases=list(aliases))
         self._ref = result.ref
         self._root = root
         return self

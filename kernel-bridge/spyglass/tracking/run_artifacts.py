@@ -8,7 +8,7 @@ from typing import Any
 
 from ..artifacts.artifact import Artifact
 from ..artifacts.artifact_errors import ArtifactError
-from ..artifacts.artifact_store import LogResult, collection_of, log_version, record_use, resolve
+from ..artifacts.artifact_store import LogResult, collection_of, record_use, resolve
 from ..artifacts.lineage import run_node_id
 from ..artifacts.lineage_display import LineageView
 from ..artifacts.registry import link_version
@@ -96,23 +96,8 @@ class RunArtifacts:
         return LineageView(self._store_root, self.project, run_node_id(self.project, self.id), depth)
 
     def _log_draft(self, artifact: Artifact, aliases: list[str], *, logged_by: bool) -> LogResult:
-        root = self._store_root
-        result = log_version(
-            root,
-            self.project,
-            artifact.name,
-            artifact.type,
-            artifact._manifest,
-            artifact._sources,
-            stamps=artifact._stamps,
-            description=artifact.description,
-            metadata=artifact.metadata,
-            logged_by={"project": self.project, "run_id": self.id} if logged_by else None,
-            aliases=aliases,
-        )
-        record = collection_of(root, self.project, artifact.name).read_version(result.ref.number)
-        artifact._attach(root, result.ref, record)
-        return result
+        by = {"project": self.project, "run_id": self.id} if logged_by else None
+        return artifact._log(self._store_root, self.project, logged_by=by, aliases=aliases)
 
 
 def _as_artifact(value: Any, name: str | None, type: str | None) -> Artifact:
