@@ -21,14 +21,8 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..store.run_store import resolve_store_root
-from ..traces.otlp_ingest import (
-    PROTOBUF_TYPE,
-    OtlpDependencyError,
-    OtlpReceiver,
-    decode_request,
-    project_name,
-    request_calls,
-)
+from ..traces.otlp_ingest import PROTOBUF_TYPE, OtlpReceiver, decode_request, project_name, request_calls
+from ..traces.otlp_protobuf import OtlpDependencyError
 from ..traces.otlp_values import OtlpFormatError
 from .api_handler import SpyglassAPIHandler
 from .run_access import RunAccessError, confine
@@ -50,8 +44,7 @@ class OtlpTracesHandler(SpyglassAPIHandler):
             project = self.request.headers.get(PROJECT_HEADER) or self.get_query_argument("project", None)
             if project is not None:
                 project = project_name(project, PROJECT_HEADER)
-            spans, read_id = decode_request(body, content_type)
-            calls = request_calls(spans, read_id, project)
+            calls = request_calls(decode_request(body, content_type), project)
             await asyncio.to_thread(_receiver.write, root, calls)
         except _TooLarge as error:
             return self._fail(413, str(error))

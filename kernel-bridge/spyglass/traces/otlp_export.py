@@ -36,6 +36,8 @@ _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 def calls_to_otlp(table: pa.Table, project: str) -> dict[str, Any]:
     """An ExportTraceServiceRequest (OTLP JSON, as a dict) with one span per row of a calls table."""
+    for name in ("started_at", "ended_at"):  # whole microseconds as integers: no datetime per row
+        table = table.set_column(table.schema.get_field_index(name), name, table[name].cast(pa.int64()))
     spans = [call_span(row) for row in table.to_pylist()]
     resource = {"attributes": key_values({"service.name": project, "spyglass.project": project})}
     scope = {"name": SCOPE, "version": __version__}
@@ -43,7 +45,7 @@ def calls_to_otlp(table: pa.Table, project: str) -> dict[str, Any]:
 
 
 def call_span(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One call row (JSON columns as stored text) as an OTLP span."""
+    """One call row (JSON columns as stored text, times as datetimes or epoch microseconds) as a span."""
     values = {name: _decoded(row.get(name)) for name in _ROW_COLUMNS}
     inputs = values["inputs"] if isinstance(values["inputs"], dict) else {}
     user_attributes = values["attributes"] if isinstance(values["attributes"], dict) else {}
@@ -131,8 +133,10 @@ def _exception_event(exception: str, time: str) -> dict[str, Any]:
     return {"timeUnixNano": time, "name": "exception", "attributes": key_values(attributes)}
 
 
-def _nanoseconds(moment: datetime.datetime) -> int:
+def _nanoseconds(moment: int | datetime.datetime) -> int:
     # Stored times are whole microseconds (timestamp[us, UTC]): exact integer arithmetic, no float seconds.
+    if isinstance(moment, int):
+        return moment * 1000
     return (moment - _EPOCH) // datetime.timedelta(microseconds=1) * 1000
 
 

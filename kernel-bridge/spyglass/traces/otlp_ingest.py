@@ -9,15 +9,12 @@ them into one trace session per project and store, `<project>/.traces/otlp-<time
 from __future__ import annotations
 
 import atexit
-import base64
-import binascii
 import json
 import os
 import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
@@ -28,6 +25,7 @@ from ..store.run_store import validate_name
 from .call_record import ERROR, RUNNING, SUCCESS, UNFINISHED
 from .call_rows import CALL_SCHEMA
 from .otlp_conventions import call_fields
+from .otlp_protobuf import protobuf_request
 from .otlp_values import OtlpFormatError, attribute_dict, call_id_of, checked_id, span_id_of
 from .trace_session import TraceSession
 from .value_encoding import encode, encode_named, to_json
@@ -40,53 +38,18 @@ _CALL_ID = re.compile(r"[0-9a-f]{32}")
 _KEPT_STATUSES = (RUNNING, UNFINISHED)  # a Spyglass export's spyglass.status that the OTLP status cannot say
 
 
-class OtlpDependencyError(RuntimeError):
-    """A protobuf body arrived but opentelemetry-proto is not installed."""
-
-
-def decode_request(body: bytes, content_type: str) -> tuple[list[Any], Callable[[Any, int, str], str | None]]:
-    """The resourceSpans of a request body and the reader of its ids (hex in JSON, base64 in protobuf)."""
+def decode_request(body: bytes, content_type: str) -> list[Any]:
+    """The resourceSpans of a request body, in the OTLP/JSON shape (ids as hex) whatever the encoding."""
     kind = content_type.split(";")[0].strip().lower()
     if kind == JSON_TYPE:
         try:
             request = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             raise OtlpFormatError(f"the body is not JSON: {error}") from None
-        return _resource_spans(request), checked_id
+        return _resource_spans(request)
     if kind == PROTOBUF_TYPE:
-        return _resource_spans(_protobuf_dict(body)), _base64_id
+        return _resource_spans(protobuf_request(body))
     raise OtlpFormatError(f"Content-Type must be {JSON_TYPE} or {PROTOBUF_TYPE}, got {content_type!r}")
-
-
-def _protobuf_dict(body: bytes) -> dict[str, Any]:
-    try:  # imported here: only protobuf bodies need it (the `otlp` extra)
-        from google.protobuf.json_format import MessageToDict  # noqa: PLC0415
-        from google.protobuf.message import DecodeError  # noqa: PLC0415
-        from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # noqa: PLC0415
-    except ImportError as error:
-        raise OtlpDependencyError(
-            f"protobuf OTLP bodies need opentelemetry-proto ({error}): pip install 'spyglass[server]' or "
-            "opentelemetry-proto, or send JSON (Content-Type: application/json)"
-        ) from None
-    request = trace_service_pb2.ExportTraceServiceRequest()
-    try:
-        request.ParseFromString(body)
-    except DecodeError as error:
-        raise OtlpFormatError(
-            f"the body is not an OTLP ExportTraceServiceRequest in protobuf: {error}"
-        ) from None
-    return MessageToDict(request, use_integers_for_enums=True)
-
-
-def _base64_id(value: Any, digits: int, field: str) -> str | None:
-    # protobuf's JSON mapping writes bytes as base64; OTLP ids are the raw bytes.
-    if value in (None, ""):
-        return None
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError, TypeError):
-        raise OtlpFormatError(f"{field} is not valid bytes: {value!r}") from None
-    return checked_id(raw.hex(), digits, field)
 
 
 def _resource_spans(request: Any) -> list[Any]:
@@ -100,9 +63,7 @@ def _resource_spans(request: Any) -> list[Any]:
     return spans
 
 
-def request_calls(
-    resource_spans: list[Any], read_id: Callable[[Any, int, str], str | None], project: str | None
-) -> dict[str, list[dict[str, Any]]]:
+def request_calls(resource_spans: list[Any], project: str | None) -> dict[str, list[dict[str, Any]]]:
     """Call rows (call schema, values as Python objects) per project; `project` overrides the resources'."""
     by_project: dict[str, list[dict[str, Any]]] = {}
     for r, resource_span in enumerate(resource_spans):
@@ -116,7 +77,7 @@ def request_calls(
         target = by_project.setdefault(project_name(name, where), [])
         for s, scope_span in enumerate(_list(resource_span, "scopeSpans", where)):
             for p, span in enumerate(_list(scope_span, "spans", f"{where}.scopeSpans[{s}]")):
-                target.append(span_call(span, read_id, f"{where}.scopeSpans[{s}].spans[{p}]"))
+                target.append(span_call(span, f"{where}.scopeSpans[{s}].spans[{p}]"))
     return by_project
 
 
@@ -135,15 +96,15 @@ def project_name(name: Any, where: str) -> str:
         ) from None
 
 
-def span_call(span: Any, read_id: Callable[[Any, int, str], str | None], where: str) -> dict[str, Any]:
+def span_call(span: Any, where: str) -> dict[str, Any]:
     """One span as a call row."""
     if not isinstance(span, dict):
         raise OtlpFormatError(f"{where} must be an object")
-    trace_id = read_id(span.get("traceId"), 32, f"{where}.traceId")
-    span_id = read_id(span.get("spanId"), 16, f"{where}.spanId")
+    trace_id = checked_id(span.get("traceId"), 32, f"{where}.traceId")
+    span_id = checked_id(span.get("spanId"), 16, f"{where}.spanId")
     if trace_id is None or span_id is None:
         raise OtlpFormatError(f"{where} needs a traceId and a spanId")
-    parent = read_id(span.get("parentSpanId"), 16, f"{where}.parentSpanId")
+    parent = checked_id(span.get("parentSpanId"), 16, f"{where}.parentSpanId")
     fields = call_fields(str(span.get("name") or "span"), attribute_dict(span.get("attributes"), where))
     started = _nanoseconds(span.get("startTimeUnixNano"), f"{where}.startTimeUnixNano")
     ended = _nanoseconds(span.get("endTimeUnixNano") or started, f"{where}.endTimeUnixNano")
