@@ -11,6 +11,7 @@ from .base.errors import FlushError, RunFinishedError, SpyglassError
 from .base.version import __version__ as __version__
 from .data_types import Audio, Histogram, Html, Image, Object3D, Table, Video, plot
 from .data_types.plot import plot_table
+from .llm import autopatch as _llm_autopatch
 from .rows.history import StepOrderWarning
 from .sweeps import SweepController, TrialStopped, agent, controller, sweep
 from .sweeps.trial_context import active_trial
@@ -30,6 +31,7 @@ from .workspace_data.display import Workspace, workspace
 _session.sweep_trial.provide(active_trial)  # init() inside a sweep trial joins the sweep
 _artifact.read_run.provide(StoredRun)  # Artifact.logged_by()/used_by() answer stored runs
 _traces_current_run.provide(lambda: _session.current_run)  # @sg.op calls inside a run go to its trace session
+_llm_autopatch()  # openai, anthropic and litellm calls are traced while tracing is on (docs/llm.md)
 
 __all__ = [
     "AlertLevel",
@@ -154,7 +156,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'spyglass' has no attribute {name!r}")
 
 
-_LAZY_SUBMODULES = frozenset({"integration", "keras", "lightgbm", "sklearn", "xgboost"})
+_LAZY_SUBMODULES = frozenset({"inference", "integration", "keras", "lightgbm", "llm", "sklearn", "xgboost"})
 _EVALS = frozenset({"Dataset", "Evaluation", "Model", "Scorer", "evals"})
 _WANDB_HELPERS = frozenset({"termlog", "termwarn", "termerror", "Error", "util"})
 

@@ -15,9 +15,11 @@ Floors, bottom to top (a floor may hold several subpackages; those siblings neve
     traces          @sg.op calls: recording, their trace sessions in the store, reading them back
  6. tracking        the write-side run API: init, the session, Run and its parts, settings, environment
     api             the read-side API: Api, stored runs, history sampling, filters
+    llm             LLM clients (openai, anthropic, litellm) traced automatically: usage, cost, streams
  7. sweeps          sweep controller, agent, search strategies and their store
     integration     Keras, Lightning, Transformers, XGBoost, LightGBM, scikit-learn
     evals           Dataset, Model, Evaluation and scorers (they log to runs, trace ops, store artifacts)
+    inference       sg.inference.client: the openai client for an OpenAI-compatible provider, traced
  8. report          `spyglass report`: the static HTML report builder
  9. server          the Jupyter Server extension (HTTP handlers)
     wandb_compat    the `wandb` shim and wandb's own helper names
@@ -44,8 +46,8 @@ FLOORS: list[tuple[str, ...]] = [
     ("rows", "system", "charts"),
     ("data_types",),
     ("artifacts", "workspace_data", "torch_watch", "traces"),
-    ("tracking", "api"),
-    ("sweeps", "integration", "evals"),
+    ("tracking", "api", "llm"),
+    ("sweeps", "integration", "evals", "inference"),
     ("report",),
     ("server", "wandb_compat"),
     ("cli",),

@@ -1,0 +1,100 @@
+"""Tracing the official `anthropic` client: messages.create (sync, async, stream=True) and messages.stream.
+
+`messages.stream(...)` returns the SDK's stream manager unchanged; the request it makes when entered
+(`with ... as stream`) is the traced call, its raw events folded into the message (MessageEvents).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from ..traces.call_lifecycle import fail_call
+from .llm_calls import LLMKind, end_or_follow_stream, enter, leave, method_spec, start, warn_once
+from .method_patching import patch, traced_callable
+from .stream_accumulators import MessageEvents
+
+CREATE = LLMKind("anthropic.messages.create", "anthropic", MessageEvents)
+STREAM = LLMKind("anthropic.messages.stream", "anthropic", MessageEvents)
+# Where the stream managers keep the request they make when entered (name-mangled private attributes).
+_REQUEST_ATTRIBUTES = ("_MessageStreamManager__api_request", "_AsyncMessageStreamManager__api_request")
+
+
+def _stream_types() -> tuple[type, ...]:
+    import anthropic
+
+    return (anthropic.Stream, anthropic.AsyncStream)
+
+
+def _traced_request(request: Any, arguments: tuple[tuple[Any, ...], dict[str, Any]]) -> Any:
+    args, kwargs = arguments
+    spec = method_spec(STREAM)
+    if callable(request):  # sync: called by MessageStreamManager.__enter__
+
+        def traced() -> Any:
+            record = start(spec, args, kwargs)
+            if record is None:
+                return request()
+            token = enter()
+            try:
+                raw = request()
+            except BaseException as error:
+                leave(token)
+                fail_call(record, error)
+                raise
+            leave(token)
+            end_or_follow_stream(record, STREAM, kwargs.get("model"), raw, _stream_types())
+            return raw
+
+        return traced
+
+    async def traced_async() -> Any:  # async: the coroutine awaited by __aenter__
+        record = start(spec, args, kwargs, in_task=True)
+        if record is None:
+            return await request
+        token = enter()
+        try:
+            raw = await request
+        except BaseException as error:
+            leave(token)
+            fail_call(record, error)
+            raise
+        leave(token)
+        end_or_follow_stream(record, STREAM, kwargs.get("model"), raw, _stream_types())
+        return raw
+
+    return traced_async()
+
+
+def _traced_stream(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def stream(self: Any, *args: Any, **kwargs: Any) -> Any:
+        manager = original(self, *args, **kwargs)
+        try:
+            for attribute in _REQUEST_ATTRIBUTES:
+                if hasattr(manager, attribute):
+                    setattr(manager, attribute, _traced_request(getattr(manager, attribute), (args, kwargs)))
+                    break
+        except Exception as error:
+            warn_once(error)
+        return manager
+
+    stream.__spyglass_original__ = original
+    return stream
+
+
+def patch_anthropic() -> None:
+    """Trace the anthropic client's calls (idempotent; needs the anthropic package imported)."""
+    module = importlib.import_module("anthropic.resources.messages")
+    for class_name, asynchronous in (("Messages", False), ("AsyncMessages", True)):
+        owner = getattr(module, class_name)
+        patch(
+            owner,
+            "create",
+            lambda original, asynchronous=asynchronous: traced_callable(
+                original, CREATE, _stream_types, bound=True, asynchronous=asynchronous
+            ),
+        )
+        patch(owner, "stream", _traced_stream)
