@@ -17,6 +17,7 @@ from typing import Any
 
 from ..traces import current_call
 from ..traces.op_wrappers import op
+from ..traces.trace_session import session_directory
 from ..tracking import session
 from .aggregates import latency_summary, total_summary
 from .dataset import Dataset
@@ -26,7 +27,7 @@ from .example_costs import attach_costs
 from .example_runner import ExampleResult, ExampleRunner, Predictor
 from .model import model_attributes, model_name, model_version
 from .progress import Progress
-from .scorer import OUTPUT, Parameters, bind_scorers
+from .scorer import OUTPUT, Parameters, bind_scorers, traced_method
 from .store_target import current_run, project_and_root
 
 DEFAULT_CONCURRENCY = 8
@@ -104,7 +105,8 @@ class Evaluation:
             )
             shown.close()
             if root_id is not None:
-                attach_costs(run_root, run.project, root_id, predictor.op_name, results)
+                session = session_directory(run_root, run.project, run.id)  # the run's trace session
+                attach_costs(session, root_id, predictor.op_name, results)
             summary = self._summary(model, results, root_id)
             return log_evaluation(run, summary, results, self.dataset.columns, [s.name for s in self.scorers])
         finally:
@@ -160,7 +162,9 @@ class Evaluation:
 def _predictor(model: Any, columns: list[str]) -> Predictor:
     """The model's traced predict: a method `predict` (sg.Model or any object), or a function."""
     if inspect.isfunction(model) or inspect.ismethod(model) or hasattr(model, "__spyglass_op__"):
-        function, bound, name = model, model, getattr(model, "__qualname__", model_name(model))
+        function, name = model, getattr(model, "__qualname__", model_name(model))
+        bound = model if hasattr(model, "__spyglass_op__") else op(model, name=name)
+        signature_of = model
     else:
         method = getattr(type(model), "predict", None)
         if method is None or not callable(method):
@@ -168,11 +172,10 @@ def _predictor(model: Any, columns: list[str]) -> Predictor:
                 "evaluate() takes an sg.Model (or an object with predict) or a function, "
                 f"got {type(model).__name__}"
             )
-        function, bound, name = method, model.predict, f"{type(model).__name__}.predict"
-    if not hasattr(function, "__spyglass_op__"):
-        traced = op(function, name=name)
-        bound = traced.__get__(model, type(model)) if bound is not function else traced
-    parameters = Parameters.of(bound)
+        function, name = method, f"{type(model).__name__}.predict"
+        bound = traced_method(method, model, name)
+        signature_of = model.predict
+    parameters = Parameters.of(signature_of)
     missing = parameters.missing(columns, set())
     if missing or OUTPUT in parameters.required:
         raise EvaluationError(

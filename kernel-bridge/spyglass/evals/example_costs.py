@@ -5,13 +5,17 @@ Scorer calls (an LLM judge) are not counted: they are the evaluation's cost, not
 
 from __future__ import annotations
 
+import json
 import math
-import os
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ..api.public_api import Api
+import pyarrow.compute as pc
+
+from ..traces.call_reader import read_session_calls
+from ..traces.trace_destination import flush_traces
 from .example_runner import ExampleResult
 
 
@@ -33,23 +37,29 @@ class ExampleCost:
 
 
 def example_costs(
-    root: str | os.PathLike[str], project: str, trace_id: str, predict_op: str, example_ids: set[str]
+    session: Path, trace_id: str, predict_op: str, example_ids: set[str]
 ) -> dict[str, ExampleCost]:
-    """{example call id: its prediction's cost and usage}, for the examples whose calls carried any."""
-    calls = list(Api(dir=root).calls(project, filters={"trace_id": trace_id}))
-    parent = {call.id: call.parent_id for call in calls}
-    op_name = {call.id: call.op_name for call in calls}
+    """{example call id: its prediction's cost and usage}, for the examples whose calls carried any.
+
+    Reads the four columns it needs of the run's trace session as Arrow (decoding every call as the read
+    API does cost more than the evaluation itself: bench/evals).
+    """
+    flush_traces()
+    table = read_session_calls(session).select(["id", "parent_id", "op_name", "trace_id", "cost", "usage"])
+    table = table.filter(pc.equal(table.column("trace_id"), trace_id))
+    ids, parents, names = (table.column(name).to_pylist() for name in ("id", "parent_id", "op_name"))
+    parent, op_name = dict(zip(ids, parents, strict=True)), dict(zip(ids, names, strict=True))
+    priced = pc.or_(pc.is_valid(table.column("cost")), pc.is_valid(table.column("usage")))
     costs: dict[str, ExampleCost] = {}
-    for call in calls:
-        if call.cost is None and not call.usage:
-            continue
-        example = _example_of(call.id, parent, op_name, predict_op, example_ids)
+    for row in table.filter(priced).select(["id", "cost", "usage"]).to_pylist():
+        example = _example_of(row["id"], parent, op_name, predict_op, example_ids)
         if example is None:
             continue
         total = costs.setdefault(example, ExampleCost())
-        if call.cost is not None and math.isfinite(call.cost):
-            total.cost = (total.cost or 0.0) + call.cost
-        for key, value in (call.usage or {}).items():
+        if row["cost"] is not None and math.isfinite(row["cost"]):
+            total.cost = (total.cost or 0.0) + row["cost"]
+        usage = json.loads(row["usage"]) if row["usage"] else {}
+        for key, value in (usage if isinstance(usage, dict) else {}).items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 total.usage[key] = total.usage.get(key, 0) + value
     return costs
@@ -69,13 +79,11 @@ def _example_of(
     return None
 
 
-def attach_costs(
-    root: str | os.PathLike[str], project: str, trace_id: str, predict_op: str, results: list[ExampleResult]
-) -> None:
+def attach_costs(session: Path, trace_id: str, predict_op: str, results: list[ExampleResult]) -> None:
     """Set each result's cost and usage from its calls; a store that cannot be read costs only the costs."""
     ids = {result.call_id for result in results if result.call_id is not None}
     try:
-        costs = example_costs(root, project, trace_id, predict_op, ids)
+        costs = example_costs(session, trace_id, predict_op, ids)
     except Exception as error:
         warnings.warn(f"evaluation: the calls' costs could not be read: {error}", stacklevel=2)
         return

@@ -100,12 +100,10 @@ def bind_scorer(scorer: Any) -> BoundScorer:
         if method is Scorer.score:
             raise EvaluationError(f"{type(scorer).__name__} must define score(self, *, output, ...)")
         name = scorer.name or type(scorer).__name__
-        traced = method if hasattr(method, "__spyglass_op__") else op(method, name=f"{name}.score")
-        bound_method = traced.__get__(scorer, type(scorer))
         return BoundScorer(
             name,
-            bound_method,
-            Parameters.of(bound_method, scorer.column_map),
+            traced_method(method, scorer, f"{name}.score"),
+            Parameters.of(method.__get__(scorer, type(scorer)), scorer.column_map),
             inspect.iscoroutinefunction(method),
             scorer.summarize,
         )
@@ -122,6 +120,25 @@ def bind_scorer(scorer: Any) -> BoundScorer:
     raise EvaluationError(
         f"a scorer is a function or an sg.Scorer instance, got {type(scorer).__name__}: {scorer!r:.80}"
     )
+
+
+def traced_method(function: Callable[..., Any], instance: Any, name: str) -> Callable[..., Any]:
+    """`instance.function(**arguments)` as an @sg.op call named `name` recording the arguments, not the
+    instance (a model's prompt or a judge's client is not encoded again on every call; the evaluation's root
+    call names the model and its version). A method already decorated with @sg.op is called as it is."""
+    if hasattr(function, "__spyglass_op__"):
+        return function.__get__(instance, type(instance))
+    if inspect.iscoroutinefunction(function):
+
+        async def call_async(**arguments: Any) -> Any:
+            return await function(instance, **arguments)
+
+        return op(call_async, name=name)
+
+    def call(**arguments: Any) -> Any:
+        return function(instance, **arguments)
+
+    return op(call, name=name)
 
 
 def bind_scorers(scorers: Any, columns: list[str]) -> list[BoundScorer]:
