@@ -8,7 +8,9 @@ of its database); they are marked `~`.
 from __future__ import annotations
 
 import argparse
+import json
 import math
+from pathlib import Path
 
 from common import median
 
@@ -35,6 +37,7 @@ def summarize(rounds: list[dict], expected_rows: int) -> dict:
     return {
         "us": median([r["median_us"] for r in reports if r["median_us"] is not None]),
         "p99": median([r["p99_us"] for r in reports if r["p99_us"] is not None]),
+        "mean": median([r["mean_us"] for r in reports]),
         "steps": median([r["steps"] for r in reports]),
         "end": median(ends or extrapolated),
         "wall": median(walls),
@@ -60,7 +63,7 @@ def steady_rate(one: dict, first: float) -> float:
 def print_table(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
     expected = args.writers * args.steps
     print(f"\n{args.writers} writer processes × {args.steps:,} steps × 10 metrics at once; median of {args.repeats} round(s)")  # fmt: skip
-    print(f"{'contender':15} {'rows delivered/expected':>24} {'wall':>15} {'log() µs med':>12} {'p99':>7} {'durable end':>15} {'µs ratio':>8} {'wall ratio':>10} {'end ratio':>9} {'load':>5}")  # fmt: skip
+    print(f"{'contender':15} {'rows delivered/expected':>24} {'wall':>15} {'log() µs med':>12} {'p99':>7} {'mean':>7} {'durable end':>15} {'µs ratio':>8} {'mean ratio':>10} {'wall ratio':>10} {'end ratio':>9} {'load':>5}")  # fmt: skip
     rows = {
         name: summarize(rounds, expected) for name, rounds in results.items() if rounds
     }
@@ -71,13 +74,35 @@ def print_table(results: dict[str, list[dict]], args: argparse.Namespace) -> Non
         end = f"{mark}{row['end']:.1f}s"
         ratios = [
             f"{mark}{row[k] / ref[k]:.1f}x" if ref else "-"
-            for k in ("us", "wall", "end")
+            for k in ("us", "mean", "wall", "end")
         ]
-        ratios[0] = ratios[0].lstrip("~")  # log() µs/call is measured, even when capped
+        ratios[:2] = [
+            r.lstrip("~") for r in ratios[:2]
+        ]  # log() is measured, even capped
         delivered = f"{row['stored']:,.0f}/{expected:,}"
-        print(f"{name:15} {delivered:>24} {wall:>15} {row['us']:12.2f} {row['p99']:7.1f} {end:>15} {ratios[0]:>8} {ratios[1]:>10} {ratios[2]:>9} {row['load']:5.1f}")  # fmt: skip
+        print(f"{name:15} {delivered:>24} {wall:>15} {row['us']:12.2f} {row['p99']:7.1f} {row['mean']:7.1f} {end:>15} {ratios[0]:>8} {ratios[1]:>10} {ratios[2]:>10} {ratios[3]:>9} {row['load']:5.1f}")  # fmt: skip
         if row["extrapolated"]:
             average, steady = row["values_per_s"]
             print(f"  {name}: capped at {args.mlflow_cap_seconds:.0f} s per writer; {row['steps']:,.0f} steps queued per writer (median); into its database {average:,.0f} values/s since the first log(), {steady:,.0f} values/s over the cap's second half; `~` = measured to the cap + the rest of {expected * 10:,} values at the second-half rate (extrapolated, not measured)")  # fmt: skip
+    print("log() µs: median and p99 of the calls timed one by one, mean = the whole loop's wall time / calls (median over writers)")  # fmt: skip
     print("ratios: the contender / spyglass-s3 (higher = slower than spyglass into the bucket);")  # fmt: skip
     print("durable end: first log() of any writer to the last writer's end (finish()/flush returned); load: 1-min load average at round start/end")  # fmt: skip
+
+
+if __name__ == "__main__":
+    # The table again from writers.py's saved output (its JSON line per round).
+    parser = argparse.ArgumentParser(
+        description="writers.py's table from its saved output"
+    )
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--steps", type=int, default=100_000)
+    parser.add_argument("--mlflow-cap-seconds", type=float, default=180.0)
+    args = parser.parse_args()
+    results: dict[str, list[dict]] = {}
+    for line in args.output.read_text().splitlines():
+        if line.startswith("{"):
+            one = json.loads(line)
+            results.setdefault(one["contender"], []).append(one)
+    args.writers = len(next(iter(results.values()))[0]["reports"])
+    args.repeats = max(len(rounds) for rounds in results.values())
+    print_table(results, args)
