@@ -297,3 +297,30 @@ def test_gzip_batches_from_the_sdk_and_the_session_closed_when_the_server_stops(
     assert json.loads((session / "session.json").read_text())["state"] == "finished"
     assert (session / "calls.parquet").is_file()
     assert len(sg.Api(store).calls("batched")) == 240
+
+
+def test_a_login_cookie_needs_the_xsrf_token_as_the_rest_of_the_api(server):
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    url, store = server
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    browser.open(url + "/login").read()
+    xsrf = next(cookie.value for cookie in jar if cookie.name == "_xsrf")
+    login = urllib.parse.urlencode({"password": TOKEN, "_xsrf": xsrf}).encode()
+    browser.open(urllib.request.Request(url + "/login", data=login)).read()
+    span = {"traceId": "1" * 32, "spanId": "2" * 16, "name": "from-browser", "startTimeUnixNano": "1000"}
+    body = json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [span]}]}]}).encode()
+    headers = {"Content-Type": "application/json", "X-Spyglass-Project": "cookie-auth"}
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        browser.open(urllib.request.Request(url + ENDPOINT, data=body, headers=headers))
+    assert refused.value.code == 403 and "_xsrf" in json.loads(refused.value.read())["error"]
+    assert not (store / "cookie-auth").exists()
+    accepted = browser.open(
+        urllib.request.Request(url + ENDPOINT, data=body, headers={**headers, "X-XSRFToken": xsrf})
+    )
+    assert accepted.status == 200
+    assert [call.op_name for call in sg.Api(store).calls("cookie-auth")] == ["from-browser"]
