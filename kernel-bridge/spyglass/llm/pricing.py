@@ -1,8 +1,9 @@
 """Prices per million tokens, and the cost of one LLM call from its token usage (docs/llm.md "Cost").
 
 The built-in table holds list prices (USD) of common OpenAI and Anthropic models; `set_price` adds or replaces
-a model for this process. A model is looked up by its exact name, then without a `provider/` prefix (LiteLLM's
-`openai/gpt-4o`), then by the longest table name it starts with (`gpt-4o-2024-08-06` -> `gpt-4o`).
+a model for this process. A model is looked up by its exact name, then with each `provider/` prefix left
+out in turn (LiteLLM's `openai/gpt-4o`), then by the longest table name it starts with
+(`gpt-4o-2024-08-06` -> `gpt-4o`).
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def set_price(
                 f"{name} for {model!r} must be a finite number >= 0 (USD per million tokens), got {value!r}"
             )
     with _lock:
-        _prices[model] = Price(float(input_per_million), float(output_per_million), cached_input_per_million)
+        cached = None if cached_input_per_million is None else float(cached_input_per_million)
+        _prices[model] = Price(float(input_per_million), float(output_per_million), cached)
 
 
 def price_of(model: str | None) -> Price | None:
@@ -86,10 +88,12 @@ def price_of(model: str | None) -> Price | None:
     if not model:
         return None
     prices = _prices
-    for name in (model, model.rsplit("/", 1)[-1]):
+    parts = model.split("/")
+    for index in range(len(parts)):  # openrouter/anthropic/claude-x, then anthropic/claude-x, then claude-x
+        name = "/".join(parts[index:])
         if name in prices:
             return prices[name]
-    name = model.rsplit("/", 1)[-1]
+    name = parts[-1]
     prefixes = [known for known in prices if name.startswith(known + "-") or name.startswith(known + "@")]
     return prices[max(prefixes, key=len)] if prefixes else None
 
