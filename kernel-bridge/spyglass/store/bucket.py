@@ -127,6 +127,23 @@ class Bucket:
             if os.path.exists(partial):
                 os.unlink(partial)
 
+    def download_with_etag(self, key: str, path: str | os.PathLike[str]) -> str:
+        """Download to `path` with one GET (download_file's transfer manager sends a HEAD first), streamed
+        through a temporary file as download_file; the object's ETag."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        answer = self._call("read", key, "get_object", Key=self._full(key))
+        fd, partial = tempfile.mkstemp(prefix=".download-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in answer["Body"].iter_chunks(1 << 20):
+                    out.write(chunk)
+            os.replace(partial, target)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
+        return answer["ETag"]
+
     # -- writes ----------------------------------------------------------------------------------------------
 
     def put(self, key: str, data: bytes, metadata: dict[str, str] | None = None) -> str:

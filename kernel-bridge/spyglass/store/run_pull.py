@@ -92,8 +92,16 @@ def pull_stream(
 
 def pull_parquet(bucket: Bucket, key: str, run_dir: Path, state: MirrorState, pull: RunPull) -> None:
     """Download an ended run's history.parquet when its ETag is not the one held."""
-    head = bucket.head(key)
     state.parquet_checked = state.run_json_etag
+    if state.parquet_etag is None and not (run_dir / PARQUET_FILE).exists():
+        # A first pull (a chart's 100 runs): one GET, no HEAD before it.
+        try:
+            state.parquet_etag = bucket.download_with_etag(key, run_dir / PARQUET_FILE)
+        except ObjectMissing:
+            return
+        pull.parquet = True
+        return
+    head = bucket.head(key)
     if head is None or head.etag == state.parquet_etag:
         return
     if state.parquet_etag is None and local_size(run_dir / PARQUET_FILE) == head.size > 0:
