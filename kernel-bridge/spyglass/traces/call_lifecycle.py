@@ -12,24 +12,29 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
-from .call_record import ERROR, SUCCESS, CallRecord, current_attributes, numbers, running_call
+from .call_record import ERROR, SUCCESS, CallRecord, current_attributes, running_call
 from .trace_destination import session_for_root_call
-from .value_encoding import DEFERRED_TYPES as _DEFERRED
+from .value_encoding import KEPT_TYPES as _KEPT
+from .value_encoding import PLAIN_TYPES as _PLAIN
 from .value_encoding import (
-    INLINE_TEXT_CHARS,
     REDACTED,
     collected,
     encode,
     encode_named,
     is_secret_name,
+    kept_json,
+    to_json,
     type_name,
 )
-from .value_encoding import PLAIN_TYPES as _PLAIN
 
 _time_ns = time.time_ns
 _current_thread = threading.current_thread
+_running = running_call.get
+_attributes = current_attributes.get
+_is_kept = _KEPT.__contains__
 
 
 class TracingFailedWarning(UserWarning):
@@ -53,7 +58,7 @@ def _warn_once(error: BaseException) -> None:
 class OpSpec:
     """What the wrapper needs to know about the function, worked out once when it is decorated."""
 
-    __slots__ = ("name", "positional", "names", "plain_names", "varargs")
+    __slots__ = ("name", "positional", "names", "plain_names", "varargs", "templates")
 
     def __init__(self, function: Callable[..., Any], name: str | None) -> None:
         self.name = name or function.__qualname__.split("<locals>.")[-1]
@@ -70,12 +75,17 @@ class OpSpec:
         self.plain_names = not any(secret for _, secret in self.positional)  # no positional value redacted
         variadic = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_POSITIONAL]
         self.varargs = variadic[0] if variadic else "args"
+        # '{"a":%s,"b":%s}' per count of positional arguments: the inputs JSON of kept values, made once.
+        self.templates = [
+            "{" + ",".join(f"{to_json(name)}:%s" for name in self.names[:count]) + "}"
+            for count in range(len(self.names) + 1)
+        ]
 
-    def deferred_inputs(self, args: tuple[Any, ...], kwargs: dict[str, Any], sink: Any) -> dict[str, Any]:
-        """The inputs of a call whose values were all kept as passed (start_call): zipped with the names."""
+    def kept_inputs_json(self, args: tuple[Any, ...], kwargs: dict[str, Any], sink: Any) -> str:
+        """The inputs JSON of a call whose arguments were all kept as passed (start_call), in the writer."""
         if not kwargs and self.plain_names and len(args) <= len(self.names):
-            return dict(zip(self.names, args, strict=False))  # already JSON: numbers, None and short strings
-        return self.inputs(args, kwargs, sink)
+            return self.templates[len(args)] % tuple(map(kept_json, args, repeat(sink)))
+        return to_json(self.inputs(args, kwargs, sink))
 
     def inputs(self, args: tuple[Any, ...], kwargs: dict[str, Any], sink: Any) -> dict[str, Any]:
         """The arguments by parameter name, encoded (secrets redacted by name)."""
@@ -96,41 +106,27 @@ class OpSpec:
 
 
 def start_call(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CallRecord | None:
+    """A record of a call starting now, queued in its session; None when the call runs untraced."""
     started = _time_ns()
     try:
-        parent = running_call.get()
+        parent = _running()
         if parent is None:
             session = session_for_root_call()
-            if session is None:
+            if session is None or session.closed:
                 return None
         else:
             session = parent.session
             if session.closed:
                 return None
-        record = CallRecord(
-            session,
-            next(numbers),
-            parent,
-            spec,
-            args,
-            kwargs,
-            current_attributes.get(),
-            _current_thread(),
-            started,
-        )
-        for value in args:
-            kind = type(value)
-            if kind not in _DEFERRED or (kind is str and len(value) > INLINE_TEXT_CHARS):
-                record.encode_inputs_now()  # a value that may change after the call, or needs a file
-                break
-        else:
-            if kwargs:
-                for value in kwargs.values():
-                    kind = type(value)
-                    if kind not in _DEFERRED or (kind is str and len(value) > INLINE_TEXT_CHARS):
-                        record.encode_inputs_now()
-                        break
-        session.open_calls[record.number] = record  # what a flush writes as "running" if it outlives it
+        record = CallRecord(session, parent, spec, args, kwargs, _attributes(), _current_thread(), started)
+        # Numbers, None and strings stay as passed for the writer thread; anything else may change after
+        # the call, so it is encoded now.
+        kept = all(map(_is_kept, map(type, args)))
+        if kwargs and kept:
+            kept = all(map(_is_kept, map(type, kwargs.values())))
+        if not kept:
+            record.encode_inputs_now()
+        session.started.append(record)  # the writer writes it when it ends ("running" if it outlives a flush)
         return record
     except Exception as error:
         _warn_once(error)
@@ -139,28 +135,20 @@ def start_call(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> C
 
 def end_call(record: CallRecord, output: Any) -> None:
     record.ended_ns = _time_ns()
-    _succeed(record, _kept_or_encoded, output)
+    try:
+        # A number, None or string is kept for the writer thread; anything else is encoded now.
+        record.output = output if type(output) in _KEPT else encode(output, record.session)
+        record.status = SUCCESS  # last: the writer reads the record as ended from here on
+    except Exception as error:
+        _warn_once(error)
 
 
 def end_with_items(record: CallRecord, items: list[Any]) -> None:
     """End a generator's call: its output is the encoded items it yielded."""
     record.ended_ns = _time_ns()
-    _succeed(record, collected, items)
-
-
-def _kept_or_encoded(output: Any, sink: Any) -> Any:
-    # A number, None or short string is kept for the writer thread; anything else is encoded now.
-    kind = type(output)
-    if kind in _DEFERRED and (kind is not str or len(output) <= INLINE_TEXT_CHARS):
-        return output
-    return encode(output, sink)
-
-
-def _succeed(record: CallRecord, encode_output: Callable[[Any, Any], Any], value: Any) -> None:
     try:
-        record.output = encode_output(value, record.session)
+        record.output = collected(items, record.session)
         record.status = SUCCESS
-        record.session.call_ended(record)
     except Exception as error:
         _warn_once(error)
 
@@ -173,8 +161,7 @@ def fail_call(record: CallRecord, error: BaseException) -> None:
         except Exception:
             message = "<str() of the exception raised>"
         record.exception = f"{type_name(error)}: {message}" if message else type_name(error)
-        record.status = ERROR
-        record.session.call_ended(record)
+        record.status = ERROR  # last, as in end_call
     except Exception as problem:
         _warn_once(problem)
 

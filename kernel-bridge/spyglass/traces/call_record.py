@@ -15,6 +15,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from .value_encoding import to_json
+
 # The call running in this thread or asyncio task; its children read it to find their parent and session.
 running_call: contextvars.ContextVar[CallRecord | None] = contextvars.ContextVar(
     "spyglass_call", default=None
@@ -57,37 +59,29 @@ def process_prefix() -> str:
 
 
 class CallRecord:
-    """A call from its start to its end. Written by the calling thread, read by the session's writer."""
+    """A call from its start to its end. Written by the calling thread, read by the session's writer.
 
-    __slots__ = (
-        "session",
-        "prefix",
-        "number",
-        "parent",
-        "root",
-        "op_name",
-        "spec",
-        "args",
-        "kwargs",
-        "inputs",
-        "output",
-        "exception",
-        "started_ns",
-        "ended_ns",
-        "attributes",
-        "thread",
-        "task",
-        "status",
-        "announced",
-        "_id",
-        "_usage",
-        "_cost",
-    )
+    What every call has before it ends is a class-level default, so starting a call stores only its own
+    values (an instance without __slots__ keeps them inline, cheaper to fill than slots). The calling thread
+    sets `status` last when the call ends: the writer reads a record whose status is no longer RUNNING as
+    complete.
+    """
+
+    inputs: dict[str, Any] | None = None  # the arguments encoded in the call (None: kept in args/kwargs)
+    output: Any = None
+    exception: str | None = None
+    ended_ns = 0
+    task: str | None = None
+    status = RUNNING
+    announced = False  # a "running" row was written for it (it outlived a flush)
+    _id: str | None = None
+    _trace: CallRecord | None = None
+    _usage: dict[str, Any] | None = None
+    _cost: float | None = None
 
     def __init__(
         self,
         session: Any,
-        number: int,
         parent: CallRecord | None,
         spec: Any,
         args: tuple[Any, ...],
@@ -98,28 +92,20 @@ class CallRecord:
     ) -> None:
         self.session = session
         self.prefix = _process_prefix
-        self.number = number
+        self.number = next(numbers)
         self.parent = parent
-        self.root: CallRecord = self if parent is None else parent.root  # its id is the trace id
-        self.op_name = spec.name
-        # Arguments that are all numbers, None or short strings are kept as passed and named by the session's
+        # Arguments that are all numbers, None or strings are kept as passed and named by the session's
         # writer thread; others are encoded at once (inputs), as they may change after the call.
         self.spec = spec
         self.args: tuple[Any, ...] | None = args
         self.kwargs: dict[str, Any] | None = kwargs
-        self.inputs: dict[str, Any] | None = None
-        self.output: Any = None
-        self.exception: str | None = None
-        self.started_ns = started_ns
-        self.ended_ns = 0
         self.attributes = attributes
         self.thread = thread  # kept (not its name) so a thread that ended still has its name at flush
-        self.task: str | None = None
-        self.status = RUNNING
-        self.announced = False  # a "running" row was written for it (it outlived a flush)
-        self._id: str | None = None
-        self._usage: dict[str, Any] | None = None
-        self._cost: float | None = None
+        self.started_ns = started_ns
+
+    @property
+    def op_name(self) -> str:
+        return self.spec.name
 
     @property
     def id(self) -> str:
@@ -127,6 +113,22 @@ class CallRecord:
         if self._id is None:
             self._id = f"{self.prefix}{self.number:016x}"
         return self._id
+
+    @property
+    def root(self) -> CallRecord:
+        """The root call of this call's tree (its id is the trace id); found once, without recursion."""
+        if self.parent is None:
+            return self
+        if self._trace is None:
+            chain = []
+            record = self
+            while record.parent is not None and record._trace is None:
+                chain.append(record)
+                record = record.parent
+            root = record if record.parent is None else record._trace
+            for link in chain:
+                link._trace = root
+        return self._trace
 
     @property
     def usage(self) -> dict[str, Any] | None:
@@ -159,9 +161,8 @@ class CallRecord:
         self.inputs = self.spec.inputs(self.args, self.kwargs, self.session)
         self.args = self.kwargs = None
 
-    def encoded_inputs(self) -> dict[str, Any]:
-        """The inputs as recorded (the writer thread zips kept arguments with their names here, once)."""
-        if self.inputs is None:
-            self.inputs = self.spec.deferred_inputs(self.args, self.kwargs, self.session)
-            self.args = self.kwargs = None
-        return self.inputs
+    def inputs_json(self) -> str:
+        """The inputs as stored (JSON), made by the writer thread from the kept arguments or `inputs`."""
+        if self.inputs is not None:
+            return to_json(self.inputs)
+        return self.spec.kept_inputs_json(self.args, self.kwargs, self.session)

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from ..base.text_checks import replace_surrogates
 from .call_record import RUNNING, UNFINISHED, CallRecord
+from .json_columns import inputs_column, kept_column
 from .value_encoding import encode, to_json
 
 _TIME = pa.timestamp("us", tz="UTC")
@@ -42,10 +43,20 @@ JSON_COLUMNS = ("inputs", "output", "attributes", "usage")
 
 
 _ID = operator.attrgetter("id")
-_OP_NAME = operator.attrgetter("op_name")
+_PARENT = operator.attrgetter("parent")
 _STARTED_NS = operator.attrgetter("started_ns")
 _ENDED_NS = operator.attrgetter("ended_ns")
+_OUTPUT = operator.attrgetter("output")
+_SESSION = operator.attrgetter("session")
+_EXCEPTION = operator.attrgetter("exception")
+_ATTRIBUTES = operator.attrgetter("attributes")
+_USAGE = operator.attrgetter("usage")
+_COST = operator.attrgetter("cost")
+_THREAD_ID = operator.attrgetter("thread.ident")
+_THREAD_NAME = operator.attrgetter("thread.name")
 _TASK = operator.attrgetter("task")
+_OP_NAME = operator.attrgetter("spec.name")
+_TEXT_COLUMNS = ("op_name", "inputs", "output", "exception", "attributes", "usage", "thread_name", "task")
 
 
 def _microseconds(nanoseconds: list[int | None]) -> pa.Array:
@@ -53,59 +64,63 @@ def _microseconds(nanoseconds: list[int | None]) -> pa.Array:
     return pc.divide(pa.array(nanoseconds, pa.int64()), 1000).cast(_TIME)
 
 
-def build_batch(rows: list[tuple[CallRecord, str]], run_id: str | None) -> pa.RecordBatch:
-    """One row per (record, status); a running row leaves the end, output and exception empty."""
-    records = [record for record, _ in rows]
-    statuses = [status for _, status in rows]
+def _json_or_null(values: list[Any]) -> list[str | None]:
+    # Most calls have no attributes or usage: a list of None is kept as it is (counted in C).
+    if values.count(None) == len(values):
+        return values
+    return [None if value is None else to_json(value) for value in values]
+
+
+def build_batch(records: list[CallRecord], statuses: list[str], run_id: str | None) -> pa.RecordBatch:
+    """One row per record with its status; a running or unfinished row leaves end, output and exception empty.
+
+    Column by column, with C-level maps over the records where a column needs no per-row decision.
+    """
     count = len(records)
-    if RUNNING in statuses or UNFINISHED in statuses:
+    ids = list(map(_ID, records))
+    parents = list(map(_PARENT, records))
+    if parents.count(None) == count:  # root calls: each is its own trace
+        trace_ids, parent_ids = ids, parents
+    else:
+        trace_ids = [record.root.id for record in records]
+        parent_ids = [None if parent is None else parent.id for parent in parents]
+    sessions = list(map(_SESSION, records))
+    outputs = kept_column(list(map(_OUTPUT, records)), sessions)
+    exceptions = list(map(_EXCEPTION, records))
+    if RUNNING in statuses or UNFINISHED in statuses:  # rows of calls that have not ended: no end values
         ended = [status not in (RUNNING, UNFINISHED) for status in statuses]
         ended_ns = [record.ended_ns if done else None for record, done in zip(records, ended, strict=True)]
+        exceptions = [text if done else None for text, done in zip(exceptions, ended, strict=True)]
+        outputs = [text if done else None for text, done in zip(outputs, ended, strict=True)]
     else:  # the usual frame: every call in it ended
-        ended = [True] * count
         ended_ns = list(map(_ENDED_NS, records))
+    if exceptions.count(None) != count:  # a failed call has no output
+        outputs = [
+            text if exception is None else None for text, exception in zip(outputs, exceptions, strict=True)
+        ]
     columns: dict[str, Any] = {
-        "id": list(map(_ID, records)),
-        "trace_id": [record.root.id for record in records],
-        "parent_id": [None if record.parent is None else record.parent.id for record in records],
+        "id": ids,
+        "trace_id": trace_ids,
+        "parent_id": parent_ids,
         "op_name": list(map(_OP_NAME, records)),
         "status": statuses,
         "started_at": _microseconds(list(map(_STARTED_NS, records))),
         "ended_at": _microseconds(ended_ns),
-        "inputs": [to_json(record.encoded_inputs()) for record in records],
-        "output": [
-            to_json(record.output) if done and record.exception is None else None
-            for record, done in zip(records, ended, strict=True)
-        ],
-        "exception": [
-            record.exception if done else None for record, done in zip(records, ended, strict=True)
-        ],
-        "attributes": [
-            None if record.attributes is None else to_json(record.attributes) for record in records
-        ],
-        "usage": [
-            None if record.usage is None else to_json(encode(record.usage, record.session))
-            for record in records
-        ],
-        "cost": [record.cost for record in records],
+        "inputs": inputs_column(records, sessions),
+        "output": outputs,
+        "exception": exceptions,
+        "attributes": _json_or_null(list(map(_ATTRIBUTES, records))),
+        "usage": _json_or_null(list(map(encode, map(_USAGE, records), sessions))),
+        "cost": list(map(_COST, records)),
         "run_id": [run_id] * count,
-        "thread_id": [record.thread.ident for record in records],
-        "thread_name": [record.thread.name for record in records],
+        "thread_id": list(map(_THREAD_ID, records)),
+        "thread_name": list(map(_THREAD_NAME, records)),
         "task": list(map(_TASK, records)),
     }
     try:
         return pa.RecordBatch.from_pydict(columns, schema=CALL_SCHEMA)
     except UnicodeEncodeError:  # a lone surrogate (no UTF-8 form) in some text: replace it, keep the row
-        for name in (
-            "op_name",
-            "inputs",
-            "output",
-            "exception",
-            "attributes",
-            "usage",
-            "thread_name",
-            "task",
-        ):
+        for name in _TEXT_COLUMNS:
             columns[name] = [None if text is None else replace_surrogates(text) for text in columns[name]]
         return pa.RecordBatch.from_pydict(columns, schema=CALL_SCHEMA)
 

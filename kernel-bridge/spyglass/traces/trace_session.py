@@ -11,11 +11,13 @@ from __future__ import annotations
 import collections
 import hashlib
 import json
+import operator
 import os
 import socket
 import threading
 import time
 import warnings
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,8 @@ CALLS_LOG = "calls.sglog"
 CALLS_PARQUET = "calls.parquet"
 OBJECTS_DIR = "objects"
 FLUSH_INTERVAL = 0.25
+_STATUS = operator.attrgetter("status")
+_popleft = collections.deque.popleft
 
 
 class TraceWriteWarning(UserWarning):
@@ -71,9 +75,11 @@ class TraceSession:
         self._log = DurableLog(self.path / CALLS_LOG)
         # pyarrow imports pandas at its first conversion of Python lists (seconds when busy): paid here,
         # once, rather than delaying the first frame past the flush interval (the kill -9 bound).
-        encode_batch(build_batch([], run_id))
-        self.open_calls: dict[int, CallRecord] = {}  # filled by op.py as calls start
-        self._ended: collections.deque[CallRecord] = collections.deque()
+        encode_batch(build_batch([], [], run_id))
+        # Calls as they start (the calling threads' only shared write: a deque append is atomic); the writer
+        # moves them to _pending and writes each once it ended (a "running" row first if it outlives a flush).
+        self.started: collections.deque[CallRecord] = collections.deque()
+        self._pending: list[CallRecord] = []
         self._objects: collections.deque[tuple[str, bytes]] = collections.deque()
         self._object_names: set[str] = set()
         self._unstored: list[bytes] = []  # encoded frames a failed write left behind, written first next time
@@ -85,11 +91,11 @@ class TraceSession:
         self._thread = threading.Thread(target=self._loop, name=f"spyglass-traces-{session_id}", daemon=True)
         self._thread.start()
 
-    def call_ended(self, record: CallRecord) -> None:
-        """Queue an ended call for the next flush (a dict pop and a deque append in the calling thread)."""
-        # Popped before the append, so a flush never writes a "running" row after the call's end row.
-        self.open_calls.pop(record.number, None)
-        self._ended.append(record)
+    @property
+    def open_calls(self) -> dict[int, CallRecord]:
+        """The calls of this session that started and have not ended yet, by number."""
+        started = (*self._pending, *self.started)  # copies made in C, each whole under the GIL
+        return {record.number: record for record in started if record.status == RUNNING}
 
     def store_object(self, data: bytes, extension: str) -> tuple[str, str]:
         """Queue a referenced value's bytes (content-addressed); return its relative path and sha256."""
@@ -113,8 +119,7 @@ class TraceSession:
         self._thread.join()
         with self._lock:
             self.closed = True
-            open_records = [(record, UNFINISHED) for record in self.open_calls.copy().values()]
-            self._write_pending(raise_errors=True, extra=open_records)
+            self._write_pending(raise_errors=True, closing=True)
             self._log.close()
             table = latest_rows(read_log_table_of_calls(self.path / CALLS_LOG))
             with atomic_output(self.path / CALLS_PARQUET) as out:
@@ -126,16 +131,27 @@ class TraceSession:
             with self._lock:
                 self._write_pending(raise_errors=False)
 
-    def _write_pending(self, *, raise_errors: bool, extra: list[tuple[CallRecord, str]] = ()) -> None:
-        ended = [self._ended.popleft() for _ in range(len(self._ended))]
-        # Calls still open are written once as "running", before any end row of this frame.
-        announce = [record for record in self.open_calls.copy().values() if not record.announced]
-        rows = [(record, RUNNING) for record in announce] + [(record, record.status) for record in ended]
-        rows += extra
+    def _write_pending(self, *, raise_errors: bool, closing: bool = False) -> None:
+        self._pending.extend(map(_popleft, repeat(self.started, len(self.started))))
+        pending, self._pending = self._pending, []
+        # One read of each status: a record read as ended has all its fields set (status is set last).
+        statuses = list(map(_STATUS, pending))
+        if RUNNING in statuses:
+            running = list(compress(pending, map(RUNNING.__eq__, statuses)))
+            ended = list(compress(pending, map(RUNNING.__ne__, statuses)))
+            ended_statuses = list(compress(statuses, map(RUNNING.__ne__, statuses)))
+            if closing:  # never ended: recorded as unfinished
+                rows, row_statuses = ended + running, ended_statuses + [UNFINISHED] * len(running)
+            else:  # still open: a "running" row once (before its end row, in a later frame)
+                self._pending = running
+                announce = [record for record in running if not record.announced]
+                rows, row_statuses = announce + ended, [RUNNING] * len(announce) + ended_statuses
+                for record in announce:
+                    record.announced = True
+        else:
+            rows, row_statuses = pending, statuses
         if rows:
-            self._unstored.append(encode_batch(build_batch(rows, self.run_id)))
-            for record in announce:
-                record.announced = True
+            self._unstored.append(encode_batch(build_batch(rows, row_statuses, self.run_id)))
         objects = [self._objects.popleft() for _ in range(len(self._objects))]
         try:
             for name, data in objects:  # before the rows that reference them

@@ -29,9 +29,9 @@ REPR_CHARS = 1000
 REDACTED = "<redacted>"
 
 PLAIN_TYPES = _PLAIN = frozenset({int, float, bool, type(None)})  # recorded as they are
-# Values that cannot change after the call and are their own JSON (a string up to INLINE_TEXT_CHARS): the
-# caller keeps them as they are and the session's writer thread encodes them.
-DEFERRED_TYPES = frozenset({int, float, bool, type(None), str})
+# Values that cannot change after the call: the caller keeps them as they are and the session's writer
+# thread encodes them (kept_json: a string over INLINE_TEXT_CHARS becomes a reference there).
+KEPT_TYPES = frozenset({int, float, bool, type(None), str})
 
 # Argument and key names whose values are never recorded (compared lowercased, "-" read as "_").
 DEFAULT_SECRET_NAMES = frozenset(
@@ -242,17 +242,40 @@ if _C_STRICT is not None:
     _C_STRICT = _C_STRICT(None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False)
 
 
+def _float_json(value: float) -> str:
+    text = float.__repr__(value)
+    if value - value == 0:  # finite (inf - inf and nan - nan are nan)
+        return text
+    return '"NaN"' if value != value else '"Infinity"' if value > 0 else '"-Infinity"'
+
+
+# JSON of the scalars the writer thread meets most (kept arguments and outputs), without the encoder.
+_SCALAR_JSON: dict[type, Any] = {
+    int: int.__repr__,
+    str: json.encoder.encode_basestring,
+    float: _float_json,
+    bool: {True: "true", False: "false"}.__getitem__,
+    type(None): lambda _: "null",
+}
+scalar_json = _SCALAR_JSON.get  # scalar_json(type(value)): its JSON function, or None for other types
+
+
 def to_json(value: Any) -> str:
     """Strict JSON of an encoded value (NaN and ±inf as strings)."""
-    kind = type(value)
-    if kind is int:
-        return int.__repr__(value)
-    if kind is str:
-        return json.encoder.encode_basestring(value)
+    convert = _SCALAR_JSON.get(type(value))
+    if convert is not None:
+        return convert(value)
     try:
         return "".join(_C_STRICT(value, 0)) if _C_STRICT is not None else _STRICT.encode(value)
     except ValueError:  # a non-finite float somewhere in the tree
         return _LENIENT.encode(_finite(value))
+
+
+def kept_json(value: Any, sink: ObjectSink) -> str:
+    """JSON of a value kept as passed (a number, None or a string): a long string becomes a reference."""
+    if type(value) is str and len(value) > INLINE_TEXT_CHARS:
+        return to_json(text_reference(sink, value))
+    return to_json(value)
 
 
 def _finite(value: Any) -> Any:
