@@ -50,10 +50,11 @@ _OUTPUT = operator.attrgetter("output")
 _SESSION = operator.attrgetter("session")
 _EXCEPTION = operator.attrgetter("exception")
 _ATTRIBUTES = operator.attrgetter("attributes")
-_USAGE = operator.attrgetter("usage")
-_COST = operator.attrgetter("cost")
-_THREAD_ID = operator.attrgetter("thread.ident")
-_THREAD_NAME = operator.attrgetter("thread.name")
+_USAGE = operator.attrgetter("_usage")  # the slots behind the validating properties
+_COST = operator.attrgetter("_cost")
+_THREAD = operator.attrgetter("thread")
+_PREFIX = operator.attrgetter("prefix")
+_NUMBER = operator.attrgetter("number")
 _TASK = operator.attrgetter("task")
 _OP_NAME = operator.attrgetter("spec.name")
 _TEXT_COLUMNS = ("op_name", "inputs", "output", "exception", "attributes", "usage", "thread_name", "task")
@@ -71,13 +72,29 @@ def _json_or_null(values: list[Any]) -> list[str | None]:
     return [None if value is None else to_json(value) for value in values]
 
 
+def _thread_columns(threads: list[Any]) -> dict[str, list[Any]]:
+    if threads and threads.count(threads[0]) == len(threads):  # calls of one thread: its id and name once
+        return {
+            "thread_id": [threads[0].ident] * len(threads),
+            "thread_name": [threads[0].name] * len(threads),
+        }
+    return {
+        "thread_id": [thread.ident for thread in threads],
+        "thread_name": [thread.name for thread in threads],
+    }
+
+
 def build_batch(records: list[CallRecord], statuses: list[str], run_id: str | None) -> pa.RecordBatch:
     """One row per record with its status; a running or unfinished row leaves end, output and exception empty.
 
     Column by column, with C-level maps over the records where a column needs no per-row decision.
     """
     count = len(records)
-    ids = list(map(_ID, records))
+    prefixes = list(map(_PREFIX, records))
+    if count and prefixes.count(prefixes[0]) == count:  # one process made them: one format for all ids
+        ids = list(map((prefixes[0] + "{:016x}").format, map(_NUMBER, records)))
+    else:
+        ids = list(map(_ID, records))
     parents = list(map(_PARENT, records))
     if parents.count(None) == count:  # root calls: each is its own trace
         trace_ids, parent_ids = ids, parents
@@ -98,6 +115,7 @@ def build_batch(records: list[CallRecord], statuses: list[str], run_id: str | No
         outputs = [
             text if exception is None else None for text, exception in zip(outputs, exceptions, strict=True)
         ]
+    usages = list(map(_USAGE, records))
     columns: dict[str, Any] = {
         "id": ids,
         "trace_id": trace_ids,
@@ -110,11 +128,12 @@ def build_batch(records: list[CallRecord], statuses: list[str], run_id: str | No
         "output": outputs,
         "exception": exceptions,
         "attributes": _json_or_null(list(map(_ATTRIBUTES, records))),
-        "usage": _json_or_null(list(map(encode, map(_USAGE, records), sessions))),
+        "usage": _json_or_null(
+            usages if usages.count(None) == count else list(map(encode, usages, sessions))
+        ),
         "cost": list(map(_COST, records)),
         "run_id": [run_id] * count,
-        "thread_id": list(map(_THREAD_ID, records)),
-        "thread_name": list(map(_THREAD_NAME, records)),
+        **_thread_columns(list(map(_THREAD, records))),
         "task": list(map(_TASK, records)),
     }
     try:
