@@ -6,7 +6,12 @@ distinct histories takes over an hour on the shared 2-core machine, so there are
 and run i's history.parquet is a hard link to history i % DISTINCT's: every run is still its own file to the
 readers, but the page cache holds each history once (~1 GB instead of ~10 GB). Run i has its own run.json.
 
+Each run also gets the overview.arrow a finished run writes (workspace_data/overview_file.py; ~0.9 MB, linked
+like its history), added to a store generated before they existed; `--no-overviews` removes them instead, for
+the first chart as it was (every run's rows read).
+
     python bench/workspace_scale/generate_store.py STORE_DIR [--runs 1000] [--steps 100000] [--jobs 2]
+                                                   [--no-overviews]
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from spyglass.store.run_store import RunDirectory
+from spyglass.store.run_store import OVERVIEW_FILE, RunDirectory
+from spyglass.workspace_data.overview_file import write_overview
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workspace"))
 from generate_store import METRICS, PROJECT, history, write_metadata
@@ -48,6 +54,29 @@ def write_run(root: Path, index: int, steps: int, distinct: int) -> None:
     write_metadata(run, index, created, steps, table)
 
 
+def write_overviews(
+    root: Path, runs: int, distinct: int, jobs: int, wanted: bool
+) -> None:
+    """Each run's overview.arrow (written for the distinct histories, linked for the others), or none."""
+    paths = [RunDirectory(root / PROJECT / f"bench{i:04d}") for i in range(runs)]
+    if not wanted:
+        for run in paths:
+            (run.path / OVERVIEW_FILE).unlink(missing_ok=True)
+        return
+    started = time.perf_counter()
+    todo = [run for run in paths[:distinct] if not (run.path / OVERVIEW_FILE).is_file()]
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(write_overview, todo))
+    for index, run in enumerate(paths[distinct:], start=distinct):
+        source = paths[history_of(index, distinct)].path / OVERVIEW_FILE
+        if not (run.path / OVERVIEW_FILE).is_file():
+            os.link(source, run.path / OVERVIEW_FILE)
+    if todo:
+        print(
+            f"wrote {len(todo)} overview.arrow files in {time.perf_counter() - started:.1f} s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("store", type=Path)
@@ -55,13 +84,18 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--distinct", type=int, default=100)
+    parser.add_argument("--no-overviews", action="store_true")
     args = parser.parse_args()
     marker = args.store / f".bench-{args.runs}x{args.steps}.json"
+    distinct = min(args.distinct, args.runs)
     if marker.exists():
         print(f"store {args.store} already generated ({marker.name})")
+        distinct = json.loads(marker.read_text()).get("distinct", distinct)
+        write_overviews(
+            args.store, args.runs, distinct, args.jobs, not args.no_overviews
+        )
         return
     started = time.perf_counter()
-    distinct = min(args.distinct, args.runs)
     with ProcessPoolExecutor(args.jobs) as pool:
         done = [
             args.store / PROJECT / f"bench{i:04d}" / "history.parquet"
@@ -81,6 +115,7 @@ def main() -> None:
         )
     for index in range(distinct, args.runs):
         write_run(args.store, index, args.steps, distinct)
+    write_overviews(args.store, args.runs, distinct, args.jobs, not args.no_overviews)
     marker.write_text(
         json.dumps(
             {

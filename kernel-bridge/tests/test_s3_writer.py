@@ -56,6 +56,7 @@ def test_finished_run_in_the_bucket_is_the_spool_byte_for_byte(s3_store):
     parquet = spool.parent / "parquet-from-bucket"
     bucket.download_file("p/r1/history.parquet", parquet)
     assert pq.read_table(parquet).column("_step").to_pylist() == list(range(3000))
+    assert bucket.get("p/r1/overview.arrow") == (spool / "overview.arrow").read_bytes()  # the first chart's
     # The run is given up: no lease, no spool marker; the mirror takes the directory over where the bucket is.
     assert bucket.head("p/r1/lease.json") is None
     assert not (spool / ".spool.json").exists()

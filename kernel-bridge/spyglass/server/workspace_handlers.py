@@ -10,6 +10,7 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..workspace_data.overview import AXES, overview_ipc, read_for_overview, take_rows
+from ..workspace_data.stored_overviews import step_overview_ipc
 from .api_handler import SpyglassAPIHandler
 from .bucket_sync import list_project_runs, pull_runs
 from .run_access import RunAccessError
@@ -70,9 +71,12 @@ class MetricHandler(_ProjectHandler):
             root, project = self._project()
             await pull_runs(self.settings["spyglass"], root, project, run_ids or None)
             args = (str(root), project, metric, run_ids or None, x_metric)
+            # The step overview: the finished runs' stored levels (overview.arrow), the other runs read.
             # The rows request that follows an overview gets the same read (one snapshot of running runs).
             # An overview on another axis comes after the step one: it reuses that read when it is still kept.
-            if buckets is not None:
+            if buckets is not None and axis == "step":
+                chunks = [await asyncio.to_thread(step_overview_ipc, *args, buckets, self._roots)]
+            elif buckets is not None:
                 sliced = await asyncio.to_thread(
                     read_for_overview, *args, reuse=axis != "step", roots=self._roots
                 )

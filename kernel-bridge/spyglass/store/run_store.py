@@ -1,4 +1,5 @@
-"""The run store on disk: <root>/<project>/<run_id>/{run.json, history.sglog, history.parquet}."""
+"""The run store on disk: <root>/<project>/<run_id>/{run.json, history.sglog, history.parquet,
+overview.arrow} (overview.arrow: workspace_data/overview_file.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ METADATA_FILE = "run.json"
 LOG_FILE = "history.sglog"
 SYSTEM_LOG_FILE = "system.sglog"  # the system metrics stream (system_metrics.py), same framed format
 PARQUET_FILE = "history.parquet"
-RUN_FILES = (METADATA_FILE, LOG_FILE, SYSTEM_LOG_FILE, PARQUET_FILE)  # every file a reader of a run opens
+OVERVIEW_FILE = "overview.arrow"  # the first chart's M4 levels, written after history.parquet
+# Every file a reader of a run opens.
+RUN_FILES = (METADATA_FILE, LOG_FILE, SYSTEM_LOG_FILE, PARQUET_FILE, OVERVIEW_FILE)
 
 # Characters that would change the meaning of a path or of a URL built from it (the server and the frontend
 # put project and run names in URLs), plus path separators of every platform.

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..base.errors import BucketError
 from .bucket import Bucket
 from .run_lease import RunLease
-from .run_store import METADATA_FILE, PARQUET_FILE
+from .run_store import METADATA_FILE, OVERVIEW_FILE, PARQUET_FILE
 from .segment_check import BadSegment, check_segment
 from .segment_format import END_KEY, STREAMS, run_prefix, segment_key, segment_metadata, whole_frames
 from .spool import SpoolMarker, remove_marker
@@ -144,9 +144,10 @@ class SegmentShipper:
             return True
 
     def _upload_parquet(self) -> None:
-        path = self.run_dir / PARQUET_FILE
-        if path.is_file():
-            self._upload(f"{run_prefix(self._project, self.run_id)}{PARQUET_FILE}", path, path.stat().st_size)
+        for name in (PARQUET_FILE, OVERVIEW_FILE):  # the overview after the history it was computed from
+            path = self.run_dir / name
+            if path.is_file():
+                self._upload(f"{run_prefix(self._project, self.run_id)}{name}", path, path.stat().st_size)
 
     def _upload(self, key: str, path: Path, size: int) -> None:
         """One PUT for a small file, a parallel multipart upload for a large one."""

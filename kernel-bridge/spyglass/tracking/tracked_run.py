@@ -25,10 +25,11 @@ from ..data_types.log_values import convert_rich_values
 from ..data_types.media_store import MediaWriter
 from ..rows.flusher import DEFAULT_FLUSH_INTERVAL, Flusher
 from ..rows.history import History
-from ..store.run_store import RunDirectory
+from ..store.run_store import OVERVIEW_FILE, RunDirectory
 from ..system.system_metrics import SystemMonitor
 from ..torch_watch import watcher_of
 from ..transport.protocol import RUN_MIME_TYPE, RunInfo, RunOutputData, StoredFrame, protocol_version
+from ..workspace_data.overview_file import write_overview
 from .metric_definitions import MetricDefinition, MetricDefinitions
 from .notebook_cell import current_cell
 from .run_alerts import RunAlerting, RunAlerts
@@ -309,6 +310,8 @@ class Run(
                         "The framed log history.sglog still holds every row.",
                         stacklevel=user_stacklevel(),
                     )
+                else:
+                    self._write_overview()
             if self._shipping is not None:  # the rest of the spool, history.parquet, the final run.json
                 self._shipping.finish(parquet=not isinstance(flush_error, StoreError))
             self._update_displays()
@@ -323,6 +326,17 @@ class Run(
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         self.finish(exit_code=None if exc_type is None else 1)
+
+    def _write_overview(self) -> None:
+        """overview.arrow next to history.parquet: the workspace's first chart reads it, not the rows."""
+        try:
+            write_overview(self._store)
+        except Exception as error:
+            warnings.warn(
+                f"run '{self.id}': could not write {self._store.path / OVERVIEW_FILE}: {error}. Nothing is "
+                "lost; the workspace reads history.parquet instead (a slower first chart).",
+                stacklevel=user_stacklevel(),
+            )
 
     def _write_metadata(self) -> None:
         now = time.time()

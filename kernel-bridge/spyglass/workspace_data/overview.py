@@ -114,33 +114,43 @@ def take_rows(
 
 def overview(sliced: MetricSlice, buckets: int) -> tuple[pa.Table, dict[str, Any]]:
     """(level table of one level, {"level", "max_level", "stats": {run_id: {rows, finite, max_step}}})."""
-    max_step = 0
-    for table in sliced.per_run:
-        if table.num_rows:
-            max_step = max(
-                max_step,
-                abs(int(table.column("step")[-1].as_py())),
-                abs(int(table.column("step")[0].as_py())),
-            )
-    max_level = max(MIN_LEVEL, max(max_step, 1).bit_length())
-    level = min(max_level, max(MIN_LEVEL, math.ceil(math.log2(max((max_step + 1) / max(buckets, 1), 1)))))
-    stats: dict[str, dict[str, float]] = {}
+    edges = [step_edge(table.column("step").to_numpy()) for table in sliced.per_run]
+    level, max_level = levels_for(max(edges, default=0), buckets)
+    stats: dict[str, dict[str, int]] = {}
     pieces = []
     for index, (run_id, table) in enumerate(zip(sliced.run_ids, sliced.per_run, strict=True)):
-        run_steps = table.column("step").to_numpy()
-        run_values = table.column("value").to_numpy()
-        if len(run_steps) > 1 and np.any(np.diff(run_steps) < 0):
-            order = np.argsort(run_steps, kind="stable")
-            run_steps, run_values = run_steps[order], run_values[order]
-        finite = np.isfinite(run_values)
-        stats[run_id] = _run_stats(run_steps, finite)
+        steps, values, finite = sorted_points(table)
+        stats[run_id] = run_stats(steps, finite)
         if finite.any():
-            pieces.append(_m4_level(index, run_steps[finite], run_values[finite], level))
+            pieces.append(m4_level(index, steps[finite], values[finite], level))
     out = pa.concat_tables(pieces) if pieces else LEVEL_SCHEMA.empty_table()
     return out, {"level": level, "max_level": max_level, "stats": stats}
 
 
-def _run_stats(steps: np.ndarray, finite: np.ndarray) -> dict[str, int]:
+def step_edge(steps: np.ndarray) -> int:
+    """What the level of the overview is chosen from for one run: the larger |step| of its first and last row
+    (read order; rows are in step order)."""
+    return max(abs(int(steps[-1])), abs(int(steps[0]))) if len(steps) else 0
+
+
+def levels_for(max_step: int, buckets: int) -> tuple[int, int]:
+    """(the level whose buckets of 2^level steps give about `buckets` over 0..max_step, the pyramid's top)."""
+    max_level = max(MIN_LEVEL, max(max_step, 1).bit_length())
+    level = min(max_level, max(MIN_LEVEL, math.ceil(math.log2(max((max_step + 1) / max(buckets, 1), 1)))))
+    return level, max_level
+
+
+def sorted_points(table: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One run's (steps, values, finite mask) in step order (stable), as the overview buckets them."""
+    steps = table.column("step").to_numpy()
+    values = table.column("value").to_numpy()
+    if len(steps) > 1 and np.any(np.diff(steps) < 0):
+        order = np.argsort(steps, kind="stable")
+        steps, values = steps[order], values[order]
+    return steps, values, np.isfinite(values)
+
+
+def run_stats(steps: np.ndarray, finite: np.ndarray) -> dict[str, int]:
     """What the page says "nothing logged" or "every value is NaN" from, and how far the steps go."""
     return {
         "rows": len(steps),
@@ -149,7 +159,7 @@ def _run_stats(steps: np.ndarray, finite: np.ndarray) -> dict[str, int]:
     }
 
 
-def _m4_level(run: int, steps: np.ndarray, values: np.ndarray, level: int) -> pa.Table:
+def m4_level(run: int, steps: np.ndarray, values: np.ndarray, level: int) -> pa.Table:
     """M4 of one run's finite points (ascending steps) in buckets of 2^level steps."""
     columns = m4_rows(steps, values, steps >> level)
     columns["b"] = columns.pop("bucket")
@@ -167,7 +177,7 @@ def axis_overview(sliced: MetricSlice, axis: str, buckets: int) -> tuple[pa.Tabl
     stats: dict[str, dict[str, int]] = {}
     for index, (run_id, table) in enumerate(zip(sliced.run_ids, sliced.per_run, strict=True)):
         values = table.column("value").to_numpy()
-        stats[run_id] = _run_stats(table.column("step").to_numpy(), np.isfinite(values))
+        stats[run_id] = run_stats(table.column("step").to_numpy(), np.isfinite(values))
         xs, values = finite_sorted(_axis_values(table, axis), values)
         if len(xs):
             points.append((index, xs, values))
@@ -200,6 +210,11 @@ def overview_ipc(sliced: MetricSlice, buckets: int, axis: str = "step") -> bytes
     """The overview on `axis` as an Arrow IPC stream; metadata as /metric's plus what overview (step) or
     axis_overview (other axes) says about it."""
     table, extra = overview(sliced, buckets) if axis == "step" else axis_overview(sliced, axis, buckets)
+    return overview_stream(sliced, table, extra)
+
+
+def overview_stream(sliced: MetricSlice, table: pa.Table, extra: dict[str, Any]) -> bytes:
+    """An overview `table` as an Arrow IPC stream; metadata: the slice's run ids, cursors, skips, `extra`."""
     meta = {"run_ids": sliced.run_ids, "cursors": sliced.cursors, "skipped": sliced.skipped, **extra}
     schema = table.schema.with_metadata({b"spyglass": json.dumps(meta).encode()})
     sink = pa.BufferOutputStream()

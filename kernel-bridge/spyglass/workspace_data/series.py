@@ -117,7 +117,7 @@ def read_metric(
             continue
         index = len(result.run_ids)
         result.run_ids.append(run_id)
-        tables.append(_project(columns, metric, x_metric, index))
+        tables.append(project_metric(columns, metric, x_metric, index))
     if tables:
         result.per_run = tables
         result.table = _by_step_blocks(tables)
@@ -160,7 +160,7 @@ def _read_run(
         if metric not in names:
             return None, None
         table = pq.read_table(run.parquet_path, columns=[c for c in wanted if c in names])
-        return _check(table, metric), None
+        return check_numeric(table, metric), None
     batches, cursor = [], -1
     if run.log_path.exists():
         for frame in iter_frames(run.log_path):
@@ -174,17 +174,17 @@ def _read_run(
     if not batches:
         return None, tail
     table = pa.concat_tables(batches, promote_options="permissive")
-    return _check(table, metric), tail
+    return check_numeric(table, metric), tail
 
 
-def _check(table: pa.Table, metric: str) -> pa.Table | str:
+def check_numeric(table: pa.Table, metric: str) -> pa.Table | str:
     type_ = table.schema.field(metric).type
     if not (pa.types.is_integer(type_) or pa.types.is_floating(type_) or pa.types.is_boolean(type_)):
         return f"{metric!r} is logged as {type_} in this run, not as a number"
     return table
 
 
-def _project(table: pa.Table, metric: str, x_metric: str | None, index: int) -> pa.Table:
+def project_metric(table: pa.Table, metric: str, x_metric: str | None, index: int) -> pa.Table:
     value = table.column(metric).cast(pa.float64())
     n = table.num_rows
     columns = {
