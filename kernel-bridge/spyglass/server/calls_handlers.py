@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
@@ -17,6 +19,23 @@ from .workspace_handlers import _ProjectHandler
 
 
 class _CallsHandler(_ProjectHandler):
+    async def _answer(self, read: Callable[[Path, str], str | None], what: str, missing: str = "") -> None:
+        """Runs `read(root, project)` off the event loop; answers its JSON text, or the error (API shape)."""
+        try:
+            root, project = self._project()
+            body = await asyncio.to_thread(read, root, project)
+        except RunAccessError as error:
+            return self._fail(error.status, error.message)
+        except CallsQueryError as error:
+            return self._fail(400, str(error))
+        except (StoreError, OSError, CallsEngineError) as error:
+            return self._fail(500, f"could not read {what}: {error}")
+        if body is None:
+            return self._fail(404, missing)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "application/json")
+        self.finish(body)
+
     def _int_argument(self, name: str, default: int) -> int:
         raw = self.get_query_argument(name, None)
         if raw is None or raw == "":
@@ -36,24 +55,19 @@ class CallsListHandler(_CallsHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        try:
-            root, project = self._project()
-            query = {
-                "op_name": self._text_argument("op_name"),
-                "status": self._text_argument("status"),
-                "text": self._text_argument("q"),
+        query = {"op_name": self._text_argument("op_name"), "status": self._text_argument("status")}
+        query["text"] = self._text_argument("q")
+
+        def read(root: Path, project: str) -> str:
+            paging = {
                 "offset": self._int_argument("offset", 0),
                 "limit": self._int_argument("limit", DEFAULT_PAGE),
             }
-            answer = await asyncio.to_thread(_list, root, project, query)
-        except RunAccessError as error:
-            return self._fail(error.status, error.message)
-        except CallsQueryError as error:
-            return self._fail(400, str(error))
-        except (StoreError, OSError, CallsEngineError) as error:
-            return self._fail(500, f"could not read the project's calls: {error}")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps(answer, allow_nan=False, default=str))
+            calls = project_calls(root, project)
+            answer = {**list_roots(calls, **query, **paging), "op_names": op_names(calls)}
+            return json.dumps(answer, allow_nan=False, default=str)
+
+        await self._answer(read, "the project's calls")
 
 
 class CallTraceHandler(_CallsHandler):
@@ -62,30 +76,13 @@ class CallTraceHandler(_CallsHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        try:
-            root, project = self._project()
-            trace_id = self._text_argument("trace_id")
+        trace_id = self._text_argument("trace_id")
+
+        def read(root: Path, project: str) -> str | None:
             if trace_id is None:
                 raise CallsQueryError("missing query parameter 'trace_id'")
             value_limit = self._int_argument("value_limit", DEFAULT_VALUE_LIMIT)
-            body = await asyncio.to_thread(_trace, root, project, trace_id, value_limit)
-        except RunAccessError as error:
-            return self._fail(error.status, error.message)
-        except CallsQueryError as error:
-            return self._fail(400, str(error))
-        except (StoreError, OSError, CallsEngineError) as error:
-            return self._fail(500, f"could not read the trace: {error}")
-        if body is None:
-            return self._fail(404, f"no trace {trace_id!r} in the project {project!r}")
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("Content-Type", "application/json")
-        self.finish(body)
+            return trace_json(project_calls(root, project), trace_id, value_limit)
 
-
-def _list(root, project: str, query: dict) -> dict:
-    calls = project_calls(root, project)
-    return {**list_roots(calls, **query), "op_names": op_names(calls)}
-
-
-def _trace(root, project: str, trace_id: str, value_limit: int) -> str | None:
-    return trace_json(project_calls(root, project), trace_id, value_limit)
+        project = self.get_query_argument("project", None)
+        await self._answer(read, "the trace", f"no trace {trace_id!r} in the project {project!r}")

@@ -1,7 +1,7 @@
 /** The trace panel's data as the server's /calls and /calls/trace answer it (docs/server-api.md#calls). */
 
-/** One root call in the list, with the totals of its trace (tokens and cost summed over every call). */
-export interface RootCall {
+/** What every call the endpoints answer has. */
+export interface CallFields {
   id: string;
   trace_id: string;
   op_name: string;
@@ -12,13 +12,17 @@ export interface RootCall {
   /** Seconds; null while running. */
   latency: number | null;
   exception: string | null;
+  cost: number | null;
+  session_id: string;
+  run_id: string | null;
+}
+
+/** One root call in the list, with the totals of its trace (tokens and cost summed over every call). */
+export interface RootCall extends CallFields {
   input_tokens: number | null;
   output_tokens: number | null;
   total_tokens: number | null;
-  cost: number | null;
   call_count: number;
-  session_id: string;
-  run_id: string | null;
 }
 
 export interface CallsPage {
@@ -32,17 +36,8 @@ export interface CallsPage {
  * One call of a trace. Its values come as the JSON text the store holds (`null` for none), parsed only when the
  * call is shown (parseValue); a value over the server's limit is cut down and flagged `<name>_truncated`.
  */
-export interface TraceCall {
-  id: string;
-  trace_id: string;
+export interface TraceCall extends CallFields {
   parent_id: string | null;
-  op_name: string;
-  status: string;
-  started_at: number;
-  ended_at: number | null;
-  latency: number | null;
-  exception: string | null;
-  cost: number | null;
   thread_name: string | null;
   task: string | null;
   inputs_json: string | null;

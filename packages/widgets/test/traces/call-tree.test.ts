@@ -17,6 +17,8 @@ function call(id: string, parent: string | null, started: number): TraceCall {
     cost: null,
     thread_name: null,
     task: null,
+    session_id: 's',
+    run_id: null,
     inputs_json: '{}',
     output_json: null,
     attributes_json: null,
