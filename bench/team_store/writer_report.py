@@ -84,6 +84,16 @@ def print_table(results: dict[str, list[dict]], args: argparse.Namespace) -> Non
         if row["extrapolated"]:
             average, steady = row["values_per_s"]
             print(f"  {name}: capped at {args.mlflow_cap_seconds:.0f} s per writer; {row['steps']:,.0f} steps queued per writer (median); into its database {average:,.0f} values/s since the first log(), {steady:,.0f} values/s over the cap's second half; `~` = measured to the cap + the rest of {expected * 10:,} values at the second-half rate (extrapolated, not measured)")  # fmt: skip
+    for name, rounds in results.items():
+        refused = [
+            one["refused_batches"] for one in rounds if one.get("refused_batches")
+        ]
+        if refused:
+            counts = ", ".join(
+                f"{r['ok']} / {r['refused']} / {r['dropped_by_writers']}"
+                for r in refused
+            )
+            print(f"  {name}: log-batch requests answered 200 / refused by its server / batches its writers dropped, per round: {counts}")  # fmt: skip
     print("log() µs: median and p99 of the calls timed one by one, mean = the whole loop's wall time / calls (median over writers)")  # fmt: skip
     print("ratios: the contender / spyglass-s3 (higher = slower than spyglass into the bucket);")  # fmt: skip
     print("durable end: first log() of any writer to the last writer's end (finish()/flush returned); load: 1-min load average at round start/end")  # fmt: skip

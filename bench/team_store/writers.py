@@ -127,7 +127,9 @@ def run_round(
     finally:
         if server is not None:
             server.stop()
+    refused = refused_batches(scratch) if server is not None else None
     return {
+        "refused_batches": refused,
         "reports": reports,
         "wall": wall,
         "stored": stored,
@@ -172,6 +174,23 @@ def launch(
             raise RuntimeError(f"{script} failed ({process.returncode}):\n{tail}")
         reports.append(json.loads(Path(f"{out}.json").read_text().splitlines()[-1]))
     return reports, time.perf_counter() - started, samples
+
+
+def refused_batches(scratch: Path) -> dict[str, int]:
+    """mlflow: the log-batch requests its server answered with an error, and what the writers made of them.
+
+    Under this load the server's connection pool runs out (SQLite takes one writer at a time) and it answers
+    400 "QueuePool limit ... reached"; MLflow's async logger logs the error and drops that batch.
+    """
+    log = (scratch / "mlflow" / "server.log").read_text(errors="replace")
+    writers = [p.read_text(errors="replace") for p in scratch.glob("writer-*.log")]
+    return {
+        "ok": log.count('/runs/log-batch HTTP/1.1" 200'),
+        "refused": sum(
+            log.count(f'/runs/log-batch HTTP/1.1" {code}') for code in (400, 500, 503)
+        ),
+        "dropped_by_writers": sum(w.count("Failed to log run data") for w in writers),
+    }
 
 
 def count_rows(
