@@ -20,15 +20,16 @@ def summarize(rounds: list[dict], expected_rows: int) -> dict:
     ends, rates, extrapolated, walls = [], [], [], []
     for one in rounds:
         first = min(r["started_at"] for r in one["reports"])
-        if all(r["done_s"] is not None for r in one["reports"]):
-            ends.append(
-                max(r["started_at"] + r["done_s"] for r in one["reports"]) - first
-            )
+        finished = all(r["done_s"] is not None for r in one["reports"])
+        last = max(r["started_at"] + (r["done_s"] or 0) for r in one["reports"]) - first
+        if finished and one["stored"] >= expected_rows:
+            ends.append(last)
             walls.append(one["wall"])
             continue
-        # Capped: measured up to the cap, the rest of the load at the rate of the window's second half.
-        elapsed = one["counted_at"] - first
-        steady = steady_rate(one, first)
+        # Capped: measured up to the cap, the rest of the load at the rate of the window's second half
+        # (mlflow, polled) or at the rate up to the last durable end (a writer that finished what it logged).
+        elapsed = last if finished else one["counted_at"] - first
+        steady = one["stored"] / elapsed if finished else steady_rate(one, first)
         rates.append((one["stored"] / elapsed * 10, steady * 10))
         missing = expected_rows - one["stored"]
         end = elapsed + (missing / steady if steady else math.inf)
@@ -83,7 +84,8 @@ def print_table(results: dict[str, list[dict]], args: argparse.Namespace) -> Non
         print(f"{name:15} {delivered:>24} {wall:>15} {row['us']:12.2f} {row['p99']:7.1f} {row['mean']:7.1f} {end:>15} {ratios[0]:>8} {ratios[1]:>10} {ratios[2]:>10} {ratios[3]:>9} {row['load']:5.1f}")  # fmt: skip
         if row["extrapolated"]:
             average, steady = row["values_per_s"]
-            print(f"  {name}: capped at {args.mlflow_cap_seconds:.0f} s per writer; {row['steps']:,.0f} steps queued per writer (median); into its database {average:,.0f} values/s since the first log(), {steady:,.0f} values/s over the cap's second half; `~` = measured to the cap + the rest of {expected * 10:,} values at the second-half rate (extrapolated, not measured)")  # fmt: skip
+            cap = getattr(args, f"{name}_cap_seconds", 0)
+            print(f"  {name}: capped at {cap:.0f} s per writer; {row['steps']:,.0f} steps queued per writer (median); into its database {average:,.0f} values/s since the first log(), {steady:,.0f} values/s used for the rest (mlflow: the cap's second half; a writer that finished what it logged: up to its durable end); `~` = measured to the cap + the rest of {expected * 10:,} values at that rate (extrapolated, not measured)")  # fmt: skip
     for name, rounds in results.items():
         refused = [
             one["refused_batches"] for one in rounds if one.get("refused_batches")
@@ -107,6 +109,7 @@ if __name__ == "__main__":
     parser.add_argument("output", type=Path)
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--mlflow-cap-seconds", type=float, default=180.0)
+    parser.add_argument("--wandb-cap-seconds", type=float, default=0.0)
     args = parser.parse_args()
     results: dict[str, list[dict]] = {}
     for line in args.output.read_text().splitlines():

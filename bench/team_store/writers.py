@@ -1,14 +1,16 @@
 """N writer processes × STEPS steps × 10 metrics at once, into a team store and into its alternatives, side by side.
 
     .venv/bin/python bench/team_store/writers.py [--writers 8] [--steps 100000] [--repeats 1]
-        [--mlflow-cap-seconds 180] [--only spyglass-s3 spyglass-local mlflow wandb]
+        [--mlflow-cap-seconds 180] [--wandb-cap-seconds 0] [--only spyglass-s3 spyglass-local mlflow wandb]
 
 Contenders (each round starts all N processes together and waits for the last; rounds interleave them):
   spyglass-s3     SPYGLASS_DIR=s3://… on the test S3 server (SeaweedFS, kernel-bridge/tests/s3_server.py), one
                   local spool for the N processes (one machine); durable when finish() has shipped everything
   spyglass-local  the same into a local directory (what log() costs without a bucket)
-  wandb           wandb offline (.venv-bench, requirements-wandb.txt); durable when finish() returns
-                  (offline: the run's .wandb log is written; nothing leaves the machine)
+  wandb           wandb offline (.venv-bench, requirements-wandb.txt); durable when finish() and teardown()
+                  return (offline: the run's .wandb log is written; nothing leaves the machine). About 20
+                  steps/s per writer here, so --wandb-cap-seconds stops its loop early (then finish());
+                  the full load's times are extrapolated from its rate, marked as for mlflow.
   mlflow          a self-hosted `mlflow server` with a SQLite backend, log_metrics(synchronous=False) with
                   async batching (.venv-bench-mlflow, requirements-mlflow.txt). Its server takes a few
                   hundred values/s, so the full load would take hours: each writer stops --mlflow-cap-seconds
@@ -55,6 +57,12 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--mlflow-cap-seconds", type=float, default=180.0)
+    parser.add_argument(
+        "--wandb-cap-seconds",
+        type=float,
+        default=0.0,
+        help="stop wandb's writers this long after their first log() (0: the whole load)",
+    )
     parser.add_argument("--only", nargs="*", choices=CONTENDERS)
     args = parser.parse_args()
     chosen = [name for name in CONTENDERS if not args.only or name in args.only]
@@ -109,7 +117,7 @@ def run_round(
         server.start()
         env["MLFLOW_TRACKING_URI"] = server.url
     else:
-        python = str(BENCH_PYTHON)
+        python, cap = str(BENCH_PYTHON), args.wandb_cap_seconds
     load_before = os.getloadavg()[0]
     try:
         launched_at = time.time()
