@@ -11,8 +11,15 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from ..traces.call_lifecycle import fail_call
-from .llm_calls import LLMKind, end_or_follow_stream, enter, leave, method_spec, start, warn_once
+from .llm_calls import (
+    LLMKind,
+    await_recorded,
+    end_or_follow_stream,
+    method_spec,
+    run_recorded,
+    start,
+    warn_once,
+)
 from .method_patching import patch, traced_callable
 from .stream_accumulators import MessageEvents
 
@@ -31,22 +38,16 @@ def _stream_types() -> tuple[type, ...]:
 def _traced_request(request: Any, arguments: tuple[tuple[Any, ...], dict[str, Any]]) -> Any:
     args, kwargs = arguments
     spec = method_spec(STREAM)
+    model = kwargs.get("model")
+
+    def done(record: Any) -> Callable[[Any], None]:
+        return lambda raw: end_or_follow_stream(record, STREAM, model, raw, _stream_types())
+
     if callable(request):  # sync: called by MessageStreamManager.__enter__
 
         def traced() -> Any:
             record = start(spec, args, kwargs)
-            if record is None:
-                return request()
-            token = enter()
-            try:
-                raw = request()
-            except BaseException as error:
-                leave(token)
-                fail_call(record, error)
-                raise
-            leave(token)
-            end_or_follow_stream(record, STREAM, kwargs.get("model"), raw, _stream_types())
-            return raw
+            return request() if record is None else run_recorded(record, request, done(record))
 
         return traced
 
@@ -54,16 +55,7 @@ def _traced_request(request: Any, arguments: tuple[tuple[Any, ...], dict[str, An
         record = start(spec, args, kwargs, in_task=True)
         if record is None:
             return await request
-        token = enter()
-        try:
-            raw = await request
-        except BaseException as error:
-            leave(token)
-            fail_call(record, error)
-            raise
-        leave(token)
-        end_or_follow_stream(record, STREAM, kwargs.get("model"), raw, _stream_types())
-        return raw
+        return await await_recorded(record, lambda: request, done(record))
 
     return traced_async()
 

@@ -68,12 +68,32 @@ def start(spec: OpSpec, args: tuple[Any, ...], kwargs: dict[str, Any], *, in_tas
     return record
 
 
-def enter() -> contextvars.Token[bool]:
-    return _inside_llm_call.set(True)
-
-
-def leave(token: contextvars.Token[bool]) -> None:
+def run_recorded(record: CallRecord, invoke: Callable[[], Any], done: Callable[[Any], None]) -> Any:
+    """`invoke()` as the recorded call: its exception fails the call and is raised; then `done(result)`."""
+    token = _inside_llm_call.set(True)
+    try:
+        result = invoke()
+    except BaseException as error:
+        _inside_llm_call.reset(token)
+        fail_call(record, error)
+        raise
     _inside_llm_call.reset(token)
+    done(result)
+    return result
+
+
+async def await_recorded(record: CallRecord, invoke: Callable[[], Any], done: Callable[[Any], None]) -> Any:
+    """run_recorded for `await invoke()`."""
+    token = _inside_llm_call.set(True)
+    try:
+        result = await invoke()
+    except BaseException as error:
+        _inside_llm_call.reset(token)
+        fail_call(record, error)
+        raise
+    _inside_llm_call.reset(token)
+    done(result)
+    return result
 
 
 def end_response(record: CallRecord, kind: LLMKind, request_model: Any, response: Any) -> None:

@@ -11,8 +11,16 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ..traces.call_lifecycle import OpSpec, fail_call
-from .llm_calls import LLMKind, end_or_follow_stream, enter, leave, method_spec, start, warn_once
+from ..traces.call_lifecycle import OpSpec
+from .llm_calls import (
+    LLMKind,
+    await_recorded,
+    end_or_follow_stream,
+    method_spec,
+    run_recorded,
+    start,
+    warn_once,
+)
 
 _patched: list[tuple[Any, str, Any]] = []  # (owner, attribute, original) in patch order
 
@@ -59,16 +67,10 @@ def traced_callable(
             record = start(spec, rest, kwargs, in_task=True)
             if record is None:
                 return await original(*args, **kwargs)
-            token = enter()
-            try:
-                result = await original(*args, **kwargs)
-            except BaseException as error:
-                leave(token)
-                fail_call(record, error)
-                raise
-            leave(token)
-            done(record, request_model(rest, kwargs), result)
-            return result
+            model = request_model(rest, kwargs)
+            return await await_recorded(
+                record, lambda: original(*args, **kwargs), lambda result: done(record, model, result)
+            )
 
     else:
 
@@ -77,16 +79,10 @@ def traced_callable(
             record = start(spec, rest, kwargs)
             if record is None:
                 return original(*args, **kwargs)
-            token = enter()
-            try:
-                result = original(*args, **kwargs)
-            except BaseException as error:
-                leave(token)
-                fail_call(record, error)
-                raise
-            leave(token)
-            done(record, request_model(rest, kwargs), result)
-            return result
+            model = request_model(rest, kwargs)
+            return run_recorded(
+                record, lambda: original(*args, **kwargs), lambda result: done(record, model, result)
+            )
 
     traced = functools.wraps(original)(traced)
     traced.__spyglass_original__ = original
