@@ -85,7 +85,7 @@ def print_table(results: dict[str, list[dict]], args: argparse.Namespace) -> Non
         if row["extrapolated"]:
             average, steady = row["values_per_s"]
             cap = getattr(args, f"{name}_cap_seconds", 0)
-            print(f"  {name}: capped at {cap:.0f} s per writer; {row['steps']:,.0f} steps queued per writer (median); into its database {average:,.0f} values/s since the first log(), {steady:,.0f} values/s used for the rest (mlflow: the cap's second half; a writer that finished what it logged: up to its durable end); `~` = measured to the cap + the rest of {expected * 10:,} values at that rate (extrapolated, not measured)")  # fmt: skip
+            print(f"  {name}: capped at {cap:.0f} s per writer; {row['steps']:,.0f} steps logged per writer (median); delivered {average:,.0f} values/s since the first log(), {steady:,.0f} values/s used for the rest (mlflow: the cap's second half; a writer that finished what it logged: up to its durable end); `~` = measured to the cap + the rest of {expected * 10:,} values at that rate (extrapolated, not measured)")  # fmt: skip
     for name, rounds in results.items():
         refused = [
             one["refused_batches"] for one in rounds if one.get("refused_batches")
@@ -106,13 +106,16 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description="writers.py's table from its saved output"
     )
-    parser.add_argument("output", type=Path)
+    parser.add_argument(
+        "output", type=Path, nargs="+", help="one or more saved outputs"
+    )
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--mlflow-cap-seconds", type=float, default=180.0)
     parser.add_argument("--wandb-cap-seconds", type=float, default=0.0)
     args = parser.parse_args()
     results: dict[str, list[dict]] = {}
-    for line in args.output.read_text().splitlines():
+    lines = [line for path in args.output for line in path.read_text().splitlines()]
+    for line in lines:
         if line.startswith("{"):
             one = json.loads(line)
             results.setdefault(one["contender"], []).append(one)
