@@ -43,36 +43,49 @@ JSON_COLUMNS = ("inputs", "output", "attributes", "usage")
 
 
 _ID = operator.attrgetter("id")
-_PARENT = operator.attrgetter("parent")
-_STARTED_NS = operator.attrgetter("started_ns")
-_ENDED_NS = operator.attrgetter("ended_ns")
-_OUTPUT = operator.attrgetter("output")
-_SESSION = operator.attrgetter("session")
-_EXCEPTION = operator.attrgetter("exception")
-_ATTRIBUTES = operator.attrgetter("attributes")
-_USAGE = operator.attrgetter("_usage")  # the slots behind the validating properties
-_COST = operator.attrgetter("_cost")
-_THREAD = operator.attrgetter("thread")
-_PREFIX = operator.attrgetter("prefix")
-_NUMBER = operator.attrgetter("number")
-_TASK = operator.attrgetter("task")
-_OP_NAME = operator.attrgetter("spec.name")
+_NAME = operator.attrgetter("name")
+# Every field a row needs, in one C-level call per record (the order of build_batch's unpacking).
+_FIELDS = operator.attrgetter(
+    "prefix",
+    "number",
+    "parent",
+    "session",
+    "output",
+    "exception",
+    "ended_ns",
+    "_usage",  # the values behind the validating usage and cost properties
+    "_cost",
+    "spec",
+    "started_ns",
+    "attributes",
+    "thread",
+    "task",
+    "args",
+    "kwargs",
+    "inputs",
+)
 _TEXT_COLUMNS = ("op_name", "inputs", "output", "exception", "attributes", "usage", "thread_name", "task")
 
 
-def _microseconds(nanoseconds: list[int | None]) -> pa.Array:
+def _microseconds(nanoseconds: Any) -> pa.Array:
     # Whole microseconds of epoch nanoseconds, divided in Arrow rather than once per row in Python.
     return pc.divide(pa.array(nanoseconds, pa.int64()), 1000).cast(_TIME)
 
 
-def _json_or_null(values: list[Any]) -> list[str | None]:
-    # Most calls have no attributes or usage: a list of None is kept as it is (counted in C).
+def _json_or_null(values: Any) -> Any:
+    # Most calls have no attributes or usage: a column of None is kept as it is (counted in C).
     if values.count(None) == len(values):
         return values
     return [None if value is None else to_json(value) for value in values]
 
 
-def _thread_columns(threads: list[Any]) -> dict[str, list[Any]]:
+def _usage_column(usages: Any, sessions: Any) -> Any:
+    if usages.count(None) == len(usages):
+        return usages
+    return _json_or_null(list(map(encode, usages, sessions)))
+
+
+def _thread_columns(threads: Any) -> dict[str, list[Any]]:
     if threads and threads.count(threads[0]) == len(threads):  # calls of one thread: its id and name once
         return {
             "thread_id": [threads[0].ident] * len(threads),
@@ -87,54 +100,68 @@ def _thread_columns(threads: list[Any]) -> dict[str, list[Any]]:
 def build_batch(records: list[CallRecord], statuses: list[str], run_id: str | None) -> pa.RecordBatch:
     """One row per record with its status; a running or unfinished row leaves end, output and exception empty.
 
-    Column by column, with C-level maps over the records where a column needs no per-row decision.
+    Column by column: one C-level pass reads every field of every record, transposed into columns.
     """
     count = len(records)
-    prefixes = list(map(_PREFIX, records))
-    if count and prefixes.count(prefixes[0]) == count:  # one process made them: one format for all ids
-        ids = list(map((prefixes[0] + "{:016x}").format, map(_NUMBER, records)))
+    if not count:
+        return pa.RecordBatch.from_pylist([], schema=CALL_SCHEMA)
+    (
+        prefixes,
+        numbers,
+        parents,
+        sessions,
+        outputs,
+        exceptions,
+        ended_ns,
+        usages,
+        costs,
+        specs,
+        started_ns,
+        attributes,
+        threads,
+        tasks,
+        args,
+        kwargs,
+        inputs,
+    ) = zip(*map(_FIELDS, records), strict=True)
+    if prefixes.count(prefixes[0]) == count:  # one process made them: one format for all ids
+        ids: Any = list(map((prefixes[0] + "{:016x}").format, numbers))
     else:
         ids = list(map(_ID, records))
-    parents = list(map(_PARENT, records))
     if parents.count(None) == count:  # root calls: each is its own trace
         trace_ids, parent_ids = ids, parents
     else:
         trace_ids = [record.root.id for record in records]
         parent_ids = [None if parent is None else parent.id for parent in parents]
-    sessions = list(map(_SESSION, records))
-    outputs = kept_column(list(map(_OUTPUT, records)), sessions)
-    exceptions = list(map(_EXCEPTION, records))
+    outputs = kept_column(outputs, sessions)
     if RUNNING in statuses or UNFINISHED in statuses:  # rows of calls that have not ended: no end values
         ended = [status not in (RUNNING, UNFINISHED) for status in statuses]
-        ended_ns = [record.ended_ns if done else None for record, done in zip(records, ended, strict=True)]
+        ended_ns = [time if done else None for time, done in zip(ended_ns, ended, strict=True)]
         exceptions = [text if done else None for text, done in zip(exceptions, ended, strict=True)]
         outputs = [text if done else None for text, done in zip(outputs, ended, strict=True)]
-    else:  # the usual frame: every call in it ended
-        ended_ns = list(map(_ENDED_NS, records))
     if exceptions.count(None) != count:  # a failed call has no output
         outputs = [
             text if exception is None else None for text, exception in zip(outputs, exceptions, strict=True)
         ]
-    usages = list(map(_USAGE, records))
     columns: dict[str, Any] = {
         "id": ids,
         "trace_id": trace_ids,
         "parent_id": parent_ids,
-        "op_name": list(map(_OP_NAME, records)),
+        "op_name": list(map(_NAME, specs)),
         "status": statuses,
-        "started_at": _microseconds(list(map(_STARTED_NS, records))),
+        "started_at": _microseconds(started_ns),
         "ended_at": _microseconds(ended_ns),
-        "inputs": inputs_column(records, sessions),
+        "inputs": inputs_column(records, sessions, specs, args, kwargs, inputs),
         "output": outputs,
         "exception": exceptions,
-        "attributes": _json_or_null(list(map(_ATTRIBUTES, records))),
-        "usage": _json_or_null(
-            usages if usages.count(None) == count else list(map(encode, usages, sessions))
-        ),
-        "cost": list(map(_COST, records)),
+        "attributes": _json_or_null(attributes),
+        "usage": usages
+        if usages.count(None) == count
+        else _json_or_null(list(map(encode, usages, sessions))),
+        "cost": costs,
         "run_id": [run_id] * count,
-        **_thread_columns(list(map(_THREAD, records))),
-        "task": list(map(_TASK, records)),
+        **_thread_columns(threads),
+        "task": tasks,
     }
     try:
         return pa.RecordBatch.from_pydict(columns, schema=CALL_SCHEMA)

@@ -14,13 +14,12 @@ import operator
 from itertools import compress, groupby
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .value_encoding import INLINE_TEXT_CHARS, kept_json
 
 _encode_string = json.encoder.encode_basestring
-_ARGS = operator.attrgetter("args")
-_KWARGS = operator.attrgetter("kwargs")
-_INPUTS = operator.attrgetter("inputs")
-_SPEC = operator.attrgetter("spec")
 _INPUTS_JSON = operator.methodcaller("inputs_json")
 _INT = frozenset({int})
 _NUMBER = frozenset({int, float})
@@ -28,13 +27,13 @@ _STR = frozenset({str})
 _NONE = frozenset({type(None)})
 
 
-def kept_column(values: list[Any], sinks: list[Any]) -> list[str]:
+def kept_column(values: Any, sinks: Any) -> Any:
     """The JSON text of each kept value; long strings become references."""
     values = _template_values(values, sinks)
     return list(map(str, values)) if values and type(values[0]) is not str else values
 
 
-def _template_values(values: list[Any], sinks: list[Any]) -> list[Any]:
+def _template_values(values: Any, sinks: Any) -> Any:
     # Ints and finite floats as they are (their `%s` is their JSON), other values as JSON text.
     kinds = set(map(type, values))
     if kinds <= _INT or (kinds <= _NUMBER and all(map(math.isfinite, values))):  # bool is not in these
@@ -46,12 +45,12 @@ def _template_values(values: list[Any], sinks: list[Any]) -> list[Any]:
     return list(map(kept_json, values, sinks))
 
 
-def inputs_column(records: list[Any], sinks: list[Any]) -> list[str]:
-    """The inputs JSON of each record, grouped by op and argument count where the arguments were kept."""
+def inputs_column(records: list[Any], sinks: Any, specs: Any, args: Any, kwargs: Any, inputs: Any) -> Any:
+    """The inputs JSON of each record (fields given as columns; a list or an Arrow string array), grouped by
+    op and argument count where the arguments were kept."""
     count = len(records)
     if not count:
         return []
-    inputs, kwargs = list(map(_INPUTS, records)), list(map(_KWARGS, records))
     texts: list[Any] | None = None
     rows: Any = range(count)
     if inputs.count(None) != count or any(kwargs):
@@ -59,12 +58,14 @@ def inputs_column(records: list[Any], sinks: list[Any]) -> list[str]:
         simple = [encoded is None and not named for encoded, named in zip(inputs, kwargs, strict=True)]
         texts = [None if fits else record.inputs_json() for record, fits in zip(records, simple, strict=True)]
         rows = list(compress(rows, simple))
-    chosen = records if texts is None else list(map(records.__getitem__, rows))
-    args, specs = list(map(_ARGS, chosen)), list(map(_SPEC, chosen))
+        args, specs = list(map(args.__getitem__, rows)), list(map(specs.__getitem__, rows))
     widths = list(map(len, args))
     one_op = texts is None and specs.count(specs[0]) == count and widths.count(widths[0]) == count
     if one_op and _fits(specs[0], widths[0]):  # the usual frame: one op, one argument count, in row order
-        return _filled(specs[0], args, sinks)
+        try:
+            return _joined(specs[0], args, sinks)
+        except UnicodeEncodeError:  # a lone surrogate: as text, which build_batch replaces
+            return _filled(specs[0], args, sinks)
     keys = list(zip(map(id, specs), widths, strict=True))
     ordered = sorted(range(len(rows)), key=keys.__getitem__)
     groups = [list(group) for _, group in groupby(ordered, keys.__getitem__)]
@@ -93,3 +94,24 @@ def _filled(spec: Any, args: list[tuple[Any, ...]], sinks: list[Any]) -> list[st
         return ["{}"] * len(args)
     columns = [_template_values(list(map(operator.itemgetter(k), args)), sinks) for k in range(width)]
     return list(map(spec.templates[width].__mod__, zip(*columns, strict=True)))
+
+
+def _joined(spec: Any, args: Any, sinks: Any) -> Any:
+    """As _filled, joined by Arrow (an array): a column of ints becomes text there, with no per-row Python."""
+    width = len(args[0])
+    if width == 0:
+        return ["{}"] * len(args)
+    pieces = spec.templates[width].split("%s")  # parameter names hold no "%"
+    parts: list[Any] = []
+    for k in range(width):
+        parts += [pieces[k], _text_array(list(map(operator.itemgetter(k), args)), sinks)]
+    return pc.binary_join_element_wise(*parts, pieces[-1], "")
+
+
+def _text_array(values: list[Any], sinks: Any) -> pa.Array:
+    if set(map(type, values)) <= _INT:
+        try:
+            return pa.array(values, pa.int64()).cast(pa.string())
+        except OverflowError:  # an int past 64 bits: Python writes it
+            pass
+    return pa.array(kept_column(values, sinks), pa.string())

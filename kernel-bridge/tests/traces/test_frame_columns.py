@@ -79,6 +79,14 @@ def test_a_mixed_frame_reads_back_as_passed(traced_store):
     assert b"sk-very-secret" not in (session.path / "calls.sglog").read_bytes()
 
 
+def column_of(records, session):
+    """inputs_column over the records' fields, as build_batch passes them."""
+    names = ("spec", "args", "kwargs", "inputs")
+    fields = [tuple(getattr(record, name) for record in records) for name in names]
+    texts = inputs_column(records, (session,) * len(records), *fields)
+    return texts if isinstance(texts, list) else texts.to_pylist()  # an Arrow array for one op
+
+
 def test_column_paths_give_the_same_json_as_each_record(traced_store):
     _, session = traced_store
     records = []
@@ -95,16 +103,24 @@ def test_column_paths_give_the_same_json_as_each_record(traced_store):
         pair_kept(*args)
     for index in range(50):  # a run of one op and argument count, then others mixed in
         pair_kept(index, index * 0.5)
+        pair_kept(index - 25, f"text {index}")
+        pair_kept(-index, index * 3)
+    pair_kept(2**70, 1)  # past 64 bits
     other("x")
     other("hi", "key")
     other(1, None, 2)
     pair_kept(1, b=2)
     other(LONG)
-    sinks = [session] * len(records)
     per_record = [record.inputs_json() for record in records]
-    assert inputs_column(records, sinks) == per_record
+    assert column_of(records, session) == per_record
     same_op = [record for record in records if record.op_name == "pair_kept" and record.inputs is None]
-    assert inputs_column(same_op, sinks) == [record.inputs_json() for record in same_op]
+    assert column_of(same_op, session) == [record.inputs_json() for record in same_op]
+    ints = [record for record in same_op if {type(v) for v in record.args} == {int} and not record.kwargs]
+    small = [record for record in ints if record.args[0] != 2**70]
+    assert len(small) == 51 and len(ints) == 52
+    for chosen in (ints, small):  # with and without the int past 64 bits: one op, one argument count
+        assert column_of(chosen, session) == [record.inputs_json() for record in chosen]
+    assert json.loads(column_of(ints, session)[-1]) == {"a": 2**70, "b": 1}
     for values in (
         [1, 2, 3],
         [1.5, 2.0],
