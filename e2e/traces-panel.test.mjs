@@ -49,9 +49,15 @@ def agent(question):
     return messages
 
 @sg.op
+def summarize(n):
+    # Each string stays inline (under 65,536 characters), the whole output is over the view's limit.
+    return ["a" * 30000, "b" * 30000, XSS[0] * 1000]
+
+@sg.op
 def broken(x):
     raise ValueError("bad input " + XSS[0])
 
+summarize(3)
 agent("why is the sky blue? " + XSS[3])
 try:
     broken(1)
@@ -116,14 +122,15 @@ test('the trace panel lists the agent, opens its tree and shows its chat inert',
   );
   const listed = await waitFor(async () => {
     const state = await panelState(page);
-    return state?.rows.length === 2 ? state : null;
-  }, 'the two root calls listed');
-  assert.equal(listed.total, 2);
+    return state?.rows.length === 3 ? state : null;
+  }, 'the three root calls listed');
+  assert.equal(listed.total, 3);
   assert.deepEqual(
     listed.rows.map((r) => [r.op, r.status]),
     [
       ['broken', 'error'],
       ['agent', 'success'],
+      ['summarize', 'success'],
     ],
   );
   const agentRow = listed.rows[1];
@@ -144,7 +151,7 @@ test('the trace panel lists the agent, opens its tree and shows its chat inert',
     return state?.rows.length === 1 && state.rows[0].op === 'agent';
   }, 'the text filter');
   await page.fill('[data-spyglass-traces] input[type="search"]', '');
-  await waitFor(async () => (await panelState(page))?.rows.length === 2, 'the filter cleared');
+  await waitFor(async () => (await panelState(page))?.rows.length === 3, 'the filter cleared');
 
   // The agent's tree, then an llm call's output as a chat with its tool call.
   await page.click('[data-spyglass-traces] tr[data-spyglass-call-row="agent"]');
@@ -177,6 +184,16 @@ test('the trace panel lists the agent, opens its tree and shows its chat inert',
   assert.ok(opened.detail.includes(XSS[1]), 'the deepest payloads are drawn');
   assert.equal(opened.active, 0, 'no element a payload could make active');
 
+  // A value over the view's limit: cut, with its stored length said.
+  await page.click('[data-spyglass-traces] tr[data-spyglass-call-row="summarize"]');
+  const cut = await waitFor(async () => {
+    const state = await panelState(page);
+    return state?.detail.includes('Cut short in this view') ? state : null;
+  }, 'the cut value');
+  assert.match(cut.detail, /\(9\d,\d{3} characters stored\); the store keeps the whole value/);
+  assert.match(cut.detail, /more characters\)/);
+  assert.equal(cut.active, 0);
+
   // The failed call: its exception in full.
   await page.click('[data-spyglass-traces] tr[data-spyglass-call-row="broken"]');
   await waitFor(
@@ -193,12 +210,12 @@ test('a call made while the panel is open is listed by polling', { timeout: 120_
     (project) => window.jupyterapp.commands.execute('spyglass:open-traces', { project }),
     PROJECT,
   );
-  await waitFor(async () => (await panelState(page))?.total === 2, 'the panel open on two root calls');
+  await waitFor(async () => (await panelState(page))?.total === 3, 'the panel open on three root calls');
   runPython(LATER, [], { cwd: session.lab.rootDir });
   const state = await waitFor(
     async () => {
       const s = await panelState(page);
-      return s?.total === 3 ? s : null;
+      return s?.total === 4 ? s : null;
     },
     'the new root call',
     20_000,

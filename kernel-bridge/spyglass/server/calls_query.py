@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .calls_index import ProjectCalls
+from .calls_sql import run_sql
 
 STATUSES = ("success", "error", "running", "unfinished")
 DEFAULT_PAGE = 100
@@ -67,18 +68,24 @@ def op_names(calls: ProjectCalls) -> list[str]:
 
 
 _VALUES = ("inputs", "output", "attributes", "usage")
-_META = [
-    "id",
-    "trace_id",
-    "parent_id",
-    "op_name",
-    "status",
-    "exception",
-    "cost",
-    "thread_name",
-    "task",
-    "run_id",
-]
+# One JSON object per call, joined in start order, all inside DuckDB (a 10k-call tree never becomes Python
+# objects); the values go in as JSON strings, `<name>_json`.
+_CALL_FIELDS = ", ".join(
+    [
+        *(f"'{name}': {name}" for name in ("id", "trace_id", "parent_id", "op_name", "status")),
+        "'started_at': epoch_us(started_at) / 1e6",
+        "'ended_at': epoch_us(ended_at) / 1e6",
+        "'latency': (epoch_us(ended_at) - epoch_us(started_at)) / 1e6",
+        *(
+            f"'{name}': {name}"
+            for name in ("exception", "cost", "thread_name", "task", "run_id", "session_id")
+        ),
+        *(f"'{n}_json': {n}, '{n}_truncated': {n}_truncated, '{n}_size': {n}_size" for n in _VALUES),
+    ]
+)
+_TRACE_SQL = (
+    f"select string_agg(to_json({{{_CALL_FIELDS}}})::varchar, ',' order by started_at, id) from calls"
+)
 
 
 def trace_json(calls: ProjectCalls, trace_id: str, value_limit: int = DEFAULT_VALUE_LIMIT) -> str | None:
@@ -94,24 +101,24 @@ def trace_json(calls: ProjectCalls, trace_id: str, value_limit: int = DEFAULT_VA
         return None
     truncated = rows.num_rows > MAX_TREE_CALLS
     rows = rows.sort_by([("started_at", "ascending"), ("id", "ascending")]).slice(0, MAX_TREE_CALLS)
-    # Times and latency computed in Arrow (datetime objects per row would cost most of a 10k-call tree).
-    started = pc.divide(pc.cast(pc.cast(rows["started_at"], pa.int64()), pa.float64()), 1e6)
-    ended = pc.divide(pc.cast(pc.cast(rows["ended_at"], pa.int64()), pa.float64()), 1e6)
-    table = rows.select(_META)
-    table = table.append_column("started_at", started).append_column("ended_at", ended)
-    table = table.append_column("latency", pc.subtract(ended, started))
-    calls_out = table.to_pylist()
     for name in _VALUES:
-        stored = rows[name]
-        for call, text in zip(calls_out, stored.to_pylist(), strict=True):
-            if text is not None and len(text) > value_limit:
-                call[f"{name}_json"] = json.dumps(_cut_value(text, value_limit))
-                call[f"{name}_truncated"] = True
-                call[f"{name}_size"] = len(text)
-            else:
-                call[f"{name}_json"] = text
-                call[f"{name}_truncated"] = False
-    return json.dumps({"trace_id": trace_id, "calls_truncated": truncated, "calls": calls_out}, default=str)
+        rows = _with_cut_values(rows, name, value_limit)
+    [joined] = run_sql(_TRACE_SQL, {"calls": rows}).column(0).to_pylist()
+    head = json.dumps({"trace_id": trace_id, "calls_truncated": truncated})[:-1]
+    return f'{head}, "calls": [{joined}]}}'
+
+
+def _with_cut_values(rows: pa.Table, name: str, value_limit: int) -> pa.Table:
+    """Column `name` with its values over the limit cut down, plus `<name>_truncated` and `<name>_size`."""
+    column = rows[name].combine_chunks()
+    lengths = pc.utf8_length(column)
+    over = pc.fill_null(pc.greater(lengths, value_limit), False)
+    if pc.any(over).as_py():
+        cut = [json.dumps(_cut_value(text, value_limit)) for text in column.filter(over).to_pylist()]
+        column = pc.replace_with_mask(column, over, pa.array(cut, pa.string()))
+    rows = rows.set_column(rows.schema.get_field_index(name), name, column)
+    rows = rows.append_column(f"{name}_truncated", over)
+    return rows.append_column(f"{name}_size", pc.if_else(over, lengths, pa.scalar(None, lengths.type)))
 
 
 def _seconds(value) -> float | None:

@@ -151,7 +151,7 @@ function section(
   title: string,
   value: unknown,
   truncated: boolean,
-  size?: number,
+  size?: number | null,
 ): HTMLElement {
   const node = el(doc, 'section', 'jp-SpyglassTraces-section');
   node.setAttribute('data-spyglass-value', title.toLowerCase());

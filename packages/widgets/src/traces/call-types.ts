@@ -46,8 +46,8 @@ export interface TraceCall extends CallFields {
   usage_json: string | null;
   inputs_truncated: boolean;
   output_truncated: boolean;
-  inputs_size?: number;
-  output_size?: number;
+  inputs_size?: number | null;
+  output_size?: number | null;
 }
 
 /** A value's JSON text parsed; text that is not JSON (a damaged store) is shown as the text itself. */
