@@ -6,7 +6,9 @@
 // Prints medians, p95 and ratios; page memory is the browser's renderer process (the page and its DuckDB worker).
 //
 //   node bench/workspace_scale/bench.mjs [--runs 1000] [--steps 100000] [--buckets 250] [--zooms 40]
-//                                        [--metrics 10] [--modes windows,rows] [--budget-gib 1]
+//                                        [--metrics 10] [--modes windows,rows] [--budget-gib 1] [--build no]
+// --build no reuses bench/workspace/page/dist as it is (webpack takes minutes on the shared machine).
+// Finished runs carry overview.arrow (generate_store.py): the first chart reads those, not every run's rows.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -141,7 +143,7 @@ if (gen.status !== 0) throw new Error('store generation failed');
 const { metrics: allMetrics, distinct } = JSON.parse(
   readFileSync(join(store, `.bench-${RUNS}x${STEPS}.json`), 'utf8'),
 );
-await buildPage();
+if (args.build !== 'no') await buildPage();
 const jupyter = await startJupyter(base, store);
 const pages = await startPageServer(jupyter.url);
 const results = [];

@@ -42,6 +42,7 @@ SPAN = 10  # levels kept below the top: a level for any bucket count up to 2^SPA
 META_KEY = b"spyglass_overview"
 _TAIL_BYTES = 4096
 FILE_SCHEMA = pa.schema([f for f in LEVEL_SCHEMA if f.name != "run"])
+_EMPTY = pa.RecordBatch.from_pylist([], schema=FILE_SCHEMA)
 
 
 def history_fingerprint(path: Path) -> dict[str, int]:
@@ -99,21 +100,16 @@ class StoredOverview:
     columns: frozenset[str]
     metrics: dict[str, dict[str, Any]]
 
-    def level_rows(self, metric: str, level: int, run: int) -> pa.Table | None:
-        """The metric's M4 rows at `level` as run `run` (LEVEL_SCHEMA); None when the file does not hold that
-        level (finer than the finest kept: read the history instead)."""
+    def level_rows(self, metric: str, level: int) -> pa.RecordBatch | None:
+        """The metric's M4 rows at `level` (FILE_SCHEMA; above the top they are the top's, `lvl` saying so);
+        None when the file does not hold that level (finer than the finest kept: read the history instead)."""
         entry = self.metrics[metric]
         first, top = entry["levels"]
         if level < first:
             return None
         if entry["batch"] is None:
-            return LEVEL_SCHEMA.empty_table()
-        batch = self.file.get_batch(entry["batch"] + min(level, top) - first)
-        n = batch.num_rows
-        columns = {name: batch.column(name) for name in LEVEL_SCHEMA.names if name not in ("lvl", "run")}
-        columns["lvl"] = pa.array(np.full(n, level, np.int32))  # above the top every level has the top's rows
-        columns["run"] = pa.array(np.full(n, run, np.int32))
-        return pa.table(columns).select(LEVEL_SCHEMA.names).cast(LEVEL_SCHEMA)
+            return _EMPTY
+        return self.file.get_batch(entry["batch"] + min(level, top) - first)
 
 
 def open_overview(run: RunDirectory) -> StoredOverview | None:

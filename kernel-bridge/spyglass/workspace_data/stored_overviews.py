@@ -14,6 +14,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from ..base.path_confinement import Roots
@@ -30,7 +31,7 @@ from .overview import (
     sorted_points,
     step_edge,
 )
-from .overview_file import StoredOverview, open_overview
+from .overview_file import FILE_SCHEMA, StoredOverview, open_overview
 from .run_reads import read_run, requested_runs
 from .series import READ_THREADS, MetricSlice, output_schema, read_metric
 
@@ -64,30 +65,44 @@ def step_overview_ipc(
     edges = [step_edge(t.column("step").to_numpy()) for t in read.per_run]
     level, max_level = levels_for(max(edges + [s.metrics[metric]["edge"] for s in stored.values()]), buckets)
 
-    def level_of(item: tuple[int, str]) -> pa.Table | None:
-        index, run_id = item
-        return stored[run_id].level_rows(metric, level, index) if run_id in stored else None
+    def level_of(run_id: str) -> pa.RecordBatch | None:
+        return stored[run_id].level_rows(metric, level) if run_id in stored else None
 
     with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-        levels = list(pool.map(level_of, enumerate(order)))
+        levels = list(pool.map(level_of, order))
     if any(run_id in stored and rows is None for run_id, rows in zip(order, levels, strict=True)):
         # A level finer than the finest stored (more than 2^SPAN buckets asked): every run's rows after all.
         return overview_ipc(read_metric(store_root, project, metric, run_ids, x_metric, roots), buckets)
     rows_of = dict(zip(read.run_ids, read.per_run, strict=True))
     stats: dict[str, dict[str, int]] = {}
-    pieces = []
+    pieces: list[pa.RecordBatch] = []
+    runs: list[int] = []  # the run index of each piece
     for index, (run_id, rows) in enumerate(zip(order, levels, strict=True)):
-        if rows is not None:
+        if rows is None:
+            steps, values, finite = sorted_points(rows_of[run_id])
+            stats[run_id] = run_stats(steps, finite)
+            if not finite.any():
+                continue
+            computed = m4_level(index, steps[finite], values[finite], level).drop_columns(["run"])
+            rows = computed.combine_chunks().to_batches()[0]
+        else:
             stats[run_id] = stored[run_id].metrics[metric]["stats"]
-            pieces.append(rows)
-            continue
-        steps, values, finite = sorted_points(rows_of[run_id])
-        stats[run_id] = run_stats(steps, finite)
-        if finite.any():
-            pieces.append(m4_level(index, steps[finite], values[finite], level))
-    table = pa.concat_tables(pieces) if pieces else LEVEL_SCHEMA.empty_table()
+        pieces.append(rows)
+        runs.append(index)
+    table = _level_table(pieces, runs, level)
     answer = MetricSlice(table, order, read.cursors, {**skipped, **read.skipped})
     return overview_stream(answer, table, {"level": level, "max_level": max_level, "stats": stats})
+
+
+def _level_table(pieces: list[pa.RecordBatch], runs: list[int], level: int) -> pa.Table:
+    """The pieces (FILE_SCHEMA) as one LEVEL_SCHEMA table, `run` set per piece and `lvl` to `level` in one go
+    (a stored level above a run's top holds the top's rows)."""
+    table = pa.Table.from_batches(pieces, FILE_SCHEMA)
+    columns = {name: table.column(name) for name in FILE_SCHEMA.names}
+    columns["lvl"] = pa.array(np.full(table.num_rows, level, np.int32))
+    counts = [piece.num_rows for piece in pieces]
+    columns["run"] = pa.array(np.repeat(np.asarray(runs, np.int32), counts))
+    return pa.table([columns[name] for name in LEVEL_SCHEMA.names], schema=LEVEL_SCHEMA)
 
 
 def _usable(run: RunDirectory, metric: str) -> StoredOverview | bool | None:

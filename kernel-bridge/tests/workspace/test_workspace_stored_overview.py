@@ -111,7 +111,7 @@ def test_more_buckets_than_the_stored_levels_hold_reads_the_rows(tmp_path):
     run = noisy_run(tmp_path, "long", 1, 300_000, 12345)
     stored = open_overview(run)
     first, top = stored.metrics["m"]["levels"]
-    assert top - first == SPAN and stored.level_rows("m", first - 1, 0) is None
+    assert top - first == SPAN and stored.level_rows("m", first - 1) is None
     assert_same_as_computed(tmp_path, "m", 100_000)
 
 
