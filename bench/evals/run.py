@@ -54,7 +54,9 @@ def main() -> int:
         for name in (
             ("plain", "spyglass") if round_number % 2 == 0 else ("spyglass", "plain")
         ):
-            seconds = asyncio.run(_CONTENDERS[name](request, rows, args.concurrency))
+            seconds = asyncio.run(
+                _round(_CONTENDERS[name], request, rows, args.concurrency)
+            )
             times[name].append(seconds)
             print(f"round {round_number + 1} {name}: {seconds:.3f} s", flush=True)
     plain, spyglass = (statistics.median(times[name]) for name in ("plain", "spyglass"))
@@ -70,6 +72,17 @@ def main() -> int:
     print(f"  spyglass  {spyglass:8.3f} s   ratio {spyglass / plain:.2f}x")
     print(f"load average after: {os.getloadavg()}")
     return 0
+
+
+async def _round(contender, request, rows, concurrency: int) -> float:
+    try:
+        return await contender(request, rows, concurrency)
+    finally:
+        close = getattr(request, "close", None)
+        if (
+            close is not None
+        ):  # the server client of this round's loop, closed while the loop runs
+            await close()
 
 
 async def _plain(request, rows, concurrency: int) -> float:
@@ -134,6 +147,7 @@ def _server_request(base_url: str, model: str | None):
             )
             return reply.choices[0].message.content or ""
 
+        request.client = client
         return request
 
     # One client per event loop (each contender's round runs its own loop).
@@ -146,6 +160,12 @@ def _server_request(base_url: str, model: str | None):
             holder[loop_id] = request_factory()
         return await holder[loop_id](question)
 
+    async def close() -> None:
+        for made in holder.values():
+            await made.client.close()
+        holder.clear()
+
+    request.close = close
     return request
 
 
