@@ -20,7 +20,7 @@ from .llm_calls import (
     start,
     warn_once,
 )
-from .method_patching import patch, traced_callable
+from .method_patching import closing_ends_call, patch, traced_callable
 from .stream_accumulators import MessageEvents
 
 CREATE = LLMKind("anthropic.messages.create", "anthropic", MessageEvents)
@@ -90,3 +90,8 @@ def patch_anthropic() -> None:
             ),
         )
         patch(owner, "stream", _traced_stream)
+    anthropic_module = importlib.import_module("anthropic")
+    patch(anthropic_module.Stream, "close", lambda original: closing_ends_call(original, asynchronous=False))
+    patch(
+        anthropic_module.AsyncStream, "close", lambda original: closing_ends_call(original, asynchronous=True)
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import time
 import warnings
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ _inside_llm_call: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "spyglass_inside_llm_call", default=False
 )
 _warned = False
+# Streams being traced -> (their trace, a weak reference to the wrapping generator): close() ends the call.
+_following: weakref.WeakKeyDictionary[Any, tuple[StreamTrace, Any]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,27 @@ def end_or_follow_stream(
                 result._iterator = traced_async_items(trace, items)
             else:
                 result._iterator = traced_items(trace, items)
+            # A weak reference: the generator's frames hold the stream, which would never be let go.
+            _following[result] = (trace, weakref.ref(result._iterator))
             return
         except Exception as error:
             warn_once(error)
     end_response(record, kind, request_model, result)
+
+
+def end_at_close(stream: Any) -> None:
+    """The consumer closed `stream` (close(), or leaving `with stream:`): its call ends with what was read.
+
+    A close the stream makes itself while its items are still being read (at their end) is left alone.
+    """
+    try:
+        trace, generator_ref = _following.pop(stream, (None, None))
+        generator = generator_ref() if generator_ref is not None else None
+        if (
+            trace is not None
+            and not getattr(generator, "gi_running", False)
+            and not getattr(generator, "ag_running", False)
+        ):
+            trace.end(complete=False)
+    except Exception as error:
+        warn_once(error)

@@ -15,6 +15,7 @@ from ..traces.call_lifecycle import OpSpec
 from .llm_calls import (
     LLMKind,
     await_recorded,
+    end_at_close,
     end_or_follow_stream,
     method_spec,
     run_recorded,
@@ -87,6 +88,25 @@ def traced_callable(
     traced = functools.wraps(original)(traced)
     traced.__spyglass_original__ = original
     return traced
+
+
+def closing_ends_call(original: Callable[..., Any], *, asynchronous: bool) -> Callable[..., Any]:
+    """A stream class's close() that first ends the traced call of that stream (llm_calls.end_at_close)."""
+    if asynchronous:
+
+        async def close(self: Any, *args: Any, **kwargs: Any) -> Any:
+            end_at_close(self)
+            return await original(self, *args, **kwargs)
+
+    else:
+
+        def close(self: Any, *args: Any, **kwargs: Any) -> Any:
+            end_at_close(self)
+            return original(self, *args, **kwargs)
+
+    close = functools.wraps(original)(close)
+    close.__spyglass_original__ = original
+    return close
 
 
 def patch(owner: Any, attribute: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:

@@ -11,7 +11,7 @@ import importlib
 from typing import Any
 
 from .llm_calls import LLMKind
-from .method_patching import patch, traced_callable
+from .method_patching import closing_ends_call, patch, traced_callable
 from .stream_accumulators import ChatChunks, ResponseEvents
 
 CHAT = LLMKind("openai.chat.completions.create", "openai", ChatChunks)
@@ -41,3 +41,6 @@ def patch_openai() -> None:
                 original, kind, _stream_types, bound=True, asynchronous=asynchronous
             ),
         )
+    openai_module = importlib.import_module("openai")
+    patch(openai_module.Stream, "close", lambda original: closing_ends_call(original, asynchronous=False))
+    patch(openai_module.AsyncStream, "close", lambda original: closing_ends_call(original, asynchronous=True))

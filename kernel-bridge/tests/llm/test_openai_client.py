@@ -89,12 +89,22 @@ def test_a_stream_left_early_ends_its_call_with_what_was_read(llm_server, traced
     )
     first = next(iter(stream))
     assert first.choices[0].delta.role == "assistant"
-    stream.close()
+    stream.close()  # ends the call with what was read
+    [call] = traced("openai.chat.completions.create")
+    assert call.status == "success" and call.attributes["llm"]["stream_complete"] is False
+    assert call.usage is None and call.cost is None  # usage was not asked for (include_usage)
+    assert call.output["choices"][0]["message"]["role"] == "assistant"
+
+
+def test_a_stream_dropped_unread_ends_its_call_when_collected(llm_server, traced):
+    stream = _client(llm_server).chat.completions.create(
+        model=llm_server.model, messages=MESSAGES, max_tokens=8, stream=True
+    )
+    next(iter(stream))
     del stream
     gc.collect()  # the stream and its iterators form a cycle: the collector closes them, which ends the call
     [call] = traced("openai.chat.completions.create")
     assert call.status == "success" and call.attributes["llm"]["stream_complete"] is False
-    assert call.usage is None and call.cost is None  # usage was not asked for (include_usage)
 
 
 def test_async_calls_and_streams_are_recorded_in_their_tasks(llm_server, traced):
