@@ -29,11 +29,15 @@ PROJECT = "bench"
 
 
 def timed(repeats: int, call):
-    times, answer = [], None
+    """Wall times of `repeats` calls, the last answer, and the process's CPU time per call (all threads: what
+    the call costs the machine, which the load from other work does not inflate as much as the wall time)."""
+    times, cpu, answer = [], [], None
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         answer = call()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+    print(f"  CPU {[f'{t:.2f}' for t in cpu]} s, median {statistics.median(cpu):.2f} s")
     return times, answer
 
 
