@@ -41,6 +41,7 @@ export class TracePanel extends Widget {
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
   private traceText = '';
+  private pageText = '';
 
   constructor(options: TracePanelOptions) {
     super();
@@ -136,6 +137,10 @@ export class TracePanel extends Widget {
   }
 
   private showPage(page: CallsPage): void {
+    // A poll that brings the same page back redraws nothing (hover, focus and scroll stay).
+    const text = JSON.stringify([page, this.state.selectedTrace]);
+    if (text === this.pageText) return;
+    this.pageText = text;
     setOptions(this.opSelect, [['', 'all ops'], ...page.op_names.map((n): [string, string] => [n, n])]);
     this.list.show(page.calls, this.state.selectedTrace);
     this.range.textContent = this.state.rangeText();
