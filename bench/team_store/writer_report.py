@@ -16,6 +16,15 @@ from common import median
 
 
 def summarize(rounds: list[dict], expected_rows: int) -> dict:
+    failed = sum(1 for one in rounds for r in one["reports"] if "failed" in r)
+    # Only the writers that ran to their report; a failed one counts in `failed` and in the rows missing.
+    rounds = [
+        {**one, "reports": [r for r in one["reports"] if "failed" not in r]}
+        for one in rounds
+    ]
+    rounds = [one for one in rounds if one["reports"]]
+    if not rounds:
+        return {"failed": failed}
     reports = [r for one in rounds for r in one["reports"]]
     ends, rates, extrapolated, walls = [], [], [], []
     for one in rounds:
@@ -48,6 +57,7 @@ def summarize(rounds: list[dict], expected_rows: int) -> dict:
         else None,
         "stored": rounds[-1]["stored"],
         "load": median([x for one in rounds for x in one["load"]]),
+        "failed": failed,
     }
 
 
@@ -70,6 +80,10 @@ def print_table(results: dict[str, list[dict]], args: argparse.Namespace) -> Non
     }
     ref = rows.get("spyglass-s3")
     for name, row in rows.items():
+        if row["failed"]:
+            print(f"  {name}: {row['failed']} writer process(es) failed (their rows are missing)")  # fmt: skip
+        if "us" not in row:
+            continue
         mark = "~" if row["extrapolated"] else ""
         wall = f"{mark}{row['wall']:.1f}s"
         end = f"{mark}{row['end']:.1f}s"
