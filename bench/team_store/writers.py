@@ -8,7 +8,7 @@ Contenders (each round starts all N processes together and waits for the last; r
                   local spool for the N processes (one machine); durable when finish() has shipped everything
   spyglass-local  the same into a local directory (what log() costs without a bucket)
   wandb           wandb offline (.venv-bench, requirements-wandb.txt); durable when finish() and teardown()
-                  return (offline: the run's .wandb log is written; nothing leaves the machine). About 20
+                  return (offline: the run's .wandb log is written; nothing leaves the machine). 20-35
                   steps/s per writer here, so --wandb-cap-seconds stops its loop early (then finish());
                   the full load's times are extrapolated from its rate, marked as for mlflow.
   mlflow          a self-hosted `mlflow server` with a SQLite backend, log_metrics(synchronous=False) with
