@@ -66,9 +66,12 @@ step lint-typescript none npx biome check packages labextension/src e2e
 step typecheck none npx tsc --build tsconfig.json
 step unit-typescript count_node node --test --test-reporter=spec packages/*/lib/test/*.test.js packages/*/lib/test/*/*.test.js
 step_start pytest-team-store count_pytest python -m pytest -q -p no:cacheprovider "${team_store_tests[@]}"
+# The LLM tracing tests wait mostly on their local model server (tests/llm_server.py), so they run beside too.
+step_start pytest-llm count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests/llm
 step pytest count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests \
-  --ignore=kernel-bridge/tests/integrations "${team_store_tests[@]/#/--ignore=}"
+  --ignore=kernel-bridge/tests/integrations --ignore=kernel-bridge/tests/llm "${team_store_tests[@]/#/--ignore=}"
 step_finish pytest-team-store
+step_finish pytest-llm
 step pytest-integrations count_pytest .venv-integrations/bin/python -m pytest -q -p no:cacheprovider \
   kernel-bridge/tests/integrations
 step e2e count_node node --test --test-concurrency=1 --test-reporter=spec e2e/*.test.mjs
