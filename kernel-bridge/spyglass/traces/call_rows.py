@@ -155,9 +155,7 @@ def build_batch(records: list[CallRecord], statuses: list[str], run_id: str | No
         "output": outputs,
         "exception": exceptions,
         "attributes": _json_or_null(attributes),
-        "usage": usages
-        if usages.count(None) == count
-        else _json_or_null(list(map(encode, usages, sessions))),
+        "usage": _usage_column(usages, sessions),
         "cost": costs,
         "run_id": [run_id] * count,
         **_thread_columns(threads),
