@@ -39,6 +39,8 @@ from .series import check_numeric, project_metric
 
 FORMAT = 1
 SPAN = 10  # levels kept below the top: a level for any bucket count up to 2^SPAN
+MAX_METRICS = 1_000  # numeric columns; past either bound finish() writes no file (_worth_writing)
+MAX_VALUES = 5_000_000  # numeric columns x rows: about 3 s of finish() here
 META_KEY = b"spyglass_overview"
 _TAIL_BYTES = 4096
 FILE_SCHEMA = pa.schema([f for f in LEVEL_SCHEMA if f.name != "run"])
@@ -53,11 +55,27 @@ def history_fingerprint(path: Path) -> dict[str, int]:
         return {"bytes": size, "tail_crc32c": crc32c.crc32c(f.read())}
 
 
+def _worth_writing(metadata: pq.FileMetaData) -> bool:
+    # finish() pays about 0.6 s per million values for this file (and per column on top): a run far wider or
+    # longer than the first chart's use case would wait seconds to minutes at finish() (100k keys in one row
+    # took minutes), so such a run gets no file and its readers read the history, as for an older run.
+    schema = metadata.schema.to_arrow_schema()
+    numeric = sum(
+        1
+        for f in schema
+        if f.name != "_step"
+        and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type) or pa.types.is_boolean(f.type))
+    )
+    return numeric <= MAX_METRICS and numeric * metadata.num_rows <= MAX_VALUES
+
+
 def write_overview(run: RunDirectory) -> Path | None:
     """Write the run's overview.arrow from its history.parquet (atomically; an older one is removed first,
     so none is left describing another history). None, and no file, when the history has no usable step."""
     path = run.path / OVERVIEW_FILE
     path.unlink(missing_ok=True)
+    if not _worth_writing(pq.ParquetFile(run.parquet_path).metadata):
+        return None
     fingerprint = history_fingerprint(run.parquet_path)
     history = pq.read_table(run.parquet_path)
     if "_step" not in history.schema.names or history.column("_step").null_count:

@@ -138,3 +138,23 @@ def test_a_finished_run_writes_its_overview_and_a_rewrite_replaces_it(tmp_path):
     assert_same_as_computed(tmp_path, "loss", 20)
     write_overview(RunDirectory(run.path))
     assert open_overview(run).metrics == stored.metrics
+
+
+def test_a_run_too_wide_or_too_long_gets_no_file_and_is_read_from_its_history(tmp_path, monkeypatch):
+    # finish() must not wait minutes on a run of 100k keys: past MAX_METRICS numeric columns (or MAX_VALUES
+    # values) no file is written, and its first chart is computed from the rows as for an older run.
+    from spyglass.workspace_data import overview_file
+
+    wide = frame([0, 1], **{f"k{i}": [float(i), float(i) + 1] for i in range(overview_file.MAX_METRICS + 1)})
+    run = finished(tmp_path, "wide", wide, overview=False)
+    assert write_overview(run) is None
+    assert not (run.path / OVERVIEW_FILE).exists()
+    assert_same_as_computed(tmp_path, "k7", 100)
+
+    values = 3 * 51  # m, other and _timestamp: the numeric columns, 51 rows each
+    monkeypatch.setattr(overview_file, "MAX_VALUES", values - 1)
+    long = noisy_run(tmp_path, "long", 3, 51, 10, overview=False)
+    assert write_overview(long) is None
+    monkeypatch.setattr(overview_file, "MAX_VALUES", values)
+    assert write_overview(long) == long.path / OVERVIEW_FILE
+    assert_same_as_computed(tmp_path, "m", 100, ["long"])
