@@ -11,6 +11,7 @@ from server_harness import TOKEN, http, jupyter_server
 import spyglass as sg
 
 ENDPOINT = "/spyglass/api/v1/otlp/v1/traces"
+EXPORT_TIMEOUT_S = 60
 SERVICE_P = {"attributes": [{"key": "service.name", "value": {"stringValue": "p"}}]}
 
 
@@ -40,7 +41,11 @@ def test_the_otel_sdk_exporter_delivers_a_trace_as_calls(server):
     from opentelemetry.trace import Status, StatusCode
 
     url, store = server
-    exporter = OTLPSpanExporter(endpoint=url + ENDPOINT, headers={"Authorization": f"token {TOKEN}"})
+    # The SDK gives up on an export after 10 s by default, dropping its spans with a log line: the first
+    # request to a fresh server on a loaded machine (CI runs other suites beside this one) may take longer.
+    exporter = OTLPSpanExporter(
+        endpoint=url + ENDPOINT, headers={"Authorization": f"token {TOKEN}"}, timeout=EXPORT_TIMEOUT_S
+    )
     provider = TracerProvider(resource=Resource.create({"service.name": "phoenix-app"}))
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracer = provider.get_tracer("test-app")
@@ -277,6 +282,7 @@ def test_gzip_batches_from_the_sdk_and_the_session_closed_when_the_server_stops(
             endpoint=url + ENDPOINT,
             headers={"Authorization": f"token {TOKEN}"},
             compression=Compression.Gzip,
+            timeout=EXPORT_TIMEOUT_S,
         )
         provider = TracerProvider(resource=Resource.create({"spyglass.project": "batched"}))
         provider.add_span_processor(BatchSpanProcessor(exporter, max_export_batch_size=50))
