@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import attributes_of, parse_otlp_json
+from otlp_helpers import attributes_of, parse_otlp_json
 
 import spyglass as sg
 from spyglass.cli import main

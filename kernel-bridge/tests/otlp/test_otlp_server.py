@@ -6,6 +6,7 @@ import gzip
 import json
 
 import pytest
+from otlp_helpers import parse_otlp_json
 from server_harness import TOKEN, http, jupyter_server
 
 import spyglass as sg
@@ -186,8 +187,6 @@ def test_an_export_posted_back_gives_the_same_calls(server, traced_project):
 
 
 def test_protobuf_from_the_exported_json(server, traced_project):
-    from conftest import parse_otlp_json
-
     url, store = server
     message = parse_otlp_json(sg.Api(traced_project).calls("agent").to_otlp())
     status, headers, body = _post(url, message.SerializeToString(), "application/x-protobuf")
