@@ -68,7 +68,8 @@ step unit-typescript count_node node --test --test-reporter=spec packages/*/lib/
 step_start pytest-team-store count_pytest python -m pytest -q -p no:cacheprovider "${team_store_tests[@]}"
 # The LLM tracing tests wait mostly on their local model server (tests/llm_server.py), so they run beside too.
 step_start pytest-llm count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests/llm
-step pytest count_pytest python -m pytest -q -p no:cacheprovider kernel-bridge/tests \
+# --durations names the slowest tests in the log, to keep the suite's time honest.
+step pytest count_pytest python -m pytest -q -p no:cacheprovider --durations=25 kernel-bridge/tests \
   --ignore=kernel-bridge/tests/integrations --ignore=kernel-bridge/tests/llm "${team_store_tests[@]/#/--ignore=}"
 step_finish pytest-team-store
 step_finish pytest-llm
