@@ -87,6 +87,7 @@ __all__ = [
     "Evaluation",
     "Model",
     "Scorer",
+    "compare_evaluations",
 ]
 
 
@@ -157,7 +158,7 @@ def __getattr__(name: str) -> Any:
 
 
 _LAZY_SUBMODULES = frozenset({"inference", "integration", "keras", "lightgbm", "llm", "sklearn", "xgboost"})
-_EVALS = frozenset({"Dataset", "Evaluation", "Model", "Scorer", "evals"})
+_EVALS = frozenset({"Dataset", "Evaluation", "Model", "Scorer", "compare_evaluations", "evals"})
 _WANDB_HELPERS = frozenset({"termlog", "termwarn", "termerror", "Error", "util"})
 
 

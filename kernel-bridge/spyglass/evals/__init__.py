@@ -1,6 +1,7 @@
 """Evaluations: sg.Dataset, sg.Model, sg.Evaluation, scorers (docs/evaluations.md)."""
 
 from .builtin_scorers import EmbeddingSimilarity, ExactMatch, JSONValid, LLMJudge, RegexMatch
+from .comparison_view import EvaluationComparison, compare_evaluations
 from .dataset import Dataset
 from .errors import DatasetError, EvaluationError
 from .evaluation import Evaluation
@@ -22,4 +23,6 @@ __all__ = [
     "Model",
     "RegexMatch",
     "Scorer",
+    "EvaluationComparison",
+    "compare_evaluations",
 ]

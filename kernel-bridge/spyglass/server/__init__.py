@@ -9,6 +9,7 @@ from jupyter_server.utils import url_path_join
 
 from .bucket_sync import store_mirror
 from .calls_handlers import CallsListHandler, CallTraceHandler
+from .evals_handlers import EvalsCompareHandler, EvalsListHandler
 from .file_handlers import MediaFileHandler
 from .handlers import HistorySliceHandler, RunMetadataHandler
 from .lineage_handlers import LineageHandler
@@ -62,6 +63,8 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             (url_path_join(base_url, API_PREFIX, "otlp", "v1", "traces"), OtlpTracesHandler),
             (url_path_join(base_url, API_PREFIX, "calls"), CallsListHandler),
             (url_path_join(base_url, API_PREFIX, "calls", "trace"), CallTraceHandler),
+            (url_path_join(base_url, API_PREFIX, "evals"), EvalsListHandler),
+            (url_path_join(base_url, API_PREFIX, "evals", "compare"), EvalsCompareHandler),
         ],
     )
     server_app.log.info("Spyglass server extension: serving runs under %s", root_dir)
