@@ -15,7 +15,7 @@ from .llm import autopatch as _llm_autopatch
 from .rows.history import StepOrderWarning
 from .sweeps import SweepController, TrialStopped, agent, controller, sweep
 from .sweeps.trial_context import active_trial
-from .traces import attributes, finish_traces, init_traces, op
+from .traces import attributes, display_traces, finish_traces, init_traces, op
 from .traces import current_run as _traces_current_run
 from .tracking import session as _session
 from .tracking.run_alerts import AlertLevel
@@ -59,6 +59,7 @@ __all__ = [
     "alert",
     "controller",
     "define_metric",
+    "display_traces",
     "finish",
     "attributes",
     "finish_traces",

@@ -17,6 +17,7 @@ from spyglass.transport.protocol import (
     RunDegraded,
     RunInfo,
     StoredFrame,
+    calls_messages,
     error_message,
     frames_messages,
     hello_message,
@@ -75,6 +76,36 @@ def system_payload() -> bytes:
     return encode_batch(batch)
 
 
+def calls_payload() -> bytes:
+    """Two call rows as a trace session stores them: an agent still running and its finished tool call."""
+    from spyglass.traces.call_rows import CALL_SCHEMA
+
+    started = [1764280001_000000, 1764280001_250000]
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "id": ["a1b2c3d4e5f60718" + "0000000000000001", "a1b2c3d4e5f60718" + "0000000000000002"],
+            "trace_id": ["a1b2c3d4e5f60718" + "0000000000000001"] * 2,
+            "parent_id": [None, "a1b2c3d4e5f60718" + "0000000000000001"],
+            "op_name": ["agent", "search"],
+            "status": ["running", "success"],
+            "started_at": started,
+            "ended_at": [None, 1764280001_500000],
+            "inputs": ['{"question":"why?"}', '{"query":"sky"}'],
+            "output": [None, '["blue"]'],
+            "exception": [None, None],
+            "attributes": [None, None],
+            "usage": [None, '{"input_tokens":12,"output_tokens":3}'],
+            "cost": [None, 0.0004],
+            "run_id": [None, None],
+            "thread_id": [1, 1],
+            "thread_name": ["MainThread", "MainThread"],
+            "task": [None, None],
+        },
+        schema=CALL_SCHEMA,
+    )
+    return encode_batch(batch)
+
+
 def fixtures() -> dict[str, dict]:
     payload = frame_payload()
     frame = StoredFrame("k3x9q2ab", 0, 3, payload)
@@ -91,7 +122,16 @@ def fixtures() -> dict[str, dict]:
     chunked_buffers = [m[1][0] for m in chunked_messages]
     system_frame = StoredFrame("k3x9q2ab", 0, 1, system_payload(), "system")
     [(system, system_buffers)] = frames_messages([system_frame, frame])
+    [(calls, calls_buffers)] = calls_messages(
+        "demo", "20261207-120000-1a2b3c4d", "/home/user/spyglass", [calls_payload()]
+    )
     return {
+        "calls": _fixture(
+            "Protocol 1.3: a trace session's stored frame (a running agent call and its finished tool call) "
+            "sent while the calls happen.",
+            calls,
+            calls_buffers,
+        ),
         "hello": _fixture("Kernel hello (comm_open data) listing one running run.", hello_message([RUN])),
         "run_updated": _fixture("The run finished.", run_updated_message({**RUN, "state": "finished"})),
         "run_updated_degraded": _fixture(

@@ -35,6 +35,7 @@ def test_every_mime_type_is_the_fixture_s():
         "sweep": constants.SWEEP_MIME_TYPE,
         "workspace": constants.WORKSPACE_MIME_TYPE,
         "lineage": constants.LINEAGE_MIME_TYPE,
+        "traces": constants.TRACES_MIME_TYPE,
     }
     assert named == FIXTURE["mimeTypes"]
     assert all(mime.startswith(constants.MIME_TYPE_PREFIX) for mime in named.values())

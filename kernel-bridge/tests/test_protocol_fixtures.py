@@ -20,6 +20,7 @@ from spyglass.transport.protocol import (
 )
 
 NAMES = [
+    "calls",
     "hello",
     "run_updated",
     "frames",

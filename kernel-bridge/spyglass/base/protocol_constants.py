@@ -12,7 +12,8 @@ from typing import Literal, get_args
 PROTOCOL_MAJOR = 1
 # 1.1: frame chunks and replay requests may name a stream ("history" or "system").
 # 1.2: run info may carry `degraded` (the run's rows cannot be stored right now, and why).
-PROTOCOL_MINOR = 2
+# 1.3: `calls` messages carry a trace session's call rows while they happen (Arrow IPC in the buffers).
+PROTOCOL_MINOR = 3
 COMM_TARGET = "spyglass"
 # Upper bound for the sum of a comm message's binary buffers (Tornado closes the socket at 10 MiB).
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
@@ -24,12 +25,14 @@ TABLE_MIME_TYPE = "application/vnd.spyglass.table.v1+json"
 SWEEP_MIME_TYPE = "application/vnd.spyglass.sweep.v1+json"
 WORKSPACE_MIME_TYPE = "application/vnd.spyglass.workspace.v1+json"
 LINEAGE_MIME_TYPE = "application/vnd.spyglass.lineage.v1+json"
+TRACES_MIME_TYPE = "application/vnd.spyglass.traces.v1+json"
 MIME_TYPES = {
     "run": RUN_MIME_TYPE,
     "table": TABLE_MIME_TYPE,
     "sweep": SWEEP_MIME_TYPE,
     "workspace": WORKSPACE_MIME_TYPE,
     "lineage": LINEAGE_MIME_TYPE,
+    "traces": TRACES_MIME_TYPE,
 }
 
 # Machine-readable reason of an `error` comm message (constants.json "errorCodes" says what each means).

@@ -16,6 +16,8 @@ THUMBNAIL_EDGE = 96  # pixels on the longer side of an image cell's thumbnail
 THUMBNAIL_BYTES_LIMIT = 48 * 1024  # one thumbnail (a 96 px JPEG is ~3-8 KB; an unscaled file may be larger)
 TABLE_MEDIA_BYTES_LIMIT = 2 * 1024 * 1024  # all table thumbnails of a report; later cells show a placeholder
 LINEAGE_NODE_LIMIT = 300  # lineage nodes drawn (as the notebook's SVG fallback); larger graphs as text
+TRACE_ROOTS_SHOWN = 50  # root calls of a trace output (the newest first)
+TRACE_TREE_ROWS = 500  # calls of the newest trace's tree
 
 
 def series_points(series_in_chart: int) -> int:

@@ -62,3 +62,12 @@ WROTE = "spyglass: report written to {path} ({size} bytes)"
 UNTITLED = "Untitled report"
 NOSCRIPT = "This report draws its content with JavaScript; enable it to read the report."
 LOADING = "Loading report…"
+TRACES_ROOTS_TITLE = "traces · {project} · root calls"
+TRACES_TREE_TITLE = "call tree · {op_name} · {trace_id}"
+TRACES_NOT_REACHABLE = (
+    "The traces of project {project!r} are not in any store this report can read ({places})."
+)
+TRACES_UNREADABLE = "Cannot read the traces of project {project!r}: {error}"
+TRACES_EMPTY = "Project {project!r} has no traced calls yet."
+TRACES_MORE_ROOTS = "{shown} of {total} root calls, the newest first."
+TRACES_MORE_CALLS = "{shown} of the trace's {total} calls (a report embeds up to {limit})."

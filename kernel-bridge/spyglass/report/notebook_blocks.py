@@ -13,6 +13,7 @@ from ..base.protocol_constants import (
     RUN_MIME_TYPE,
     SWEEP_MIME_TYPE,
     TABLE_MIME_TYPE,
+    TRACES_MIME_TYPE,
     WORKSPACE_MIME_TYPE,
 )
 from ..workspace_data.index import run_directories
@@ -26,6 +27,7 @@ from .store_pull import StorePull
 from .sweep_panel import sweep_blocks
 from .table_media import MediaBudget
 from .table_rows import table_block
+from .trace_block import trace_blocks
 
 
 class BlockCollector:
@@ -95,6 +97,16 @@ class BlockCollector:
                 self.roots,
             )
             self.blocks.extend(lineage_blocks(bundle, root, places, self.roots, data.get("text/plain")))
+        elif TRACES_MIME_TYPE in data:
+            bundle = data[TRACES_MIME_TYPE]
+            root, places = project_store(
+                str(bundle.get("project", "")),
+                bundle.get("store_root"),
+                self.store,
+                self.notebook_dir,
+                self.roots,
+            )
+            self.blocks.extend(trace_blocks(bundle, root, places))
         elif any(mime.startswith(MIME_TYPE_PREFIX) for mime in data):
             mime = min(m for m in data if m.startswith(MIME_TYPE_PREFIX))
             self._add_notice(messages.UNKNOWN_SPYGLASS_OUTPUT.format(mime=mime), data)

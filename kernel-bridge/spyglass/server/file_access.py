@@ -1,4 +1,5 @@
-"""Which file GET /spyglass/api/v1/file may serve: one under a run's media/ (or a store's .tables/), only.
+"""Which file GET /spyglass/api/v1/file may serve: one under a run's media/ (or a store's .tables/), or an
+image a trace session stored by reference (its objects/, the trace panel's inline images), only.
 
 The requested path is relative; `..`, absolute paths, NUL and backslashes are refused before touching the
 disk, and the real path (symlinks resolved) must still lie inside the allowed directory.
@@ -15,6 +16,10 @@ from .run_access import RunAccessError, confine, resolve_run_dir
 
 MEDIA_DIR = "media"
 TABLES_DIR = ".tables"  # data_types.table_display.TABLES_DIR: displayed, unlogged tables and their media
+TRACES_DIR = ".traces"  # traces.trace_session: <project>/.traces/<session>/objects/ holds referenced values
+TRACE_OBJECTS_DIR = "objects"
+TRACE_SESSION_FILE = "session.json"
+TRACE_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 _CONTENT_TYPES = {
     ".parquet": "application/vnd.apache.parquet",
@@ -47,7 +52,16 @@ def resolve_file(run_dir: str | None, path: str | None, root_dir: str, roots: li
     relative = _clean_relative(path)
     base = _resolve_base(run_dir, root_dir, roots)
     in_media = len(relative.parts) > 1 and relative.parts[0] == MEDIA_DIR
-    if base.name == TABLES_DIR and not in_media:
+    if base.parent.name == TRACES_DIR:
+        # Only the images a session stored (PIL images become objects/<sha>.png): nothing else of the session.
+        if len(relative.parts) != 2 or relative.parts[0] != TRACE_OBJECTS_DIR:
+            raise RunAccessError(403, f"only {TRACE_OBJECTS_DIR}/ images of a trace session are served")
+        if relative.suffix.lower() not in TRACE_IMAGE_SUFFIXES:
+            raise RunAccessError(
+                403, f"only images ({', '.join(TRACE_IMAGE_SUFFIXES)}) of a trace session are served"
+            )
+        allowed = base / TRACE_OBJECTS_DIR
+    elif base.name == TABLES_DIR and not in_media:
         # .tables holds the displayed tables' Parquet files; anything else there (a planted subdirectory of
         # notes, keys, ...) is not served.
         if relative.suffix != ".parquet":
@@ -99,5 +113,13 @@ def _resolve_base(run_dir: str | None, root_dir: str, roots: list[Path]) -> Path
         real = confine(run_dir, "run_dir", root_dir, roots)
         if real.name != TABLES_DIR or not real.is_dir():
             raise RunAccessError(404, f"{run_dir!r} is not a {TABLES_DIR} directory")
+        return real
+    if (
+        isinstance(run_dir, str)
+        and os.path.basename(os.path.dirname(os.path.normpath(run_dir))) == TRACES_DIR
+    ):
+        real = confine(run_dir, "run_dir", root_dir, roots)
+        if real.parent.name != TRACES_DIR or not (real / TRACE_SESSION_FILE).is_file():
+            raise RunAccessError(404, f"{run_dir!r} is not a trace session directory")
         return real
     return resolve_run_dir(run_dir, root_dir, roots)

@@ -7,6 +7,7 @@ from .call_record import CallRecord, current_call
 from .op_wrappers import op
 from .otlp_export import export_otlp
 from .trace_destination import current_run, finish_traces, flush_traces, init_traces
+from .trace_display import TracesView, display_traces
 from .trace_session import TraceSession, TraceWriteWarning
 from .value_encoding import REDACTED
 
@@ -16,10 +17,12 @@ __all__ = [
     "CallRecord",
     "TraceSession",
     "TraceWriteWarning",
+    "TracesView",
     "TracingFailedWarning",
     "attributes",
     "current_call",
     "current_run",
+    "display_traces",
     "export_otlp",
     "finish_traces",
     "flush_traces",

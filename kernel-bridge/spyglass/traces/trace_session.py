@@ -31,6 +31,7 @@ from ..store.durable_log import DurableLog
 from ..store.run_store import read_log_table, validate_name
 from .call_record import RUNNING, UNFINISHED, CallRecord
 from .call_rows import CALL_SCHEMA, build_batch, latest_rows
+from .live_calls import live_publisher
 
 TRACES_DIR = ".traces"
 SESSION_FILE = "session.json"
@@ -85,6 +86,8 @@ class TraceSession:
         self._unstored: list[bytes] = []  # encoded frames a failed write left behind, written first next time
         self._lock = threading.Lock()  # one flush at a time (the thread's, flush()'s or close()'s)
         self._warned = False
+        # Stored frames go to JupyterLab over the comm from this writer, never from a call (live_calls.py).
+        self._publish = live_publisher(project, session_id, self.path.parents[2])
         self.closed = False
         self._stop = threading.Event()
         self._interval = flush_interval
@@ -158,6 +161,7 @@ class TraceSession:
                 self._write_object(name, data)
             if self._unstored:
                 self._log.write(self._unstored)
+                self._publish(self._unstored)
                 self._unstored = []
         except (StoreWriteError, OSError) as error:
             self._objects.extendleft(reversed(objects))
@@ -190,6 +194,12 @@ class TraceSession:
             "pid": os.getpid(),
         }
         write_atomic(self.path / SESSION_FILE, (json.dumps(meta, indent=2) + "\n").encode("utf-8"))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        # The session as a cell's last value (sg.init_traces(...)) shows its project's live trace panel.
+        from .trace_display import traces_bundle
+
+        return traces_bundle(self.project, str(self.path.parents[2]))
 
     def __repr__(self) -> str:
         return f"TraceSession(project={self.project!r}, id={self.id!r}, path={str(self.path)!r})"

@@ -28,6 +28,7 @@ from .protocol import (
     RunInfo,
     StoredFrame,
     Stream,
+    calls_messages,
     error_message,
     frames_messages,
     hello_message,
@@ -59,6 +60,8 @@ class CommTransport:
         self._comms: list[Any] = []
         self._last_open = -REOPEN_AFTER
         self._live: list[StoredFrame] = []
+        # (project, session_id, store_root) -> Arrow IPC payloads of trace sessions' frames (sent like runs')
+        self._live_calls: dict[tuple[str, str, str], list[bytes]] = {}
         # (message, buffers, comm or None for every open comm), in send order
         self._outbox: collections.deque[tuple[dict, list[bytes], Any]] = collections.deque()
         self._wake = threading.Event()
@@ -79,9 +82,7 @@ class CommTransport:
             self._open_comm()
         else:
             self.run_updated(run_id)
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._send_loop, name="spyglass-comm", daemon=True)
-            self._thread.start()
+        self._start()
 
     def publish(self, frame: StoredFrame) -> None:
         """Queue a stored frame for the next send tick (called by flushers, after the frame is durable)."""
@@ -90,6 +91,25 @@ class CommTransport:
         with self._lock:
             self._live.append(frame)
         self._wake.set()
+
+    def publish_calls(self, project: str, session_id: str, store_root: str, payloads: list[bytes]) -> None:
+        """Queue a trace session's stored frames (Arrow IPC payloads of call rows) for the next send tick.
+
+        Called by the session's writer thread after the frames are durable, never by a traced call.
+        """
+        if not self.active or not payloads:
+            return
+        with self._lock:
+            self._live_calls.setdefault((project, session_id, store_root), []).extend(payloads)
+        self._start()
+        self._wake.set()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._send_loop, name="spyglass-comm", daemon=True)
+            self._thread.start()
 
     def run_updated(self, run_id: str) -> None:
         """Queue a run_updated message (state, name or config changed)."""
@@ -102,7 +122,9 @@ class CommTransport:
     def flush(self, timeout: float = 5.0) -> None:
         """Wait until everything queued has been sent (finish() uses it so the last frames go out)."""
         deadline = time.monotonic() + timeout
-        while self.active and (self._live or self._outbox) and time.monotonic() < deadline:
+        while (
+            self.active and (self._live or self._live_calls or self._outbox) and time.monotonic() < deadline
+        ):
             self._wake.set()
             time.sleep(0.01)
 
@@ -116,6 +138,11 @@ class CommTransport:
         if self._live:
             self._outbox.extend((data, buffers, None) for data, buffers in frames_messages(self._live))
             self._live = []
+        if self._live_calls:
+            for (project, session_id, root), frames in self._live_calls.items():
+                messages = calls_messages(project, session_id, root, frames)
+                self._outbox.extend((data, buffers, None) for data, buffers in messages)
+            self._live_calls = {}
 
     def _send_loop(self) -> None:
         while True:
@@ -137,7 +164,7 @@ class CommTransport:
         while self._outbox:
             message = self._outbox.popleft()
             batch.append(message)
-            if message[0]["kind"] == "frames":
+            if message[0]["kind"] in ("frames", "calls"):
                 break
         return batch
 

@@ -102,6 +102,21 @@ class ErrorMessage(TypedDict):
     reply_to: str | None
 
 
+class CallsFrame(TypedDict):
+    total_bytes: int  # the frame's whole Arrow IPC payload is the matching buffer
+
+
+class CallsMessage(TypedDict):
+    """Protocol 1.3: one trace session's calls.sglog frames as stored, one whole frame per buffer."""
+
+    kind: Literal["calls"]
+    project: str
+    session_id: str
+    store_root: str
+    frames: list[CallsFrame]
+    unsent_frames: int  # frames too large for a message: the page reads them from the store
+
+
 class RunOutputData(TypedDict):
     run_id: str
     project: str
@@ -110,7 +125,7 @@ class RunOutputData(TypedDict):
     protocol: ProtocolVersion
 
 
-KernelMessage = HelloMessage | RunUpdatedMessage | FramesMessage | ErrorMessage
+KernelMessage = HelloMessage | RunUpdatedMessage | FramesMessage | CallsMessage | ErrorMessage
 FrontendMessage = HelloMessage | ReplayMessage | ErrorMessage
 Message = KernelMessage | FrontendMessage
 
@@ -211,6 +226,56 @@ def frames_messages(
     return messages
 
 
+def calls_messages(
+    project: str,
+    session_id: str,
+    store_root: str,
+    payloads: Iterable[bytes],
+    max_buffer_bytes: int = MAX_BUFFER_BYTES,
+) -> list[tuple[CallsMessage, list[bytes]]]:
+    """Pack a session's frame payloads into `calls` messages of at most max_buffer_bytes of buffers.
+
+    A frame is never split: one larger than the bound is left out and counted in `unsent_frames` (the store
+    has it; the page reads the session from the server).
+    """
+    messages: list[tuple[CallsMessage, list[bytes]]] = []
+    frames: list[CallsFrame] = []
+    buffers: list[bytes] = []
+    used = unsent = 0
+    for payload in payloads:
+        if len(payload) > max_buffer_bytes:
+            unsent += 1
+            continue
+        if used + len(payload) > max_buffer_bytes:
+            messages.append(_calls(project, session_id, store_root, frames, buffers, 0))
+            frames, buffers, used = [], [], 0
+        frames.append({"total_bytes": len(payload)})
+        buffers.append(payload)
+        used += len(payload)
+    if frames or unsent:
+        messages.append(_calls(project, session_id, store_root, frames, buffers, unsent))
+    return messages
+
+
+def _calls(
+    project: str,
+    session_id: str,
+    store_root: str,
+    frames: list[CallsFrame],
+    buffers: list[bytes],
+    unsent: int,
+) -> tuple[CallsMessage, list[bytes]]:
+    message: CallsMessage = {
+        "kind": "calls",
+        "project": project,
+        "session_id": session_id,
+        "store_root": store_root,
+        "frames": frames,
+        "unsent_frames": unsent,
+    }
+    return message, buffers
+
+
 def parse_message(value: object, buffer_count: int = 0) -> Message:
     """Validate a decoded comm message of any kind; raise ProtocolVersionError or ProtocolError."""
     if not isinstance(value, Mapping):
@@ -244,6 +309,20 @@ def parse_message(value: object, buffer_count: int = 0) -> Message:
             "kind": "frames",
             "chunks": [_chunk(c) for c in chunks],
             "reply_to": _str_or_none(value, "reply_to"),
+        }
+    if kind == "calls":
+        frames = _need(value, "frames", isinstance(value.get("frames"), list), "an array")
+        if len(frames) != buffer_count:
+            raise ProtocolError(
+                f"A calls message names {len(frames)} frames but carries {buffer_count} buffers", "frames"
+            )
+        return {
+            "kind": "calls",
+            "project": _str(value, "project"),
+            "session_id": _str(value, "session_id"),
+            "store_root": _str(value, "store_root"),
+            "frames": [_calls_frame(frame) for frame in frames],
+            "unsent_frames": _int(value, "unsent_frames"),
         }
     if kind == "replay":
         replay: ReplayMessage = {
@@ -316,6 +395,12 @@ def _chunk(value: object) -> FrameChunk:
     if "stream" in value:
         chunk["stream"] = _stream(value)
     return chunk
+
+
+def _calls_frame(value: object) -> CallsFrame:
+    if not isinstance(value, Mapping):
+        raise ProtocolError("A calls frame must be an object {total_bytes}", "frames")
+    return {"total_bytes": _int(value, "total_bytes")}
 
 
 def _stream(value: Mapping[str, Any]) -> Stream:

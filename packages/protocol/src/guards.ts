@@ -1,6 +1,7 @@
 import { ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
 import { ProtocolError, ProtocolVersionError } from './errors.js';
 import type {
+  CallsMessage,
   ErrorMessage,
   FrameChunk,
   FramesMessage,
@@ -122,6 +123,26 @@ export function parseMessage(value: unknown, bufferCount = 0): Message {
         chunks: chunks.map(parseChunk),
         reply_to: strOrNull(value, 'reply_to'),
       } satisfies FramesMessage;
+    }
+    case 'calls': {
+      const frames = need(Array.isArray(value.frames), value.frames, 'frames', 'an array') as unknown[];
+      if (frames.length !== bufferCount) {
+        throw new ProtocolError(
+          `A calls message names ${frames.length} frames but carries ${bufferCount} buffers`,
+          'frames',
+        );
+      }
+      return {
+        kind,
+        project: str(value, 'project'),
+        session_id: str(value, 'session_id'),
+        store_root: str(value, 'store_root'),
+        frames: frames.map((frame) => {
+          if (!isObject(frame)) throw new ProtocolError('A calls frame must be an object', 'frames');
+          return { total_bytes: int(frame, 'total_bytes') };
+        }),
+        unsent_frames: int(value, 'unsent_frames'),
+      } satisfies CallsMessage;
     }
     case 'replay': {
       const replay: ReplayMessage = {

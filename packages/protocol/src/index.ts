@@ -14,6 +14,8 @@ export {
   parseLineageOutput,
 } from './lineage-graph.js';
 export type {
+  CallsFrame,
+  CallsMessage,
   ErrorMessage,
   FrameChunk,
   FramesMessage,
@@ -63,6 +65,7 @@ export {
   type TableColumnInfo,
   type TableOutputData,
 } from './table-output.js';
+export { parseTracesOutput, type TracesOutputData } from './traces-output.js';
 export {
   COMM_TARGET,
   LINEAGE_MIME_TYPE,
@@ -74,6 +77,7 @@ export {
   RUN_PALETTE,
   SWEEP_MIME_TYPE,
   TABLE_MIME_TYPE,
+  TRACES_MIME_TYPE,
   WORKSPACE_MIME_TYPE,
 } from './version.js';
 export { parseWorkspaceOutput, type WorkspaceOutputData } from './workspace-output.js';

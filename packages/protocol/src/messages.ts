@@ -92,6 +92,26 @@ export interface FramesMessage {
   reply_to: string | null;
 }
 
+/** One frame of a `calls` message: its whole Arrow IPC payload is the matching buffer. */
+export interface CallsFrame {
+  total_bytes: number;
+}
+
+/**
+ * Kernel -> frontend (protocol 1.3): frames of a trace session's calls.sglog as stored (call rows: a `running`
+ * row for a call that outlived a flush, a row when each call ends), sent while the calls happen.
+ */
+export interface CallsMessage {
+  kind: 'calls';
+  project: string;
+  session_id: string;
+  /** The store root the kernel writes (the session is <store_root>/<project>/.traces/<session_id>). */
+  store_root: string;
+  frames: CallsFrame[];
+  /** Frames too large for a message, not sent: the page reads the session from the store instead. */
+  unsent_frames: number;
+}
+
 /** Frontend -> kernel: send every frame of `run_id` with seq > after_seq, read from the store. */
 export interface ReplayMessage {
   kind: 'replay';
@@ -112,7 +132,7 @@ export interface ErrorMessage {
   reply_to: string | null;
 }
 
-export type KernelMessage = HelloMessage | RunUpdatedMessage | FramesMessage | ErrorMessage;
+export type KernelMessage = HelloMessage | RunUpdatedMessage | FramesMessage | CallsMessage | ErrorMessage;
 export type FrontendMessage = HelloMessage | ReplayMessage | ErrorMessage;
 export type Message = KernelMessage | FrontendMessage;
 

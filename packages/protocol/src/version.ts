@@ -5,7 +5,8 @@ import constants from '../fixtures/constants.json' with { type: 'json' };
 
 /** Protocol version spoken by this package. A peer with a newer major is refused; minors are additive.
  * 1.1: frame chunks and replay requests may name a stream ('history' or 'system'). 1.2: run info may carry
- * `degraded` (the run's rows cannot be stored right now, and why). */
+ * `degraded` (the run's rows cannot be stored right now, and why). 1.3: `calls` messages carry a trace
+ * session's call rows while they happen (Arrow IPC in the buffers). */
 export const PROTOCOL_MAJOR: number = constants.protocolVersion.major;
 export const PROTOCOL_MINOR: number = constants.protocolVersion.minor;
 
@@ -27,8 +28,13 @@ export const WORKSPACE_MIME_TYPE: string = constants.mimeTypes.workspace;
 /** MIME type of a lineage panel in a cell output bundle (`art`, `run.lineage()`; lineage-graph.ts). */
 export const LINEAGE_MIME_TYPE: string = constants.mimeTypes.lineage;
 
+/** MIME type of a live trace panel in a cell output: `{project, store_root, protocol}` (traces-output.ts). */
+export const TRACES_MIME_TYPE: string = constants.mimeTypes.traces;
+
 /** Every Spyglass MIME type by what it shows. */
-export const MIME_TYPES: Readonly<Record<'run' | 'table' | 'sweep' | 'workspace' | 'lineage', string>> =
+export const MIME_TYPES: Readonly<
+  Record<'run' | 'table' | 'sweep' | 'workspace' | 'lineage' | 'traces', string>
+> =
   constants.mimeTypes;
 
 /** Upper bound for the sum of a comm message's binary buffers (Tornado closes the socket at 10 MiB). */

@@ -22,6 +22,7 @@ test('the exported constants are the values of fixtures/constants.json', () => {
       sweep: protocol.SWEEP_MIME_TYPE,
       workspace: protocol.WORKSPACE_MIME_TYPE,
       lineage: protocol.LINEAGE_MIME_TYPE,
+      traces: protocol.TRACES_MIME_TYPE,
     },
     fixture.mimeTypes,
   );

@@ -56,6 +56,14 @@ const expectations: Record<string, (message: Message, buffers: Uint8Array[]) => 
     assert.equal(system.seq, history.seq, 'each stream numbers its frames on its own');
     assert.equal(system.total_bytes, buffers[0].byteLength);
   },
+  calls(m, buffers) {
+    assert.equal(m.kind, 'calls');
+    if (m.kind !== 'calls') return;
+    assert.equal(m.frames.length, buffers.length);
+    assert.equal(m.frames[0].total_bytes, buffers[0].byteLength, 'one whole frame per buffer');
+    assert.equal(m.unsent_frames, 0);
+    assert.ok(m.project && m.session_id && m.store_root);
+  },
   replay_system(m) {
     assert.equal(m.kind, 'replay');
     if (m.kind !== 'replay') return;
