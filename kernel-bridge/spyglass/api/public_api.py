@@ -68,7 +68,7 @@ class Api(ArtifactApi):
             self._require_project(
                 name
             )  # a project with runs but no traces has no calls; an unknown one raises
-        return Calls(lambda: _read_calls(self.root, name), filters=filters, project=name)
+        return Calls(lambda: _read_calls(self.root, name), filters=filters, project=name, root=self.root)
 
     def run(self, path: str) -> StoredRun:
         """The run at "project/run_id" (a wandb-style "entity/project/run_id" also works)."""

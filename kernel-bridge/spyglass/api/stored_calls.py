@@ -16,8 +16,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..traces.call_feedback import read_feedback
 from ..traces.call_rows import JSON_COLUMNS
 from ..traces.otlp_export import calls_to_otlp, write_otlp
+from .call_feedback import CallFeedback
 from .run_filters import matches
 
 _NO_ALIASES: Mapping[str, str] = {}  # a call's `id` is the call id (a run filter reads `id` as run_id)
@@ -45,7 +47,8 @@ class StoredCall:
     thread_id: int | None
     thread_name: str | None
     task: str | None
-    feedback: list[dict[str, Any]] = field(default_factory=list)
+    # Thumbs, notes and labels on the call, oldest first; `call.feedback.add(...)` stores more.
+    feedback: CallFeedback = field(default_factory=CallFeedback)
 
     @property
     def latency(self) -> float | None:
@@ -53,11 +56,11 @@ class StoredCall:
         return None if self.ended_at is None else (self.ended_at - self.started_at).total_seconds()
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> StoredCall:
+    def from_row(cls, row: dict[str, Any], feedback: CallFeedback | None = None) -> StoredCall:
         values = {name: _decoded(row[name]) if name in JSON_COLUMNS else row[name] for name in row}
         values["inputs"] = values["inputs"] or {}
         values["attributes"] = values["attributes"] or {}
-        return cls(**values)
+        return cls(**values, feedback=feedback if feedback is not None else CallFeedback())
 
     def filter_record(self) -> dict[str, Any]:
         """The fields a filter sees: these values, times as ISO text, and `latency`."""
@@ -65,6 +68,10 @@ class StoredCall:
         record["started_at"] = self.started_at.isoformat()
         record["ended_at"] = None if self.ended_at is None else self.ended_at.isoformat()
         record["latency"] = self.latency
+        record["feedback"] = list(self.feedback)
+        # What a filter on feedback usually wants: {"labels": "wrong"}, {"thumbs": "down"}.
+        record["labels"] = self.feedback.labels
+        record["thumbs"] = self.feedback.thumbs
         return record
 
 
@@ -76,17 +83,26 @@ class Calls:
     """A project's calls matching a filter, in start order, read on first use (iterate, len(), index)."""
 
     def __init__(
-        self, read_table: Callable[[], pa.Table], filters: Mapping[str, Any] | None = None, project: str = ""
+        self,
+        read_table: Callable[[], pa.Table],
+        filters: Mapping[str, Any] | None = None,
+        project: str = "",
+        root: str | os.PathLike[str] | None = None,
     ) -> None:
         self._read_table = read_table
         self.filters = dict(filters or {})
         self.project = project
+        self.root = root  # the store, where feedback is read and added (None: no feedback)
         self._loaded: tuple[pa.Table, list[StoredCall]] | None = None
 
     def _load(self) -> tuple[pa.Table, list[StoredCall]]:
         if self._loaded is None:
             table = self._read_table()
-            calls = [StoredCall.from_row(row) for row in table.to_pylist()]
+            calls = [
+                StoredCall.from_row(row, self._feedback_of(row["id"], entries))
+                for entries in [read_feedback(self.root, self.project) if self.root is not None else {}]
+                for row in table.to_pylist()
+            ]
             kept = [
                 index
                 for index, call in enumerate(calls)
@@ -94,6 +110,10 @@ class Calls:
             ]
             self._loaded = (table.take(pa.array(kept, pa.int64())), [calls[index] for index in kept])
         return self._loaded
+
+    def _feedback_of(self, call_id: str, entries: dict[str, list[dict[str, Any]]]) -> CallFeedback:
+        store = None if self.root is None else (self.root, self.project)
+        return CallFeedback(entries.get(call_id, ()), store=store, call_id=call_id)
 
     def __iter__(self) -> Iterator[StoredCall]:
         return iter(self._load()[1])
@@ -122,7 +142,7 @@ class Calls:
         frame = table.to_pandas()  # pandas is needed here; to_arrow() works without it
         for name in JSON_COLUMNS:
             frame[name] = [_decoded(text) for text in table.column(name).to_pylist()]
-        frame["feedback"] = [call.feedback for call in self._load()[1]]
+        frame["feedback"] = [list(call.feedback) for call in self._load()[1]]
         return frame
 
     def __repr__(self) -> str:

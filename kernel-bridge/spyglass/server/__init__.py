@@ -8,6 +8,7 @@ from typing import Any
 from jupyter_server.utils import url_path_join
 
 from .bucket_sync import store_mirror
+from .calls_feedback_handlers import CallFeedbackHandler, CallsSqlHandler
 from .calls_handlers import CallsListHandler, CallTraceHandler
 from .evals_handlers import EvalsCompareHandler, EvalsListHandler
 from .file_handlers import MediaFileHandler
@@ -63,6 +64,8 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             (url_path_join(base_url, API_PREFIX, "otlp", "v1", "traces"), OtlpTracesHandler),
             (url_path_join(base_url, API_PREFIX, "calls"), CallsListHandler),
             (url_path_join(base_url, API_PREFIX, "calls", "trace"), CallTraceHandler),
+            (url_path_join(base_url, API_PREFIX, "calls", "feedback"), CallFeedbackHandler),
+            (url_path_join(base_url, API_PREFIX, "calls", "sql"), CallsSqlHandler),
             (url_path_join(base_url, API_PREFIX, "evals"), EvalsListHandler),
             (url_path_join(base_url, API_PREFIX, "evals", "compare"), EvalsCompareHandler),
         ],

@@ -11,16 +11,33 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..base.errors import StoreError
-from .calls_index import project_calls
-from .calls_query import DEFAULT_PAGE, DEFAULT_VALUE_LIMIT, CallsQueryError, list_roots, op_names, trace_json
+from .calls_index import project_calls, project_feedback
+from .calls_query import (
+    DEFAULT_PAGE,
+    DEFAULT_VALUE_LIMIT,
+    CallsQueryError,
+    RootFilters,
+    list_roots,
+    op_names,
+    trace_arrow,
+    trace_json,
+)
 from .calls_sql import CallsEngineError
 from .run_access import RunAccessError
 from .workspace_handlers import _ProjectHandler
 
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+
 
 class _CallsHandler(_ProjectHandler):
-    async def _answer(self, read: Callable[[Path, str], str | None], what: str, missing: str = "") -> None:
-        """Runs `read(root, project)` off the event loop; answers its JSON text, or the error (API shape)."""
+    async def _answer(
+        self,
+        read: Callable[[Path, str], str | bytes | None],
+        what: str,
+        missing: str = "",
+        content_type: str = "application/json",
+    ) -> None:
+        """Runs `read(root, project)` off the event loop; answers its text (JSON) or bytes, or the error."""
         try:
             root, project = self._project()
             body = await asyncio.to_thread(read, root, project)
@@ -33,7 +50,7 @@ class _CallsHandler(_ProjectHandler):
         if body is None:
             return self._fail(404, missing)
         self.set_header("Cache-Control", "no-store")
-        self.set_header("Content-Type", "application/json")
+        self.set_header("Content-Type", content_type)
         self.finish(body)
 
     def _int_argument(self, name: str, default: int) -> int:
@@ -50,13 +67,21 @@ class _CallsHandler(_ProjectHandler):
 
 
 class CallsListHandler(_CallsHandler):
-    """GET /calls?store_root=&project=[&op_name=][&status=][&q=][&offset=][&limit=]: roots, newest first."""
+    """GET /calls?store_root=&project=[&op_name=][&status=][&q=][&since=][&until=][&attribute=][&label=]
+    [&feedback=][&offset=][&limit=]: roots, newest first."""
 
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        query = {"op_name": self._text_argument("op_name"), "status": self._text_argument("status")}
-        query["text"] = self._text_argument("q")
+        filters = RootFilters(
+            op_name=self._text_argument("op_name"),
+            status=self._text_argument("status"),
+            text=self._text_argument("q"),
+            **{
+                name: self._text_argument(name)
+                for name in ("since", "until", "attribute", "label", "feedback")
+            },
+        )
 
         def read(root: Path, project: str) -> str:
             paging = {
@@ -64,8 +89,9 @@ class CallsListHandler(_CallsHandler):
                 "limit": self._int_argument("limit", DEFAULT_PAGE),
             }
             calls = project_calls(root, project)
-            answer = {**list_roots(calls, **query, **paging), "op_names": op_names(calls)}
-            return json.dumps(answer, allow_nan=False, default=str)
+            page = list_roots(calls, filters, feedback=project_feedback(root, project), **paging)
+            calls.prefetch()  # the values a tree or a text filter will need, read while the page draws
+            return json.dumps({**page, "op_names": op_names(calls)}, allow_nan=False, default=str)
 
         await self._answer(read, "the project's calls")
 
@@ -78,11 +104,20 @@ class CallTraceHandler(_CallsHandler):
     async def get(self) -> None:
         trace_id = self._text_argument("trace_id")
 
-        def read(root: Path, project: str) -> str | None:
+        answer_format = self.get_query_argument("format", "json")
+
+        def read(root: Path, project: str) -> str | bytes | None:
             if trace_id is None:
                 raise CallsQueryError("missing query parameter 'trace_id'")
+            if answer_format not in ("json", "arrow"):
+                raise CallsQueryError(f"format must be json or arrow, got {answer_format!r}")
             value_limit = self._int_argument("value_limit", DEFAULT_VALUE_LIMIT)
-            return trace_json(project_calls(root, project), trace_id, value_limit)
+            feedback = project_feedback(root, project)
+            answer = trace_arrow if answer_format == "arrow" else trace_json
+            return answer(project_calls(root, project), trace_id, value_limit, feedback)
 
         project = self.get_query_argument("project", None)
-        await self._answer(read, "the trace", f"no trace {trace_id!r} in the project {project!r}")
+        content_type = ARROW_STREAM if answer_format == "arrow" else "application/json"
+        await self._answer(
+            read, "the trace", f"no trace {trace_id!r} in the project {project!r}", content_type
+        )

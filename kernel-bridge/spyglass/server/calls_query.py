@@ -9,15 +9,26 @@ and flagged `<name>_truncated`; the store keeps the whole value (docs/server-api
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .calls_filters import STATUSES, CallsQueryError, RootFilters, feedback_by_trace, root_mask
 from .calls_index import ProjectCalls
 from .calls_sql import run_sql
 
-STATUSES = ("success", "error", "running", "unfinished")
+__all__ = [
+    "STATUSES",
+    "CallsQueryError",
+    "RootFilters",
+    "list_roots",
+    "op_names",
+    "trace_arrow",
+    "trace_json",
+]
+
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 DEFAULT_VALUE_LIMIT = 65_536
@@ -28,38 +39,31 @@ _LIST_ITEMS = 100  # items kept of a list or object inside a value over the limi
 _EXCEPTION_SUMMARY = 300
 
 
-class CallsQueryError(ValueError):
-    """A query argument the calls endpoints cannot use (answered as a 400 naming it)."""
-
-
 def list_roots(
     calls: ProjectCalls,
+    filters: RootFilters | None = None,
     *,
-    op_name: str | None = None,
-    status: str | None = None,
-    text: str | None = None,
     offset: int = 0,
     limit: int = DEFAULT_PAGE,
+    feedback: Mapping[str, list[dict[str, Any]]] | None = None,
+    **filter_values: str | None,
 ) -> dict[str, Any]:
-    """{"total", "offset", "calls": [root call, ...]} of the roots that pass every filter given."""
-    if status is not None and status not in STATUSES:
-        raise CallsQueryError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    """{"total", "offset", "calls": [root call, ...]} of the roots that pass every filter given.
+
+    `feedback` is the project's {call id: entries}: each root gets its trace's summary (None when none).
+    Filters come as a RootFilters or as its fields by keyword (op_name=, status=, text=, ...).
+    """
+    filters = filters or RootFilters(**filter_values)
     if offset < 0 or not 1 <= limit <= MAX_PAGE:
         raise CallsQueryError(f"offset must be >= 0 and limit in 1..{MAX_PAGE}, got {offset} and {limit}")
-    roots = calls.roots
+    by_trace = feedback_by_trace(calls, feedback or {})
     order = calls.newest_first
-    mask = None
-    for condition in (
-        pc.equal(roots["op_name"], op_name) if op_name else None,
-        pc.equal(roots["status"], status) if status else None,
-        pc.match_substring(roots["search"], text.lower()) if text else None,
-    ):
-        if condition is not None:
-            mask = condition if mask is None else pc.and_(mask, condition)
+    mask = root_mask(calls, filters, by_trace)
     if mask is not None:
         order = order.filter(pc.fill_null(pc.take(mask, order), False))
-    page = roots.take(order[offset : offset + limit]).drop_columns(["search"])
-    return {"total": len(order), "offset": offset, "calls": [_root_row(row) for row in page.to_pylist()]}
+    page = calls.roots.take(order[offset : offset + limit])
+    rows = [_root_row(row, by_trace.get(row["trace_id"])) for row in page.to_pylist()]
+    return {"total": len(order), "offset": offset, "calls": rows}
 
 
 def op_names(calls: ProjectCalls) -> list[str]:
@@ -68,57 +72,92 @@ def op_names(calls: ProjectCalls) -> list[str]:
 
 
 _VALUES = ("inputs", "output", "attributes", "usage")
-# One JSON object per call, joined in start order, all inside DuckDB (a 10k-call tree never becomes Python
-# objects); the values go in as JSON strings, `<name>_json`.
-_CALL_FIELDS = ", ".join(
-    [
-        *(f"'{name}': {name}" for name in ("id", "trace_id", "parent_id", "op_name", "status")),
-        "'started_at': epoch_us(started_at) / 1e6",
-        "'ended_at': epoch_us(ended_at) / 1e6",
-        "'latency': (epoch_us(ended_at) - epoch_us(started_at)) / 1e6",
-        *(
-            f"'{name}': {name}"
-            for name in ("exception", "cost", "thread_name", "task", "run_id", "session_id")
-        ),
-        *(f"'{n}_json': {n}, '{n}_truncated': {n}_truncated, '{n}_size': {n}_size" for n in _VALUES),
-    ]
-)
-_TRACE_SQL = (
-    f"select string_agg(to_json({{{_CALL_FIELDS}}})::varchar, ',' order by started_at, id) from calls"
-)
+_PLAIN = ("id", "trace_id", "parent_id", "op_name", "status")
+_DETAILS = ("exception", "cost", "thread_name", "task", "run_id", "session_id")
+# One JSON object per call (the answer table's row), joined in order, all inside DuckDB (a 10k-call tree never
+# becomes Python objects).
+_TRACE_SQL = "select string_agg(to_json(calls)::varchar, ',' order by started_at, id) from calls"
 
 
-def trace_json(calls: ProjectCalls, trace_id: str, value_limit: int = DEFAULT_VALUE_LIMIT) -> str | None:
-    """{"trace_id", "calls": [...], "calls_truncated"} as JSON text, in start order; None if no such trace."""
+def trace_table(
+    calls: ProjectCalls,
+    trace_id: str,
+    value_limit: int = DEFAULT_VALUE_LIMIT,
+    feedback: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> tuple[pa.Table, dict[str, Any]] | None:
+    """The trace's calls in start order as the answer's columns (times in epoch seconds, values as the stored
+    JSON text `<name>_json`, cut when over the limit), and {"trace_id", "calls_truncated", "feedback"};
+    None if no such trace."""
     low, high = VALUE_LIMITS
     if not low <= value_limit <= high:
         raise CallsQueryError(f"value_limit must be in {low}..{high}, got {value_limit}")
     for session in calls.sessions:
-        rows = session.calls.filter(pc.equal(session.calls["trace_id"], trace_id))
-        if rows.num_rows:
-            break
+        # The listing's ids say which session holds the trace; only that one's values are read.
+        if not pc.any(pc.equal(session.ids["trace_id"], trace_id)).as_py():
+            continue
+        table = session.calls()
+        rows = table.filter(pc.equal(table["trace_id"], trace_id))
+        break
     else:
         return None
     truncated = rows.num_rows > MAX_TREE_CALLS
     rows = rows.sort_by([("started_at", "ascending"), ("id", "ascending")]).slice(0, MAX_TREE_CALLS)
+    columns = {name: rows[name] for name in _PLAIN}
+    started, ended = (pc.divide(rows[name].cast(pa.int64()), 1e6) for name in ("started_at", "ended_at"))
+    columns |= {"started_at": started, "ended_at": ended, "latency": pc.subtract(ended, started)}
+    columns |= {name: rows[name] for name in _DETAILS}
     for name in _VALUES:
-        rows = _with_cut_values(rows, name, value_limit)
-    [joined] = run_sql(_TRACE_SQL, {"calls": rows}).column(0).to_pylist()
-    head = json.dumps({"trace_id": trace_id, "calls_truncated": truncated})[:-1]
-    return f'{head}, "calls": [{joined}]}}'
+        value, over, size = _cut_values(rows, name, value_limit)
+        columns |= {f"{name}_json": value, f"{name}_truncated": over, f"{name}_size": size}
+    on_calls = {}
+    if feedback:
+        on_calls = {call_id: feedback[call_id] for call_id in rows["id"].to_pylist() if call_id in feedback}
+    return pa.table(columns), {"trace_id": trace_id, "calls_truncated": truncated, "feedback": on_calls}
 
 
-def _with_cut_values(rows: pa.Table, name: str, value_limit: int) -> pa.Table:
-    """Column `name` with its values over the limit cut down, plus `<name>_truncated` and `<name>_size`."""
+def trace_json(
+    calls: ProjectCalls,
+    trace_id: str,
+    value_limit: int = DEFAULT_VALUE_LIMIT,
+    feedback: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> str | None:
+    """{"trace_id", "calls_truncated", "feedback": {call id: entries}, "calls": [...]} as JSON text."""
+    found = trace_table(calls, trace_id, value_limit, feedback)
+    if found is None:
+        return None
+    table, head = found
+    [joined] = run_sql(_TRACE_SQL, {"calls": table}).column(0).to_pylist()
+    return f'{json.dumps(head)[:-1]}, "calls": [{joined or ""}]}}'
+
+
+def trace_arrow(
+    calls: ProjectCalls,
+    trace_id: str,
+    value_limit: int = DEFAULT_VALUE_LIMIT,
+    feedback: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> bytes | None:
+    """The same answer as an Arrow IPC stream: the calls as columns, the head as schema metadata `spyglass`
+    (no JSON encoding of 10k calls on the server, no JSON parse of them in the page)."""
+    found = trace_table(calls, trace_id, value_limit, feedback)
+    if found is None:
+        return None
+    table, head = found
+    table = table.replace_schema_metadata({"spyglass": json.dumps(head)})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _cut_values(rows: pa.Table, name: str, value_limit: int) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Column `name` with its values over the limit cut down, whether each was cut, and its stored length."""
     column = rows[name].combine_chunks()
     lengths = pc.utf8_length(column)
     over = pc.fill_null(pc.greater(lengths, value_limit), False)
     if pc.any(over).as_py():
         cut = [json.dumps(_cut_value(text, value_limit)) for text in column.filter(over).to_pylist()]
         column = pc.replace_with_mask(column, over, pa.array(cut, pa.string()))
-    rows = rows.set_column(rows.schema.get_field_index(name), name, column)
-    rows = rows.append_column(f"{name}_truncated", over)
-    return rows.append_column(f"{name}_size", pc.if_else(over, lengths, pa.scalar(None, lengths.type)))
+    return column, over, pc.if_else(over, lengths, pa.scalar(None, lengths.type))
 
 
 def _seconds(value) -> float | None:
@@ -131,7 +170,7 @@ def _latency(row: dict[str, Any]) -> float | None:
     return (row["ended_at"] - row["started_at"]).total_seconds()
 
 
-def _root_row(row: dict[str, Any]) -> dict[str, Any]:
+def _root_row(row: dict[str, Any], feedback: dict[str, Any] | None) -> dict[str, Any]:
     exception = row["exception"]
     return {
         "id": row["id"],
@@ -149,6 +188,7 @@ def _root_row(row: dict[str, Any]) -> dict[str, Any]:
         "call_count": row["call_count"],
         "session_id": row["session_id"],
         "run_id": row["run_id"],
+        "feedback": feedback,
     }
 
 

@@ -29,10 +29,16 @@ def session_directories(root: str | os.PathLike[str], project: str) -> list[Path
 
 def read_session_calls(path: Path) -> pa.Table:
     """A session's calls: calls.parquet once the session closed, else the last row per call of its log."""
-    parquet = path / CALLS_PARQUET
-    if parquet.is_file() and _state(path) == "finished":
+    parquet = closed_session_parquet(path)
+    if parquet is not None:
         return pq.read_table(parquet).select(CALL_SCHEMA.names).cast(CALL_SCHEMA)
     return latest_rows(read_log_table_of_calls(path / CALLS_LOG))
+
+
+def closed_session_parquet(path: Path) -> Path | None:
+    """The session's calls.parquet when the session closed (it then holds every call), else None."""
+    parquet = path / CALLS_PARQUET
+    return parquet if parquet.is_file() and _state(path) == "finished" else None
 
 
 def read_project_calls(root: str | os.PathLike[str], project: str) -> pa.Table:
