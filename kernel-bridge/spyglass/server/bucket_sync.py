@@ -20,9 +20,12 @@ from typing import Any
 from ..base.errors import BucketError, InvalidNameError
 from ..base.path_confinement import Roots
 from ..store.bucket_mirror import BucketMirror, mirror_for
+from ..store.mirror_state import overview_from_bucket
+from ..store.run_store import RunDirectory, is_valid_name
 from ..store.store_url import parse_store_url
 from ..workspace_data.index import list_runs
-from ..workspace_data.indexed_runs import list_indexed_runs
+from ..workspace_data.indexed_runs import dumps, list_indexed_runs
+from ..workspace_data.overview_file import open_overview
 
 logger = logging.getLogger("spyglass.server")
 _WARN_EVERY_S = 60.0
@@ -57,17 +60,17 @@ async def pull_projects(settings: dict[str, Any], store_root: Path) -> None:
 
 async def list_project_runs(
     settings: dict[str, Any], store_root: Path, project: str, roots: Roots | None = None
-) -> dict[str, Any]:
+) -> str:
     """The /runs answer: a bucket project's from its index rows (one GET of runs.parquet and one LIST of the
     pending records, plus the run.json and new rows of its running runs; no request or file per ended run);
-    a local store's, or a bucket project without an index, from its run directories."""
+    a local store's, or a bucket project without an index, from its run directories. As JSON text."""
     covered = _covering(settings, store_root)
     if covered is not None and not covered[1]:
         mirror = covered[0]
         index = await _quietly(mirror, mirror.sync_index, project) or mirror.last_index(project)
         if index is not None and index.exists:
             return await asyncio.to_thread(list_indexed_runs, store_root, project, index.rows, roots=roots)
-    return await asyncio.to_thread(list_runs, store_root, project, roots=roots)
+    return dumps(await asyncio.to_thread(list_runs, store_root, project, roots=roots))
 
 
 async def pull_runs(
@@ -76,9 +79,12 @@ async def pull_runs(
     project: str,
     run_ids: Iterable[str] | None,
     ended_too: bool = True,
+    overview_of: str | None = None,
 ) -> None:
     """Before reading a metric across runs: each run's new rows (history.parquet alone for an ended run);
-    without `ended_too`, not the runs last pulled ended with their Parquet (BucketMirror.sync_run)."""
+    without `ended_too`, not the runs last pulled ended with their Parquet (BucketMirror.sync_run). With
+    `overview_of` (a metric's first chart, answered from the stored overviews), an ended run's overview.arrow
+    instead of its history; the history after all for a run whose overview does not answer for the metric."""
     covered = _covering(settings, store_root)
     if covered is None or covered[1]:
         return
@@ -92,15 +98,23 @@ async def pull_runs(
         except FileNotFoundError:
             held = set()
         run_ids = sorted(held | set(index.rows if index is not None else ()))
-    await _quietly(
-        mirror,
-        mirror.sync_runs,
-        project,
-        list(run_ids),
-        streams=("history",),
-        logs_if_parquet=False,
-        ended_too=ended_too,
-    )
+    options = {"streams": ("history",), "logs_if_parquet": False, "ended_too": ended_too}
+    run_ids = list(run_ids)
+    if overview_of is not None:
+        await _quietly(mirror, mirror.sync_runs, project, run_ids, overview=True, **options)
+        run_ids = [r for r in run_ids if _overview_lacks(store_root / project / r, overview_of)]
+        if not run_ids:
+            return
+    await _quietly(mirror, mirror.sync_runs, project, run_ids, **options)
+
+
+def _overview_lacks(run_dir: Path, metric: str) -> bool:
+    # An overview pulled alone that cannot answer for `metric` (a column it keeps no levels of): the stored
+    # path reads that run's rows, so its history is pulled after all.
+    if not is_valid_name("run id", run_dir.name) or not overview_from_bucket(run_dir):
+        return False
+    stored = open_overview(RunDirectory(run_dir))
+    return stored is None or (metric in stored.columns and metric not in stored.metrics)
 
 
 async def pull_run_dir(settings: dict[str, Any], run_path: Path, streams: tuple[str, ...]) -> None:

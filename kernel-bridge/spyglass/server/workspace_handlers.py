@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..workspace_data.overview import AXES, overview_ipc, read_for_overview, take_rows
+from ..workspace_data.overview_file import SPAN
 from ..workspace_data.stored_overviews import step_overview_ipc
 from .api_handler import SpyglassAPIHandler
 from .bucket_sync import list_project_runs, pull_runs
@@ -40,7 +40,8 @@ class RunsListHandler(_ProjectHandler):
         except OSError as error:
             return self._fail(500, f"could not list the runs: {error}")
         self.set_header("Cache-Control", "no-store")
-        self.finish(_dumps(listing))
+        self.set_header("Content-Type", "application/json")
+        self.finish(listing)  # JSON text already (indexed_runs encodes a bucket project's 10,000 rows)
 
 
 class MetricHandler(_ProjectHandler):
@@ -69,7 +70,12 @@ class MetricHandler(_ProjectHandler):
             )
         try:
             root, project = self._project()
-            await pull_runs(self.settings["spyglass"], root, project, run_ids or None)
+            # A bucket store's first chart pulls the ended runs' overview.arrow, not their history (a level
+            # of at most 2^SPAN buckets is always stored).
+            stored = buckets is not None and axis == "step" and buckets <= 2**SPAN
+            overview_of = metric if stored else None
+            settings = self.settings["spyglass"]
+            await pull_runs(settings, root, project, run_ids or None, overview_of=overview_of)
             args = (str(root), project, metric, run_ids or None, x_metric)
             # The step overview: the finished runs' stored levels (overview.arrow), the other runs read.
             # The rows request that follows an overview gets the same read (one snapshot of running runs).
@@ -98,8 +104,3 @@ class MetricHandler(_ProjectHandler):
             self.write(chunk)
             await self.flush()
         await self.finish()
-
-
-def _dumps(value: object) -> str:
-    # Non-finite summary values stay the strings run.json stores ("NaN"), so strict JSON always works.
-    return json.dumps(value, allow_nan=False, default=str)

@@ -4,7 +4,8 @@ For a project it reads the project index (runs.parquet + pending records, projec
 run.json and history of its running runs (their heartbeat matters); the server lists the runs table from the
 index rows it returns, and the other readers get stand-in run.json files for the rest (index_stand_ins.py).
 For a run it runs the steps of run_pull.py: run.json when it changed, the new segments of each stream, and
-history.parquet once the run has ended. Run directories this machine writes (the spool marker) are never
+history.parquet once the run has ended (a first chart takes its
+overview.arrow alone). Run directories this machine writes (the spool marker) are never
 touched. Calls are rate-limited per run and per project, so readers may call them before every read.
 """
 
@@ -25,8 +26,8 @@ from .bucket import Bucket
 from .index_stand_ins import ENDED_STATES, StandIns
 from .mirror_state import load_state, save_state
 from .project_index import ProjectIndex, compact, read_index
-from .run_pull import RunPull, pull_parquet, pull_run_json, pull_stream
-from .run_store import PARQUET_FILE, is_valid_name, validate_name
+from .run_pull import RunPull, pull_overview, pull_parquet, pull_run_json, pull_stream
+from .run_store import OVERVIEW_FILE, PARQUET_FILE, is_valid_name, validate_name
 from .segment_shipper import RUN_FILE_DIRS
 from .spool import has_marker  # a run directory this machine writes: never mirrored
 from .store_url import StoreUrl, local_root
@@ -169,11 +170,15 @@ class BucketMirror:
         logs_if_parquet: bool = True,
         force: bool = False,
         ended_too: bool = True,
+        overview: bool = False,
     ) -> RunPull:
         """Pull one run: run.json if it changed, history.parquet once it ended, the new segments of `streams`
         (not when `logs_if_parquet` is False and the Parquet is here: readers of ended runs read that).
         Without `ended_too`, a run last pulled ended with its Parquet is not asked again (a zoom window: an
-        ended run changes through run.update() or a resume, which the project index tells sync_index)."""
+        ended run changes through run.update() or a resume, which the project index tells sync_index).
+        With `overview` (a first chart), an ended run whose Parquet is not here gets its overview.arrow
+        instead (one GET of ~100 KB, not the history), and neither its Parquet nor its segments; one without
+        an overview in the bucket gets its Parquet as before."""
         validate_name("project", project)
         validate_name("run id", run_id)
         pull = RunPull()
@@ -190,14 +195,22 @@ class BucketMirror:
         with self._run_lock(project, run_id):
             state = load_state(run_dir)
             before = copy.deepcopy(state)
-            limit = ENDED_INTERVAL_S if state.parquet_etag else self.run_interval
-            if not force and self._recent((project, run_id, *streams, str(parquet)), limit):
+            limit = ENDED_INTERVAL_S if state.parquet_etag or state.overview_etag else self.run_interval
+            if not force and self._recent((project, run_id, *streams, str(parquet), str(overview)), limit):
                 pull.skipped = True
                 return pull
             meta_state = pull_run_json(self.bucket, project, run_id, run_dir, state, pull)
-            if parquet and meta_state in ENDED_STATES and state.parquet_checked != state.run_json_etag:
-                pull_parquet(self.bucket, f"{project}/{run_id}/{PARQUET_FILE}", run_dir, state, pull)
-            if logs_if_parquet or not (run_dir / PARQUET_FILE).is_file():
+            ended_run = parquet and meta_state in ENDED_STATES
+            key = f"{project}/{run_id}/"
+            overview_only = False
+            parquet_here = state.parquet_etag is not None or (run_dir / PARQUET_FILE).is_file()
+            if ended_run and overview and not parquet_here:
+                if state.overview_checked != state.run_json_etag:
+                    pull_overview(self.bucket, key + OVERVIEW_FILE, run_dir, state, pull)
+                overview_only = state.overview_etag is not None
+            if ended_run and not overview_only and state.parquet_checked != state.run_json_etag:
+                pull_parquet(self.bucket, key + PARQUET_FILE, run_dir, state, pull)
+            if not overview_only and (logs_if_parquet or not (run_dir / PARQUET_FILE).is_file()):
                 for stream in streams:
                     pull_stream(self.bucket, project, run_id, run_dir, stream, state, pull)
             if state != before and run_dir.is_dir():

@@ -35,6 +35,11 @@ class MirrorState:
     indexed_at: float | None = None  # updated_at of the index row a stand-in run.json was written from
     parquet_etag: str | None = None
     parquet_checked: str | None = None  # the run.json ETag for which history.parquet was last looked for
+    # overview.arrow pulled alone for a first chart (no history.parquet here yet): its ETag, and the run.json
+    # ETag it was looked for with (the overview then stands for the history the bucket holds; see
+    # overview_from_bucket).
+    overview_etag: str | None = None
+    overview_checked: str | None = None
     streams: dict[str, StreamState] = field(default_factory=dict)
     bad_segments: dict[str, str] = field(default_factory=dict)  # "key etag" -> why it was refused
 
@@ -57,11 +62,23 @@ def load_state(run_dir: Path) -> MirrorState:
             indexed_at=raw.get("indexed_at"),
             parquet_etag=raw.get("parquet_etag"),
             parquet_checked=raw.get("parquet_checked"),
+            overview_etag=raw.get("overview_etag"),
+            overview_checked=raw.get("overview_checked"),
             streams={name: StreamState(**value) for name, value in streams.items()},
             bad_segments=dict(raw.get("bad_segments") or {}),
         )
     except TypeError:
         return MirrorState()
+
+
+def overview_from_bucket(run_dir: Path) -> bool:
+    """True when the run's overview.arrow was pulled from the bucket for the run.json held, without its
+    history.parquet: the writer ships the overview right after the history it was computed from and puts the
+    ended run.json last, so the overview stands for the bucket's history until that is pulled (then its own
+    fingerprint check applies) or run.json changes (a resumed run)."""
+    state = load_state(run_dir)
+    held = state.run_json_etag
+    return held is not None and state.overview_etag is not None and state.overview_checked == held
 
 
 def save_state(run_dir: Path, state: MirrorState) -> None:

@@ -2,8 +2,9 @@
 
 run.json when its ETag changed; the new segments of a stream (LIST after the last key held, each checked by
 segment_check.py before its bytes are appended, a gap waited for rather than skipped); history.parquet once
-the run ended; a media, files or code object on first request. What was pulled is kept in the run's mirror
-state (mirror_state.py), so the next pull asks only for what is new.
+the run ended (or, for a first chart, its overview.arrow alone); a media, files or code object on first
+request. What was pulled is kept in the run's mirror state (mirror_state.py), so the next pull asks only for
+what is new.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from ..base.errors import ObjectMissing
 from .bucket import Bucket, ObjectInfo
 from .mirror_state import MirrorState, adopt_log, local_size, replace_file, truncate_log
-from .run_store import METADATA_FILE, PARQUET_FILE
+from .run_store import METADATA_FILE, OVERVIEW_FILE, PARQUET_FILE
 from .segment_check import BadSegment, CheckedSegment, check_segment, segment_offset
 from .segment_format import STREAMS, segments_prefix
 
@@ -31,6 +32,7 @@ class RunPull:
     run_json: bool = False
     segments: int = 0
     parquet: bool = False
+    overview: bool = False
     bad: list[str] = field(default_factory=list)
     skipped: bool = False  # rate-limited, or a run this machine writes
 
@@ -112,6 +114,20 @@ def pull_parquet(bucket: Bucket, key: str, run_dir: Path, state: MirrorState, pu
     pull.parquet = True
 
 
+def pull_overview(bucket: Bucket, key: str, run_dir: Path, state: MirrorState, pull: RunPull) -> None:
+    """Download an ended run's overview.arrow (one GET) for a first chart, instead of its history.parquet;
+    once per run.json ETag. A run without one in the bucket (older, or too wide to get one) leaves
+    overview_etag None, and its history is pulled instead."""
+    state.overview_checked = state.run_json_etag
+    state.overview_etag = None
+    try:
+        state.overview_etag = bucket.download_with_etag(key, run_dir / OVERVIEW_FILE)
+    except ObjectMissing:
+        (run_dir / OVERVIEW_FILE).unlink(missing_ok=True)  # none describes this history: read the rows
+        return
+    pull.overview = True
+
+
 def _fetch_segment(bucket: Bucket, info: ObjectInfo, start: int, next_seq: int) -> CheckedSegment:
     try:
         data, got = bucket.get_with_info(info.key)  # bytes and metadata in one request
@@ -128,4 +144,4 @@ def _parse_meta(data: bytes) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-__all__ = ["RunPull", "pull_parquet", "pull_run_json", "pull_stream"]
+__all__ = ["RunPull", "pull_overview", "pull_parquet", "pull_run_json", "pull_stream"]

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..base.atomic_file import atomic_output
+from ..store.mirror_state import overview_from_bucket
 from ..store.run_store import OVERVIEW_FILE, RunDirectory
 from .overview import LEVEL_SCHEMA, MIN_LEVEL, m4_level, run_stats, sorted_points, step_edge
 from .series import check_numeric, project_metric
@@ -131,15 +132,23 @@ class StoredOverview:
 
 
 def open_overview(run: RunDirectory) -> StoredOverview | None:
-    """The run's overview.arrow when it exists and was computed from the history.parquet next to it; None
+    """The run's overview.arrow when it exists and was computed from the history.parquet next to it (or, in
+    a bucket store's mirror before that history is pulled, from the bucket's); None
     otherwise, also for a damaged one (the reader then reads the history, which is never worse)."""
     path = run.path / OVERVIEW_FILE
-    if not path.is_file() or not run.parquet_path.is_file():
+    if not path.is_file():
+        return None
+    # A bucket run's first chart pulls the overview alone; the mirror vouches that it matches the bucket's
+    # history (mirror_state.overview_from_bucket) until that history is here to check it against.
+    history_here = run.parquet_path.is_file()
+    if not history_here and not overview_from_bucket(run.path):
         return None
     try:
         file = pa.ipc.open_file(pa.memory_map(str(path)))
         meta = json.loads((file.schema.metadata or {}).get(META_KEY, b"{}"))
-        if meta.get("format") != FORMAT or meta.get("history") != history_fingerprint(run.parquet_path):
+        if meta.get("format") != FORMAT:
+            return None
+        if history_here and meta.get("history") != history_fingerprint(run.parquet_path):
             return None
         return StoredOverview(file, frozenset(meta["columns"]), meta["metrics"])
     except (OSError, pa.ArrowException, ValueError, KeyError, TypeError):
