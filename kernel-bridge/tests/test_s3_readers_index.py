@@ -107,7 +107,7 @@ def test_runs_of_a_bucket_project_come_from_the_index_with_few_requests(s3_store
     mirror = BucketMirror(parse_store_url(s3_store), bucket, run_interval=0.0)
     settings = {"mirror": mirror}
     requests.take()
-    listing = asyncio.run(list_project_runs(settings, mirror.root, "proj"))
+    listing = json.loads(asyncio.run(list_project_runs(settings, mirror.root, "proj")))
     sent = requests.take()
 
     assert len(sent) <= MAX_LISTING_REQUESTS, sent
@@ -119,7 +119,7 @@ def test_runs_of_a_bucket_project_come_from_the_index_with_few_requests(s3_store
     assert [p.name for p in (mirror.root / "proj").iterdir() if not p.name.startswith(".")] == []
 
     # Listed again (the page polls): one GET of runs.parquet and one LIST of the pending records at most.
-    again = asyncio.run(list_project_runs(settings, mirror.root, "proj"))
+    again = json.loads(asyncio.run(list_project_runs(settings, mirror.root, "proj")))
     assert sorted(method for method, _ in requests.take()) in ([], ["GET", "GET"])
     assert _entries(again) == _entries(expected)
 
@@ -145,6 +145,6 @@ def test_runs_of_a_bucket_project_come_from_the_index_with_few_requests(s3_store
     # Those runs are now listed from their pulled files, still as the local store lists them.
     requests.take()
     mirror._pulled_at.clear()  # past the project interval
-    after = asyncio.run(list_project_runs(settings, mirror.root, "proj"))
+    after = json.loads(asyncio.run(list_project_runs(settings, mirror.root, "proj")))
     assert _entries(after) == _entries(expected)
     assert len(requests.take()) <= MAX_LISTING_REQUESTS
