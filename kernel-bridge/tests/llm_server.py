@@ -5,6 +5,7 @@ transformers; the main venv has neither), started once per pytest session by the
 (tests/llm/conftest.py).
 tiny_llm_serve.py makes the model (random weights, a tokenizer trained on a few sentences) and serves it on
 127.0.0.1; nothing is downloaded. Import as `from llm_server import ...` (tests/ is on sys.path).
+Script mode (`python llm_server.py DIR`) serves the end-to-end tests (e2e/support/llm-server.mjs).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import json
 import os
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -96,3 +98,15 @@ def _wait_until_loaded(process: subprocess.Popen, base: str, log: Path) -> None:
             pass
         time.sleep(0.5)
     raise LLMServerError(f"the test LLM server did not answer within {START_TIMEOUT_S} s; log: {log}")
+
+
+def _serve() -> None:
+    """`python llm_server.py DIR`: start the server under DIR, print {"base_url", "model"} as one JSON line, and
+    stop it when stdin closes."""
+    with tiny_llm_server(Path(sys.argv[1])) as server:
+        print(json.dumps({"base_url": server.base_url, "model": server.model}), flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    _serve()

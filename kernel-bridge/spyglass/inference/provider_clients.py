@@ -39,17 +39,12 @@ PROVIDERS: dict[str, Provider] = {
 }
 
 
-def client(
-    provider: str = "custom",
-    *,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    asynchronous: bool = False,
-    **options: Any,
-) -> Any:
-    """An `openai.OpenAI` (or `AsyncOpenAI` with asynchronous=True) for `provider`, its calls traced.
+def resolve_provider(
+    provider: str, *, base_url: str | None = None, api_key: str | None = None
+) -> tuple[str, str]:
+    """(base URL, key) of `provider`: the arguments, else its variables, else its defaults.
 
-    `options` go to the client as they are (timeout, max_retries, default_headers, project, ...).
+    InferenceConfigError for an unknown provider, or one whose address or key is nowhere to be found.
     """
     if provider not in PROVIDERS:
         raise InferenceConfigError(
@@ -65,6 +60,22 @@ def client(
     key = api_key or (os.environ.get(spec.key_variable) if spec.key_variable else None) or spec.default_key
     if not key:
         raise InferenceConfigError(f"provider {provider!r} needs api_key= or ${spec.key_variable}")
+    return url, key
+
+
+def client(
+    provider: str = "custom",
+    *,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    asynchronous: bool = False,
+    **options: Any,
+) -> Any:
+    """An `openai.OpenAI` (or `AsyncOpenAI` with asynchronous=True) for `provider`, its calls traced.
+
+    `options` go to the client as they are (timeout, max_retries, default_headers, project, ...).
+    """
+    url, key = resolve_provider(provider, base_url=base_url, api_key=api_key)
     import openai
 
     patch_openai()  # traced even with SPYGLASS_LLM_AUTOPATCH=0: tracing is what this client is for

@@ -15,6 +15,12 @@ from .file_handlers import MediaFileHandler
 from .handlers import HistorySliceHandler, RunMetadataHandler
 from .lineage_handlers import LineageHandler
 from .otlp_handlers import OtlpTracesHandler
+from .playground_handlers import (
+    PlaygroundModelsHandler,
+    PlaygroundProvidersHandler,
+    PlaygroundRunHandler,
+    PlaygroundSaveHandler,
+)
 from .report_handlers import ReportHandler
 from .run_access import allowed_roots
 from .sweep_handlers import SweepControlHandler, SweepSnapshotHandler
@@ -66,6 +72,10 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
             (url_path_join(base_url, API_PREFIX, "calls", "trace"), CallTraceHandler),
             (url_path_join(base_url, API_PREFIX, "calls", "feedback"), CallFeedbackHandler),
             (url_path_join(base_url, API_PREFIX, "calls", "sql"), CallsSqlHandler),
+            (url_path_join(base_url, API_PREFIX, "playground", "providers"), PlaygroundProvidersHandler),
+            (url_path_join(base_url, API_PREFIX, "playground", "models"), PlaygroundModelsHandler),
+            (url_path_join(base_url, API_PREFIX, "playground", "run"), PlaygroundRunHandler),
+            (url_path_join(base_url, API_PREFIX, "playground", "save"), PlaygroundSaveHandler),
             (url_path_join(base_url, API_PREFIX, "evals"), EvalsListHandler),
             (url_path_join(base_url, API_PREFIX, "evals", "compare"), EvalsCompareHandler),
         ],
