@@ -46,6 +46,7 @@ META_KEY = b"spyglass_overview"
 _TAIL_BYTES = 4096
 FILE_SCHEMA = pa.schema([f for f in LEVEL_SCHEMA if f.name != "run"])
 _EMPTY = pa.RecordBatch.from_pylist([], schema=FILE_SCHEMA)
+LEVEL_COLUMNS = tuple(name for name in FILE_SCHEMA.names if name != "lvl")
 
 
 def history_fingerprint(path: Path) -> dict[str, int]:
@@ -129,6 +130,34 @@ class StoredOverview:
         if entry["batch"] is None:
             return _EMPTY
         return self.file.get_batch(entry["batch"] + min(level, top) - first)
+
+    def levels(self, metric: str) -> StoredLevels | None:
+        """Every stored level of `metric` copied out of the file as numpy columns (the file can then be
+        closed: a zoom holds 1,000 runs' levels, not 1,000 open files); None when it has no finite point."""
+        entry = self.metrics[metric]
+        if entry["batch"] is None:
+            return None
+        first, top = entry["levels"]
+        columns = []
+        for index in range(entry["batch"], entry["batch"] + top - first + 1):
+            batch = self.file.get_batch(index)
+            columns.append({name: batch.column(name).to_numpy().copy() for name in LEVEL_COLUMNS})
+        return StoredLevels(first, top, columns)
+
+
+@dataclass(frozen=True)
+class StoredLevels:
+    """One metric's stored levels first … top as numpy columns (LEVEL_COLUMNS, rows in bucket order)."""
+
+    first: int
+    top: int
+    columns: list[dict[str, np.ndarray]]  # level first + i at i
+
+    def level_rows(self, level: int) -> dict[str, np.ndarray] | None:
+        """The rows of `level` (above the top: the top's, the same buckets), None when finer than stored."""
+        if level < self.first:
+            return None
+        return self.columns[min(level, self.top) - self.first]
 
 
 def open_overview(run: RunDirectory) -> StoredOverview | None:

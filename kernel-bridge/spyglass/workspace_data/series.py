@@ -88,14 +88,17 @@ def read_metric(
     run_ids: list[str] | None = None,
     x_metric: str | None = None,
     roots: Roots | None = None,
+    *,
+    wall: bool = True,
 ) -> MetricSlice:
     """Read `metric` (and `x_metric`) of the project's runs (all, or those in `run_ids`, in that order); with
-    `roots`, only runs that stay inside them (run_directories)."""
+    `roots`, only runs that stay inside them (run_directories). Without `wall` the wall times are not read
+    (the column is null: zoom windows on the step axis need none)."""
     by_id, wanted = requested_runs(store_root, project, run_ids, roots)
     result = MetricSlice(table=output_schema(x_metric is not None).empty_table(), run_ids=[])
 
     def read_one(run_id: str) -> tuple[str, Any]:
-        return run_id, read_run(by_id.get(run_id), lambda run: _read_run(run, metric, x_metric))
+        return run_id, read_run(by_id.get(run_id), lambda run: _read_run(run, metric, x_metric, wall))
 
     # Parquet decoding releases the GIL: a few threads read several runs at once.
     with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
@@ -149,12 +152,12 @@ def _by_step_blocks(tables: list[pa.Table]) -> pa.Table:
 
 
 def _read_run(
-    run: RunDirectory, metric: str, x_metric: str | None
+    run: RunDirectory, metric: str, x_metric: str | None, wall: bool = True
 ) -> tuple[pa.Table | str | None, int | None]:
     """(table with _step, _timestamp, metric[, x_metric] | reason it is unusable | None if absent, cursor)."""
     meta = run.read_metadata()
     running = effective_state(meta) == "running"
-    wanted = ["_step", "_timestamp", metric] + ([x_metric] if x_metric else [])
+    wanted = ["_step"] + (["_timestamp"] if wall else []) + [metric] + ([x_metric] if x_metric else [])
     if not running and run.parquet_path.is_file():
         names = set(pq.read_schema(run.parquet_path).names)
         if metric not in names:
