@@ -7,6 +7,9 @@ export namespace CommandIDs {
   export const openWorkspace = 'spyglass:open-workspace';
   /** Opens (or focuses) a project's trace panel; args {project, store_root?} (docs/traces.md#trace-panel). */
   export const openTraces = 'spyglass:open-traces';
+  /** Opens a comparison of a project's evaluations; args {project, run_ids?: baseline first, store_root?}
+   * (docs/evaluations.md#comparison-panel). */
+  export const compareEvaluations = 'spyglass:compare-evaluations';
   /** Builds `<notebook>.report.html` beside the current notebook (docs/reports.md). */
   export const publishReport = 'spyglass:publish-report';
   /** Runs SQL on the page's DuckDB-WASM database; returns row objects (tests and debugging). */

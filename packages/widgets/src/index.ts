@@ -14,6 +14,8 @@ export {
   RefusedLoadError,
   WidgetsError,
 } from './errors.js';
+export { EvalComparePanel, type EvalComparePanelOptions, type EvalsSource } from './EvalComparePanel.js';
+export * from './evals/index.js';
 export { type GridLayout, gridLayout } from './grid-layout.js';
 export { KeyValueTable } from './KeyValueTable.js';
 export { LineagePanel, type LineagePanelOptions } from './LineagePanel.js';
