@@ -10,6 +10,8 @@ export namespace CommandIDs {
   /** Opens a comparison of a project's evaluations; args {project, run_ids?: baseline first, store_root?}
    * (docs/evaluations.md#comparison-panel). */
   export const compareEvaluations = 'spyglass:compare-evaluations';
+  /** Opens a playground; args {project?: default 'playground', store_root?} (docs/playground.md). */
+  export const openPlayground = 'spyglass:open-playground';
   /** Builds `<notebook>.report.html` beside the current notebook (docs/reports.md). */
   export const publishReport = 'spyglass:publish-report';
   /** Runs SQL on the page's DuckDB-WASM database; returns row objects (tests and debugging). */

@@ -22,6 +22,8 @@ export { LineagePanel, type LineagePanelOptions } from './LineagePanel.js';
 export { LoggedChartsSection, type LoggedChartView } from './LoggedChartsSection.js';
 export { MetricChart } from './MetricChart.js';
 export { messages } from './messages.js';
+export { PlaygroundPanel, type PlaygroundPanelOptions, type PlaygroundSource } from './PlaygroundPanel.js';
+export * from './playground/index.js';
 export { RunHeader } from './RunHeader.js';
 export { RunOverview } from './RunOverview.js';
 export { RunPanel, type RunPanelOptions } from './RunPanel.js';
