@@ -10,7 +10,7 @@ import {
   type Stream,
 } from '@spyglass/protocol';
 import type { ReplayChannel, RunHub } from '@spyglass/store';
-import { describeError, messages } from '@spyglass/widgets';
+import { describeError, type LiveCalls, messages } from '@spyglass/widgets';
 import { EXTENSION_VERSION } from './version.js';
 
 /** Replay request ids remembered to match answers to runs; old ones only matter for answers long overdue. */
@@ -38,6 +38,8 @@ export class KernelChannel implements ReplayChannel {
   constructor(
     private readonly kernel: Kernel.IKernelConnection,
     private readonly hub: RunHub,
+    /** Where `calls` messages go (protocol 1.3): the trace panels of the page listen to it. */
+    private readonly calls?: LiveCalls,
   ) {
     this.registerTarget();
     void this.reattach();
@@ -157,6 +159,9 @@ export class KernelChannel implements ReplayChannel {
           }
         });
         this.answered(message.reply_to);
+        break;
+      case 'calls':
+        this.calls?.offer(message, rawBuffers.map(toBytes));
         break;
       case 'error':
         console.warn(`Spyglass kernel error (${message.code}): ${message.message}`);

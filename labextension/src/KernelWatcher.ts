@@ -1,6 +1,7 @@
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { Kernel } from '@jupyterlab/services';
 import type { RunHub } from '@spyglass/store';
+import type { LiveCalls } from '@spyglass/widgets';
 import { KernelChannel } from './KernelChannel.js';
 
 type SessionContext = NotebookPanel['sessionContext'];
@@ -14,7 +15,10 @@ export class KernelWatcher {
   private readonly sessions = new Set<SessionContext>();
   private disposed = false;
 
-  constructor(private readonly hub: RunHub) {}
+  constructor(
+    private readonly hub: RunHub,
+    private readonly calls?: LiveCalls,
+  ) {}
 
   /** Watches a session for its whole life. */
   watch(session: SessionContext): void {
@@ -58,7 +62,7 @@ export class KernelWatcher {
   private attach(kernel: Kernel.IKernelConnection): void {
     // Only a connection that handles comms receives comm_open; the others would close the kernel's comm.
     if (this.channels.has(kernel) || kernel.isDisposed || !kernel.handleComms) return;
-    this.channels.set(kernel, new KernelChannel(kernel, this.hub));
+    this.channels.set(kernel, new KernelChannel(kernel, this.hub, this.calls));
     kernel.statusChanged.connect(this.onStatusChanged, this);
     kernel.disposed.connect(this.detach, this);
   }

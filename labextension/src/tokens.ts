@@ -1,5 +1,6 @@
 import { Token } from '@lumino/coreutils';
 import type { RunHub, StoreFollowers } from '@spyglass/store';
+import type { LiveCalls } from '@spyglass/widgets';
 import type { StoreClient } from './StoreClient.js';
 
 /**
@@ -13,6 +14,8 @@ export interface ISpyglassCore {
   readonly client: StoreClient;
   /** One store follower per displayed run: reads what no kernel delivers live, over `client`. */
   readonly followers: StoreFollowers<StoreClient>;
+  /** Calls the page's kernels trace, as they are stored (protocol 1.3 `calls` messages); trace panels listen. */
+  readonly calls: LiveCalls;
 }
 
 /**

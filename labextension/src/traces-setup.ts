@@ -1,7 +1,7 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { type ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { TracePanel } from '@spyglass/widgets';
+import { type LiveCallFeed, TracePanel } from '@spyglass/widgets';
 import { CommandIDs } from './command-ids.js';
 import { TracesClient } from './TracesClient.js';
 import { WorkspaceLayoutClient } from './WorkspaceLayoutClient.js';
@@ -11,8 +11,13 @@ function stringArg(args: ReadonlyPartialJSONObject, key: string): string | undef
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** The open-traces command: a project's trace panel in the main area (one per store and project). */
-export function setupTraces(app: JupyterFrontEnd, palette: ICommandPalette | null): void {
+/** The open-traces command: a project's trace panel in the main area (one per store and project), following
+ * the calls the page's kernels stream to that store. */
+export function setupTraces(
+  app: JupyterFrontEnd,
+  palette: ICommandPalette | null,
+  live?: LiveCallFeed,
+): void {
   const settings = app.serviceManager.serverSettings;
   const projects = new WorkspaceLayoutClient(settings);
   const tracker = new WidgetTracker<MainAreaWidget<TracePanel>>({ namespace: 'spyglass-traces' });
@@ -29,7 +34,8 @@ export function setupTraces(app: JupyterFrontEnd, palette: ICommandPalette | nul
       app.shell.activateById(existing.id);
       return existing;
     }
-    const content = new TracePanel({ source: new TracesClient(settings, store_root, project), project });
+    const source = new TracesClient(settings, store_root, project);
+    const content = new TracePanel({ source, project, live, storeRoot: store_root });
     const widget = new MainAreaWidget({ content });
     widget.id = `spyglass-traces-${tracker.size}-${Date.now()}`;
     widget.title.label = content.title.label;

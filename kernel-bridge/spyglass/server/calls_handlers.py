@@ -89,7 +89,7 @@ class CallsListHandler(_CallsHandler):
                 "limit": self._int_argument("limit", DEFAULT_PAGE),
             }
             calls = project_calls(root, project)
-            page = list_roots(calls, filters, feedback=project_feedback(root, project), **paging)
+            page = list_roots(calls, filters, entries=project_feedback(root, project), **paging)
             calls.prefetch()  # the values a tree or a text filter will need, read while the page draws
             return json.dumps({**page, "op_names": op_names(calls)}, allow_nan=False, default=str)
 

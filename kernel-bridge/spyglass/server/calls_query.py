@@ -45,18 +45,18 @@ def list_roots(
     *,
     offset: int = 0,
     limit: int = DEFAULT_PAGE,
-    feedback: Mapping[str, list[dict[str, Any]]] | None = None,
+    entries: Mapping[str, list[dict[str, Any]]] | None = None,
     **filter_values: str | None,
 ) -> dict[str, Any]:
     """{"total", "offset", "calls": [root call, ...]} of the roots that pass every filter given.
 
-    `feedback` is the project's {call id: entries}: each root gets its trace's summary (None when none).
+    `entries` is the project's feedback, {call id: entries}: each root gets its trace's summary (or None).
     Filters come as a RootFilters or as its fields by keyword (op_name=, status=, text=, ...).
     """
     filters = filters or RootFilters(**filter_values)
     if offset < 0 or not 1 <= limit <= MAX_PAGE:
         raise CallsQueryError(f"offset must be >= 0 and limit in 1..{MAX_PAGE}, got {offset} and {limit}")
-    by_trace = feedback_by_trace(calls, feedback or {})
+    by_trace = feedback_by_trace(calls, entries or {})
     order = calls.newest_first
     mask = root_mask(calls, filters, by_trace)
     if mask is not None:

@@ -133,14 +133,8 @@ def run_user_sql(
         import duckdb
 
         try:
-            reader = cursor.execute(sql).fetch_record_batch(max_rows + 1)
-            batches, rows = [], 0
-            for batch in reader:
-                batches.append(batch)
-                rows += batch.num_rows
-                if rows > max_rows:
-                    break
-            table = pa.Table.from_batches(batches, reader.schema)
+            # One row past the cap says whether the answer was cut, without computing the rest.
+            table = cursor.sql(sql).limit(max_rows + 1).to_arrow_table()
         except duckdb.InterruptException:
             raise CallsQueryError(f"the query ran over {TIMEOUT_S:.0f} s and was stopped") from None
         except duckdb.Error as error:

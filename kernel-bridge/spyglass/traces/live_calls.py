@@ -8,6 +8,7 @@ Outside a kernel (a plain script) the publisher does nothing and costs nothing.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def live_publisher(project: str, session_id: str, store_root: Path) -> Callable[
         return _ignore
     if not transport.active:
         return _ignore
-    root = str(store_root)
+    root = os.path.realpath(store_root)  # as the page's panels name it (the server's resolved roots)
 
     def publish(payloads: list[bytes]) -> None:
         try:

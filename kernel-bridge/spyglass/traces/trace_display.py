@@ -32,6 +32,7 @@ class TracesView:
 
 def traces_bundle(project: str, store_root: str) -> dict[str, Any]:
     """The MIME bundle of a trace panel: the panel's data and a text fallback."""
+    store_root = os.path.realpath(store_root)  # as live_calls.py names it in the calls it sends
     text = (
         f"Spyglass traces of project {project!r} in {store_root}. Open this notebook in JupyterLab with the "
         "Spyglass extension to follow the calls live, or read them with sg.Api().calls()."

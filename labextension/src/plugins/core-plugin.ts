@@ -1,7 +1,7 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { RunHub, StoreFollowers } from '@spyglass/store';
-import { createBrowserEngine, FrameDecodeWorker } from '@spyglass/widgets';
+import { createBrowserEngine, FrameDecodeWorker, LiveCalls } from '@spyglass/widgets';
 import { registerCommands } from '../commands.js';
 import { duckdbAssets } from '../duckdb-assets.js';
 import { KernelWatcher } from '../KernelWatcher.js';
@@ -23,12 +23,13 @@ export const corePlugin: JupyterFrontEndPlugin<ISpyglassCore> = {
     });
     const client = new StoreClient(app.serviceManager.serverSettings);
     const followers = new StoreFollowers(hub, client);
-    const watcher = new KernelWatcher(hub);
+    const calls = new LiveCalls();
+    const watcher = new KernelWatcher(hub, calls);
     notebooks.forEach((panel) => {
       watcher.watch(panel.sessionContext);
     });
     notebooks.widgetAdded.connect((_, panel) => watcher.watch(panel.sessionContext));
     registerCommands(app.commands, hub);
-    return { hub, client, followers };
+    return { hub, client, followers, calls };
   },
 };

@@ -1,8 +1,9 @@
 import { el } from '../dom.js';
+import { parseSummary, summaryText } from './call-feedback.js';
 import { formatCost, formatLatency, formatStart, formatTokens } from './call-format.js';
 import type { RootCall } from './call-types.js';
 
-const COLUMNS = ['Op', 'Started', 'Latency', 'Tokens', 'Cost', 'Calls', 'Status'] as const;
+const COLUMNS = ['Op', 'Started', 'Latency', 'Tokens', 'Cost', 'Calls', 'Status', 'Feedback'] as const;
 
 /** The root calls of a page as a table; a row click selects its trace. */
 export class CallList {
@@ -42,6 +43,7 @@ export class CallList {
           formatCost(call.cost),
           call.call_count.toLocaleString('en'),
           call.status,
+          summaryText(parseSummary(call.feedback)),
         ];
         cells.forEach((text, index) => {
           const cell = el(doc, 'td', `jp-SpyglassTraces-cell-${COLUMNS[index]?.toLowerCase()}`, text);

@@ -2,7 +2,7 @@ import { el } from '../dom.js';
 import { formatCost, formatLatency } from './call-format.js';
 import { buildCallTree, type CallTree, collapsedBelow, visibleRows } from './call-tree.js';
 import { parseValue, type TraceAnswer, type TraceCall } from './call-types.js';
-import { renderValue } from './value-view.js';
+import { renderValue, type ValueViewOptions } from './value-view.js';
 
 /** Rows drawn at once; a bigger tree opens folded below the second level, and draws more on request. */
 const ROWS_SHOWN = 2_000;
@@ -18,7 +18,11 @@ export class CallTreeView {
   private limit = ROWS_SHOWN;
   private traceId: string | null = null;
 
-  constructor(doc: Document) {
+  /** `imageUrl`: where the server serves an image a call of the given session stored (none: shown as JSON). */
+  constructor(
+    doc: Document,
+    private readonly imageUrl?: (sessionId: string, path: string) => string | null,
+  ) {
     this.node = el(doc, 'div', 'jp-SpyglassTraces-trace');
     this.node.setAttribute('data-spyglass-trace', '');
     this.treeNode = el(doc, 'div', 'jp-SpyglassTraces-tree');
@@ -130,12 +134,23 @@ export class CallTreeView {
       el(doc, 'span', 'jp-SpyglassTraces-latency', formatLatency(call.latency)),
       el(doc, 'span', 'jp-SpyglassTraces-cost', formatCost(call.cost)),
     );
+    const imageUrl = this.imageUrl;
+    const options: ValueViewOptions = imageUrl ? { imageUrl: (path) => imageUrl(call.session_id, path) } : {};
     const parts: HTMLElement[] = [header];
     if (call.exception) parts.push(el(doc, 'pre', 'jp-SpyglassTraces-exception', call.exception));
-    parts.push(section(doc, 'Inputs', parseValue(call.inputs_json), call.inputs_truncated, call.inputs_size));
+    parts.push(
+      section(doc, 'Inputs', parseValue(call.inputs_json), call.inputs_truncated, call.inputs_size, options),
+    );
     if (call.status !== 'error')
       parts.push(
-        section(doc, 'Output', parseValue(call.output_json), call.output_truncated, call.output_size),
+        section(
+          doc,
+          'Output',
+          parseValue(call.output_json),
+          call.output_truncated,
+          call.output_size,
+          options,
+        ),
       );
     if (call.usage_json !== null) parts.push(section(doc, 'Usage', parseValue(call.usage_json), false));
     if (call.attributes_json !== null) {
@@ -152,6 +167,7 @@ function section(
   value: unknown,
   truncated: boolean,
   size?: number | null,
+  options: ValueViewOptions = {},
 ): HTMLElement {
   const node = el(doc, 'section', 'jp-SpyglassTraces-section');
   node.setAttribute('data-spyglass-value', title.toLowerCase());
@@ -167,7 +183,7 @@ function section(
       ),
     );
   }
-  node.append(renderValue(doc, value));
+  node.append(renderValue(doc, value, options));
   return node;
 }
 

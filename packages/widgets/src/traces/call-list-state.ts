@@ -6,6 +6,32 @@ export interface CallFilters {
   opName: string;
   status: string;
   text: string;
+  /** Started at or after / before: a local date-time as a `datetime-local` input gives it ('' for none). */
+  since: string;
+  until: string;
+  /** `key=value` on the root's attributes. */
+  attribute: string;
+  /** A label on any call of the trace. */
+  label: string;
+  /** any | none | up | down | note (the server's `feedback=`). */
+  feedback: string;
+}
+
+const NO_FILTERS: CallFilters = {
+  opName: '',
+  status: '',
+  text: '',
+  since: '',
+  until: '',
+  attribute: '',
+  label: '',
+  feedback: '',
+};
+
+/** A `datetime-local` value (the browser's local time) as epoch seconds for the server; '' when unreadable. */
+export function localTimeToEpoch(value: string): string {
+  const ms = Date.parse(value);
+  return value.trim() === '' || Number.isNaN(ms) ? '' : String(ms / 1000);
 }
 
 /**
@@ -13,7 +39,7 @@ export interface CallFilters {
  * first page; the selection is kept across pages and polls (a trace does not vanish from the store).
  */
 export class CallListState {
-  filters: CallFilters = { opName: '', status: '', text: '' };
+  filters: CallFilters = { ...NO_FILTERS };
   offset = 0;
   selectedTrace: string | null = null;
   page: CallsPage | null = null;
@@ -27,6 +53,14 @@ export class CallListState {
     if (this.filters.status) query.status = this.filters.status;
     const text = this.filters.text.trim();
     if (text) query.q = text;
+    for (const name of ['since', 'until'] as const) {
+      const seconds = localTimeToEpoch(this.filters[name]);
+      if (seconds) query[name] = seconds;
+    }
+    for (const name of ['attribute', 'label', 'feedback'] as const) {
+      const value = this.filters[name].trim();
+      if (value) query[name] = value;
+    }
     return query;
   }
 

@@ -1,4 +1,5 @@
 /** The trace panel's data as the server's /calls and /calls/trace answer it (docs/server-api.md#calls). */
+import type { FeedbackSummary } from './call-feedback.js';
 
 /** What every call the endpoints answer has. */
 export interface CallFields {
@@ -23,6 +24,8 @@ export interface RootCall extends CallFields {
   output_tokens: number | null;
   total_tokens: number | null;
   call_count: number;
+  /** Feedback on any call of the trace (null: none). */
+  feedback?: FeedbackSummary | null;
 }
 
 export interface CallsPage {

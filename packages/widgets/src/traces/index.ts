@@ -12,3 +12,7 @@ export {
   type TraceCall,
 } from './call-types.js';
 export { type ChatMessage, chatMessages } from './chat-messages.js';
+export { chatMarkdownHtml } from './chat-markdown.js';
+export { callsFromIPC, LIVE_VALUE_LIMIT, type LiveCallBatch, LiveCalls } from './live-calls.js';
+export { LiveTraces } from './live-traces.js';
+export { renderValue, type ValueViewOptions } from './value-view.js';
