@@ -23,5 +23,10 @@ class Hook(Generic[P, R]):
     def provide(self, function: Callable[P, R]) -> None:
         self._function = function
 
+    @property
+    def function(self) -> Callable[P, R]:
+        """The function the hook calls now (a hot path calls it directly, without the forwarding call)."""
+        return self._function
+
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         return self._function(*args, **kwargs)

@@ -104,11 +104,12 @@ def _joined(spec: Any, args: Any, sinks: Any) -> Any:
     pieces = spec.templates[width].split("%s")  # parameter names hold no "%"
     parts: list[Any] = []
     for k in range(width):
-        parts += [pieces[k], _text_array(list(map(operator.itemgetter(k), args)), sinks)]
+        parts += [pieces[k], text_array(list(map(operator.itemgetter(k), args)), sinks)]
     return pc.binary_join_element_wise(*parts, pieces[-1], "")
 
 
-def _text_array(values: list[Any], sinks: Any) -> pa.Array:
+def text_array(values: list[Any], sinks: Any) -> pa.Array:
+    """The JSON text of kept values as an Arrow column (a column of ints is made text by Arrow)."""
     if set(map(type, values)) <= _INT:
         try:
             return pa.array(values, pa.int64()).cast(pa.string())

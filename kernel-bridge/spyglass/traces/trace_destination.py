@@ -74,7 +74,7 @@ def flush_traces() -> None:
 
 def session_for_root_call() -> TraceSession | None:
     """The session a call with no traced parent goes to, or None (untraced)."""
-    run = current_run()
+    run = current_run.function()  # the hook's function itself: this runs once per root call
     if run is _run:
         if run is not None:
             return _run_session
