@@ -22,6 +22,7 @@ from typing import Any
 
 from ..store.run_store import METADATA_FILE
 from ..tracking.session import init, new_run_id
+from .bucket_retry import retrying
 from .claims import claim_next
 from .errors import SweepConfigError, TrialStopped
 from .schema import SweepConfig, parse_config
@@ -35,6 +36,7 @@ SCRIPT_POLL = 0.2
 # A script told to stop (hyperband, stop trial) gets this long to end by itself before it is terminated.
 SCRIPT_STOP_GRACE = 30.0
 STDERR_TAIL_LINES = 40
+JUDGEMENT_WAIT = 30.0  # at most this long for a trial's last hyperband milestones (band_judge.py retries)
 
 
 class Agent:
@@ -69,16 +71,22 @@ class Agent:
                 ["this sweep has no program or command; pass function= to run it in Python"]
             )
         # The agent's count is the sweep's cap while it runs (the panel shows "3 of 8", then "finished").
-        self.store.register_agent(self.name, self.count)
+        # A bucket briefly down between trials: each request is retried (bucket_retry.py), not fatal.
+        sweep = self.store.path.name
+        retrying(lambda: self.store.register_agent(self.name, self.count), "registering the agent", sweep)
         try:
             while self.count is None or self.ran < self.count:
-                state = self.store.control_state()
+                state = retrying(self.store.control_state, "reading the sweep's state", sweep)
                 if state == "stopped":
                     break
                 if state == "paused":
                     time.sleep(PAUSE_POLL)
                     continue
-                claim = claim_next(self.store, self.config, self.seed, self.name)
+                claim = retrying(
+                    lambda: claim_next(self.store, self.config, self.seed, self.name),
+                    "claiming a trial",
+                    sweep,
+                )
                 if claim is None:
                     break
                 if self.function is not None:
@@ -88,7 +96,7 @@ class Agent:
                 self.ran += 1
                 self.on_change()
         finally:
-            self.store.end_agent(self.name)
+            retrying(lambda: self.store.end_agent(self.name), "recording the agent's end", sweep)
         return self.ran
 
     def _run_function(self, claim: Claim) -> None:
@@ -115,6 +123,8 @@ class Agent:
                 error = traceback.format_exc()
             finally:
                 activate(None)
+            # A milestone still being judged may stop the trial: its verdict belongs in the trial's record.
+            self.store.wait_for_judgements(JUDGEMENT_WAIT)
             finish_error = self._finish_run(trial, 1 if error else 0)
             error = error or finish_error
             run = trial.run

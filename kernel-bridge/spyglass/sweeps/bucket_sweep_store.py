@@ -8,7 +8,8 @@ conditional writes, so agents on different machines share it with nothing but th
 
 A trial's `run_dir` is the path of its run under *this* machine's local root (the record holds the writer's,
 which means nothing here). Claims and ended trials never change, so each is read once per store object. The
-stop-request look inside a trial's log() never waits on the network: a thread polls once a second.
+stop-request look inside a trial's log() never waits on the network: a thread polls once a second; a hyperband
+milestone is judged by a worker thread (band_judge.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..store.bucket_mirror import mirror_for
 from ..store.remote_root import remote_url_of
 from ..store.run_state import process_alive
 from ..store.run_store import validate_name
+from .band_judge import BandJudge
 from .errors import SweepNotFoundError
 from .store import (
     AGENTS_DIR,
@@ -65,6 +67,7 @@ class BucketSweepStore(SweepStore):
         self._named_safely = _safe_name(project) and _safe_name(sweep_id)
         self._claims: dict[str, dict[str, Any]] = {}
         self._meta: dict[str, Any] | None = None
+        self._judge: BandJudge | None = None
 
     @classmethod
     def create_in(cls, bucket: Bucket, path: Path, meta: dict[str, Any]) -> BucketSweepStore:
@@ -120,7 +123,8 @@ class BucketSweepStore(SweepStore):
     def try_claim(self, index: int, attempt: int, content: dict[str, Any]) -> bool:
         name = f"{CLAIMS_DIR}/{index}-{attempt}"
         if self.bucket.create(self._key(name), _encode(content)) is None:
-            return False
+            # Refused as existing: ours when the client's own retry of this PUT found its first try landed.
+            return self._read(name) == json.loads(_encode(content))
         self._claims[name] = content
         return True
 
@@ -170,6 +174,16 @@ class BucketSweepStore(SweepStore):
 
     def watch_stop(self, index: int) -> Callable[[], dict[str, Any] | None]:
         return _StopWatch(self, index).latest
+
+    def judge_band(self, judge: Callable[[], None]) -> None:
+        # The hot path never touches the network: the milestone is judged by a worker thread.
+        if self._judge is None:
+            self._judge = BandJudge(self.key.rsplit("/", 1)[-1])
+        self._judge.submit(judge)
+
+    def wait_for_judgements(self, timeout: float | None = None) -> None:
+        if self._judge is not None:
+            self._judge.wait(timeout)
 
     def write_band(self, index: int, bands: dict[str, Any]) -> None:
         self._write(f"{HYPERBAND_DIR}/{index}.json", bands)

@@ -1,8 +1,9 @@
 """Handing out trials: an agent claims the next index (or a dead agent's trial) with an atomic link.
 
-The next index is one past the highest claimed; an agent that loses the race for it looks again. A live trial
-whose agent is gone (store.is_stale) is claimed again as attempt n+1 with the same configuration, so only one
-agent retries it; after MAX_ATTEMPTS it is marked failed instead. Nothing is ever handed out twice.
+The next index is one past the highest claimed; an agent that loses the race for it looks again. A claim of
+this agent's own that has no trial record yet (it landed while the bucket's answer was lost) is taken up. A
+live trial whose agent is gone (store.is_stale) is claimed again as attempt n+1 with the same configuration,
+so only one agent retries it; after MAX_ATTEMPTS it is marked failed instead. Nothing is handed out twice.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ def claim_next(store: SweepStore, config: SweepConfig, seed: int, agent: str) ->
     """Claim a trial for `agent`, or return None when the sweep has nothing left to run."""
     for _ in range(MAX_RACES):
         trials = store.all_trials()
+        own = _own_unstarted(trials, agent)
+        if own is not None:
+            return own
         retried = _claim_stale(store, trials, agent)
         if retried is not None:
             return retried
@@ -42,6 +46,16 @@ def claim_next(store: SweepStore, config: SweepConfig, seed: int, agent: str) ->
         if store.try_claim(index, 0, _claim_content(agent, params, latent)):
             return Claim(index, 0, params, latent, agent)
     raise RuntimeError(f"could not claim a trial in {store.path} after {MAX_RACES} attempts")
+
+
+def _own_unstarted(trials: list[dict[str, Any]], agent: str) -> Claim | None:
+    # A claim of this agent that no trial record follows: it landed while its answer was lost (the bucket
+    # went down mid-request and the claim was retried), so it is this agent's to run, not another index.
+    for record in trials:
+        if record.get("state") == "claimed" and record.get("agent") == agent:
+            params, latent = record.get("params") or {}, record.get("latent") or {}
+            return Claim(record["index"], int(record.get("attempt", 0)), params, latent, agent)
+    return None
 
 
 def _claim_stale(store: SweepStore, trials: list[dict[str, Any]], agent: str) -> Claim | None:

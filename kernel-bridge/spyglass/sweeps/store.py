@@ -259,6 +259,14 @@ class SweepStore:
         """A cheap look at trial `index`'s stop request, for its log() hook (a file read here)."""
         return lambda: self.stop_request(index)
 
+    def judge_band(self, judge: Callable[[], None]) -> None:
+        """Run a trial's hyperband milestone judgement (write_band, band_values, maybe request_stop): here at
+        once, from log() (local files); a bucket store runs it off the logging thread (band_judge.py)."""
+        judge()
+
+    def wait_for_judgements(self, timeout: float | None = None) -> None:
+        """Until the milestones handed to judge_band are judged (nothing waits here: they were at once)."""
+
     def write_band(self, index: int, bands: dict[str, Any]) -> None:
         """Record the metric values trial `index` had at the hyperband milestones it reached."""
         write_json(self.hyperband / f"{index}.json", bands)

@@ -167,8 +167,14 @@ class TrialWatcher:
         band = self.bands.pop(0)
         at_band = value if hyperband.strict or self.best is None else self.best
         self.reached[str(band)] = at_band
-        store = self.trial.store
-        store.write_band(self.trial.index, {"strict": hyperband.strict, "bands": self.reached})
+        reached = dict(self.reached)  # as of this milestone (a bucket store judges it in a worker thread)
+        self.trial.store.judge_band(lambda: self.judge(band, at_band, reached))
+
+    def judge(self, band: int, at_band: float, reached: dict[str, float]) -> None:
+        """Record this trial's values at its milestones, and stop it when it is cut at `band`."""
+        hyperband, store = self.hyperband, self.trial.store
+        assert hyperband is not None
+        store.write_band(self.trial.index, {"strict": hyperband.strict, "bands": reached})
         peers = store.band_values(band)
         cut, threshold = hyperband.stops(at_band, peers)
         if cut and threshold is not None and not self.run.should_stop:
