@@ -36,6 +36,7 @@ def test_every_mime_type_is_the_fixture_s():
         "workspace": constants.WORKSPACE_MIME_TYPE,
         "lineage": constants.LINEAGE_MIME_TYPE,
         "traces": constants.TRACES_MIME_TYPE,
+        "evals": constants.EVALS_MIME_TYPE,
     }
     assert named == FIXTURE["mimeTypes"]
     assert all(mime.startswith(constants.MIME_TYPE_PREFIX) for mime in named.values())

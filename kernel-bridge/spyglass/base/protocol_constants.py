@@ -26,6 +26,8 @@ SWEEP_MIME_TYPE = "application/vnd.spyglass.sweep.v1+json"
 WORKSPACE_MIME_TYPE = "application/vnd.spyglass.workspace.v1+json"
 LINEAGE_MIME_TYPE = "application/vnd.spyglass.lineage.v1+json"
 TRACES_MIME_TYPE = "application/vnd.spyglass.traces.v1+json"
+# An evaluation comparison {project, store_root, run_ids}: read by reports; JupyterLab shows its text/html.
+EVALS_MIME_TYPE = "application/vnd.spyglass.evals.v1+json"
 MIME_TYPES = {
     "run": RUN_MIME_TYPE,
     "table": TABLE_MIME_TYPE,
@@ -33,6 +35,7 @@ MIME_TYPES = {
     "workspace": WORKSPACE_MIME_TYPE,
     "lineage": LINEAGE_MIME_TYPE,
     "traces": TRACES_MIME_TYPE,
+    "evals": EVALS_MIME_TYPE,
 }
 
 # Machine-readable reason of an `error` comm message (constants.json "errorCodes" says what each means).

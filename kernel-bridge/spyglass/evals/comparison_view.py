@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from ..base.protocol_constants import EVALS_MIME_TYPE
 from ..store.run_store import resolve_store_root
 from .comparison import DEFAULT_VALUE_LIMIT, compare
 from .errors import EvaluationError
@@ -28,8 +29,15 @@ class EvaluationComparison(dict):
     def regressions(self) -> list[dict[str, Any]]:
         return [e for e in self["examples"] if e["outcome"] == "regression"]
 
-    def _repr_html_(self) -> str:
-        return comparison_html(self)
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        # JupyterLab shows the escaped HTML (no renderer takes the evals type); a report reads the evals type
+        # and draws the comparison from the store (report/evals_block.py).
+        run_ids = [e["run_id"] for e in self["evaluations"]]
+        return {
+            EVALS_MIME_TYPE: {"project": self.project, "store_root": self.store_root, "run_ids": run_ids},
+            "text/html": comparison_html(self),
+            "text/plain": repr(self),
+        }
 
     def __repr__(self) -> str:
         labels = " vs ".join(e["label"] for e in self["evaluations"])

@@ -8,8 +8,10 @@ One `run.log` step holds the per-example table under `eval/results` and the aggr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from ..base.protocol_constants import EVALS_MIME_TYPE
 from ..data_types.table import Table
 from .example_runner import ExampleResult
 from .results_table import results_table
@@ -25,10 +27,15 @@ class EvaluationSummary(dict):
     table: Table
     results: list[ExampleResult]
     run_path: str
+    store_root: str
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        # The explorer over the results, with the aggregates as the text a viewer without it shows.
-        return {**self.table._repr_mimebundle_(include, exclude), "text/plain": summary_text(self)}
+        # The explorer over the results, with the aggregates as the text a viewer without it shows; the evals
+        # type lets a report draw the aggregates, cost and latency from the store (report/evals_block.py).
+        project, _, run_id = self.run_path.partition("/")
+        evals = {"project": project, "store_root": self.store_root, "run_ids": [run_id]}
+        bundle = {**self.table._repr_mimebundle_(include, exclude), "text/plain": summary_text(self)}
+        return {EVALS_MIME_TYPE: evals, **bundle}
 
 
 def summary_text(summary: dict[str, Any]) -> str:
@@ -59,6 +66,7 @@ def log_evaluation(
     run.summary[SUMMARY_KEY] = summary
     shown = EvaluationSummary(summary)
     shown.table, shown.results, shown.run_path = table, results, summary["run"]
+    shown.store_root = str(Path(run.dir).parent.parent)
     return shown
 
 

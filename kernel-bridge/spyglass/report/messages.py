@@ -71,3 +71,14 @@ TRACES_UNREADABLE = "Cannot read the traces of project {project!r}: {error}"
 TRACES_EMPTY = "Project {project!r} has no traced calls yet."
 TRACES_MORE_ROOTS = "{shown} of {total} root calls, the newest first."
 TRACES_MORE_CALLS = "{shown} of the trace's {total} calls (a report embeds up to {limit})."
+EVALS_SCORES_TITLE = "evaluations · mean score per scorer"
+EVALS_AMOUNTS_TITLE = "evaluations · cost and latency"
+EVALS_EXAMPLES_TITLE = "evaluations · examples, regressions first"
+EVALS_EXAMPLES_NOTE = (
+    "{counts}. Against the baseline {baseline}: a regression scores lower on some scorer (or fails) and "
+    "higher on none; booleans count as 0/1 and a failed example as 0."
+)
+EVALS_NOT_REACHABLE = (
+    "Project {project} is not in a reachable store (looked in {places}); its evaluations are left out."
+)
+EVALS_UNREADABLE = "The evaluations of {project} cannot be read: {error}"

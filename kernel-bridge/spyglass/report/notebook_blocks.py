@@ -8,6 +8,7 @@ from typing import Any
 
 from ..base.path_confinement import Roots
 from ..base.protocol_constants import (
+    EVALS_MIME_TYPE,
     LINEAGE_MIME_TYPE,
     MIME_TYPE_PREFIX,
     RUN_MIME_TYPE,
@@ -20,6 +21,7 @@ from ..workspace_data.index import run_directories
 from . import messages
 from .budgets import IMAGE_BYTES_LIMIT, RUNS_PER_WORKSPACE, TEXT_OUTPUT_LIMIT
 from .chart_panels import ChartContext, charts_block
+from .evals_block import evals_blocks
 from .lineage_block import lineage_blocks
 from .plot_block import plot_block
 from .run_source import first_existing, locate_run, project_store, run_summary
@@ -80,6 +82,8 @@ class BlockCollector:
             self._add_workspace(data[WORKSPACE_MIME_TYPE])
         elif SWEEP_MIME_TYPE in data:
             self.blocks.extend(sweep_blocks(data[SWEEP_MIME_TYPE], self.store, self.notebook_dir, self.roots))
+        elif EVALS_MIME_TYPE in data:
+            self._add_evaluations(data)
         elif TABLE_MIME_TYPE in data:
             bundle = data[TABLE_MIME_TYPE]
             block = table_block(bundle, self.store, self.roots, self.media)
@@ -189,6 +193,18 @@ class BlockCollector:
             )
         block["note"] = "\n".join(filter(None, notes)) or None
         self.blocks.append(block)
+
+    def _add_evaluations(self, data: dict[str, Any]) -> None:
+        bundle = data[EVALS_MIME_TYPE]
+        project = str(bundle.get("project", ""))
+        if project:
+            self.pull.project(project)
+        root, places = project_store(
+            project, bundle.get("store_root"), self.store, self.notebook_dir, self.roots
+        )
+        self.blocks.extend(evals_blocks(bundle, root, places, self.roots))
+        if TABLE_MIME_TYPE in data:  # evaluate()'s summary: its per-example results follow its aggregates
+            self.blocks.append(table_block(data[TABLE_MIME_TYPE], self.store, self.roots, self.media))
 
     def _remember(self, path: Path) -> dict[str, Any]:
         summary = run_summary(path)

@@ -51,6 +51,31 @@ def table_block(
     }
 
 
+def rows_block(
+    title: str, names: list[str], rows: list[list[Any]], total: int | None = None, note: str | None = None
+) -> dict[str, Any]:
+    """A table block of rows the builder made (not read from a file), cells cut as a table output's are; a
+    column of numbers (or of booleans) keeps that type so the page sorts it as such."""
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in names]
+    return {
+        "kind": "table",
+        "title": title,
+        "columns": [{"name": n, "type": _type_of(c)} for n, c in zip(names, columns, strict=True)],
+        "data": [[_cell(v) for v in column] for column in columns],
+        "nrows": len(rows) if total is None else total,
+        "note": note,
+    }
+
+
+def _type_of(column: list[Any]) -> str:
+    present = [v for v in column if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "bool"
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "double"
+    return "string"
+
+
 def table_rows(block: dict[str, Any]) -> list[list[Any]]:
     """Row-major cells of a table block."""
     return [list(row) for row in zip(*block["data"], strict=True)] if block["data"] else []

@@ -72,7 +72,11 @@ def test_regressions_come_first_with_both_outputs_and_the_aggregates(eval_store)
 def test_the_cell_shows_escaped_html_and_the_command(eval_store):
     good, worse = two_evaluations()
     result = sg.compare_evaluations("cmp", [good, worse])
-    page = result._repr_html_()
+    bundle = result._repr_mimebundle_()
+    page = bundle["text/html"]
+    assert bundle["application/vnd.spyglass.evals.v1+json"]["run_ids"] == [
+        summary["run"].split("/")[1] for summary in (good, worse)
+    ]
     assert XSS not in page and "&lt;img src=x onerror=" in page
     assert "spyglass:compare-evaluations" in page
     assert page.index("regression") < page.index("same")

@@ -68,6 +68,7 @@ export {
 export { parseTracesOutput, type TracesOutputData } from './traces-output.js';
 export {
   COMM_TARGET,
+  EVALS_MIME_TYPE,
   LINEAGE_MIME_TYPE,
   MAX_MESSAGE_BYTES,
   MIME_TYPES,

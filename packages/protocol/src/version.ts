@@ -31,11 +31,13 @@ export const LINEAGE_MIME_TYPE: string = constants.mimeTypes.lineage;
 /** MIME type of a live trace panel in a cell output: `{project, store_root, protocol}` (traces-output.ts). */
 export const TRACES_MIME_TYPE: string = constants.mimeTypes.traces;
 
+/** MIME type of an evaluation comparison `{project, store_root, run_ids}`: reports read it; the page shows its HTML. */
+export const EVALS_MIME_TYPE: string = constants.mimeTypes.evals;
+
 /** Every Spyglass MIME type by what it shows. */
 export const MIME_TYPES: Readonly<
-  Record<'run' | 'table' | 'sweep' | 'workspace' | 'lineage' | 'traces', string>
-> =
-  constants.mimeTypes;
+  Record<'run' | 'table' | 'sweep' | 'workspace' | 'lineage' | 'traces' | 'evals', string>
+> = constants.mimeTypes;
 
 /** Upper bound for the sum of a comm message's binary buffers (Tornado closes the socket at 10 MiB). */
 export const MAX_MESSAGE_BYTES: number = constants.maxMessageBytes;

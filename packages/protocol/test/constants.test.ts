@@ -23,6 +23,7 @@ test('the exported constants are the values of fixtures/constants.json', () => {
       workspace: protocol.WORKSPACE_MIME_TYPE,
       lineage: protocol.LINEAGE_MIME_TYPE,
       traces: protocol.TRACES_MIME_TYPE,
+      evals: protocol.EVALS_MIME_TYPE,
     },
     fixture.mimeTypes,
   );
