@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..base.protocol_constants import TRACES_MIME_TYPE
 from ..store.run_store import resolve_store_root, validate_name
-from ..transport.protocol import protocol_version
 from . import trace_destination
+from .trace_output import traces_bundle
 
 
 class TracesView:
@@ -28,17 +27,6 @@ class TracesView:
 
     def __repr__(self) -> str:
         return f"TracesView(project={self.project!r}, store_root={self.store_root!r})"
-
-
-def traces_bundle(project: str, store_root: str) -> dict[str, Any]:
-    """The MIME bundle of a trace panel: the panel's data and a text fallback."""
-    store_root = os.path.realpath(store_root)  # as live_calls.py names it in the calls it sends
-    text = (
-        f"Spyglass traces of project {project!r} in {store_root}. Open this notebook in JupyterLab with the "
-        "Spyglass extension to follow the calls live, or read them with sg.Api().calls()."
-    )
-    data = {"project": project, "store_root": store_root, "protocol": protocol_version()}
-    return {TRACES_MIME_TYPE: data, "text/plain": text}
 
 
 def traces_view(project: str | None = None, dir: str | os.PathLike[str] | None = None) -> TracesView:

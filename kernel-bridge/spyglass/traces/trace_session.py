@@ -32,6 +32,7 @@ from ..store.run_store import read_log_table, validate_name
 from .call_record import RUNNING, UNFINISHED, CallRecord
 from .call_rows import CALL_SCHEMA, build_batch, latest_rows
 from .live_calls import live_publisher
+from .trace_output import traces_bundle
 
 TRACES_DIR = ".traces"
 SESSION_FILE = "session.json"
@@ -197,8 +198,6 @@ class TraceSession:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         # The session as a cell's last value (sg.init_traces(...)) shows its project's live trace panel.
-        from .trace_display import traces_bundle
-
         return traces_bundle(self.project, str(self.path.parents[2]))
 
     def __repr__(self) -> str:

@@ -11,7 +11,7 @@ from report_fixtures import decode_page
 
 import spyglass as sg
 from spyglass.report import ReportInput, build_html
-from spyglass.traces.trace_display import traces_bundle
+from spyglass.traces.trace_output import traces_bundle
 
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
 
