@@ -6,8 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startScriptServer } from './script-server.mjs';
 
-/** Starts the server; returns {baseUrl (ends in /v1), model (its one model's name), stop()}. */
+/**
+ * Starts the server; returns {baseUrl (ends in /v1), model (its one model's name), stop()}. With
+ * SPYGLASS_TEST_LLM_BASE_URL and SPYGLASS_TEST_LLM_MODEL set, uses that running server instead (one started by
+ * `python kernel-bridge/tests/llm_server.py DIR`, e.g. to rerun a test without waiting for torch to load).
+ */
 export async function startLlmServer() {
+  const { SPYGLASS_TEST_LLM_BASE_URL: baseUrl, SPYGLASS_TEST_LLM_MODEL: model } = process.env;
+  if (baseUrl && model) return { baseUrl, model, stop: async () => {} };
   const workdir = mkdtempSync(join(tmpdir(), 'spyglass-llm-'));
   const server = await startScriptServer('llm_server.py', [workdir], {
     what: 'the test LLM server',

@@ -21,7 +21,7 @@ from ..inference import PROVIDERS, InferenceConfigError, Prompt, PromptError
 from ..inference import client as inference_client
 from ..inference.provider_clients import resolve_provider
 from ..llm import cost_of, usage_of
-from ..traces import current_call, flush_traces, init_traces, op
+from ..traces import current_call, finish_traces, flush_traces, init_traces, op
 
 MAX_COLUMNS = 8
 REQUEST_TIMEOUT_S = 120.0
@@ -147,7 +147,8 @@ def parse_prompt(raw: Any) -> tuple[Prompt, dict[str, str]]:
 
 class _TraceGate:
     """The server process traces through sg.init_traces, one project at a time: runs for the same (store,
-    project) go on together; a run for another one waits until those have ended, then switches the session."""
+    project) go on together; a run for another one waits until those have ended, then switches the session.
+    Only the playground traces in the server process (the OTLP receiver keeps sessions of its own)."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
@@ -159,6 +160,8 @@ class _TraceGate:
         target = (root, project)
         with self._condition:
             self._condition.wait_for(lambda: self._active == 0 or self._target == target)
+            if self._target not in (None, target):
+                finish_traces()  # the last project's session ends (its calls.parquet written), no thread kept
             init_traces(project, dir=root)  # the open session when it is already this project's
             self._target = target
             self._active += 1

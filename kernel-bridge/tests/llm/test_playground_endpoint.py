@@ -52,17 +52,17 @@ def server(llm_server, tmp_path_factory):
                 os.environ[name] = value
 
 
-def _post(url, endpoint, body, store, **params):
+def _post(url, endpoint, body, store, project=PROJECT):
     data = json.dumps(body).encode()
     status, _, answer = http(
-        url, endpoint, method="POST", data=data, store_root=str(store), project=PROJECT, timeout=300, **params
+        url, endpoint, method="POST", data=data, store_root=str(store), project=project, timeout=300
     )
     return status, json.loads(answer)
 
 
-def _run(url, store, columns, thing="sky"):
+def _run(url, store, columns, thing="sky", project=PROJECT):
     body = {"prompt": {"messages": MESSAGES, "variables": {"thing": thing}}, "columns": columns}
-    return _post(url, "/spyglass/api/v1/playground/run", body, store)
+    return _post(url, "/spyglass/api/v1/playground/run", body, store, project)
 
 
 def test_the_provider_table_says_which_providers_are_set_up_and_never_sends_a_url_or_key(server, llm_server):
@@ -131,6 +131,19 @@ def test_a_column_that_cannot_run_says_why_and_the_others_still_run(server, llm_
     assert errors[3].startswith("provider 'custom' answered 400: ") and "not-served" in errors[3]
     assert errors[4] is None and answer["results"][4]["usage"]["output_tokens"] == 2
     assert SECRET not in json.dumps(answer)
+
+
+def test_runs_for_other_projects_are_traced_into_their_own(server, llm_server):
+    url, store = server
+    column = [{"provider": "custom", "model": llm_server.model, "parameters": {"max_tokens": 1}}]
+    traces = {}
+    for project in ("play-a", "play-b", "play-a"):
+        status, answer = _run(url, store, column, project=project)
+        assert status == 200 and answer["project"] == project
+        traces.setdefault(project, []).append(answer["results"][0]["trace_id"])
+    for project, trace_ids in traces.items():
+        roots = [c for c in sg.Api(dir=store).calls(project) if c.op_name == "playground.run"]
+        assert sorted(c.trace_id for c in roots) == sorted(trace_ids)
 
 
 @pytest.mark.parametrize(
