@@ -13,6 +13,7 @@ from ..store.project_names import did_you_mean
 from ..store.run_store import METADATA_FILE, RunDirectory, find_runs, validate_name
 from ..store.store_url import local_root, parse_store_url
 from ..traces import flush_traces, read_project_calls, session_directories
+from ..traces.trace_shipping import pull_project_traces
 from .artifact_api import ArtifactApi
 from .runs import Runs
 from .stored_calls import Calls
@@ -64,6 +65,8 @@ class Api(ArtifactApi):
         """
         name = _project_of(project)
         validate_name("project", name)
+        if self._mirror is not None:  # an s3:// store: its sessions pulled first (trace_shipping.py)
+            pull_project_traces(self.root, name)
         if not session_directories(self.root, name):
             self._require_project(
                 name

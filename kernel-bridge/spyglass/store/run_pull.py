@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import ObjectMissing
-from .bucket import Bucket, ObjectInfo
-from .mirror_state import MirrorState, adopt_log, local_size, replace_file, truncate_log
+from .bucket import Bucket
+from .log_shipping import pull_log
+from .mirror_state import MirrorState, local_size, replace_file
 from .run_store import METADATA_FILE, OVERVIEW_FILE, PARQUET_FILE
-from .segment_check import BadSegment, CheckedSegment, check_segment, segment_offset
 from .segment_format import STREAMS, segments_prefix
 
 logger = logging.getLogger("spyglass.mirror")
@@ -59,37 +59,10 @@ def pull_stream(
     bucket: Bucket, project: str, run_id: str, run_dir: Path, stream: str, state: MirrorState, pull: RunPull
 ) -> None:
     """Append the stream's segments past the last one held to its framed log, each checked first."""
-    progress = state.stream(stream)
-    path = run_dir / STREAMS[stream]
-    if progress.last_key is None and progress.end == 0:
-        adopt_log(path, progress)  # a run this machine wrote and shipped (its spool marker is gone)
-    elif local_size(path) != progress.end:  # a pull cut short after appending: drop the unrecorded part
-        truncate_log(path, progress.end)
-    for info in bucket.list(segments_prefix(project, run_id, stream), start_after=progress.last_key):
-        start = segment_offset(info.key)
-        if start is None:
-            continue
-        if start + info.size <= progress.end:
-            progress.last_key = info.key  # held already (an adopted spool)
-            continue
-        if start > progress.end or f"{info.key} {info.etag}" in state.bad_segments:
-            return  # a gap (the segment before it is missing or was refused): wait, do not skip rows
-        if start < progress.end:  # an adopted spool ends inside this segment: take the segment's bytes
-            truncate_log(path, start)
-            adopt_log(path, progress)
-        try:
-            checked = _fetch_segment(bucket, info, start, progress.next_seq)
-        except BadSegment as error:
-            state.bad_segments[f"{info.key} {info.etag}"] = str(error)
-            pull.bad.append(str(error))
-            logger.warning("spyglass: %s", error)
-            return
-        run_dir.mkdir(parents=True, exist_ok=True)
-        with open(path, "ab") as file:
-            file.write(checked.data)
-        progress.last_key, progress.next_seq = info.key, checked.next_seq
-        progress.end = start + len(checked.data)
-        pull.segments += 1
+    prefix = segments_prefix(project, run_id, stream)
+    appended, bad = pull_log(bucket, prefix, run_dir / STREAMS[stream], state.stream(stream), state)
+    pull.segments += appended
+    pull.bad.extend(bad)
 
 
 def pull_parquet(bucket: Bucket, key: str, run_dir: Path, state: MirrorState, pull: RunPull) -> None:
@@ -126,14 +99,6 @@ def pull_overview(bucket: Bucket, key: str, run_dir: Path, state: MirrorState, p
         (run_dir / OVERVIEW_FILE).unlink(missing_ok=True)  # none describes this history: read the rows
         return
     pull.overview = True
-
-
-def _fetch_segment(bucket: Bucket, info: ObjectInfo, start: int, next_seq: int) -> CheckedSegment:
-    try:
-        data, got = bucket.get_with_info(info.key)  # bytes and metadata in one request
-    except ObjectMissing:
-        raise BadSegment(f"segment {info.key}: listed but gone") from None
-    return check_segment(data, start, next_seq, got.metadata, info.key)
 
 
 def _parse_meta(data: bytes) -> dict[str, Any]:

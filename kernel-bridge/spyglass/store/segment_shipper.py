@@ -16,17 +16,17 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from ..base.errors import BucketError
 from .bucket import Bucket
+from .log_shipping import ShippingStopped, ship_log
 from .run_lease import RunLease
 from .run_store import METADATA_FILE, OVERVIEW_FILE, PARQUET_FILE
-from .segment_check import BadSegment, check_segment
-from .segment_format import END_KEY, STREAMS, run_prefix, segment_key, segment_metadata, whole_frames
+from .segment_format import STREAMS, run_prefix, segment_key
 from .spool import SpoolMarker, remove_marker
 
-MAX_SEGMENT_BYTES = 64 * 2**20  # a backlog ships in pieces of this size (at least one frame each)
 # The run's other files (tables and media, run.save() copies, the code diff), shipped under the same relative
 # paths once they appear or change; media files are never rewritten, saved files may be.
 RUN_FILE_DIRS = ("media", "files", "code")
@@ -37,10 +37,6 @@ FINISH_SECONDS = 60.0  # finish() keeps trying to ship this long before leaving 
 
 class ShippingWarning(UserWarning):
     """The bucket did not take a run's segments; they wait in the local spool and ship when it returns."""
-
-
-class ShippingStopped(Exception):
-    """This writer may not ship the run any more (its lease was taken over, or the bucket has other bytes)."""
 
 
 class SegmentShipper:
@@ -207,30 +203,14 @@ class SegmentShipper:
         self._last_renewal = time.monotonic()
 
     def _ship_stream(self, stream: str) -> None:
-        path = self.run_dir / STREAMS[stream]
-        try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        except FileNotFoundError:
-            return
-        try:
-            size = os.fstat(fd).st_size
-            start = self.marker.shipped.get(stream, 0)
-            while start < size:
-                end, first_seq, _ = whole_frames(fd, start, size, MAX_SEGMENT_BYTES)
-                if first_seq is None:
-                    return
-                data = _pread_exactly(fd, start, end - start)
-                key = segment_key(self._project, self.run_id, stream, start)
-                try:  # the readers' own check: bytes that would be refused are never shipped
-                    check_segment(data, start, first_seq, segment_metadata(data, start), key)
-                except BadSegment as error:
-                    raise ShippingStopped(f"{path} at byte {start}: {error}") from None
-                start = self._create_segment(key, start, data)
-                self.last_keys[stream] = key
-                self.marker.shipped[stream] = start
-                self.marker.save(self.run_dir)
-        finally:
-            os.close(fd)
+        def shipped(key: str, end: int) -> None:
+            self.last_keys[stream] = key
+            self.marker.shipped[stream] = end
+            self.marker.save(self.run_dir)
+
+        start = self.marker.shipped.get(stream, 0)
+        key_of = partial(segment_key, self._project, self.run_id, stream)
+        ship_log(self._bucket, self.run_dir / STREAMS[stream], start, key_of, shipped)
 
     def _ship_run_files(self) -> None:
         for name in RUN_FILE_DIRS:
@@ -244,28 +224,6 @@ class SegmentShipper:
                     continue
                 self._upload(f"{run_prefix(self._project, self.run_id)}{relative.as_posix()}", path, stamp[1])
                 self._shipped_files[relative.as_posix()] = stamp
-
-    def _create_segment(self, key: str, start: int, data: bytes) -> int:
-        """Create the segment; return the offset shipped up to (an existing segment of ours is adopted)."""
-        if self._bucket.create(key, data, segment_metadata(data, start)) is not None:
-            return start + len(data)
-        # A writer killed after creating this segment and before recording it: the object holds our bytes.
-        info = self._bucket.head(key)
-        metadata = {
-            name.lower(): value for name, value in (info.metadata if info is not None else {}).items()
-        }
-        try:
-            end = int(metadata.get(END_KEY, ""))
-        except ValueError:
-            end = -1
-        expected = segment_metadata(data[: end - start], start) if start < end <= start + len(data) else None
-        ours = expected is not None and all(metadata.get(name) == value for name, value in expected.items())
-        if not ours:
-            raise ShippingStopped(
-                f"the bucket already holds other bytes at {key} (another writer?); this process's rows stay "
-                f"in the local spool {self.run_dir}"
-            )
-        return end
 
     def _put_run_json_if_changed(self, *, force: bool = False) -> None:
         path = self.run_dir / METADATA_FILE
@@ -293,14 +251,3 @@ def _state_of(run_json: bytes) -> str | None:
     except (ValueError, AttributeError):
         return None
     return state if isinstance(state, str) else None
-
-
-def _pread_exactly(fd: int, start: int, length: int) -> bytes:
-    parts, done = [], 0
-    while done < length:
-        chunk = os.pread(fd, length - done, start + done)
-        if not chunk:
-            raise OSError(f"spool file shrank while it was read (at byte {start + done})")
-        parts.append(chunk)
-        done += len(chunk)
-    return b"".join(parts)

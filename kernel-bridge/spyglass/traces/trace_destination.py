@@ -2,7 +2,8 @@
 
 With neither, ops run untraced (as weave.op before weave.init). The current run is found through the hook
 `current_run`, provided by the facade (tracking/ is a floor above). Sessions still open when the process
-exits are closed then, which writes their calls.parquet. A forked child forgets its parent's sessions (two
+exits are closed then, which writes their calls.parquet. A session of an s3:// store is shipped to the bucket
+(trace_shipping.py). A forked child forgets its parent's sessions (two
 processes appending to one framed log would corrupt it) and traces into a new session of the same project.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 from ..base.hooks import Hook
 from ..store.run_store import resolve_store_root, validate_name
 from .trace_session import TraceSession
+from .trace_shipping import TraceShipper
 from .value_encoding import redact_names
 
 
@@ -35,6 +37,7 @@ _run: Any = None  # the run whose session _run_session is
 _run_session: TraceSession | None = None
 _every: list[TraceSession] = []
 _reopen_in_child: tuple[Path, str] | None = None  # (root, project) of the parent's init_traces session
+_shippers: dict[int, TraceShipper] = {}  # id(session) -> its shipper, for sessions of an s3:// store
 
 
 def init_traces(project: str, *, dir: str | os.PathLike[str] | None = None, redact: Any = ()) -> TraceSession:
@@ -63,7 +66,7 @@ def finish_traces() -> None:
         sessions, _every[:] = list(_every), []
         _explicit = _run = _run_session = None
     for session in sessions:
-        session.close()
+        _close(session)
 
 
 def flush_traces() -> None:
@@ -121,18 +124,30 @@ def _forget_after_fork() -> None:
         _reopen_in_child = (_explicit.path.parents[2], _explicit.project)
     _explicit = _run = _run_session = None
     _every.clear()
+    _shippers.clear()
 
 
 def _open(root: Path, project: str, session_id: str, run_id: str | None) -> TraceSession:
     session = TraceSession(root, project, session_id, run_id=run_id)
     _every.append(session)
+    # An s3:// store: the session is shipped to the bucket by a thread, never from a call (trace_shipping.py).
+    shipper = TraceShipper.for_session(session.path)
+    if shipper is not None:
+        _shippers[id(session)] = shipper
     return session
+
+
+def _close(session: TraceSession) -> None:
+    session.close()
+    shipper = _shippers.pop(id(session), None)
+    if shipper is not None:
+        shipper.finish()  # the rest of the log, calls.parquet, the final session.json
 
 
 def _close_quietly(session: TraceSession) -> None:
     if session in _every:
         _every.remove(session)
-    session.close()
+    _close(session)
 
 
 def _new_session_id() -> str:
