@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/team_store/big_project.py [--runs 10000] [--steps 1000] [--repeats 3] [--zooms 40]
 
-The project is written straight in the store layout (no run API: that would take hours): per run run.json and
-history.parquet (bench/workspace's rows: metric `train/loss` of run i has one spike of 100), plus the project
+The project is written straight in the store layout (no run API: that would take hours): per run run.json,
+history.parquet (bench/workspace's rows: metric `train/loss` of run i has one spike of 100) and the
+overview.arrow finish() writes from it (overview_file.write_overview; --no-overviews leaves it out, as for
+runs written before overview files existed), plus the project
 index `.index/runs.parquet` (project_index.runs_parquet), all uploaded in parallel to a bucket of a fresh test S3
 server under $SG_TEAM_BENCH_DIR (default /tmp/sg-team-bench). Each invocation generates the project again (a few
 minutes): a SeaweedFS data dir restarted on new ports refuses to grow its volumes.
@@ -11,7 +13,8 @@ minutes): a SeaweedFS data dir restarted on new ports refuses to grow its volume
 Each repeat is a cold machine A: a new Jupyter server with SPYGLASS_DIR=s3://… (viewer identity) and an empty
 local root, then, timed over HTTP as the workspace asks:
   runs table   GET /runs (listed from the index rows: runs.parquet + pending records, no file per run)
-  first chart  GET /metric?overview_buckets=1000 for the 100 newest runs (the mirror pulls their Parquet)
+  first chart  GET /metric?overview_buckets=1000 for the 100 newest runs (the mirror pulls their overview.arrow,
+               or their Parquet when they have none)
   all rows     GET /metric for the same runs (what the page fetches in the background after the first paint)
   zoom         POST /metric_window over random step ranges of those 100 runs, 1,000 buckets (p50/p95)
 Targets: runs table ≤ 3 s, first chart ≤ 3 s, zoom p95 ≤ 150 ms.
@@ -23,12 +26,12 @@ Each figure is also given as the Jupyter server's CPU time for the request (its 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
 import shutil
 import sys
+import tempfile
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +50,9 @@ from common import (
     start_s3,
 )
 from spyglass.store.project_index import index_record, runs_key, runs_parquet
+from spyglass.store.run_store import OVERVIEW_FILE, PARQUET_FILE, RunDirectory
 from spyglass.store.store_url import local_root, parse_store_url
+from spyglass.workspace_data.overview_file import write_overview
 
 sys.path.insert(0, str(REPO / "bench" / "workspace"))
 from generate_store import METRICS, history
@@ -68,13 +73,14 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=1_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--zooms", type=int, default=40)
+    parser.add_argument("--no-overviews", dest="overviews", action="store_false")
     args = parser.parse_args()
     workdir = WORK / "s3-big-project"
     shutil.rmtree(workdir, ignore_errors=True)
     s3 = start_s3(workdir)
     try:
         prefix = f"p{args.runs}x{args.steps}"
-        generate(s3, prefix, args.runs, args.steps)
+        generate(s3, prefix, args.runs, args.steps, args.overviews)
         url = f"s3://{BUCKET}/{prefix}"
         rounds = []
         for repeat in range(args.repeats):
@@ -88,7 +94,7 @@ def main() -> int:
     return 0
 
 
-def generate(s3, prefix: str, runs: int, steps: int) -> None:
+def generate(s3, prefix: str, runs: int, steps: int, overviews: bool) -> None:
     s3.client("admin").create_bucket(Bucket=BUCKET)
     client = upload_client(s3)
     started = time.perf_counter()
@@ -97,13 +103,19 @@ def generate(s3, prefix: str, runs: int, steps: int) -> None:
     def one(index: int) -> dict:
         created = now - runs * 60 + index * 60  # run i+1 is a minute newer than run i
         table = history(index, steps, created)
-        sink = io.BytesIO()
-        pq.write_table(table, sink, compression="zstd")
         meta = run_meta(index, steps, created, table)
         base = f"{prefix}/{PROJECT}/{meta['run_id']}"
-        client.put_object(
-            Bucket=BUCKET, Key=f"{base}/history.parquet", Body=sink.getvalue()
-        )
+        with tempfile.TemporaryDirectory(dir=WORK) as scratch:
+            run = RunDirectory(scratch)
+            pq.write_table(table, run.parquet_path, compression="zstd")
+            names = [PARQUET_FILE]
+            if overviews and write_overview(run) is not None:
+                names.append(
+                    OVERVIEW_FILE
+                )  # after the history, as the writer ships them
+            for name in names:
+                body = (run.path / name).read_bytes()
+                client.put_object(Bucket=BUCKET, Key=f"{base}/{name}", Body=body)
         client.put_object(
             Bucket=BUCKET,
             Key=f"{base}/run.json",
@@ -116,7 +128,7 @@ def generate(s3, prefix: str, runs: int, steps: int) -> None:
     body = runs_parquet(index_record(meta) for meta in metas)
     client.put_object(Bucket=BUCKET, Key=f"{prefix}/{runs_key(PROJECT)}", Body=body)
     print(f"generated and uploaded {runs} runs × {steps} steps × {len(METRICS)} metrics "
-          f"({2 * runs + 1} objects) in {time.perf_counter() - started:.0f} s")  # fmt: skip
+          f"({(3 if overviews else 2) * runs + 1} objects) in {time.perf_counter() - started:.0f} s")  # fmt: skip
 
 
 def upload_client(s3):
@@ -196,6 +208,13 @@ def measure(s3, url: str, args: argparse.Namespace, repeat: int) -> dict:
                                                overview_buckets=str(BUCKETS))  # fmt: skip
         result["chart_cpu_s"] = server.last
         result["chart_bytes"] = len(body)
+        # What the chart pulled: overview.arrow files, and history.parquet only for runs without one.
+        project_dir = local_root(parse_store_url(url)) / PROJECT
+        for name in (OVERVIEW_FILE, PARQUET_FILE):
+            result[f"chart_pulled_{name}"] = sum(
+                (project_dir / r / name).is_file() for r in newest
+            )
+        result["load"] = os.getloadavg()[0]
         result["rows_s"], body = get(
             "/spyglass/api/v1/metric", metric=METRIC, run_id=newest
         )
@@ -284,7 +303,9 @@ def report(rounds: list[dict], args: argparse.Namespace) -> None:
           "target ≤ 3 s")  # fmt: skip
     print(f"first chart, {METRIC} of the {NEWEST} newest runs (overview, {BUCKETS} buckets, "
           f"{rounds[0]['chart_bytes'] / 1e6:.1f} MB): {fmt_s(mid('chart_s'))} (server CPU "
-          f"{fmt_s(mid('chart_cpu_s'))})  target ≤ 3 s")  # fmt: skip
+          f"{fmt_s(mid('chart_cpu_s'))})  target ≤ 3 s; pulled "
+          f"{rounds[0][f'chart_pulled_{OVERVIEW_FILE}']} overview.arrow, "
+          f"{rounds[0][f'chart_pulled_{PARQUET_FILE}']} history.parquet")  # fmt: skip
     print(
         f"their raw rows (GET /metric, {rounds[0]['rows_bytes'] / 1e6:.1f} MB): {fmt_s(mid('rows_s'))}"
     )
