@@ -1,11 +1,12 @@
 """An evaluation of N examples at concurrency C against the same requests made without Spyglass, side by side.
 
     .venv/bin/python bench/evals/run.py [--examples 1000] [--concurrency 16] [--rounds 3] \\
-        [--latency 0.02] [--base-url http://127.0.0.1:PORT/v1 --model NAME]
+        [--latency 0.02] [--base-url http://127.0.0.1:PORT/v1 --model NAME | --local-server]
 
 Without --base-url each request is an `asyncio.sleep(latency)` stand-in for a model server (the evaluation's own
 cost is what is left); with it, each request is a real `chat.completions.create` of the official async openai
-client against that OpenAI-compatible server (e.g. the tests' tiny model server, kernel-bridge/tests/llm_server.py).
+client against that OpenAI-compatible server; --local-server starts the tests' tiny model server for it
+(kernel-bridge/tests/llm_server.py, needs .venv-integrations) and stops it after.
 Contenders, interleaved in each round on the same loop:
 - plain: the requests under an asyncio.Semaphore(C), nothing recorded;
 - spyglass: `sg.Evaluation(rows, [exact match], max_concurrency=C).evaluate_async(model)`: every predict and
@@ -22,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 
 def main() -> int:
@@ -38,7 +40,34 @@ def main() -> int:
         "--base-url", default=None, help="an OpenAI-compatible server (ends in /v1)"
     )
     parser.add_argument("--model", default=None, help="the server's model name")
+    parser.add_argument(
+        "--local-server",
+        action="store_true",
+        help="start the tests' tiny model server (kernel-bridge/tests/llm_server.py) and use it",
+    )
     args = parser.parse_args()
+    if args.local_server:
+        return _with_local_server(args)
+    return _bench(args)
+
+
+def _with_local_server(args: argparse.Namespace) -> int:
+    # The server the LLM tests use: transformers serve over a tiny random model, in .venv-integrations.
+    sys.path.insert(
+        0, str(Path(__file__).resolve().parents[2] / "kernel-bridge" / "tests")
+    )
+    from llm_server import tiny_llm_server
+
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-evals-server-") as directory,
+        tiny_llm_server(Path(directory)) as server,
+    ):
+        args.base_url, args.model = server.base_url, server.model
+        print(f"local model server at {server.base_url}", flush=True)
+        return _bench(args)
+
+
+def _bench(args: argparse.Namespace) -> int:
     request = (
         _server_request(args.base_url, args.model)
         if args.base_url

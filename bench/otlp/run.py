@@ -4,14 +4,17 @@
 
 Export: a project's calls -> OTLP JSON bytes (spyglass.traces.otlp_export), against the SDK's protobuf encoder
 (opentelemetry-exporter-otlp-proto-common) serializing as many SDK spans with the same attributes.
-Ingest: one ExportTraceServiceRequest body -> call rows -> durable frame in a trace session (what the server's
-endpoint does after reading the body), JSON and protobuf, against protobuf's ParseFromString of the body alone.
+Ingest: one ExportTraceServiceRequest body -> call rows -> durable frame in a trace session, closed (what the
+server's endpoint does after reading the body), JSON and protobuf, interleaved with a reference: a Phoenix-like
+receiver at its least (opentelemetry-proto's parser, MessageToDict per span, rows inserted into SQLite and
+committed), and json.loads of the JSON body alone. Prints wall and CPU medians and the CPU ratio to the reference.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -147,24 +150,88 @@ def main() -> None:
             session.write_calls(request_calls(spans, None)["bench"])
             session.close()
 
-        parse = median_seconds(
-            lambda: trace_service_pb2.ExportTraceServiceRequest().ParseFromString(
-                proto_body
+        contenders = {
+            "spyglass JSON": lambda: ingest(json_body, "application/json"),
+            "spyglass protobuf": lambda: ingest(proto_body, "application/x-protobuf"),
+            "reference protobuf -> SQLite": lambda: reference_ingest(
+                proto_body, root / f"reference-{time.monotonic_ns()}.db"
             ),
-            args.repeats,
+            "json.loads of the JSON body alone": lambda: json.loads(json_body),
+        }
+        times = interleaved(contenders, args.repeats)
+        print(
+            f"ingest {args.calls} spans (JSON {len(json_body) / 1e6:.1f} MB, protobuf "
+            f"{len(proto_body) / 1e6:.1f} MB), medians of {args.repeats} interleaved repeats:"
         )
-        for name, body, kind in (
-            ("JSON", json_body, "application/json"),
-            ("protobuf", proto_body, "application/x-protobuf"),
-        ):
-            seconds = median_seconds(
-                lambda body=body, kind=kind: ingest(body, kind), args.repeats
-            )
+        base_cpu = times["reference protobuf -> SQLite"][1]
+        for name, (wall, cpu) in times.items():
             print(
-                f"ingest {args.calls} spans ({name}, {len(body) / 1e6:.1f} MB) into a closed session: "
-                f"{seconds * 1e3:.0f} ms ({seconds / args.calls * 1e6:.0f} us/span); "
-                f"protobuf ParseFromString alone {parse * 1e3:.0f} ms"
+                f"  {name:36} {wall * 1e3:7.0f} ms wall {cpu * 1e3:7.0f} ms CPU "
+                f"({cpu / args.calls * 1e6:4.0f} us/span CPU, x reference {cpu / base_cpu:.2f})"
             )
+    print(f"load average after: {os.getloadavg()}")
+
+
+def interleaved(contenders: dict, repeats: int) -> dict[str, tuple[float, float]]:
+    """Median wall and process CPU seconds of each contender, run in turn in each repeat (same load)."""
+    walls: dict[str, list[float]] = {name: [] for name in contenders}
+    cpus: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(repeats):
+        for name, work in contenders.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            work()
+            walls[name].append(time.perf_counter() - wall)
+            cpus[name].append(time.process_time() - cpu)
+    return {
+        name: (statistics.median(walls[name]), statistics.median(cpus[name]))
+        for name in contenders
+    }
+
+
+def reference_ingest(body: bytes, database: Path) -> None:
+    """A Phoenix-like receiver at its least: opentelemetry-proto parses the request, each span's fields and
+    attributes are read (protobuf's MessageToDict, as the SDK's tooling does), and the spans are inserted as
+    rows into SQLite and committed (durable)."""
+    import sqlite3
+
+    from google.protobuf import json_format
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+
+    request = trace_service_pb2.ExportTraceServiceRequest()
+    request.ParseFromString(body)
+    rows = []
+    for resource_spans in request.resource_spans:
+        for scope_spans in resource_spans.scope_spans:
+            for span in scope_spans.spans:
+                attributes = {
+                    item["key"]: next(iter(item.get("value", {}).values()), None)
+                    for item in json_format.MessageToDict(span).get("attributes", [])
+                }
+                rows.append(
+                    (
+                        span.trace_id.hex(),
+                        span.span_id.hex(),
+                        span.parent_span_id.hex() or None,
+                        span.name,
+                        span.start_time_unix_nano,
+                        span.end_time_unix_nano,
+                        span.status.code,
+                        json.dumps(attributes),
+                    )
+                )
+    connection = sqlite3.connect(database)
+    try:
+        connection.execute("pragma synchronous=full")
+        connection.execute(
+            "create table spans (trace_id text, span_id text, parent_id text, name text, start_ns integer,"
+            " end_ns integer, status integer, attributes text)"
+        )
+        with connection:
+            connection.executemany(
+                "insert into spans values (?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+    finally:
+        connection.close()
 
 
 if __name__ == "__main__":

@@ -77,7 +77,10 @@ def request_calls(resource_spans: list[Any], project: str | None) -> dict[str, l
         target = by_project.setdefault(project_name(name, where), [])
         for s, scope_span in enumerate(_list(resource_span, "scopeSpans", where)):
             for p, span in enumerate(_list(scope_span, "spans", f"{where}.scopeSpans[{s}]")):
-                target.append(span_call(span, f"{where}.scopeSpans[{s}].spans[{p}]"))
+                try:
+                    target.append(span_call(span))
+                except OtlpFormatError as error:  # where the span is, said only when it is refused
+                    raise OtlpFormatError(f"{where}.scopeSpans[{s}].spans[{p}]{error}") from None
     return by_project
 
 
@@ -96,21 +99,22 @@ def project_name(name: Any, where: str) -> str:
         ) from None
 
 
-def span_call(span: Any, where: str) -> dict[str, Any]:
-    """One span as a call row."""
+def span_call(span: Any) -> dict[str, Any]:
+    """One span as a call row. An error's message names the field from the span on (".traceId must ..."):
+    the caller puts the span's place first, so no text is made for a span that is fine."""
     if not isinstance(span, dict):
-        raise OtlpFormatError(f"{where} must be an object")
-    trace_id = checked_id(span.get("traceId"), 32, f"{where}.traceId")
-    span_id = checked_id(span.get("spanId"), 16, f"{where}.spanId")
+        raise OtlpFormatError(" must be an object")
+    trace_id = checked_id(span.get("traceId"), 32, ".traceId")
+    span_id = checked_id(span.get("spanId"), 16, ".spanId")
     if trace_id is None or span_id is None:
-        raise OtlpFormatError(f"{where} needs a traceId and a spanId")
-    parent = checked_id(span.get("parentSpanId"), 16, f"{where}.parentSpanId")
-    fields = call_fields(str(span.get("name") or "span"), attribute_dict(span.get("attributes"), where))
-    started = _nanoseconds(span.get("startTimeUnixNano"), f"{where}.startTimeUnixNano")
-    ended = _nanoseconds(span.get("endTimeUnixNano") or started, f"{where}.endTimeUnixNano")
+        raise OtlpFormatError(" needs a traceId and a spanId")
+    parent = checked_id(span.get("parentSpanId"), 16, ".parentSpanId")
+    fields = call_fields(str(span.get("name") or "span"), attribute_dict(span.get("attributes"), ""))
+    started = _nanoseconds(span.get("startTimeUnixNano"), ".startTimeUnixNano")
+    ended = _nanoseconds(span.get("endTimeUnixNano") or started, ".endTimeUnixNano")
     status = span.get("status") or {}
     failed = status.get("code") in (STATUS_CODE_ERROR, "STATUS_CODE_ERROR")
-    exception = _exception(span.get("events"), status.get("message"), where) if failed else None
+    exception = _exception(span.get("events"), status.get("message"), "") if failed else None
     state = fields.status if fields.status in _KEPT_STATUSES else (ERROR if failed else SUCCESS)
     call_id, parent_id = fields.ids if _own_ids(fields.ids, span_id, parent) else (None, None)
     return {
@@ -182,20 +186,18 @@ class OtlpSession(TraceSession):
 
     def write_calls(self, calls: list[dict[str, Any]]) -> None:
         """Store `calls` durably: values encoded as @sg.op's (redaction, large values by reference)."""
-        rows = [_encoded_row(call, self) for call in calls]
-        batch = pa.RecordBatch.from_pylist(rows, schema=CALL_SCHEMA)
+        columns = {name: [call[name] for call in calls] for name in CALL_SCHEMA.names}
+        # As @sg.op records arguments: secrets redacted by name (at any depth), large values by reference.
+        columns["inputs"] = [
+            to_json({key: encode_named(key, value, self) for key, value in inputs.items()})
+            for inputs in columns["inputs"]
+        ]
+        for name in ("output", "attributes", "usage"):
+            columns[name] = [None if v is None else to_json(encode(v, self)) for v in columns[name]]
+        batch = pa.RecordBatch.from_pydict(columns, schema=CALL_SCHEMA)
         with self._lock:  # the writer thread's lock: the frame and its objects go out in one flush
             self._unstored.append(encode_batch(batch))
             self._write_pending(raise_errors=True)
-
-
-def _encoded_row(call: dict[str, Any], session: TraceSession) -> dict[str, Any]:
-    row = dict(call)
-    # As @sg.op records arguments: secrets redacted by name (at any depth), large values by reference.
-    row["inputs"] = to_json({key: encode_named(key, value, session) for key, value in call["inputs"].items()})
-    for name in ("output", "attributes", "usage"):
-        row[name] = None if call[name] is None else to_json(encode(call[name], session))
-    return row
 
 
 class OtlpReceiver:

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 _HEX = re.compile(r"[0-9a-f]+")
+_DIRECT = frozenset({"stringValue", "boolValue", "doubleValue"})  # AnyValue fields taken as they are
 
 
 class OtlpFormatError(ValueError):
@@ -111,9 +112,24 @@ def attribute_dict(values: Any, field: str = "attributes") -> dict[str, Any]:
         raise OtlpFormatError(f"{field} must be a list of {{'key', 'value'}} objects")
     result: dict[str, Any] = {}
     for index, item in enumerate(values):
-        if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+        key = item.get("key") if isinstance(item, dict) else None
+        if not isinstance(key, str):
             raise OtlpFormatError(f"{field}[{index}] must be an object with a string 'key'")
-        result[item["key"]] = python_value(item.get("value") or {}, f"{field}[{item['key']!r}]")
+        value = item.get("value") or {}
+        # The usual AnyValue, one scalar field, read here; others (and errors) in python_value, whose
+        # field name (for its messages) is made only then.
+        if type(value) is dict and len(value) == 1:
+            ((kind, inner),) = value.items()
+            if kind in _DIRECT:
+                result[key] = inner
+                continue
+            if kind == "intValue":
+                try:
+                    result[key] = int(inner)
+                    continue
+                except (TypeError, ValueError):
+                    pass
+        result[key] = python_value(value, f"{field}[{key!r}]")
     return result
 
 
