@@ -21,7 +21,6 @@ from ..base.errors import SpyglassError
 from ..inference import PROVIDERS
 from ..inference import client as inference_client
 from .playground_runs import (
-    REQUEST_TIMEOUT_S,
     Column,
     PlaygroundInputError,
     describe_failure,
@@ -39,6 +38,7 @@ RUN_SHAPE = (
 )
 SAVE_SHAPE = '{"prompt": {"name", "messages"}, "runs": [...], "dataset": "name"}'
 MAX_MODELS = 500
+MODELS_TIMEOUT_S = 30.0  # a list of names: a server that takes longer is reported, the model can be typed
 
 
 class _PlaygroundHandler(_ProjectHandler):
@@ -106,6 +106,6 @@ class PlaygroundSaveHandler(_PlaygroundHandler):
 
 
 def _list_models(provider: str) -> list[str]:
-    client = inference_client(provider, timeout=min(REQUEST_TIMEOUT_S, 15.0), max_retries=0)
+    client = inference_client(provider, timeout=MODELS_TIMEOUT_S, max_retries=0)
     names = [model.id for model in client.models.list()]
     return sorted(names)[:MAX_MODELS]

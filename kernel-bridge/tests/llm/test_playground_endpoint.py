@@ -7,11 +7,11 @@ runs as dataset rows that sg.Dataset, sg.inference.Prompt and sg.Evaluation read
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import urllib.error
 import urllib.request
+from http.cookiejar import CookieJar
 
 import pytest
 from server_harness import free_port, http, jupyter_server
@@ -65,9 +65,15 @@ def _run(url, store, columns, thing="sky", project=PROJECT):
     return _post(url, "/spyglass/api/v1/playground/run", body, store, project)
 
 
+def _get(url, endpoint, **params):
+    return http(
+        url, endpoint, timeout=120, **params
+    )  # the first request waits for the extension on a busy machine
+
+
 def test_the_provider_table_says_which_providers_are_set_up_and_never_sends_a_url_or_key(server, llm_server):
     url, _ = server
-    status, _, body = http(url, "/spyglass/api/v1/playground/providers")
+    status, _, body = _get(url, "/spyglass/api/v1/playground/providers")
     assert status == 200
     providers = {p["name"]: p for p in json.loads(body)["providers"]}
     assert providers["custom"]["ready"] and providers["wandb"]["ready"]
@@ -75,11 +81,11 @@ def test_the_provider_table_says_which_providers_are_set_up_and_never_sends_a_ur
     text = body.decode()
     assert SECRET not in text and llm_server.base_url not in text and "127.0.0.1" not in text
 
-    status, _, body = http(url, "/spyglass/api/v1/playground/models", provider="custom")
+    status, _, body = _get(url, "/spyglass/api/v1/playground/models", provider="custom")
     assert status == 200 and json.loads(body)["models"] == [llm_server.model]
-    status, _, body = http(url, "/spyglass/api/v1/playground/models", provider="vllm")
+    status, _, body = _get(url, "/spyglass/api/v1/playground/models", provider="vllm")
     assert status == 502 and "cannot reach provider 'vllm'" in json.loads(body)["error"]
-    status, _, body = http(url, "/spyglass/api/v1/playground/models", provider="nope")
+    status, _, body = _get(url, "/spyglass/api/v1/playground/models", provider="nope")
     assert status == 400 and "unknown provider 'nope'" in json.loads(body)["error"]
 
 
@@ -241,7 +247,7 @@ def test_saving_refuses_rows_whose_variables_clash_with_the_dataset_columns(serv
 
 def test_a_post_authenticated_by_cookie_needs_the_xsrf_token(server):
     url, store = server
-    jar = http.cookiejar.CookieJar()
+    jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.open(f"{url}/login?token=spyglass-test-token", timeout=30).read()  # the browser's login cookie
     query = f"?store_root={store}&project={PROJECT}"
