@@ -46,7 +46,8 @@ META_KEY = b"spyglass_overview"
 _TAIL_BYTES = 4096
 FILE_SCHEMA = pa.schema([f for f in LEVEL_SCHEMA if f.name != "run"])
 _EMPTY = pa.RecordBatch.from_pylist([], schema=FILE_SCHEMA)
-LEVEL_COLUMNS = tuple(name for name in FILE_SCHEMA.names if name != "lvl")
+# A level row's M4 columns, in the order zoom windows answer them (window.py WINDOW_SCHEMA after run and q).
+M4_COLUMNS = ("x_first", "y_first", "x_last", "y_last", "x_min", "y_min", "x_max", "y_max", "y_sum", "n")
 
 
 def history_fingerprint(path: Path) -> dict[str, int]:
@@ -132,32 +133,36 @@ class StoredOverview:
         return self.file.get_batch(entry["batch"] + min(level, top) - first)
 
     def levels(self, metric: str) -> StoredLevels | None:
-        """Every stored level of `metric` copied out of the file as numpy columns (the file can then be
-        closed: a zoom holds 1,000 runs' levels, not 1,000 open files); None when it has no finite point."""
+        """Every stored level of `metric` copied out of the file (the file can then be closed: a zoom holds
+        1,000 runs' levels, not 1,000 open files); None when it has no finite point."""
         entry = self.metrics[metric]
         if entry["batch"] is None:
             return None
         first, top = entry["levels"]
-        columns = []
+        levels = []
         for index in range(entry["batch"], entry["batch"] + top - first + 1):
             batch = self.file.get_batch(index)
-            columns.append({name: batch.column(name).to_numpy().copy() for name in LEVEL_COLUMNS})
-        return StoredLevels(first, top, columns)
+            points = np.column_stack(
+                [batch.column(name).to_numpy().astype(np.float64) for name in M4_COLUMNS]
+            )
+            levels.append((batch.column("b").to_numpy().copy(), points))
+        return StoredLevels(first, top, levels)
 
 
 @dataclass(frozen=True)
 class StoredLevels:
-    """One metric's stored levels first … top as numpy columns (LEVEL_COLUMNS, rows in bucket order)."""
+    """One metric's stored levels first … top, each (bucket numbers b, float64 matrix of M4_COLUMNS), rows in
+    bucket order."""
 
     first: int
     top: int
-    columns: list[dict[str, np.ndarray]]  # level first + i at i
+    levels: list[tuple[np.ndarray, np.ndarray]]  # level first + i at i
 
-    def level_rows(self, level: int) -> dict[str, np.ndarray] | None:
+    def level_rows(self, level: int) -> tuple[np.ndarray, np.ndarray] | None:
         """The rows of `level` (above the top: the top's, the same buckets), None when finer than stored."""
         if level < self.first:
             return None
-        return self.columns[min(level, self.top) - self.first]
+        return self.levels[min(level, self.top) - self.first]
 
 
 def open_overview(run: RunDirectory) -> StoredOverview | None:

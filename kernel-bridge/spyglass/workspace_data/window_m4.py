@@ -3,10 +3,10 @@
 On the step axis with a level (the page's pyramid grid): the buckets wholly inside the range come from a
 finished run's stored overview level when its overview.arrow holds that level (the rows of level k whose
 bucket b lies inside, as they were computed from the same rows with the same M4, charts/m4.py, when the run
-finished), everything else from the run's raw rows: the two partial buckets at the edges, and the whole range
-for a run without that level (running, older, or a level finer than its finest stored one). The raw rows a
-window reads are found by binary search on the held steps, so a window costs its range, not the run's length.
-Rows of every run are concatenated and cut into buckets in one pass (m4_rows), per run and bucket.
+finished), else from the run's held level (held_levels.py: positions of the same points in its rows); the two
+partial buckets at the edges come from the run's raw rows. The rows a window reads are found by binary search
+(held steps, bucket numbers), so a window costs its range and bucket count, not the run's length. Raw rows of
+every run are concatenated and cut into buckets in one pass (m4_rows), per run and bucket.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 
 from ..charts.m4 import equal_buckets, m4_rows
+from .held_levels import HeldLevel
+from .overview_file import M4_COLUMNS
 from .window_rows import HeldRun
 
-_COLUMNS = ("x_first", "y_first", "x_last", "y_last", "x_min", "y_min", "x_max", "y_max", "y_sum", "n")
+_COLUMNS = M4_COLUMNS
 Piece = tuple[int, np.ndarray, np.ndarray]  # (run index in the request, x in order, y)
 
 
@@ -27,27 +29,30 @@ def grid_rows(
     held: list[tuple[int, HeldRun]], metric: str, lo: float, hi: float, level: int
 ) -> dict[str, np.ndarray]:
     """The buckets of the pyramid grid of `level` over the integer steps [⌈lo⌉, ⌊hi⌋] (q counted from lo
-    aligned down to 2^level), per asked run, ordered by run and q."""
+    aligned down to 2^level), per asked run, ordered by run and q: whole buckets from the run's stored or held
+    level, the partial ones at the edges (or all, when it has neither) from its raw rows."""
     unit = 1 << level
     ilo, ihi = math.ceil(lo), math.floor(hi)
     origin = (ilo // unit) * unit
     first, last = -(-ilo // unit), (ihi + 1) // unit - 1
     edges = [(ilo, ihi)] if first > last else [(ilo, first * unit - 1), ((last + 1) * unit, ihi)]
-    stored: list[tuple[int, dict[str, np.ndarray], int, int]] = []  # (run, level rows, start, end)
+    stored: list[tuple[int, np.ndarray, np.ndarray]] = []  # (run, b, M4 matrix) of the whole buckets
     pieces: list[Piece] = []
     for index, run in held:
-        level_rows = run.stored.level_rows(level) if run.stored is not None else None
-        ranges = [(ilo, ihi)] if level_rows is None else edges
-        if level_rows is not None and first <= last:
-            b = level_rows["b"]
-            start, end = np.searchsorted(b, first, "left"), np.searchsorted(b, last, "right")
-            if end > start:
-                stored.append((index, level_rows, int(start), int(end)))
+        rows = run.level(level)
+        ranges = [(ilo, ihi)] if rows is None else edges
+        if rows is not None and first <= last:
+            b = rows.b if isinstance(rows, HeldLevel) else rows[0]
+            start, end = int(np.searchsorted(b, first, "left")), int(np.searchsorted(b, last, "right"))
+            if end > start and isinstance(rows, HeldLevel):
+                stored.append((index, b[start:end], _held_points(run, rows, start, end)))
+            elif end > start:
+                stored.append((index, b[start:end], rows[1][start:end]))
         for a, z in ranges:
             start, end = run.span(a, z)
             if end > start:
                 pieces.append((index, run.steps[start:end], run.values[start:end]))
-    parts = [_stored_buckets(stored, origin // unit), _raw_buckets(pieces, lambda x: (x - origin) // unit)]
+    parts = [_level_buckets(stored, origin // unit), _raw_buckets(pieces, lambda x: (x - origin) // unit)]
     return _ordered(parts)
 
 
@@ -82,8 +87,7 @@ def _axis_x(run: HeldRun, axis: str) -> np.ndarray:
     assert run.walls is not None
     if axis == "wall":
         return run.walls
-    known = run.walls[~np.isnan(run.walls)]
-    return run.walls - (known.min() if len(known) else np.nan)
+    return run.walls - run.w0
 
 
 def _raw_buckets(pieces: list[Piece], bucket_of: Any) -> dict[str, np.ndarray]:
@@ -107,22 +111,30 @@ def _raw_buckets(pieces: list[Piece], bucket_of: Any) -> dict[str, np.ndarray]:
     return {"run": runs[starts], "q": q[starts].astype(np.float64), **out}
 
 
-def _stored_buckets(
-    stored: list[tuple[int, dict[str, np.ndarray], int, int]], origin_bucket: int
-) -> dict[str, np.ndarray]:
-    """Stored level rows [start, end) (overview_file.LEVEL_COLUMNS) as window buckets: q = b - the origin's
-    bucket."""
-    if not stored:
-        return _empty()
-    counts = [end - start for _, _, start, end in stored]
-    out = {"run": np.repeat(np.asarray([index for index, *_ in stored], np.int32), counts)}
-    b = np.concatenate([rows["b"][start:end] for _, rows, start, end in stored])
-    out["q"] = (b - origin_bucket).astype(np.float64)
-    for name in _COLUMNS:
-        out[name] = np.concatenate([rows[name][start:end] for _, rows, start, end in stored]).astype(
-            np.float64
-        )
+def _held_points(run: HeldRun, level: HeldLevel, start: int, end: int) -> np.ndarray:
+    """Held level buckets [start, end) as an M4 matrix (M4_COLUMNS): the points at the kept positions."""
+    at = level.points[start:end]
+    out = np.empty((end - start, len(_COLUMNS)))
+    out[:, 0:8:2] = run.steps[at]
+    out[:, 1:8:2] = run.values[at]
+    out[:, 8] = level.y_sum[start:end]
+    out[:, 9] = at[:, 1] - at[:, 0] + 1
     return out
+
+
+def _level_buckets(
+    rows: list[tuple[int, np.ndarray, np.ndarray]], origin_bucket: int
+) -> dict[str, np.ndarray]:
+    """Whole level buckets (run, b, M4 matrix) as window buckets: q = b - the origin's bucket."""
+    if not rows:
+        return _empty()
+    counts = [len(b) for _, b, _ in rows]
+    matrix = np.concatenate([points for _, _, points in rows])
+    out = {
+        "run": np.repeat(np.asarray([index for index, _, _ in rows], np.int32), counts),
+        "q": (np.concatenate([b for _, b, _ in rows]) - origin_bucket).astype(np.float64),
+    }
+    return {**out, **{name: matrix[:, i] for i, name in enumerate(_COLUMNS)}}
 
 
 def _ordered(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

@@ -18,6 +18,7 @@ for a while are dropped once a metric holds more than MAX_HELD_ROWS rows.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -31,27 +32,36 @@ import pyarrow as pa
 from ..base.path_confinement import Roots
 from ..store.run_state import effective_state
 from ..store.run_store import LOG_FILE, METADATA_FILE, OVERVIEW_FILE, PARQUET_FILE, RunDirectory
+from .held_levels import MIN_LEVEL, HeldLevel, build_levels
 from .overview_file import StoredLevels, open_overview
 from .run_reads import read_run, requested_runs
 from .series import read_metric
 
-MIN_LEVEL = 3
 MAX_HELD_ROWS = 150_000_000  # about 2.4 GB of steps and values per metric (1,000 runs × 100k steps: 100M)
+_LOAD_RUNS = 64
+_NONE = np.zeros(0)
 _MARKED_FILES = (METADATA_FILE, PARQUET_FILE, LOG_FILE, OVERVIEW_FILE)
 
 
 @dataclass
 class HeldRun:
-    """A run's rows of the metric (every row, in step order; values may be NaN or ±inf), what they were read
-    from, and the run's stored overview when it is finished and has one matching its history."""
+    """A run's finite points of the metric in step order (steps, values, and only once a window on another
+    axis asked, their wall times; the step metric's values with x_metric), what they were read from, its
+    stored overview levels when it is finished with a matching overview.arrow, and the finer levels those do
+    not hold (held_levels.py: MIN_LEVEL up to the first stored level, or to the run's top without one)."""
 
     mark: tuple[Any, ...]
     steps: np.ndarray
     values: np.ndarray
-    walls: np.ndarray | None = None  # only once a window on the wall or relative axis asked
-    xs: np.ndarray | None = None  # the step metric's values (x_metric), when the metric holds one
+    walls: np.ndarray | None = None
+    xs: np.ndarray | None = None
+    w0: float = math.nan  # the earliest wall time of any row of the metric (the relative axis counts from it)
     stored: StoredLevels | None = None
+    levels: list[HeldLevel] = field(default_factory=list)
     used: float = 0.0
+    path: Path | None = None
+    live: bool = True  # read from its log (running, or ended without history.parquet): its log is watched
+    quick: tuple[Any, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -60,6 +70,15 @@ class HeldRun:
     def span(self, lo: int, hi: int) -> tuple[int, int]:
         """[start, end) of the rows with lo <= step <= hi (binary search: the rows are in step order)."""
         return int(np.searchsorted(self.steps, lo, "left")), int(np.searchsorted(self.steps, hi, "right"))
+
+    def level(self, level: int) -> tuple[np.ndarray, np.ndarray] | HeldLevel | None:
+        """Level `level`'s buckets: stored (b and M4 matrix from overview.arrow) or held ones (positions);
+        None when neither holds it (then the raw rows answer)."""
+        if self.stored is not None and level >= self.stored.first:
+            return self.stored.level_rows(level)
+        if level - MIN_LEVEL < len(self.levels):
+            return self.levels[level - MIN_LEVEL]
+        return self.levels[-1] if self.levels and self.stored is None else None
 
 
 @dataclass
@@ -77,14 +96,18 @@ class MetricRows:
         """(index in run_ids, held run) of each asked run that has rows of the metric, reading the runs first
         asked or changed since (and those held without wall times when `walls`); a run no longer in the
         project is dropped. Call with `lock` held."""
-        by_id, _ = requested_runs(store_root, project, run_ids, roots)
+        # A held run whose directory did not change (files are replaced by rename) and, if it logs, whose log
+        # did not grow is as read: one stat or two, not the lookup and five stats of a run not held.
+        same = {r for r in run_ids if r in self.runs and self.runs[r].quick == _quick_mark(self.runs[r])}
+        others = [r for r in run_ids if r not in same]
+        by_id = requested_runs(store_root, project, others, roots)[0] if others else {}
         marks = {run_id: _mark(path) for run_id, path in by_id.items()}
         changed = [
             r
             for r, mark in marks.items()
             if r not in self.runs or self.runs[r].mark != mark or (walls and self.runs[r].walls is None)
         ]
-        gone = [r for r in run_ids if r in self.runs and r not in by_id]
+        gone = [r for r in others if r in self.runs and r not in by_id]
         self._drop([r for r in changed + gone if r in self.runs])
         if changed:
             self._load(
@@ -104,18 +127,28 @@ class MetricRows:
         self, store_root: str, project: str, metric: str, x_metric: str | None,
         marks: dict[str, tuple[Any, ...]], paths: dict[str, Path], roots: Roots | None, walls: bool,
     ) -> None:  # fmt: skip
-        sliced = read_metric(store_root, project, metric, list(marks), x_metric, roots, wall=walls)
-        read = dict(zip(sliced.run_ids, sliced.per_run, strict=True))
-        for run_id, mark in marks.items():  # a run without the metric is held too (no rows): not read again
-            table = read.get(run_id)
-            if table is None:
-                self.runs[run_id] = HeldRun(mark, np.zeros(0, np.int64), np.zeros(0))
-                continue
-            held = _held(mark, table, walls, x_metric is not None)
-            stored = read_run(paths[run_id], lambda run: _stored(run, metric))
-            held.stored = stored if isinstance(stored, StoredLevels) else None
-            self.runs[run_id] = held
-            self.rows += held.rows
+        ids = list(marks)
+        quick = {r: _quick_mark(HeldRun(marks[r], _NONE, _NONE, path=paths[r], live=True)) for r in ids}
+        for at in range(0, len(ids), _LOAD_RUNS):  # a few runs at a time: the read's copies stay small
+            chunk = ids[at : at + _LOAD_RUNS]
+            sliced = read_metric(store_root, project, metric, chunk, x_metric, roots, wall=walls)
+            read = dict(zip(sliced.run_ids, sliced.per_run, strict=True))
+            for run_id in chunk:  # a run without the metric is held too (no rows): not read again
+                table = read.get(run_id)
+                if table is None:
+                    self.runs[run_id] = HeldRun(marks[run_id], np.zeros(0, np.int64), np.zeros(0))
+                    continue
+                source = read_run(paths[run_id], lambda run: _source(run, metric))
+                running, stored = source if isinstance(source, tuple) else (True, None)
+                held = _held(marks[run_id], table, walls, x_metric is not None)
+                held.path, held.quick, held.stored = paths[run_id], quick[run_id], stored
+                held.live = running or marks[run_id][1] is None
+                if len(held.steps):
+                    top = max(MIN_LEVEL, int(max(-held.steps[0], held.steps[-1], 1)).bit_length())
+                    last = held.stored.first - 1 if held.stored is not None else top
+                    held.levels = build_levels(held.steps, held.values, last)
+                self.runs[run_id] = held
+                self.rows += held.rows
 
     def _drop(self, run_ids: list[str]) -> None:
         for run_id in run_ids:
@@ -136,30 +169,47 @@ class MetricRows:
 
 
 def _held(mark: tuple[Any, ...], table: pa.Table, walls: bool, xs: bool) -> HeldRun:
-    """A run's read rows (series.project_metric's columns) as numpy arrays in step order (stable)."""
+    """A run's read rows (series.project_metric's columns): its finite points as numpy arrays in step order
+    (stable), and the earliest wall time of all its rows."""
     steps = table.column("step").to_numpy()
-    order = np.argsort(steps, kind="stable") if np.any(np.diff(steps) < 0) else None
+    values = table.column("value").to_numpy()
+    keep = np.flatnonzero(np.isfinite(values))
+    if len(keep) > 1 and np.any(np.diff(steps[keep]) < 0):
+        keep = keep[np.argsort(steps[keep], kind="stable")]
 
     def column(name: str) -> np.ndarray:
-        values = table.column(name).to_numpy(zero_copy_only=False)
-        return values if order is None else values[order]
+        return table.column(name).to_numpy(zero_copy_only=False)[keep]
 
-    return HeldRun(
-        mark,
-        column("step"),
-        column("value"),
-        walls=column("wall") if walls else None,
-        xs=column("x") if xs else None,
-    )
+    held = HeldRun(mark, steps[keep], values[keep])
+    if walls:
+        every = table.column("wall").to_numpy(zero_copy_only=False)
+        known = every[~np.isnan(every)]
+        held.walls, held.w0 = every[keep], float(known.min()) if len(known) else math.nan
+    if xs:
+        held.xs = column("x")
+    return held
 
 
-def _stored(run: RunDirectory, metric: str) -> StoredLevels | None:
-    """The stored levels of `metric` in the finished run's overview.arrow, when it matches the history next to
-    it (the file is closed after: what a window needs is copied out)."""
+def _source(run: RunDirectory, metric: str) -> tuple[bool, StoredLevels | None]:
+    """(is the run running, the stored levels of `metric` in its overview.arrow when it is not and the file
+    matches its history; the file is closed after, what a window needs copied out)."""
     if effective_state(run.read_metadata()) == "running":
-        return None
+        return True, None
     stored = open_overview(run)
-    return stored.levels(metric) if stored is not None and metric in stored.metrics else None
+    return False, stored.levels(metric) if stored is not None and metric in stored.metrics else None
+
+
+def _quick_mark(run: HeldRun) -> tuple[Any, ...] | None:
+    """The run directory's mtime and inode, and its log's size and mtime if it is live; None when gone."""
+    try:
+        stat = os.stat(run.path or "")
+        quick: tuple[Any, ...] = (stat.st_mtime_ns, stat.st_ino)
+        if run.live:
+            log = os.stat(os.path.join(run.path or "", LOG_FILE))
+            quick += (log.st_size, log.st_mtime_ns)
+        return quick
+    except OSError:
+        return None
 
 
 def _mark(path: Path) -> tuple[Any, ...]:
