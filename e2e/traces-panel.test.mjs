@@ -4,9 +4,11 @@
 // Model outputs and tool arguments carry an XSS corpus: window.__xss stays unset and nothing active is drawn.
 // A call made while the panel is open shows up by polling.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { openLab, waitFor } from './support/lab-page.mjs';
+import { openLab, openNotebook, runAllCells, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
+import { writeNotebook } from './support/notebook-file.mjs';
 import { runPython } from './support/store.mjs';
 
 const PROJECT = 'agent-demo';
@@ -222,6 +224,119 @@ test('a call made while the panel is open is listed by polling', { timeout: 120_
   );
   assert.equal(state.rows[0].op, 'late_arrival');
   assert.equal(state.notice, '');
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+});
+
+const READ_BACK = `
+import json
+import spyglass as sg
+[agent] = sg.Api().calls("${PROJECT}", filters={"op_name": "agent"})
+print("FEEDBACK:" + json.dumps([[e["kind"], e["value"], e["source"]] for e in agent.feedback]))
+`;
+
+/** The feedback view, the SQL box and the agent row's feedback cell. */
+function toolsState(page) {
+  return page.evaluate(() => {
+    const panel = document.querySelector('[data-spyglass-traces]');
+    const feedback = panel?.querySelector('[data-spyglass-feedback]');
+    const sql = panel?.querySelector('[data-spyglass-sql]');
+    const agent = panel?.querySelector('tr[data-spyglass-call-row="agent"]');
+    return {
+      feedbackShown: feedback ? !feedback.hidden : false,
+      feedbackCall: feedback?.getAttribute('data-call-id') ?? null,
+      entries: [...(feedback?.querySelectorAll('li') ?? [])].map((li) => li.textContent),
+      agentFeedback: agent ? (agent.querySelectorAll('td')[7]?.textContent ?? '') : null,
+      sqlState: sql?.getAttribute('data-state') ?? null,
+      sqlStatus: sql?.querySelector('[data-spyglass-sql-status]')?.textContent ?? '',
+      sqlHead: [...(sql?.querySelectorAll('[data-spyglass-sql-result] th') ?? [])].map(
+        (th) => th.textContent,
+      ),
+      sqlRows: [...(sql?.querySelectorAll('[data-spyglass-sql-result] tbody tr') ?? [])].map((tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.textContent),
+      ),
+      active: panel?.querySelectorAll('img, script, svg, iframe, a, [onerror], [onload]').length ?? -1,
+    };
+  });
+}
+
+test('thumbs and a note given in the panel are read back in a notebook; the SQL box answers', {
+  timeout: 240_000,
+}, async () => {
+  const { page } = session.browser;
+  await page.evaluate(
+    (project) => window.jupyterapp.commands.execute('spyglass:open-traces', { project }),
+    PROJECT,
+  );
+  await waitFor(async () => (await panelState(page))?.rows.some((r) => r.op === 'agent'), 'the agent listed');
+  await page.click('[data-spyglass-traces] tr[data-spyglass-call-row="agent"]');
+  await waitFor(async () => (await toolsState(page)).feedbackShown, "the agent's feedback view");
+  const view = '[data-spyglass-traces] [data-spyglass-feedback]';
+  await page.click(`${view} button[aria-label="thumbs up"]`);
+  await waitFor(async () => (await toolsState(page)).entries.length === 1, 'the thumbs stored');
+  const note = `answer is fine ${XSS[0]}`;
+  await page.fill(`${view} textarea[aria-label="note"]`, note);
+  await page.click(`${view} button:has-text("Add note")`);
+  const given = await waitFor(async () => {
+    const state = await toolsState(page);
+    return state.entries.length === 2 && state.agentFeedback === '👍 1 ✎ 1' ? state : null;
+  }, 'the note stored and the list showing both');
+  given.rows = (await panelState(page)).rows.length;
+  assert.match(given.entries[0], /thumbs: 👍/);
+  assert.ok(given.entries[1].includes(note), 'the note is shown as its characters');
+  assert.equal(given.active, 0);
+
+  // The list filters on it.
+  await page.selectOption('[data-spyglass-traces] select[aria-label="feedback"]', 'up');
+  await waitFor(async () => (await panelState(page))?.rows.length === 1, 'the thumbs-up filter');
+  assert.equal((await panelState(page)).rows[0].op, 'agent');
+  await page.selectOption('[data-spyglass-traces] select[aria-label="feedback"]', '');
+  await waitFor(async () => (await panelState(page))?.rows.length === given.rows, 'the filter cleared');
+
+  // The SQL box: a SELECT answers a table of text; anything else is refused with the server's reason.
+  // Opened directly: the first test opened every fold of the panel (a click could close it again).
+  await page.evaluate(() => {
+    document.querySelector('[data-spyglass-traces] [data-spyglass-sql]').open = true;
+  });
+  const sqlBox = '[data-spyglass-traces] [data-spyglass-sql] textarea';
+  await page.fill(
+    sqlBox,
+    "select op_name, output from calls where op_name = 'llm' order by started_at limit 1",
+  );
+  await page.click('[data-spyglass-traces] [data-spyglass-sql] button[aria-label="run SQL"]');
+  const answered = await waitFor(async () => {
+    const state = await toolsState(page);
+    return state.sqlState === 'done' ? state : null;
+  }, 'the SQL answer');
+  assert.deepEqual(answered.sqlHead, ['op_name', 'output']);
+  assert.equal(answered.sqlRows.length, 1);
+  assert.ok(answered.sqlRows[0][1].includes(XSS[2]), 'the model output is a cell of text');
+  assert.equal(answered.active, 0);
+  await page.fill(sqlBox, "copy calls to '/tmp/stolen.csv'");
+  await page.click('[data-spyglass-traces] [data-spyglass-sql] button[aria-label="run SQL"]');
+  const refused = await waitFor(async () => {
+    const state = await toolsState(page);
+    return state.sqlState === 'error' ? state : null;
+  }, 'the refused SQL');
+  assert.match(refused.sqlStatus, /only a SELECT/);
+
+  // Read back from Python in a notebook of the same server.
+  writeNotebook(join(session.lab.rootDir, 'feedback.ipynb'), [READ_BACK]);
+  await openNotebook(page, 'feedback.ipynb');
+  await runAllCells(page);
+  const printed = await waitFor(
+    () =>
+      page.evaluate(() => {
+        const outputs = [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent);
+        return outputs.find((text) => text.includes('FEEDBACK:')) ?? null;
+      }),
+    'the feedback printed by the notebook',
+    90_000,
+  );
+  const entries = JSON.parse(printed.slice(printed.indexOf('FEEDBACK:') + 9).trim());
+  assert.deepEqual(entries, [
+    ['thumbs', 'up', 'ui'],
+    ['note', note, 'ui'],
+  ]);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
 });
 

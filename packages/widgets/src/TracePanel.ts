@@ -4,7 +4,7 @@ import { button, el, select, setOptions } from './dom.js';
 import { describeError } from './errors.js';
 import { CallList } from './traces/CallList.js';
 import { CallTreeView } from './traces/CallTreeView.js';
-import { CALL_STATUSES, CallListState } from './traces/call-list-state.js';
+import { CALL_STATUSES, type CallFilters, CallListState } from './traces/call-list-state.js';
 import {
   type CallsPage,
   parseCallsPage,
@@ -14,9 +14,11 @@ import {
 } from './traces/call-types.js';
 import type { LiveCallBatch } from './traces/live-calls.js';
 import { LiveTraces } from './traces/live-traces.js';
+import { type TraceTools, type TraceToolsSource, traceTools } from './traces/trace-tools.js';
 
-/** Where the panel reads calls: the server's /calls and /calls/trace (a fake in tests). */
-export interface TraceSource {
+/** Where the panel reads calls: the server's /calls and /calls/trace (a fake in tests); feedback and SQL
+ * through /calls/feedback and /calls/sql when the source has them. */
+export interface TraceSource extends TraceToolsSource {
   list(query: Record<string, string>): Promise<unknown>;
   trace(traceId: string): Promise<unknown>;
   /** The URL of an image a call of the session stored by reference, or null (shown as JSON then). */
@@ -71,6 +73,7 @@ export class TracePanel extends Widget {
   private traceText = '';
   private pageText = '';
   private readonly live = new LiveTraces();
+  private readonly tools: TraceTools;
   private readonly liveFeed: LiveCallFeed | null;
   private readonly storeRoot: string | null;
   private readonly follow: boolean;
@@ -120,7 +123,16 @@ export class TracePanel extends Widget {
     this.tree.clear('Select a call to see its tree.');
     const listBox = el(doc, 'div', 'jp-SpyglassTraces-listBox');
     listBox.append(this.list.node);
-    this.node.append(toolbar, this.notice, listBox, this.tree.node);
+    this.tools = traceTools(doc, this.source, {
+      filter: (name, value) => this.filter(name, value),
+      feedbackChanged: () => void this.refresh(false),
+    });
+    this.tree.onSelect = (call) => void this.tools.feedback?.show(call?.id ?? null);
+    const tools = this.tools;
+    this.node.append(toolbar, tools.filters.node, this.notice, listBox);
+    if (tools.sql) this.node.append(tools.sql.node);
+    this.node.append(this.tree.node);
+    if (tools.feedback) this.node.append(tools.feedback.node);
     this.opSelect.addEventListener('change', () => this.filter('opName', this.opSelect.value));
     this.statusSelect.addEventListener('change', () => this.filter('status', this.statusSelect.value));
     this.search.addEventListener('input', () => {
@@ -205,7 +217,7 @@ export class TracePanel extends Widget {
     this.timer = null;
   }
 
-  private filter(name: 'opName' | 'status' | 'text', value: string): void {
+  private filter(name: keyof CallFilters, value: string): void {
     if (this.state.setFilter(name, value)) void this.refresh();
   }
 

@@ -17,6 +17,8 @@ export class CallTreeView {
   private selected: string | null = null;
   private limit = ROWS_SHOWN;
   private traceId: string | null = null;
+  /** Told the call whose details are shown (null: none), after each draw of the details. */
+  onSelect: ((call: TraceCall | null) => void) | null = null;
 
   /** `imageUrl`: where the server serves an image a call of the given session stored (none: shown as JSON). */
   constructor(
@@ -123,6 +125,7 @@ export class CallTreeView {
   private drawDetail(): void {
     const doc = this.node.ownerDocument;
     const call = this.selected ? this.tree?.byId.get(this.selected)?.call : undefined;
+    this.onSelect?.(call ?? null);
     if (!call) {
       this.detail.replaceChildren();
       return;
