@@ -1,7 +1,8 @@
 // The evaluation comparison in a real JupyterLab: a notebook evaluates two models (plain Python models whose
 // predict calls a traced "llm" op recording tokens and cost) on one dataset; sg.compare_evaluations shows the
-// escaped static view in the cell; spyglass:compare-evaluations opens the panel with both evaluations, the
+// comparison panel in the cell; spyglass:compare-evaluations opens the panel with both evaluations, the
 // aggregate bars, cost and latency, and the regressions listed first; a click on an example shows both outputs.
+// The same panel is sg.compare_evaluations's output in the cell.
 // The models' outputs and errors carry an XSS corpus: window.__xss stays unset and nothing active is drawn.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -60,40 +61,46 @@ const COMPARE = `sg.compare_evaluations("${PROJECT}", [careful, sloppy])`;
 
 const session = useLabAndBrowser();
 
-/** What the panel shows. */
-function panelState(page) {
-  return page.evaluate((project) => {
-    const panel = document.querySelector(`[data-spyglass-evals="${project}"]`);
-    if (!panel) return null;
-    const text = (el) => el?.textContent ?? '';
-    return {
-      regressions: panel.getAttribute('data-regressions'),
-      picks: [...panel.querySelectorAll('[data-spyglass-eval-pick]')].map((box) => ({
-        run: box.getAttribute('data-spyglass-eval-pick'),
-        checked: box.checked,
-      })),
-      counts: text(panel.querySelector('[data-spyglass-eval-counts]')),
-      bars: panel.querySelectorAll('[data-spyglass-eval-chart] svg [aria-roledescription="bar"]').length,
-      axisText: [...panel.querySelectorAll('[data-spyglass-eval-chart] svg .role-axis-label text')].map(
-        (t) => getComputedStyle(t).fill,
-      )[0],
-      fontColor: getComputedStyle(panel).color,
-      amounts: [...panel.querySelectorAll('[data-spyglass-eval-amounts] tbody tr')].map((row) =>
-        [...row.querySelectorAll('td')].map(text),
-      ),
-      rows: [...panel.querySelectorAll('[data-spyglass-eval-example]')].map((row) => ({
-        outcome: row.getAttribute('data-outcome'),
-        cells: [...row.querySelectorAll('td')].map(text),
-      })),
-      outputs: [...panel.querySelectorAll('[data-spyglass-eval-output]')].map(text),
-      detail: text(panel.querySelector('[data-spyglass-eval-detail]')),
-      notice: panel.querySelector('.jp-SpyglassEvals-notice:not([hidden])')?.textContent ?? '',
-      active: panel.querySelectorAll(
-        '[data-spyglass-eval-detail] :is(img, script, svg, iframe, a), [data-spyglass-eval-examples] :is(img, script, svg, iframe, a), [onerror], [onload]',
-      ).length,
-      theme: document.body.dataset.jpThemeName,
-    };
-  }, PROJECT);
+const IN_CELL = '.jp-OutputArea-output';
+const IN_MAIN = '[id^="spyglass-evals-"]';
+
+/** What the panel inside `scope` (the cell's output or the main area's panel) shows. */
+function panelState(page, scope = IN_MAIN) {
+  return page.evaluate(
+    ([project, where]) => {
+      const panel = document.querySelector(`${where} [data-spyglass-evals="${project}"]`);
+      if (!panel) return null;
+      const text = (el) => el?.textContent ?? '';
+      return {
+        regressions: panel.getAttribute('data-regressions'),
+        picks: [...panel.querySelectorAll('[data-spyglass-eval-pick]')].map((box) => ({
+          run: box.getAttribute('data-spyglass-eval-pick'),
+          checked: box.checked,
+        })),
+        counts: text(panel.querySelector('[data-spyglass-eval-counts]')),
+        bars: panel.querySelectorAll('[data-spyglass-eval-chart] svg [aria-roledescription="bar"]').length,
+        axisText: [...panel.querySelectorAll('[data-spyglass-eval-chart] svg .role-axis-label text')].map(
+          (t) => getComputedStyle(t).fill,
+        )[0],
+        fontColor: getComputedStyle(panel).color,
+        amounts: [...panel.querySelectorAll('[data-spyglass-eval-amounts] tbody tr')].map((row) =>
+          [...row.querySelectorAll('td')].map(text),
+        ),
+        rows: [...panel.querySelectorAll('[data-spyglass-eval-example]')].map((row) => ({
+          outcome: row.getAttribute('data-outcome'),
+          cells: [...row.querySelectorAll('td')].map(text),
+        })),
+        outputs: [...panel.querySelectorAll('[data-spyglass-eval-output]')].map(text),
+        detail: text(panel.querySelector('[data-spyglass-eval-detail]')),
+        notice: panel.querySelector('.jp-SpyglassEvals-notice:not([hidden])')?.textContent ?? '',
+        active: panel.querySelectorAll(
+          '[data-spyglass-eval-detail] :is(img, script, svg, iframe, a), [data-spyglass-eval-examples] :is(img, script, svg, iframe, a), [onerror], [onload]',
+        ).length,
+        theme: document.body.dataset.jpThemeName,
+      };
+    },
+    [PROJECT, scope],
+  );
 }
 
 test('two evaluated models open side by side with the regressions first and their outputs inert', {
@@ -105,20 +112,27 @@ test('two evaluated models open side by side with the regressions first and thei
   await openNotebook(page, 'evals.ipynb');
   await runAllCells(page);
 
-  // The cell's static view: escaped HTML, the command named, a payload shown as its characters.
+  // The cell's output: the comparison panel (Careful the baseline), regressions first.
   const cell = await waitFor(
-    () =>
-      page.evaluate(() => {
-        const view = document.querySelector('.jp-OutputArea-output .spyglass-eval-compare');
-        return view ? { text: view.textContent, html: view.innerHTML } : null;
-      }),
+    async () => {
+      const state = await panelState(page, IN_CELL);
+      return state?.rows.length === 6 && state.bars === 4 ? state : null;
+    },
     'the comparison in the cell',
     180_000,
   );
-  assert.match(cell.text, /spyglass:compare-evaluations/);
-  assert.match(cell.text, /2 regression, 4 same/);
-  assert.ok(cell.text.includes(XSS[0]), 'the payload is text in the cell');
-  assert.doesNotMatch(cell.html, /<img|<script|<svg/);
+  assert.match(cell.counts, /2 regression, 4 same\. Baseline: capitals-eval · Careful\./);
+  assert.deepEqual(
+    cell.rows.slice(0, 2).map((r) => r.outcome),
+    ['regression', 'regression'],
+  );
+  await page.click(`${IN_CELL} [data-spyglass-eval-example] >> nth=1`);
+  const inCell = await waitFor(async () => {
+    const state = await panelState(page, IN_CELL);
+    return state?.outputs.length === 2 ? state : null;
+  }, "the example's outputs in the cell");
+  assert.ok(inCell.outputs[1].includes(XSS[0]), 'the payload is text in the cell');
+  assert.equal(inCell.active, 0);
 
   // The panel: the two newest evaluations, the older (Careful) the baseline.
   await page.evaluate(
@@ -160,7 +174,7 @@ test('two evaluated models open side by side with the regressions first and thei
   assert.equal(shown.axisText, shown.fontColor);
 
   // A click on the wrong answer: both outputs side by side, the payload as text.
-  await page.click(`[data-spyglass-evals="${PROJECT}"] [data-spyglass-eval-example] >> nth=1`);
+  await page.click(`${IN_MAIN} [data-spyglass-evals="${PROJECT}"] [data-spyglass-eval-example] >> nth=1`);
   const opened = await waitFor(async () => {
     const state = await panelState(page);
     return state?.outputs.length === 2 ? state : null;
@@ -168,7 +182,7 @@ test('two evaluated models open side by side with the regressions first and thei
   assert.match(opened.outputs[0], /city 2/);
   assert.ok(opened.outputs[1].includes(`${XSS[0]} ${XSS[2]}`), 'the hostile output is shown as text');
   assert.match(opened.detail, /capital 2/);
-  await page.click(`[data-spyglass-evals="${PROJECT}"] [data-spyglass-eval-example] >> nth=0`);
+  await page.click(`${IN_MAIN} [data-spyglass-evals="${PROJECT}"] [data-spyglass-eval-example] >> nth=0`);
   const failed = await waitFor(async () => {
     const state = await panelState(page);
     return state?.outputs[1]?.includes('gave up') ? state : null;
@@ -177,7 +191,10 @@ test('two evaluated models open side by side with the regressions first and thei
   assert.equal(failed.active, 0, 'no element a payload could make active');
 
   // The filter, then the dark theme: the bars' text follows it.
-  await page.selectOption(`[data-spyglass-evals="${PROJECT}"] select[aria-label="examples"]`, 'regression');
+  await page.selectOption(
+    `${IN_MAIN} [data-spyglass-evals="${PROJECT}"] select[aria-label="examples"]`,
+    'regression',
+  );
   await waitFor(async () => (await panelState(page))?.rows.length === 2, 'the regression filter');
   await page.evaluate(() =>
     window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }),

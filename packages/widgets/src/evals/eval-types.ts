@@ -145,3 +145,19 @@ export function parseComparison(raw: unknown): Comparison {
   }
   return raw as unknown as Comparison;
 }
+
+/** The data of an EVALS_MIME_TYPE output (sg.compare_evaluations): which evaluations, baseline first. */
+export interface EvalsOutputData {
+  project: string;
+  store_root: string;
+  run_ids: string[];
+}
+
+/** Checks an EVALS_MIME_TYPE payload (saved notebooks are untrusted input); null when it has another shape. */
+export function parseEvalsOutput(raw: unknown): EvalsOutputData | null {
+  if (!isRecord(raw)) return null;
+  const { project, store_root, run_ids } = raw;
+  const text = (value: unknown): value is string => typeof value === 'string' && value !== '';
+  if (!text(project) || !text(store_root) || !Array.isArray(run_ids) || !run_ids.every(text)) return null;
+  return { project, store_root, run_ids: [...run_ids] };
+}

@@ -20,11 +20,13 @@ export {
   type ComparedEvaluation,
   type ComparedExample,
   type Comparison,
+  type EvalsOutputData,
   EvalsShapeError,
   type EvaluationEntry,
   type ExampleResult,
   OUTCOMES,
   type Outcome,
   parseComparison,
+  parseEvalsOutput,
   parseEvaluationList,
 } from './eval-types.js';

@@ -17,6 +17,7 @@ import {
   type Comparison,
   EvalsShapeError,
   parseComparison,
+  parseEvalsOutput,
   parseEvaluationList,
 } from '../../src/evals/eval-types.js';
 
@@ -198,4 +199,12 @@ test('the bar chart renders: one bar per evaluation and score, themed colours, n
   assert.equal((svg.match(/<path [^>]*aria-roledescription="bar"/g) ?? []).length, 2);
   assert.match(svg, /fill="#d0d0d0"/);
   assert.doesNotMatch(svg, /url\(|href=|<image/);
+});
+
+test('a saved output names a project, a store and its evaluations, or is refused', () => {
+  const data = { project: 'p', store_root: '/s', run_ids: ['a', 'b'] };
+  assert.deepEqual(parseEvalsOutput(data), data);
+  assert.equal(parseEvalsOutput({ ...data, run_ids: ['a', 3] }), null);
+  assert.equal(parseEvalsOutput({ ...data, project: '' }), null);
+  assert.equal(parseEvalsOutput('p'), null);
 });
