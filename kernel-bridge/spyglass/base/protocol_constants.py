@@ -26,7 +26,7 @@ SWEEP_MIME_TYPE = "application/vnd.spyglass.sweep.v1+json"
 WORKSPACE_MIME_TYPE = "application/vnd.spyglass.workspace.v1+json"
 LINEAGE_MIME_TYPE = "application/vnd.spyglass.lineage.v1+json"
 TRACES_MIME_TYPE = "application/vnd.spyglass.traces.v1+json"
-# An evaluation comparison {project, store_root, run_ids}: read by reports; JupyterLab shows its text/html.
+# An evaluation comparison {project, store_root, run_ids}: the comparison panel in a cell, and in reports.
 EVALS_MIME_TYPE = "application/vnd.spyglass.evals.v1+json"
 MIME_TYPES = {
     "run": RUN_MIME_TYPE,

@@ -1,5 +1,5 @@
-"""sg.compare_evaluations(project, [names]): the comparison as a dict, shown in a cell as static HTML (every
-value escaped) with the command that opens the interactive panel."""
+"""sg.compare_evaluations(project, [names]): the comparison as a dict, shown in a cell as the comparison panel
+(evals MIME type), with static HTML (every value escaped) for viewers without the extension."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ class EvaluationComparison(dict):
         return [e for e in self["examples"] if e["outcome"] == "regression"]
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        # JupyterLab shows the escaped HTML (no renderer takes the evals type); a report reads the evals type
-        # and draws the comparison from the store (report/evals_block.py).
+        # JupyterLab draws the comparison panel for the evals type (EvalsOutputRenderer), other viewers the
+        # escaped HTML; a report draws the comparison from the store (report/evals_block.py).
         run_ids = [e["run_id"] for e in self["evaluations"]]
         return {
             EVALS_MIME_TYPE: {"project": self.project, "store_root": self.store_root, "run_ids": run_ids},

@@ -31,7 +31,7 @@ export const LINEAGE_MIME_TYPE: string = constants.mimeTypes.lineage;
 /** MIME type of a live trace panel in a cell output: `{project, store_root, protocol}` (traces-output.ts). */
 export const TRACES_MIME_TYPE: string = constants.mimeTypes.traces;
 
-/** MIME type of an evaluation comparison `{project, store_root, run_ids}`: reports read it; the page shows its HTML. */
+/** MIME type of an evaluation comparison `{project, store_root, run_ids}` (sg.compare_evaluations). */
 export const EVALS_MIME_TYPE: string = constants.mimeTypes.evals;
 
 /** Every Spyglass MIME type by what it shows. */
