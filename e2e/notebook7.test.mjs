@@ -1,6 +1,7 @@
 // Jupyter Notebook 7 runs the same prebuilt extension as JupyterLab: a notebook that logs a run, shows a table and
 // embeds the workspace, opened in Notebook 7's own page (/notebooks/...), shows the live run panel, the table
-// explorer and the workspace, with every logged row charted and nothing fetched from outside the machine.
+// explorer and the workspace, with every logged row charted and nothing fetched from outside the machine; a cell
+// showing sg.display_traces() shows its traced calls' tree in the live trace panel.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -26,6 +27,19 @@ trun.log({"words": table})
 trun.finish()
 table`,
   'sg.workspace("nb7")',
+  `sg.display_traces("nb7-traces", dir="spyglass")
+sg.init_traces("nb7-traces", dir="spyglass")
+
+@sg.op
+def step(i):
+    time.sleep(0.2)
+    return i * i
+
+@sg.op
+def loop(n):
+    return [step(i) for i in range(n)]
+
+loop(4)`,
 ];
 
 const session = useLabAndBrowser({
@@ -92,6 +106,18 @@ test('Notebook 7 shows the live run panel, the table explorer and the workspace'
   );
   assert.equal(names.length, 2, `the workspace lists both runs: ${names}`);
   assert.ok(names.some((n) => n.includes('tables')));
+
+  const tree = await waitFor(
+    async () => {
+      const rows = await page.$$eval('.jp-SpyglassTracesOutput [data-spyglass-tree-row]', (nodes) =>
+        nodes.map((r) => `${r.getAttribute('data-spyglass-tree-row')}:${r.getAttribute('data-status')}`),
+      );
+      return rows.length === 5 && rows[0] === 'loop:success' ? rows : null;
+    },
+    'the trace panel with the loop and its four steps',
+    60_000,
+  );
+  assert.deepEqual(tree, ['loop:success', ...Array(4).fill('step:success')]);
 
   const outside = session.browser.requests.filter(
     (u) => !u.startsWith(session.lab.url) && !u.startsWith('data:') && !u.startsWith('blob:'),
