@@ -39,7 +39,12 @@ export {
   sweepProgress,
   sweepWarnings,
 } from './sweep/sweep-progress.js';
-export { TracePanel, type TracePanelOptions, type TraceSource } from './TracePanel.js';
+export {
+  type LiveCallFeed,
+  TracePanel,
+  type TracePanelOptions,
+  type TraceSource,
+} from './TracePanel.js';
 export * from './table/index.js';
 export { Throttle } from './throttle.js';
 export * from './traces/index.js';
