@@ -9,6 +9,7 @@ import json
 import warnings
 
 from s3_machines import machine, read_line, start_script, wait_for
+from s3_writers import sync
 
 import spyglass as sg
 from spyglass.store.bucket import Bucket
@@ -118,3 +119,39 @@ def test_calls_made_while_the_bucket_is_down_ship_when_it_returns(s3_store, s3_s
     calls = sg.Api(dir=s3_store).calls("p")
     assert sorted(call.inputs["n"] for call in calls) == list(range(20))
     assert all(call.status == "success" for call in calls)
+
+
+# A writer killed with kill -9 after its calls are durable but before its shipper's next pass.
+KILLED = r"""
+import json, sys, time
+import spyglass as sg
+
+@sg.op
+def step(n: int) -> int:
+    return n + 1
+
+session = sg.init_traces("p", dir=sys.argv[1])
+for n in range(7):
+    step(n)
+session.flush()
+print(json.dumps({"session": session.id}), flush=True)
+time.sleep(3600)
+"""
+
+
+def test_a_killed_writers_session_ships_with_spyglass_sync(s3_store, s3_server, tmp_path, monkeypatch):
+    env = machine(tmp_path, s3_server.process_env("writer"), "machine-b", SPYGLASS_SEGMENT_INTERVAL="3600")
+    writer = start_script("machine-b", env, KILLED, s3_store)
+    try:
+        session = read_line(writer)["session"]
+    finally:
+        writer.kill()  # SIGKILL: no atexit, the session stays open and unshipped
+        writer.wait(30)
+    done = sync(s3_store, env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert session in done.stdout and "shipped" in done.stdout
+    monkeypatch.setenv("SPYGLASS_CACHE_DIR", str(tmp_path / "machine-a"))
+    calls = sg.Api(dir=s3_store).calls("p")
+    assert sorted(call.inputs["n"] for call in calls) == list(range(7))
+    again = sync(s3_store, env)  # nothing left: the spool marker is gone
+    assert again.returncode == 0 and session not in again.stdout

@@ -38,7 +38,7 @@ from ..store.mirror_state import load_state, replace_file, save_state
 from ..store.remote_root import bucket_of
 from ..store.run_store import is_valid_name
 from ..store.segment_shipper import FINISH_SECONDS, FIRST_RETRY_SECONDS, ShippingWarning
-from ..store.spool import SpoolMarker, has_marker, remove_marker
+from ..store.spool import SPOOL_MARKER, SpoolMarker, has_marker, remove_marker
 from .trace_session import CALLS_LOG, CALLS_PARQUET, OBJECTS_DIR, SESSION_FILE, TRACES_DIR
 
 STREAM = "calls"
@@ -53,7 +53,9 @@ def session_prefix(project: str, session_id: str) -> str:
 class TraceShipper:
     """Ships one trace session directory to the bucket on a daemon thread (see the module docstring)."""
 
-    def __init__(self, bucket: Bucket, store: str, session_dir: Path, interval: float) -> None:
+    def __init__(
+        self, bucket: Bucket, store: str, session_dir: Path, interval: float, background: bool = True
+    ) -> None:
         self._bucket = bucket
         self.path = session_dir
         project, session_id = session_dir.parent.parent.name, session_dir.name
@@ -70,7 +72,8 @@ class TraceShipper:
         self._thread = threading.Thread(
             target=self._loop, name=f"spyglass-trace-shipper-{session_id}", daemon=True
         )
-        self._thread.start()
+        if background:
+            self._thread.start()
 
     @classmethod
     def for_session(cls, session_dir: Path) -> TraceShipper | None:
@@ -98,7 +101,7 @@ class TraceShipper:
         False (with a warning) when the bucket did not take it all within `seconds`: the spool keeps it."""
         self._stopping = True
         self._wake.set()
-        if self._thread is not threading.current_thread():
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join()
         deadline, delay = time.monotonic() + seconds, FIRST_RETRY_SECONDS
         while True:
@@ -174,6 +177,11 @@ class TraceShipper:
         warnings.warn(message, ShippingWarning, stacklevel=2)
 
 
+def find_spooled_sessions(root: Path) -> list[Path]:
+    """The trace session directories under a local root that this machine has not shipped whole, sorted."""
+    return sorted(marker.parent for marker in root.glob(f"*/{TRACES_DIR}/*/{SPOOL_MARKER}"))
+
+
 def segment_interval() -> float:
     try:
         value = float(os.environ.get(INTERVAL_ENV, DEFAULT_INTERVAL))
@@ -236,4 +244,11 @@ def pull_project_traces(root: Path, project: str) -> None:
             pull_trace_sessions(bucket, Path(root), project)
 
 
-__all__ = ["TraceShipper", "pull_project_traces", "pull_trace_sessions", "session_prefix"]
+__all__ = [
+    "STREAM",
+    "TraceShipper",
+    "find_spooled_sessions",
+    "pull_project_traces",
+    "pull_trace_sessions",
+    "session_prefix",
+]

@@ -1,5 +1,6 @@
 """`spyglass sync`: ship the spools that writers on this machine left unshipped (killed, or the bucket down
-until they exited), each under the run's lease, then give the run up as finish() would.
+until they exited), each under the run's lease, then give the run up as finish() would; trace sessions left
+the same way ship their rest too (traces/trace_shipping.py; the outcome's run_id is `.traces/<session id>`).
 
 A run whose writer still lives on this machine is left to it. A run that was live when its writer died is
 recorded as "crashed" in run.json before it ships, so the project index shows what readers would derive from
@@ -16,10 +17,12 @@ from pathlib import Path
 
 from ..base.atomic_file import write_atomic
 from ..base.errors import BucketError, RunLeaseError
+from ..store.bucket import Bucket
 from ..store.run_state import CRASHED, process_alive
 from ..store.run_store import METADATA_FILE
 from ..store.spool import SpoolMarker, find_spooled_runs
 from ..store.store_url import StoreUrl, local_root
+from ..traces.trace_shipping import STREAM, TraceShipper, find_spooled_sessions
 from .run_lifecycle import LIVE_STATES
 from .run_shipping import RunShipping
 from .settings import Settings
@@ -43,10 +46,11 @@ def sync_spools(
     """Ship every spooled run under `url`'s local root; BucketError when the bucket cannot be written."""
     settings = settings or Settings()
     run_dirs = find_spooled_runs(local_root(url))
-    if not run_dirs:
+    sessions = find_spooled_sessions(local_root(url))
+    if not run_dirs and not sessions:
         return []
     bucket = RunShipping.connect(url, "", interval=settings.segment_interval, limit_mb=1).bucket
-    outcomes = []
+    outcomes = [_sync_session(bucket, url, path, settings.segment_interval, seconds) for path in sessions]
     for run_dir in run_dirs:
         project, run_id = run_dir.parent.name, run_dir.name
         shipping = RunShipping(
@@ -54,6 +58,23 @@ def sync_spools(
         )
         outcomes.append(_sync_one(shipping, run_dir, project, run_id, seconds))
     return outcomes
+
+
+def _sync_session(bucket: Bucket, url: StoreUrl, path: Path, interval: float, seconds: float) -> SyncOutcome:
+    # A trace session whose process died before it shipped everything (trace_shipping.py): the rest ships.
+    project, session_id = path.parent.parent.name, f"{path.parent.name}/{path.name}"  # ".traces/<id>"
+    marker = SpoolMarker.load(path)
+    if marker is not None and marker.host == socket.gethostname() and process_alive(marker.pid):
+        return SyncOutcome(project, session_id, "skipped", f"still being written by process {marker.pid}")
+    shipper = TraceShipper(bucket, str(url), path, interval, background=False)
+    before = shipper.marker.shipped.get(STREAM, 0)
+    if not shipper.finish(seconds):
+        return SyncOutcome(
+            project, session_id, "failed", "the bucket did not take it all; the spool keeps it"
+        )
+    return SyncOutcome(
+        project, session_id, "shipped", f"{shipper.marker.shipped.get(STREAM, 0) - before} bytes of calls"
+    )
 
 
 def _sync_one(shipping: RunShipping, run_dir: Path, project: str, run_id: str, seconds: float) -> SyncOutcome:
