@@ -1,16 +1,20 @@
-"""The trace panel's reads on a 100k-call project: the root list (cold and warm), filters and a 10k-call tree.
+"""The trace panel's reads on a 100k-call project: the root list (cold and warm), filters, the SQL box and a
+10k-call tree (server side, JSON against Arrow IPC, and the page's decode and tree building in node).
 
 The project is written by real @sg.op calls (9,000 agent traces of 10 calls, a tenth of them failing, and one
 agent trace of 10,101 calls: 100 steps of 100 tool calls). Timed in-process (the endpoints' functions) and over
-HTTP through a real Jupyter server, medians of N, side by side with the read API (sg.Api().calls) and DuckDB SQL
-over the sessions' calls.parquet. Run: `python bench/trace_panel/run.py [--repeats 7]`.
+HTTP through a real Jupyter server, medians of N, side by side with DuckDB SQL over the sessions'
+calls.parquet and the cold read of every column (as before the listing columns); wall and CPU time, and the
+load average. Needs `npx tsc --build` for the
+page side. Run: `python bench/trace_panel/run.py [--repeats 7]`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,8 +23,16 @@ from pathlib import Path
 import duckdb
 import spyglass as sg
 from spyglass.server import calls_index
-from spyglass.server.calls_index import project_calls
-from spyglass.server.calls_query import list_roots, trace_json
+from spyglass.server.calls_index import (
+    _roots_with_totals,
+    _with_session,
+    project_calls,
+    project_feedback,
+)
+from spyglass.server.calls_query import list_roots, trace_arrow, trace_json
+from spyglass.server.calls_user_sql import run_user_sql
+from spyglass.traces.call_feedback import add_feedback
+from spyglass.traces.call_reader import read_session_calls, session_directories
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "kernel-bridge" / "tests"))
 from server_harness import http, jupyter_server
@@ -82,15 +94,27 @@ def write_project(root: Path) -> str:
     return big["trace_id"]
 
 
-def median_ms(action, repeats: int, before=None) -> float:
-    times = []
+def median_ms(action, repeats: int, before=None) -> tuple[float, float]:
+    """(median wall ms, median CPU ms of this process, all threads) of `action`."""
+    times, cpu = [], []
     for _ in range(repeats):
         if before:
             before()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(times), statistics.median(cpu)
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def read_every_column(root: Path) -> None:
+    """The cold read before the listing columns: every session read whole, then the roots and totals."""
+    for path in session_directories(root, PROJECT):
+        _roots_with_totals(_with_session(read_session_calls(path), path.name))
 
 
 def main() -> None:
@@ -101,74 +125,105 @@ def main() -> None:
         root = Path(tmp)
         start = time.perf_counter()
         big_trace = write_project(root)
-        total = sum(
-            session.calls.num_rows for session in project_calls(root, PROJECT).sessions
-        )
-        roots = project_calls(root, PROJECT).roots.num_rows
+        calls = project_calls(root, PROJECT)
+        total = sum(session.calls().num_rows for session in calls.sessions)
         print(
-            f"project: {total:,} calls, {roots:,} root calls, written in {time.perf_counter() - start:.1f} s"
+            f"project: {total:,} calls, {calls.roots.num_rows:,} root calls, written in "
+            f"{time.perf_counter() - start:.1f} s; {load()}"
         )
+        some = [row["id"] for row in list_roots(calls, limit=50)["calls"]]
+        for index, call_id in enumerate(
+            some
+        ):  # feedback on 50 traces, for the feedback filters
+            add_feedback(
+                root,
+                PROJECT,
+                call_id,
+                "label" if index % 2 else "thumbs",
+                "wrong" if index % 2 else "down",
+            )
 
         def cold_list():
-            list_roots(project_calls(root, PROJECT))
+            calls_index._projects.clear()
+            list_roots(
+                project_calls(root, PROJECT), entries=project_feedback(root, PROJECT)
+            )
+
+        def warm(**filters):
+            return lambda: list_roots(
+                project_calls(root, PROJECT),
+                entries=project_feedback(root, PROJECT),
+                **filters,
+            )
+
+        def with_values():
+            project_calls(root, PROJECT).prefetch().result()
 
         rows = {
-            "list, cold (sessions read)": median_ms(
-                cold_list, repeats, calls_index._projects.clear
+            "list, cold (sessions read)": (
+                median_ms(cold_list, repeats),
+                "every column read, as before",
+                lambda: read_every_column(root),
             ),
-            "list, warm (polling)": median_ms(cold_list, repeats),
-            "filter status=error": median_ms(
-                lambda: list_roots(project_calls(root, PROJECT), status="error"),
-                repeats,
+            "list, warm (polling)": (
+                median_ms(warm(), repeats),
+                "duckdb: roots newest 100 from parquet",
+                None,
             ),
-            "filter text 'topic 7'": median_ms(
-                lambda: list_roots(project_calls(root, PROJECT), text="topic 7"),
-                repeats,
+            "filter status=error": (
+                median_ms(warm(status="error"), repeats),
+                None,
+                None,
             ),
-            "tree of 10,101 calls": median_ms(
-                lambda: trace_json(project_calls(root, PROJECT), big_trace), repeats
+            "filter text 'topic 7'": (
+                median_ms(warm(text="topic 7"), repeats, with_values),
+                "duckdb: ilike over inputs",
+                None,
+            ),
+            "filter label=wrong": (median_ms(warm(label="wrong"), repeats), None, None),
+            "filter feedback=down": (
+                median_ms(warm(feedback="down"), repeats),
+                None,
+                None,
+            ),
+            "filter attribute": (
+                median_ms(warm(attribute="env=prod"), repeats),
+                None,
+                None,
+            ),
+            "tree of 10,101 calls, Arrow": (
+                median_ms(
+                    lambda: trace_arrow(project_calls(root, PROJECT), big_trace),
+                    repeats,
+                    with_values,
+                ),
+                "the same tree as JSON (DuckDB to_json)",
+                lambda: trace_json(project_calls(root, PROJECT), big_trace),
             ),
         }
         parquet = f"{root}/{PROJECT}/.traces/*/calls.parquet"
-        alternatives = {
-            "list, cold (sessions read)": (
-                "sg.Api().calls(parent_id=None) newest 100 (1 run)",
-                lambda: sorted(
-                    sg.Api(dir=root).calls(PROJECT, filters={"parent_id": None}),
-                    key=lambda c: c.started_at,
-                    reverse=True,
-                )[:100],
-            ),
-            "list, warm (polling)": (
-                "duckdb: roots newest 100 from parquet",
-                lambda: duckdb.sql(
-                    f"select * exclude (inputs, output) from '{parquet}' where parent_id is null "
-                    "order by started_at desc limit 100"
-                ).fetchall(),
-            ),
-            "filter text 'topic 7'": (
-                "duckdb: ilike over inputs",
-                lambda: duckdb.sql(
-                    f"select id from '{parquet}' where parent_id is null and inputs ilike '%topic 7%' "
-                    "order by started_at desc limit 100"
-                ).fetchall(),
-            ),
-            "tree of 10,101 calls": (
-                "duckdb: the trace's rows as Python tuples",
-                lambda: duckdb.sql(
-                    f"select * from '{parquet}' where trace_id = '{big_trace}'"
-                ).fetchall(),
-            ),
+        duck = {
+            "list, warm (polling)": f"select * exclude (inputs, output) from '{parquet}' where parent_id is null "
+            "order by started_at desc limit 100",
+            "filter text 'topic 7'": f"select id from '{parquet}' where parent_id is null and inputs ilike "
+            "'%topic 7%' order by started_at desc limit 100",
         }
-        print(f"\nin process, median of {repeats} (ms)")
-        for name, ms in rows.items():
-            line = f"  {name:<28} {ms:8.1f}"
-            if name in alternatives:
-                label, action = alternatives[name]
-                # The read API decodes every call into objects (over a minute here): timed once.
-                other = median_ms(action, 1 if label.startswith("sg.Api") else repeats)
-                line += f"   | {label}: {other:8.1f}  (ratio {other / ms:.1f}x)"
+        print(f"\nin process, median of {repeats}: wall ms / CPU ms; {load()}")
+        for name, ((ms, cpu), label, other) in rows.items():
+            line = f"  {name:<30} {ms:8.1f} / {cpu:7.1f}"
+            if label:
+                action = other or (lambda sql=duck[name]: duckdb.sql(sql).fetchall())
+                other_ms, other_cpu = median_ms(action, repeats)
+                line += f"   | {label}: {other_ms:8.1f} / {other_cpu:7.1f}  (ratio {other_ms / ms:.1f}x)"
             print(line)
+        sql = "select op_name, count(*), avg(latency) from calls group by op_name"
+        sql_ms, sql_cpu = median_ms(
+            lambda: run_user_sql(
+                project_calls(root, PROJECT), project_feedback(root, PROJECT), sql
+            ),
+            repeats,
+        )
+        print(f"  {'SQL box: ops by count':<30} {sql_ms:8.1f} / {sql_cpu:7.1f}")
 
         with jupyter_server(root, root.parent / f"{root.name}-jupyter") as url:
             query = {"store_root": str(root), "project": PROJECT}
@@ -178,20 +233,39 @@ def main() -> None:
                     url, f"/spyglass/api/v1/{endpoint}", timeout=60, **query, **params
                 )
                 assert status == 200, body[:300]
-                return json.loads(body)
+                return body
 
             first = time.perf_counter()
             get("calls")
             cold = (time.perf_counter() - first) * 1000
-            print(f"\nover HTTP (a real jupyter server), median of {repeats} (ms)")
-            print(f"  {'list, cold (first request)':<28} {cold:8.1f}")
+            print(
+                f"\nover HTTP (a real jupyter server), median of {repeats} (ms); {load()}"
+            )
+            print(f"  {'list, cold (first request)':<30} {cold:8.1f}")
             for name, action in {
                 "list, warm": lambda: get("calls"),
                 "filter status=error": lambda: get("calls", status="error"),
                 "filter text 'topic 7'": lambda: get("calls", q="topic 7"),
-                "tree of 10,101 calls": lambda: get("calls/trace", trace_id=big_trace),
+                "filter feedback=down": lambda: get("calls", feedback="down"),
+                "tree of 10,101 calls, JSON": lambda: get(
+                    "calls/trace", trace_id=big_trace
+                ),
+                "tree of 10,101 calls, Arrow": lambda: get(
+                    "calls/trace", trace_id=big_trace, format="arrow"
+                ),
             }.items():
-                print(f"  {name:<28} {median_ms(action, repeats):8.1f}")
+                print(f"  {name:<30} {median_ms(action, repeats)[0]:8.1f}")
+            json_path, arrow_path = root / "tree.json", root / "tree.arrow"
+            json_path.write_bytes(get("calls/trace", trace_id=big_trace))
+            arrow_path.write_bytes(
+                get("calls/trace", trace_id=big_trace, format="arrow")
+            )
+        page = Path(__file__).with_name("page_tree.mjs")
+        subprocess.run(
+            ["node", str(page), str(json_path), str(arrow_path), str(repeats)],
+            check=True,
+        )
+        print(load())
 
 
 if __name__ == "__main__":

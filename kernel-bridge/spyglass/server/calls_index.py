@@ -46,17 +46,9 @@ _LISTING_COLUMNS = [
     "run_id",
 ]
 _LISTING_SCHEMA = pa.schema([CALL_SCHEMA.field(name) for name in _LISTING_COLUMNS])
-_ROOT_COLUMNS = [
-    "id",
-    "trace_id",
-    "op_name",
-    "status",
-    "started_at",
-    "ended_at",
-    "exception",
-    "attributes",
-    "session_id",
-    "run_id",
+# A root's row: the listing's columns but its parent (none), usage and cost (summed per trace instead).
+_ROOT_COLUMNS = [name for name in _LISTING_COLUMNS if name not in ("parent_id", "usage", "cost")] + [
+    "session_id"
 ]
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spyglass-calls")
 

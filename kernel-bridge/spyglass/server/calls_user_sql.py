@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..traces.call_rows import CALL_SCHEMA
 from .calls_filters import CallsQueryError
 from .calls_index import ProjectCalls
 from .calls_sql import database
@@ -29,26 +30,7 @@ MAX_ROWS = 10_000
 DEFAULT_ROWS = 1_000
 TIMEOUT_S = 20.0
 _CELL_CHARS = 10_000  # a cell longer than this is cut in the answer (the store keeps it whole)
-_CALL_COLUMNS = [
-    "id",
-    "trace_id",
-    "parent_id",
-    "op_name",
-    "status",
-    "started_at",
-    "ended_at",
-    "inputs",
-    "output",
-    "exception",
-    "attributes",
-    "usage",
-    "cost",
-    "run_id",
-    "session_id",
-    "thread_id",
-    "thread_name",
-    "task",
-]
+_CALL_COLUMNS = [*CALL_SCHEMA.names, "session_id"]  # every stored column, and the session
 _FEEDBACK_SCHEMA = pa.schema(
     [
         ("id", pa.string()),
@@ -156,8 +138,6 @@ def run_user_sql(
 def _calls_view(calls: ProjectCalls) -> pa.Table:
     tables = [session.calls().select(_CALL_COLUMNS) for session in calls.sessions]
     if not tables:
-        from ..traces.call_rows import CALL_SCHEMA
-
         return CALL_SCHEMA.append(pa.field("session_id", pa.string())).empty_table().select(_CALL_COLUMNS)
     table = pa.concat_tables(tables)
     latency = pc.divide(
