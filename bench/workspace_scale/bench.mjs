@@ -64,18 +64,31 @@ function rendererBytes() {
     .reduce((total, p) => total + p.rss, 0);
 }
 
+/** Where the page's memory is after a step: renderer RSS, the page's JS heap (CDP) and DuckDB's own accounting. */
+async function memorySnapshot(page, cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  const duckdb = await page.evaluate(() => window.bench.duckdbMemory()).catch(() => ({ total: 0 }));
+  return { rss: rendererBytes(), jsHeap: heap, duckdb: duckdb.total, duckdbTags: duckdb.tags };
+}
+const memoryLine = (m) => `renderer ${mib(m.rss)}, page JS heap ${mib(m.jsHeap)}, DuckDB ${mib(m.duckdb)}`;
+
 async function measure(mode, metrics, distinct) {
   const browser = await launchBrowser();
   const { page } = browser;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
   const result = { mode, firsts: [], zoomQuery: [], zoomDraw: [], spikes: [0, 0], refused: null };
   try {
     await page.goto(`${pages.url}/page/index.html`);
     await page.waitForFunction(() => window.bench);
     const idle = rendererBytes();
+    console.log(`[${mode}] page open: ${memoryLine(await memorySnapshot(page, cdp))}`);
     await page.evaluate(
       ([root, options]) => window.bench.open(root, 'bench', options),
       [store, { windows: mode === 'windows', budgetBytes: BUDGET }],
     );
+    console.log(`[${mode}] engine started: ${memoryLine(await memorySnapshot(page, cdp))}`);
     // First chart of one metric across all runs, cold (list, overview, M4, draw).
     try {
       result.firsts.push(await page.evaluate(([m, b]) => window.bench.firstChart(m, b), [METRIC, BUCKETS]));
@@ -84,35 +97,60 @@ async function measure(mode, metrics, distinct) {
       return result;
     }
     console.log(
-      `[${mode}] first chart ${METRIC}: ${fmt(result.firsts[0].totalMs)} (${JSON.stringify(result.firsts[0])})`,
+      `[${mode}] first chart ${METRIC}: ${fmt(result.firsts[0].totalMs)} (${JSON.stringify(result.firsts[0])}); ` +
+        memoryLine(await memorySnapshot(page, cdp)),
     );
+    // A failed window (the server's error) is counted and the run goes on to the other metrics' memory.
+    result.zoomErrors = [];
     for (const range of windows(ZOOMS, 1)) {
-      const z = await page.evaluate(
-        ([m, r, b]) => window.bench.zoom(m, r, b, true),
-        [METRIC, range, BUCKETS],
-      );
-      result.zoomQuery.push(z.queryMs);
-      result.zoomDraw.push(z.totalMs);
+      try {
+        const z = await page.evaluate(
+          ([m, r, b]) => window.bench.zoom(m, r, b, true),
+          [METRIC, range, BUCKETS],
+        );
+        result.zoomQuery.push(z.queryMs);
+        result.zoomDraw.push(z.totalMs);
+      } catch (error) {
+        result.zoomErrors.push(String(error).split('\n')[0]);
+      }
     }
     for (const range of windows(20, 3)) {
-      const s = await page.evaluate(
-        ([m, r, b, n, d]) => window.bench.spikesKept(m, r, b, n, d),
-        [METRIC, range, BUCKETS, STEPS, distinct],
-      );
-      result.spikes[0] += s.kept;
-      result.spikes[1] += s.expected;
+      try {
+        const s = await page.evaluate(
+          ([m, r, b, n, d]) => window.bench.spikesKept(m, r, b, n, d),
+          [METRIC, range, BUCKETS, STEPS, distinct],
+        );
+        result.spikes[0] += s.kept;
+        result.spikes[1] += s.expected;
+      } catch (error) {
+        result.zoomErrors.push(String(error).split('\n')[0]);
+      }
     }
+    if (result.zoomErrors.length)
+      console.log(`[${mode}] ${result.zoomErrors.length} zoom windows failed:`, result.zoomErrors[0]);
+    console.log(`[${mode}] after the zooms: ${memoryLine(await memorySnapshot(page, cdp))}`);
     // The other metrics, one chart each: memory after opening them all.
     for (const metric of metrics.slice(1)) {
       try {
         const first = await page.evaluate(([m, b]) => window.bench.firstChart(m, b), [metric, BUCKETS]);
         result.firsts.push(first);
-        console.log(`[${mode}] first chart ${metric}: ${fmt(first.totalMs)}`);
+        const parts = ['listMs', 'fetchMs', 'parseMs', 'ingestMs', 'buildMs', 'sqlMs', 'queryMs', 'drawMs']
+          .map((k) => `${k.replace('Ms', '')} ${fmt(first[k])}`)
+          .join(', ');
+        console.log(
+          `[${mode}] first chart ${metric}: ${fmt(first.totalMs)} (${parts}); ` +
+            memoryLine(await memorySnapshot(page, cdp)),
+        );
       } catch (error) {
         console.log(`[${mode}] ${metric}: ${String(error).split('\n')[0]}`);
       }
     }
     result.memory = await page.evaluate(() => window.bench.memory());
+    result.snapshot = await memorySnapshot(page, cdp);
+    console.log(
+      `[${mode}] after ${metrics.length} metrics: ${memoryLine(result.snapshot)}`,
+      result.snapshot.duckdbTags,
+    );
     result.rendererBytes = rendererBytes();
     result.idleRendererBytes = idle;
     if (browser.consoleErrors.length)

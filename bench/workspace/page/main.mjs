@@ -7,12 +7,38 @@ import { LinePlotView } from '@spyglass/widgets/line-plot-view';
 import { embedChart, refillDataset } from '@spyglass/widgets/vega-render';
 
 /** The product's engine (DuckDB-WASM's EH bundle in a worker), as the labextension starts it. */
-function createEngine() {
-  return createBrowserEngine({
-    workerUrl: '/duckdb/duckdb-browser-eh.worker.js',
-    wasmUrl: '/duckdb/duckdb-eh.wasm',
-  });
+async function createEngine() {
+  return timedEngine(
+    await createBrowserEngine({
+      workerUrl: '/duckdb/duckdb-browser-eh.worker.js',
+      wasmUrl: '/duckdb/duckdb-eh.wasm',
+    }),
+  );
 }
+
+/** Time spent in the engine since the last reset, by kind of call (ingests, level builds, other queries). */
+const engineTimes = { ingestMs: 0, buildMs: 0, sqlMs: 0, fetchMs: 0, parseMs: 0 };
+function timedEngine(engine) {
+  const timed = async (kind, fn) => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      engineTimes[kind] += performance.now() - t0;
+    }
+  };
+  return {
+    query: (sql) =>
+      timed(/^\s*(INSERT|CREATE|ALTER|DROP)/i.test(sql) ? 'buildMs' : 'sqlMs', () => engine.query(sql)),
+    insertArrowIPC: (table, ipc, options) =>
+      timed('ingestMs', () => engine.insertArrowIPC(table, ipc, options)),
+    connect: engine.connect && (() => engine.connect()),
+    close: () => engine.close(),
+  };
+}
+const resetEngineTimes = () => {
+  for (const key of Object.keys(engineTimes)) engineTimes[key] = 0;
+};
 
 /** WorkspaceSource over plain fetch (the proxy adds the Jupyter token); same requests as WorkspaceClient. */
 class FetchSource {
@@ -35,8 +61,14 @@ class FetchSource {
     if (request.overviewBuckets && !window.benchNoOverview)
       params.append('overview_buckets', String(request.overviewBuckets));
     if (request.overviewAxis && !window.benchNoOverview) params.append('overview_axis', request.overviewAxis);
+    const t0 = performance.now();
     const response = await this.get('metric', params);
-    return parseMetricIPC(new Uint8Array(await response.arrayBuffer()));
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const t1 = performance.now();
+    const parsed = parseMetricIPC(bytes);
+    engineTimes.fetchMs += t1 - t0;
+    engineTimes.parseMs += performance.now() - t1;
+    return parsed;
   }
   async history(runDir, afterSeq) {
     const params = new URLSearchParams({ run_dir: runDir, after_seq: String(afterSeq) });
@@ -143,6 +175,7 @@ window.bench = {
    * `tellAxis`, loadMetric is told the chart's x axis (its overview comes first).
    */
   async firstChart(metric, buckets, xAxis = 'step', tellAxis = false) {
+    resetEngineTimes();
     const t0 = performance.now();
     const listing = await state.store.listRuns();
     const tList = performance.now();
@@ -160,6 +193,7 @@ window.bench = {
     await slot?.full;
     const fullMs = performance.now() - t0;
     return {
+      ...engineTimes,
       rawMs,
       fullMs,
       totalMs: tDraw - t0,
@@ -293,6 +327,14 @@ window.bench = {
   },
   memory() {
     return state.store.memory();
+  },
+  /** DuckDB's own accounting of its memory (bytes by tag) and the page's JS heap. */
+  async duckdbMemory() {
+    const rows = await state.store.sql(
+      'SELECT tag, memory_usage_bytes::DOUBLE AS bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0',
+    );
+    const total = rows.reduce((n, r) => n + Number(r.bytes), 0);
+    return { total, tags: Object.fromEntries(rows.map((r) => [r.tag, Number(r.bytes)])) };
   },
 };
 

@@ -6,18 +6,19 @@ import { WorkspaceSourceError } from './workspace/data.js';
 
 /**
  * Reads the answer of `GET /spyglass/api/v1/metric`: the run ids, live cursors and skipped runs from the Arrow
- * schema metadata (only the schema message is decoded; the batches go to DuckDB as they are), and the row count.
+ * schema metadata (only the schema message is decoded; the batches go to DuckDB as they are), and the row count
+ * (from the batch headers).
  */
 export function parseMetricIPC(ipc: Uint8Array): MetricResponse & { rows: number } {
   let meta: MetricMetadata = { run_ids: [], cursors: {}, skipped: {} };
   let rows = 0;
   try {
-    checkArrowStream(ipc);
+    // The structural check counts the rows from the batch headers: no batch is decoded here.
+    rows = checkArrowStream(ipc).rows;
     const reader = RecordBatchReader.from(ipc);
     reader.open();
     const text = reader.schema?.metadata.get(METRIC_METADATA_KEY);
     if (text) meta = parseMetricMetadata(JSON.parse(text));
-    for (const batch of reader) rows += batch.numRows;
   } catch (cause) {
     throw new WorkspaceSourceError('metric', 200, `the answer is not an Arrow IPC stream: ${String(cause)}`);
   }

@@ -70,27 +70,46 @@ export function mergeBuckets(
   factor: number,
   origin = 0,
 ): Buckets {
+  const spans = [...runSpans(b)].filter(([run]) => keep(run)).map(([, span]) => span);
+  return mergeSpans(b, spans, factor, origin);
+}
+
+/**
+ * mergeBuckets over the rows of `spans` (each one run's [start, end), in the order given), keeping only merged
+ * buckets q in [0, lastQ] when `lastQ` is given.
+ */
+export function mergeSpans(
+  b: Buckets,
+  spans: [number, number][],
+  factor: number,
+  origin = 0,
+  lastQ = Number.POSITIVE_INFINITY,
+): Buckets {
+  let size = 0;
+  for (const [start, end] of spans) size += end - start;
   const columns: Record<string, Float64Array> = {};
-  for (const name of BUCKET_COLUMNS) columns[name] = new Float64Array(b.length);
+  for (const name of BUCKET_COLUMNS) columns[name] = new Float64Array(size);
   const o = columns as unknown as { [K in (typeof BUCKET_COLUMNS)[number]]: Float64Array };
   let k = -1;
-  for (let i = 0; i < b.length; i++) {
-    if (!keep(b.run[i])) continue;
-    const q = Math.floor((b.q[i] - origin) / factor);
-    if (k < 0 || o.run[k] !== b.run[i] || o.q[k] !== q) {
-      k++;
-      for (const name of BUCKET_COLUMNS) o[name][k] = b[name][i];
-      o.q[k] = q;
-      continue;
+  for (const [start, end] of spans) {
+    for (let i = start; i < end; i++) {
+      const q = Math.floor((b.q[i] - origin) / factor);
+      if (q < 0 || q > lastQ) continue;
+      if (k < 0 || o.run[k] !== b.run[i] || o.q[k] !== q) {
+        k++;
+        for (const name of BUCKET_COLUMNS) o[name][k] = b[name][i];
+        o.q[k] = q;
+        continue;
+      }
+      if (b.x_first[i] < o.x_first[k]) [o.x_first[k], o.y_first[k]] = [b.x_first[i], b.y_first[i]];
+      if (b.x_last[i] > o.x_last[k]) [o.x_last[k], o.y_last[k]] = [b.x_last[i], b.y_last[i]];
+      if (b.y_min[i] < o.y_min[k] || (b.y_min[i] === o.y_min[k] && b.x_min[i] < o.x_min[k]))
+        [o.x_min[k], o.y_min[k]] = [b.x_min[i], b.y_min[i]];
+      if (b.y_max[i] > o.y_max[k] || (b.y_max[i] === o.y_max[k] && b.x_max[i] < o.x_max[k]))
+        [o.x_max[k], o.y_max[k]] = [b.x_max[i], b.y_max[i]];
+      o.y_sum[k] += b.y_sum[i];
+      o.n[k] += b.n[i];
     }
-    if (b.x_first[i] < o.x_first[k]) [o.x_first[k], o.y_first[k]] = [b.x_first[i], b.y_first[i]];
-    if (b.x_last[i] > o.x_last[k]) [o.x_last[k], o.y_last[k]] = [b.x_last[i], b.y_last[i]];
-    if (b.y_min[i] < o.y_min[k] || (b.y_min[i] === o.y_min[k] && b.x_min[i] < o.x_min[k]))
-      [o.x_min[k], o.y_min[k]] = [b.x_min[i], b.y_min[i]];
-    if (b.y_max[i] > o.y_max[k] || (b.y_max[i] === o.y_max[k] && b.x_max[i] < o.x_max[k]))
-      [o.x_max[k], o.y_max[k]] = [b.x_max[i], b.y_max[i]];
-    o.y_sum[k] += b.y_sum[i];
-    o.n[k] += b.n[i];
   }
   const out: Record<string, unknown> = { length: k + 1 };
   for (const name of BUCKET_COLUMNS) out[name] = columns[name].subarray(0, k + 1);

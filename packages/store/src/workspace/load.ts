@@ -3,6 +3,7 @@ import type { SqlEngine } from '../engine.js';
 import { parseMetricIPC } from '../metric-ipc.js';
 import { type AxisOverview, axisOverviewOf } from './axis-overview.js';
 import type { LoadOptions, LoadPhase, MetricRequest, MetricResponse, WorkspaceSource } from './data.js';
+import { farOverviewOf } from './far-overview.js';
 import { fetchLimitBytes, guardMemory, remoteSlotBytes, rowBytes } from './memory.js';
 import { MAX_BUCKETS, overviewAxisOf } from './query.js';
 import type { MetricSlot } from './slot.js';
@@ -147,8 +148,8 @@ export async function appendRuns(
 }
 
 /**
- * Keeps a large metric on the server: the page holds the overview (in place already) and fetches only the rows of
- * the running runs; zooms over the others are windows the source answers (remote.ts).
+ * Keeps a large metric on the server: the page holds the overview of the far runs (in JS, far-overview.ts) and
+ * fetches only the rows of the running runs; zooms over the far runs are windows the source answers (remote.ts).
  */
 async function loadRemote(
   context: SlotLoadContext,
@@ -169,11 +170,13 @@ async function loadRemote(
       ? await context.source.metric({ ...request, runIds: running })
       : { ipc: new Uint8Array(), runIds: [], cursors: {}, skipped: {}, rows: 0 },
   );
-  const needed = remoteSlotBytes(step.rows ?? 0, response.rows ?? 0, slot.xMetric);
+  // Read outside the engine's queue: charts of other metrics go on meanwhile.
+  const far = farOverviewOf(step, (step.overview as NonNullable<MetricResponse['overview']>).level);
+  const needed = remoteSlotBytes(far.bytes, response.rows ?? 0, slot.xMetric);
   await context.makeRoom(slot, needed);
   await context.serial(() =>
     guardMemory(slot.metric, needed, context.budget, async () => {
-      await slot.ingestOverview(context.engine, step);
+      await slot.ingestFarOverview(context.engine, step, far);
       if (first.axisOverview) {
         const overview = axisOverviewOf(slot, first);
         slot.axisOverviews.set(first.axisOverview.axis, Promise.resolve(overview));

@@ -6,8 +6,6 @@ export const DEFAULT_BUDGET = 1024 * 1024 * 1024;
 /** DuckDB-WASM bytes per raw row (4 + 8 + 8 + 8 in columns, plus the pyramid's ~1/4 row of 100 bytes). */
 const BYTES_PER_ROW = 56;
 const BYTES_PER_X = 10;
-/** DuckDB-WASM bytes of one pyramid level row (lvl, run, b, four points, sum, count). */
-const LEVEL_ROW_BYTES = 96;
 /** Arrow IPC bytes per row on the wire (run, step, wall, value). */
 const IPC_BYTES_PER_ROW = 28;
 
@@ -16,10 +14,10 @@ export function rowBytes(xMetric: string | null): number {
   return BYTES_PER_ROW + (xMetric ? BYTES_PER_X : 0);
 }
 
-/** DuckDB-WASM bytes of a metric kept on the server: its overview level (and the coarser ones, about as many
- * rows again) plus the rows of its local runs. */
-export function remoteSlotBytes(overviewRows: number, localRows: number, xMetric: string | null): number {
-  return overviewRows * 2 * LEVEL_ROW_BYTES + localRows * rowBytes(xMetric);
+/** Bytes of a metric kept on the server: its far runs' overview (JS, `overviewBytes`) plus the rows of its local
+ * runs in DuckDB-WASM. */
+export function remoteSlotBytes(overviewBytes: number, localRows: number, xMetric: string | null): number {
+  return overviewBytes + localRows * rowBytes(xMetric);
 }
 
 /** The most Arrow IPC bytes worth fetching for a metric: as many rows as the whole budget could hold. */

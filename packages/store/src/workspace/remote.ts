@@ -1,14 +1,15 @@
 import { tableFromCheckedIPC } from '../arrow-stream-check.js';
 import { type Buckets, columnsToBuckets, concatBuckets, emptyBuckets, queryBuckets } from './buckets.js';
 import type { WindowRequest } from './data.js';
-import { type ChartContext, stepExtent, stepGrid } from './query.js';
+import { farExtent, farOverviewBuckets } from './far-overview.js';
+import { type ChartContext, stepExtent } from './query.js';
 import type { MetricSlot } from './slot.js';
-import { gridAtLevel, type PyramidGrid, pyramidQuerySql } from './sql.js';
+import { gridAtLevel, type PyramidGrid, pyramidGrid, pyramidQuerySql } from './sql.js';
 
 /**
- * Queries of a metric that stays on the server (`slot.remote`): the page holds its overview levels for every run
- * and the raw rows (with a full pyramid) of its local runs, the ones running when it loaded or added since. A
- * window over the other, far runs that the overview cannot answer exactly is answered by the source
+ * Queries of a metric that stays on the server (`slot.remote`): the page holds the overview of its far runs (in JS,
+ * far-overview.ts) and the raw rows (with a full pyramid) of its local runs, the ones running when it loaded or
+ * added since. A window over the far runs that the overview cannot answer exactly is answered by the source
  * (`WorkspaceSource.window`, native DuckDB in the Jupyter server), so only their M4 buckets cross the wire.
  */
 
@@ -50,11 +51,27 @@ export async function remoteStepBuckets(
   range: [number, number] | undefined,
   buckets: number,
 ): Promise<{ grid: PyramidGrid; rows: Buckets } | null> {
-  let grid = await stepGrid(context.engine, slot, runs, range, buckets);
-  const extent = range ? null : await stepExtent(context.engine, slot, runs);
-  if (extent) grid = wholeRangeGrid(slot, extent, grid);
+  const extent = range ?? (await remoteStepExtent(context, slot, runs));
+  if (!extent) return null;
+  let grid = pyramidGrid(extent[0], extent[1], buckets, slot.maxLevel);
+  if (!range) grid = wholeRangeGrid(slot, extent, grid);
   if (!grid) return null;
   return { grid, rows: await remoteGridBuckets(context, slot, grid, runs, range === undefined) };
+}
+
+/** The step extent of `runs`: local ones from the page's pyramid, far ones from the overview. */
+async function remoteStepExtent(
+  context: ChartContext,
+  slot: MetricSlot,
+  runs: number[],
+): Promise<[number, number] | null> {
+  const { local, far } = splitRuns(slot, runs);
+  const extents = [
+    local.length ? await stepExtent(context.engine, slot, local) : null,
+    slot.farOverview ? farExtent(slot.farOverview, far) : null,
+  ].filter((e): e is [number, number] => e !== null);
+  if (!extents.length) return null;
+  return [Math.min(...extents.map((e) => e[0])), Math.max(...extents.map((e) => e[1]))];
 }
 
 /**
@@ -73,7 +90,7 @@ export function wholeRangeGrid(
 
 /**
  * Buckets of a remote slot's runs on a step-axis pyramid grid: local runs from the page's pyramid and raw rows
- * (exact edges), far runs from the page's overview levels when the query is the whole range at a level they hold
+ * (exact edges), far runs from the page's overview when the query is the whole range at its level or coarser
  * (every bucket whole), else from the source.
  */
 export async function remoteGridBuckets(
@@ -89,9 +106,9 @@ export async function remoteGridBuckets(
     const sql = pyramidQuerySql(slot.tables, grid, { runs: local, exactEdges: true });
     parts.push(await queryBuckets(context.engine, sql));
   }
-  if (far.length && wholeRange && grid.level >= (slot.overviewLevel ?? Number.POSITIVE_INFINITY)) {
-    const sql = pyramidQuerySql(slot.tables, grid, { runs: far, exactEdges: false });
-    parts.push(await queryBuckets(context.engine, sql));
+  const overview = slot.farOverview;
+  if (far.length && wholeRange && overview && grid.level >= overview.level) {
+    parts.push(farOverviewBuckets(overview, grid, far));
   } else if (far.length) {
     parts.push(
       await farBuckets(context, slot, far, { axis: 'step', lo: grid.lo, hi: grid.hi, level: grid.level }),

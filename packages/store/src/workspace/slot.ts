@@ -4,6 +4,7 @@ import type { SqlEngine } from '../engine.js';
 import { sqlNumber } from '../sql-literal.js';
 import { type AxisOverview, axisOverviewOf } from './axis-overview.js';
 import type { LoadedMetric, MetricResponse } from './data.js';
+import type { FarOverview } from './far-overview.js';
 import {
   alignDown,
   buildFirstLevelSql,
@@ -67,11 +68,13 @@ export class MetricSlot {
    */
   overviewLevel: number | null = null;
   /**
-   * The metric stays on the server (see remote.ts): the page holds the overview levels of every run, and raw rows
-   * and a full pyramid only for `localRuns` (running when it loaded, or added since).
+   * The metric stays on the server (see remote.ts): the page holds the far runs' overview (`farOverview`), and raw
+   * rows and a full pyramid only for `localRuns` (running when it loaded, or added since).
    */
   remote = false;
   readonly localRuns = new Set<number>();
+  /** A remote slot's overview of its far runs, kept in JS (far-overview.ts); null for other slots. */
+  farOverview: FarOverview | null = null;
   /** The server's overviews on other axes, fetched when a whole-range chart first asks (until rawReady). */
   readonly axisOverviews = new Map<OverviewAxis, Promise<AxisOverview | null>>();
   loading: Promise<void> | null = null;
@@ -111,6 +114,19 @@ export class MetricSlot {
     for (let level = overview.level + 1; level <= this.maxLevel; level++) {
       await engine.query(buildLevelSql(this.tables, level));
     }
+    this.overviewLevel = overview.level;
+  }
+
+  /**
+   * A remote slot's overview (the step overview `response`, already read into `far`): its runs, statistics and
+   * levels, with an empty pyramid table for the local runs' rows (the far runs' buckets stay in `far`).
+   */
+  async ingestFarOverview(engine: SqlEngine, response: MetricResponse, far: FarOverview): Promise<void> {
+    const overview = response.overview as NonNullable<MetricResponse['overview']>;
+    await engine.query(createLevelsSql(this.tables));
+    this.takeRuns(response, overview.stats);
+    this.farOverview = far;
+    this.maxLevel = Math.max(overview.maxLevel, overview.level);
     this.overviewLevel = overview.level;
   }
 
@@ -301,6 +317,7 @@ export class MetricSlot {
 
   async dropTables(engine: SqlEngine): Promise<void> {
     this.ready = false;
+    this.farOverview = null;
     for (const sql of dropMetricSql(this.tables)) await engine.query(sql);
   }
 
