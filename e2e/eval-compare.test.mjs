@@ -5,11 +5,13 @@
 // The same panel is sg.compare_evaluations's output in the cell.
 // The models' outputs and errors carry an XSS corpus: window.__xss stays unset and nothing active is drawn.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openLab, openNotebook, runAllCells, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
+import { openReportPage } from './support/report-page.mjs';
 
 const PROJECT = 'evals-demo';
 const XSS = [
@@ -207,4 +209,51 @@ test('two evaluated models open side by side with the regressions first and thei
   }, 'the dark theme applied to the chart');
   assert.notEqual(dark.fontColor, shown.fontColor);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
+});
+
+test('the published report draws the comparison from the store, regressions first, payloads inert', {
+  timeout: 180_000,
+}, async () => {
+  const { page } = session.browser;
+  await openNotebook(page, 'evals.ipynb');
+  await page.evaluate(() => window.jupyterapp.commands.execute('spyglass:publish-report'));
+  const report = join(session.lab.rootDir, 'evals.report.html');
+  await waitFor(() => existsSync(report), 'the report file', 60_000);
+  const opened = await openReportPage(session.browser, report);
+  const shown = await waitFor(
+    () =>
+      opened.page.evaluate(() => {
+        const plots = [...document.querySelectorAll('.sg-plot .sg-plot-chart')];
+        const tables = [...document.querySelectorAll('section.sg-table')];
+        const bars = plots.map((p) => p.querySelectorAll('[aria-roledescription="bar"]').length);
+        if (bars.length === 0 || bars.some((n) => n === 0)) return null;
+        const examples = tables.find((t) => t.textContent.includes('regressions first'));
+        const rows = [...(examples?.querySelectorAll('tbody tr') ?? [])].map((row) =>
+          [...row.querySelectorAll('td')].map((td) => td.textContent),
+        );
+        return {
+          bars,
+          rows,
+          text: document.body.textContent,
+          active: document.querySelectorAll('.sg-table :is(img, script, iframe, a), [onerror], [onload]')
+            .length,
+        };
+      }),
+    'the report drawn',
+  );
+  // One plot: the comparison's 2 scores × 2 evaluations (the first cell displays no summary).
+  assert.deepEqual(shown.bars, [4]);
+  assert.deepEqual(shown.rows.map((r) => [r[0], r[1]]).slice(0, 3), [
+    ['regression', '4'],
+    ['regression', '2'],
+    ['same', '0'],
+  ]);
+  assert.ok(shown.text.includes(XSS[0]), 'the hostile output is text in the report');
+  assert.equal(shown.active, 0);
+  assert.equal(await opened.page.evaluate(() => window.__xss), undefined);
+  assert.deepEqual(
+    opened.requests.filter((url) => !url.startsWith('file://')),
+    [],
+  );
+  await opened.page.close();
 });
