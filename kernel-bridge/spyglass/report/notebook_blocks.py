@@ -93,24 +93,11 @@ class BlockCollector:
                 self.blocks.append(block)
         elif LINEAGE_MIME_TYPE in data:
             bundle = data[LINEAGE_MIME_TYPE]
-            root, places = project_store(
-                str(bundle.get("project", "")),
-                bundle.get("store_root"),
-                self.store,
-                self.notebook_dir,
-                self.roots,
-            )
+            root, places = self._project_store(bundle)
             self.blocks.extend(lineage_blocks(bundle, root, places, self.roots, data.get("text/plain")))
         elif TRACES_MIME_TYPE in data:
             bundle = data[TRACES_MIME_TYPE]
-            root, places = project_store(
-                str(bundle.get("project", "")),
-                bundle.get("store_root"),
-                self.store,
-                self.notebook_dir,
-                self.roots,
-            )
-            self.blocks.extend(trace_blocks(bundle, root, places))
+            self.blocks.extend(trace_blocks(bundle, *self._project_store(bundle)))
         elif any(mime.startswith(MIME_TYPE_PREFIX) for mime in data):
             mime = min(m for m in data if m.startswith(MIME_TYPE_PREFIX))
             self._add_notice(messages.UNKNOWN_SPYGLASS_OUTPUT.format(mime=mime), data)
@@ -130,6 +117,11 @@ class BlockCollector:
                 self.blocks.append({"kind": "svg", "svg": svg})
         elif "text/plain" in data:
             self._add_text(_text(data["text/plain"]))
+
+    def _project_store(self, bundle: dict[str, Any]) -> tuple[Path | None, list[Path]]:
+        """The store root holding the output's project (or None) and the roots looked at."""
+        project = str(bundle.get("project", ""))
+        return project_store(project, bundle.get("store_root"), self.store, self.notebook_dir, self.roots)
 
     def _add_text(self, text: str) -> None:
         if len(text) > TEXT_OUTPUT_LIMIT:
