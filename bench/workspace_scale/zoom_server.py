@@ -11,10 +11,11 @@ pyramid level whose 2^k-step buckets give at most that many, or equal buckets wh
 for level 3). The first window reads every run (cold); the others are timed warm. Prints median and p95 of
 wall and CPU time, the ratio to DuckDB on the windows both ran, peak RSS and the load average.
 
-    python bench/workspace_scale/zoom_server.py STORE_DIR [--zooms 40] [--buckets 250] [--duckdb 6]
-                                                 [--metric train/loss] [--seed 1]
+    python bench/workspace_scale/zoom_server.py STORE_DIR [--zooms 40] [--buckets 250] [--duckdb 3]
+                                                 [--duckdb-max-width 5000] [--metric train/loss] [--seed 1]
 
-STORE_DIR is one generate_store.py wrote (with its overview files: without them every window reads the rows).
+STORE_DIR is one generate_store.py wrote (with its overview files; without them the server builds every level of
+a run from its points when it reads it).
 """
 
 from __future__ import annotations
@@ -145,8 +146,14 @@ def main() -> None:
     parser.add_argument(
         "--duckdb",
         type=int,
-        default=6,
+        default=3,
         help="windows also answered by DuckDB (0: none)",
+    )
+    parser.add_argument(
+        "--duckdb-max-width",
+        type=int,
+        default=5000,
+        help="DuckDB only on windows this narrow (a wide one: minutes)",
     )
     parser.add_argument("--metric", default="train/loss")
     parser.add_argument("--seed", type=int, default=1)

@@ -37,7 +37,7 @@ from .overview_file import StoredLevels, open_overview
 from .run_reads import read_run, requested_runs
 from .series import read_metric
 
-MAX_HELD_ROWS = 150_000_000  # about 2.4 GB of steps and values per metric (1,000 runs × 100k steps: 100M)
+MAX_HELD_ROWS = 150_000_000  # points per metric: ~25 B each with the finer levels (1,000 runs × 100k: 100M)
 _LOAD_RUNS = 64
 _NONE = np.zeros(0)
 _MARKED_FILES = (METADATA_FILE, PARQUET_FILE, LOG_FILE, OVERVIEW_FILE)
