@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { openLab, openNotebook, runAllCells, waitFor } from './support/lab-page.mjs';
 import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
+import { XSS } from './support/xss-corpus.mjs';
 
 const canary = { server: null, port: 0, hits: [] };
 
@@ -25,20 +26,6 @@ before(async () => {
   canary.port = canary.server.address().port;
 });
 after(() => new Promise((ok) => canary.server.close(ok)));
-
-/** Payloads that set window.__xss if any of them ever runs. */
-const XSS = [
-  '<img src=x onerror="window.__xss=1">',
-  '<script>window.__xss=1</script>',
-  '"><svg onload="window.__xss=1">',
-  "'-window.__xss=1-'",
-  'javascript:window.__xss=1',
-  '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
-  '<details open ontoggle="window.__xss=1">',
-  '<math><mtext><table><mglyph><style><img src=x onerror="window.__xss=1">',
-  '{{constructor.constructor("window.__xss=1")()}}',
-  '</title></style></textarea><script>window.__xss=1</script>',
-];
 
 /** Payloads that would make the browser contact the canary (filled in with its port). */
 // sg.plot_table's field placeholders (wandb's custom chart syntax): plain strings, not template literals.

@@ -11,19 +11,11 @@ import { openLab, openNotebook, runAllCells, saveNotebook, waitFor } from './sup
 import { useLabAndBrowser } from './support/lab-session.mjs';
 import { writeNotebook } from './support/notebook-file.mjs';
 import { openReportPage } from './support/report-page.mjs';
+import { XSS as CORPUS } from './support/xss-corpus.mjs';
 
-/** Payloads that set window.__xss if any of them ever runs (torture-xss-offhost's, and markdown's own). */
+/** Payloads that set window.__xss if any of them ever runs: the torture corpus, and markdown's own. */
 const XSS = [
-  '<img src=x onerror="window.__xss=1">',
-  '<script>window.__xss=1</script>',
-  '"><svg onload="window.__xss=1">',
-  "'-window.__xss=1-'",
-  'javascript:window.__xss=1',
-  '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
-  '<details open ontoggle="window.__xss=1">',
-  '<math><mtext><table><mglyph><style><img src=x onerror="window.__xss=1">',
-  '{{constructor.constructor("window.__xss=1")()}}',
-  '</title></style></textarea><script>window.__xss=1</script>',
+  ...CORPUS,
   '[click me](javascript:window.__xss=1)',
   '![pic](javascript:window.__xss=1)',
   '![pic](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9IndpbmRvdy5fX3hzcz0xIj48L3N2Zz4=)',
