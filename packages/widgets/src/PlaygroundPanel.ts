@@ -197,11 +197,15 @@ export class PlaygroundPanel extends Widget {
     if (JSON.stringify(shown) === JSON.stringify(names)) return;
     const doc = this.node.ownerDocument;
     this.variablesBox.replaceChildren(
-      ...names.map((variable) =>
-        this.textField(doc, variable, this.state.values[variable] ?? '', (v) => {
-          this.state.values[variable] = v;
-        }),
-      ),
+      ...names.map((variable) => {
+        const label = el(doc, 'label', 'jp-SpyglassPlayground-variable', `{{${variable}}} `);
+        label.append(
+          this.textField(doc, variable, this.state.values[variable] ?? '', (v) => {
+            this.state.values[variable] = v;
+          }),
+        );
+        return label;
+      }),
     );
   }
 
