@@ -6,7 +6,7 @@
 // Prints medians, p95 and ratios; page memory is the browser's renderer process (the page and its DuckDB worker).
 //
 //   node bench/workspace_scale/bench.mjs [--runs 1000] [--steps 100000] [--buckets 250] [--zooms 40]
-//                                        [--metrics 10] [--modes windows,rows] [--budget-gib 1] [--build no]
+//                                        [--metrics 10] [--modes windows,rows] [--budget-gib 0.375] [--build no]
 // --build no reuses bench/workspace/page/dist as it is (webpack takes minutes on the shared machine).
 // Finished runs carry overview.arrow (generate_store.py): the first chart reads those, not every run's rows.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,7 +28,7 @@ const BUCKETS = Number(args.buckets ?? 250);
 const ZOOMS = Number(args.zooms ?? 40);
 const METRICS = Number(args.metrics ?? 10);
 const MODES = (args.modes ?? 'windows,rows').split(',');
-const BUDGET = Number(args['budget-gib'] ?? 1) * 1024 ** 3;
+const BUDGET = Number(args['budget-gib'] ?? 0.375) * 1024 ** 3; // the product's default budget
 const base = process.env.SG_WS_SCALE_DIR ?? '/tmp/sg-ws-scale';
 const store = join(base, `store-${RUNS}x${STEPS}`);
 const METRIC = 'train/loss';

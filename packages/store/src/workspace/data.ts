@@ -301,7 +301,7 @@ export interface WorkspaceDataOptions {
    * reads the runs a kernel delivers from the hub's rows and polls `/history` only for the others.
    */
   hub?: HubRows;
-  /** Bytes of DuckDB-WASM memory the loaded metrics may take (default 1 GiB). */
+  /** Bytes the loaded metrics may take in the page, DuckDB-WASM tables and far overviews (default 384 MiB). */
   memoryBudgetBytes?: number;
   /**
    * A metric whose finished runs' rows would take more than this many bytes in the page stays on the server when

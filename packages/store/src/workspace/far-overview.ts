@@ -33,8 +33,10 @@ export const FAR_ROW_BYTES = 4 + 8 * 11;
 export function farOverviewOf(response: MetricResponse, level: number): FarOverview {
   const table = tableFromCheckedIPC(response.ipc);
   const lvl = table.getChild('lvl')?.toArray() as ArrayLike<number> | undefined;
+  // numRows sums over the batches on every read (one batch per run): read it once.
+  const numRows = table.numRows;
   const keep: number[] = [];
-  for (let i = 0; i < table.numRows; i++) if (!lvl || lvl[i] === level) keep.push(i);
+  for (let i = 0; i < numRows; i++) if (!lvl || lvl[i] === level) keep.push(i);
   const run = table.getChild('run')?.toArray() as ArrayLike<number>;
   const b = numbers(table.getChild('b')?.toArray());
   // The server sends them ordered by run, then bucket; sort only if not.
@@ -44,7 +46,7 @@ export function farOverviewOf(response: MetricResponse, level: number): FarOverv
     sorted = run[i] < run[j] || (run[i] === run[j] && b[i] < b[j]);
   }
   if (!sorted) keep.sort((i, j) => run[i] - run[j] || b[i] - b[j]);
-  const whole = sorted && keep.length === table.numRows;
+  const whole = sorted && keep.length === numRows;
   // Copies, never views into the answer's buffer (which would keep all of it alive).
   const pick = <T extends Int32Array | Float64Array>(
     make: (n: number) => T,
@@ -100,9 +102,12 @@ export function farOverviewBuckets(overview: FarOverview, grid: PyramidGrid, run
   return mergeSpans(overview.rows, spans, factor, origin, lastQ);
 }
 
+/** The column as numbers; 64-bit integers (steps, counts: below 2^53) read from their two 32-bit words. */
 function numbers(values: ArrayLike<number | bigint> | undefined): ArrayLike<number> {
-  if (!values) return [];
-  return typeof values[0] === 'bigint'
-    ? Float64Array.from(values as ArrayLike<bigint>, Number)
-    : (values as ArrayLike<number>);
+  if (!(values instanceof BigInt64Array)) return (values as ArrayLike<number> | undefined) ?? [];
+  // Converting each BigInt with Number() cost ~70 ms per column of 196,000 rows.
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = words[2 * i] + (words[2 * i + 1] | 0) * 4294967296;
+  return out;
 }

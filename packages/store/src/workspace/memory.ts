@@ -2,7 +2,12 @@ import { QueryError } from '../errors.js';
 import { type MemoryUsage, WorkspaceMemoryError } from './data.js';
 import type { MetricSlot } from './slot.js';
 
-export const DEFAULT_BUDGET = 1024 * 1024 * 1024;
+/**
+ * The workspace's data in the page (DuckDB-WASM tables and the far overviews in JS). The rest of the page (the
+ * JupyterLab page itself, DuckDB-WASM's compiled engine: ~0.5 GB in headless Chromium) comes on top, so the page
+ * stays under 1 GB however many metrics are opened: the least recently viewed ones are evicted.
+ */
+export const DEFAULT_BUDGET = 384 * 1024 * 1024;
 /** DuckDB-WASM bytes per raw row (4 + 8 + 8 + 8 in columns, plus the pyramid's ~1/4 row of 100 bytes). */
 const BYTES_PER_ROW = 56;
 const BYTES_PER_X = 10;
