@@ -1,5 +1,5 @@
-"""The /runs answer of a bucket project, encoded straight from its index rows (indexed_runs.list_indexed_runs),
-is the answer row_entry (the reference: record_metadata, fill_entry, flatten) gives for every kind of row:
+"""The /runs answer of a bucket project, encoded straight from its index rows (list_indexed_runs), is
+the answer row_entry (the reference: record_metadata, fill_entry, flatten) gives for every kind of row:
 flat rows take the fast path (their config and summary text spliced in), the others the reference itself."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ ROWS = [
     _meta("no-state", state=None, name=None, created_at=None),
     _meta("alerted", alerts=[{"title": "diverged", "text": "loss up", "level": "WARN", "at": NOW - 50}]),
     _meta("step-metrics", metrics={"val/*": {"step_metric": "epoch"}, "loss": {"summary": ["min"]}}),
-    _meta("odd-text", name='quote " and \\ and ünïcode \u2028', config={"k\"ey": "va\\lue", "ü": "ß"}),
+    _meta("odd-text", name='quote " and \\ and ünïcode \u2028', config={'k"ey': "va\\lue", "ü": "ß"}),
     _meta("empty", config={}, summary={}, tags=[]),
 ]
 
@@ -60,9 +60,7 @@ def rows():
 def test_the_encoded_listing_equals_the_reference_for_every_kind_of_row(rows, tmp_path):
     (tmp_path / "proj").mkdir()
     answer = json.loads(list_indexed_runs(tmp_path, "proj", rows, now=NOW))
-    expected = [
-        row_entry(rows[run_id], "proj", tmp_path / "proj" / run_id, NOW) for run_id in sorted(rows)
-    ]
+    expected = [row_entry(rows[run_id], "proj", tmp_path / "proj" / run_id, NOW) for run_id in sorted(rows)]
     assert answer["runs"] == json.loads(dumps(expected))
     assert answer == json.loads(dumps(project_listing(tmp_path, "proj", expected, None)))
     states = {entry["run_id"]: entry["state"] for entry in answer["runs"]}
