@@ -23,6 +23,7 @@ from ..store.bucket_mirror import BucketMirror, mirror_for
 from ..store.mirror_state import overview_from_bucket
 from ..store.run_store import RunDirectory, is_valid_name
 from ..store.store_url import parse_store_url
+from ..traces.trace_shipping import pull_trace_sessions
 from ..workspace_data.index import list_runs
 from ..workspace_data.indexed_runs import dumps, list_indexed_runs
 from ..workspace_data.overview_file import open_overview
@@ -115,6 +116,15 @@ def _overview_lacks(run_dir: Path, metric: str) -> bool:
         return False
     stored = open_overview(RunDirectory(run_dir))
     return stored is None or (metric in stored.columns and metric not in stored.metrics)
+
+
+async def pull_project_traces(settings: dict[str, Any], store_root: Path, project: str) -> None:
+    """Before reading a project's calls: the trace sessions other machines shipped (session.json, a live
+    session's new segments, a closed one's calls.parquet), as sg.Api().calls() pulls them."""
+    covered = _covering(settings, store_root)
+    if covered is not None and not covered[1]:
+        mirror = covered[0]
+        await _quietly(mirror, pull_trace_sessions, mirror.bucket, store_root, project)
 
 
 async def pull_run_dir(settings: dict[str, Any], run_path: Path, streams: tuple[str, ...]) -> None:
