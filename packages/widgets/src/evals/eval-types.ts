@@ -4,6 +4,8 @@
  * the panel, the report and sg.compare_evaluations alike; the page checks the shape and shows it.
  */
 
+import { isRecord } from '../is-record.js';
+
 /** {count, mean?, true_count?} of a score; other keys when a scorer's summarize returned its own. */
 export interface ScoreAggregate {
   count?: number;
@@ -94,10 +96,6 @@ export class EvalsShapeError extends Error {
     super(`the evals endpoint answered ${what}; is the server's Spyglass the same version as the page's?`);
     this.name = 'EvalsShapeError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function requireArray(value: unknown, what: string): unknown[] {

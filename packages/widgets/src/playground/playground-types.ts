@@ -1,5 +1,7 @@
 /** The playground's data as the server's /playground endpoints answer it (docs/server-api.md#playground). */
 
+import { isRecord } from '../is-record.js';
+
 /** One provider of the server's table; `problem` says what the server lacks when it is not `ready`. */
 export interface ProviderInfo {
   name: string;
@@ -46,10 +48,6 @@ export class PlaygroundShapeError extends Error {
     );
     this.name = 'PlaygroundShapeError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function parseProviders(raw: unknown): ProviderInfo[] {

@@ -1,4 +1,6 @@
 /** The trace panel's data as the server's /calls and /calls/trace answer it (docs/server-api.md#calls). */
+
+import { isRecord } from '../is-record.js';
 import type { FeedbackSummary } from './call-feedback.js';
 
 /** What every call the endpoints answer has. */
@@ -75,10 +77,6 @@ export class CallsShapeError extends Error {
     super(`the calls endpoint answered ${what}; is the server's Spyglass the same version as the page's?`);
     this.name = 'CallsShapeError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function hasCallFields(value: unknown): boolean {

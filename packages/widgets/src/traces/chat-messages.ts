@@ -3,16 +3,14 @@
  * recorded by @sg.op, including the client types recorded as {"_type": "object", "value": {...}}.
  */
 
+import { isRecord } from '../is-record.js';
+
 export interface ChatMessage {
   role: string;
   /** The text parts joined; a non-text part is shown as its JSON. */
   content: string;
   /** Tool calls of an assistant message (name and arguments as text). */
   toolCalls: { name: string; arguments: string }[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A recorded pydantic model or dataclass is {"_type": "object", "type", "value": {fields}}: its fields. */

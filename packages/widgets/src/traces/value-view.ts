@@ -1,4 +1,5 @@
 import { el } from '../dom.js';
+import { isRecord } from '../is-record.js';
 import { summarizeValue } from './call-format.js';
 import { renderChatContent } from './chat-content.js';
 import { type ChatMessage, chatMessages } from './chat-messages.js';
@@ -24,10 +25,6 @@ export function renderValue(doc: Document, value: unknown, options: ValueViewOpt
   const chat = chatMessages(value);
   if (chat) return renderChat(doc, chat);
   return renderJson(doc, value, 0, options);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A value a call stored by reference as an image file: {"_type": "ref", "kind": "image", "path", ...}. */
