@@ -2,14 +2,10 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { type ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { EvalComparePanel } from '@spyglass/widgets';
+import { stringArg } from './command-args.js';
 import { CommandIDs } from './command-ids.js';
 import { EvalsClient } from './EvalsClient.js';
 import { WorkspaceLayoutClient } from './WorkspaceLayoutClient.js';
-
-function stringArg(args: ReadonlyPartialJSONObject, key: string): string | undefined {
-  const value = args[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 function runIdsArg(args: ReadonlyPartialJSONObject): string[] {
   const value = args.run_ids;

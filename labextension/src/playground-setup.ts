@@ -1,18 +1,13 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { type ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { PlaygroundPanel } from '@spyglass/widgets';
+import { stringArg } from './command-args.js';
 import { CommandIDs } from './command-ids.js';
 import { PlaygroundClient } from './PlaygroundClient.js';
 import { WorkspaceLayoutClient } from './WorkspaceLayoutClient.js';
 
 const DEFAULT_PROJECT = 'playground';
-
-function stringArg(args: ReadonlyPartialJSONObject, key: string): string | undefined {
-  const value = args[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /**
  * The open-playground command: a playground in the main area, its runs traced into a project (default

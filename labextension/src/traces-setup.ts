@@ -2,14 +2,10 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { type ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { type LiveCallFeed, TracePanel } from '@spyglass/widgets';
+import { stringArg } from './command-args.js';
 import { CommandIDs } from './command-ids.js';
 import { TracesClient } from './TracesClient.js';
 import { WorkspaceLayoutClient } from './WorkspaceLayoutClient.js';
-
-function stringArg(args: ReadonlyPartialJSONObject, key: string): string | undefined {
-  const value = args[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /** The open-traces command: a project's trace panel in the main area (one per store and project), following
  * the calls the page's kernels stream to that store. */

@@ -4,6 +4,7 @@ import type { ILauncher } from '@jupyterlab/launcher';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import { LabIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { stringArg } from './command-args.js';
 import { CommandIDs } from './command-ids.js';
 import { RunBrowserPanel } from './RunBrowserPanel.js';
 import { workspaceLabUrl } from './url-parameters.js';
@@ -18,11 +19,6 @@ const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
   '<path d="M3 17h3v4H3zm5-6h3v10H8zm5 3h3v7h-3zm5-9h3v16h-3z"/></g></svg>';
 export const workspaceIcon = new LabIcon({ name: 'spyglass:workspace', svgstr: ICON_SVG });
-
-function stringArg(args: ReadonlyPartialJSONObject, key: string): string | undefined {
-  const value = args[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /**
  * The workspace's pieces in the page: the open-workspace command (palette and launcher when present), the main
