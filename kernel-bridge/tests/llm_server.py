@@ -101,8 +101,8 @@ def _wait_until_loaded(process: subprocess.Popen, base: str, log: Path) -> None:
 
 
 def _serve() -> None:
-    """`python llm_server.py DIR`: start the server under DIR, print {"base_url", "model"} as one JSON line, and
-    stop it when stdin closes."""
+    """`python llm_server.py DIR`: start the server under DIR, print {"base_url", "model"} as one JSON line,
+    and stop it when stdin closes."""
     with tiny_llm_server(Path(sys.argv[1])) as server:
         print(json.dumps({"base_url": server.base_url, "model": server.model}), flush=True)
         sys.stdin.read()

@@ -1,4 +1,5 @@
-"""GET /file serves a trace session's stored images (the trace panel draws them inline), nothing else of it."""
+"""GET /file serves a trace session's stored images (the trace panel draws them inline), nothing else of
+it."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ export {
   type WorkerLike,
 } from './decode/FrameDecodeWorker.js';
 export { button, copyText, download, downloadUrl, el, option, select, setOptions } from './dom.js';
+export { EvalComparePanel, type EvalComparePanelOptions, type EvalsSource } from './EvalComparePanel.js';
 export {
   BrowserEngineError,
   ChartRenderError,
@@ -14,7 +15,6 @@ export {
   RefusedLoadError,
   WidgetsError,
 } from './errors.js';
-export { EvalComparePanel, type EvalComparePanelOptions, type EvalsSource } from './EvalComparePanel.js';
 export * from './evals/index.js';
 export { type GridLayout, gridLayout } from './grid-layout.js';
 export { KeyValueTable } from './KeyValueTable.js';

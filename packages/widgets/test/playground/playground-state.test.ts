@@ -42,7 +42,9 @@ describe('PlaygroundState', () => {
     assert.equal(state.problem(), 'Write the user message.');
     state.user = 'Hello {{name}}';
     assert.equal(state.problem(), 'Name the model of column 2.');
-    state.column(2)!.model = 'other';
+    const second = state.column(2);
+    assert.ok(second, 'column 2 exists');
+    second.model = 'other';
     assert.equal(state.problem(), null);
     first.parameters.max_tokens = 8;
     state.values.name = 'Ada';
