@@ -15,7 +15,11 @@ export async function openLab(page, url) {
  * (after a reload, a kernel busy in a cell answers JupyterLab's kernel_info request only when the cell ends).
  */
 export async function openNotebook(page, path, { anyKernelState = false } = {}) {
-  await page.evaluate((p) => window.jupyterapp.commands.execute('docmanager:open', { path: p }), path);
+  // The command's result (the notebook widget) stays in the page: Playwright cannot serialize a widget, and an
+  // already open notebook's came back as "object reference chain is too long".
+  await page.evaluate(async (p) => {
+    await window.jupyterapp.commands.execute('docmanager:open', { path: p });
+  }, path);
   await page.waitForFunction(
     ([p, any]) => {
       const widget = window.jupyterapp.shell.currentWidget;
@@ -36,7 +40,9 @@ export async function runAllCells(page) {
 
 /** Saves the current notebook to disk. */
 export async function saveNotebook(page) {
-  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:save'));
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('docmanager:save');
+  });
 }
 
 /** Runs SQL against the page's DuckDB-WASM database through the extension's command. */
