@@ -118,7 +118,7 @@ def _overview_lacks(run_dir: Path, metric: str) -> bool:
     return stored is None or (metric in stored.columns and metric not in stored.metrics)
 
 
-async def pull_project_traces(settings: dict[str, Any], store_root: Path, project: str) -> None:
+async def pull_calls(settings: dict[str, Any], store_root: Path, project: str) -> None:
     """Before reading a project's calls: the trace sessions other machines shipped (session.json, a live
     session's new segments, a closed one's calls.parquet), as sg.Api().calls() pulls them."""
     covered = _covering(settings, store_root)

@@ -11,7 +11,7 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 
 from ..base.errors import StoreError
-from .bucket_sync import pull_project_traces
+from .bucket_sync import pull_calls
 from .calls_index import project_calls, project_feedback
 from .calls_query import (
     DEFAULT_PAGE,
@@ -41,7 +41,7 @@ class _CallsHandler(_ProjectHandler):
         """Runs `read(root, project)` off the event loop; answers its text (JSON) or bytes, or the error."""
         try:
             root, project = self._project()
-            await pull_project_traces(self.settings["spyglass"], root, project)  # a bucket store's sessions
+            await pull_calls(self.settings["spyglass"], root, project)  # a bucket store's sessions
             body = await asyncio.to_thread(read, root, project)
         except RunAccessError as error:
             return self._fail(error.status, error.message)

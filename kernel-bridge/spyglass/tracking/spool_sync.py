@@ -60,12 +60,19 @@ def sync_spools(
     return outcomes
 
 
+def _live_writer(marker: SpoolMarker | None) -> str | None:
+    # Why a spool is left alone: its writer still lives on this machine (None when it may ship).
+    if marker is not None and marker.host == socket.gethostname() and process_alive(marker.pid):
+        return f"still being written by process {marker.pid}"
+    return None
+
+
 def _sync_session(bucket: Bucket, url: StoreUrl, path: Path, interval: float, seconds: float) -> SyncOutcome:
     # A trace session whose process died before it shipped everything (trace_shipping.py): the rest ships.
     project, session_id = path.parent.parent.name, f"{path.parent.name}/{path.name}"  # ".traces/<id>"
-    marker = SpoolMarker.load(path)
-    if marker is not None and marker.host == socket.gethostname() and process_alive(marker.pid):
-        return SyncOutcome(project, session_id, "skipped", f"still being written by process {marker.pid}")
+    writer = _live_writer(SpoolMarker.load(path))
+    if writer is not None:
+        return SyncOutcome(project, session_id, "skipped", writer)
     shipper = TraceShipper(bucket, str(url), path, interval, background=False)
     before = shipper.marker.shipped.get(STREAM, 0)
     if not shipper.finish(seconds):
@@ -79,8 +86,9 @@ def _sync_session(bucket: Bucket, url: StoreUrl, path: Path, interval: float, se
 
 def _sync_one(shipping: RunShipping, run_dir: Path, project: str, run_id: str, seconds: float) -> SyncOutcome:
     marker = SpoolMarker.load(run_dir)
-    if marker is not None and marker.host == socket.gethostname() and process_alive(marker.pid):
-        return SyncOutcome(project, run_id, "skipped", f"still being written by process {marker.pid}")
+    writer = _live_writer(marker)
+    if writer is not None:
+        return SyncOutcome(project, run_id, "skipped", writer)
     try:
         shipping.claim(run_id)
         _mark_crashed(run_dir)
